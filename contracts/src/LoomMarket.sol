@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {CloseReason, JobMode, JobParams, JobStatus, JobTerms} from "./interfaces/ILoomTypes.sol";
+import {ILoomMarket} from "./interfaces/ILoomMarket.sol";
+import {MarketConfig} from "./base/MarketConfig.sol";
+import {WorkerRegistry} from "./base/WorkerRegistry.sol";
+import {Payouts} from "./libraries/Payouts.sol";
+
+/// @title Loom job market
+/// @notice See ILoomMarket. Jobs move Open -> Assigned -> Submitted -> (Disputed ->) Closed, or
+/// Open -> Closed (cancel, expiry), or Assigned -> Closed (reclaim). Closed is terminal.
+contract LoomMarket is WorkerRegistry {
+    /// @dev One slot: 20 + 1 + 1 + 5 = 27 bytes. Everything else about a job is in its terms.
+    /// `deadline`: execution (Assigned), challenge (Submitted), arbitration (Disputed).
+    /// The price is not stored: it is the budget in Claim mode and the accepted bid in Auction mode.
+    struct Job {
+        address worker;
+        JobStatus status;
+        CloseReason closeReason;
+        uint40 deadline;
+    }
+
+    mapping(bytes32 jobId => Job) public jobs;
+    /// @dev An accepted bid stays stored: it is the job's price until the job closes.
+    mapping(bytes32 jobId => mapping(address worker => uint96 price)) public bids;
+
+    constructor(address owner_, address treasury_, address defaultArbiter_, uint16 feeBps_)
+        MarketConfig(owner_, treasury_, defaultArbiter_, feeBps_)
+    {}
+
+    /// @inheritdoc ILoomMarket
+    function postJob(JobParams calldata p, bytes calldata spec)
+        external
+        payable
+        nonReentrant
+        returns (bytes32 jobId)
+    {
+        if (spec.length > MAX_SPEC_BYTES) revert SpecTooLarge(spec.length, MAX_SPEC_BYTES);
+        if (p.budget == 0) revert ZeroBudget();
+        if (p.token != address(0) && !tokenAllowed[p.token]) revert TokenNotAllowed(p.token);
+        if (p.openUntil < block.timestamp || p.openUntil > block.timestamp + MAX_OPEN_PERIOD) {
+            revert InvalidOpenUntil(p.openUntil, block.timestamp);
+        }
+        if (p.executionTimeout == 0 || p.executionTimeout > MAX_EXECUTION_TIMEOUT) {
+            revert InvalidExecutionTimeout(p.executionTimeout);
+        }
+        if (p.challengeWindow > MAX_CHALLENGE_WINDOW) revert InvalidChallengeWindow(p.challengeWindow);
+
+        JobTerms memory t = _complete(p, spec);
+        jobId = keccak256(abi.encode(t));
+        Job storage job = jobs[jobId];
+        if (job.status != JobStatus.None) revert JobExists(jobId);
+        job.status = JobStatus.Open;
+        emit JobPosted(jobId, msg.sender, p.token, t, spec);
+        _receive(p.token, p.budget);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function placeBid(JobTerms calldata terms, uint96 price) external {
+        bytes32 jobId = _openAuction(terms);
+        if (block.timestamp > terms.openUntil) revert DeadlinePassed(jobId, terms.openUntil, block.timestamp);
+        if (price == 0 || price > terms.budget) revert InvalidBidPrice(price, terms.budget);
+        _checkEligible(jobId, terms, msg.sender);
+        bids[jobId][msg.sender] = price;
+        emit BidPlaced(jobId, msg.sender, price);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function withdrawBid(JobTerms calldata terms) external {
+        bytes32 jobId = _openAuction(terms);
+        if (bids[jobId][msg.sender] == 0) revert BidNotFound(jobId, msg.sender);
+        delete bids[jobId][msg.sender];
+        emit BidWithdrawn(jobId, msg.sender);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function acceptBid(JobTerms calldata terms, address worker) external {
+        bytes32 jobId = _openAuction(terms);
+        if (msg.sender != terms.client) revert NotClient(jobId, msg.sender);
+        uint256 lastAccept = terms.openUntil + ACCEPT_WINDOW;
+        if (block.timestamp > lastAccept) revert DeadlinePassed(jobId, lastAccept, block.timestamp);
+        uint96 price = bids[jobId][worker];
+        if (price == 0) revert BidNotFound(jobId, worker);
+        _assign(jobId, terms, worker, price);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function claimJob(JobTerms calldata terms) external {
+        bytes32 jobId = _jobId(terms);
+        _expect(jobId, JobStatus.Open);
+        if (terms.mode != JobMode.Claim) revert WrongMode(jobId, terms.mode);
+        if (block.timestamp > terms.openUntil) revert DeadlinePassed(jobId, terms.openUntil, block.timestamp);
+        _assign(jobId, terms, msg.sender, terms.budget);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function submitResult(JobTerms calldata terms, bytes32 resultHash, string calldata resultURI) external {
+        bytes32 jobId = _jobId(terms);
+        Job memory job = _expect(jobId, JobStatus.Assigned);
+        if (msg.sender != job.worker) revert NotAssignedWorker(jobId, msg.sender);
+        if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline, block.timestamp);
+        if (resultHash == bytes32(0)) revert ZeroResultHash(jobId);
+        _checkText(bytes(resultURI).length);
+        uint40 challengeDeadline = uint40(block.timestamp + terms.challengeWindow);
+        jobs[jobId] = Job(msg.sender, JobStatus.Submitted, CloseReason.None, challengeDeadline);
+        emit ResultSubmitted(jobId, msg.sender, resultHash, resultURI, challengeDeadline);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function release(JobTerms calldata terms) external {
+        bytes32 jobId = _jobId(terms);
+        Job memory job = _expect(jobId, JobStatus.Submitted);
+        if (msg.sender != terms.client && block.timestamp <= job.deadline) {
+            revert DeadlineNotReached(jobId, job.deadline, block.timestamp);
+        }
+        _unlock(job.worker, terms.collateral, 0);
+        _close(jobId, terms, CloseReason.Completed, job.worker, _price(jobId, terms, job.worker), 0, 0);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function dispute(JobTerms calldata terms, string calldata reason) external {
+        bytes32 jobId = _jobId(terms);
+        Job memory job = _expect(jobId, JobStatus.Submitted);
+        if (msg.sender != terms.client) revert NotClient(jobId, msg.sender);
+        if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline, block.timestamp);
+        _checkText(bytes(reason).length);
+        uint40 arbitrationDeadline = uint40(block.timestamp + ARBITRATION_PERIOD);
+        jobs[jobId] = Job(job.worker, JobStatus.Disputed, CloseReason.None, arbitrationDeadline);
+        emit JobDisputed(jobId, msg.sender, reason, arbitrationDeadline);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function submitEvidence(JobTerms calldata terms, string calldata evidence) external {
+        bytes32 jobId = _jobId(terms);
+        Job memory job = _expect(jobId, JobStatus.Disputed);
+        if (msg.sender != terms.client && msg.sender != job.worker) revert NotParty(jobId, msg.sender);
+        _checkText(bytes(evidence).length);
+        emit EvidenceSubmitted(jobId, msg.sender, evidence);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function resolveDispute(JobTerms calldata terms, uint96 workerAmount, uint96 slash) external {
+        bytes32 jobId = _jobId(terms);
+        Job memory job = _expect(jobId, JobStatus.Disputed);
+        if (msg.sender != terms.arbiter) revert NotArbiter(jobId, msg.sender);
+        if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline, block.timestamp);
+        uint96 price = _price(jobId, terms, job.worker);
+        if (workerAmount > price || slash > terms.collateral) {
+            revert InvalidRuling(workerAmount, price, slash, terms.collateral);
+        }
+        _unlock(job.worker, terms.collateral, slash);
+        _close(jobId, terms, CloseReason.DisputeResolved, job.worker, workerAmount, price - workerAmount, slash);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function settleTimedOutDispute(JobTerms calldata terms) external {
+        bytes32 jobId = _jobId(terms);
+        Job memory job = _expect(jobId, JobStatus.Disputed);
+        if (block.timestamp <= job.deadline) revert DeadlineNotReached(jobId, job.deadline, block.timestamp);
+        uint96 price = _price(jobId, terms, job.worker);
+        (uint96 toWorker, uint96 toClient) = Payouts.neutralSplit(price);
+        _unlock(job.worker, terms.collateral, 0);
+        _close(jobId, terms, CloseReason.ArbitrationTimedOut, job.worker, toWorker, toClient, 0);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function cancelJob(JobTerms calldata terms) external {
+        bytes32 jobId = _jobId(terms);
+        _expect(jobId, JobStatus.Open);
+        if (msg.sender != terms.client) revert NotClient(jobId, msg.sender);
+        _close(jobId, terms, CloseReason.Cancelled, address(0), 0, terms.budget, 0);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function expire(JobTerms calldata terms) external {
+        bytes32 jobId = _jobId(terms);
+        _expect(jobId, JobStatus.Open);
+        uint256 closesAt = terms.mode == JobMode.Auction ? terms.openUntil + ACCEPT_WINDOW : terms.openUntil;
+        if (block.timestamp <= closesAt) revert DeadlineNotReached(jobId, closesAt, block.timestamp);
+        _close(jobId, terms, CloseReason.Expired, address(0), 0, terms.budget, 0);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function reclaim(JobTerms calldata terms) external {
+        bytes32 jobId = _jobId(terms);
+        Job memory job = _expect(jobId, JobStatus.Assigned);
+        if (block.timestamp <= job.deadline) revert DeadlineNotReached(jobId, job.deadline, block.timestamp);
+        _unlock(job.worker, terms.collateral, terms.collateral);
+        uint96 price = _price(jobId, terms, job.worker);
+        _close(jobId, terms, CloseReason.Reclaimed, job.worker, 0, price, terms.collateral);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function jobIdOf(JobTerms calldata terms) external pure returns (bytes32) {
+        return _jobId(terms);
+    }
+
+    // ---- internals ----
+
+    /// @dev Completes the client's parameters into the job's terms. Fields are assigned one by one
+    /// because a 15-field struct literal does not fit the stack.
+    function _complete(JobParams calldata p, bytes calldata spec) private view returns (JobTerms memory t) {
+        t.client = msg.sender;
+        t.token = p.token;
+        // The default arbiter is allow-listed by construction (setArbiter refuses to drop it).
+        if (p.arbiter == address(0)) {
+            t.arbiter = defaultArbiter;
+        } else {
+            if (!arbiterAllowed[p.arbiter]) revert ArbiterNotAllowed(p.arbiter);
+            t.arbiter = p.arbiter;
+        }
+        t.budget = p.budget;
+        t.collateral = p.collateral;
+        t.feeBps = feeBps;
+        t.mode = p.mode;
+        t.openUntil = p.openUntil;
+        t.executionTimeout = p.executionTimeout;
+        t.challengeWindow = p.challengeWindow;
+        t.minGpuCount = p.minGpuCount;
+        t.minVramMiB = p.minVramMiB;
+        t.gpuModel = p.gpuModel;
+        t.specHash = keccak256(spec);
+        t.salt = p.salt;
+    }
+
+    function _assign(bytes32 jobId, JobTerms calldata terms, address worker, uint96 price) private {
+        Worker storage w = _checkEligible(jobId, terms, worker);
+        if (terms.collateral != 0) w.locked += terms.collateral;
+        uint40 executionDeadline = uint40(block.timestamp + terms.executionTimeout);
+        jobs[jobId] = Job(worker, JobStatus.Assigned, CloseReason.None, executionDeadline);
+        uint96 refund = terms.budget - price;
+        _credit(terms.token, terms.client, refund);
+        emit JobAssigned(jobId, worker, price, refund, terms.collateral, executionDeadline);
+    }
+
+    /// @dev Closes the job and credits everyone. `workerGross` pays the fee fixed in the terms.
+    /// Collateral is the caller's business (`_unlock`): it was never locked for unassigned jobs.
+    function _close(
+        bytes32 jobId,
+        JobTerms calldata terms,
+        CloseReason reason,
+        address worker,
+        uint96 workerGross,
+        uint96 clientRefund,
+        uint96 slashed
+    ) private {
+        jobs[jobId] = Job(worker, JobStatus.Closed, reason, 0);
+        uint96 fee = Payouts.fee(workerGross, terms.feeBps);
+        uint96 workerPayout = workerGross - fee;
+        _credit(terms.token, worker, workerPayout);
+        if (fee != 0) _credit(terms.token, treasury, fee);
+        _credit(terms.token, terms.client, clientRefund);
+        _credit(address(0), terms.client, slashed);
+        emit JobClosed(jobId, reason, worker, workerPayout, fee, clientRefund, slashed);
+    }
+
+    function _openAuction(JobTerms calldata terms) private view returns (bytes32 jobId) {
+        jobId = _jobId(terms);
+        _expect(jobId, JobStatus.Open);
+        if (terms.mode != JobMode.Auction) revert WrongMode(jobId, terms.mode);
+    }
+
+    function _expect(bytes32 jobId, JobStatus expected) private view returns (Job memory job) {
+        job = jobs[jobId];
+        if (job.status != expected) {
+            if (job.status == JobStatus.None) revert JobNotFound(jobId);
+            revert UnexpectedStatus(jobId, expected, job.status);
+        }
+    }
+
+    function _price(bytes32 jobId, JobTerms calldata terms, address worker) private view returns (uint96) {
+        return terms.mode == JobMode.Claim ? terms.budget : bids[jobId][worker];
+    }
+
+    function _checkText(uint256 length) private pure {
+        if (length > MAX_TEXT_BYTES) revert TextTooLong(length, MAX_TEXT_BYTES);
+    }
+
+    function _jobId(JobTerms calldata terms) private pure returns (bytes32) {
+        return keccak256(abi.encode(terms));
+    }
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {CloseReason, HardwareClaim, JobParams, JobStatus, JobTerms} from "./ILoomTypes.sol";
+import {ILoomMarketErrors} from "./ILoomMarketErrors.sol";
+import {ILoomMarketEvents} from "./ILoomMarketEvents.sol";
+
+/// @title Loom job market
+/// @notice Clients escrow budgets for GPU jobs; staked workers claim or bid, run them, post result
+/// hashes and get paid; arbiters settle disputes. Every step is an event.
+/// @dev A job's terms are never stored: the job id is `keccak256(abi.encode(terms))`, the terms are
+/// emitted in `JobPosted`, and every later call passes them back as calldata. Storage holds only what
+/// changes (one slot per job). Payouts are credited and pulled with `withdraw`.
+/// Stake and collateral are in ETH whatever the job's token.
+interface ILoomMarket is ILoomMarketErrors, ILoomMarketEvents {
+    // ---- workers ----
+
+    /// @notice Registers the caller as a worker with `claim` and `msg.value` as initial stake; available at once.
+    function register(HardwareClaim calldata claim) external payable;
+
+    /// @notice Replaces the caller's hardware claim.
+    function updateClaim(HardwareClaim calldata claim) external;
+
+    /// @notice Opens (true) or closes (false) the caller to new jobs. Jobs it holds are unaffected.
+    function setAvailability(bool available) external;
+
+    /// @notice Adds `msg.value` to the caller's stake.
+    function addStake() external payable;
+
+    /// @notice Moves `amount` of free (unlocked) stake into unbonding; it can be withdrawn after
+    /// UNBONDING_PERIOD. A new request adds to the pending amount and restarts the cooldown.
+    function requestUnstake(uint96 amount) external;
+
+    /// @notice Sends the caller's unbonded stake to `to` once its cooldown has passed.
+    function withdrawStake(address to) external;
+
+    /// @notice Leaves the market: requires no locked collateral; all stake starts unbonding.
+    function deregister() external;
+
+    // ---- jobs ----
+
+    /// @notice Posts a job and escrows its budget (`msg.value` for ETH, `transferFrom` for an ERC-20).
+    /// @param params What the client states; the contract completes it into the job's terms.
+    /// @param spec The job spec (at most MAX_SPEC_BYTES), emitted and hashed into the terms, never stored.
+    /// @return jobId The hash of the completed terms.
+    function postJob(JobParams calldata params, bytes calldata spec) external payable returns (bytes32 jobId);
+
+    /// @notice Places or replaces the caller's bid on an auction job, until `openUntil`.
+    /// The caller must be an available registered worker that meets the requirements and whose free
+    /// stake covers the collateral; `price` must be positive and at most the budget.
+    function placeBid(JobTerms calldata terms, uint96 price) external;
+
+    /// @notice Withdraws the caller's bid while the job is open.
+    function withdrawBid(JobTerms calldata terms) external;
+
+    /// @notice The client accepts `worker`'s bid, until ACCEPT_WINDOW after `openUntil`: the worker is
+    /// assigned at its bid, its collateral locked, and `budget - price` credited back to the client.
+    function acceptBid(JobTerms calldata terms, address worker) external;
+
+    /// @notice The first eligible worker takes a claim-mode job at the full budget, until `openUntil`.
+    function claimJob(JobTerms calldata terms) external;
+
+    /// @notice The assigned worker posts its result by the execution deadline (inclusive).
+    function submitResult(JobTerms calldata terms, bytes32 resultHash, string calldata resultURI) external;
+
+    /// @notice Pays the worker (minus the fee fixed at posting) and unlocks its collateral.
+    /// The client may release at any time after the result; anyone may after the challenge window.
+    function release(JobTerms calldata terms) external;
+
+    /// @notice The client disputes the result within the challenge window (inclusive).
+    function dispute(JobTerms calldata terms, string calldata reason) external;
+
+    /// @notice The client or the worker adds evidence to an open dispute.
+    function submitEvidence(JobTerms calldata terms, string calldata evidence) external;
+
+    /// @notice The job's arbiter rules by the arbitration deadline (inclusive): `workerAmount` of the
+    /// price goes to the worker (minus the fee), the rest to the client, and `slash` of the collateral
+    /// is taken from the worker's stake and credited to the client.
+    function resolveDispute(JobTerms calldata terms, uint96 workerAmount, uint96 slash) external;
+
+    /// @notice After the arbitration deadline without a ruling, anyone settles with the neutral default:
+    /// the price is split in half (the odd wei to the client), the worker's half pays the fee, and
+    /// the collateral is unlocked without a slash. Neither side is punished for the arbiter's silence.
+    function settleTimedOutDispute(JobTerms calldata terms) external;
+
+    /// @notice The client cancels an open job and gets its budget credited back.
+    function cancelJob(JobTerms calldata terms) external;
+
+    /// @notice Anyone closes a job nobody was assigned to in time (claim mode: after `openUntil`;
+    /// auction: after `openUntil + ACCEPT_WINDOW`); the budget is credited back to the client.
+    function expire(JobTerms calldata terms) external;
+
+    /// @notice After the execution deadline without a result, anyone closes the job: the price is
+    /// credited back to the client and the worker's whole collateral is slashed to the client.
+    function reclaim(JobTerms calldata terms) external;
+
+    // ---- funds ----
+
+    /// @notice Sends the caller's whole credited balance of `token` (address(0): ETH) to `to`.
+    function withdraw(address token, address to) external;
+
+    // ---- owner ----
+
+    /// @notice Sets the fee for jobs posted from now on; never above MAX_FEE_BPS.
+    function setFee(uint16 feeBps) external;
+
+    /// @notice Sets where fees are credited from now on.
+    function setTreasury(address treasury) external;
+
+    /// @notice Adds or removes an ERC-20 from the allow-list. Jobs already posted are unaffected.
+    function setTokenAllowed(address token, bool allowed) external;
+
+    /// @notice Adds or removes an arbiter from the allow-list. A job keeps the arbiter it was posted with.
+    function setArbiter(address arbiter, bool allowed) external;
+
+    /// @notice Sets the arbiter for jobs that name none; it must be allow-listed.
+    function setDefaultArbiter(address arbiter) external;
+
+    // ---- views ----
+
+    /// @notice The id of a job with these terms.
+    function jobIdOf(JobTerms calldata terms) external pure returns (bytes32);
+
+    /// @notice A job's mutable state. `deadline` is the one that matters in its current status:
+    /// execution (Assigned), challenge (Submitted) or arbitration (Disputed).
+    function jobs(bytes32 jobId)
+        external
+        view
+        returns (address worker, JobStatus status, CloseReason closeReason, uint40 deadline);
+
+    /// @notice A worker's stake and eligibility-relevant claim.
+    function workers(address worker)
+        external
+        view
+        returns (uint96 stake, uint96 locked, uint16 gpuCount, uint32 vramMiB, bool registered, bool available);
+
+    /// @notice A worker's stake in unbonding and when it unlocks.
+    function unbonding(address worker) external view returns (uint96 amount, uint40 unlockAt);
+
+    /// @notice A worker's bid on a job (0: none).
+    function bids(bytes32 jobId, address worker) external view returns (uint96 price);
+
+    /// @notice An account's withdrawable balance of `token` (address(0): ETH).
+    function credits(address token, address account) external view returns (uint256);
+}

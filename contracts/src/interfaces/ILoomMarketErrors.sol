@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {JobMode, JobStatus} from "./ILoomTypes.sol";
+
+/// @notice Every way a call to the market can be rejected. Each error names the rule that was
+/// broken and carries the values that broke it, so clients can explain a revert in plain words.
+interface ILoomMarketErrors {
+    // ---- jobs ----
+
+    /// @notice No job has this id (its terms hash to nothing that was posted).
+    error JobNotFound(bytes32 jobId);
+    /// @notice A job with these exact terms exists already; change the salt.
+    error JobExists(bytes32 jobId);
+    /// @notice The job is not in the status this call needs.
+    error UnexpectedStatus(bytes32 jobId, JobStatus expected, JobStatus actual);
+    /// @notice This call is for jobs of the other mode.
+    error WrongMode(bytes32 jobId, JobMode mode);
+    /// @notice Only the job's client may do this.
+    error NotClient(bytes32 jobId, address caller);
+    /// @notice Only the job's assigned worker may do this.
+    error NotAssignedWorker(bytes32 jobId, address caller);
+    /// @notice Only the job's arbiter may do this.
+    error NotArbiter(bytes32 jobId, address caller);
+    /// @notice Only the job's client or assigned worker may do this.
+    error NotParty(bytes32 jobId, address caller);
+    /// @notice The deadline for this step has passed.
+    error DeadlinePassed(bytes32 jobId, uint256 deadline, uint256 timestamp);
+    /// @notice This step is only possible after the deadline.
+    error DeadlineNotReached(bytes32 jobId, uint256 deadline, uint256 timestamp);
+
+    // ---- posting ----
+
+    /// @notice The spec is larger than the market accepts.
+    error SpecTooLarge(uint256 length, uint256 maxLength);
+    /// @notice A budget must be positive.
+    error ZeroBudget();
+    /// @notice The ETH sent does not match what the call requires.
+    error ValueMismatch(uint256 expected, uint256 sent);
+    /// @notice The ERC-20 is not on the market's allow-list.
+    error TokenNotAllowed(address token);
+    /// @notice The arbiter is not on the market's allow-list.
+    error ArbiterNotAllowed(address arbiter);
+    /// @notice `openUntil` must lie between now and now + MAX_OPEN_PERIOD.
+    error InvalidOpenUntil(uint256 openUntil, uint256 timestamp);
+    /// @notice The execution timeout must lie between 1 second and MAX_EXECUTION_TIMEOUT.
+    error InvalidExecutionTimeout(uint256 executionTimeout);
+    /// @notice The challenge window must not exceed MAX_CHALLENGE_WINDOW.
+    error InvalidChallengeWindow(uint256 challengeWindow);
+    /// @notice The token moved a different amount than requested (fee-on-transfer tokens are rejected).
+    error TransferAmountMismatch(address token, uint256 expected, uint256 received);
+
+    // ---- workers ----
+
+    /// @notice The caller is not a registered worker.
+    error NotRegistered(address worker);
+    /// @notice The caller is registered already.
+    error AlreadyRegistered(address worker);
+    /// @notice The worker is not available for new jobs.
+    error WorkerUnavailable(address worker);
+    /// @notice The worker's hardware claim does not meet the job's requirements.
+    error RequirementsNotMet(bytes32 jobId, address worker);
+    /// @notice The worker's unlocked stake does not cover what it needs.
+    error InsufficientFreeStake(address worker, uint256 free, uint256 required);
+    /// @notice A bid price must be positive and no higher than the budget.
+    error InvalidBidPrice(uint256 price, uint256 budget);
+    /// @notice This worker has no bid on the job.
+    error BidNotFound(bytes32 jobId, address worker);
+    /// @notice The worker still has collateral locked in jobs.
+    error StakeLocked(address worker, uint256 locked);
+    /// @notice No unbonding stake, or it is still in its cooldown.
+    error UnbondingNotReady(address worker, uint256 amount, uint256 unlockAt);
+
+    // ---- results and disputes ----
+
+    /// @notice A result hash must not be zero.
+    error ZeroResultHash(bytes32 jobId);
+    /// @notice A text field (URI, reason, evidence) is longer than MAX_TEXT_BYTES.
+    error TextTooLong(uint256 length, uint256 maxLength);
+    /// @notice The arbiter's split or slash exceeds what the job holds.
+    error InvalidRuling(uint256 workerAmount, uint256 price, uint256 slash, uint256 collateral);
+
+    // ---- funds and configuration ----
+
+    /// @notice The account has no credited balance in this token.
+    error NothingToWithdraw(address account, address token);
+    /// @notice Sending ETH to the recipient failed.
+    error EthTransferFailed(address to, uint256 amount);
+    /// @notice The fee exceeds MAX_FEE_BPS.
+    error FeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
+    /// @notice An address that must be set was zero.
+    error ZeroAddress();
+    /// @notice The default arbiter cannot be removed from the allow-list; set another default first.
+    error DefaultArbiterRequired(address arbiter);
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @notice How a job finds its worker.
+enum JobMode {
+    /// @dev The first eligible worker to call `claimJob` gets the job at the full budget.
+    Claim,
+    /// @dev Eligible workers bid until `openUntil`; the client accepts one bid.
+    Auction
+}
+
+/// @notice Where a job is in its life. `Closed` is terminal; `CloseReason` says how it ended.
+enum JobStatus {
+    None,
+    Open,
+    Assigned,
+    Submitted,
+    Disputed,
+    Closed
+}
+
+/// @notice How a closed job ended.
+enum CloseReason {
+    None,
+    /// @dev Released after a result: the worker was paid.
+    Completed,
+    /// @dev The client cancelled before assignment.
+    Cancelled,
+    /// @dev Nobody was assigned before the job's window closed.
+    Expired,
+    /// @dev No result by the execution deadline: refund and collateral slashed to the client.
+    Reclaimed,
+    /// @dev The arbiter ruled on a dispute.
+    DisputeResolved,
+    /// @dev The arbiter did not rule in time: the neutral default applied.
+    ArbitrationTimedOut
+}
+
+/// @notice What a client states when posting a job. The contract completes it into `JobTerms`.
+struct JobParams {
+    /// @dev address(0) for ETH, otherwise an allow-listed ERC-20.
+    address token;
+    /// @dev address(0) for the protocol's default arbiter.
+    address arbiter;
+    /// @dev The escrowed budget: the price in Claim mode, the ceiling for bids in Auction mode.
+    uint96 budget;
+    /// @dev Stake (in ETH) the assigned worker locks until the job ends; slashable.
+    uint96 collateral;
+    JobMode mode;
+    /// @dev Last second at which the job can be claimed (Claim) or bid on (Auction).
+    uint40 openUntil;
+    /// @dev Seconds from assignment to the result deadline.
+    uint32 executionTimeout;
+    /// @dev Seconds after the result during which the client may dispute.
+    uint32 challengeWindow;
+    uint16 minGpuCount;
+    uint32 minVramMiB;
+    /// @dev Required GPU model as a left-aligned short string; zero accepts any model.
+    bytes32 gpuModel;
+    /// @dev Any value that makes the job id unique among the client's jobs with identical terms.
+    uint64 salt;
+}
+
+/// @notice A job's immutable terms. They are emitted in `JobPosted` and never stored: the
+/// job id is their hash, and every later call passes them back as calldata.
+struct JobTerms {
+    address client;
+    address token;
+    address arbiter;
+    uint96 budget;
+    uint96 collateral;
+    /// @dev The protocol fee in basis points, fixed when the job was posted.
+    uint16 feeBps;
+    JobMode mode;
+    uint40 openUntil;
+    uint32 executionTimeout;
+    uint32 challengeWindow;
+    uint16 minGpuCount;
+    uint32 minVramMiB;
+    bytes32 gpuModel;
+    /// @dev keccak256 of the spec bytes emitted in `JobPosted`.
+    bytes32 specHash;
+    uint64 salt;
+}
+
+/// @notice A worker's claim about its machine. Only the fields that eligibility checks
+/// need (GPU count, VRAM, model) are stored; the rest lives in events.
+struct HardwareClaim {
+    /// @dev GPU model as a left-aligned short string, e.g. "NVIDIA H100 80GB HBM3"; zero for CPU-only.
+    bytes32 gpuModel;
+    uint16 gpuCount;
+    uint32 vramMiB;
+    uint16 cpuCores;
+    uint32 ramMiB;
+    /// @dev Advertised price per GPU-hour in USD with 6 decimals; informative, never enforced.
+    uint96 pricePerGpuHour;
+    string metadataURI;
+}
