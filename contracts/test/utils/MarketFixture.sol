@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+import {LoomMarket} from "../../src/LoomMarket.sol";
+import {TestUSDC} from "../../src/TestUSDC.sol";
+import {ILoomMarketErrors} from "../../src/interfaces/ILoomMarketErrors.sol";
+import {ILoomMarketEvents} from "../../src/interfaces/ILoomMarketEvents.sol";
+import {HardwareClaim, JobMode, JobParams, JobStatus, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
+
+/// @notice A deployed market with funded actors and helpers that walk a job through its life.
+abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
+    uint16 internal constant FEE_BPS = 100; // 1%
+    uint256 internal constant START = 1_700_000_000;
+    bytes32 internal constant H100 = bytes32("NVIDIA H100 80GB HBM3");
+
+    LoomMarket internal market;
+    TestUSDC internal usdc;
+
+    address internal owner = makeAddr("owner");
+    address internal treasury = makeAddr("treasury");
+    address internal arbiter = makeAddr("arbiter");
+    address internal client = makeAddr("client");
+    address internal worker = makeAddr("worker");
+    address internal worker2 = makeAddr("worker2");
+    address internal stranger = makeAddr("stranger");
+
+    /// @dev A 256-byte job spec, the size the gas benchmarks use.
+    bytes internal spec =
+        bytes('{"version":1,"image":"loom/cuda:12","command":["python","train.py","--epochs","3"],"inputs":[{"uri":"https://example.org/data.tar","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],"outputs":["/out"],"resources":{"gpus":1,"v":1}}');
+
+    function setUp() public virtual {
+        vm.warp(START);
+        market = new LoomMarket(owner, treasury, arbiter, FEE_BPS);
+        usdc = new TestUSDC();
+        vm.prank(owner);
+        market.setTokenAllowed(address(usdc), true);
+
+        address[5] memory actors = [client, worker, worker2, stranger, arbiter];
+        for (uint256 i; i < actors.length; i++) {
+            vm.deal(actors[i], 1_000 ether);
+            usdc.mint(actors[i], 1_000_000e6);
+            vm.prank(actors[i]);
+            usdc.approve(address(market), type(uint256).max);
+        }
+    }
+
+    // ---- workers ----
+
+    function _hardware() internal pure returns (HardwareClaim memory) {
+        return HardwareClaim({
+            gpuModel: H100,
+            gpuCount: 2,
+            vramMiB: 81_920,
+            cpuCores: 32,
+            ramMiB: 262_144,
+            pricePerGpuHour: 2_500_000,
+            metadataURI: "ipfs://worker-metadata"
+        });
+    }
+
+    function _register(address who, uint96 stake) internal {
+        vm.prank(who);
+        market.register{value: stake}(_hardware());
+    }
+
+    // ---- jobs ----
+
+    /// @dev Default parameters: ETH, default arbiter, 1 ETH budget, 0.1 ETH collateral.
+    function _params(JobMode mode) internal view returns (JobParams memory p) {
+        p.token = address(0);
+        p.arbiter = address(0);
+        p.budget = 1 ether;
+        p.collateral = 0.1 ether;
+        p.mode = mode;
+        p.openUntil = uint40(block.timestamp + 1 hours);
+        p.executionTimeout = 2 hours;
+        p.challengeWindow = 1 days;
+        p.minGpuCount = 1;
+        p.minVramMiB = 40_960;
+        p.gpuModel = bytes32(0);
+        p.salt = 0;
+    }
+
+    /// @dev The terms the market completes `p` into when `poster` posts it with `spec_`.
+    function _terms(JobParams memory p, address poster, bytes memory spec_) internal view returns (JobTerms memory t) {
+        t.client = poster;
+        t.token = p.token;
+        t.arbiter = p.arbiter == address(0) ? market.defaultArbiter() : p.arbiter;
+        t.budget = p.budget;
+        t.collateral = p.collateral;
+        t.feeBps = market.feeBps();
+        t.mode = p.mode;
+        t.openUntil = p.openUntil;
+        t.executionTimeout = p.executionTimeout;
+        t.challengeWindow = p.challengeWindow;
+        t.minGpuCount = p.minGpuCount;
+        t.minVramMiB = p.minVramMiB;
+        t.gpuModel = p.gpuModel;
+        t.specHash = keccak256(spec_);
+        t.salt = p.salt;
+    }
+
+    function _post(JobParams memory p) internal returns (bytes32 jobId, JobTerms memory t) {
+        t = _terms(p, client, spec);
+        vm.prank(client);
+        jobId = market.postJob{value: p.token == address(0) ? p.budget : 0}(p, spec);
+        assertEq(jobId, keccak256(abi.encode(t)), "job id is the hash of the terms");
+    }
+
+    /// @dev A claim-mode job claimed by `worker` (registered with 1 ETH stake).
+    function _assigned() internal returns (bytes32 jobId, JobTerms memory t) {
+        _register(worker, 1 ether);
+        (jobId, t) = _post(_params(JobMode.Claim));
+        vm.prank(worker);
+        market.claimJob(t);
+    }
+
+    function _submitted() internal returns (bytes32 jobId, JobTerms memory t) {
+        (jobId, t) = _assigned();
+        vm.prank(worker);
+        market.submitResult(t, keccak256("result"), "http://127.0.0.1/artifacts/result");
+    }
+
+    function _disputed() internal returns (bytes32 jobId, JobTerms memory t) {
+        (jobId, t) = _submitted();
+        vm.prank(client);
+        market.dispute(t, "output is empty");
+    }
+
+    function _status(bytes32 jobId) internal view returns (JobStatus status) {
+        (, status,,) = market.jobs(jobId);
+    }
+}
