@@ -1,0 +1,139 @@
+/**
+ * Gas of each lifecycle step, from transaction receipts on a fresh anvil (contracts/test/Gas.t.sol
+ * records the same steps as execution gas in the forge snapshot). A warm-up job runs first so that
+ * first-ever account storage is not what is measured. The benchmark job pays in ETH, locks no
+ * collateral and carries a 256-byte spec; the fee is 0 for the headline figures (like the floor
+ * below) and 1% for `gas.releaseWithFee`.
+ */
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseEventLogs,
+  toHex,
+  type Account,
+  type Hash,
+  type Hex,
+} from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { loomMarketAbi } from '../abis/generated.ts';
+import { startAnvil } from '../scripts/lib/anvil.ts';
+import { deploy } from '../scripts/deploy.ts';
+
+const MNEMONIC = 'test test test test test test test test test test test junk';
+const SPEC = new TextEncoder().encode(
+  '{"version":1,"image":"loom/cuda","command":["python","train.py","--epochs","3"],"inputs":[{"uri":"https://example.org/data.tar","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],"outputs":["/out"],"resources":{"gpus":1,"mem":1}}',
+);
+
+/**
+ * The floor from the contracts issue: what the four core steps must cost at least (base 21,000 per
+ * transaction, one new slot at posting, warm updates after) plus the spec's calldata and log bytes.
+ */
+export function coreFloor(spec: Uint8Array): number {
+  const calldata = spec.reduce((sum, b) => sum + (b === 0 ? 4 : 16), 0);
+  return 47_000 + 30_000 + 30_000 + 36_000 + calldata + 8 * spec.length;
+}
+
+export async function gasBench(): Promise<Record<string, number>> {
+  const anvil = await startAnvil();
+  try {
+    const d = await deploy(anvil.rpcUrl, { quiet: true, file: '.cache/deployments/bench-gas.json', feeBps: 0 });
+    const market = d.LoomMarket.address;
+    const transport = http(anvil.rpcUrl);
+    const pub = createPublicClient({ chain: foundry, transport, pollingInterval: 50 });
+    const as = (i: number) => createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: i }), chain: foundry, transport });
+    const [owner, client, worker, worker2] = [as(0), as(1), as(4), as(5)];
+
+    const send = async (hash: Promise<Hash>) => {
+      const receipt = await pub.waitForTransactionReceipt({ hash: await hash });
+      if (receipt.status !== 'success') throw new Error(`transaction ${receipt.transactionHash} reverted`);
+      return receipt;
+    };
+    const write = (wallet: typeof client, functionName: string, args: unknown[], value?: bigint) =>
+      send(wallet.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never));
+
+    const hardware = {
+      gpuModel: toHex('NVIDIA H100 80GB HBM3', { size: 32 }),
+      gpuCount: 2,
+      vramMiB: 81_920,
+      cpuCores: 32,
+      ramMiB: 262_144,
+      pricePerGpuHour: 2_500_000n,
+      metadataURI: 'ipfs://worker-metadata',
+    };
+    await write(worker, 'register', [hardware], 10n ** 18n);
+    await write(worker2, 'register', [hardware], 10n ** 18n);
+
+    let salt = 0n;
+    const post = async (mode: 0 | 1) => {
+      const now = (await pub.getBlock()).timestamp;
+      const params = {
+        token: '0x0000000000000000000000000000000000000000',
+        arbiter: '0x0000000000000000000000000000000000000000',
+        budget: 10n ** 18n,
+        collateral: 0n,
+        mode,
+        openUntil: Number(now) + 3600,
+        executionTimeout: 7200,
+        challengeWindow: 86_400,
+        minGpuCount: 1,
+        minVramMiB: 40_960,
+        gpuModel: toHex(0, { size: 32 }),
+        salt: ++salt,
+      };
+      const receipt = await write(client, 'postJob', [params, toHex(SPEC)], params.budget);
+      const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
+      return { receipt, terms: posted.args.terms };
+    };
+    const result = toHex(1n, { size: 32 }) as Hex;
+    const uri = 'http://127.0.0.1:42069/artifacts/0x01';
+
+    // Warm-up: the first job touches the worker's and the client's storage for the first time.
+    const warm = await post(0);
+    await write(worker, 'claimJob', [warm.terms]);
+    await write(worker, 'submitResult', [warm.terms, result, uri]);
+    await write(client, 'release', [warm.terms]);
+
+    const job = await post(0);
+    const claim = await write(worker, 'claimJob', [job.terms]);
+    const submit = await write(worker, 'submitResult', [job.terms, result, uri]);
+    const release = await write(client, 'release', [job.terms]);
+    const withdraw = await write(worker, 'withdraw', ['0x0000000000000000000000000000000000000000', (worker.account as Account).address]);
+
+    const auction = await post(1);
+    const bid = await write(worker, 'placeBid', [auction.terms, 8n * 10n ** 17n]);
+    await write(worker2, 'placeBid', [auction.terms, 9n * 10n ** 17n]);
+    const accept = await write(client, 'acceptBid', [auction.terms, (worker.account as Account).address]);
+
+    // The same release with the protocol fee on: one more credit (the treasury's).
+    await write(owner, 'setFee', [100]);
+    const feeJob = await post(0);
+    await write(worker, 'claimJob', [feeJob.terms]);
+    await write(worker, 'submitResult', [feeJob.terms, result, uri]);
+    await write(client, 'release', [feeJob.terms]); // first fee: the treasury's slot is new
+    const feeJob2 = await post(0);
+    await write(worker, 'claimJob', [feeJob2.terms]);
+    await write(worker, 'submitResult', [feeJob2.terms, result, uri]);
+    const releaseWithFee = await write(client, 'release', [feeJob2.terms]);
+
+    const g = (r: { gasUsed: bigint }) => Number(r.gasUsed);
+    const core = g(job.receipt) + g(claim) + g(submit) + g(release);
+    const floor = coreFloor(SPEC);
+    return {
+      'gas.postJob': g(job.receipt),
+      'gas.placeBid': g(bid),
+      'gas.acceptBid': g(accept),
+      'gas.claimJob': g(claim),
+      'gas.submitResult': g(submit),
+      'gas.release': g(release),
+      'gas.releaseWithFee': g(releaseWithFee),
+      'gas.withdraw': g(withdraw),
+      'gas.core.total': core,
+      'gas.core.floor': floor,
+      'gas.core.floorRatio': Math.round((core / floor) * 1000) / 1000,
+    };
+  } finally {
+    await anvil.stop();
+  }
+}

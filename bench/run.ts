@@ -1,0 +1,31 @@
+/**
+ * `npm run bench [-- name ...]`: runs the benchmarks (all, or those named) and merges their figures
+ * into bench/results.json, a flat JSON object of named numbers documented in bench/README.md.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gasBench } from './gas.ts';
+
+const suites: Record<string, () => Promise<Record<string, number>>> = {
+  gas: gasBench,
+};
+
+const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in suites));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
+  process.exit(2);
+}
+
+const results: Record<string, number> = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
+for (const name of wanted.length ? wanted : Object.keys(suites)) {
+  const started = performance.now();
+  console.error(`bench ${name}...`);
+  const figures = await suites[name]();
+  Object.assign(results, figures);
+  for (const [key, value] of Object.entries(figures)) console.log(`${key.padEnd(40)} ${value}`);
+  console.error(`bench ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));
+writeFileSync(resultsPath, `${JSON.stringify(sorted, null, 2)}\n`);

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {MarketFixture} from "./utils/MarketFixture.sol";
+import {JobMode, JobParams, JobTerms} from "../src/interfaces/ILoomTypes.sol";
+
+/// @notice Full lifecycles whose per-step gas is recorded in contracts/snapshots/GasTest.json and,
+/// per lifecycle, in contracts/.gas-snapshot (`npm run contracts:snapshot`; `npm test` checks it).
+/// One warm-up job runs first so that first-ever account storage is not what is measured.
+/// bench/gas.ts measures the same steps from transaction receipts on anvil.
+contract GasTest is MarketFixture {
+    function setUp() public override {
+        super.setUp();
+        _register(worker, 1 ether);
+        _register(worker2, 1 ether);
+        (, JobTerms memory t) = _postWith(_claimParams(1));
+        vm.prank(worker);
+        market.claimJob(t);
+        vm.prank(worker);
+        market.submitResult(t, keccak256("warm-up"), "http://127.0.0.1/artifacts/warm-up");
+        vm.prank(client);
+        market.release(t);
+    }
+
+    function test_gas_claimLifecycle() public {
+        (, JobTerms memory t) = _postWith(_claimParams(2));
+        vm.snapshotGasLastCall("postJob");
+        vm.prank(worker);
+        market.claimJob(t);
+        vm.snapshotGasLastCall("claimJob");
+        _submitAndRelease(t);
+        vm.prank(worker);
+        market.withdraw(address(0), worker);
+        vm.snapshotGasLastCall("withdraw");
+    }
+
+    function test_gas_auctionLifecycle() public {
+        JobParams memory p = _claimParams(3);
+        p.mode = JobMode.Auction;
+        (, JobTerms memory t) = _postWith(p);
+        vm.prank(worker);
+        market.placeBid(t, 0.8 ether);
+        vm.snapshotGasLastCall("placeBid");
+        vm.prank(worker2);
+        market.placeBid(t, 0.9 ether);
+        vm.prank(client);
+        market.acceptBid(t, worker);
+        vm.snapshotGasLastCall("acceptBid");
+        vm.prank(worker);
+        market.submitResult(t, keccak256("result"), "http://127.0.0.1/artifacts/result");
+        vm.prank(client);
+        market.release(t);
+    }
+
+    function test_gas_disputeLifecycle() public {
+        (, JobTerms memory t) = _postWith(_claimParams(4));
+        vm.prank(worker);
+        market.claimJob(t);
+        vm.prank(worker);
+        market.submitResult(t, keccak256("result"), "http://127.0.0.1/artifacts/result");
+        vm.prank(client);
+        market.dispute(t, "output does not match the spec");
+        vm.snapshotGasLastCall("dispute");
+        vm.prank(arbiter);
+        market.resolveDispute(t, 0.5 ether, 0);
+        vm.snapshotGasLastCall("resolveDispute");
+    }
+
+    function _submitAndRelease(JobTerms memory t) internal {
+        vm.prank(worker);
+        market.submitResult(t, keccak256("result"), "http://127.0.0.1/artifacts/result");
+        vm.snapshotGasLastCall("submitResult");
+        vm.prank(client);
+        market.release(t);
+        vm.snapshotGasLastCall("release");
+    }
+
+    /// @dev The benchmark job: ETH, no collateral, a 256-byte spec.
+    function _claimParams(uint64 salt) internal view returns (JobParams memory p) {
+        p = _params(JobMode.Claim);
+        p.collateral = 0;
+        p.salt = salt;
+    }
+
+    function _postWith(JobParams memory p) internal returns (bytes32 jobId, JobTerms memory t) {
+        return _post(p);
+    }
+}

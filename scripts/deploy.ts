@@ -1,0 +1,94 @@
+/**
+ * Deploys the contracts to a chain through contracts/script/Deploy.s.sol, unless the deployment
+ * recorded in deployments/<chainId>.json is already live there (same genesis, code at the address).
+ * Adds the chain's genesis hash to the record so that a fresh chain is told from the old one.
+ *
+ * CLI: `npm run contracts:deploy` (RPC_URL, default http://127.0.0.1:8545).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPublicClient, http, type Address, type Hex } from 'viem';
+
+export type Deployment = {
+  chainId: number;
+  LoomMarket: { address: Address; startBlock: number };
+  TestUSDC: { address: Address; startBlock: number };
+  owner: Address;
+  arbiter: Address;
+  treasury: Address;
+  genesisHash: Hex;
+};
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Repository-relative path of the deployment record for a chain. */
+export function deploymentPath(chainId: number): string {
+  return `deployments/${chainId}.json`;
+}
+
+/** The deployment recorded in `file` (repository-relative), or undefined. */
+export function readDeployment(file: string): Deployment | undefined {
+  const path = resolve(root, file);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Deployment) : undefined;
+}
+
+export type DeployOptions = {
+  /** Deploy even when the recorded deployment is live. */
+  force?: boolean;
+  quiet?: boolean;
+  /** Repository-relative record file; default deployments/<chainId>.json. Tests use .cache/. */
+  file?: string;
+  /** Protocol fee in basis points (default 100). */
+  feeBps?: number;
+};
+
+/** Deploys unless the recorded deployment is live on this chain; returns the deployment. */
+export async function deploy(rpcUrl: string, opts: DeployOptions = {}): Promise<Deployment & { deployed: boolean }> {
+  const client = createPublicClient({ transport: http(rpcUrl) });
+  const chainId = await client.getChainId();
+  const genesisHash = (await client.getBlock({ blockNumber: 0n })).hash;
+  const file = opts.file ?? deploymentPath(chainId);
+  const known = readDeployment(file);
+  if (!opts.force && known?.chainId === chainId && known.genesisHash === genesisHash) {
+    const code = await client.getCode({ address: known.LoomMarket.address });
+    if (code && code !== '0x') return { ...known, deployed: false };
+  }
+  mkdirSync(dirname(resolve(root, file)), { recursive: true });
+  await runForgeScript(rpcUrl, file, opts);
+  const fresh = readDeployment(file);
+  if (!fresh) throw new Error(`deploy script wrote no ${file}`);
+  const record: Deployment = { ...fresh, genesisHash };
+  writeFileSync(resolve(root, file), `${JSON.stringify(record, null, 2)}\n`);
+  return { ...record, deployed: true };
+}
+
+function runForgeScript(rpcUrl: string, file: string, opts: DeployOptions): Promise<void> {
+  const args = ['scripts/foundry/run.mjs', 'forge', 'script', 'contracts/script/Deploy.s.sol', '--rpc-url', rpcUrl, '--broadcast'];
+  const env = { ...process.env, DEPLOYMENT_FILE: file, ...(opts.feeBps === undefined ? {} : { FEE_BPS: String(opts.feeBps) }) };
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, opts.quiet ? [...args, '--silent'] : args, {
+      cwd: root,
+      env,
+      stdio: opts.quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`forge script failed (exit ${code})\n${stderr}`))));
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rpcUrl = process.env.RPC_URL ?? 'http://127.0.0.1:8545';
+  deploy(rpcUrl).then(
+    (d) => {
+      console.log(`${d.deployed ? 'deployed' : 'already deployed'} on chain ${d.chainId}: LoomMarket ${d.LoomMarket.address}, TestUSDC ${d.TestUSDC.address}`);
+    },
+    (err) => {
+      console.error(`deploy failed: ${err instanceof Error ? err.message : err}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Starts a local anvil for tests, benchmarks and `npm start`, and stops it with its process group.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+// @ts-expect-error: plain ESM helper shared with the forge launcher, no types needed.
+import { binaryPath } from '../foundry/paths.mjs';
+
+export type Anvil = { rpcUrl: string; port: number; process: ChildProcess; stop: () => Promise<void> };
+
+export type AnvilOptions = {
+  port?: number;
+  /** Persist the chain here (anvil --state): a restart keeps it. */
+  stateFile?: string;
+  /** Seconds between blocks; default: a block per transaction (automine). */
+  blockTime?: number;
+  args?: string[];
+};
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts anvil and resolves once it answers JSON-RPC. */
+export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
+  const port = opts.port ?? (await freePort());
+  const args = ['--port', String(port), '--host', '127.0.0.1', '--silent', ...(opts.args ?? [])];
+  if (opts.stateFile) args.push('--state', opts.stateFile);
+  if (opts.blockTime) args.push('--block-time', String(opts.blockTime));
+  const child = spawn(binaryPath('anvil') as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}: ${stderr}`);
+    try {
+      const res = await fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      });
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`anvil did not answer on ${rpcUrl} within 20 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { rpcUrl, port, process: child, stop };
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{abis,scripts,bench,indexer,api,worker,sdk}/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'indexer/.ponder/**', 'indexer/generated/**'],
+    // Integration tests start anvil, Ponder and databases: real processes take real time.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    // One machine, two cores: test files that each start a chain and an indexer run one at a time.
+    fileParallelism: false,
+  },
+});
