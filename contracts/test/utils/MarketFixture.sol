@@ -7,6 +7,7 @@ import {TestUSDC} from "../../src/TestUSDC.sol";
 import {ILoomMarketErrors} from "../../src/interfaces/ILoomMarketErrors.sol";
 import {ILoomMarketEvents} from "../../src/interfaces/ILoomMarketEvents.sol";
 import {HardwareClaim, JobMode, JobParams, JobStatus, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
+import {CloseReason} from "../../src/interfaces/ILoomTypes.sol";
 
 /// @notice A deployed market with funded actors and helpers that walk a job through its life.
 abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
@@ -130,5 +131,115 @@ abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
 
     function _status(bytes32 jobId) internal view returns (JobStatus status) {
         (, status,,) = market.jobs(jobId);
+    }
+
+    // ---- lifecycle helpers for any parameters ----
+
+    /// @dev The result every helper submits.
+    bytes32 internal constant RESULT_HASH = keccak256("result");
+    string internal constant RESULT_URI = "http://127.0.0.1/artifacts/result";
+
+    /// @dev `_params(mode)` paid in USDC: a 1,000 USDC budget.
+    function _usdcParams(JobMode mode) internal view returns (JobParams memory p) {
+        p = _params(mode);
+        p.token = address(usdc);
+        p.budget = 1_000e6;
+    }
+
+    /// @dev Posts `p` (claim mode) and has `worker`, registered with 1 ETH stake, claim it.
+    function _claimedWith(JobParams memory p) internal returns (bytes32 jobId, JobTerms memory t) {
+        _register(worker, 1 ether);
+        (jobId, t) = _post(p);
+        vm.prank(worker);
+        market.claimJob(t);
+    }
+
+    /// @dev Posts `p` (auction mode); `worker`, registered with 1 ETH stake, bids `price` and the client accepts.
+    function _acceptedWith(JobParams memory p, uint96 price) internal returns (bytes32 jobId, JobTerms memory t) {
+        _register(worker, 1 ether);
+        (jobId, t) = _post(p);
+        vm.prank(worker);
+        market.placeBid(t, price);
+        vm.prank(client);
+        market.acceptBid(t, worker);
+    }
+
+    /// @dev `worker` submits RESULT_HASH for an assigned job.
+    function _submitFor(JobTerms memory t) internal {
+        vm.prank(worker);
+        market.submitResult(t, RESULT_HASH, RESULT_URI);
+    }
+
+    /// @dev The client disputes a submitted job.
+    function _disputeFor(JobTerms memory t) internal {
+        vm.prank(client);
+        market.dispute(t, "output is empty");
+    }
+
+    function _assertJob(bytes32 jobId, address worker_, JobStatus status, CloseReason reason, uint256 deadline)
+        internal
+        view
+    {
+        (address w, JobStatus s, CloseReason r, uint40 d) = market.jobs(jobId);
+        assertEq(w, worker_, "job worker");
+        assertEq(uint8(s), uint8(status), "job status");
+        assertEq(uint8(r), uint8(reason), "job close reason");
+        assertEq(d, deadline, "job deadline");
+    }
+
+    function _assertStake(address who, uint96 stake, uint96 locked) internal view {
+        (uint96 s, uint96 l,,,,) = market.workers(who);
+        assertEq(s, stake, "worker stake");
+        assertEq(l, locked, "worker locked");
+    }
+
+    /// @dev Credits of `token` (address(0): ETH) for the client, the worker and the treasury.
+    function _assertCredits(address token, uint256 toClient, uint256 toWorker, uint256 toTreasury) internal view {
+        assertEq(market.credits(token, client), toClient, "client credits");
+        assertEq(market.credits(token, worker), toWorker, "worker credits");
+        assertEq(market.credits(token, treasury), toTreasury, "treasury credits");
+    }
+
+    /// @dev Every job call on a closed job reverts with UnexpectedStatus(.., Closed) and leaves it as it is.
+    function _assertClosedForGood(bytes32 jobId, JobTerms memory t) internal {
+        (address w, JobStatus s, CloseReason r, uint40 d) = market.jobs(jobId);
+        assertEq(uint8(s), uint8(JobStatus.Closed), "job is closed");
+        uint8 closed = uint8(JobStatus.Closed);
+        vm.startPrank(client);
+        _expectStatus(jobId, JobStatus.Open, closed);
+        market.cancelJob(t);
+        _expectStatus(jobId, JobStatus.Open, closed);
+        market.expire(t);
+        _expectStatus(jobId, JobStatus.Open, closed);
+        market.acceptBid(t, worker);
+        _expectStatus(jobId, JobStatus.Submitted, closed);
+        market.release(t);
+        _expectStatus(jobId, JobStatus.Submitted, closed);
+        market.dispute(t, "late");
+        _expectStatus(jobId, JobStatus.Disputed, closed);
+        market.submitEvidence(t, "late");
+        _expectStatus(jobId, JobStatus.Disputed, closed);
+        market.settleTimedOutDispute(t);
+        _expectStatus(jobId, JobStatus.Assigned, closed);
+        market.reclaim(t);
+        vm.stopPrank();
+        vm.startPrank(worker);
+        _expectStatus(jobId, JobStatus.Open, closed);
+        market.claimJob(t);
+        _expectStatus(jobId, JobStatus.Open, closed);
+        market.placeBid(t, 1);
+        _expectStatus(jobId, JobStatus.Open, closed);
+        market.withdrawBid(t);
+        _expectStatus(jobId, JobStatus.Assigned, closed);
+        market.submitResult(t, RESULT_HASH, RESULT_URI);
+        vm.stopPrank();
+        vm.prank(t.arbiter);
+        _expectStatus(jobId, JobStatus.Disputed, closed);
+        market.resolveDispute(t, 0, 0);
+        _assertJob(jobId, w, s, r, d);
+    }
+
+    function _expectStatus(bytes32 jobId, JobStatus expected, uint8 actual) private {
+        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, expected, actual));
     }
 }
