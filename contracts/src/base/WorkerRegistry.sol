@@ -95,6 +95,7 @@ abstract contract WorkerRegistry is ILoomMarket, MarketConfig, Ledger {
         u.amount += w.stake;
         u.unlockAt = uint40(block.timestamp + UNBONDING_PERIOD);
         delete workers[msg.sender];
+        delete gpuModelOf[msg.sender];
         emit WorkerDeregistered(msg.sender, u.amount, u.unlockAt);
     }
 

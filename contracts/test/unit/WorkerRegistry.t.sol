@@ -523,6 +523,7 @@ contract WorkerRegistryTest is MarketFixture {
         assertFalse(w.available, "not available");
         assertEq(w.stake, 0, "no stake");
         assertEq(w.gpuCount, 0, "claim cleared");
+        assertEq(market.gpuModelOf(worker), bytes32(0), "model cleared");
         (uint96 amount, uint40 at) = market.unbonding(worker);
         assertEq(amount, 1 ether, "all stake unbonding");
         assertEq(at, unlockAt, "unlockAt");
