@@ -11,6 +11,7 @@
  *   LOOM_DEPLOYMENT_FILE   another record to read the defaults from
  *   LOOM_POLLING_MS        new-block polling interval (default 100 on anvil, 1000 elsewhere)
  *   DATABASE_URL           PostgreSQL; without it, PGlite embedded in indexer/.ponder/pglite
+ *   LOOM_PGLITE_DIR        another PGlite directory (tests give each run its own)
  *
  * Example, Base Sepolia: LOOM_CHAIN_ID=84532 LOOM_RPC_URL=https://sepolia.base.org
  *   LOOM_MARKET_ADDRESS=0x... LOOM_START_BLOCK=<deploy block> npm run indexer:start
@@ -43,7 +44,7 @@ if (!address) {
 export default createConfig({
   database: process.env.DATABASE_URL
     ? { kind: 'postgres', connectionString: process.env.DATABASE_URL }
-    : { kind: 'pglite' },
+    : { kind: 'pglite', directory: process.env.LOOM_PGLITE_DIR },
   chains: {
     loom: {
       id: chainId,

@@ -1,0 +1,209 @@
+/**
+ * A job's state as a pure fold of its events. The indexing handlers call `applyJobEvent` on each
+ * event as it comes; the API can answer "the job as of block N" with `foldJob` over the job's
+ * `job_event` rows up to N. Same code, same input, same answer.
+ */
+import type { job as jobTable } from '../../ponder.schema';
+import { applyBidEvent, bidKeyOf, type Bid } from './bid';
+import {
+  argsOf,
+  big,
+  decodeShortString,
+  decodeSpecJson,
+  hex,
+  safeText,
+  utcDay,
+  type Hex,
+  type LoggedEvent,
+} from './event';
+
+export type Job = typeof jobTable.$inferSelect;
+export type JobStatus = Job['status'];
+export type CloseReason = NonNullable<Job['closeReason']>;
+
+/** `CloseReason` of the contract, by its uint8 value (0 is None and never emitted). */
+export const CLOSE_REASONS: readonly (CloseReason | undefined)[] = [
+  undefined,
+  'COMPLETED',
+  'CANCELLED',
+  'EXPIRED',
+  'RECLAIMED',
+  'DISPUTE_RESOLVED',
+  'ARBITRATION_TIMED_OUT',
+];
+
+/** `JobMode` of the contract, by its uint8 value. */
+export const JOB_MODES: readonly Job['mode'][] = ['CLAIM', 'AUCTION'];
+
+/** The close reason carried by a JobClosed event. */
+export function closeReasonOf(event: LoggedEvent): CloseReason {
+  const reason = CLOSE_REASONS[Number(argsOf(event).reason)];
+  if (!reason) throw new Error(`JobClosed with unknown reason ${String(argsOf(event).reason)}`);
+  return reason;
+}
+
+/** Events that change a job (all of them carry `jobId`). */
+export const JOB_EVENTS = new Set([
+  'JobPosted',
+  'BidPlaced',
+  'BidWithdrawn',
+  'JobAssigned',
+  'ResultSubmitted',
+  'JobDisputed',
+  'EvidenceSubmitted',
+  'JobClosed',
+]);
+
+/**
+ * Price per GPU-hour in token units: what the job pays for one GPU for one hour if it uses the
+ * minimum GPU count for the whole execution timeout. Null for CPU jobs (no GPU required).
+ */
+export function pricePerGpuHour(price: bigint, minGpuCount: number, executionTimeout: number): bigint | null {
+  if (minGpuCount <= 0 || executionTimeout <= 0) return null;
+  return (price * 3600n) / (BigInt(minGpuCount) * BigInt(executionTimeout));
+}
+
+/**
+ * The job after `event`.
+ *
+ * @param job The job before the event; undefined before its JobPosted.
+ * @param event One of JOB_EVENTS about this job; any other event returns `job` unchanged.
+ * @param bid For BidPlaced, BidWithdrawn and JobAssigned: the event's worker's bid on this job
+ *   before the event (undefined if none), which says whether `activeBids` changes.
+ * @throws When an event other than JobPosted arrives for an unknown job.
+ *
+ * @example
+ * let job = applyJobEvent(undefined, posted);   // status OPEN
+ * job = applyJobEvent(job, assigned);           // status ASSIGNED, price, refund, pricePerGpuHour
+ */
+export function applyJobEvent(job: Job | undefined, event: LoggedEvent, bid?: Bid): Job {
+  const args = argsOf(event);
+  if (event.name === 'JobPosted') return posted(event);
+  if (!job) throw new Error(`${event.name} for unknown job ${String(args.jobId)}`);
+  if (!JOB_EVENTS.has(event.name)) return job;
+
+  const next: Job = { ...job, updatedAt: event.timestamp, updatedBlock: event.blockNumber };
+  switch (event.name) {
+    case 'BidPlaced':
+      if (bid?.status !== 'ACTIVE') next.activeBids = job.activeBids + 1;
+      break;
+    case 'BidWithdrawn':
+      if (bid?.status === 'ACTIVE') next.activeBids = job.activeBids - 1;
+      break;
+    case 'JobAssigned': {
+      if (bid?.status === 'ACTIVE') next.activeBids = job.activeBids - 1;
+      const price = big(args.price);
+      next.status = 'ASSIGNED';
+      next.worker = hex(args.worker);
+      next.price = price;
+      next.refund = big(args.refund);
+      next.pricePerGpuHour = pricePerGpuHour(price, job.minGpuCount, job.executionTimeout);
+      next.executionDeadline = big(args.executionDeadline);
+      next.assignedAt = event.timestamp;
+      next.assignedDay = utcDay(event.timestamp);
+      break;
+    }
+    case 'ResultSubmitted':
+      next.status = 'SUBMITTED';
+      next.resultHash = hex(args.resultHash);
+      next.resultURI = safeText(args.resultURI);
+      next.challengeDeadline = big(args.challengeDeadline);
+      next.submittedAt = event.timestamp;
+      break;
+    case 'JobDisputed':
+      next.status = 'DISPUTED';
+      next.disputeReason = safeText(args.reason);
+      next.arbitrationDeadline = big(args.arbitrationDeadline);
+      break;
+    case 'JobClosed':
+      next.status = 'CLOSED';
+      next.closeReason = closeReasonOf(event);
+      next.workerPayout = big(args.workerPayout);
+      next.fee = big(args.fee);
+      next.clientRefund = big(args.clientRefund);
+      next.slashed = big(args.slashed);
+      next.closedAt = event.timestamp;
+      break;
+    // EvidenceSubmitted: the evidence lives in the event log; the job only records the activity.
+  }
+  return next;
+}
+
+function posted(event: LoggedEvent): Job {
+  const args = argsOf(event);
+  const t = args.terms;
+  const spec = hex(args.spec);
+  return {
+    id: hex(args.jobId),
+    client: hex(t.client),
+    token: hex(t.token),
+    arbiter: hex(t.arbiter),
+    budget: big(t.budget),
+    collateral: big(t.collateral),
+    feeBps: Number(t.feeBps),
+    mode: JOB_MODES[Number(t.mode)]!,
+    openUntil: big(t.openUntil),
+    executionTimeout: Number(t.executionTimeout),
+    challengeWindow: Number(t.challengeWindow),
+    minGpuCount: Number(t.minGpuCount),
+    minVramMiB: Number(t.minVramMiB),
+    gpuModelRaw: hex(t.gpuModel),
+    gpuModel: decodeShortString(hex(t.gpuModel)),
+    specHash: hex(t.specHash),
+    salt: big(t.salt),
+    spec,
+    specJson: decodeSpecJson(spec),
+    status: 'OPEN',
+    closeReason: null,
+    worker: null,
+    price: null,
+    refund: null,
+    pricePerGpuHour: null,
+    executionDeadline: null,
+    resultHash: null,
+    resultURI: null,
+    challengeDeadline: null,
+    disputeReason: null,
+    arbitrationDeadline: null,
+    workerPayout: null,
+    fee: null,
+    clientRefund: null,
+    slashed: null,
+    activeBids: 0,
+    postedAt: event.timestamp,
+    postedBlock: event.blockNumber,
+    postedTx: event.txHash,
+    assignedAt: null,
+    assignedDay: null,
+    submittedAt: null,
+    closedAt: null,
+    updatedAt: event.timestamp,
+    updatedBlock: event.blockNumber,
+  };
+}
+
+/**
+ * A job and its bids after a sequence of its events (chain order), e.g. its `job_event` rows up to
+ * some block. Gives exactly what the indexer's `job` and `bid` rows held at that point.
+ *
+ * @example
+ * const rows = await db.select().from(jobEvent)
+ *   .where(and(eq(jobEvent.jobId, id), lte(jobEvent.blockNumber, atBlock))).orderBy(jobEvent.id);
+ * const { job, bids } = foldJob(rows);
+ */
+export function foldJob(events: readonly LoggedEvent[]): { job: Job | undefined; bids: Bid[] } {
+  let job: Job | undefined;
+  const bids = new Map<Hex, Bid>();
+  for (const event of events) {
+    if (!JOB_EVENTS.has(event.name)) continue;
+    if (!job && event.name !== 'JobPosted') continue;
+    const key = bidKeyOf(event);
+    const bid = key && bids.get(key.worker);
+    job = applyJobEvent(job, event, bid);
+    if (key) {
+      const nextBid = applyBidEvent(bid, event);
+      if (nextBid) bids.set(key.worker, nextBid);
+    }
+  }
+  return { job, bids: [...bids.values()] };
+}

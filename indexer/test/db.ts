@@ -1,0 +1,77 @@
+/**
+ * Reads the indexer's tables straight from its database, PGlite or PostgreSQL, as plain rows:
+ * the schema's own (camelCase) column keys, numeric columns (bigints) as decimal strings, jsonb parsed. PGlite can only be
+ * opened once Ponder has stopped (one process per data directory).
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { getTableColumns, isTable, type Table } from 'drizzle-orm';
+import { toSnakeCase } from 'drizzle-orm/casing';
+import pg from 'pg';
+import * as schema from '../ponder.schema';
+
+export type Row = Record<string, unknown>;
+export type Sql = { query: (sql: string, params?: unknown[]) => Promise<Row[]>; close: () => Promise<void> };
+
+const NUMERIC = 1700;
+const INT8 = 20;
+
+export async function openPglite(dir: string): Promise<Sql> {
+  const db = new PGlite(dir, { parsers: { [NUMERIC]: (v: string) => v, [INT8]: (v: string) => v } });
+  await db.waitReady;
+  return {
+    query: async (sql, params) => (await db.query<Row>(sql, params)).rows.map(camel),
+    close: () => db.close(),
+  };
+}
+
+export async function openPostgres(url: string): Promise<Sql> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    query: async (sql, params) => (await client.query(sql, params)).rows.map(camel),
+    close: () => client.end(),
+  };
+}
+
+/** Database column name -> schema key (Ponder names columns with drizzle's snake_case: `vramMiB` is `vram_mi_b`). */
+const columnKeys = new Map<string, string>(
+  (Object.values(schema) as unknown[])
+    .filter((value): value is Table => isTable(value))
+    .flatMap((table) => Object.keys(getTableColumns(table)).map((key) => [toSnakeCase(key), key] as const)),
+);
+
+function camel(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [columnKeys.get(k) ?? k, v]));
+}
+
+/** Every indexed table, with the columns that order its rows. */
+export const TABLES: Record<string, string> = {
+  job: 'id',
+  bid: 'job_id, worker',
+  worker: 'address',
+  worker_earning: 'worker, token',
+  balance: 'account, token',
+  job_event: 'id',
+  daily_stat: 'day',
+  daily_token_stat: 'day, token',
+  market: 'id',
+  allowed_token: 'token',
+  arbiter: 'address',
+};
+
+/** All rows of every indexed table in `schema`, in a stable order. */
+export async function dumpTables(sql: Sql, schema: string): Promise<Record<string, Row[]>> {
+  const dump: Record<string, Row[]> = {};
+  for (const [table, order] of Object.entries(TABLES)) {
+    dump[table] = await sql.query(`SELECT * FROM "${schema}"."${table}" ORDER BY ${order}`);
+  }
+  return dump;
+}
+
+/** A value as the database returns it: bigints as decimal strings (objects walked). */
+export function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}

@@ -1,0 +1,249 @@
+/**
+ * Drives every path of the market on a real chain with viem, as real users would: workers register
+ * and manage stake, and nine jobs walk through every ending (release, accepted auction, dispute won
+ * by the worker, dispute lost with a slash, arbitration timeout, cancel, expiry, reclaim), plus the
+ * owner's settings, an ownership transfer and withdrawals. The test then checks what the indexer
+ * made of it.
+ */
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseEther,
+  parseEventLogs,
+  stringToHex,
+  toHex,
+  type Address,
+  type Hex,
+  type TransactionReceipt,
+} from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
+import type { Deployment } from '../../scripts/deploy';
+
+const MNEMONIC = 'test test test test test test test test test test test junk';
+export const ETH: Address = '0x0000000000000000000000000000000000000000';
+export const H100 = 'NVIDIA H100 80GB HBM3';
+
+/** A job spec a worker can run: valid UTF-8 JSON. */
+export const JSON_SPEC = { version: 1, image: 'loom/cuda', command: ['python', 'train.py'], resources: { gpus: 1 } };
+
+type JobTerms = {
+  client: Address;
+  token: Address;
+  arbiter: Address;
+  budget: bigint;
+  collateral: bigint;
+  feeBps: number;
+  mode: number;
+  openUntil: number;
+  executionTimeout: number;
+  challengeWindow: number;
+  minGpuCount: number;
+  minVramMiB: number;
+  gpuModel: Hex;
+  specHash: Hex;
+  salt: bigint;
+};
+export type PostedJob = { id: Hex; terms: JobTerms };
+
+export type Scenario = {
+  market: Address;
+  usdc: Address;
+  startBlock: number;
+  /** The chain's head once everything is done. */
+  head: bigint;
+  actors: Record<'owner' | 'client' | 'treasury2' | 'stranger' | 'a' | 'b' | 'c' | 'newOwner' | 'arbiter' | 'treasury', Address>;
+  jobs: Record<'j1' | 'j2' | 'j3' | 'j4' | 'j5' | 'j6' | 'j7' | 'j8' | 'j9', PostedJob>;
+  /** Block of J2's JobAssigned, to fold the job's log up to it. */
+  j2AssignedBlock: bigint;
+};
+
+/** Runs the whole scenario on the chain at `rpcUrl` where `deployment` is live. */
+export async function runScenario(rpcUrl: string, deployment: Deployment): Promise<Scenario> {
+  const transport = http(rpcUrl);
+  const pub = createPublicClient({ chain: foundry, transport, pollingInterval: 50 });
+  const wallet = (i: number) =>
+    createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: i }), chain: foundry, transport });
+  const [owner, client, treasury2, stranger, a, b, c, newOwner, arbiter, treasury] = Array.from({ length: 10 }, (_, i) =>
+    wallet(i),
+  );
+  type Wallet = typeof owner;
+  const addr = (w: Wallet) => w.account.address;
+  const market = deployment.LoomMarket.address;
+  const usdc = deployment.TestUSDC.address;
+
+  const send = async (w: Wallet, functionName: string, args: readonly unknown[] = [], value?: bigint): Promise<TransactionReceipt> => {
+    const hash = await w.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never);
+    const receipt = await pub.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new Error(`${functionName} reverted (${hash})`);
+    return receipt;
+  };
+  const now = async () => Number((await pub.getBlock()).timestamp);
+  const travel = async (seconds: number) => {
+    await pub.request({ method: 'evm_increaseTime' as never, params: [toHex(seconds)] as never });
+    await pub.request({ method: 'evm_mine' as never, params: [] as never });
+  };
+
+  const hardware = (model: string, gpuCount: number, vramMiB: number, metadataURI: string) => ({
+    gpuModel: stringToHex(model, { size: 32 }),
+    gpuCount,
+    vramMiB,
+    cpuCores: 32,
+    ramMiB: 262_144,
+    pricePerGpuHour: 2_500_000n,
+    metadataURI,
+  });
+
+  let salt = 0n;
+  const post = async (p: {
+    token?: Address;
+    budget: bigint;
+    collateral: bigint;
+    mode?: 0 | 1;
+    openFor?: number;
+    executionTimeout?: number;
+    gpuModel?: string;
+    spec: Hex;
+  }): Promise<PostedJob> => {
+    const token = p.token ?? ETH;
+    const params = {
+      token,
+      arbiter: ETH,
+      budget: p.budget,
+      collateral: p.collateral,
+      mode: p.mode ?? 0,
+      openUntil: (await now()) + (p.openFor ?? 3600),
+      executionTimeout: p.executionTimeout ?? 7200,
+      challengeWindow: 86_400,
+      minGpuCount: 1,
+      minVramMiB: 40_960,
+      gpuModel: p.gpuModel ? stringToHex(p.gpuModel, { size: 32 }) : toHex(0, { size: 32 }),
+      salt: ++salt,
+    };
+    const receipt = await send(client, 'postJob', [params, p.spec], token === ETH ? p.budget : undefined);
+    const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
+    return { id: posted!.args.jobId, terms: posted!.args.terms as JobTerms };
+  };
+  const resultHash = (n: number) => toHex(n, { size: 32 });
+
+  // ---- workers ----
+  await send(a, 'register', [hardware(H100, 2, 81_920, 'ipfs://worker-a')], parseEther('1'));
+  await send(b, 'register', [hardware(H100, 2, 81_920, 'ipfs://worker-b')], parseEther('1'));
+  await send(c, 'register', [hardware('NVIDIA L4', 1, 24_576, 'ipfs://worker-c')], parseEther('1'));
+  await send(c, 'updateClaim', [hardware(H100, 1, 81_920, 'ipfs://worker-c-v2')]);
+  await send(c, 'setAvailability', [false]);
+  await send(c, 'setAvailability', [true]);
+  await send(c, 'addStake', [], parseEther('0.5'));
+
+  const approve = await client.writeContract({
+    address: usdc,
+    abi: testUsdcAbi,
+    functionName: 'approve',
+    args: [market, 2n ** 256n - 1n],
+  });
+  await pub.waitForTransactionReceipt({ hash: approve });
+
+  const spec = toHex(JSON.stringify(JSON_SPEC));
+
+  // J1: claim -> submit -> release.
+  const j1 = await post({ budget: parseEther('1'), collateral: parseEther('0.1'), gpuModel: H100, spec });
+  await send(a, 'claimJob', [j1.terms]);
+  await send(a, 'submitResult', [j1.terms, resultHash(1), 'ipfs://result-1']);
+  await send(client, 'release', [j1.terms]);
+
+  // J2: auction in USDC, three bids (one replaced, one withdrawn) -> accept B -> release.
+  const j2 = await post({
+    token: usdc,
+    budget: 100_000_000n,
+    collateral: parseEther('0.1'),
+    mode: 1,
+    spec: '0xff00fe', // not UTF-8: no specJson
+  });
+  await send(a, 'placeBid', [j2.terms, 80_000_000n]);
+  await send(b, 'placeBid', [j2.terms, 90_000_000n]);
+  await send(b, 'placeBid', [j2.terms, 70_000_000n]);
+  await send(c, 'placeBid', [j2.terms, 95_000_000n]);
+  await send(c, 'withdrawBid', [j2.terms]);
+  const accepted = await send(client, 'acceptBid', [j2.terms, addr(b)]);
+  await send(b, 'submitResult', [j2.terms, resultHash(2), 'ipfs://result-2']);
+  await send(client, 'release', [j2.terms]);
+
+  // J3: dispute, evidence from both sides, the arbiter pays the worker in full.
+  // The spec is JSON with a NUL (jsonb cannot hold it), the result URI carries one too.
+  const j3 = await post({ budget: parseEther('1'), collateral: parseEther('0.1'), spec: toHex('{"cmd":"a\\u0000b"}') });
+  await send(a, 'claimJob', [j3.terms]);
+  await send(a, 'submitResult', [j3.terms, resultHash(3), 'ipfs://bad\u0000uri']);
+  await send(client, 'dispute', [j3.terms, 'the output is empty']);
+  await send(client, 'submitEvidence', [j3.terms, 'ipfs://client-evidence']);
+  await send(a, 'submitEvidence', [j3.terms, 'ipfs://worker-evidence']);
+  await send(arbiter, 'resolveDispute', [j3.terms, parseEther('1'), 0n]);
+
+  // J4: dispute won by the client: 30% to the worker, 0.05 ETH of collateral slashed.
+  const j4 = await post({ budget: parseEther('2'), collateral: parseEther('0.2'), spec });
+  await send(b, 'claimJob', [j4.terms]);
+  await send(b, 'submitResult', [j4.terms, resultHash(4), 'ipfs://result-4']);
+  await send(client, 'dispute', [j4.terms, 'wrong model']);
+  await send(arbiter, 'resolveDispute', [j4.terms, parseEther('0.6'), parseEther('0.05')]);
+
+  // J6: cancelled before anyone took it.
+  const j6 = await post({ budget: parseEther('0.5'), collateral: 0n, spec });
+  await send(client, 'cancelJob', [j6.terms]);
+
+  // J5 (disputed, the arbiter stays silent), J7 (left open), J8 (assigned, no result): settled after time passes.
+  const j5 = await post({ budget: parseEther('1'), collateral: parseEther('0.1'), spec });
+  await send(a, 'claimJob', [j5.terms]);
+  await send(a, 'submitResult', [j5.terms, resultHash(5), 'ipfs://result-5']);
+  await send(client, 'dispute', [j5.terms, 'too slow']);
+  const j7 = await post({ budget: parseEther('0.3'), collateral: 0n, spec });
+  const j8 = await post({ budget: parseEther('1'), collateral: parseEther('0.1'), executionTimeout: 3600, spec });
+  await send(b, 'claimJob', [j8.terms]);
+  await send(c, 'requestUnstake', [parseEther('0.5')]);
+
+  // ---- the owner's settings (fees of later closes go to the new treasury) ----
+  await send(owner, 'setFee', [200]);
+  await send(owner, 'setTreasury', [addr(treasury2)]);
+  await send(owner, 'setArbiter', [addr(stranger), true]);
+  await send(owner, 'setDefaultArbiter', [addr(stranger)]);
+  await send(owner, 'setDefaultArbiter', [addr(arbiter)]);
+  await send(owner, 'setArbiter', [addr(stranger), false]);
+  await send(owner, 'setTokenAllowed', [usdc, false]);
+  await send(owner, 'transferOwnership', [addr(newOwner)]);
+  await send(newOwner, 'acceptOwnership', []);
+  const j9 = await post({ budget: parseEther('0.1'), collateral: 0n, spec }); // posted at 2%
+
+  // ---- a week later ----
+  await travel(7 * 86_400 + 3600);
+  await send(stranger, 'settleTimedOutDispute', [j5.terms]);
+  await send(stranger, 'expire', [j7.terms]);
+  await send(stranger, 'reclaim', [j8.terms]);
+  await send(c, 'withdrawStake', [addr(c)]);
+  await send(c, 'deregister', []);
+
+  // ---- withdrawals ----
+  await send(a, 'withdraw', [ETH, addr(a)]);
+  await send(treasury, 'withdraw', [ETH, addr(treasury)]);
+  await send(client, 'withdraw', [usdc, addr(client)]);
+
+  return {
+    market,
+    usdc,
+    startBlock: deployment.LoomMarket.startBlock,
+    head: await pub.getBlockNumber({ cacheTime: 0 }),
+    actors: {
+      owner: addr(owner),
+      client: addr(client),
+      treasury2: addr(treasury2),
+      stranger: addr(stranger),
+      a: addr(a),
+      b: addr(b),
+      c: addr(c),
+      newOwner: addr(newOwner),
+      arbiter: addr(arbiter),
+      treasury: addr(treasury),
+    },
+    jobs: { j1, j2, j3, j4, j5, j6, j7, j8, j9 },
+    j2AssignedBlock: accepted.blockNumber,
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * Starts the indexer (Ponder) for tests, benchmarks and `npm start`, waits until it is ready, follows
+ * its progress through Ponder's own /status, and stops it with its process group.
+ *
+ * Isolation: give every run its own PGlite directory (`pgliteDir`) or its own PostgreSQL database
+ * (`freshDatabase`). A separate schema is not enough on PostgreSQL: Ponder's block cache
+ * (`ponder_sync`) is shared by every schema of a database, and two local chains share chain id 31337
+ * and contract addresses, so concurrent runs on different chains would read each other's blocks.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { runIndexer } from '../indexer.ts';
+import { freePort } from './anvil.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export type PonderOptions = {
+  rpcUrl: string;
+  /** Deployment record the config reads the market's address and start block from. */
+  deploymentFile: string;
+  /** PostgreSQL; without it, PGlite in `pgliteDir`. */
+  databaseUrl?: string;
+  /** PGlite directory; default `.cache/pglite/<schema>`. */
+  pgliteDir?: string;
+  /** Ponder's database schema. */
+  schema: string;
+  /** HTTP port; default a free one. */
+  port?: number;
+  /** `start` indexes and serves; `serve` only serves (PostgreSQL only). Default `start`. */
+  mode?: 'start' | 'serve';
+  /** New-block polling interval (ms); default 100. */
+  pollingMs?: number;
+  /** Run the genesis guard before starting (default true; `serve` never clears anything). */
+  guard?: boolean;
+  /** Wait for /ready before returning (default true). */
+  waitReady?: boolean;
+  readyTimeoutMs?: number;
+  /** Extra environment for Ponder. */
+  env?: Record<string, string>;
+};
+
+/** Ponder's /status: the latest indexed block per chain. */
+export type PonderStatus = Record<string, { id: number; block: { number: number; timestamp: number } }>;
+
+export type Ponder = {
+  url: string;
+  port: number;
+  schema: string;
+  /** The PGlite directory, when running on PGlite. */
+  pgliteDir?: string;
+  process: ChildProcess;
+  /** Everything Ponder printed so far. */
+  logs: () => string;
+  status: () => Promise<PonderStatus>;
+  /** Resolves once `block` of the (only) chain is indexed. */
+  waitForBlock: (block: bigint | number, timeoutMs?: number) => Promise<void>;
+  /** SIGTERM to the process group (Ponder shuts down cleanly, closing PGlite), SIGKILL after 10 s. */
+  stop: () => Promise<void>;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts Ponder on `indexer/` and resolves once it serves (and, by default, is ready). */
+export async function startPonder(opts: PonderOptions): Promise<Ponder> {
+  const port = opts.port ?? (await freePort());
+  const mode = opts.mode ?? 'start';
+  const pgliteDir = opts.databaseUrl ? undefined : resolve(root, opts.pgliteDir ?? join('.cache', 'pglite', opts.schema));
+  if (pgliteDir) mkdirSync(resolve(pgliteDir, '..'), { recursive: true });
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PONDER_TELEMETRY_DISABLED: '1',
+    LOOM_RPC_URL: opts.rpcUrl,
+    LOOM_DEPLOYMENT_FILE: resolve(root, opts.deploymentFile),
+    LOOM_POLLING_MS: String(opts.pollingMs ?? 100),
+    ...opts.env,
+  };
+  // The config picks PostgreSQL whenever DATABASE_URL is set: a PGlite run must not inherit one.
+  delete env.DATABASE_URL;
+  delete env.DATABASE_PRIVATE_URL;
+  delete env.DATABASE_SCHEMA;
+  delete env.PORT;
+  if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  if (pgliteDir) env.LOOM_PGLITE_DIR = pgliteDir;
+  // Under vitest, NODE_ENV=test and VITEST* would leak into Ponder's own vite build.
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
+  if (env.NODE_ENV === 'test') delete env.NODE_ENV;
+
+  const child = await runIndexer({
+    mode,
+    guard: opts.guard,
+    schema: opts.schema,
+    port,
+    env,
+    stdio: 'pipe',
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const kill = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {}
+    };
+    kill('SIGTERM');
+    const timer = setTimeout(() => kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const status = async () => (await (await fetch(`${url}/status`)).json()) as PonderStatus;
+  const waitForBlock = async (block: bigint | number, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`ponder exited with ${child.exitCode} while waiting for block ${block}\n${output}`);
+      try {
+        const chains = Object.values(await status());
+        if (chains.length > 0 && chains.every((c) => BigInt(c.block.number) >= BigInt(block))) return;
+      } catch {}
+      if (Date.now() > deadline) throw new Error(`ponder did not index block ${block} within ${timeoutMs} ms\n${output.slice(-4000)}`);
+      await sleep(100);
+    }
+  };
+
+  const ponder: Ponder = { url, port, schema: opts.schema, pgliteDir, process: child, logs: () => output, status, waitForBlock, stop };
+  if (opts.waitReady === false) return ponder;
+
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`ponder exited with ${child.exitCode} before it was ready\n${output}`);
+    try {
+      const res = await fetch(`${url}/ready`);
+      if (res.ok) return ponder;
+    } catch {}
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`ponder was not ready within ${opts.readyTimeoutMs ?? 120_000} ms\n${output.slice(-4000)}`);
+    }
+    await sleep(200);
+  }
+}
+
+export type TestDatabase = { url: string; name: string; drop: () => Promise<void> };
+
+/**
+ * A new, empty PostgreSQL database on the server of `baseUrl`, for one run; `drop()` removes it
+ * (closing any connection left to it).
+ */
+export async function freshDatabase(baseUrl: string, prefix = 'loom_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
