@@ -1,0 +1,174 @@
+/**
+ * The API: a Hono app serving GraphQL at /graphql, with /api/health, /api/ready and /api/metrics.
+ * (Ponder reserves /health, /ready, /status and /metrics for the indexer's own, and serves them too.)
+ *
+ * Built once by this factory from the database Ponder hands the API entry (indexer/src/api/index.ts);
+ * nothing here keeps a database at module level, so a hot reload simply builds a new app.
+ */
+import { randomUUID } from 'node:crypto';
+import { createYoga } from 'graphql-yoga';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import pino, { type Logger } from 'pino';
+import { ApiMetrics } from './apiMetrics';
+import { createApiSchema } from './createApiSchema';
+import type { Context, Db, JobFold, Tables } from './context';
+import { readIndexingStatus } from './indexingStatus';
+import { createLoaders } from './loaders';
+import { type RequestTrace, type ServerContext, useNormalizedErrors } from './normalizeErrors';
+import { defaultLimits, type OperationLimits, useOperationLimits } from './operationLimits';
+
+export type ApiOptions = {
+  /** The read-only database (`db` from `ponder:api`). */
+  db: Db;
+  /** The indexer's tables (`ponder:schema`). */
+  tables: Tables;
+  /** The indexer's pure job fold, for `job(id, atBlock)`; without it time travel answers UNAVAILABLE. */
+  foldJob?: JobFold;
+  /** Structured logs; default: pino at LOG_LEVEL (info) on stdout. */
+  logger?: Logger;
+  /** Overrides of the operation limits. */
+  limits?: Partial<OperationLimits>;
+  /** /api/ready also fails when the latest indexed block is older than this (seconds); default: no check. */
+  readyMaxLagSeconds?: number;
+  /** Largest accepted request body in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** A GraphQL-shaped error body for failures outside GraphQL execution. */
+const errorBody = (code: string, message: string, requestId?: string) => ({
+  errors: [{ message, extensions: { code, ...(requestId && { requestId }) } }],
+});
+
+/**
+ * Builds the API.
+ *
+ * @example
+ * import { db } from 'ponder:api';
+ * import * as schema from 'ponder:schema';
+ * export default createApi({ db, tables: schema, foldJob: applyJobEvent });
+ */
+export function createApi(options: ApiOptions): Hono {
+  const { db, tables, foldJob } = options;
+  const logger = options.logger ?? pino({ name: 'loom-api', level: process.env.LOG_LEVEL ?? 'info' });
+  const limits = { ...defaultLimits, ...options.limits };
+  const metrics = new ApiMetrics();
+  const inFlight = new Map<string, Promise<unknown>>();
+
+  const yoga = createYoga<ServerContext, Context>({
+    schema: createApiSchema(),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'Loom API' },
+    // normalizeErrors masks everything, in one place, with the closed set of codes.
+    maskedErrors: false,
+    logging: false,
+    batching: false,
+    cors: false,
+    context: ({ trace }): Context => ({
+      db,
+      tables,
+      loaders: createLoaders(db, tables),
+      foldJob,
+      inFlight,
+      requestId: trace.requestId,
+    }),
+    plugins: [useOperationLimits(limits), useNormalizedErrors()],
+  });
+
+  const app = new Hono();
+
+  app.use('/graphql', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86_400 }));
+  app.use(
+    '/graphql',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 64 * 1024,
+      onError: (c) => c.json(errorBody('BAD_REQUEST', 'The request body is too large'), 413),
+    }),
+  );
+
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', async (c) => {
+    const header = c.req.header('x-request-id');
+    const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
+    const trace: RequestTrace = {
+      requestId,
+      operationName: null,
+      operationType: null,
+      errorCodes: [],
+      logUnexpected: (err) => logger.error({ requestId, err }, 'unexpected error (masked as INTERNAL/UNAVAILABLE)'),
+    };
+    const started = performance.now();
+    metrics.requestStarted();
+    let response: Response;
+    try {
+      response = await yoga.fetch(c.req.raw, { trace });
+    } finally {
+      metrics.requestEnded();
+    }
+    const durationSeconds = (performance.now() - started) / 1000;
+    const isGraphQL = c.req.method !== 'OPTIONS' && !response.headers.get('content-type')?.startsWith('text/html');
+    if (isGraphQL) metrics.observeOperation({ ...trace, durationSeconds });
+    metrics.observeHttp('/graphql', c.req.method, response.status);
+    if (isGraphQL) {
+      // Never the query text or variables: they may carry whatever a client put there.
+      logger.info(
+        {
+          requestId,
+          method: c.req.method,
+          status: response.status,
+          operation: trace.operationName,
+          type: trace.operationType,
+          durationMs: Math.round(durationSeconds * 1e4) / 10,
+          ...(trace.errorCodes.length && { errors: trace.errorCodes }),
+        },
+        'graphql',
+      );
+    }
+    const headers = new Headers(response.headers);
+    headers.set('x-request-id', requestId);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  });
+
+  app.get('/api/health', (c) => {
+    metrics.observeHttp('/api/health', 'GET', 200);
+    return c.json({ status: 'ok' });
+  });
+
+  app.get('/api/ready', async (c) => {
+    let body: Record<string, unknown>;
+    let ok = false;
+    try {
+      const status = await readIndexingStatus(db);
+      const lag = status.block ? Math.max(0, Math.round(Date.now() / 1000 - Number(status.block.timestamp))) : null;
+      const fresh = options.readyMaxLagSeconds === undefined || (lag !== null && lag <= options.readyMaxLagSeconds);
+      ok = status.ready && fresh;
+      body = {
+        ready: ok,
+        backfilled: status.ready,
+        block: status.block && { number: status.block.number.toString(), timestamp: status.block.timestamp.toString() },
+        lagSeconds: lag,
+      };
+    } catch (err) {
+      logger.warn({ err }, 'readiness check: database not readable');
+      body = { ready: false, error: 'database not readable' };
+    }
+    metrics.observeHttp('/api/ready', 'GET', ok ? 200 : 503);
+    return c.json(body, ok ? 200 : 503);
+  });
+
+  app.get('/api/metrics', (c) => {
+    metrics.observeHttp('/api/metrics', 'GET', 200);
+    return c.body(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+
+  app.onError((err, c) => {
+    const requestId = randomUUID();
+    logger.error({ requestId, err, path: c.req.path }, 'unhandled error');
+    return c.json(errorBody('INTERNAL', 'Internal server error', requestId), 500);
+  });
+
+  return app;
+}

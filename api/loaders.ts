@@ -1,0 +1,128 @@
+/**
+ * Per-request loaders for everything a response nests (a job's bids and events, a bid's job and
+ * worker, a worker's earnings): each level of a response costs one query, whatever the page size.
+ */
+import { and, asc, eq, inArray, lte, sql } from 'ponder';
+import { createBatchLoader, createLoaderGroup } from './batchLoader';
+import type { BidRow, Db, JobEventRow, JobRow, Tables, WorkerEarningRow, WorkerRow } from './context';
+import { afterCondition, type KeysetOrder, orderByOf, type SQL } from './keyset';
+
+type AnyColumn = Tables['bid']['jobId'] | Tables['bid']['worker'] | Tables['jobEvent']['id'] | Tables['jobEvent']['jobId'];
+
+/** A nested page request, shared by all parents of one response level. */
+export type NestedPage = { first: number; afterKey: string[] | null; status?: string | null; atBlock?: bigint | null };
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** The order of a job's bids (Job.bids): lowest price first, then worker. */
+export function jobBidsOrder(tables: Tables): KeysetOrder {
+  return {
+    direction: 'asc',
+    keys: [
+      { expr: tables.bid.price, type: 'numeric' },
+      { expr: tables.bid.worker, type: 'text' },
+    ],
+  };
+}
+
+export function createLoaders(db: Db, tables: Tables) {
+  const { job, bid, worker, workerEarning, jobEvent } = tables;
+
+  const byKey = <R, K extends string>(keys: K[], rows: R[], keyOf: (r: R) => string) => {
+    const map = new Map(rows.map((r) => [keyOf(r), r]));
+    return keys.map((k) => map.get(k));
+  };
+  const groupBy = <R, K extends string>(keys: K[], rows: R[], keyOf: (r: R) => string) => {
+    const map = new Map<string, R[]>();
+    for (const r of rows) {
+      const k = keyOf(r);
+      let list = map.get(k);
+      if (!list) map.set(k, (list = []));
+      list.push(r);
+    }
+    return keys.map((k) => map.get(k) ?? []);
+  };
+
+  /**
+   * The first `first + 1` rows per parent in one query: a window numbers each parent's rows in
+   * `order`, and the outer select keeps those ranked within the page (matched by primary key, so
+   * drizzle still decodes the table's columns, and it works on Ponder's views schema too).
+   */
+  async function topPerParent<R>(
+    table: Tables['bid'] | Tables['jobEvent'],
+    pk: AnyColumn[],
+    partition: AnyColumn,
+    order: KeysetOrder,
+    where: SQL | undefined,
+    first: number,
+  ): Promise<R[]> {
+    const keys = sql.join(pk.map((c) => sql`${c}`), sql`, `);
+    const aliased = sql.join(pk.map((c, i) => sql`${c} as ${sql.raw(`k${i}`)}`), sql`, `);
+    const aliases = sql.raw(pk.map((_, i) => `k${i}`).join(', '));
+    const window = sql`row_number() over (partition by ${partition} order by ${sql.join(orderByOf(order), sql`, `)})`;
+    const rows = await db
+      .select()
+      .from(table as Tables['bid'])
+      .where(
+        sql`(${keys}) in (select ${aliases} from (select ${aliased}, ${window} as rn from ${table} where ${where ?? sql`true`}) ranked where rn <= ${first + 1})`,
+      )
+      .orderBy(...orderByOf(order));
+    return rows as R[];
+  }
+
+  return {
+    jobById: createBatchLoader(async (ids: string[]) => {
+      const rows = await db.select().from(job).where(inArray(job.id, ids as `0x${string}`[]));
+      return byKey(ids, rows, (r) => r.id) as (JobRow | undefined)[];
+    }),
+
+    workerByAddress: createBatchLoader(async (addresses: string[]) => {
+      const rows = await db
+        .select()
+        .from(worker)
+        .where(inArray(worker.address, addresses as `0x${string}`[]));
+      return byKey(addresses, rows, (r) => r.address) as (WorkerRow | undefined)[];
+    }),
+
+    earningsByWorker: createBatchLoader(async (addresses: string[]) => {
+      const rows = await db
+        .select()
+        .from(workerEarning)
+        .where(inArray(workerEarning.worker, addresses as `0x${string}`[]))
+        .orderBy(asc(workerEarning.token));
+      return groupBy(addresses, rows, (r) => r.worker) as WorkerEarningRow[][];
+    }),
+
+    /** Job.bids: per job, the first `first + 1` bids after the cursor. */
+    bidsByJob: createLoaderGroup(
+      (page: NestedPage) =>
+        createBatchLoader(async (jobIds: string[]) => {
+          const order = jobBidsOrder(tables);
+          const where = and(
+            inArray(bid.jobId, jobIds as `0x${string}`[]),
+            page.status ? eq(bid.status, page.status as BidRow['status']) : undefined,
+            page.afterKey ? afterCondition(order, page.afterKey) : undefined,
+          );
+          const rows = await topPerParent<BidRow>(bid, [bid.jobId, bid.worker], bid.jobId, order, where, page.first);
+          return groupBy(jobIds, rows, (r) => r.jobId);
+        }),
+      (page) => JSON.stringify([page.first, page.afterKey, page.status ?? null]),
+    ),
+
+    /** Job.events: per job, the first `first + 1` events after the cursor, up to `atBlock` if given. */
+    eventsByJob: createLoaderGroup(
+      (page: NestedPage) =>
+        createBatchLoader(async (jobIds: string[]) => {
+          const order: KeysetOrder = { direction: 'asc', keys: [{ expr: jobEvent.id, type: 'text' }] };
+          const where = and(
+            inArray(jobEvent.jobId, jobIds as `0x${string}`[]),
+            page.atBlock != null ? lte(jobEvent.blockNumber, page.atBlock) : undefined,
+            page.afterKey ? afterCondition(order, page.afterKey) : undefined,
+          );
+          const rows = await topPerParent<JobEventRow>(jobEvent, [jobEvent.id], jobEvent.jobId, order, where, page.first);
+          return groupBy(jobIds, rows, (r) => r.jobId ?? '');
+        }),
+      (page) => JSON.stringify([page.first, page.afterKey, page.atBlock?.toString() ?? null]),
+    ),
+  };
+}

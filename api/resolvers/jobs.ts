@@ -1,0 +1,193 @@
+/**
+ * Query.job, Query.jobs and the Job type: filters, keyset pages, time travel, and nested bids and
+ * events through per-request loaders.
+ */
+import { and, count, eq, inArray, lte, or, sql } from 'ponder';
+import type { BidRow, Context, JobNode, JobRow, Tables } from '../context';
+import { ApiError } from '../errors';
+import { readHeadBlock } from '../indexingStatus';
+import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../inputs';
+import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
+import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
+import { parseJobId } from '../scalars';
+
+export type JobFilter = {
+  status?: JobRow['status'][] | null;
+  client?: `0x${string}` | null;
+  worker?: `0x${string}` | null;
+  token?: `0x${string}` | null;
+  arbiter?: `0x${string}` | null;
+  mode?: JobRow['mode'] | null;
+  fitsGpuCount?: number | null;
+  fitsVramMiB?: number | null;
+  fitsGpuModel?: string | null;
+  maxCollateral?: bigint | null;
+  openAfter?: bigint | null;
+};
+
+export type JobOrderBy = 'POSTED_AT_DESC' | 'POSTED_AT_ASC' | 'BUDGET_DESC' | 'BUDGET_ASC' | 'PRICE_DESC' | 'PRICE_ASC';
+
+type JobOrder = KeysetOrder & { keyOf: (row: JobRow) => string[] };
+
+function jobOrder(tables: Tables, orderBy: JobOrderBy): JobOrder {
+  const { job } = tables;
+  const direction = orderBy.endsWith('_ASC') ? 'asc' : 'desc';
+  const id = { expr: job.id, type: 'text' as const };
+  if (orderBy.startsWith('POSTED_AT')) {
+    return { direction, keys: [{ expr: job.postedBlock, type: 'numeric' }, id], keyOf: (r) => [r.postedBlock.toString(), r.id] };
+  }
+  if (orderBy.startsWith('BUDGET')) {
+    return { direction, keys: [{ expr: job.budget, type: 'numeric' }, id], keyOf: (r) => [r.budget.toString(), r.id] };
+  }
+  return {
+    direction,
+    keys: [{ expr: sql`coalesce(${job.price}, ${job.budget})`, type: 'numeric' }, id],
+    keyOf: (r) => [(r.price ?? r.budget).toString(), r.id],
+  };
+}
+
+/** The SQL condition of a JobFilter (undefined: every job). Exported for the coming jobUpdated subscription. */
+export function jobFilterCondition(tables: Tables, filter: JobFilter | null | undefined): SQL | undefined {
+  if (!filter) return undefined;
+  const { job } = tables;
+  const status = boundedList('status', filter.status, 5);
+  const fitsGpuCount = nonNegativeInt('fitsGpuCount', filter.fitsGpuCount);
+  const fitsVramMiB = nonNegativeInt('fitsVramMiB', filter.fitsVramMiB);
+  return and(
+    status ? inArray(job.status, [...status]) : undefined,
+    filter.client ? eq(job.client, filter.client) : undefined,
+    filter.worker ? eq(job.worker, filter.worker) : undefined,
+    filter.token ? eq(job.token, filter.token) : undefined,
+    filter.arbiter ? eq(job.arbiter, filter.arbiter) : undefined,
+    filter.mode ? eq(job.mode, filter.mode) : undefined,
+    fitsGpuCount !== undefined ? lte(job.minGpuCount, fitsGpuCount) : undefined,
+    fitsVramMiB !== undefined ? lte(job.minVramMiB, fitsVramMiB) : undefined,
+    filter.fitsGpuModel != null
+      ? or(eq(job.gpuModelRaw, ZERO_BYTES32), eq(job.gpuModelRaw, gpuModelBytes(filter.fitsGpuModel)))
+      : undefined,
+    filter.maxCollateral != null ? sql`${job.collateral} <= ${filter.maxCollateral.toString()}::numeric` : undefined,
+    filter.openAfter != null ? sql`${job.openUntil} >= ${filter.openAfter.toString()}::numeric` : undefined,
+  );
+}
+
+/** The job as it was at the end of `atBlock`, folded from its events; undefined if not posted yet. */
+async function jobAtBlock(ctx: Context, id: `0x${string}`, atBlock: bigint): Promise<JobNode | undefined> {
+  if (!ctx.foldJob) {
+    throw new ApiError('UNAVAILABLE', 'Time travel is not available on this server (no job fold configured)');
+  }
+  const { jobEvent } = ctx.tables;
+  const events = await ctx.db
+    .select()
+    .from(jobEvent)
+    .where(and(eq(jobEvent.jobId, id), lte(jobEvent.blockNumber, atBlock)))
+    .orderBy(jobEvent.id);
+  const { job, bids } = ctx.foldJob(events);
+  return job && { ...job, asOfBlock: atBlock, bidsAtBlock: bids };
+}
+
+/** A time-travelled job's bids (folded in memory), paged like Job.bids: lowest price first, then worker. */
+function bidsAtBlockConnection(bids: BidRow[], first: number, after: string | null, afterKey: string[] | null, status?: string | null) {
+  const key = (b: BidRow) => [b.price, b.worker] as const;
+  const before = (a: readonly [bigint, string], b: readonly [bigint, string]) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  const sorted = bids
+    .filter((b) => !status || b.status === status)
+    .filter((b) => !afterKey || before([BigInt(afterKey[0]!), afterKey[1]!], key(b)))
+    .sort((a, b) => (before(key(a), key(b)) ? -1 : before(key(b), key(a)) ? 1 : 0));
+  const matching = bids.filter((b) => !status || b.status === status).length;
+  return toConnection(sorted.slice(0, first + 1), first, after, (r) => encodeCursor('jobBid', [r.price.toString(), r.worker]), async () => matching);
+}
+
+type PageArgs = { first?: number | null; after?: string | null };
+
+export const jobResolvers = {
+  Query: {
+    async job(_: unknown, args: { id: string; atBlock?: bigint | null }, ctx: Context): Promise<JobNode | null> {
+      const id = parseJobId(args.id);
+      if (args.atBlock != null) {
+        const head = await readHeadBlock(ctx.db);
+        if (!head || args.atBlock < head.number) return (await jobAtBlock(ctx, id, args.atBlock)) ?? null;
+      }
+      return (await ctx.loaders.jobById.load(id)) ?? null;
+    },
+
+    async jobs(_: unknown, args: PageArgs & { filter?: JobFilter | null; orderBy?: JobOrderBy | null }, ctx: Context) {
+      const { job } = ctx.tables;
+      const first = pageSize(args.first);
+      const orderBy = args.orderBy ?? 'POSTED_AT_DESC';
+      const order = jobOrder(ctx.tables, orderBy);
+      const where = jobFilterCondition(ctx.tables, args.filter);
+      const after = args.after
+        ? afterCondition(order, decodeCursor(args.after, `job:${orderBy}`, [keyPattern.uint, keyPattern.bytes32]))
+        : undefined;
+      const rows = await ctx.db
+        .select()
+        .from(job)
+        .where(and(where, after))
+        .orderBy(...orderByOf(order))
+        .limit(first + 1);
+      for (const row of rows) ctx.loaders.jobById.prime(row.id, row);
+      return toConnection<JobNode>(
+        rows,
+        first,
+        args.after,
+        (r) => encodeCursor(`job:${orderBy}`, order.keyOf(r)),
+        async () => (await ctx.db.select({ n: count() }).from(job).where(where))[0]?.n ?? 0,
+      );
+    },
+  },
+
+  Job: {
+    terms: (job: JobNode) => job,
+    gpuModelName: (job: JobNode) => job.gpuModel,
+    asOfBlock: (job: JobNode) => job.asOfBlock ?? null,
+    assignee: (job: JobNode, _: unknown, ctx: Context) => (job.worker ? ctx.loaders.workerByAddress.load(job.worker) : null),
+
+    async bids(job: JobNode, args: PageArgs & { status?: string | null }, ctx: Context) {
+      const first = pageSize(args.first);
+      const afterKey = args.after ? decodeCursor(args.after, 'jobBid', [keyPattern.uint, keyPattern.address]) : null;
+      if (job.bidsAtBlock) return bidsAtBlockConnection(job.bidsAtBlock, first, args.after ?? null, afterKey, args.status);
+      const rows = await ctx.loaders.bidsByJob({ first, afterKey, status: args.status }).load(job.id);
+      const { bid } = ctx.tables;
+      return toConnection(
+        rows,
+        first,
+        args.after,
+        (r) => encodeCursor('jobBid', [r.price.toString(), r.worker]),
+        async () =>
+          (
+            await ctx.db
+              .select({ n: count() })
+              .from(bid)
+              .where(and(eq(bid.jobId, job.id), args.status ? eq(bid.status, args.status as never) : undefined))
+          )[0]?.n ?? 0,
+      );
+    },
+
+    async events(job: JobNode, args: PageArgs, ctx: Context) {
+      const first = pageSize(args.first);
+      const afterKey = args.after ? decodeCursor(args.after, 'event', [keyPattern.eventId]) : null;
+      const atBlock = job.asOfBlock ?? null;
+      const rows = await ctx.loaders.eventsByJob({ first, afterKey, atBlock }).load(job.id);
+      const { jobEvent } = ctx.tables;
+      return toConnection(
+        rows,
+        first,
+        args.after,
+        (r) => encodeCursor('event', [r.id]),
+        async () =>
+          (
+            await ctx.db
+              .select({ n: count() })
+              .from(jobEvent)
+              .where(and(eq(jobEvent.jobId, job.id), atBlock != null ? lte(jobEvent.blockNumber, atBlock) : undefined))
+          )[0]?.n ?? 0,
+      );
+    },
+  },
+
+  JobTerms: {
+    gpuModel: (job: JobNode) => job.gpuModelRaw,
+  },
+
+  JobConnection: { totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount() },
+};

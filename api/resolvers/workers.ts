@@ -1,0 +1,108 @@
+/**
+ * Query.worker, Query.workers and the Worker type.
+ */
+import { and, count, eq, gte, sql } from 'ponder';
+import type { Context, Tables, WorkerRow } from '../context';
+import { gpuModelBytes, nonNegativeInt } from '../inputs';
+import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
+import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
+
+export type WorkerFilter = {
+  registered?: boolean | null;
+  available?: boolean | null;
+  minGpuCount?: number | null;
+  minVramMiB?: number | null;
+  gpuModel?: string | null;
+  minReputation?: number | null;
+  maxPricePerGpuHour?: bigint | null;
+  minFreeStake?: bigint | null;
+};
+
+export type WorkerOrderBy = 'REPUTATION_DESC' | 'PRICE_ASC' | 'PRICE_DESC' | 'GPU_COUNT_DESC' | 'VRAM_DESC' | 'REGISTERED_AT_DESC';
+
+function workerOrder(tables: Tables, orderBy: WorkerOrderBy): KeysetOrder & { keyOf: (r: WorkerRow) => string[] } {
+  const { worker } = tables;
+  const direction = orderBy.endsWith('_ASC') ? 'asc' : 'desc';
+  const address = { expr: worker.address, type: 'text' as const };
+  switch (orderBy) {
+    case 'PRICE_ASC':
+    case 'PRICE_DESC':
+      return { direction, keys: [{ expr: worker.pricePerGpuHour, type: 'numeric' }, address], keyOf: (r) => [r.pricePerGpuHour.toString(), r.address] };
+    case 'GPU_COUNT_DESC':
+      return { direction, keys: [{ expr: worker.gpuCount, type: 'integer' }, address], keyOf: (r) => [String(r.gpuCount), r.address] };
+    case 'VRAM_DESC':
+      return { direction, keys: [{ expr: worker.vramMiB, type: 'integer' }, address], keyOf: (r) => [String(r.vramMiB), r.address] };
+    case 'REGISTERED_AT_DESC':
+      return { direction, keys: [{ expr: worker.registeredAt, type: 'numeric' }, address], keyOf: (r) => [r.registeredAt.toString(), r.address] };
+    default:
+      return { direction, keys: [{ expr: worker.reputation, type: 'integer' }, address], keyOf: (r) => [String(r.reputation), r.address] };
+  }
+}
+
+function workerFilterCondition(tables: Tables, filter: WorkerFilter | null | undefined): SQL | undefined {
+  if (!filter) return undefined;
+  const { worker } = tables;
+  const minGpuCount = nonNegativeInt('minGpuCount', filter.minGpuCount);
+  const minVramMiB = nonNegativeInt('minVramMiB', filter.minVramMiB);
+  const minReputation = nonNegativeInt('minReputation', filter.minReputation);
+  return and(
+    filter.registered != null ? eq(worker.registered, filter.registered) : undefined,
+    filter.available != null ? eq(worker.available, filter.available) : undefined,
+    minGpuCount !== undefined ? gte(worker.gpuCount, minGpuCount) : undefined,
+    minVramMiB !== undefined ? gte(worker.vramMiB, minVramMiB) : undefined,
+    filter.gpuModel != null ? eq(worker.gpuModelRaw, gpuModelBytes(filter.gpuModel)) : undefined,
+    minReputation !== undefined ? gte(worker.reputation, minReputation) : undefined,
+    filter.maxPricePerGpuHour != null ? sql`${worker.pricePerGpuHour} <= ${filter.maxPricePerGpuHour.toString()}::numeric` : undefined,
+    filter.minFreeStake != null ? sql`${worker.stake} - ${worker.locked} >= ${filter.minFreeStake.toString()}::numeric` : undefined,
+  );
+}
+
+export const workerResolvers = {
+  Query: {
+    worker: async (_: unknown, args: { address: `0x${string}` }, ctx: Context) =>
+      (await ctx.loaders.workerByAddress.load(args.address)) ?? null,
+
+    async workers(
+      _: unknown,
+      args: { filter?: WorkerFilter | null; orderBy?: WorkerOrderBy | null; first?: number | null; after?: string | null },
+      ctx: Context,
+    ) {
+      const { worker } = ctx.tables;
+      const first = pageSize(args.first);
+      const orderBy = args.orderBy ?? 'REPUTATION_DESC';
+      const order = workerOrder(ctx.tables, orderBy);
+      const where = workerFilterCondition(ctx.tables, args.filter);
+      const cursorOrder = `worker:${orderBy}`;
+      const after = args.after
+        ? afterCondition(order, decodeCursor(args.after, cursorOrder, [keyPattern.uint, keyPattern.address]))
+        : undefined;
+      const rows = await ctx.db
+        .select()
+        .from(worker)
+        .where(and(where, after))
+        .orderBy(...orderByOf(order))
+        .limit(first + 1);
+      for (const row of rows) ctx.loaders.workerByAddress.prime(row.address, row);
+      return toConnection(
+        rows,
+        first,
+        args.after,
+        (r) => encodeCursor(cursorOrder, order.keyOf(r)),
+        async () => (await ctx.db.select({ n: count() }).from(worker).where(where))[0]?.n ?? 0,
+      );
+    },
+  },
+
+  Worker: {
+    claim: (w: WorkerRow) => w,
+    gpuModelName: (w: WorkerRow) => w.gpuModel,
+    freeStake: (w: WorkerRow) => w.stake - w.locked,
+    earnings: (w: WorkerRow, _: unknown, ctx: Context) => ctx.loaders.earningsByWorker.load(w.address),
+  },
+
+  HardwareClaim: {
+    gpuModel: (w: WorkerRow) => w.gpuModelRaw,
+  },
+
+  WorkerConnection: { totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount() },
+};
