@@ -13,7 +13,7 @@ import { matchWorkersResolvers } from './resolvers/matchWorkers';
 import { stateDigestResolvers } from './resolvers/stateDigest';
 import { statsResolvers } from './resolvers/stats';
 import { workerResolvers } from './resolvers/workers';
-import { AddressScalar, BigIntScalar, Bytes32Scalar, DateScalar, HexScalar, JSONScalar } from './scalars';
+import { AddressScalar, BigIntScalar, Bytes32Scalar, DateScalar, HexScalar, JSONScalar, UInt32Scalar } from './scalars';
 
 /** The SDL file the server serves (a test checks that printSchema of the served schema matches it). */
 export const schemaFile = new URL('./schema.graphql', import.meta.url);
@@ -49,6 +49,7 @@ export function createApiSchema(): GraphQLSchema {
       Hex: scalarBehavior(HexScalar),
       JSON: scalarBehavior(JSONScalar),
       Date: scalarBehavior(DateScalar),
+      UInt32: scalarBehavior(UInt32Scalar),
       ...mergeResolvers(
         jobResolvers,
         bidResolvers,

@@ -91,6 +91,12 @@ describe('api served by Ponder', () => {
     expect(await (await fetch(`${live!.url}/api/metrics`)).text()).toContain('loom_api_graphql_errors_total{code="PAGE_TOO_LARGE"} 1');
   });
 
+  test('behavior: uint32 hardware fields serve their whole range (the largest RAM claim indexes and reads back)', async () => {
+    const { data, errors } = await query(live!, `{ worker(address: "${scenario.actors.c}") { claim { ramMiB vramMiB } } }`);
+    expect(errors).toBeUndefined();
+    expect(data.worker.claim).toEqual({ ramMiB: 4_294_967_295, vramMiB: 81_920 });
+  });
+
   test('default: job terms round-trip to the contract: their ABI encoding hashes to the job id', async () => {
     const posted = loomMarketAbi.find((i) => i.type === 'event' && i.name === 'JobPosted') as { inputs: readonly AbiParameter[] };
     const termsParam = posted.inputs.find((p) => p.name === 'terms')!;

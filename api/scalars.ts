@@ -115,3 +115,24 @@ export const JSONScalar = new GraphQLScalarType<unknown, unknown>({
 export function parseJobId(value: unknown): `0x${string}` {
   return parseBytes32(value, 'job id');
 }
+
+/** Parses an unsigned 32-bit integer (the contract's uint32 hardware fields). */
+export function parseUInt32(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+    invalid('UInt32', 'expected an integer from 0 to 4294967295');
+  }
+  return value;
+}
+
+export const UInt32Scalar = new GraphQLScalarType<number, number>({
+  name: 'UInt32',
+  serialize(value) {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff) return value;
+    throw new TypeError(`UInt32 cannot serialize ${String(value)}`);
+  },
+  parseValue: parseUInt32,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.INT) invalid('UInt32', `expected an integer, got ${ast.kind.toLowerCase()}`);
+    return parseUInt32(Number(ast.value));
+  },
+});

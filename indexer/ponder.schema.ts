@@ -34,7 +34,8 @@ export const job = onchainTable(
     executionTimeout: t.integer().notNull(),
     challengeWindow: t.integer().notNull(),
     minGpuCount: t.integer().notNull(),
-    minVramMiB: t.integer().notNull(),
+    // uint32 on chain: int4 would overflow (and stall indexing) above 2^31 - 1.
+    minVramMiB: t.int8({ mode: 'number' }).notNull(),
     /** Raw bytes32 of the required model (zero: any). */
     gpuModelRaw: t.hex().notNull(),
     /** The required model decoded as a string; null when any model will do. */
@@ -114,9 +115,10 @@ export const worker = onchainTable(
     gpuModelRaw: t.hex().notNull(),
     gpuModel: t.text(),
     gpuCount: t.integer().notNull(),
-    vramMiB: t.integer().notNull(),
+    // uint32 on chain: int4 would overflow (and stall indexing) above 2^31 - 1.
+    vramMiB: t.int8({ mode: 'number' }).notNull(),
     cpuCores: t.integer().notNull(),
-    ramMiB: t.integer().notNull(),
+    ramMiB: t.int8({ mode: 'number' }).notNull(),
     /** Advertised USD price per GPU-hour with 6 decimals. */
     pricePerGpuHour: t.bigint().notNull(),
     metadataURI: t.text().notNull(),

@@ -1,6 +1,7 @@
 /**
  * Reads the indexer's tables straight from its database, PGlite or PostgreSQL, as plain rows:
- * the schema's own (camelCase) column keys, numeric columns (bigints) as decimal strings, jsonb parsed. PGlite can only be
+ * the schema's own (camelCase) column keys, numeric columns (bigints) as decimal strings, int8 columns
+ * (uint32 fields, `mode: 'number'` in the schema) as numbers, jsonb parsed. PGlite can only be
  * opened once Ponder has stopped (one process per data directory).
  */
 import { PGlite } from '@electric-sql/pglite';
@@ -16,7 +17,7 @@ const NUMERIC = 1700;
 const INT8 = 20;
 
 export async function openPglite(dir: string): Promise<Sql> {
-  const db = new PGlite(dir, { parsers: { [NUMERIC]: (v: string) => v, [INT8]: (v: string) => v } });
+  const db = new PGlite(dir, { parsers: { [NUMERIC]: (v: string) => v, [INT8]: Number } });
   await db.waitReady;
   return {
     query: async (sql, params) => (await db.query<Row>(sql, params)).rows.map(camel),
@@ -25,7 +26,10 @@ export async function openPglite(dir: string): Promise<Sql> {
 }
 
 export async function openPostgres(url: string): Promise<Sql> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({
+    connectionString: url,
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+  });
   await client.connect();
   return {
     query: async (sql, params) => (await client.query(sql, params)).rows.map(camel),

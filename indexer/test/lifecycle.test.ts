@@ -190,7 +190,7 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
       disputesWon: 0, disputesLost: 1, slashCount: 2, slashedTotal: e18('0.15'), reputation: 250,
     });
     expect(workerRow(c)).toMatchObject({
-      registered: false, available: false, gpuModel: H100, gpuCount: 1, metadataURI: 'ipfs://worker-c-v2',
+      registered: false, available: false, gpuModel: H100, gpuCount: 1, metadataURI: 'ipfs://worker-c-v2', ramMiB: 4_294_967_295,
       stake: '0', locked: '0', unbonding: e18('1'), jobsAssigned: 0, reputation: 500,
     });
     for (const w of t().worker) {

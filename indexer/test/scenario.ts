@@ -86,12 +86,12 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
     await pub.request({ method: 'evm_mine' as never, params: [] as never });
   };
 
-  const hardware = (model: string, gpuCount: number, vramMiB: number, metadataURI: string) => ({
+  const hardware = (model: string, gpuCount: number, vramMiB: number, metadataURI: string, ramMiB = 262_144) => ({
     gpuModel: stringToHex(model, { size: 32 }),
     gpuCount,
     vramMiB,
     cpuCores: 32,
-    ramMiB: 262_144,
+    ramMiB,
     pricePerGpuHour: 2_500_000n,
     metadataURI,
   });
@@ -132,7 +132,8 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   await send(a, 'register', [hardware(H100, 2, 81_920, 'ipfs://worker-a')], parseEther('1'));
   await send(b, 'register', [hardware(H100, 2, 81_920, 'ipfs://worker-b')], parseEther('1'));
   await send(c, 'register', [hardware('NVIDIA L4', 1, 24_576, 'ipfs://worker-c')], parseEther('1'));
-  await send(c, 'updateClaim', [hardware(H100, 1, 81_920, 'ipfs://worker-c-v2')]);
+  // The largest uint32 the claim can carry: it must index (a 32-bit signed column would overflow).
+  await send(c, 'updateClaim', [hardware(H100, 1, 81_920, 'ipfs://worker-c-v2', 4_294_967_295)]);
   await send(c, 'setAvailability', [false]);
   await send(c, 'setAvailability', [true]);
   await send(c, 'addStake', [], parseEther('0.5'));
