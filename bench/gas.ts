@@ -23,7 +23,7 @@ import { deploy } from '../scripts/deploy.ts';
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
 const SPEC = new TextEncoder().encode(
-  '{"version":1,"image":"loom/cuda","command":["python","train.py","--epochs","3"],"inputs":[{"uri":"https://example.org/data.tar","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],"outputs":["/out"],"resources":{"gpus":1,"mem":1}}',
+  '{"version":1,"image":"loom/gpu","command":["python","train.py","--epochs","3"],"inputs":[{"uri":"https://example.org/data.tar","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],"outputs":["/out"],"resources":{"gpus":1,"cpus":4}}',
 );
 
 /**
