@@ -1,0 +1,39 @@
+/**
+ * The worker's one error class. Every refusal the worker makes (a bad spec, an input that does not
+ * hash right, a sandbox it cannot build, a keystore it cannot open) is a WorkerError with a code from
+ * a closed set, so the daemon can decide what to do (skip the job, abandon it, stop) without parsing
+ * messages, and a short message a person can act on.
+ */
+export const workerErrorCodes = [
+  /** The job spec is not a valid v1 spec. */
+  'INVALID_SPEC',
+  /** An input could not be fetched, was too large, or did not match its sha256. */
+  'INPUT_REJECTED',
+  /** The sandbox cannot be used (no bubblewrap, no user namespaces, no cgroups) and unsafe mode is off. */
+  'SANDBOX_UNAVAILABLE',
+  /** The sandbox could not be set up for this job (bwrap or cgroup setup failed). */
+  'SANDBOX_SETUP_FAILED',
+  /** The outputs could not be packed (escaping symlink, device file, over the size cap). */
+  'OUTPUT_REJECTED',
+  /** The worker key could not be loaded (no key, wrong password, corrupt keystore). */
+  'KEY_UNAVAILABLE',
+] as const;
+
+export type WorkerErrorCode = (typeof workerErrorCodes)[number];
+
+/**
+ * @example
+ * throw new WorkerError('INPUT_REJECTED', 'input "data.tar": sha256 mismatch (expected 9f86…, got 2c26…)');
+ */
+export class WorkerError extends Error {
+  override name = 'WorkerError';
+  readonly code: WorkerErrorCode;
+  /** The message without the code, for logs and on-chain reasons. */
+  readonly shortMessage: string;
+
+  constructor(code: WorkerErrorCode, shortMessage: string, options?: { cause?: unknown }) {
+    super(`${code}: ${shortMessage}`, options);
+    this.code = code;
+    this.shortMessage = shortMessage;
+  }
+}

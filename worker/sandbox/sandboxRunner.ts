@@ -1,0 +1,417 @@
+/**
+ * Runs one job in a sandbox and says how it ended.
+ *
+ * `SandboxRunner.create` finds bubblewrap, the cgroup hierarchy, the GPU devices and the host's
+ * layout once, and proves them by running a trivial job the same way real jobs run. Without a
+ * working sandbox it refuses to start (SANDBOX_UNAVAILABLE, with the reason) unless the operator
+ * passed `unsafe: true`, which runs jobs directly on the host: for development only.
+ *
+ * A run: the job's cgroup is created with the spec's limits, the launcher joins it and execs bwrap
+ * under `env -i` (see launchCommand.ts and bwrapArgs.ts), a wall-clock timer kills the whole
+ * sandbox when it runs out, and afterwards the cgroup's counters say whether the kernel OOM-killed
+ * it or refused it processes. The cgroup is emptied and removed before `run` returns, so every
+ * process of the job is gone when the outputs are packed.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { access, chmod, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { WorkerError } from '../errors';
+import type { JobSpec } from '../spec/jobSpec';
+import { type BwrapFeatures, buildBwrapArgs, sandboxEnv } from './bwrapArgs';
+import { type GpuHost, detectGpuHost } from './gpuPassthrough';
+import { type HostLayout, detectHostLayout } from './hostLayout';
+import { type CgroupStats, type CgroupSupport, JobCgroup, detectCgroupSupport } from './jobCgroup';
+import { CGROUP_JOIN_FAILED, buildLaunchCommand } from './launchCommand';
+import { writeSandboxEtc } from './sandboxEtc';
+import { TailBuffer } from './tailBuffer';
+
+export type SandboxRunnerOptions = {
+  /** Where probe jobs are made (default: the OS temp dir). Use the worker's job directory. */
+  workDir?: string;
+  /** Run jobs without bubblewrap and/or without resource limits when they are unavailable. Development only. */
+  unsafe?: boolean;
+  /** The bwrap binary (default: /usr/bin/bwrap, /usr/local/bin/bwrap, then PATH). */
+  bwrapPath?: string;
+  /** When the worker runs as root: the unprivileged uid/gid bwrap runs as (default 65534, nobody). */
+  sandboxUser?: { uid: number; gid: number };
+  /** Where job cgroups go (see detectCgroupSupport); default: under the worker's own cgroup. */
+  cgroupParent?: string;
+  /** Bytes of stdout and of stderr kept per run (default 64 KiB each). */
+  tailBytes?: number;
+  /** Override what is detected (tests). */
+  gpuHost?: GpuHost;
+};
+
+export type SandboxCapabilities = {
+  /** bwrap in use, or why not. */
+  bwrap: { ok: true; path: string; version: string; features: BwrapFeatures } | { ok: false; reason: string };
+  cgroups: CgroupSupport;
+  /** Set when the worker is root: bwrap is started as this unprivileged user. */
+  dropTo?: { uid: number; gid: number; setpriv: string };
+  gpuHost: GpuHost;
+  /** Why jobs run with less isolation than intended (only ever non-empty with `unsafe`). */
+  warnings: string[];
+};
+
+export type RunRequest = {
+  /** A short name for logs and the cgroup, e.g. the job id's first bytes. */
+  name: string;
+  spec: JobSpec;
+  /** The job's directory: the output directory (out/) and the sandbox's /etc files are made in it. */
+  jobDir: string;
+  /** Fetched inputs (see fetchInputs.ts). */
+  inputs: { hostPath: string; mountPath: string }[];
+  /** Which GPUs the job gets (indices of /dev/nvidiaN); default: the first `resources.gpus`. */
+  gpuIndices?: number[];
+  /** Aborting kills the job (e.g. the job was reclaimed or the worker is stopping). */
+  signal?: AbortSignal;
+};
+
+export type SandboxResult = {
+  /** True when the job exited 0 within its limits. */
+  ok: boolean;
+  /** The job's exit status; 128+N when signal N killed it (as a shell reports it); null when it was killed from outside. */
+  exitCode: number | null;
+  /** The signal that ended the job, when one did. */
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  oomKilled: boolean;
+  /** A fork or clone was refused by the process limit at least once. */
+  pidsLimitHit: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  stdoutTail: string;
+  stderrTail: string;
+  stdoutBytes: number;
+  stderrBytes: number;
+  peakMemoryBytes?: number;
+  /** Why the job failed, in words; null when it succeeded. */
+  reason: string | null;
+  /** What was enforced: false fields only ever happen in unsafe mode. */
+  enforced: { sandbox: boolean; memory: boolean; swap: boolean; pids: boolean; cpu: boolean };
+  /** The host directory that was /out. */
+  outDir: string;
+};
+
+export class SandboxRunner {
+  private constructor(
+    readonly capabilities: SandboxCapabilities,
+    private readonly layout: HostLayout,
+    private readonly options: SandboxRunnerOptions,
+  ) {}
+
+  /**
+   * Detects and proves the sandbox. Throws SANDBOX_UNAVAILABLE with the reason when jobs cannot be
+   * isolated and limited, unless `unsafe` is set.
+   *
+   * @example
+   * const sandbox = await SandboxRunner.create({ workDir: '/var/lib/loom/jobs' });
+   * const result = await sandbox.run({ name: jobId.slice(2, 14), spec, jobDir, inputs });
+   */
+  static async create(options: SandboxRunnerOptions = {}): Promise<SandboxRunner> {
+    const [layout, gpuHost, cgroups] = await Promise.all([detectHostLayout(), options.gpuHost ?? detectGpuHost(), detectCgroupSupport(options.cgroupParent ? { parent: options.cgroupParent } : {})]);
+    const warnings: string[] = [];
+    const isRoot = process.getuid?.() === 0;
+
+    let bwrap: SandboxCapabilities['bwrap'];
+    let dropTo: SandboxCapabilities['dropTo'];
+    const bwrapPath = await findExecutable(options.bwrapPath ? [options.bwrapPath] : ['/usr/bin/bwrap', '/usr/local/bin/bwrap', ...pathCandidates('bwrap')]);
+    if (bwrapPath === undefined) {
+      bwrap = { ok: false, reason: 'bubblewrap (bwrap) is not installed; install it (e.g. apt-get install bubblewrap)' };
+    } else {
+      const version = await capture(bwrapPath, ['--version']);
+      const help = await capture(bwrapPath, ['--help']);
+      bwrap = { ok: true, path: bwrapPath, version: version.stdout.trim(), features: { disableUserns: help.stdout.includes('--disable-userns') } };
+      if (isRoot) {
+        const setpriv = await findExecutable(['/usr/bin/setpriv', '/bin/setpriv', ...pathCandidates('setpriv')]);
+        const user = options.sandboxUser ?? { uid: 65534, gid: 65534 };
+        if (setpriv === undefined) bwrap = { ok: false, reason: 'the worker runs as root and setpriv (util-linux) is missing, so it cannot start bwrap as an unprivileged user' };
+        else dropTo = { ...user, setpriv };
+      }
+    }
+
+    const capabilities: SandboxCapabilities = { bwrap, cgroups, ...(dropTo ? { dropTo } : {}), gpuHost, warnings };
+    const runner = new SandboxRunner(capabilities, layout, options);
+
+    // Prove the sandbox with the same code path as a real job.
+    if (bwrap.ok) {
+      const failure = await runner.selfTest();
+      if (failure !== undefined) capabilities.bwrap = { ok: false, reason: failure };
+    }
+
+    const problems: string[] = [];
+    if (!capabilities.bwrap.ok) problems.push(`no sandbox: ${capabilities.bwrap.reason}`);
+    if (!cgroups.ok) problems.push(`no resource limits: ${cgroups.reason}`);
+    if (problems.length > 0 && !options.unsafe) {
+      throw new WorkerError('SANDBOX_UNAVAILABLE', `refusing to run jobs: ${problems.join('; ')}. Fix this, or start the worker with the unsafe flag to run jobs without isolation (development only).`);
+    }
+    warnings.push(...problems.map((p) => `unsafe mode: ${p}`));
+    if (cgroups.ok && !cgroups.swapLimited) warnings.push('swap is not accounted by this kernel: a job can exceed its memory limit by swapping');
+    return runner;
+  }
+
+  /** Runs `true` in a sandbox like a job's; undefined when it worked, else why not. */
+  private async selfTest(): Promise<string | undefined> {
+    const base = this.options.workDir ?? os.tmpdir();
+    await mkdir(base, { recursive: true });
+    const jobDir = await mkdtemp(join(base, 'probe-'));
+    try {
+      const spec: JobSpec = {
+        version: 1,
+        argv: ['/bin/sh', '-c', 'test -w /out && ! test -w /usr'],
+        workdir: '/in',
+        env: {},
+        inputs: [],
+        outputs: ['/out'],
+        resources: { gpus: 0, vramMiB: 0, memoryMiB: 256, cpus: 1, pids: 64, timeoutSeconds: 60, outputMiB: 1 },
+      };
+      const result = await this.run({ name: 'probe', spec, jobDir, inputs: [] });
+      return result.ok ? undefined : `a probe job failed in the sandbox: ${result.reason} ${result.stderrTail.trim()}`.trim();
+    } catch (err) {
+      if (!(err instanceof WorkerError)) return (err as Error).message;
+      // bwrap itself refused: the usual cause is a kernel without unprivileged user namespaces.
+      const bwrapSaid = /^bwrap: /m.test(err.shortMessage);
+      return bwrapSaid
+        ? `bubblewrap cannot build a sandbox here: ${err.shortMessage} (are unprivileged user namespaces disabled? check sysctl user.max_user_namespaces and kernel.unprivileged_userns_clone)`
+        : err.shortMessage;
+    } finally {
+      await rm(jobDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Runs a job. Resolves with how it ended (a failing job is a result, not an error); throws
+   * SANDBOX_SETUP_FAILED when the sandbox itself could not be built for this job.
+   */
+  async run(req: RunRequest): Promise<SandboxResult> {
+    const { spec } = req;
+    const caps = this.capabilities;
+    const sandboxed = caps.bwrap.ok;
+    const gpuIndices = req.gpuIndices ?? Array.from({ length: spec.resources.gpus }, (_, i) => i);
+    if (gpuIndices.length !== spec.resources.gpus) throw new WorkerError('SANDBOX_SETUP_FAILED', `the job asks for ${spec.resources.gpus} GPUs but ${gpuIndices.length} were assigned`);
+    const missing = gpuIndices.filter((i) => caps.gpuHost.gpuNodes[i] === undefined);
+    if (missing.length > 0) throw new WorkerError('SANDBOX_SETUP_FAILED', `the job asks for ${spec.resources.gpus} GPUs; this machine has ${caps.gpuHost.gpuNodes.length}`);
+
+    const outDir = join(req.jobDir, 'out');
+    const etcDir = join(req.jobDir, 'sandbox-etc');
+    await mkdir(outDir, { recursive: true, mode: 0o755 });
+    await writeSandboxEtc(etcDir);
+    if (caps.dropTo) await this.grantSandboxUser(req.jobDir, outDir, caps.dropTo);
+
+    let cgroup: JobCgroup | undefined;
+    if (caps.cgroups.ok) {
+      const name = `job-${req.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40)}-${randomBytes(4).toString('hex')}`;
+      try {
+        cgroup = await JobCgroup.create(caps.cgroups, name, { memoryBytes: spec.resources.memoryMiB * 2 ** 20, pids: spec.resources.pids, cpus: spec.resources.cpus });
+      } catch (err) {
+        throw new WorkerError('SANDBOX_SETUP_FAILED', `cannot create the job's cgroup: ${(err as Error).message}`, { cause: err });
+      }
+    }
+
+    try {
+      const plan = { spec, inputs: req.inputs, outDir, etcDir, layout: this.layout, gpuHost: caps.gpuHost, gpuIndices, features: sandboxed ? caps.bwrap.features : { disableUserns: false } };
+      const env = sandboxEnv(plan);
+      const launch = caps.bwrap.ok
+        ? buildLaunchCommand({
+            cgroupProcs: cgroup?.procsFiles ?? [],
+            ...(caps.dropTo ? { dropTo: caps.dropTo } : {}),
+            envPath: '/usr/bin/env',
+            env,
+            program: caps.bwrap.path,
+            args: ['--json-status-fd', '3', ...buildBwrapArgs(plan), ...spec.argv],
+          })
+        : // Unsafe mode without bubblewrap: the job runs on the host, in its output directory.
+          buildLaunchCommand({ cgroupProcs: cgroup?.procsFiles ?? [], envPath: '/usr/bin/env', env, program: spec.argv[0]!, args: spec.argv.slice(1) });
+
+      const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup);
+      // Nothing of the job may outlive run(): the outputs are packed next.
+      if (cgroup && !(await cgroup.killAll())) throw new WorkerError('SANDBOX_SETUP_FAILED', 'job processes survived SIGKILL');
+      const stats = cgroup ? await cgroup.stats() : undefined;
+      return this.describe(run, stats, { sandboxed, cgroup, spec, outDir });
+    } finally {
+      await cgroup?.destroy();
+    }
+  }
+
+  /** Lets the unprivileged sandbox user reach the job's files, and write /out. */
+  private async grantSandboxUser(jobDir: string, outDir: string, user: { uid: number; gid: number }): Promise<void> {
+    await chmod(jobDir, 0o711);
+    await chown(outDir, user.uid, user.gid);
+    // bwrap opens the bind sources as that user: every directory above the job must be searchable.
+    for (let dir = dirname(jobDir); ; dir = dirname(dir)) {
+      const st = await stat(dir);
+      const searchable = (st.mode & 0o001) !== 0 || (st.uid === user.uid && (st.mode & 0o100) !== 0) || (st.gid === user.gid && (st.mode & 0o010) !== 0);
+      if (!searchable) {
+        throw new WorkerError('SANDBOX_SETUP_FAILED', `the sandbox user (uid ${user.uid}) cannot reach ${jobDir}: make ${dir} searchable (chmod o+x) or use a work directory under one that is`);
+      }
+      if (dir === dirname(dir)) break;
+    }
+  }
+
+  private spawnAndWait(
+    launch: { file: string; args: string[] },
+    cwd: string,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    cgroup: JobCgroup | undefined,
+  ): Promise<RawRun> {
+    const tailBytes = this.options.tailBytes ?? 64 * 1024;
+    const stdout = new TailBuffer(tailBytes);
+    const stderr = new TailBuffer(tailBytes);
+    let status = '';
+    const started = performance.now();
+    // An empty environment: the launcher sets the job's own with env -i, and nothing of ours leaks.
+    const child: ChildProcess = spawn(launch.file, launch.args, { cwd, env: {}, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => (status += c.toString('utf8')));
+
+    let timedOut = false;
+    let cancelled = false;
+    const kill = () => {
+      // The launcher's process group is bwrap's outer process; --die-with-parent and the pid
+      // namespace take the job with it. The cgroup pass catches anything else.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      void cgroup?.killAll();
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      kill();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+
+    return new Promise((resolve, reject) => {
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        reject(new WorkerError('SANDBOX_SETUP_FAILED', `cannot start the sandbox: ${err.message}`, { cause: err }));
+      });
+      child.once('close', (code, sig) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ code, signal: sig, status: parseStatus(status), timedOut, cancelled, durationMs: Math.round(performance.now() - started), stdout, stderr });
+      });
+    });
+  }
+
+  private describe(run: RawRun, stats: CgroupStats | undefined, ctx: { sandboxed: boolean; cgroup: JobCgroup | undefined; spec: JobSpec; outDir: string }): SandboxResult {
+    const { spec } = ctx;
+    const oomKilled = (stats?.oomKills ?? 0) > 0;
+    const pidsLimitHit = (stats?.pidsLimitHits ?? 0) > 0;
+
+    let exitCode: number | null;
+    let signal: NodeJS.Signals | null = null;
+    if (ctx.sandboxed) {
+      exitCode = run.status.exitCode ?? null;
+      if (exitCode === null && !run.timedOut && !run.cancelled && !oomKilled) {
+        // bwrap never reported the job's exit: it failed before starting it.
+        const why = run.code === CGROUP_JOIN_FAILED ? `could not join the job's cgroup: ${run.stderr.text().trim()}` : run.stderr.text().trim() || `bwrap exited with ${run.code ?? run.signal}`;
+        throw new WorkerError('SANDBOX_SETUP_FAILED', why);
+      }
+      if (exitCode !== null && exitCode > 128 && exitCode <= 128 + 64) signal = signalName(exitCode - 128);
+      if (exitCode === null) signal = 'SIGKILL';
+    } else {
+      exitCode = run.code ?? (run.signal ? 128 + (os.constants.signals[run.signal] ?? 0) : null);
+      signal = run.signal;
+    }
+
+    const limit = (mib: number) => `${mib} MiB`;
+    let reason: string | null = null;
+    if (run.timedOut) reason = `timed out: still running after ${spec.resources.timeoutSeconds} s (the spec's timeoutSeconds); killed`;
+    else if (run.cancelled) reason = 'cancelled: the worker stopped the job';
+    else if (oomKilled) reason = `out of memory: the kernel killed the job at its ${limit(spec.resources.memoryMiB)} limit (resources.memoryMiB)`;
+    else if (exitCode !== 0) reason = signal ? `killed by ${signal} (exit status ${exitCode})` : `exited with code ${exitCode}`;
+    if (reason !== null && pidsLimitHit) reason += `; it reached its process limit of ${spec.resources.pids} (resources.pids)`;
+
+    const cg = ctx.cgroup;
+    return {
+      ok: reason === null,
+      exitCode,
+      signal,
+      timedOut: run.timedOut,
+      oomKilled,
+      pidsLimitHit,
+      cancelled: run.cancelled,
+      durationMs: run.durationMs,
+      stdoutTail: run.stdout.text(),
+      stderrTail: run.stderr.text(),
+      stdoutBytes: run.stdout.total,
+      stderrBytes: run.stderr.total,
+      ...(stats?.peakMemoryBytes === undefined ? {} : { peakMemoryBytes: stats.peakMemoryBytes }),
+      reason,
+      enforced: { sandbox: ctx.sandboxed, memory: cg !== undefined, swap: cg?.swapLimited ?? false, pids: cg !== undefined, cpu: cg !== undefined },
+      outDir: ctx.outDir,
+    };
+  }
+}
+
+type RawRun = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  status: { childPid?: number; exitCode?: number };
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  stdout: TailBuffer;
+  stderr: TailBuffer;
+};
+
+/** bwrap's --json-status-fd output: one JSON object per line ("child-pid", then "exit-code"). */
+function parseStatus(text: string): RawRun['status'] {
+  const status: RawRun['status'] = {};
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const o = JSON.parse(line) as Record<string, unknown>;
+      if (typeof o['child-pid'] === 'number') status.childPid = o['child-pid'];
+      if (typeof o['exit-code'] === 'number') status.exitCode = o['exit-code'];
+    } catch {
+      // Ignore a torn line: the exit code is then unknown, which reads as a setup failure.
+    }
+  }
+  return status;
+}
+
+function signalName(n: number): NodeJS.Signals | null {
+  const entry = Object.entries(os.constants.signals).find(([, v]) => v === n);
+  return (entry?.[0] as NodeJS.Signals | undefined) ?? null;
+}
+
+function pathCandidates(name: string): string[] {
+  return (process.env.PATH ?? '').split(':').filter(Boolean).map((d) => join(d, name));
+}
+
+async function findExecutable(candidates: string[]): Promise<string | undefined> {
+  for (const c of candidates) {
+    try {
+      await access(c, fsConstants.X_OK);
+      return c;
+    } catch {
+      // Next.
+    }
+  }
+  return undefined;
+}
+
+function capture(file: string, args: string[]): Promise<{ stdout: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', () => {});
+    child.on('error', () => resolve({ stdout: '', code: null }));
+    child.on('close', (code) => resolve({ stdout, code }));
+  });
+}
