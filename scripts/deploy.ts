@@ -1,7 +1,8 @@
 /**
  * Deploys the contracts to a chain through contracts/script/Deploy.s.sol, unless the deployment
  * recorded in deployments/<chainId>.json is already live there (same genesis, code at the address).
- * Adds the chain's genesis hash to the record so that a fresh chain is told from the old one.
+ * Adds the chain's identity (`genesisHash`: see chainIdentity in scripts/indexer.ts) to the record so
+ * that a fresh chain is told from the old one.
  *
  * CLI: `npm run contracts:deploy` (RPC_URL, default http://127.0.0.1:8545).
  */
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http, type Address, type Hex } from 'viem';
+import { chainIdentity } from './indexer.ts';
 
 export type Deployment = {
   chainId: number;
@@ -47,11 +49,10 @@ export type DeployOptions = {
 /** Deploys unless the recorded deployment is live on this chain; returns the deployment. */
 export async function deploy(rpcUrl: string, opts: DeployOptions = {}): Promise<Deployment & { deployed: boolean }> {
   const client = createPublicClient({ transport: http(rpcUrl) });
-  const chainId = await client.getChainId();
-  const genesisHash = (await client.getBlock({ blockNumber: 0n })).hash;
+  const { chainId } = await chainIdentity(rpcUrl);
   const file = opts.file ?? deploymentPath(chainId);
   const known = readDeployment(file);
-  if (!opts.force && known?.chainId === chainId && known.genesisHash === genesisHash) {
+  if (!opts.force && known?.chainId === chainId && known.genesisHash === (await chainIdentity(rpcUrl)).genesisHash) {
     const code = await client.getCode({ address: known.LoomMarket.address });
     if (code && code !== '0x') return { ...known, deployed: false };
   }
@@ -59,7 +60,8 @@ export async function deploy(rpcUrl: string, opts: DeployOptions = {}): Promise<
   await runForgeScript(rpcUrl, file, opts);
   const fresh = readDeployment(file);
   if (!fresh) throw new Error(`deploy script wrote no ${file}`);
-  const record: Deployment = { ...fresh, genesisHash };
+  // Taken after deploying: on an empty chain, block 1 is the deployment's own.
+  const record: Deployment = { ...fresh, genesisHash: (await chainIdentity(rpcUrl)).genesisHash };
   writeFileSync(resolve(root, file), `${JSON.stringify(record, null, 2)}\n`);
   return { ...record, deployed: true };
 }

@@ -34,7 +34,13 @@ export const DEFAULT_PGLITE_DIR = join(root, 'indexer', '.ponder', 'pglite');
 
 export type ChainIdentity = { chainId: number; genesisHash: `0x${string}` };
 
-/** The chain id and genesis block hash of the chain at `rpcUrl`. */
+/**
+ * The chain id and the hash that identifies the chain at `rpcUrl`: its first mined block (block 1),
+ * or block 0 while nothing is mined. Not block 0 itself: anvil re-creates its genesis block with a
+ * new timestamp, hence a new hash, each time it reloads a persisted state (`--state`), while the
+ * blocks it mined keep theirs. A fresh chain mines a different block 1 (another timestamp).
+ * The field keeps the name `genesisHash`, which the deployment records and the guard's tables use.
+ */
 export async function chainIdentity(rpcUrl: string): Promise<ChainIdentity> {
   const call = async (method: string, params: unknown[]) => {
     const res = await fetch(rpcUrl, {
@@ -47,8 +53,9 @@ export async function chainIdentity(rpcUrl: string): Promise<ChainIdentity> {
     return body.result;
   };
   const chainId = Number(await call('eth_chainId', []));
-  const genesis = (await call('eth_getBlockByNumber', ['0x0', false])) as { hash: `0x${string}` };
-  return { chainId, genesisHash: genesis.hash };
+  const head = Number(await call('eth_blockNumber', []));
+  const first = (await call('eth_getBlockByNumber', [head >= 1 ? '0x1' : '0x0', false])) as { hash: `0x${string}` };
+  return { chainId, genesisHash: first.hash };
 }
 
 export type GuardOptions = {

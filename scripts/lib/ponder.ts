@@ -8,7 +8,7 @@
  * and contract addresses, so concurrent runs on different chains would read each other's blocks.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -40,6 +40,8 @@ export type PonderOptions = {
   readyTimeoutMs?: number;
   /** Extra environment for Ponder. */
   env?: Record<string, string>;
+  /** Also append everything Ponder prints to this file (`npm start` keeps its logs there). */
+  logFile?: string;
 };
 
 /** Ponder's /status: the latest indexed block per chain. */
@@ -52,7 +54,7 @@ export type Ponder = {
   /** The PGlite directory, when running on PGlite. */
   pgliteDir?: string;
   process: ChildProcess;
-  /** Everything Ponder printed so far. */
+  /** What Ponder printed (the last MiB at most). */
   logs: () => string;
   status: () => Promise<PonderStatus>;
   /** Resolves once `block` of the (only) chain is indexed. */
@@ -98,9 +100,18 @@ export async function startPonder(opts: PonderOptions): Promise<Ponder> {
     stdio: 'pipe',
     detached: true,
   });
+  // Keep a bounded tail in memory: `npm start` runs for days.
+  const MAX_OUTPUT = 1 << 20;
   let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  const log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
+  const collect = (d: Buffer) => {
+    log?.write(d);
+    output += d;
+    if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT / 2);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  child.once('exit', () => log?.end());
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
   const url = `http://127.0.0.1:${port}`;
