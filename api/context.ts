@@ -4,6 +4,7 @@
  */
 import type { ReadonlyDrizzle } from 'ponder';
 import type * as ponderSchema from '../indexer/ponder.schema';
+import type { ChangeFeed } from './changeFeed';
 import type { Loaders } from './loaders';
 
 /** The indexer's schema module (indexer/ponder.schema.ts), as `ponder:schema` provides it. */
@@ -59,4 +60,6 @@ export type Context = {
   /** Expensive computations in progress, shared by identical concurrent requests (server-wide). */
   inFlight: Map<string, Promise<unknown>>;
   requestId: string;
+  /** The process's change feed, for subscriptions (absent: subscriptions answer UNAVAILABLE). */
+  feed?: ChangeFeed;
 };

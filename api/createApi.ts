@@ -12,12 +12,15 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import pino, { type Logger } from 'pino';
 import { ApiMetrics } from './apiMetrics';
+import { ChangeFeed, type ChangeSignal } from './changeFeed';
 import { createApiSchema } from './createApiSchema';
 import type { Context, Db, JobFold, Tables } from './context';
 import { readIndexingStatus } from './indexingStatus';
 import { createLoaders } from './loaders';
 import { type RequestTrace, type ServerContext, useNormalizedErrors } from './normalizeErrors';
 import { defaultLimits, type OperationLimits, useOperationLimits } from './operationLimits';
+import { ponderRuntime } from './ponderSignal';
+import { useSubscriptionTransport } from './subscriptions';
 
 export type ApiOptions = {
   /** The read-only database (`db` from `ponder:api`). */
@@ -34,6 +37,23 @@ export type ApiOptions = {
   readyMaxLagSeconds?: number;
   /** Largest accepted request body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /** The change feed behind subscriptions (see api/changeFeed.ts). */
+  subscriptions?: SubscriptionOptions;
+};
+
+export type SubscriptionOptions = {
+  /** A feed made by the caller (who then starts and closes it); the options below are then ignored. */
+  feed?: ChangeFeed;
+  /**
+   * What tells the feed that something was indexed. Default: Ponder's live-query notifications when
+   * the API runs inside Ponder (the feed then starts with the API), else none (the feed polls, and
+   * starts with the first subscription). `null`: poll only.
+   */
+  signal?: (() => ChangeSignal | undefined) | null;
+  /** Safety poll period in ms (default 1000 with a signal, 200 without). */
+  pollMs?: number;
+  /** Blocks that may still be reorganized (default: the chains' finality in Ponder, else 64). */
+  reorgDepth?: number;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -58,6 +78,23 @@ export function createApi(options: ApiOptions): Hono {
   const metrics = new ApiMetrics();
   const inFlight = new Map<string, Promise<unknown>>();
 
+  // One change feed per API (one per process in Ponder), shared by every subscription.
+  const ponder = options.subscriptions?.feed || options.subscriptions?.signal !== undefined ? undefined : ponderRuntime(logger);
+  const feed = options.subscriptions?.feed ?? new ChangeFeed({
+    db,
+    tables,
+    foldJob,
+    logger,
+    signal: options.subscriptions?.signal ?? ponder?.signal,
+    pollMs: options.subscriptions?.pollMs,
+    reorgDepth: options.subscriptions?.reorgDepth ?? ponder?.reorgDepth,
+  });
+  if (ponder) {
+    ponder.onShutdown(() => feed.close());
+    // Started with the API, so that it sees every reorg a resuming client may need to hear about.
+    feed.start().catch(() => {});
+  }
+
   const yoga = createYoga<ServerContext, Context>({
     schema: createApiSchema(),
     graphqlEndpoint: '/graphql',
@@ -68,6 +105,17 @@ export function createApi(options: ApiOptions): Hono {
     logging: false,
     batching: false,
     cors: false,
+    // Node's own Request/Response/streams: a streamed response (SSE) then passes through Hono and the
+    // re-wrapping below as the same stream, and a client that goes away cancels it cleanly (Node 20's
+    // undici crashes the process when a wrapped ponyfill stream is cancelled mid-read).
+    fetchAPI: {
+      Request: globalThis.Request,
+      Response: globalThis.Response,
+      Headers: globalThis.Headers,
+      ReadableStream: globalThis.ReadableStream,
+      TextEncoder: globalThis.TextEncoder,
+      TextDecoder: globalThis.TextDecoder,
+    },
     context: ({ trace }): Context => ({
       db,
       tables,
@@ -75,8 +123,9 @@ export function createApi(options: ApiOptions): Hono {
       foldJob,
       inFlight,
       requestId: trace.requestId,
+      feed,
     }),
-    plugins: [useOperationLimits(limits), useNormalizedErrors()],
+    plugins: [useOperationLimits(limits), useSubscriptionTransport(), useNormalizedErrors()],
   });
 
   const app = new Hono();
@@ -107,6 +156,15 @@ export function createApi(options: ApiOptions): Hono {
       response = await yoga.fetch(c.req.raw, { trace });
     } finally {
       metrics.requestEnded();
+    }
+    if (response.status === 406) {
+      // yoga's bare 406: no media type the client accepts can carry the result (a subscription
+      // asked for anything but text/event-stream). Say so with the closed set of codes.
+      if (!trace.errorCodes.includes('BAD_REQUEST')) trace.errorCodes.push('BAD_REQUEST');
+      response = Response.json(
+        errorBody('BAD_REQUEST', 'No accepted media type can carry this result; subscriptions are served as Server-Sent Events (Accept: text/event-stream)'),
+        { status: 406 },
+      );
     }
     const durationSeconds = (performance.now() - started) / 1000;
     const isGraphQL = c.req.method !== 'OPTIONS' && !response.headers.get('content-type')?.startsWith('text/html');
@@ -161,7 +219,13 @@ export function createApi(options: ApiOptions): Hono {
 
   app.get('/api/metrics', (c) => {
     metrics.observeHttp('/api/metrics', 'GET', 200);
-    return c.body(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    const subscriptions = [
+      '# HELP loom_api_subscriptions Subscriptions following the change feed now.',
+      '# TYPE loom_api_subscriptions gauge',
+      `loom_api_subscriptions ${feed.listenerCount}`,
+      '',
+    ].join('\n');
+    return c.body(metrics.render() + subscriptions, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
   app.onError((err, c) => {

@@ -12,6 +12,7 @@ import { marketResolvers } from './resolvers/market';
 import { matchWorkersResolvers } from './resolvers/matchWorkers';
 import { stateDigestResolvers } from './resolvers/stateDigest';
 import { statsResolvers } from './resolvers/stats';
+import { subscriptionResolvers } from './resolvers/subscriptions';
 import { workerResolvers } from './resolvers/workers';
 import { AddressScalar, BigIntScalar, Bytes32Scalar, DateScalar, HexScalar, JSONScalar, UInt32Scalar } from './scalars';
 
@@ -60,6 +61,7 @@ export function createApiSchema(): GraphQLSchema {
         marketResolvers,
         balanceResolvers,
         stateDigestResolvers,
+        subscriptionResolvers,
       ),
     },
     // Every field of the SDL must be resolvable: fail at startup, not at the first query.

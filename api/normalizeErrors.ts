@@ -82,7 +82,7 @@ export function normalizeError(error: GraphQLError | Error, trace: RequestTrace)
     return make('BAD_USER_INPUT', graphqlError.message, { http: httpSpec400 });
   }
   if (!graphqlError.path && graphqlError.message.startsWith('Schema is not configured to execute')) {
-    // A mutation or subscription: the schema has none (graphql-js says so at execution).
+    // A mutation: the schema has none (graphql-js says so at execution).
     return make('GRAPHQL_VALIDATION_FAILED', graphqlError.message, { http: httpSpec400 });
   }
   if (!graphqlError.path) {
@@ -108,6 +108,13 @@ function normalizeResult<T extends Result>(result: T, trace: RequestTrace): T {
 export function useNormalizedErrors(): Plugin<Record<string, unknown>, ServerContext> {
   return {
     onExecute({ args }) {
+      const trace = (args.contextValue as Partial<ServerContext>).trace;
+      if (!trace) return;
+      const operation = getOperationAST(args.document, args.operationName);
+      trace.operationType = operation?.operation ?? null;
+      trace.operationName = operation?.name?.value ?? args.operationName ?? null;
+    },
+    onSubscribe({ args }) {
       const trace = (args.contextValue as Partial<ServerContext>).trace;
       if (!trace) return;
       const operation = getOperationAST(args.document, args.operationName);

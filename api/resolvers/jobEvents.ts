@@ -1,6 +1,7 @@
 /**
- * Query.jobEvents and the JobEvent type. An event's cursor encodes its id only, so the same cursor
- * resumes a page in either order (and, later, a subscription).
+ * Query.jobEvents and the JobEvent type. An event's cursor encodes its id (and its block hash, which
+ * pages ignore), so the same cursor resumes a page in either order, Job.events, and the jobEvents
+ * subscription.
  */
 import { and, count, eq, gte, inArray, lte } from 'ponder';
 import type { Context, JobEventRow, Tables } from '../context';
@@ -18,13 +19,22 @@ export type JobEventFilter = {
   toBlock?: bigint | null;
 };
 
-/** The cursor of an event. */
-export const eventCursor = (row: Pick<JobEventRow, 'id'>) => encodeCursor('event', [row.id]);
+/**
+ * The cursor of an event: its id, which orders the log, and its block hash, which lets the
+ * `jobEvents` subscription tell whether the event is still on the chain when a client resumes.
+ */
+export const eventCursor = (row: Pick<JobEventRow, 'id' | 'blockHash'>) => encodeCursor('event', [row.id, row.blockHash]);
 
-/** The id behind an event cursor (INVALID_CURSOR otherwise). */
-export const eventIdOfCursor = (cursor: string) => decodeCursor(cursor, 'event', [keyPattern.eventId])[0]!;
+/** The id behind an event cursor, with or without its block hash (INVALID_CURSOR otherwise). */
+export function eventIdOfCursor(cursor: string): string {
+  try {
+    return decodeCursor(cursor, 'event', [keyPattern.eventId, keyPattern.bytes32])[0]!;
+  } catch {
+    return decodeCursor(cursor, 'event', [keyPattern.eventId])[0]!;
+  }
+}
 
-/** The SQL condition of a JobEventFilter. Exported for the coming jobEvents subscription. */
+/** The SQL condition of a JobEventFilter (also the jobEvents subscription's backfill). */
 export function jobEventFilterCondition(tables: Tables, filter: JobEventFilter | null | undefined): SQL | undefined {
   if (!filter) return undefined;
   const { jobEvent } = tables;

@@ -10,6 +10,7 @@ import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../inp
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
 import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
 import { parseJobId } from '../scalars';
+import { eventCursor, eventIdOfCursor } from './jobEvents';
 
 export type JobFilter = {
   status?: JobRow['status'][] | null;
@@ -165,7 +166,7 @@ export const jobResolvers = {
 
     async events(job: JobNode, args: PageArgs, ctx: Context) {
       const first = pageSize(args.first);
-      const afterKey = args.after ? decodeCursor(args.after, 'event', [keyPattern.eventId]) : null;
+      const afterKey = args.after ? [eventIdOfCursor(args.after)] : null;
       const atBlock = job.asOfBlock ?? null;
       const rows = await ctx.loaders.eventsByJob({ first, afterKey, atBlock }).load(job.id);
       const { jobEvent } = ctx.tables;
@@ -173,7 +174,7 @@ export const jobResolvers = {
         rows,
         first,
         args.after,
-        (r) => encodeCursor('event', [r.id]),
+        eventCursor,
         async () =>
           (
             await ctx.db

@@ -1,0 +1,69 @@
+/**
+ * A graphql-sse client subscription for tests ("distinct connections" mode, the client urql's
+ * subscriptionExchange is given): collects what arrives, with arrival times, and can wait for it.
+ */
+import { createClient } from 'graphql-sse';
+
+export type Received<T> = { value: T; at: number };
+
+export type TestSubscription<T> = {
+  received: Received<T>[];
+  errors: unknown[];
+  completed: boolean;
+  /** Resolves once `predicate(received)` holds (rejects after `timeoutMs`, or when the stream failed). */
+  until: (predicate: (received: Received<T>[]) => boolean, timeoutMs?: number) => Promise<void>;
+  /** Unsubscribes (the server sees the connection close). */
+  dispose: () => void;
+};
+
+/**
+ * Subscribes to `query` at `url`. `fetchFn` lets a test route requests to an in-process app.
+ *
+ * @example
+ * const sub = subscribe<{ jobEvents: { cursor: string } }>(`${url}/graphql`, 'subscription { jobEvents { cursor } }');
+ * await sub.until((r) => r.length >= 3);
+ */
+export function subscribe<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  fetchFn?: typeof fetch,
+): TestSubscription<T> {
+  const client = createClient({ url, retryAttempts: 0, ...(fetchFn && { fetchFn }) });
+  const sub: TestSubscription<T> = {
+    received: [],
+    errors: [],
+    completed: false,
+    until: (predicate, timeoutMs = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + timeoutMs;
+        const check = () => {
+          if (predicate(sub.received)) return resolve();
+          if (sub.errors.length > 0) return reject(new Error(`subscription failed: ${JSON.stringify(sub.errors)}`));
+          if (Date.now() > deadline) {
+            return reject(new Error(`subscription: condition not met within ${timeoutMs} ms (${sub.received.length} received, completed: ${sub.completed})`));
+          }
+          setTimeout(check, 10);
+        };
+        check();
+      }),
+    dispose: () => {
+      unsubscribe();
+      client.dispose();
+    },
+  };
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors?.length) sub.errors.push(...result.errors);
+        if (result.data) sub.received.push({ value: result.data as T, at: Date.now() });
+      },
+      error: (error) => sub.errors.push(error),
+      complete: () => {
+        sub.completed = true;
+      },
+    },
+  );
+  return sub;
+}
