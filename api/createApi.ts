@@ -12,6 +12,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import pino, { type Logger } from 'pino';
 import { ApiMetrics } from './apiMetrics';
+import { artifactRoutes } from './artifacts/artifactRoutes';
+import type { ArtifactStore } from './artifacts/artifactStore';
+import { defaultArtifactDir, LocalArtifactStore } from './artifacts/localArtifactStore';
 import { ChangeFeed, type ChangeSignal } from './changeFeed';
 import { createApiSchema } from './createApiSchema';
 import type { Context, Db, JobFold, Tables } from './context';
@@ -39,6 +42,11 @@ export type ApiOptions = {
   maxBodyBytes?: number;
   /** The change feed behind subscriptions (see api/changeFeed.ts). */
   subscriptions?: SubscriptionOptions;
+  /**
+   * The content-addressed artifact store served at /artifacts (job inputs and result bundles).
+   * Default: on local disk in LOOM_ARTIFACT_DIR (.data/artifacts); `false`: not served.
+   */
+  artifacts?: ArtifactStore | false;
 };
 
 export type SubscriptionOptions = {
@@ -129,6 +137,11 @@ export function createApi(options: ApiOptions): Hono {
   });
 
   const app = new Hono();
+
+  if (options.artifacts !== false) {
+    const store = options.artifacts ?? new LocalArtifactStore({ dir: defaultArtifactDir() });
+    app.route('/artifacts', artifactRoutes(store, { logger }));
+  }
 
   app.use('/graphql', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86_400 }));
   app.use(

@@ -5,7 +5,7 @@
  * to the job id), time travel against the chain's history, and that two independent replays (live on
  * PGlite, backfilled on PostgreSQL) publish the same state digest.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,7 @@ const DIGEST = '{ stateDigest { digest scope atBlock tables { name rows sha256 }
 beforeAll(async () => {
   anvil = await startAnvil();
   const deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
-  live = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema: 'api_test', pgliteDir: join(workDir, 'pglite') });
+  live = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema: 'api_test', pgliteDir: join(workDir, 'pglite'), env: { LOOM_ARTIFACT_DIR: join(workDir, 'artifacts') } });
   scenario = await runScenario(anvil.rpcUrl, deployment);
   head = await createPublicClient({ transport: http(anvil.rpcUrl) }).getBlockNumber();
   await live.waitForBlock(head);
@@ -95,6 +95,19 @@ describe('api served by Ponder', () => {
     const { data, errors } = await query(live!, `{ worker(address: "${scenario.actors.c}") { claim { ramMiB vramMiB } } }`);
     expect(errors).toBeUndefined();
     expect(data.worker.claim).toEqual({ ramMiB: 4_294_967_295, vramMiB: 81_920 });
+  });
+
+  test('behavior: the artifact store is served by the API process: PUT returns the sha256, GET returns the bytes', async () => {
+    const bytes = new TextEncoder().encode(`result bundle ${Date.now()}`);
+    const put = await fetch(`${live!.url}/artifacts`, { method: 'PUT', body: bytes });
+    expect(put.status).toBe(201);
+    const { hash } = (await put.json()) as { hash: string };
+    expect(hash).toBe(`0x${createHash('sha256').update(bytes).digest('hex')}`);
+    const get = await fetch(`${live!.url}/artifacts/${hash}`);
+    expect(get.status).toBe(200);
+    expect(new Uint8Array(await get.arrayBuffer())).toEqual(bytes);
+    const wrong = await fetch(`${live!.url}/artifacts/0x${'00'.repeat(32)}`, { method: 'PUT', body: bytes });
+    expect(wrong.status).toBe(400);
   });
 
   test('default: job terms round-trip to the contract: their ABI encoding hashes to the job id', async () => {

@@ -17,6 +17,14 @@ export const workerErrorCodes = [
   'OUTPUT_REJECTED',
   /** The worker key could not be loaded (no key, wrong password, corrupt keystore). */
   'KEY_UNAVAILABLE',
+  /** The daemon's configuration is invalid or incomplete (a flag, an environment variable, the deployment file). */
+  'CONFIG_INVALID',
+  /** The Loom API did not answer usefully (unreachable, an HTTP error, GraphQL errors). */
+  'API_FAILED',
+  /** A transaction was refused (its simulation reverted, named by the contract's error) or reverted on-chain. */
+  'TX_FAILED',
+  /** The result bundle could not be uploaded to the artifact store. */
+  'UPLOAD_FAILED',
 ] as const;
 
 export type WorkerErrorCode = (typeof workerErrorCodes)[number];

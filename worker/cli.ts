@@ -1,0 +1,223 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * loom-worker: the GPU worker's command line.
+ *
+ *   loom-worker start      register if needed, then take, run and post jobs until stopped
+ *   loom-worker register   register (or update the hardware claim) and open for jobs, then exit
+ *   loom-worker status     the worker as the market sees it: stake, claim, jobs, balances
+ *   loom-worker withdraw   withdraw every credited balance
+ *
+ * Options come from flags or the environment (`loom-worker --help`); the key from LOOM_WORKER_KEY
+ * or a keystore (LOOM_KEYSTORE, with LOOM_KEYSTORE_PASSWORD or a prompt). Logs are pino JSON on
+ * stdout, or lines in words with a live status line when stdout is a terminal.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Address, formatEther, getAddress, isAddress } from 'viem';
+import type { Logger } from 'pino';
+import { WorkerError } from './errors';
+import { detectHardware } from './hardware';
+import { loadWorkerKey } from './keys';
+import { createWorkerLogger } from './logger';
+import { type DaemonConfig, options as configOptions, optionsHelp, resolveConfig } from './daemon/config';
+import { connectChain } from './daemon/connectChain';
+import { ensureRegistered } from './daemon/ensureRegistered';
+import { LoomApi } from './daemon/loomApi';
+import { MarketWriter } from './daemon/marketWriter';
+import { Terminal, statusText } from './daemon/terminal';
+import { withdrawBalances } from './daemon/withdrawBalances';
+import { WorkerDaemon, describe } from './daemon/workerDaemon';
+
+const USAGE = `Usage: loom-worker <start|register|status|withdraw> [options]
+
+  start      Register if needed (or update the hardware claim), then take, run and post jobs until
+             stopped. Ctrl-C (SIGINT/SIGTERM) finishes the jobs held and exits; a second one stops now
+             (held jobs stay assigned on-chain and are run again on the next start).
+  register   Register (or update the claim) and open for jobs, then exit.
+  status     Print the worker as the market sees it (--address to look at another worker; --json).
+  withdraw   Withdraw every credited balance (to --payout-address, default the worker).
+
+The key: LOOM_WORKER_KEY (0x + 64 hex), or --keystore / LOOM_KEYSTORE with LOOM_KEYSTORE_PASSWORD
+(or a prompt). It is never a flag and never logged.
+
+Options (flag, environment variable):
+${optionsHelp()}
+  --address <0x…>                    (status) the worker to show
+  --json                             (status) machine-readable output
+  -h, --help`;
+
+async function main(argv: string[]): Promise<number> {
+  const parseOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean' },
+    address: { type: 'string' },
+  };
+  for (const o of configOptions) {
+    parseOptions[o.flag] = { type: o.boolean ? 'boolean' : 'string' };
+    if (o.boolean) parseOptions[`no-${o.flag}`] = { type: 'boolean' };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options: parseOptions, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  if (!['start', 'register', 'status', 'withdraw'].includes(command)) {
+    process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+
+  const config = resolveConfig(values as Record<string, string | boolean | undefined>, process.env);
+  const tty = process.stdout.isTTY === true;
+  const terminal = tty ? new Terminal(process.stdout) : undefined;
+  const logger = createWorkerLogger({ level: config.logLevel }, terminal);
+
+  switch (command) {
+    case 'start':
+      return start(config, logger, terminal);
+    case 'register':
+      return register(config, logger);
+    case 'status':
+      return status(config, values.address as string | undefined, values.json === true);
+    case 'withdraw':
+      return withdraw(config, logger);
+  }
+  return 2;
+}
+
+async function start(config: DaemonConfig, logger: Logger, terminal: Terminal | undefined): Promise<number> {
+  const key = await loadWorkerKey(config.keystore ? { keystorePath: config.keystore } : {});
+  logger.info({ worker: key.address, keySource: key.source }, 'worker key loaded');
+  const daemon = new WorkerDaemon({ config, account: key.account, logger });
+
+  let stopping: Promise<void> | undefined;
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      const held = daemon.snapshot().held.length;
+      logger.info({ signal, held }, held ? 'stopping: finishing the jobs held (signal again to stop now)' : 'stopping');
+      stopping = daemon.stop({ drain: true });
+    } else {
+      logger.warn({ signal }, 'stopping now: held jobs stay assigned and run again on the next start');
+      stopping = daemon.stop();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let ticker: NodeJS.Timeout | undefined;
+  if (terminal) ticker = setInterval(() => terminal.setStatus(statusText(daemon.snapshot())), 1000);
+  try {
+    await daemon.start();
+  } catch (err) {
+    if (ticker) clearInterval(ticker);
+    terminal?.clear();
+    await daemon.stop().catch(() => {});
+    // Interrupted while starting (waiting for the API, say): a clean stop, not a failure.
+    if (stopping) return 0;
+    throw err;
+  }
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (stopping) {
+        clearInterval(check);
+        void stopping.then(resolve, resolve);
+      }
+    }, 100);
+  });
+  // A second signal may have replaced the drain with an immediate stop.
+  await stopping;
+  if (ticker) clearInterval(ticker);
+  terminal?.clear();
+  return 0;
+}
+
+async function connect(config: DaemonConfig) {
+  const key = await loadWorkerKey(config.keystore ? { keystorePath: config.keystore } : {});
+  const chain = await connectChain({ rpcUrl: config.rpcUrl, account: key.account, ...(config.market ? { market: config.market } : {}), ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}) });
+  const writer = new MarketWriter({ ...chain, account: key.account });
+  return { key, chain, writer, api: new LoomApi(config.apiUrl) };
+}
+
+async function register(config: DaemonConfig, logger: Logger): Promise<number> {
+  const { key, writer, api } = await connect(config);
+  const hardware = await detectHardware({ pricePerGpuHour: config.pricePerGpuHour, metadataURI: config.metadataURI });
+  if (hardware.warning) logger.warn(hardware.warning);
+  const r = await ensureRegistered({ api, writer, address: key.address, claim: hardware.claim, stake: config.stake, logger });
+  const changed = r.registered || r.updated || r.madeAvailable;
+  logger.info({ worker: key.address, registered: r.registered, claimUpdated: r.updated, madeAvailable: r.madeAvailable }, changed ? 'registration done' : 'already registered, claim unchanged, available');
+  return 0;
+}
+
+async function status(config: DaemonConfig, addressFlag: string | undefined, json: boolean): Promise<number> {
+  let address: Address;
+  if (addressFlag) {
+    if (!isAddress(addressFlag, { strict: false })) throw new WorkerError('CONFIG_INVALID', `--address: "${addressFlag}" is not an address`);
+    address = getAddress(addressFlag);
+  } else {
+    address = (await loadWorkerKey(config.keystore ? { keystorePath: config.keystore } : {})).address;
+  }
+  const api = new LoomApi(config.apiUrl);
+  const [worker, held, balances] = await Promise.all([
+    api.worker(address),
+    api.jobsOf(address, ['ASSIGNED', 'SUBMITTED', 'DISPUTED']),
+    api.balances(address),
+  ]);
+  let cursor: string | null = null;
+  try {
+    cursor = (JSON.parse(await readFile(join(config.dataDir, 'worker-state.json'), 'utf8')) as { cursor: string | null }).cursor;
+  } catch {}
+  const report = {
+    address,
+    registered: worker?.registered ?? false,
+    available: worker?.available ?? false,
+    stake: worker?.stake ?? '0',
+    locked: worker?.locked ?? '0',
+    freeStake: worker?.freeStake ?? '0',
+    unbonding: worker?.unbonding ?? '0',
+    reputation: worker?.reputation ?? null,
+    jobsCompleted: worker?.jobsCompleted ?? 0,
+    claim: worker?.claim ?? null,
+    jobs: held.map((j) => ({ id: j.id, status: j.status, executionDeadline: j.executionDeadline, challengeDeadline: j.challengeDeadline })),
+    balances: balances.filter((b) => BigInt(b.amount) > 0n),
+    stateCursor: cursor,
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    `worker      ${address}${worker ? '' : ' (never registered)'}`,
+    `registered  ${report.registered}   available ${report.available}   reputation ${report.reputation ?? '-'}   completed ${report.jobsCompleted}`,
+    `stake       ${formatEther(BigInt(report.stake))} ETH (locked ${formatEther(BigInt(report.locked))}, free ${formatEther(BigInt(report.freeStake))}, unbonding ${formatEther(BigInt(report.unbonding))})`,
+    report.claim ? `claim       ${report.claim.gpuCount} GPU x ${report.claim.vramMiB} MiB, ${report.claim.cpuCores} cores, ${report.claim.ramMiB} MiB RAM` : 'claim       -',
+    `jobs held   ${report.jobs.length ? report.jobs.map((j) => `${j.id.slice(0, 10)}… ${j.status}`).join(', ') : 'none'}`,
+    `balances    ${report.balances.length ? report.balances.map((b) => `${b.amount} of ${b.token === '0x0000000000000000000000000000000000000000' ? 'ETH (wei)' : b.token}`).join(', ') : 'nothing to withdraw'}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function withdraw(config: DaemonConfig, logger: Logger): Promise<number> {
+  const { key, writer, api } = await connect(config);
+  const done = await withdrawBalances({ api, writer, to: config.payoutAddress ?? key.address, logger });
+  if (done.length === 0) logger.info('nothing to withdraw');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`loom-worker: ${describe(err)}\n`);
+    process.exit(1);
+  },
+);

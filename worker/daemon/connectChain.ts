@@ -1,0 +1,53 @@
+/**
+ * The chain connection: viem clients for the RPC, the chain id it reports, and LoomMarket's address
+ * (from the configuration, or from the deployment record written by scripts/deploy.ts), checked to
+ * hold code.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type Account, type Address, type Chain, type PublicClient, type WalletClient, createPublicClient, createWalletClient, defineChain, getAddress, http } from 'viem';
+import { WorkerError } from '../errors';
+
+export type ChainConnection = {
+  chainId: number;
+  chain: Chain;
+  market: Address;
+  publicClient: PublicClient;
+  walletClient: WalletClient;
+};
+
+export async function connectChain(o: { rpcUrl: string; account: Account; market?: Address; deploymentFile?: string }): Promise<ChainConnection> {
+  const probe = createPublicClient({ transport: http(o.rpcUrl, { retryCount: 2 }) });
+  let chainId: number;
+  try {
+    chainId = await probe.getChainId();
+  } catch (err) {
+    throw new WorkerError('CONFIG_INVALID', `the chain at ${o.rpcUrl} does not answer: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+  const chain = defineChain({
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [o.rpcUrl] } },
+  });
+  const transport = http(o.rpcUrl, { retryCount: 3 });
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 250, cacheTime: 0 }) as PublicClient;
+  const walletClient = createWalletClient({ chain, transport, account: o.account });
+
+  let market = o.market;
+  if (market === undefined) {
+    const file = resolve(o.deploymentFile ?? `deployments/${chainId}.json`);
+    let record: { chainId?: number; LoomMarket?: { address?: string } };
+    try {
+      record = JSON.parse(await readFile(file, 'utf8'));
+    } catch (err) {
+      throw new WorkerError('CONFIG_INVALID', `no market address: set LOOM_MARKET_ADDRESS, or a deployment file (${file}: ${(err as Error).message})`);
+    }
+    if (record.chainId !== undefined && record.chainId !== chainId) throw new WorkerError('CONFIG_INVALID', `${file} is for chain ${record.chainId}, the RPC is chain ${chainId}`);
+    if (!record.LoomMarket?.address) throw new WorkerError('CONFIG_INVALID', `${file} has no LoomMarket.address`);
+    market = getAddress(record.LoomMarket.address);
+  }
+  const code = await publicClient.getCode({ address: market });
+  if (!code || code === '0x') throw new WorkerError('CONFIG_INVALID', `no contract at ${market} on chain ${chainId}`);
+  return { chainId, chain, market, publicClient, walletClient };
+}

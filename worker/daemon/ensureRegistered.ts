@@ -1,0 +1,83 @@
+/**
+ * Brings the worker's on-chain registration in line with this machine: registers it with its
+ * hardware claim and stake when it is not registered, replaces the claim (`updateClaim`) when the
+ * hardware or the advertised offer changed, and opens it to jobs (`setAvailability(true)`).
+ * What is on-chain is read from the API (`worker(address)`); the contract refuses what is not
+ * needed (AlreadyRegistered), which is read as done.
+ */
+import type { Address } from 'viem';
+import type { Logger } from 'pino';
+import type { HardwareClaim } from '../hardware';
+import type { ApiClaim, ApiWorker, LoomApi } from './loomApi';
+import { type MarketWriter, TxError } from './marketWriter';
+
+export type RegistrationResult = { registered: boolean; updated: boolean; madeAvailable: boolean; worker: ApiWorker | null };
+
+/** True when the on-chain claim differs from `claim` in any field. */
+export function claimChanged(onChain: ApiClaim, claim: HardwareClaim): boolean {
+  return (
+    onChain.gpuModel.toLowerCase() !== claim.gpuModel.toLowerCase() ||
+    onChain.gpuCount !== claim.gpuCount ||
+    Number(onChain.vramMiB) !== claim.vramMiB ||
+    onChain.cpuCores !== claim.cpuCores ||
+    Number(onChain.ramMiB) !== claim.ramMiB ||
+    BigInt(onChain.pricePerGpuHour) !== claim.pricePerGpuHour ||
+    onChain.metadataURI !== claim.metadataURI
+  );
+}
+
+/**
+ * @example
+ * await ensureRegistered({ api, writer, address, claim: hardware.claim, stake: parseEther('1'), logger });
+ */
+export async function ensureRegistered(o: {
+  api: LoomApi;
+  writer: MarketWriter;
+  address: Address;
+  claim: HardwareClaim;
+  stake: bigint;
+  logger: Logger;
+  /** How long to wait for the API to show a change (default 60 s). */
+  waitMs?: number;
+}): Promise<RegistrationResult> {
+  const result: RegistrationResult = { registered: false, updated: false, madeAvailable: false, worker: null };
+  let w = await o.api.worker(o.address);
+  if (!w?.registered) {
+    try {
+      await o.writer.send('register', [o.claim], o.stake);
+      result.registered = true;
+      o.logger.info({ stake: o.stake.toString(), claim: printable(o.claim) }, 'registered as a worker');
+    } catch (err) {
+      // The indexer has not caught up with an earlier registration: the chain says we are registered.
+      if (!(err instanceof TxError && err.revert?.name === 'AlreadyRegistered')) throw err;
+    }
+    w = await waitFor(o.api, o.address, (x) => x?.registered === true, o.waitMs);
+  }
+  if (w && claimChanged(w.claim, o.claim)) {
+    await o.writer.send('updateClaim', [o.claim]);
+    result.updated = true;
+    o.logger.info({ claim: printable(o.claim) }, 'hardware claim updated');
+    w = await waitFor(o.api, o.address, (x) => x !== null && !claimChanged(x.claim, o.claim), o.waitMs);
+  }
+  if (w && !w.available) {
+    await o.writer.send('setAvailability', [true]);
+    result.madeAvailable = true;
+    o.logger.info('available for jobs');
+    w = await waitFor(o.api, o.address, (x) => x?.available === true, o.waitMs);
+  }
+  result.worker = w;
+  return result;
+}
+
+async function waitFor(api: LoomApi, address: Address, done: (w: ApiWorker | null) => boolean, waitMs = 60_000): Promise<ApiWorker | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const w = await api.worker(address);
+    if (done(w) || Date.now() > deadline) return w;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function printable(c: HardwareClaim) {
+  return { ...c, pricePerGpuHour: c.pricePerGpuHour.toString() };
+}

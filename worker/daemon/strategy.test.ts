@@ -1,0 +1,100 @@
+import { type Hex, keccak256, toHex, zeroHash } from 'viem';
+import { describe, expect, test } from 'vitest';
+import type { JobTerms } from './jobTerms';
+import { type StrategyContext, type StrategyOptions, decide, defaultStrategy, ETH } from './strategy';
+
+const USDC = '0x00000000000000000000000000000000000000aa';
+const specOf = (s: unknown) => toHex(typeof s === 'string' ? s : JSON.stringify(s));
+const goodSpec = { version: 1, script: 'true', resources: { memoryMiB: 256, timeoutSeconds: 600 } };
+
+function job(over: Partial<JobTerms> = {}, spec: unknown = goodSpec, status = 'OPEN') {
+  const hex = specOf(spec);
+  const terms: JobTerms = {
+    client: '0x0000000000000000000000000000000000000001',
+    token: ETH,
+    arbiter: '0x0000000000000000000000000000000000000002',
+    budget: 10n ** 16n,
+    collateral: 10n ** 17n,
+    feeBps: 100,
+    mode: 0,
+    openUntil: 2_000,
+    executionTimeout: 3600,
+    challengeWindow: 3600,
+    minGpuCount: 0,
+    minVramMiB: 0,
+    gpuModel: zeroHash,
+    specHash: keccak256(hex),
+    salt: 1n,
+    ...over,
+  };
+  return { status, terms, spec: hex };
+}
+
+const H100 = '0x4e56494449412048313030000000000000000000000000000000000000000000' as Hex;
+const ctx: StrategyContext = {
+  now: 1_000,
+  claim: { gpuModel: H100, gpuCount: 2, vramMiB: 81_920 },
+  machine: { gpus: 2, vramMiB: 81_920, cpuCores: 16, ramMiB: 65_536 },
+  freeStake: 10n ** 18n,
+  heldJobs: 0,
+  openBids: 0,
+};
+const opts = (o: Partial<StrategyOptions> = {}): StrategyOptions => ({ ...defaultStrategy, ...o });
+const reason = (d: ReturnType<typeof decide>) => (d.action === 'skip' ? d.reason : d.action);
+
+describe('strategy', () => {
+  test('default: a fitting claim job is claimed at its budget; an auction is bid at the minimum price, marked up, within the budget', () => {
+    expect(decide(job(), ctx)).toMatchObject({ action: 'claim', price: 10n ** 16n });
+    // 1 GPU-hour-equivalent minimum of 3,600 per hour over 600 s = 600; +50% = 900.
+    const auction = decide(job({ mode: 1, budget: 10_000n }), ctx, opts({ minPricePerGpuHour: { [ETH]: 3600n }, bidMarkupBps: 5000 }));
+    expect(auction).toMatchObject({ action: 'bid', price: 900n });
+    // Never above the budget.
+    expect(decide(job({ mode: 1, budget: 700n }), ctx, opts({ minPricePerGpuHour: { [ETH]: 3600n }, bidMarkupBps: 5000 }))).toMatchObject({ action: 'bid', price: 700n });
+    // With no minimum, the bid is 1 (the least the contract takes), marked up.
+    expect(decide(job({ mode: 1, budget: 700n }), ctx)).toMatchObject({ action: 'bid', price: 1n });
+  });
+
+  test('behavior: each check refuses with its reason', () => {
+    const cases: [ReturnType<typeof job>, StrategyContext, StrategyOptions, string][] = [
+      [job({}, goodSpec, 'ASSIGNED'), ctx, opts(), 'not_open'],
+      [job({ openUntil: 999 }), ctx, opts(), 'not_open'],
+      [{ ...job(), terms: { ...job().terms, specHash: keccak256('0x00') } }, ctx, opts(), 'spec_hash'],
+      [job({}, '{"version":1'), ctx, opts(), 'spec_invalid'],
+      [job({}, { version: 3, script: 'true' }), ctx, opts(), 'spec_invalid'],
+      [job({ mode: 1 }), ctx, opts({ modes: { claim: true, auction: false } }), 'mode'],
+      [job({ token: USDC }), ctx, opts(), 'token'],
+      [job({ minGpuCount: 4 }), ctx, opts(), 'hardware'],
+      [job({ minVramMiB: 100_000 }), ctx, opts(), 'hardware'],
+      [job({ gpuModel: keccak256('0x01') }), ctx, opts(), 'hardware'],
+      [job({}, { ...goodSpec, resources: { gpus: 4, timeoutSeconds: 600 } }), ctx, opts(), 'hardware'],
+      [job({}, { ...goodSpec, resources: { memoryMiB: 100_000, timeoutSeconds: 600 } }), ctx, opts(), 'hardware'],
+      [job({}, { ...goodSpec, resources: { cpus: 32, timeoutSeconds: 600 } }), ctx, opts(), 'hardware'],
+      [job({ executionTimeout: 700 }), ctx, opts(), 'timeout'],
+      [job({ budget: 500n }), ctx, opts({ minPricePerGpuHour: { [ETH]: 3600n } }), 'price'],
+      [job({ mode: 1, budget: 500n }), ctx, opts({ minPricePerGpuHour: { [ETH]: 3600n } }), 'price'],
+      [job({ collateral: 2n * 10n ** 18n }), ctx, opts(), 'collateral'],
+      [job(), ctx, opts({ maxCollateral: 10n ** 16n }), 'collateral'],
+      [job(), { ...ctx, heldJobs: 1 }, opts(), 'capacity'],
+      [job({ mode: 1 }), { ...ctx, openBids: 4 }, opts(), 'capacity'],
+    ];
+    for (const [j, c, o, expected] of cases) expect(reason(decide(j, c, o)), expected).toBe(expected);
+  });
+
+  test('behavior: the right GPU model, a token allowed with its own minimum, and any token when so configured', () => {
+    expect(reason(decide(job({ gpuModel: H100, minGpuCount: 2 }), ctx))).toBe('claim');
+    // 2 GPUs for 600 s at 3,600 per GPU-hour: 1,200 minimum.
+    expect(reason(decide(job({ token: USDC, budget: 1_199n }, { ...goodSpec, resources: { gpus: 2, timeoutSeconds: 600 } }), ctx, opts({ allowedTokens: [USDC], minPricePerGpuHour: { [USDC]: 3600n } })))).toBe('price');
+    expect(reason(decide(job({ token: USDC, budget: 1_200n }, { ...goodSpec, resources: { gpus: 2, timeoutSeconds: 600 } }), ctx, opts({ allowedTokens: [USDC], minPricePerGpuHour: { [USDC]: 3600n } })))).toBe('claim');
+    expect(reason(decide(job({ token: USDC }), ctx, opts({ allowedTokens: 'any' })))).toBe('claim');
+    // A bid holds no job slot: a busy worker still bids.
+    expect(reason(decide(job({ mode: 1 }), { ...ctx, heldJobs: 5 }))).toBe('bid');
+  });
+
+  test('error: a refusal says why in words', () => {
+    const d = decide(job({ executionTimeout: 700 }), ctx);
+    expect(d).toEqual({ action: 'skip', reason: 'timeout', detail: "the spec's timeout (600 s) plus 120 s of reserve exceeds the execution timeout (700 s)" });
+    const bad = decide(job({}, { version: 1, script: 'true', resources: { gpus: 'two' } }), ctx);
+    expect(bad).toMatchObject({ action: 'skip', reason: 'spec_invalid' });
+    expect(bad.action === 'skip' && bad.detail).toMatch(/resources\.gpus/);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * Which posted jobs the worker takes, and at what price: a pure function of the job, the worker's
+ * options and its situation, so every decision can be explained and tested without a chain.
+ *
+ * The checks, in order (the first that fails is the reason given):
+ *  1. open      the job is OPEN and `openUntil` has not passed (chain time).
+ *  2. spec      keccak256(spec) equals the terms' `specHash`, and the spec is a valid v1 spec
+ *               (`parseSpec`): a job whose spec the worker cannot run is never taken.
+ *  3. mode      claim and/or auction jobs, as configured.
+ *  4. token     the payment token is allowed (default: ETH only).
+ *  5. hardware  the registered claim meets the terms (minGpuCount, minVramMiB, gpuModel: what the
+ *               contract checks) and the machine meets the spec (GPUs, VRAM per GPU, memory, CPUs).
+ *  6. timeout   the spec's `timeoutSeconds` plus `reserveSeconds` (inputs, packing, upload, the
+ *               submit transaction) fit within the terms' `executionTimeout`.
+ *  7. price     the price per GPU-hour is at least the minimum configured for the token:
+ *               price * 3600 / (max(1, gpus) * timeoutSeconds), where gpus is the larger of the
+ *               spec's and the terms' GPU count; a CPU job counts as one GPU. The time is the spec's
+ *               timeout: the longest the job can hold this machine.
+ *               Claim mode: the price is the budget. Auction: the bid is the minimum total price,
+ *               raised by `bidMarkupBps`, at most the budget (skip when the minimum is above it).
+ *  8. collateral the terms' collateral is at most `maxCollateral` (when set) and the free stake
+ *               left after the claims and bids in flight.
+ *  9. capacity  claim mode: fewer than `maxConcurrentJobs` jobs held (running, queued, claims in
+ *               flight). Auction: fewer than `maxOpenBids` standing bids (a bid holds no slot: an
+ *               accepted bid beyond the slots waits in the queue for one).
+ */
+import { type Address, type Hex, hexToBytes, keccak256, zeroHash } from 'viem';
+import { type JobSpec, parseSpec } from '../spec/jobSpec';
+import type { JobTerms } from './jobTerms';
+
+export const ETH: Address = '0x0000000000000000000000000000000000000000';
+
+export type StrategyOptions = {
+  /** Tokens accepted (lowercase addresses; the zero address is ETH), or 'any'. Default: ETH only. */
+  allowedTokens: 'any' | Address[];
+  /** Minimum price per GPU-hour in each token's smallest unit, by lowercase token address; a token not listed has no minimum. */
+  minPricePerGpuHour: Record<string, bigint>;
+  /** Jobs held at once: running, waiting for a slot, or being claimed (default 1). */
+  maxConcurrentJobs: number;
+  /** Standing bids at once (default 4). */
+  maxOpenBids: number;
+  /** How far above its minimum price the worker bids, in basis points (default 0: bid the minimum). */
+  bidMarkupBps: number;
+  /** Largest collateral the worker will lock for one job (wei); undefined: no limit but the free stake. */
+  maxCollateral?: bigint;
+  /** Seconds kept between the spec's timeout and the execution timeout (default 120). */
+  reserveSeconds: number;
+  /** Which modes to take (default both). */
+  modes: { claim: boolean; auction: boolean };
+};
+
+export const defaultStrategy: StrategyOptions = {
+  allowedTokens: [ETH],
+  minPricePerGpuHour: {},
+  maxConcurrentJobs: 1,
+  maxOpenBids: 4,
+  bidMarkupBps: 0,
+  reserveSeconds: 120,
+  modes: { claim: true, auction: true },
+};
+
+/** What the worker is, and holds, when it decides. */
+export type StrategyContext = {
+  /** Chain time (unix seconds). */
+  now: number;
+  /** The hardware claim registered on-chain (what the contract checks). */
+  claim: { gpuModel: Hex; gpuCount: number; vramMiB: number };
+  /** The machine itself (what the spec needs). */
+  machine: { gpus: number; vramMiB: number; cpuCores: number; ramMiB: number };
+  /** Free stake (wei) minus the collateral of claims and bids in flight. */
+  freeStake: bigint;
+  /** Jobs held: running, waiting for a slot, or being claimed. */
+  heldJobs: number;
+  openBids: number;
+};
+
+export type JobToDecide = {
+  status: string;
+  terms: JobTerms;
+  /** The spec bytes as posted (0x hex). */
+  spec: Hex;
+};
+
+export const skipReasons = ['not_open', 'spec_hash', 'spec_invalid', 'mode', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity'] as const;
+export type SkipReason = (typeof skipReasons)[number];
+
+export type Decision =
+  | { action: 'claim'; price: bigint; spec: JobSpec }
+  | { action: 'bid'; price: bigint; spec: JobSpec }
+  | { action: 'skip'; reason: SkipReason; detail: string };
+
+const skip = (reason: SkipReason, detail: string): Decision => ({ action: 'skip', reason, detail });
+
+/**
+ * @example
+ * const d = decide({ status: 'OPEN', terms, spec }, ctx, options);
+ * if (d.action === 'claim') await writer.send('claimJob', [terms]);
+ */
+export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOptions = defaultStrategy): Decision {
+  const t = job.terms;
+  const auction = t.mode === 1;
+
+  // 1. open
+  if (job.status !== 'OPEN') return skip('not_open', `the job is ${job.status}`);
+  if (ctx.now > t.openUntil) return skip('not_open', `open until ${t.openUntil}, it is ${ctx.now}`);
+
+  // 2. spec
+  if (keccak256(job.spec) !== t.specHash) return skip('spec_hash', `keccak256(spec) ${keccak256(job.spec)} is not the terms' specHash ${t.specHash}`);
+  const parsed = parseSpec(hexToBytes(job.spec));
+  if (!parsed.ok) return skip('spec_invalid', parsed.reason);
+  const spec = parsed.spec;
+  const r = spec.resources;
+
+  // 3. mode, 4. token
+  if (auction ? !o.modes.auction : !o.modes.claim) return skip('mode', `${auction ? 'auction' : 'claim'} jobs are not taken`);
+  const token = t.token.toLowerCase() as Address;
+  if (o.allowedTokens !== 'any' && !o.allowedTokens.some((a) => a.toLowerCase() === token)) return skip('token', `token ${token} is not allowed`);
+
+  // 5. hardware: the terms against the registered claim, the spec against the machine.
+  if (t.minGpuCount > ctx.claim.gpuCount) return skip('hardware', `the terms need ${t.minGpuCount} GPUs, the claim has ${ctx.claim.gpuCount}`);
+  if (t.minVramMiB > ctx.claim.vramMiB) return skip('hardware', `the terms need ${t.minVramMiB} MiB of VRAM per GPU, the claim has ${ctx.claim.vramMiB}`);
+  if (t.gpuModel !== zeroHash && t.gpuModel.toLowerCase() !== ctx.claim.gpuModel.toLowerCase()) return skip('hardware', 'the terms name another GPU model');
+  if (r.gpus > ctx.machine.gpus) return skip('hardware', `the spec needs ${r.gpus} GPUs, this machine has ${ctx.machine.gpus}`);
+  if (r.gpus > 0 && r.vramMiB > ctx.machine.vramMiB) return skip('hardware', `the spec needs ${r.vramMiB} MiB of VRAM per GPU, this machine has ${ctx.machine.vramMiB}`);
+  if (r.memoryMiB > ctx.machine.ramMiB) return skip('hardware', `the spec needs ${r.memoryMiB} MiB of memory, this machine has ${ctx.machine.ramMiB}`);
+  if (r.cpus > ctx.machine.cpuCores) return skip('hardware', `the spec needs ${r.cpus} CPUs, this machine has ${ctx.machine.cpuCores}`);
+
+  // 6. timeout
+  if (r.timeoutSeconds + o.reserveSeconds > t.executionTimeout) {
+    return skip('timeout', `the spec's timeout (${r.timeoutSeconds} s) plus ${o.reserveSeconds} s of reserve exceeds the execution timeout (${t.executionTimeout} s)`);
+  }
+
+  // 7. price
+  const units = BigInt(Math.max(1, r.gpus, t.minGpuCount));
+  const seconds = BigInt(r.timeoutSeconds);
+  const minPerHour = o.minPricePerGpuHour[token] ?? 0n;
+  const minTotal = ceilDiv(minPerHour * units * seconds, 3600n);
+  let price: bigint;
+  if (!auction) {
+    if (t.budget < minTotal) return skip('price', `the budget ${t.budget} is below this worker's minimum ${minTotal} (${minPerHour} per GPU-hour)`);
+    price = t.budget;
+  } else {
+    const floor = minTotal > 0n ? minTotal : 1n;
+    if (floor > t.budget) return skip('price', `the budget ${t.budget} is below this worker's minimum ${floor} (${minPerHour} per GPU-hour)`);
+    const marked = ceilDiv(floor * BigInt(10_000 + o.bidMarkupBps), 10_000n);
+    price = marked > t.budget ? t.budget : marked;
+  }
+
+  // 8. collateral
+  if (o.maxCollateral !== undefined && t.collateral > o.maxCollateral) return skip('collateral', `collateral ${t.collateral} is over this worker's limit ${o.maxCollateral}`);
+  if (t.collateral > ctx.freeStake) return skip('collateral', `collateral ${t.collateral} is more than the free stake ${ctx.freeStake}`);
+
+  // 9. capacity
+  if (!auction && ctx.heldJobs >= o.maxConcurrentJobs) return skip('capacity', `holding ${ctx.heldJobs} of ${o.maxConcurrentJobs} jobs`);
+  if (auction && ctx.openBids >= o.maxOpenBids) return skip('capacity', `${ctx.openBids} of ${o.maxOpenBids} bids standing`);
+
+  return { action: auction ? 'bid' : 'claim', price, spec };
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  return (a + b - 1n) / b;
+}
