@@ -140,6 +140,8 @@ export function createApi(options: ApiOptions): Hono {
 
   if (options.artifacts !== false) {
     const store = options.artifacts ?? new LocalArtifactStore({ dir: defaultArtifactDir() });
+    // Browsers download results from another origin (the UI) and check their hash themselves.
+    app.use('/artifacts/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['ETag', 'Content-Length'] }));
     app.route('/artifacts', artifactRoutes(store, { logger }));
   }
 

@@ -103,8 +103,9 @@ describe('api served by Ponder', () => {
     expect(put.status).toBe(201);
     const { hash } = (await put.json()) as { hash: string };
     expect(hash).toBe(`0x${createHash('sha256').update(bytes).digest('hex')}`);
-    const get = await fetch(`${live!.url}/artifacts/${hash}`);
+    const get = await fetch(`${live!.url}/artifacts/${hash}`, { headers: { origin: 'http://127.0.0.1:3000' } });
     expect(get.status).toBe(200);
+    expect(get.headers.get('access-control-allow-origin')).toBe('*');
     expect(new Uint8Array(await get.arrayBuffer())).toEqual(bytes);
     const wrong = await fetch(`${live!.url}/artifacts/0x${'00'.repeat(32)}`, { method: 'PUT', body: bytes });
     expect(wrong.status).toBe(400);

@@ -1,0 +1,46 @@
+/**
+ * Results: where a result URI can be downloaded from, and the browser-side sha256 check against
+ * the hash the worker posted on-chain (crypto.subtle: available on https and on localhost).
+ */
+
+/** An http(s) URL to fetch the result from, or undefined when the URI is not fetchable here (ipfs://, …). */
+export function downloadUrlOf(resultURI: string, artifactBaseUrl: string): string | undefined {
+  const artifact = /^artifact:\/\/(?:0x)?([0-9a-fA-F]{64})$/.exec(resultURI.trim());
+  if (artifact) return `${artifactBaseUrl.replace(/\/+$/, '')}/artifacts/0x${artifact[1]!.toLowerCase()}`;
+  try {
+    const url = new URL(resultURI);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString();
+  } catch {}
+  return undefined;
+}
+
+/** sha256 of the bytes, 0x-prefixed lowercase hex (the form of `Job.resultHash`). */
+export async function sha256Hex(bytes: ArrayBuffer | Uint8Array): Promise<`0x${string}`> {
+  if (!globalThis.crypto?.subtle) throw new Error('This page is not in a secure context (https or localhost), so the browser cannot hash.');
+  const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
+  return `0x${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export type Verified = { ok: boolean; actual: `0x${string}`; size: number; blob: Blob };
+
+/** Downloads the result and checks it against the on-chain hash. */
+export async function downloadAndVerify(url: string, expected: string, fetchImpl: typeof fetch = fetch): Promise<Verified> {
+  const res = await fetchImpl(url);
+  if (!res.ok) throw new Error(`the artifact store answered ${res.status} ${res.statusText}`.trim());
+  const bytes = await res.arrayBuffer();
+  const actual = await sha256Hex(bytes);
+  return { ok: actual === expected.toLowerCase(), actual, size: bytes.byteLength, blob: new Blob([bytes], { type: 'application/x-tar' }) };
+}
+
+/** 1536 -> "1.5 KiB" */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${Number(v.toFixed(1))} ${units[i]}`;
+}

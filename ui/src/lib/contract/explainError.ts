@@ -1,0 +1,170 @@
+/**
+ * Why a transaction failed, in words: contract reverts by their Solidity error name with a plain
+ * sentence (decoded with the market's and the token's ABIs), a signature the user declined, the
+ * wrong network, missing funds, an RPC that does not answer.
+ */
+import { loomMarketAbi, testUsdcAbi } from '$abis/generated';
+import {
+  BaseError,
+  ChainMismatchError,
+  decodeErrorResult,
+  InsufficientFundsError,
+  UserRejectedRequestError,
+  type Hex,
+} from 'viem';
+import { formatDateTime, formatEth, formatUnitsHuman } from '$lib/format';
+import type { TokenInfo } from '$lib/tokens';
+
+export type ErrorKind = 'rejected' | 'revert' | 'chain' | 'funds' | 'network' | 'unknown';
+
+export type Explained = {
+  kind: ErrorKind;
+  /** Short: the Solidity error name for reverts ("NotClient"), else a few words. */
+  title: string;
+  /** A sentence for people. */
+  message: string;
+  /** The decoded revert, when it is one. */
+  errorName?: string;
+  args?: readonly unknown[];
+};
+
+export type ExplainContext = {
+  /** The token of the job or transfer, to word ERC-20 amounts. */
+  token?: TokenInfo;
+};
+
+const errorAbi = [...loomMarketAbi, ...testUsdcAbi].filter((item) => item.type === 'error');
+
+const STATUS_WORDS = ['not posted', 'open', 'running', 'waiting for release', 'disputed', 'closed'];
+const status = (n: unknown) => STATUS_WORDS[Number(n)] ?? `in status ${String(n)}`;
+const when = (t: unknown) => formatDateTime(Number(t));
+const units = (raw: unknown, ctx: ExplainContext) =>
+  ctx.token && !ctx.token.unknown ? `${formatUnitsHuman(raw as bigint, ctx.token.decimals)} ${ctx.token.symbol}` : `${String(raw)} units`;
+
+/** A sentence for each of the market's and the token's errors; args as decoded (bigints, addresses). */
+const MESSAGES: Record<string, (args: readonly unknown[], ctx: ExplainContext) => string> = {
+  JobNotFound: () => 'No job with these terms was ever posted.',
+  JobExists: () => 'A job with exactly these terms exists already. Post again: a new salt makes the job unique.',
+  UnexpectedStatus: ([, expected, actual]) => `The job is ${status(actual)}; this needs it to be ${status(expected)}.`,
+  WrongMode: ([, mode]) =>
+    Number(mode) === 0 ? 'This is for auction jobs, and this job goes to the first worker who claims it.' : 'This is for first-claim jobs, and this job is an auction.',
+  NotClient: () => "Only the job's client can do this, and the connected account is not the client.",
+  NotAssignedWorker: () => 'Only the worker assigned to this job can do this.',
+  NotArbiter: () => "Only this job's arbiter can rule on its dispute.",
+  NotParty: () => "Only the job's client or its worker can add evidence.",
+  DeadlinePassed: ([, deadline]) => `Too late: the deadline for this step was ${when(deadline)}.`,
+  DeadlineNotReached: ([, deadline]) => `Too early: this becomes possible after ${when(deadline)}.`,
+  SpecTooLarge: ([length, max]) => `The job spec is ${length} bytes; the market accepts at most ${max}.`,
+  ZeroBudget: () => 'The budget must be more than zero.',
+  ValueMismatch: ([expected, sent]) => `The transaction sent ${formatEth(sent as bigint)}, and the call needs exactly ${formatEth(expected as bigint)}.`,
+  TokenNotAllowed: () => 'The market does not accept payment in this token.',
+  ArbiterNotAllowed: () => "This arbiter is not on the market's list of arbiters.",
+  InvalidOpenUntil: () => 'The window for claims or bids must end in the future, and within 90 days.',
+  InvalidExecutionTimeout: () => 'The execution timeout must be between 1 second and 30 days.',
+  InvalidChallengeWindow: () => 'The challenge window can be at most 30 days.',
+  TransferAmountMismatch: () => 'The token moved a different amount than requested: tokens that charge a fee on transfer are not accepted.',
+  NotRegistered: () => 'This account is not a registered worker.',
+  AlreadyRegistered: () => 'This account is registered as a worker already.',
+  WorkerUnavailable: () => 'The worker is not open to new jobs.',
+  RequirementsNotMet: () => "The worker's hardware does not meet the job's requirements.",
+  InsufficientFreeStake: ([, free, required]) =>
+    `The worker's free stake (${formatEth(free as bigint)}) does not cover the job's collateral (${formatEth(required as bigint)}).`,
+  InvalidBidPrice: ([, budget], ctx) => `A bid must be more than zero and at most the budget (${units(budget, ctx)}).`,
+  BidNotFound: () => 'This worker has no standing bid on the job (it may have withdrawn it).',
+  StakeLocked: ([, locked]) => `The worker still has ${formatEth(locked as bigint)} of collateral locked in jobs.`,
+  UnbondingNotReady: ([, , unlockAt]) => `No stake can be withdrawn yet: it unlocks ${when(unlockAt)}.`,
+  ZeroResultHash: () => 'A result hash must not be zero.',
+  TextTooLong: ([length, max]) => `The text is ${length} bytes long; at most ${max} bytes are accepted.`,
+  InvalidRuling: ([, price, , collateral]) =>
+    `The ruling hands out more than the job holds: at most the price (${String(price)} units) to the worker and at most the collateral (${formatEth(collateral as bigint)}) slashed.`,
+  NothingToWithdraw: () => 'There is nothing to withdraw in this token.',
+  EthTransferFailed: () => 'Sending the ETH to the recipient failed; try another address.',
+  FeeTooHigh: ([fee, max]) => `A fee of ${fee} basis points is above the maximum of ${max}.`,
+  ZeroAddress: () => 'An address that must be set is empty.',
+  DefaultArbiterRequired: () => 'The default arbiter cannot be removed; choose another default first.',
+  OwnableUnauthorizedAccount: () => "Only the market's owner can do this.",
+  OwnableInvalidOwner: () => 'That address cannot own the market.',
+  ReentrancyGuardReentrantCall: () => 'The market refused a nested call.',
+  SafeERC20FailedOperation: () => 'The token transfer failed.',
+  ERC20InsufficientAllowance: ([, allowance, needed], ctx) =>
+    `The market may spend only ${units(allowance, ctx)} of your tokens and needs ${units(needed, ctx)}: approve the amount first.`,
+  ERC20InsufficientBalance: ([, balance, needed], ctx) => `Your balance (${units(balance, ctx)}) is less than the ${units(needed, ctx)} needed.`,
+  ERC20InvalidApprover: () => 'The token refused the approval.',
+  ERC20InvalidReceiver: () => 'The token refused the receiver.',
+  ERC20InvalidSender: () => 'The token refused the sender.',
+  ERC20InvalidSpender: () => 'The token refused the spender.',
+};
+
+/** The plain sentence for a decoded revert. */
+export function revertMessage(errorName: string, args: readonly unknown[] = [], ctx: ExplainContext = {}): string {
+  const message = MESSAGES[errorName];
+  return message ? message(args, ctx) : `The contract refused the call (${errorName}).`;
+}
+
+/** Decodes revert data with the market's and the token's errors; undefined when it is none of them. */
+export function decodeRevertData(data: Hex): { errorName: string; args: readonly unknown[] } | undefined {
+  try {
+    const decoded = decodeErrorResult({ abi: errorAbi, data });
+    return { errorName: decoded.errorName, args: decoded.args ?? [] };
+  } catch {
+    return undefined;
+  }
+}
+
+type Walkable = { cause?: unknown; data?: unknown; raw?: unknown; code?: unknown; shortMessage?: unknown; name?: unknown };
+
+/** Every error in the cause chain, outermost first. */
+function chain(err: unknown): Walkable[] {
+  const out: Walkable[] = [];
+  let e: unknown = err;
+  for (let i = 0; e && typeof e === 'object' && i < 20; i++) {
+    out.push(e as Walkable);
+    e = (e as Walkable).cause;
+  }
+  return out;
+}
+
+/** The revert in an error thrown by viem (simulation, estimate, send), decoded; undefined if none. */
+export function decodeRevert(err: unknown): { errorName: string; args: readonly unknown[] } | undefined {
+  for (const e of chain(err)) {
+    const data = e.data as { errorName?: string; args?: readonly unknown[] } | string | undefined;
+    // viem's ContractFunctionRevertedError: `data` decoded with the call's ABI, `raw` the bytes.
+    if (data && typeof data === 'object' && typeof data.errorName === 'string' && data.errorName !== 'Error') {
+      return { errorName: data.errorName, args: data.args ?? [] };
+    }
+    for (const candidate of [e.raw, typeof data === 'string' ? data : undefined]) {
+      if (typeof candidate === 'string' && /^0x[0-9a-fA-F]{8}/.test(candidate)) {
+        const decoded = decodeRevertData(candidate as Hex);
+        if (decoded) return decoded;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Explains any error a transaction can end with. */
+export function explainError(err: unknown, ctx: ExplainContext = {}): Explained {
+  const links = chain(err);
+  if (links.some((e) => e instanceof UserRejectedRequestError || e.code === 4001 || e.code === 'ACTION_REJECTED')) {
+    return { kind: 'rejected', title: 'Signature declined', message: 'You declined the request in your wallet. Nothing was sent.' };
+  }
+  if (links.some((e) => e instanceof ChainMismatchError || e.name === 'WrongNetworkError')) {
+    return {
+      kind: 'chain',
+      title: 'Wrong network',
+      message: 'Your wallet is connected to another network. Switch to the network shown at the top and try again.',
+    };
+  }
+  const revert = decodeRevert(err);
+  if (revert) {
+    return { kind: 'revert', title: revert.errorName, message: revertMessage(revert.errorName, revert.args, ctx), ...revert };
+  }
+  if (links.some((e) => e instanceof InsufficientFundsError)) {
+    return { kind: 'funds', title: 'Not enough ETH', message: 'The account does not hold enough ETH for this transaction and its gas.' };
+  }
+  if (links.some((e) => e.name === 'HttpRequestError' || e.name === 'TimeoutError' || (e instanceof TypeError && /fetch/i.test(String((e as Error).message))))) {
+    return { kind: 'network', title: 'No answer', message: 'The chain did not answer. Check your connection and try again.' };
+  }
+  const short = err instanceof BaseError ? err.shortMessage : err instanceof Error ? err.message : String(err);
+  return { kind: 'unknown', title: 'Something went wrong', message: short };
+}

@@ -1,0 +1,133 @@
+/**
+ * The app's one live connection: the API's `jobEvents` subscription, started from the newest
+ * event's cursor and resumed from the last delivery's cursor after a drop, so nothing is missed or
+ * repeated. Views register listeners and read again when an event concerns them; browsers allow
+ * six HTTP/1.1 connections per origin, so one stream serves every view.
+ */
+import type { Client } from '@urql/core';
+import { JobEventsSubscription, LatestEventQuery, type JobEventResult } from './documents';
+
+export type FeedDelivery = { retracted: boolean; event: JobEventResult };
+/** `resync`: the stream restarted without its cursor; anything may have changed. */
+export type FeedMessage = { kind: 'event'; delivery: FeedDelivery } | { kind: 'resync' };
+export type FeedListener = (message: FeedMessage) => void;
+export type FeedStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+const MAX_RECENT = 30;
+
+export class LiveFeed {
+  status = $state<FeedStatus>('connecting');
+  /** The newest deliveries, newest first. */
+  recent = $state.raw<FeedDelivery[]>([]);
+  /** The latest block seen in the stream. */
+  headBlock = $state<bigint | undefined>();
+  /** Chain time minus wall time (seconds), learned from event timestamps: anvil's clock can run ahead. */
+  clockOffset = $state(0);
+
+  #client: Client;
+  #listeners = new Set<FeedListener>();
+  #cursor: string | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #retry = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(client: Client) {
+    this.#client = client;
+  }
+
+  /** Chain time now, as well as the feed knows it (unix seconds). */
+  now(): number {
+    return Math.floor(Date.now() / 1000) + this.clockOffset;
+  }
+
+  on(listener: FeedListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    this.#stopped = false;
+    void this.#connect(true);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.status = 'offline';
+  }
+
+  async #connect(first: boolean): Promise<void> {
+    if (this.#stopped) return;
+    let resync = false;
+    if (this.#cursor === undefined) {
+      // Start from the newest event: everything after it is delivered, nothing before is needed.
+      const latest = await this.#client.query(LatestEventQuery, {}).toPromise();
+      if (latest.error) return this.#scheduleRetry();
+      const node = latest.data?.jobEvents.edges[0]?.node;
+      if (node) {
+        this.#cursor = node.cursor;
+        this.#learnClock(Number(node.timestamp));
+        this.headBlock = BigInt(node.blockNumber);
+      }
+      resync = !first;
+    }
+    if (this.#stopped) return;
+    const { unsubscribe } = this.#client.subscription(JobEventsSubscription, { after: this.#cursor ?? null }).subscribe((result) => {
+      if (result.error) {
+        this.#unsubscribe?.();
+        this.#unsubscribe = undefined;
+        this.#scheduleRetry();
+        return;
+      }
+      const d = result.data?.jobEvents;
+      if (!d) return;
+      this.status = 'live';
+      this.#retry = 0;
+      this.#cursor = d.cursor;
+      this.#deliver({ retracted: d.retracted, event: d.event });
+    });
+    this.#unsubscribe = unsubscribe;
+    this.status = this.status === 'reconnecting' ? 'reconnecting' : 'connecting';
+    // SSE gives no "open" signal through urql: call it live once the request is under way.
+    setTimeout(() => {
+      if (this.#unsubscribe === unsubscribe && this.status !== 'live') this.status = 'live';
+    }, 400);
+    if (resync) this.#emit({ kind: 'resync' });
+  }
+
+  #scheduleRetry(): void {
+    if (this.#stopped) return;
+    this.status = 'reconnecting';
+    const wait = Math.min(15_000, 500 * 2 ** this.#retry++);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#connect(false), wait);
+  }
+
+  #deliver(delivery: FeedDelivery): void {
+    if (!delivery.retracted) {
+      this.#learnClock(Number(delivery.event.timestamp));
+      const block = BigInt(delivery.event.blockNumber);
+      if (this.headBlock === undefined || block > this.headBlock) this.headBlock = block;
+    }
+    this.recent = [delivery, ...this.recent].slice(0, MAX_RECENT);
+    this.#emit({ kind: 'event', delivery });
+  }
+
+  #learnClock(timestamp: number): void {
+    const offset = timestamp - Math.floor(Date.now() / 1000);
+    if (offset > this.clockOffset) this.clockOffset = offset;
+  }
+
+  #emit(message: FeedMessage): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(message);
+      } catch (err) {
+        console.error('live feed listener failed', err);
+      }
+    }
+  }
+}

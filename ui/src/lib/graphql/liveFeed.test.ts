@@ -1,0 +1,83 @@
+import { expect, test, vi } from 'vitest';
+import type { Client } from '@urql/core';
+import { LiveFeed, type FeedMessage } from './liveFeed.svelte';
+
+type Sink = (result: { data?: unknown; error?: unknown }) => void;
+
+/** A urql client stand-in: one latest event, and subscriptions the test drives by hand. */
+function fakeClient(latest: { cursor: string; timestamp: string; blockNumber: string } | undefined) {
+  const subscriptions: { variables: { after: string | null }; sink: Sink; closed: boolean }[] = [];
+  const client = {
+    query: () => ({ toPromise: async () => ({ data: { jobEvents: { edges: latest ? [{ node: latest }] : [] } } }) }),
+    subscription: (_doc: unknown, variables: { after: string | null }) => ({
+      subscribe(sink: Sink) {
+        const s = { variables, sink, closed: false };
+        subscriptions.push(s);
+        return { unsubscribe: () => (s.closed = true) };
+      },
+    }),
+  } as unknown as Client;
+  return { client, subscriptions };
+}
+
+const event = (id: string, block: number, timestamp: number, jobId: string | null = '0x01') => ({
+  id,
+  cursor: `c-${id}`,
+  blockNumber: String(block),
+  blockHash: `0x${id}`,
+  txHash: `0xtx${id}`,
+  logIndex: 0,
+  timestamp: String(timestamp),
+  name: 'JobPosted',
+  jobId,
+  account: null,
+  args: {},
+});
+
+test('LiveFeed: one stream from the newest cursor; after a drop it resumes from the last delivery, missing nothing', async () => {
+  vi.useFakeTimers();
+  const now = Math.floor(Date.now() / 1000);
+  const { client, subscriptions } = fakeClient({ cursor: 'c-0', timestamp: String(now + 3600), blockNumber: '7' });
+  const feed = new LiveFeed(client);
+  const seen: FeedMessage[] = [];
+  feed.on((m) => seen.push(m));
+  feed.start();
+  await vi.advanceTimersByTimeAsync(0);
+
+  expect(subscriptions).toHaveLength(1);
+  expect(subscriptions[0]!.variables).toEqual({ after: 'c-0' });
+  // Chain time ran ahead of the wall clock (time travel on anvil): deadlines are judged by chain time.
+  expect(feed.clockOffset).toBeGreaterThanOrEqual(3599);
+  expect(feed.headBlock).toBe(7n);
+
+  subscriptions[0]!.sink({ data: { jobEvents: { retracted: false, cursor: 'c-1', event: event('1', 8, now) } } });
+  subscriptions[0]!.sink({ data: { jobEvents: { retracted: true, cursor: 'c-1r', event: event('1', 8, now) } } });
+  expect(feed.status).toBe('live');
+  expect(feed.headBlock).toBe(8n);
+  expect(seen.map((m) => (m.kind === 'event' ? `${m.delivery.retracted ? '-' : '+'}${m.delivery.event.id}` : m.kind))).toEqual(['+1', '-1']);
+  expect(feed.recent).toHaveLength(2);
+
+  // The stream fails: the feed says so, waits, and resubscribes after the last cursor it processed.
+  subscriptions[0]!.sink({ error: new Error('UNAVAILABLE') });
+  expect(subscriptions[0]!.closed).toBe(true);
+  expect(feed.status).toBe('reconnecting');
+  await vi.advanceTimersByTimeAsync(600);
+  expect(subscriptions).toHaveLength(2);
+  expect(subscriptions[1]!.variables).toEqual({ after: 'c-1r' });
+
+  feed.stop();
+  expect(subscriptions[1]!.closed).toBe(true);
+  expect(feed.status).toBe('offline');
+  vi.useRealTimers();
+});
+
+test('LiveFeed: with no events yet it listens from now', async () => {
+  vi.useFakeTimers();
+  const { client, subscriptions } = fakeClient(undefined);
+  const feed = new LiveFeed(client);
+  feed.start();
+  await vi.advanceTimersByTimeAsync(0);
+  expect(subscriptions[0]!.variables).toEqual({ after: null });
+  feed.stop();
+  vi.useRealTimers();
+});

@@ -1,0 +1,145 @@
+/**
+ * The post form's job spec: a draft as the form holds it, turned into a v1 spec and validated with
+ * the worker's own `parseSpec` (worker/spec/jobSpec.ts), so the UI accepts exactly what workers run.
+ */
+import { bytesToHex, type Hex } from 'viem';
+import { MAX_SPEC_BYTES, parseSpec, type JobSpec } from '$spec/jobSpec';
+import { splitArgs } from './splitArgs';
+
+export type InputDraft = { uri: string; sha256: string; name: string; mountPath: string; size: string };
+
+export type SpecDraft = {
+  kind: 'command' | 'script';
+  /** A command line, split into argv like a shell would (no expansion). */
+  command: string;
+  script: string;
+  image: string;
+  workdir: string;
+  env: { name: string; value: string }[];
+  inputs: InputDraft[];
+  /** Paths under /out, one per line. */
+  outputs: string;
+  gpus: number | null;
+  vramMiB: number | null;
+  memoryMiB: number | null;
+  cpus: number | null;
+  timeoutSeconds: number | null;
+};
+
+export const emptyInput = (): InputDraft => ({ uri: '', sha256: '', name: '', mountPath: '', size: '' });
+
+export function defaultSpecDraft(): SpecDraft {
+  return {
+    kind: 'command',
+    command: '',
+    script: '',
+    image: '',
+    workdir: '',
+    env: [],
+    inputs: [],
+    outputs: '/out',
+    gpus: 0,
+    vramMiB: 0,
+    memoryMiB: 4096,
+    cpus: 1,
+    timeoutSeconds: 600,
+  };
+}
+
+/** One problem, at a spec path such as "resources.gpus" or "inputs.0.sha256". */
+export type SpecIssue = { path: string; message: string };
+
+export type SpecCheck =
+  | { ok: true; spec: JobSpec; value: Record<string, unknown>; json: string; hex: Hex; size: number }
+  | { ok: false; issues: SpecIssue[]; value?: Record<string, unknown> };
+
+/** Builds the spec object the draft describes; only what differs from the defaults is written. */
+export function buildSpec(draft: SpecDraft): { value: Record<string, unknown>; issues: SpecIssue[] } {
+  const issues: SpecIssue[] = [];
+  const value: Record<string, unknown> = { version: 1 };
+  if (draft.image.trim()) value.image = draft.image.trim();
+  if (draft.kind === 'command') {
+    const split = splitArgs(draft.command);
+    if (!split.ok) issues.push({ path: 'command', message: split.reason });
+    else if (split.argv.length === 0) issues.push({ path: 'command', message: 'enter the program to run and its arguments' });
+    else value.command = split.argv;
+  } else if (!draft.script.trim()) {
+    issues.push({ path: 'script', message: 'enter the script to run' });
+  } else {
+    value.script = draft.script;
+  }
+  if (draft.workdir.trim()) value.workdir = draft.workdir.trim();
+
+  const env: Record<string, string> = {};
+  draft.env.forEach((e, i) => {
+    const name = e.name.trim();
+    if (!name && !e.value) return;
+    if (!name) issues.push({ path: `env.${i}`, message: 'a variable needs a name' });
+    else if (name in env) issues.push({ path: `env.${name}`, message: 'is set twice' });
+    else env[name] = e.value;
+  });
+  if (Object.keys(env).length) value.env = env;
+
+  const inputs = draft.inputs
+    .filter((i) => i.uri.trim() || i.sha256.trim() || i.name.trim() || i.mountPath.trim() || i.size.trim())
+    .map((input, i) => {
+      const out: Record<string, unknown> = { uri: input.uri.trim(), sha256: input.sha256.trim() };
+      if (input.name.trim()) out.name = input.name.trim();
+      if (input.mountPath.trim()) out.mountPath = input.mountPath.trim();
+      if (input.size.trim()) {
+        const size = Number(input.size.trim());
+        if (!Number.isSafeInteger(size) || size < 0) issues.push({ path: `inputs.${i}.size`, message: 'must be a whole number of bytes' });
+        else out.size = size;
+      }
+      return out;
+    });
+  if (inputs.length) value.inputs = inputs;
+
+  const outputs = draft.outputs
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (!(outputs.length === 1 && outputs[0] === '/out')) value.outputs = outputs.length ? outputs : ['/out'];
+
+  const resources: Record<string, unknown> = {};
+  const gpus = draft.gpus ?? 0;
+  if (gpus) resources.gpus = gpus;
+  if (gpus && draft.vramMiB) resources.vramMiB = draft.vramMiB;
+  if (draft.memoryMiB !== null) resources.memoryMiB = draft.memoryMiB;
+  if (draft.cpus !== null) resources.cpus = draft.cpus;
+  if (draft.timeoutSeconds !== null) resources.timeoutSeconds = draft.timeoutSeconds;
+  value.resources = resources;
+  return { value, issues };
+}
+
+/** Splits parseSpec's reason ("a.b: message; missing field: c; unknown field: d") into issues. */
+export function parseIssues(reason: string): SpecIssue[] {
+  return reason.split('; ').map((part) => {
+    const missing = /^missing field: (.+)$/.exec(part);
+    if (missing) return { path: missing[1]!, message: 'is required' };
+    const unknown = /^unknown fields?: (.+)$/.exec(part);
+    if (unknown) return { path: unknown[1]!.split(', ')[0]!, message: `is not a spec field (${unknown[1]})` };
+    const at = part.indexOf(': ');
+    if (at > 0 && !part.startsWith('invalid JSON')) return { path: part.slice(0, at) === '(spec)' ? '' : part.slice(0, at), message: part.slice(at + 2) };
+    return { path: '', message: part };
+  });
+}
+
+/** Builds and validates the spec: the same check every worker makes before taking the job. */
+export function checkSpec(draft: SpecDraft): SpecCheck {
+  const { value, issues } = buildSpec(draft);
+  if (issues.length) return { ok: false, issues, value };
+  const parsed = parseSpec(value);
+  if (!parsed.ok) return { ok: false, issues: parseIssues(parsed.reason), value };
+  const json = JSON.stringify(value);
+  const bytes = new TextEncoder().encode(json);
+  if (bytes.length > MAX_SPEC_BYTES) {
+    return { ok: false, issues: [{ path: '', message: `the spec is ${bytes.length} bytes, over the ${MAX_SPEC_BYTES}-byte limit` }], value };
+  }
+  return { ok: true, spec: parsed.spec, value, json, hex: bytesToHex(bytes), size: bytes.length };
+}
+
+/** The message for a field, if any: an issue at `path` or below it. */
+export function issueAt(issues: SpecIssue[], path: string): string | undefined {
+  return issues.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message;
+}

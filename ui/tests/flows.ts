@@ -1,0 +1,48 @@
+/**
+ * What a person does in the UI, step by step, shared by the browser tests and the screenshot script.
+ */
+import type { Page } from 'playwright-core';
+
+export type PostJobOptions = {
+  script: string;
+  budget: string;
+  token?: 'ETH' | 'tUSDC';
+  mode?: 'CLAIM' | 'AUCTION';
+  timeoutMinutes?: number;
+  executionMinutes?: number;
+  openForMinutes?: number;
+  collateral?: string;
+  memoryGiB?: number;
+};
+
+/** Fills the post form and submits it; resolves on the job's page with its id. */
+export async function postJobViaForm(page: Page, baseUrl: string, o: PostJobOptions): Promise<string> {
+  if (!page.url().endsWith('/jobs/new')) await page.goto(`${baseUrl}/jobs/new`);
+  await page.getByRole('radio', { name: 'Script' }).check();
+  await page.locator('textarea[name="script"]').fill(o.script);
+  await page.getByLabel('Memory').fill(String(o.memoryGiB ?? 0.25));
+  await page.locator('input[name="timeout"]').fill(String(o.timeoutMinutes ?? 1));
+  if (o.token) await page.getByRole('radio', { name: o.token, exact: true }).check();
+  await page.locator('input[name="budget"]').fill(o.budget);
+  await page.getByRole('radio', { name: o.mode === 'AUCTION' ? 'Auction' : 'First claim' }).check();
+  await page.locator('input[name="openFor"]').fill(String(o.openForMinutes ?? 30));
+  await page.locator('input[name="executionTimeout"]').fill(String(o.executionMinutes ?? 5));
+  await page.locator('input[name="collateral"]').fill(o.collateral ?? '0');
+  await page.getByTestId('post-job').click();
+  await page.waitForURL(/\/jobs\/0x[0-9a-f]{64}$/, { timeout: 60_000 });
+  return page.url().split('/').pop()!;
+}
+
+/** Waits until the timeline shows an event with this name. */
+export async function waitForEvent(page: Page, name: string, timeout = 90_000): Promise<void> {
+  await page.locator(`[data-testid="timeline"] [data-event="${name}"]`).first().waitFor({ timeout });
+}
+
+/** Clicks an action on the job page and confirms it in its dialog. */
+export async function runAction(page: Page, action: string, fill?: (page: Page) => Promise<void>): Promise<void> {
+  await page.locator(`[data-action="${action}"]`).click();
+  if (fill) await fill(page);
+  await page.getByTestId('confirm-action').click();
+  // The dialog closes itself a moment after success: the step is checked in the DOM, shown or not.
+  await page.locator('dialog [data-step-status="done"]').first().waitFor({ state: 'attached', timeout: 60_000 });
+}

@@ -1,0 +1,279 @@
+/**
+ * The UI in Chromium against the real stack: anvil with the contracts, Ponder serving the API, the
+ * built UI (`node ui/build`), an artifact store and two real worker daemons (`loom-worker start`).
+ * Wallets are injected EIP-1193 providers announced through EIP-6963 (tests/browser.ts).
+ *
+ * - A job posted in the form appears in the marketplace without a reload; a worker runs it; the
+ *   client releases it; the timeline completes and the result's sha256 checks out in the browser.
+ * - An auction in tUSDC (approval, then post) gets a bid from each worker; the client accepts one.
+ * - A dispute with evidence, listed for the arbiter, who splits the price and slashes collateral.
+ * - A wrong network, a declined signature and a revert are explained in words.
+ *
+ * Screenshots land in ui/test-results/screenshots. In CI (CI=true) a missing Chromium fails the run.
+ */
+import { createPublicClient, createWalletClient, http, parseEther, parseEventLogs, toHex, zeroAddress, zeroHash, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
+import { chromiumAvailable, connectWallet, injectWallet, launch, screenshot, CHROMIUM } from './browser';
+import { postJobViaForm, runAction, waitForEvent } from './flows';
+import { accountOf, type Stack, startStack, waitFor } from './stack';
+
+const CLIENT = 1;
+const ARBITER = 8;
+const WORKER_A = 5;
+const WORKER_B = 6;
+const inCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+
+if (!chromiumAvailable) {
+  if (inCI) throw new Error(`Chromium is required in CI and was not found at ${CHROMIUM} (apt-get install -y chromium)`);
+  console.warn(`SKIPPING the browser tests: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+}
+
+let stack: Stack;
+let ctx: BrowserContext;
+const client = accountOf(CLIENT).address;
+const arbiter = accountOf(ARBITER).address;
+
+async function gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const res = await fetch(`${stack.ponder.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data: T; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+const jobOf = (id: string) =>
+  gql<{ job: { status: string; closeReason: string | null; worker: string | null; price: string | null; slashed: string | null; workerPayout: string | null } }>(
+    `query($id: ID!) { job(id: $id) { status closeReason worker price slashed workerPayout } }`,
+    { id },
+  ).then((d) => d.job);
+
+/** A page with the wallet of mnemonic account `index`, connected. */
+async function walletPage(index: number, path = '/', extra: { chainId?: string; rejectTransactions?: boolean } = {}): Promise<Page> {
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error(`[page ${index}] ${e.message}`));
+  await injectWallet(page, { account: accountOf(index).address, rpcUrl: stack.anvil.rpcUrl, ...extra });
+  await page.goto(`${stack.uiUrl}${path}`);
+  await connectWallet(page);
+  return page;
+}
+
+const names = async (page: Page) => page.locator('[data-testid="timeline"] [data-event]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
+
+describe.skipIf(!chromiumAvailable)('web UI on the real stack', () => {
+  beforeAll(async () => {
+    stack = await startStack('e2e');
+    const usdc = stack.deployment.TestUSDC.address;
+    // Two workers with different prices in tUSDC, so an auction gets two different bids.
+    await stack.startWorker(WORKER_A, { LOOM_MIN_PRICE_PER_GPU_HOUR: `${usdc}=3600000`, LOOM_BID_MARKUP_BPS: '1000' });
+    await stack.startWorker(WORKER_B, { LOOM_MIN_PRICE_PER_GPU_HOUR: `${usdc}=7200000`, LOOM_BID_MARKUP_BPS: '2000' });
+    ctx = await launch();
+  }, 300_000);
+
+  afterAll(async () => {
+    await ctx?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  test('default: a posted job appears live, a worker runs it, the client releases it and the timeline completes', async () => {
+    // The marketplace, open before the job exists, showing every status.
+    const market = await walletPage(CLIENT, '/?status=OPEN,ASSIGNED,SUBMITTED,DISPUTED,CLOSED');
+    await market.getByRole('heading', { name: 'Marketplace' }).waitFor();
+    await screenshot(market, '01-marketplace-empty');
+
+    const poster = await walletPage(CLIENT, '/jobs/new');
+    const id = await postJobViaForm(poster, stack.uiUrl, {
+      script: 'echo "hello from the browser test" > /out/hello.txt',
+      budget: '0.02',
+      executionMinutes: 5,
+    });
+    await screenshot(poster, '02-job-posted');
+
+    // It shows up in the marketplace without a reload.
+    const row = market.locator(`[data-job-id="${id}"]`).first();
+    await row.waitFor({ timeout: 20_000 });
+    await screenshot(market, '03-marketplace-live');
+
+    // A worker daemon claims it, runs it in its sandbox and posts the result.
+    await waitForEvent(poster, 'ResultSubmitted');
+    await screenshot(poster, '04-result-submitted');
+    await runAction(poster, 'release');
+    await waitForEvent(poster, 'JobClosed');
+    await poster.keyboard.press('Escape');
+    expect(await names(poster)).toEqual(['JobPosted', 'JobAssigned', 'ResultSubmitted', 'JobClosed']);
+    await expect.poll(() => poster.locator('[data-testid="timeline"] [data-event="JobClosed"]').textContent()).toContain('Completed');
+
+    // The result downloads from the artifact store and hashes, in the browser, to the on-chain hash.
+    await poster.getByTestId('verify-result').click();
+    await poster.getByTestId('verify-ok').waitFor({ timeout: 20_000 });
+    await screenshot(poster, '05-job-completed');
+    expect(await jobOf(id)).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED' });
+
+    // The marketplace row followed along.
+    await expect.poll(() => row.locator('[data-status]').getAttribute('data-status'), { timeout: 20_000 }).toBe('CLOSED');
+
+    // The same pages on a phone.
+    for (const p of [poster, market]) await p.setViewportSize({ width: 390, height: 844 });
+    await screenshot(poster, '05-job-completed-phone');
+    await screenshot(market, '03-marketplace-phone');
+    await market.close();
+    await poster.close();
+  });
+
+  test('behavior: an auction in tUSDC gets two bids and the client accepts one', async () => {
+    const page = await walletPage(CLIENT, '/jobs/new');
+    const id = await postJobViaForm(page, stack.uiUrl, {
+      script: 'echo auction > /out/a.txt',
+      budget: '1',
+      token: 'tUSDC',
+      mode: 'AUCTION',
+      executionMinutes: 5,
+    });
+    // Both daemons bid, live; the cheapest comes first.
+    await waitFor('two bids', async () => (await page.locator('[data-bidder]').count()) === 2, 60_000);
+    const bidders = await page.locator('[data-bidder]').evaluateAll((els) => els.map((e) => e.getAttribute('data-bidder')));
+    expect(new Set(bidders)).toEqual(new Set([stack.workers[0]!.address, stack.workers[1]!.address]));
+    await screenshot(page, '06-auction-bids');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, '06-auction-bids-phone');
+    await page.setViewportSize({ width: 1360, height: 900 });
+
+    const chosen = bidders[1]!; // the dearer one: the client picks, not the price
+    await page.locator(`[data-bidder="${chosen}"] [data-testid="accept-bid"]`).click();
+    await waitForEvent(page, 'JobAssigned');
+    const job = await jobOf(id);
+    expect(job.worker).toBe(chosen);
+    await waitForEvent(page, 'ResultSubmitted');
+    await runAction(page, 'release');
+    await waitForEvent(page, 'JobClosed');
+    await page.keyboard.press('Escape');
+    expect(await names(page)).toEqual(['JobPosted', 'BidPlaced', 'BidPlaced', 'JobAssigned', 'ResultSubmitted', 'JobClosed']);
+    await screenshot(page, '07-auction-completed');
+    await page.close();
+  });
+
+  test('behavior: a disputed result is settled by the arbiter', async () => {
+    const page = await walletPage(CLIENT, '/jobs/new');
+    const id = await postJobViaForm(page, stack.uiUrl, {
+      script: 'echo "not what I asked for" > /out/out.txt',
+      budget: '0.05',
+      collateral: '0.1',
+      executionMinutes: 5,
+    });
+    await waitForEvent(page, 'ResultSubmitted');
+    await runAction(page, 'dispute', (p) => p.locator('dialog textarea').fill('The output is not the model I asked for.'));
+    await waitForEvent(page, 'JobDisputed');
+    await page.keyboard.press('Escape');
+    await runAction(page, 'evidence', (p) => p.locator('dialog textarea').fill('https://evidence.example/expected-output.txt'));
+    await waitForEvent(page, 'EvidenceSubmitted');
+    await page.keyboard.press('Escape');
+
+    // The arbiter finds it among the open disputes, with both statements.
+    const judge = await walletPage(ARBITER, '/disputes');
+    const card = judge.locator(`article[data-job-id="${id}"]`);
+    await card.waitFor({ timeout: 20_000 });
+    await expect.poll(() => card.textContent()).toContain('The output is not the model I asked for.');
+    await expect.poll(() => card.textContent()).toContain('https://evidence.example/expected-output.txt');
+    await screenshot(judge, '08-disputes-for-arbiter');
+    await card.getByRole('link', { name: 'Rule on it' }).click();
+    await judge.waitForURL(`**/jobs/${id}`);
+    await runAction(judge, 'resolve', async (p) => {
+      await p.getByRole('button', { name: 'Half' }).click();
+      await p.locator('#slash').fill('0.05');
+    });
+    await waitForEvent(judge, 'JobClosed');
+    await judge.keyboard.press('Escape');
+    await screenshot(judge, '09-dispute-resolved');
+    const job = await jobOf(id);
+    expect(job).toMatchObject({ status: 'CLOSED', closeReason: 'DISPUTE_RESOLVED', slashed: parseEther('0.05').toString() });
+    // The client's page followed live.
+    await waitForEvent(page, 'JobClosed');
+    expect(await names(page)).toEqual(['JobPosted', 'JobAssigned', 'ResultSubmitted', 'JobDisputed', 'EvidenceSubmitted', 'JobClosed']);
+    await judge.close();
+    await page.close();
+  });
+
+  test('error: a wrong network, a declined signature and a revert are explained in words', async () => {
+    // Wrong network: a banner, and switching fixes it.
+    const wrong = await walletPage(CLIENT, '/', { chainId: '0x1' });
+    await wrong.getByTestId('wrong-network').waitFor();
+    await screenshot(wrong, '10-wrong-network', false);
+    await wrong.getByRole('button', { name: /Switch to/ }).click();
+    await wrong.getByTestId('wrong-network').waitFor({ state: 'detached' });
+    await wrong.close();
+
+    // A declined signature: nothing is sent, and the form says so.
+    const declined = await walletPage(CLIENT, '/jobs/new', { rejectTransactions: true });
+    await declined.getByRole('radio', { name: 'Script' }).check();
+    await declined.locator('textarea[name="script"]').fill('true');
+    await declined.locator('input[name="budget"]').fill('0.01');
+    await declined.getByTestId('post-job').click();
+    const note = declined.locator('[data-error-name="rejected"]');
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.textContent()).toContain('You declined the request in your wallet');
+    await screenshot(declined, '11-signature-declined', false);
+    await declined.close();
+
+    // A revert, decoded by name: the job is released elsewhere while the release dialog is open.
+    const rpc = http(stack.anvil.rpcUrl);
+    const pub = createPublicClient({ chain: foundry, transport: rpc });
+    const wallet = createWalletClient({ account: accountOf(CLIENT), chain: foundry, transport: rpc });
+    const now = Number((await pub.getBlock()).timestamp);
+    const params = {
+      token: zeroAddress,
+      arbiter: zeroAddress,
+      budget: parseEther('0.01'),
+      collateral: 0n,
+      mode: 0,
+      openUntil: now + 3600,
+      executionTimeout: 600,
+      challengeWindow: 3600,
+      minGpuCount: 0,
+      minVramMiB: 0,
+      gpuModel: zeroHash,
+      salt: BigInt(Date.now()),
+    } as const;
+    const spec = toHex(JSON.stringify({ version: 1, script: 'echo race > /out/r.txt', resources: { memoryMiB: 256, timeoutSeconds: 60 } }));
+    const hash = await wallet.writeContract({ address: stack.deployment.LoomMarket.address, abi: loomMarketAbi, functionName: 'postJob', args: [params, spec], value: params.budget });
+    const receipt = await pub.waitForTransactionReceipt({ hash });
+    const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
+    const id = posted!.args.jobId as Hex;
+    const page = await walletPage(CLIENT, `/jobs/${id}`);
+    await waitForEvent(page, 'ResultSubmitted');
+    await page.locator('[data-action="release"]').click();
+    const released = await wallet.writeContract({ address: stack.deployment.LoomMarket.address, abi: loomMarketAbi, functionName: 'release', args: [posted!.args.terms] });
+    await pub.waitForTransactionReceipt({ hash: released });
+    await waitForEvent(page, 'JobClosed');
+    await page.getByTestId('confirm-action').click();
+    const revert = page.locator('dialog [data-error-name="UnexpectedStatus"]');
+    await revert.waitFor({ timeout: 20_000 });
+    expect(await revert.textContent()).toContain('The job is closed; this needs it to be waiting for release.');
+    await screenshot(page, '12-revert-explained', false);
+    await page.close();
+  });
+
+  test('behavior: on the local chain, a burner wallet is made, funded on anvil, and signs', async () => {
+    // No injected wallet: the burner is the only way to connect, so it connects at once.
+    const page = await ctx.newPage();
+    await page.goto(stack.uiUrl);
+    await page.getByTestId('connect-wallet').click();
+    await page.getByTestId('wallet-account').waitFor();
+    const key = (await page.evaluate(() => localStorage.getItem('loom.burner.key'))) as Hex;
+    const burner = privateKeyToAccount(key).address;
+    const pub = createPublicClient({ chain: foundry, transport: http(stack.anvil.rpcUrl) });
+    await waitFor('the burner to be funded with ETH and tUSDC', async () => {
+      const eth = await pub.getBalance({ address: burner });
+      const usdc = await pub.readContract({ address: stack.deployment.TestUSDC.address, abi: testUsdcAbi, functionName: 'balanceOf', args: [burner] });
+      return eth >= parseEther('99') && usdc === 10_000_000_000n;
+    });
+    const id = await postJobViaForm(page, stack.uiUrl, { script: 'echo burner > /out/b.txt', budget: '0.01' });
+    await waitForEvent(page, 'JobPosted');
+    expect((await gql<{ job: { terms: { client: string } } }>(`query($id: ID!) { job(id: $id) { terms { client } } }`, { id })).job.terms.client).toBe(burner.toLowerCase());
+    await page.close();
+  });
+});
