@@ -90,7 +90,8 @@ Loom is up.
   GraphQL     ${ponder.url}/graphql (GraphiQL in a browser; subscriptions over SSE)
   database    ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite in .data/pglite'}, schema ${ponder.schema}
   logs        ${relative(root, logFile)}
-The web UI and local workers are not part of npm start yet. Ctrl-C stops everything.`);
+The web UI (npm run ui:build; node ui/build) and workers (npm run worker -- start) run on their own for now.
+Ctrl-C stops everything.`);
 } catch (err) {
   console.error(`start failed: ${err instanceof Error ? err.message : err}`);
   await stop(1);
