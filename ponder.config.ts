@@ -12,6 +12,7 @@
  *   LOOM_POLLING_MS        new-block polling interval (default 100 on anvil, 1000 elsewhere)
  *   DATABASE_URL           PostgreSQL; without it, PGlite embedded in indexer/.ponder/pglite
  *   LOOM_PGLITE_DIR        another PGlite directory (tests give each run its own)
+ *   LOOM_RPC_BUCKETS       rate-limit buckets for a loopback RPC (default 50; 1 = Ponder's own limit), see below
  *
  * Example, Base Sepolia: LOOM_CHAIN_ID=84532 LOOM_RPC_URL=https://sepolia.base.org
  *   LOOM_MARKET_ADDRESS=0x... LOOM_START_BLOCK=<deploy block> npm run indexer:start
@@ -33,6 +34,30 @@ function deploymentDefaults(): { address?: `0x${string}`; startBlock?: number } 
   return { address: record.LoomMarket?.address, startBlock: record.LoomMarket?.startBlock };
 }
 
+/**
+ * Ponder rate-limits every RPC URL on its own (node_modules/ponder/src/rpc/index.ts): each URL is a
+ * "bucket" that starts at 20 requests/s and grows by 5% only after ~10 s of sustained use near the
+ * limit. A backfill fetches every block that holds a log, so against a local node (which has no limit
+ * at all) a sparse history crawls at ~20 blocks/s: 5,000 events in 5,000 blocks take over 4 minutes.
+ * Ponder offers no setting for it (`maxRequestsPerSecond` is deprecated and ignored), and a custom
+ * viem transport is one bucket like any URL. But every entry of an `rpc` array is its own bucket, so
+ * for an RPC on this machine (loopback host) the same URL is listed LOOM_RPC_BUCKETS times: N x 20
+ * requests/s from the start (50: 1,000/s). Ponder's own request queue still bounds concurrency, and
+ * remote RPCs, which do rate-limit, keep Ponder's adaptive limit. bench/indexer.ts measures the effect
+ * (`indexer.replay.sparse.*`).
+ */
+function rpcFor(url: string): string | string[] {
+  const buckets = Number(process.env.LOOM_RPC_BUCKETS ?? 50);
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return url;
+  }
+  const loopback = host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return loopback && /^https?:/.test(url) && buckets > 1 ? Array.from({ length: Math.floor(buckets) }, () => url) : url;
+}
+
 const defaults = deploymentDefaults();
 const address = (process.env.LOOM_MARKET_ADDRESS ?? defaults.address) as `0x${string}` | undefined;
 if (!address) {
@@ -48,7 +73,7 @@ export default createConfig({
   chains: {
     loom: {
       id: chainId,
-      rpc: process.env.LOOM_RPC_URL ?? 'http://127.0.0.1:8545',
+      rpc: rpcFor(process.env.LOOM_RPC_URL ?? 'http://127.0.0.1:8545'),
       ws: process.env.LOOM_WS_URL,
       pollingInterval: Number(process.env.LOOM_POLLING_MS ?? (local ? 100 : 1000)),
       // A local chain is reset at will; never trust Ponder's RPC cache for it.

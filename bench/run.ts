@@ -4,10 +4,16 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { apiBench } from './api.ts';
 import { gasBench } from './gas.ts';
+import { indexerBench } from './indexer.ts';
+import { workerBench } from './worker.ts';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   gas: gasBench,
+  indexer: indexerBench,
+  api: apiBench,
+  worker: workerBench,
 };
 
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));

@@ -4,7 +4,16 @@
  */
 import { db } from 'ponder:api';
 import * as schema from 'ponder:schema';
+import ponderSchema from 'ponder:schema';
+import { graphql } from 'ponder';
 import { createApi } from '../../../api/createApi';
 import { foldJob } from '../fold/job';
 
-export default createApi({ db, tables: schema, foldJob });
+const app = createApi({ db, tables: schema, foldJob });
+
+// Ponder's own generated GraphQL over the same tables, only when LOOM_PONDER_GRAPHQL=1: bench/api.ts
+// compares our /graphql with it in one process. Off by default: it has none of our limits or error codes.
+// It takes the default export: the `* as` namespace also holds `default`, which Ponder's schema walk rejects.
+if (process.env.LOOM_PONDER_GRAPHQL === '1') app.use('/ponder-graphql', graphql({ db, schema: ponderSchema }));
+
+export default app;

@@ -1,0 +1,228 @@
+/**
+ * GraphQL API under load, and subscription latency (bench/README.md, "api").
+ *
+ * One Ponder process on PostgreSQL replays the dense bench history (bench/lib/history.ts: ~100,000
+ * events, ~21,000 jobs), then serves both our API (/graphql) and Ponder's own generated GraphQL
+ * (/ponder-graphql, mounted with LOOM_PONDER_GRAPHQL=1) from the same database. autocannon asks each
+ * for the same data: the 50 most recently posted jobs with their bids. Then a subscriber follows the
+ * `jobEvents` subscription (SSE) while new lifecycles are mined, and each event's latency is timed
+ * from the end of `evm_mine` to its arrival.
+ */
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { encodeFunctionData, type Hex } from 'viem';
+import { compileDriver, loadHistory, rpc, type History } from './lib/history.ts';
+import { replay } from './lib/replay.ts';
+
+const log = (msg: string) => console.error(`  [api] ${msg}`);
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const LOAD_SECONDS = 10;
+const SUBSCRIPTION_BLOCKS = 130; // 4 events each: 520 events
+
+/** Our API: the same fields as PONDER_QUERY, and bids as a connection. */
+export const OUR_QUERY = `query JobsWithBids {
+  jobs(first: 50, orderBy: POSTED_AT_DESC) {
+    edges { node {
+      id status worker price activeBids postedAt postedBlock
+      terms { client budget mode }
+      bids(first: 20) { edges { node { worker price status placedAt } } }
+    } }
+  }
+}`;
+
+/** Ponder's generated GraphQL (flat columns, relations as pages). */
+export const PONDER_QUERY = `query JobsWithBids {
+  jobs(limit: 50, orderBy: "postedBlock", orderDirection: "desc") {
+    items {
+      id status worker price activeBids postedAt postedBlock client budget mode
+      bids(limit: 20) { items { worker price status placedAt } }
+    }
+  }
+}`;
+
+async function post(url: string, query: string): Promise<any> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  if (!res.ok || body.errors) throw new Error(`${url}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+  return body.data;
+}
+
+type Load = { p50: number; p99: number; rps: number };
+
+async function load(url: string, query: string, connections: number, seconds: number): Promise<Load> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+    connections,
+    duration: seconds,
+  });
+  const failed = result.errors + result.timeouts + result.non2xx;
+  if (failed) throw new Error(`${url}: ${failed} failed requests of ${result.requests.total} under load`);
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average };
+}
+
+/** A minimal graphql-sse client ("distinct connections" mode): calls `onNext` with each payload. */
+async function subscribe(url: string, query: string, onNext: (payload: any) => void) {
+  const abort = new AbortController();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query }),
+    signal: abort.signal,
+  });
+  if (!res.ok || !res.body) throw new Error(`subscription: HTTP ${res.status} ${await res.text()}`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const done = (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let event = 'message';
+          let data = '';
+          for (const line of message.split('\n')) {
+            if (line.startsWith('event:')) event = line.slice(6).trim();
+            else if (line.startsWith('data:')) data += line.slice(5).trim();
+          }
+          if (event === 'next' && data) onNext(JSON.parse(data));
+          if (event === 'complete') return;
+        }
+      }
+    } catch (err) {
+      if (!abort.signal.aborted) throw err;
+    }
+  })();
+  return { close: () => abort.abort(), done };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** Mines lifecycles one block at a time and times each event from its block's mining to its delivery. */
+export async function subscriptionLatency(history: History, apiUrl: string): Promise<number[]> {
+  const mined = new Map<number, number>();
+  const latencies: number[] = [];
+  let expected = 0;
+  let received = 0;
+  const sub = await subscribe(
+    `${apiUrl}/graphql`,
+    'subscription { jobEvents { retracted cursor event { id blockNumber name } } }',
+    (payload) => {
+      const now = performance.now();
+      const delivery = payload?.data?.jobEvents;
+      if (!delivery) throw new Error(`subscription: ${JSON.stringify(payload).slice(0, 500)}`);
+      if (delivery.retracted) return;
+      received++;
+      const at = mined.get(Number(delivery.event.blockNumber));
+      if (at !== undefined) latencies.push(now - at);
+    },
+  );
+  try {
+    await sleep(500); // let the subscription settle onto the live feed
+    const { abi } = compileDriver();
+    const budget = 1_000_000_000_000n;
+    const data = encodeFunctionData({ abi, functionName: 'run', args: [1n, 0n, 0n, budget] });
+    await rpc(history.rpcUrl, 'evm_setAutomine', [false]);
+    let block = Number(await rpc<string>(history.rpcUrl, 'eth_blockNumber'));
+    for (let i = 0; i < SUBSCRIPTION_BLOCKS; i++) {
+      await rpc<Hex>(history.rpcUrl, 'eth_sendTransaction', [
+        { from: history.owner, to: history.driver, data, value: `0x${budget.toString(16)}`, gas: '0x' + (2_000_000).toString(16) },
+      ]);
+      await rpc(history.rpcUrl, 'evm_mine');
+      mined.set(++block, performance.now());
+      expected += 4;
+      // Spread blocks over Ponder's polling phase (100-300 ms apart).
+      await sleep(100 + Math.random() * 200);
+    }
+    const deadline = Date.now() + 15_000;
+    while (received < expected && Date.now() < deadline) await sleep(50);
+    if (received < expected) throw new Error(`subscription: received ${received} of ${expected} events`);
+  } finally {
+    sub.close();
+    await rpc(history.rpcUrl, 'evm_setAutomine', [true]).catch(() => {});
+  }
+  return latencies;
+}
+
+export async function apiBench(): Promise<Record<string, number>> {
+  const figures: Record<string, number> = {};
+  const history = await loadHistory('dense');
+  try {
+    log(`replaying ${history.events} events on PostgreSQL`);
+    const run = await replay(history, { db: 'postgres', keep: true, env: { LOOM_PONDER_GRAPHQL: '1', LOG_LEVEL: 'warn' } });
+    try {
+      const ponder = run.ponder!;
+      const ours = `${ponder.url}/graphql`;
+      const theirs = `${ponder.url}/ponder-graphql`;
+
+      // Same data from both (job ids in order and every bid).
+      const a = (await post(ours, OUR_QUERY)).jobs.edges.map((e: any) => e.node);
+      const b = (await post(theirs, PONDER_QUERY)).jobs.items;
+      const bids = (jobs: any[], list: (j: any) => any[]) => jobs.flatMap((j) => list(j).map((x) => `${j.id}:${x.worker}:${x.price}:${x.status}`)).sort();
+      const sameJobs = JSON.stringify(a.map((j: any) => j.id).sort()) === JSON.stringify(b.map((j: any) => j.id).sort());
+      const aBids = bids(a, (j) => j.bids.edges.map((e: any) => e.node));
+      const bBids = bids(b, (j) => j.bids.items);
+      if (a.length !== 50 || !sameJobs || JSON.stringify(aBids) !== JSON.stringify(bBids)) {
+        throw new Error(`the two APIs answer different data: ${a.length} / ${b.length} jobs, ${aBids.length} / ${bBids.length} bids`);
+      }
+      figures['api.graphql.page.bids'] = aBids.length;
+
+      // Steady state: the planner statistics autovacuum would gather within a minute or so of the
+      // backfill (without them PostgreSQL scans \`bid\` rather than using its primary key).
+      const sql = postgres(run.databaseUrl!, { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(`ANALYZE "${run.schema}".job, "${run.schema}".bid`);
+      } finally {
+        await sql.end();
+      }
+      log(`both APIs answer the same 50 jobs with ${aBids.length} bids; warming up`);
+
+      await load(ours, OUR_QUERY, 10, 2);
+      await load(theirs, PONDER_QUERY, 10, 2);
+
+      const c1 = await load(ours, OUR_QUERY, 1, LOAD_SECONDS);
+      log(`ours, 1 connection: p50 ${c1.p50} ms, p99 ${c1.p99} ms, ${Math.round(c1.rps)} req/s`);
+      // Alternate the two APIs, twice, so that drift on a shared machine hits both alike.
+      const oursRuns: Load[] = [];
+      const theirRuns: Load[] = [];
+      for (let round = 0; round < 2; round++) {
+        oursRuns.push(await load(ours, OUR_QUERY, 10, LOAD_SECONDS));
+        theirRuns.push(await load(theirs, PONDER_QUERY, 10, LOAD_SECONDS));
+        log(
+          `10 connections, round ${round + 1}: ours p99 ${oursRuns[round]!.p99} ms, ${Math.round(oursRuns[round]!.rps)} req/s; ` +
+            `Ponder's p99 ${theirRuns[round]!.p99} ms, ${Math.round(theirRuns[round]!.rps)} req/s`,
+        );
+      }
+      const mean = (runs: Load[], key: keyof Load) => runs.reduce((s, r) => s + r[key], 0) / runs.length;
+      figures['api.graphql.c1.p50Ms'] = round(c1.p50);
+      figures['api.graphql.c1.p99Ms'] = round(c1.p99);
+      figures['api.graphql.c10.p50Ms'] = round(mean(oursRuns, 'p50'));
+      figures['api.graphql.c10.p99Ms'] = round(mean(oursRuns, 'p99'));
+      figures['api.graphql.c10.rps'] = round(mean(oursRuns, 'rps'), 0);
+      figures['api.graphql.ponder.c10.p99Ms'] = round(mean(theirRuns, 'p99'));
+      figures['api.graphql.ponder.c10.rps'] = round(mean(theirRuns, 'rps'), 0);
+      figures['api.graphql.c10.rpsRatio'] = round(figures['api.graphql.c10.rps']! / figures['api.graphql.ponder.c10.rps']!, 2);
+
+      log(`subscription: mining ${SUBSCRIPTION_BLOCKS} blocks of 4 events`);
+      const latencies = (await subscriptionLatency(history, ponder.url)).sort((x, y) => x - y);
+      figures['api.subscription.events'] = latencies.length;
+      figures['api.subscription.latency.p50Ms'] = round(percentile(latencies, 50));
+      figures['api.subscription.latency.p99Ms'] = round(percentile(latencies, 99));
+      log(`subscription: ${latencies.length} events, p50 ${figures['api.subscription.latency.p50Ms']} ms, p99 ${figures['api.subscription.latency.p99Ms']} ms`);
+    } finally {
+      await run.close();
+    }
+  } finally {
+    await history.stop();
+  }
+  return figures;
+}
