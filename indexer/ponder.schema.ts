@@ -78,6 +78,8 @@ export const job = onchainTable(
     updatedBlock: t.bigint().notNull(),
   }),
   (table) => ({
+    // The default `jobs` order (newest first): without it every page sorts the whole table.
+    postedIdx: index().on(table.postedBlock, table.id),
     statusIdx: index().on(table.status, table.postedBlock),
     clientIdx: index().on(table.client),
     workerIdx: index().on(table.worker),
