@@ -34,9 +34,9 @@ import {
   type Hex,
   type LoggedEvent,
 } from './fold/event';
-import { applyJobEvent, type Job } from './fold/job';
+import { applyJobEvent, jobPatchOf, type Job } from './fold/job';
 import { dailyCountersOf, dailyVolumeOf, emptyDailyStat } from './fold/stats';
-import { applyWorkerEvent, workerOf } from './fold/worker';
+import { applyWorkerEvent, workerOf, workerPatchOf } from './fold/worker';
 
 type Db = Context['db'];
 /** What the handlers use of Ponder's event (the same for every LoomMarket event). */
@@ -89,9 +89,12 @@ async function record(db: Db, name: string, event: PonderEvent): Promise<LoggedE
 async function updateWorker(db: Db, logged: LoggedEvent, jobBefore?: Job): Promise<void> {
   const address = workerOf(logged);
   if (!address) return;
-  const before = (await db.find(worker, { address })) ?? undefined;
-  const after = applyWorkerEvent(before, logged, jobBefore);
-  await db.insert(worker).values(after).onConflictDoUpdate(after);
+  // One upsert: a new worker whole, a known one patched (Ponder hands its stored row to the
+  // function; the patch reads only the columns it needs from it).
+  await db
+    .insert(worker)
+    .values(applyWorkerEvent(undefined, logged, jobBefore))
+    .onConflictDoUpdate((row) => workerPatchOf(row, logged, jobBefore));
 }
 
 async function credit(db: Db, { account, token, amount }: Credit): Promise<void> {
@@ -101,7 +104,7 @@ async function credit(db: Db, { account, token, amount }: Credit): Promise<void>
     .onConflictDoUpdate((row) => ({ amount: row.amount + amount, credited: row.credited + amount }));
 }
 
-async function countDaily(db: Db, logged: LoggedEvent, jobAfter: Job): Promise<void> {
+async function countDaily(db: Db, logged: LoggedEvent, jobNow: Pick<Job, 'token' | 'budget'>): Promise<void> {
   const counters = dailyCountersOf(logged);
   if (counters.length > 0) {
     const first = emptyDailyStat(utcDay(logged.timestamp));
@@ -111,7 +114,7 @@ async function countDaily(db: Db, logged: LoggedEvent, jobAfter: Job): Promise<v
       .values(first)
       .onConflictDoUpdate((row) => Object.fromEntries(counters.map((c) => [c, row[c] + 1])));
   }
-  const volume = dailyVolumeOf(logged, jobAfter);
+  const volume = dailyVolumeOf(logged, jobNow);
   if (volume) {
     await db
       .insert(dailyTokenStat)
@@ -128,15 +131,22 @@ async function countDaily(db: Db, logged: LoggedEvent, jobAfter: Job): Promise<v
 async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<void> {
   const logged = await record(db, name, event);
   const args = argsOf(logged);
+  if (name === 'JobPosted') {
+    const posted = applyJobEvent(undefined, logged);
+    await db.insert(job).values(posted).onConflictDoUpdate(posted);
+    await countDaily(db, logged, posted);
+    return;
+  }
+  // `before` is Ponder's copy-on-write view of the stored row: only scalar columns are read from it
+  // (reading `specJson`, or spreading the row, would deep-copy it), and all before the job is updated.
   const id = hex(args.jobId);
-  const before = name === 'JobPosted' ? undefined : ((await db.find(job, { id })) ?? undefined);
+  const before = await db.find(job, { id });
   // A job posted before the indexer's start block: the log keeps the event, the tables cannot.
-  if (name !== 'JobPosted' && !before) return;
+  if (!before) return;
 
   const bidKey = bidKeyOf(logged);
   const bidBefore = bidKey ? ((await db.find(bid, bidKey)) ?? undefined) : undefined;
-  const after = applyJobEvent(before, logged, bidBefore);
-  await db.insert(job).values(after).onConflictDoUpdate(after);
+  const patch = jobPatchOf(before, logged, bidBefore);
 
   const bidAfter = applyBidEvent(bidBefore, logged);
   if (bidAfter && bidAfter !== bidBefore) await db.insert(bid).values(bidAfter).onConflictDoUpdate(bidAfter);
@@ -146,18 +156,21 @@ async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<voi
   const treasury = name === 'JobClosed' ? ((await db.find(market, { id: 1 }))?.treasury ?? ZERO_ADDRESS) : ZERO_ADDRESS;
   for (const c of creditsOf(logged, before, treasury)) await credit(db, c);
 
+  const token = before.token;
   if (name === 'JobClosed') {
     const paidTo = hex(args.worker);
     const payout = big(args.workerPayout);
     if (paidTo !== ZERO_ADDRESS && payout > 0n) {
       await db
         .insert(workerEarning)
-        .values({ worker: paidTo, token: after.token, amount: payout, jobs: 1 })
+        .values({ worker: paidTo, token, amount: payout, jobs: 1 })
         .onConflictDoUpdate((row) => ({ amount: row.amount + payout, jobs: row.jobs + 1 }));
     }
   }
 
-  await countDaily(db, logged, after);
+  await countDaily(db, logged, before);
+  // Last: the update writes into the row `before` views. Only the changed columns are written.
+  await db.update(job, { id }).set(patch);
 }
 
 async function onWorkerEvent(db: Db, name: string, event: PonderEvent): Promise<void> {

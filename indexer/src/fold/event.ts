@@ -90,9 +90,16 @@ export function hex(value: unknown): Hex {
   return (value as string).toLowerCase() as Hex;
 }
 
+const lastDay: { timestamp: bigint | undefined; day: string } = { timestamp: undefined, day: '' };
+
 /** The UTC day (YYYY-MM-DD) of a unix timestamp in seconds. */
 export function utcDay(timestamp: bigint): string {
-  return new Date(Number(timestamp) * 1000).toISOString().slice(0, 10);
+  // Consecutive events mostly share a block (a timestamp): remember the last answer.
+  if (timestamp !== lastDay.timestamp) {
+    lastDay.day = new Date(Number(timestamp) * 1000).toISOString().slice(0, 10);
+    lastDay.timestamp = timestamp;
+  }
+  return lastDay.day;
 }
 
 /**

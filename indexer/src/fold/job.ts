@@ -77,12 +77,29 @@ export function pricePerGpuHour(price: bigint, minGpuCount: number, executionTim
  * job = applyJobEvent(job, assigned);           // status ASSIGNED, price, refund, pricePerGpuHour
  */
 export function applyJobEvent(job: Job | undefined, event: LoggedEvent, bid?: Bid): Job {
-  const args = argsOf(event);
   if (event.name === 'JobPosted') return posted(event);
-  if (!job) throw new Error(`${event.name} for unknown job ${String(args.jobId)}`);
+  if (!job) throw new Error(`${event.name} for unknown job ${String(argsOf(event).jobId)}`);
   if (!JOB_EVENTS.has(event.name)) return job;
+  return { ...job, ...jobPatchOf(job, event, bid) };
+}
 
-  const next: Job = { ...job, updatedAt: event.timestamp, updatedBlock: event.blockNumber };
+/**
+ * The columns of an existing job that `event` changes, and their new values: `applyJobEvent` is
+ * `{ ...job, ...jobPatchOf(job, event, bid) }` for every event but JobPosted. The indexer writes
+ * only this patch (a job row is wide, and its `specJson` makes every whole-row copy a deep one).
+ *
+ * @param job The job before the event (only its `activeBids`, `minGpuCount` and `executionTimeout`
+ *   are read).
+ * @param event One of JOB_EVENTS other than JobPosted; any other event gives an empty patch.
+ */
+export function jobPatchOf(
+  job: Pick<Job, 'activeBids' | 'minGpuCount' | 'executionTimeout'>,
+  event: LoggedEvent,
+  bid?: Pick<Bid, 'status'>,
+): Partial<Job> {
+  if (event.name === 'JobPosted' || !JOB_EVENTS.has(event.name)) return {};
+  const args = argsOf(event);
+  const next: Partial<Job> = { updatedAt: event.timestamp, updatedBlock: event.blockNumber };
   switch (event.name) {
     case 'BidPlaced':
       if (bid?.status !== 'ACTIVE') next.activeBids = job.activeBids + 1;

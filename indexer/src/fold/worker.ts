@@ -86,11 +86,25 @@ export function applyWorkerEvent(worker: Worker | undefined, event: LoggedEvent,
     if (!worker) throw new Error(`${event.name} is about no worker`);
     return worker;
   }
+  const base = worker ?? emptyWorker(address, event);
+  return { ...base, ...workerPatchOf(base, event, job) };
+}
+
+/**
+ * The columns of a worker that `event` changes, and their new values: `applyWorkerEvent` is
+ * `{ ...worker, ...workerPatchOf(worker, event, job) }` (with `emptyWorker` for an unknown address).
+ * The indexer writes only this patch; it reads only the columns it needs from `worker`.
+ *
+ * @param worker The worker before the event (its record, or `emptyWorker`).
+ * @param event One of WORKER_EVENTS about this worker (see `workerOf`).
+ * @param job As for `applyWorkerEvent`.
+ */
+export function workerPatchOf(worker: Worker, event: LoggedEvent, job?: Pick<Job, 'collateral' | 'price'>): Partial<Worker> {
   const args = argsOf(event);
-  const w: Worker = { ...(worker ?? emptyWorker(address, event)), updatedAt: event.timestamp, updatedBlock: event.blockNumber };
+  const p: Partial<Worker> = { updatedAt: event.timestamp, updatedBlock: event.blockNumber };
   switch (event.name) {
     case 'WorkerRegistered':
-      Object.assign(w, claimOf(args.claim), {
+      Object.assign(p, claimOf(args.claim), {
         registered: true,
         available: true,
         stake: big(args.stake),
@@ -98,57 +112,65 @@ export function applyWorkerEvent(worker: Worker | undefined, event: LoggedEvent,
       });
       break;
     case 'WorkerClaimUpdated':
-      Object.assign(w, claimOf(args.claim));
+      Object.assign(p, claimOf(args.claim));
       break;
     case 'WorkerAvailabilitySet':
-      w.available = Boolean(args.available);
+      p.available = Boolean(args.available);
       break;
     case 'StakeAdded':
-      w.stake = big(args.stake);
+      p.stake = big(args.stake);
       break;
     case 'UnstakeRequested':
-      w.stake = big(args.stake);
-      w.unbonding = big(args.unbonding);
-      w.unlockAt = big(args.unlockAt);
+      p.stake = big(args.stake);
+      p.unbonding = big(args.unbonding);
+      p.unlockAt = big(args.unlockAt);
       break;
     case 'StakeWithdrawn':
-      w.unbonding = 0n;
-      w.unlockAt = null;
+      p.unbonding = 0n;
+      p.unlockAt = null;
       break;
     case 'WorkerDeregistered':
       // The contract deletes the worker's slot (it had nothing locked); its claim stays here as history.
-      w.registered = false;
-      w.available = false;
-      w.stake = 0n;
-      w.locked = 0n;
-      w.unbonding = big(args.unbonding);
-      w.unlockAt = big(args.unlockAt);
+      p.registered = false;
+      p.available = false;
+      p.stake = 0n;
+      p.locked = 0n;
+      p.unbonding = big(args.unbonding);
+      p.unlockAt = big(args.unlockAt);
       break;
     case 'JobAssigned':
-      w.locked += big(args.collateral);
-      w.activeJobs += 1;
-      w.jobsAssigned += 1;
+      p.locked = worker.locked + big(args.collateral);
+      p.activeJobs = worker.activeJobs + 1;
+      p.jobsAssigned = worker.jobsAssigned + 1;
       break;
     case 'JobClosed': {
       const slashed = big(args.slashed);
-      w.activeJobs -= 1;
-      w.locked -= job?.collateral ?? 0n;
-      w.stake -= slashed;
+      p.activeJobs = worker.activeJobs - 1;
+      p.locked = worker.locked - (job?.collateral ?? 0n);
+      p.stake = worker.stake - slashed;
       if (slashed > 0n) {
-        w.slashCount += 1;
-        w.slashedTotal += slashed;
+        p.slashCount = worker.slashCount + 1;
+        p.slashedTotal = worker.slashedTotal + slashed;
       }
       const reason = closeReasonOf(event);
-      if (reason === 'COMPLETED') w.jobsCompleted += 1;
-      else if (reason === 'RECLAIMED') w.jobsReclaimed += 1;
+      if (reason === 'COMPLETED') p.jobsCompleted = worker.jobsCompleted + 1;
+      else if (reason === 'RECLAIMED') p.jobsReclaimed = worker.jobsReclaimed + 1;
       else if (reason === 'DISPUTE_RESOLVED') {
-        if (disputeWon(big(args.workerPayout), big(args.fee), job?.price ?? 0n)) w.disputesWon += 1;
-        else w.disputesLost += 1;
+        if (disputeWon(big(args.workerPayout), big(args.fee), job?.price ?? 0n)) p.disputesWon = worker.disputesWon + 1;
+        else p.disputesLost = worker.disputesLost + 1;
       }
       break;
     }
   }
-  return withReputation(w);
+  p.reputation = reputation({
+    jobsCompleted: p.jobsCompleted ?? worker.jobsCompleted,
+    jobsReclaimed: p.jobsReclaimed ?? worker.jobsReclaimed,
+    disputesWon: p.disputesWon ?? worker.disputesWon,
+    disputesLost: p.disputesLost ?? worker.disputesLost,
+    slashCount: p.slashCount ?? worker.slashCount,
+  });
+  p.reputationVersion = REPUTATION_VERSION;
+  return p;
 }
 
 function claimOf(claim: Record<string, unknown>) {
