@@ -11,6 +11,8 @@ export default {
       $spec: '../worker/spec',
       // ABIs generated from the contracts (`npm run abis`).
       $abis: '../abis',
+      // Job terms, shared with the worker (the typed SDK).
+      $sdk: '../sdk',
     },
   },
 };

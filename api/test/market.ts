@@ -24,6 +24,7 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
 import type { Deployment } from '../../scripts/deploy';
+import type { JobTerms } from '../../sdk/jobTerms';
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
 export const ETH: Address = '0x0000000000000000000000000000000000000000';
@@ -43,23 +44,6 @@ export function prng(seed: number) {
   return { next, int, pick };
 }
 
-type JobTerms = {
-  client: Address;
-  token: Address;
-  arbiter: Address;
-  budget: bigint;
-  collateral: bigint;
-  feeBps: number;
-  mode: number;
-  openUntil: number;
-  executionTimeout: number;
-  challengeWindow: number;
-  minGpuCount: number;
-  minVramMiB: number;
-  gpuModel: Hex;
-  specHash: Hex;
-  salt: bigint;
-};
 
 export type PostedJob = { id: Hex; terms: JobTerms };
 

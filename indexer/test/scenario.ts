@@ -21,6 +21,7 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
 import type { Deployment } from '../../scripts/deploy';
+import type { JobTerms } from '../../sdk/jobTerms';
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
 export const ETH: Address = '0x0000000000000000000000000000000000000000';
@@ -29,23 +30,6 @@ export const H100 = 'NVIDIA H100 80GB HBM3';
 /** A job spec a worker can run: valid UTF-8 JSON. */
 export const JSON_SPEC = { version: 1, image: 'loom/cuda', command: ['python', 'train.py'], resources: { gpus: 1 } };
 
-type JobTerms = {
-  client: Address;
-  token: Address;
-  arbiter: Address;
-  budget: bigint;
-  collateral: bigint;
-  feeBps: number;
-  mode: number;
-  openUntil: number;
-  executionTimeout: number;
-  challengeWindow: number;
-  minGpuCount: number;
-  minVramMiB: number;
-  gpuModel: Hex;
-  specHash: Hex;
-  salt: bigint;
-};
 export type PostedJob = { id: Hex; terms: JobTerms };
 
 export type Scenario = {

@@ -6,27 +6,13 @@
 import { createClient } from 'graphql-sse';
 import type { Address, Hex } from 'viem';
 import { WorkerError } from '../errors';
+import type { ApiJobTerms } from '../../sdk/jobTerms';
 
 export type ApiJobStatus = 'OPEN' | 'ASSIGNED' | 'SUBMITTED' | 'DISPUTED' | 'CLOSED';
 
 /** `JobTerms` as the API serializes it (BigInt as decimal strings, mode as its enum name). */
-export type ApiTerms = {
-  client: Address;
-  token: Address;
-  arbiter: Address;
-  budget: string;
-  collateral: string;
-  feeBps: number;
-  mode: 'CLAIM' | 'AUCTION';
-  openUntil: string;
-  executionTimeout: number;
-  challengeWindow: number;
-  minGpuCount: number;
-  minVramMiB: number;
-  gpuModel: Hex;
-  specHash: Hex;
-  salt: string;
-};
+/** `Job.terms` as served (see sdk/jobTerms.ts). */
+export type ApiTerms = ApiJobTerms;
 
 export type ApiJob = {
   id: Hex;

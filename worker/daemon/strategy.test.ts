@@ -1,6 +1,6 @@
 import { type Hex, keccak256, toHex, zeroHash } from 'viem';
 import { describe, expect, test } from 'vitest';
-import type { JobTerms } from './jobTerms';
+import type { JobTerms } from '../../sdk/jobTerms';
 import { type StrategyContext, type StrategyOptions, decide, defaultStrategy, ETH } from './strategy';
 
 const USDC = '0x00000000000000000000000000000000000000aa';

@@ -26,7 +26,7 @@
  */
 import { type Address, type Hex, hexToBytes, keccak256, zeroHash } from 'viem';
 import { type JobSpec, parseSpec } from '../spec/jobSpec';
-import type { JobTerms } from './jobTerms';
+import type { JobTerms } from '../../sdk/jobTerms';
 
 export const ETH: Address = '0x0000000000000000000000000000000000000000';
 

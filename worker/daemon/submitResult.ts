@@ -7,7 +7,7 @@
  */
 import { type Address, type Hex, parseEventLogs } from 'viem';
 import { loomMarketAbi } from '../../abis/generated';
-import type { JobTerms } from './jobTerms';
+import type { JobTerms } from '../../sdk/jobTerms';
 import type { LoomApi } from './loomApi';
 import { type MarketWriter, TxError } from './marketWriter';
 

@@ -33,7 +33,7 @@ import { type ChainConnection, connectChain } from './connectChain';
 import { formatRevert } from './decodeRevert';
 import { ensureRegistered } from './ensureRegistered';
 import { InputCache } from './inputCache';
-import { type JobTerms, jobIdOf, toContractTerms } from './jobTerms';
+import { type JobTerms, jobIdOf, toContractTerms } from '../../sdk/jobTerms';
 import { type ApiDelivery, type ApiJob, type EventStream, LoomApi } from './loomApi';
 import { MarketWriter, TxError } from './marketWriter';
 import { WorkerMetrics, serveMetrics } from './metrics';

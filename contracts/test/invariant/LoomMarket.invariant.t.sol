@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {StdInvariant} from "forge-std/StdInvariant.sol";
-import {console2} from "forge-std/console2.sol";
 import {MarketFixture} from "../utils/MarketFixture.sol";
 import {JobMode, JobStatus} from "../../src/interfaces/ILoomTypes.sol";
 import {Handler} from "./Handler.sol";
@@ -210,46 +209,6 @@ contract LoomMarketInvariantTest is MarketFixture {
         assertEq(handler.ghost_escrow(address(usdc)), 0, "ghost USDC escrow");
         assertEq(address(market).balance, 0, "market holds ETH");
         assertEq(usdc.balanceOf(address(market)), 0, "market holds USDC");
-    }
-
-    /// @dev Not an invariant: prints how often each action went through in one run, for tuning the
-    /// handler's bounds. For a longer look: FOUNDRY_INVARIANT_DEPTH=1000 ... --match-test callSummary -vv
-    /// forge-config: default.invariant.runs = 1
-    /// forge-config: deep.invariant.runs = 1
-    function invariant_callSummary() public view {
-        string[27] memory actions = [
-            "register",
-            "addStake",
-            "requestUnstake",
-            "withdrawStake",
-            "deregister",
-            "setAvailability",
-            "postJob",
-            "placeBid",
-            "withdrawBid",
-            "acceptBid",
-            "claimJob",
-            "submitResult",
-            "release",
-            "dispute",
-            "resolveDispute",
-            "settleTimedOutDispute",
-            "cancelJob",
-            "expire",
-            "reclaim",
-            "withdraw",
-            "reenter",
-            "setFee",
-            "warp",
-            "warpToDeadline",
-            "reentrantRelease",
-            "reentrantClaim",
-            ""
-        ];
-        for (uint256 k; bytes(actions[k]).length != 0; k++) {
-            console2.log(actions[k], handler.calls(bytes32(bytes(actions[k]))));
-        }
-        console2.log("reentries blocked", handler.reentrant().reentriesBlocked());
     }
 
     // ---- reading the market ----

@@ -31,7 +31,7 @@ import { LocalArtifactStore } from '../../../api/artifacts/localArtifactStore';
 import { type Deployment, deploy } from '../../../scripts/deploy';
 import { type Anvil, freePort, startAnvil } from '../../../scripts/lib/anvil';
 import { type Ponder, startPonder } from '../../../scripts/lib/ponder';
-import type { JobTerms } from '../jobTerms';
+import type { JobTerms } from '../../../sdk/jobTerms';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));
 export const MNEMONIC = 'test test test test test test test test test test test junk';

@@ -7,7 +7,7 @@ import { erc20Abi, zeroAddress, type Address, type Hex } from 'viem';
 import { loomMarketAbi } from '$abis/generated';
 import type { WalletState } from '$lib/wallet/walletState.svelte';
 import type { JobParams } from '$lib/jobParams';
-import { jobIdOf, type ContractTerms } from './jobTerms';
+import { jobIdOf, type JobTerms as ContractTerms } from '$sdk/jobTerms';
 
 type MarketFunction =
   | 'postJob'

@@ -1,10 +1,10 @@
 /**
- * A job's terms as the contract takes them back (every call after `postJob` passes them as
- * calldata), converted from the API's form and checked against the job id they must hash to.
+ * A job's terms, the one shape every client needs: the API serves them (`Job.terms`, the contract's
+ * `JobTerms` field for field, amounts as decimal strings) and every call after `postJob` passes them
+ * back to the contract, which hashes them into the job id. Used by the worker, the web UI and tests.
  */
-import { type Address, type Hex, encodeAbiParameters, keccak256 } from 'viem';
-import { loomMarketAbi } from '../../abis/generated';
-import type { ApiTerms } from './loomApi';
+import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
+import { loomMarketAbi } from '../abis/generated';
 
 /** The contract's `JobTerms` struct, as viem encodes it. */
 export type JobTerms = {
@@ -25,14 +25,34 @@ export type JobTerms = {
   salt: bigint;
 };
 
+/** `Job.terms` as the GraphQL API returns it (BigInt scalars as decimal strings, mode by name). */
+export type ApiJobTerms = {
+  client: string;
+  token: string;
+  arbiter: string;
+  budget: string;
+  collateral: string;
+  feeBps: number;
+  mode: 'CLAIM' | 'AUCTION';
+  openUntil: string;
+  executionTimeout: number;
+  challengeWindow: number;
+  minGpuCount: number;
+  minVramMiB: number;
+  gpuModel: string;
+  specHash: string;
+  salt: string;
+};
+
+/** The contract's JobMode values. */
 export const MODE = { CLAIM: 0, AUCTION: 1 } as const;
 
 /** The API's terms as the contract's struct. */
-export function toContractTerms(t: ApiTerms): JobTerms {
+export function toContractTerms(t: ApiJobTerms): JobTerms {
   return {
-    client: t.client,
-    token: t.token,
-    arbiter: t.arbiter,
+    client: t.client as Address,
+    token: t.token as Address,
+    arbiter: t.arbiter as Address,
     budget: BigInt(t.budget),
     collateral: BigInt(t.collateral),
     feeBps: t.feeBps,
@@ -42,8 +62,8 @@ export function toContractTerms(t: ApiTerms): JobTerms {
     challengeWindow: t.challengeWindow,
     minGpuCount: t.minGpuCount,
     minVramMiB: Number(t.minVramMiB),
-    gpuModel: t.gpuModel,
-    specHash: t.specHash,
+    gpuModel: t.gpuModel as Hex,
+    specHash: t.specHash as Hex,
     salt: BigInt(t.salt),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { encodeAbiParameters, keccak256, parseAbiParameters } from 'viem';
-import { jobIdOf, toContractTerms } from './jobTerms';
+import { jobIdOf, toContractTerms } from './jobTerms.ts';
 
 // The API's Job.terms, as JSON (BigInt fields as decimal strings, mode as its enum name).
 const apiTerms = {
@@ -23,7 +23,7 @@ const apiTerms = {
 
 describe('job terms', () => {
   test('default: the API’s terms become the contract’s struct, field for field', () => {
-    expect(toContractTerms(apiTerms as never)).toEqual({
+    expect(toContractTerms(apiTerms)).toEqual({
       ...apiTerms,
       budget: 10n ** 18n,
       collateral: 10n ** 17n,
@@ -34,7 +34,7 @@ describe('job terms', () => {
   });
 
   test('default: the job id is keccak256(abi.encode(terms)), as the contract computes it', () => {
-    const t = toContractTerms(apiTerms as never);
+    const t = toContractTerms(apiTerms);
     const encoded = encodeAbiParameters(
       parseAbiParameters(
         '(address client, address token, address arbiter, uint96 budget, uint96 collateral, uint16 feeBps, uint8 mode, uint40 openUntil, uint32 executionTimeout, uint32 challengeWindow, uint16 minGpuCount, uint32 minVramMiB, bytes32 gpuModel, bytes32 specHash, uint64 salt)',
