@@ -1,0 +1,52 @@
+/**
+ * `--token`: "eth", a token address, or the symbol of one of the market's allow-listed tokens
+ * ("usdc" finds "tUSDC" when it is the only symbol containing it). Symbols and decimals are read
+ * from the token contract, so amounts are parsed in the token's own unit.
+ */
+import { type Address, type PublicClient, erc20Abi, getAddress, isAddress } from 'viem';
+import { CliError, badInput } from './cliError';
+import { ETH_TOKEN, type TokenInfo, ZERO_ADDRESS } from './output/format';
+
+/**
+ * The one token `name` designates among `tokens` (symbols compared case-insensitively): an exact
+ * match, else the only symbol that contains it.
+ */
+export function matchTokenSymbol(name: string, tokens: readonly TokenInfo[]): TokenInfo {
+  const n = name.trim().toLowerCase();
+  const exact = tokens.filter((t) => t.symbol.toLowerCase() === n);
+  if (exact.length === 1) return exact[0]!;
+  const partial = exact.length > 1 ? exact : tokens.filter((t) => t.symbol.toLowerCase().includes(n));
+  const list = tokens.map((t) => `${t.symbol} (${t.address})`).join(', ') || 'none';
+  if (partial.length === 1) return partial[0]!;
+  if (partial.length === 0) badInput(`--token: no allowed token is called "${name}" (allowed: ETH, ${list})`);
+  badInput(`--token: "${name}" could be ${partial.map((t) => `${t.symbol} (${t.address})`).join(' or ')}: give the address`);
+}
+
+/** The symbol and decimals of an ERC-20, read from its contract. */
+export async function readToken(publicClient: PublicClient, address: Address): Promise<TokenInfo> {
+  try {
+    const [symbol, decimals] = await Promise.all([
+      publicClient.readContract({ address, abi: erc20Abi, functionName: 'symbol' }),
+      publicClient.readContract({ address, abi: erc20Abi, functionName: 'decimals' }),
+    ]);
+    return { address: address.toLowerCase(), symbol, decimals };
+  } catch (err) {
+    throw new CliError('BAD_INPUT', `--token: ${address} is not an ERC-20 token on this chain (no symbol/decimals)`, { cause: err });
+  }
+}
+
+/**
+ * @example
+ * const token = await resolveToken('usdc', { publicClient, allowedTokens: market.allowedTokens });
+ */
+export async function resolveToken(name: string, ctx: { publicClient: PublicClient; allowedTokens: readonly string[] }): Promise<TokenInfo> {
+  const n = name.trim();
+  if (n.toLowerCase() === 'eth' || n.toLowerCase() === ZERO_ADDRESS) return ETH_TOKEN;
+  const allowed = ctx.allowedTokens.map((t) => t.toLowerCase()).filter((t) => t !== ZERO_ADDRESS);
+  if (isAddress(n, { strict: false })) {
+    if (!allowed.includes(n.toLowerCase())) badInput(`--token: ${n} is not allowed by the market (allowed: ETH${allowed.length ? `, ${allowed.join(', ')}` : ''})`);
+    return readToken(ctx.publicClient, getAddress(n));
+  }
+  const tokens = await Promise.all(allowed.map((a) => readToken(ctx.publicClient, getAddress(a))));
+  return matchTokenSymbol(n, tokens);
+}
