@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringToHex, type Hex } from 'viem';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { toContractTerms, type ApiJobTerms } from '../sdk/jobTerms';
+import { decide, defaultStrategy } from '../worker/daemon/strategy';
+import { startAnvil, type Anvil } from './lib/anvil.ts';
+import { startPonder, type Ponder } from './lib/ponder.ts';
+import { deploy, type Deployment } from './deploy.ts';
+import { seedDemo, type DemoResult } from './demo.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'loom-demo-test-'));
+const deploymentFile = `.cache/deployments/demo-test-${process.pid}.json`;
+let anvil: Anvil;
+let ponder: Ponder;
+let deployment: Deployment;
+let demo: DemoResult;
+
+beforeAll(async () => {
+  anvil = await startAnvil();
+  deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
+  ponder = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema: 'demo_test', pgliteDir: join(dir, 'pglite') });
+  demo = await seedDemo({ rpcUrl: anvil.rpcUrl, deployment, apiUrl: ponder.url });
+  await ponder.waitForBlock(demo.head);
+});
+
+afterAll(async () => {
+  await ponder?.stop();
+  await anvil?.stop();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(deploymentFile, { force: true });
+});
+
+async function gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${ponder.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
+}
+
+type ApiJob = {
+  id: string;
+  spec: Hex;
+  status: string;
+  closeReason: string | null;
+  resultURI: string | null;
+  resultHash: string | null;
+  terms: ApiJobTerms;
+  bids: { edges: { node: { worker: string; status: string } }[] };
+};
+
+async function allJobs(): Promise<ApiJob[]> {
+  const data = await gql<{ jobs: { edges: { node: ApiJob }[] } }>(`{ jobs(first: 100) { edges { node {
+    id spec status closeReason resultURI resultHash bids { edges { node { worker status } } }
+    terms { client token arbiter budget collateral feeBps mode openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
+  } } } }`);
+  return data.jobs.edges.map((e) => e.node);
+}
+
+test('default: the API shows demo jobs in every status and every cheap close reason', async () => {
+  expect(demo.seeded).toBe(true);
+  const jobs = await allJobs();
+  expect(jobs.map((j) => j.id).sort()).toEqual(demo.jobs.map((j) => j.id).sort());
+  // What the seeder says it left each job in is what the indexer made of the chain.
+  for (const j of demo.jobs) {
+    const indexed = jobs.find((x) => x.id === j.id)!;
+    expect({ label: j.label, status: indexed.status, closeReason: indexed.closeReason }).toEqual({
+      label: j.label,
+      status: j.status,
+      closeReason: j.closeReason ?? null,
+    });
+  }
+  const statuses = new Set(jobs.map((j) => j.status));
+  expect([...statuses].sort()).toEqual(['ASSIGNED', 'CLOSED', 'DISPUTED', 'OPEN', 'SUBMITTED']);
+  const reasons = new Set(jobs.filter((j) => j.status === 'CLOSED').map((j) => j.closeReason));
+  expect([...reasons].sort()).toEqual(['CANCELLED', 'COMPLETED', 'DISPUTE_RESOLVED', 'EXPIRED', 'RECLAIMED']);
+
+  const open = jobs.filter((j) => j.status === 'OPEN');
+  expect(open.some((j) => j.terms.mode === 'CLAIM')).toBe(true);
+  const auction = open.find((j) => j.terms.mode === 'AUCTION');
+  expect(auction?.bids.edges.filter((b) => b.node.status === 'ACTIVE')).toHaveLength(2);
+  expect(auction?.terms.token.toLowerCase()).toBe(deployment.TestUSDC.address.toLowerCase());
+
+  const workers = await gql<{ workers: { edges: { node: { address: string; registered: boolean } }[] } }>(
+    `{ workers(first: 100) { edges { node { address registered } } } }`,
+  );
+  expect(workers.workers.edges.filter((e) => e.node.registered).map((e) => e.node.address.toLowerCase()).sort()).toEqual(
+    demo.workers.map((a) => a.toLowerCase()).sort(),
+  );
+});
+
+test('behavior: demo results are in the artifact store, matching the hashes on-chain', async () => {
+  const withResults = (await allJobs()).filter((j) => j.resultURI);
+  expect(withResults.length).toBeGreaterThanOrEqual(4);
+  for (const j of withResults) {
+    const sha = j.resultURI!.replace('artifact://', '');
+    expect(`0x${sha}`).toBe(j.resultHash);
+    const res = await fetch(`${ponder.url}/artifacts/0x${sha}`);
+    expect(res.status).toBe(200);
+    expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(sha);
+  }
+});
+
+test('behavior: seeding again on the same chain sends nothing', async () => {
+  const head = await fetch(anvil.rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+  }).then(async (r) => BigInt(((await r.json()) as { result: string }).result));
+  const again = await seedDemo({ rpcUrl: anvil.rpcUrl, deployment, apiUrl: ponder.url });
+  expect(again.seeded).toBe(false);
+  expect(again.head).toBe(head);
+});
+
+test('behavior: a local worker on a generous machine (1x H100) skips the open demo jobs for their hardware', async () => {
+  // The worker daemon's own strategy, on the jobs as the API serves them: a local worker never
+  // claims or bids on them, so they stay OPEN.
+  const open = (await allJobs()).filter((j) => j.status === 'OPEN');
+  expect(open).toHaveLength(2);
+  for (const job of open) {
+    const terms = toContractTerms(job.terms);
+    const decision = decide(
+      { status: job.status, terms, spec: job.spec },
+      {
+        now: terms.openUntil - 60,
+        claim: { gpuModel: stringToHex('NVIDIA H100 80GB HBM3', { size: 32 }), gpuCount: 1, vramMiB: 81_920 },
+        machine: { gpus: 1, vramMiB: 81_920, cpuCores: 16, ramMiB: 131_072 },
+        freeStake: 10n ** 18n,
+        heldJobs: 0,
+        openBids: 0,
+      },
+      { ...defaultStrategy, allowedTokens: 'any' },
+    );
+    expect(decision).toMatchObject({ action: 'skip', reason: 'hardware' });
+  }
+});
+
+test('error: refuses a chain that is not a local anvil deployment', async () => {
+  await expect(
+    seedDemo({ rpcUrl: anvil.rpcUrl, deployment: { ...deployment, arbiter: '0x000000000000000000000000000000000000dEaD' } }),
+  ).rejects.toThrow(/not anvil's account 8/);
+});

@@ -1,0 +1,388 @@
+/**
+ * Demo data for a local chain: a few jobs in every state, posted and worked by anvil's development
+ * accounts, so that a fresh `npm start -- --demo` has something to look at.
+ *
+ *   accounts  1 and 2 are the clients, 6 and 7 two demo workers (8x H100 and 8x A100, never run:
+ *             they act from this script), 8 the arbiter (the deployment's default). `npm start`
+ *             keeps its local workers on accounts 4 and 5 when the demo is on.
+ *   jobs      OPEN (a claim job, an auction with two bids), ASSIGNED, SUBMITTED, DISPUTED, and
+ *             CLOSED as completed (claim in ETH, auction in USDC), cancelled, expired, reclaimed and
+ *             dispute resolved. Demo results are real bundles in the artifact store when `apiUrl` is
+ *             given, so their downloads work.
+ *
+ * Every demo job asks for 8 GPUs with 80 GiB each, so a local worker daemon (which claims this
+ * machine's hardware) does not take the OPEN ones: the contract would refuse it, and its strategy
+ * skips them without a transaction. The expired and reclaimed jobs need their deadlines to pass:
+ * they get two-minute deadlines and the chain's clock is moved two minutes ahead, before anything
+ * else is posted, so the jobs meant to stay open keep their full windows. An arbitration timeout
+ * (7 days) is not reached: moving the chain a week ahead of the wall clock would break every client
+ * that computes a deadline from its own clock.
+ *
+ * Seeded once per chain: when demo worker 6 is already registered, nothing is sent.
+ *
+ * By itself, against a running stack: `npx tsx scripts/demo.ts` (RPC_URL, default
+ * http://127.0.0.1:8545; API_URL, default http://127.0.0.1:42069; the chain's deployment record in
+ * deployments/).
+ */
+import { mkdtemp, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  parseEther,
+  parseEventLogs,
+  stringToHex,
+  toHex,
+  zeroAddress,
+  zeroHash,
+  type Address,
+  type Hex,
+} from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { loomMarketAbi, testUsdcAbi } from '../abis/generated';
+import type { JobTerms } from '../sdk/jobTerms';
+import { packOutputs } from '../worker/artifacts/pack';
+import { deploymentPath, readDeployment, type Deployment } from './deploy.ts';
+
+/** anvil's well-known development mnemonic: its keys guard nothing but a local chain. */
+const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+/** The demo's accounts (indexes of the mnemonic). */
+export const DEMO_ACCOUNTS = { clients: [1, 2], workers: [6, 7], arbiter: 8 } as const;
+/** What every demo job requires: more than a local machine claims. */
+export const DEMO_REQUIREMENTS = { minGpuCount: 8, minVramMiB: 81_920 } as const;
+
+export type DemoJob = {
+  /** What the job shows, e.g. `open auction with bids`. */
+  label: string;
+  id: Hex;
+  status: 'OPEN' | 'ASSIGNED' | 'SUBMITTED' | 'DISPUTED' | 'CLOSED';
+  closeReason?: 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | 'RECLAIMED' | 'DISPUTE_RESOLVED';
+  terms: JobTerms;
+};
+
+export type DemoResult = {
+  /** False when the chain already had the demo (nothing was sent). */
+  seeded: boolean;
+  jobs: DemoJob[];
+  workers: Address[];
+  /** The chain's head after seeding: wait for the indexer to reach it. */
+  head: bigint;
+};
+
+export type DemoOptions = {
+  rpcUrl: string;
+  deployment: Pick<Deployment, 'LoomMarket' | 'TestUSDC' | 'arbiter'>;
+  /** The API, whose artifact store receives the demo results; omitted: results are not uploaded. */
+  apiUrl?: string;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+};
+
+const HOUR = 3600;
+const DAY = 86_400;
+const H100 = 'NVIDIA H100 80GB HBM3';
+const A100 = 'NVIDIA A100-SXM4-80GB';
+
+/**
+ * Seeds the demo on the local chain at `rpcUrl`, unless it is already there.
+ *
+ * @example
+ * const demo = await seedDemo({ rpcUrl: anvil.rpcUrl, deployment, apiUrl: ponder.url });
+ * await ponder.waitForBlock(demo.head);
+ */
+export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
+  const log = o.log ?? (() => {});
+  const transport = http(o.rpcUrl);
+  const pub = createPublicClient({ chain: foundry, transport, pollingInterval: 20, cacheTime: 0 });
+  const client = await pub.request({ method: 'web3_clientVersion' });
+  const chainId = await pub.getChainId();
+  // The demo signs with anvil's public keys: only ever on a local development chain.
+  if (!/^anvil\//i.test(client) || chainId !== foundry.id) {
+    throw new Error(`the demo only runs on a local anvil (chain ${foundry.id}); ${o.rpcUrl} is ${client}, chain ${chainId}`);
+  }
+  const wallet = (i: number) =>
+    createWalletClient({ account: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }), chain: foundry, transport });
+  type Wallet = ReturnType<typeof wallet>;
+  const [ada, grace] = DEMO_ACCOUNTS.clients.map(wallet) as [Wallet, Wallet];
+  const [w1, w2] = DEMO_ACCOUNTS.workers.map(wallet) as [Wallet, Wallet];
+  const arbiter = wallet(DEMO_ACCOUNTS.arbiter);
+  const market = o.deployment.LoomMarket.address;
+  const usdc = o.deployment.TestUSDC.address;
+  if (arbiter.account.address.toLowerCase() !== o.deployment.arbiter.toLowerCase()) {
+    throw new Error(`the deployment's arbiter ${o.deployment.arbiter} is not anvil's account ${DEMO_ACCOUNTS.arbiter}: not a local deployment`);
+  }
+
+  const [, , , , registered] = await pub.readContract({ address: market, abi: loomMarketAbi, functionName: 'workers', args: [w1.account.address] });
+  if (registered) {
+    log('demo data already on this chain: nothing sent');
+    return { seeded: false, jobs: [], workers: [w1.account.address, w2.account.address], head: await pub.getBlockNumber() };
+  }
+
+  const send = async (w: Wallet, functionName: string, args: readonly unknown[] = [], value?: bigint) => {
+    const hash = await w.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never);
+    const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    if (receipt.status !== 'success') throw new Error(`demo: ${functionName} reverted (${hash})`);
+    return receipt;
+  };
+  const now = async () => Number((await pub.getBlock({ blockTag: 'latest' })).timestamp);
+
+  const jobs: DemoJob[] = [];
+  let salt = BigInt(Date.now());
+  const post = async (
+    from: Wallet,
+    label: string,
+    p: { spec: object; budget: bigint; token?: Address; collateral?: bigint; auction?: boolean; openFor: number; executionTimeout: number; challengeWindow?: number; gpuModel?: string },
+  ): Promise<DemoJob> => {
+    const token = p.token ?? zeroAddress;
+    const params = {
+      token,
+      arbiter: zeroAddress, // the deployment's default arbiter (account 8)
+      budget: p.budget,
+      collateral: p.collateral ?? 0n,
+      mode: p.auction ? 1 : 0,
+      openUntil: (await now()) + p.openFor,
+      executionTimeout: p.executionTimeout,
+      challengeWindow: p.challengeWindow ?? DAY,
+      ...DEMO_REQUIREMENTS,
+      gpuModel: p.gpuModel ? stringToHex(p.gpuModel, { size: 32 }) : zeroHash,
+      salt: ++salt,
+    };
+    const receipt = await send(from, 'postJob', [params, toHex(JSON.stringify(p.spec))], token === zeroAddress ? p.budget : undefined);
+    const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
+    const job: DemoJob = { label, id: posted!.args.jobId, status: 'OPEN', terms: posted!.args.terms as JobTerms };
+    jobs.push(job);
+    return job;
+  };
+
+  // Results: small deterministic bundles, packed as a worker packs its outputs.
+  const scratch = await mkdtemp(join(tmpdir(), 'loom-demo-'));
+  let results = 0;
+  const result = async (files: Record<string, string>): Promise<[Hex, string]> => {
+    const outDir = join(scratch, `out-${++results}`);
+    await mkdir(outDir);
+    for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
+    const packed = await packOutputs({ outDir, outputs: ['/out'], destination: `${outDir}.tar`, maxBytes: 1 << 20 });
+    if (o.apiUrl) {
+      const res = await fetch(`${o.apiUrl.replace(/\/+$/, '')}/artifacts/0x${packed.sha256}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: await readFile(packed.path),
+      });
+      if (!res.ok) throw new Error(`demo: the artifact store refused a result (${res.status} ${await res.text()})`);
+    }
+    return [packed.resultHash, `artifact://${packed.sha256}`];
+  };
+  const submit = async (w: Wallet, job: DemoJob, files: Record<string, string>) => {
+    const [hash, uri] = await result(files);
+    await send(w, 'submitResult', [job.terms, hash, uri]);
+    job.status = 'SUBMITTED';
+  };
+  const assign = async (w: Wallet, job: DemoJob) => {
+    await send(w, 'claimJob', [job.terms]);
+    job.status = 'ASSIGNED';
+  };
+  const close = (job: DemoJob, reason: NonNullable<DemoJob['closeReason']>) => {
+    job.status = 'CLOSED';
+    job.closeReason = reason;
+  };
+
+  const spec = (name: string, gpus: number, timeoutSeconds: number, command: string[]) => ({
+    version: 1,
+    image: 'pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+    command,
+    env: { DEMO_JOB: name },
+    resources: { gpus, vramMiB: 81_920, memoryMiB: 262_144, cpus: 32, timeoutSeconds },
+  });
+
+  try {
+    log('demo: registering two workers and approving USDC');
+    const claim = (model: string, uri: string) => ({
+      gpuModel: stringToHex(model, { size: 32 }),
+      gpuCount: 8,
+      vramMiB: 81_920,
+      cpuCores: 128,
+      ramMiB: 1_048_576,
+      pricePerGpuHour: model === H100 ? 2_490_000n : 1_790_000n,
+      metadataURI: uri,
+    });
+    await send(w1, 'register', [claim(H100, 'https://example.com/loom-demo/worker-h100.json')], parseEther('2'));
+    await send(w2, 'register', [claim(A100, 'https://example.com/loom-demo/worker-a100.json')], parseEther('2'));
+    for (const c of [ada, grace]) {
+      const hash = await c.writeContract({ address: usdc, abi: testUsdcAbi, functionName: 'approve', args: [market, 2n ** 256n - 1n] });
+      await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    }
+
+    // Jobs whose deadlines must pass, first: then one move of the clock covers both.
+    log('demo: an expired and a reclaimed job (moving the chain 2 minutes ahead)');
+    const expired = await post(grace, 'expired: nobody claimed it', {
+      spec: spec('expired', 8, 60, ['python', 'sweep.py', '--trials', '64']),
+      budget: parseEther('0.08'),
+      openFor: 60,
+      executionTimeout: HOUR,
+    });
+    const reclaimed = await post(ada, 'reclaimed: the worker missed its deadline', {
+      spec: spec('reclaimed', 8, 60, ['python', 'embed.py', '--shard', '3']),
+      budget: parseEther('0.05'),
+      collateral: parseEther('0.1'),
+      openFor: HOUR,
+      executionTimeout: 60,
+    });
+    await assign(w2, reclaimed);
+    await pub.request({ method: 'evm_increaseTime' as never, params: [toHex(120)] as never });
+    await pub.request({ method: 'evm_mine' as never, params: [] as never });
+    await send(grace, 'expire', [expired.terms]);
+    close(expired, 'EXPIRED');
+    await send(ada, 'reclaim', [reclaimed.terms]);
+    close(reclaimed, 'RECLAIMED');
+
+    log('demo: completed, cancelled and disputed jobs');
+    const completed = await post(ada, 'completed: claimed, run and released', {
+      spec: spec('finetune', 8, 4 * HOUR, ['torchrun', '--nproc-per-node', '8', 'finetune.py', '--model', 'llama-3-8b']),
+      budget: parseEther('0.4'),
+      collateral: parseEther('0.2'),
+      openFor: DAY,
+      executionTimeout: 6 * HOUR,
+      gpuModel: H100,
+    });
+    await assign(w1, completed);
+    await submit(w1, completed, { 'metrics.json': '{"epochs":3,"eval_loss":1.412}\n', 'adapter.txt': 'LoRA adapter (demo)\n' });
+    await send(ada, 'release', [completed.terms]);
+    close(completed, 'COMPLETED');
+
+    const auctioned = await post(grace, 'completed: auction in USDC, bid accepted', {
+      spec: spec('render', 8, 2 * HOUR, ['blender', '-b', 'scene.blend', '-a']),
+      token: usdc,
+      budget: 150_000_000n,
+      auction: true,
+      openFor: DAY,
+      executionTimeout: 4 * HOUR,
+    });
+    await send(w1, 'placeBid', [auctioned.terms, 140_000_000n]);
+    await send(w2, 'placeBid', [auctioned.terms, 118_000_000n]);
+    await send(grace, 'acceptBid', [auctioned.terms, w2.account.address]);
+    await submit(w2, auctioned, { 'frames.txt': 'frames 1-240 (demo)\n' });
+    await send(grace, 'release', [auctioned.terms]);
+    close(auctioned, 'COMPLETED');
+
+    const cancelled = await post(ada, 'cancelled by the client', {
+      spec: spec('cancelled', 8, HOUR, ['python', 'eval.py']),
+      budget: parseEther('0.03'),
+      openFor: DAY,
+      executionTimeout: 2 * HOUR,
+    });
+    await send(ada, 'cancelJob', [cancelled.terms]);
+    close(cancelled, 'CANCELLED');
+
+    const resolved = await post(grace, 'dispute resolved: 60% to the worker', {
+      spec: spec('resolved', 8, 2 * HOUR, ['python', 'train.py', '--steps', '20000']),
+      budget: parseEther('0.25'),
+      collateral: parseEther('0.1'),
+      openFor: DAY,
+      executionTimeout: 4 * HOUR,
+    });
+    await assign(w1, resolved);
+    await submit(w1, resolved, { 'metrics.json': '{"steps":12000,"note":"stopped early"}\n' });
+    await send(grace, 'dispute', [resolved.terms, 'The run stopped at 12,000 of 20,000 steps.']);
+    await send(w1, 'submitEvidence', [resolved.terms, 'https://example.com/loom-demo/evidence-oom.txt']);
+    await send(arbiter, 'resolveDispute', [resolved.terms, parseEther('0.15'), 0n]);
+    close(resolved, 'DISPUTE_RESOLVED');
+
+    log('demo: jobs still in flight (open, assigned, submitted, disputed)');
+    const disputed = await post(ada, 'disputed: waiting for the arbiter', {
+      spec: spec('disputed', 8, 2 * HOUR, ['python', 'distill.py']),
+      budget: parseEther('0.3'),
+      collateral: parseEther('0.1'),
+      openFor: DAY,
+      executionTimeout: 4 * HOUR,
+    });
+    await assign(w2, disputed);
+    await submit(w2, disputed, { 'student.txt': 'distilled weights (demo)\n' });
+    await send(ada, 'dispute', [disputed.terms, 'The accuracy is far below the spec.']);
+    await send(ada, 'submitEvidence', [disputed.terms, 'https://example.com/loom-demo/eval-report.txt']);
+    disputed.status = 'DISPUTED';
+
+    const submitted = await post(grace, 'submitted: in its challenge window', {
+      spec: spec('submitted', 8, HOUR, ['python', 'benchmark.py', '--suite', 'mlperf']),
+      budget: parseEther('0.12'),
+      openFor: DAY,
+      executionTimeout: 2 * HOUR,
+      challengeWindow: 3 * DAY,
+    });
+    await assign(w1, submitted);
+    await submit(w1, submitted, { 'results.csv': 'test,score\nresnet50,0.981\nbert,0.913\n' });
+
+    const running = await post(ada, 'assigned: running', {
+      spec: spec('assigned', 8, 20 * HOUR, ['torchrun', '--nproc-per-node', '8', 'pretrain.py']),
+      budget: parseEther('1.5'),
+      collateral: parseEther('0.5'),
+      openFor: DAY,
+      executionTimeout: DAY,
+    });
+    await assign(w2, running);
+
+    const auction = await post(grace, 'open auction with bids', {
+      spec: spec('auction', 8, 6 * HOUR, ['python', 'generate.py', '--samples', '100000']),
+      token: usdc,
+      budget: 400_000_000n,
+      auction: true,
+      openFor: 2 * DAY,
+      executionTimeout: 8 * HOUR,
+    });
+    await send(w1, 'placeBid', [auction.terms, 380_000_000n]);
+    await send(w2, 'placeBid', [auction.terms, 365_000_000n]);
+    // A bid replaced by a lower one: the bid history shows both.
+    await send(w1, 'placeBid', [auction.terms, 350_000_000n]);
+
+    await post(ada, 'open: waiting for an 8x H100 worker', {
+      spec: spec('open', 8, 3 * HOUR, ['python', 'train.py', '--config', 'vit-large.yaml']),
+      budget: parseEther('0.6'),
+      collateral: parseEther('0.2'),
+      openFor: 7 * DAY,
+      executionTimeout: 5 * HOUR,
+      gpuModel: H100,
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+
+  const head = await pub.getBlockNumber();
+  log(`demo: ${jobs.length} jobs seeded (up to block ${head})`);
+  return { seeded: true, jobs, workers: [w1.account.address, w2.account.address], head };
+}
+
+/** Resolves once the indexer behind `apiUrl` (Ponder's /status) has indexed `block`. */
+export async function waitForIndexed(apiUrl: string, block: bigint, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const status = (await (await fetch(`${apiUrl.replace(/\/+$/, '')}/status`)).json()) as Record<string, { block: { number: number } }>;
+      const chains = Object.values(status);
+      if (chains.length > 0 && chains.every((c) => BigInt(c.block.number) >= block)) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`the indexer at ${apiUrl} did not reach block ${block} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rpcUrl = process.env.RPC_URL ?? 'http://127.0.0.1:8545';
+  const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:42069';
+  const run = async () => {
+    const chainId = await createPublicClient({ transport: http(rpcUrl) }).getChainId();
+    const deployment = readDeployment(deploymentPath(chainId));
+    if (!deployment) throw new Error(`no ${deploymentPath(chainId)}: start the stack first (npm start)`);
+    const demo = await seedDemo({ rpcUrl, deployment, apiUrl, log: console.log });
+    if (demo.seeded) {
+      await waitForIndexed(apiUrl, demo.head);
+      for (const j of demo.jobs) console.log(`  ${j.status.padEnd(9)} ${j.id}  ${j.label}`);
+    }
+  };
+  run().catch((err) => {
+    console.error(`demo failed: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+}
