@@ -5,7 +5,7 @@
  */
 import type { Client, CombinedError } from '@urql/core';
 import { JobsQuery, type JobCard } from './graphql/documents';
-import type { VariablesOf } from './graphql/tada';
+import type { VariablesOf } from '$sdk/graphql';
 
 export type JobFilter = NonNullable<VariablesOf<typeof JobsQuery>['filter']>;
 export type JobOrderBy = NonNullable<VariablesOf<typeof JobsQuery>['orderBy']>;

@@ -2,7 +2,7 @@
  * Every GraphQL document the UI sends, in one place. Fragments are unmasked (`@_unmask`): pages
  * read their fields directly.
  */
-import { graphql, type ResultOf } from './tada';
+import { graphql, type ResultOf } from '$sdk/graphql';
 
 export const TermsFields = graphql(`
   fragment TermsFields on JobTerms @_unmask {

@@ -1,0 +1,406 @@
+/**
+ * The typed operations every client of the API needs (the CLI, the worker, the web UI, integrators),
+ * checked against api/schema.graphql by gql.tada. Fragments are unmasked (`@_unmask`): results read
+ * their fields directly, no `readFragment` needed.
+ *
+ * Amounts and times are `BigInt` decimal strings; pass a job's `terms` to `toContractTerms`
+ * (sdk/jobTerms.ts) to get the struct every contract call after `postJob` takes.
+ *
+ * @example
+ * const { job } = await reader.query(JobQuery, { id });
+ * if (job?.status === 'OPEN') await writer.claimJob(toContractTerms(job.terms));
+ */
+import { graphql, type ResultOf } from './graphql';
+
+/** A job's terms, the contract's `JobTerms` field for field. */
+export const TermsFields = graphql(`
+  fragment TermsFields on JobTerms @_unmask {
+    client
+    token
+    arbiter
+    budget
+    collateral
+    feeBps
+    mode
+    openUntil
+    executionTimeout
+    challengeWindow
+    minGpuCount
+    minVramMiB
+    gpuModel
+    specHash
+    salt
+  }
+`);
+
+/** A job: terms, spec, state, deadlines, result and how it ended. */
+export const JobFields = graphql(
+  `
+  fragment JobFields on Job @_unmask {
+    id
+    status
+    closeReason
+    worker
+    price
+    refund
+    pricePerGpuHour
+    gpuModelName
+    executionDeadline
+    challengeDeadline
+    arbitrationDeadline
+    resultHash
+    resultURI
+    disputeReason
+    workerPayout
+    fee
+    clientRefund
+    slashed
+    activeBids
+    postedAt
+    postedBlock
+    postedTx
+    assignedAt
+    submittedAt
+    closedAt
+    updatedAt
+    updatedBlock
+    spec
+    specJson
+    terms {
+      ...TermsFields
+    }
+  }
+`,
+  [TermsFields],
+);
+
+/** A worker: hardware claim, stake and record. */
+export const WorkerFields = graphql(`
+  fragment WorkerFields on Worker @_unmask {
+    address
+    registered
+    available
+    gpuModelName
+    claim {
+      gpuModel
+      gpuCount
+      vramMiB
+      cpuCores
+      ramMiB
+      pricePerGpuHour
+      metadataURI
+    }
+    stake
+    locked
+    freeStake
+    unbonding
+    unlockAt
+    activeJobs
+    jobsAssigned
+    jobsCompleted
+    jobsReclaimed
+    disputesWon
+    disputesLost
+    slashCount
+    slashedTotal
+    reputation
+    reputationVersion
+    registeredAt
+    updatedAt
+    updatedBlock
+    earnings {
+      token
+      amount
+      jobs
+    }
+  }
+`);
+
+/** A bid, without its job. */
+export const BidFields = graphql(`
+  fragment BidFields on Bid @_unmask {
+    jobId
+    worker
+    price
+    status
+    placedAt
+    placedBlock
+    updatedAt
+    updatedBlock
+  }
+`);
+
+/** One LoomMarket event as emitted (`args` by name, integers as decimal strings). */
+export const EventFields = graphql(`
+  fragment EventFields on JobEvent @_unmask {
+    id
+    cursor
+    blockNumber
+    blockHash
+    txHash
+    logIndex
+    timestamp
+    name
+    jobId
+    account
+    args
+  }
+`);
+
+/** A job by id; with `atBlock`, as it was at the end of that block. Null when unknown. */
+export const JobQuery = graphql(
+  `
+  query Job($id: ID!, $atBlock: BigInt) {
+    job(id: $id, atBlock: $atBlock) {
+      ...JobFields
+      asOfBlock
+    }
+  }
+`,
+  [JobFields],
+);
+
+/** A page of jobs (`totalCount` only when `withCount` is true: it costs a count query). */
+export const JobsQuery = graphql(
+  `
+  query Jobs($filter: JobFilter, $orderBy: JobOrderBy, $first: Int, $after: String, $withCount: Boolean = false) {
+    jobs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+      totalCount @include(if: $withCount)
+      edges {
+        cursor
+        node {
+          ...JobFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [JobFields],
+);
+
+/** A page of bids, of one job and/or one worker; with `withJob`, each with its job's current state. */
+export const BidsQuery = graphql(
+  `
+  query Bids(
+    $jobId: ID
+    $worker: Address
+    $status: BidStatus
+    $orderBy: BidOrderBy
+    $first: Int
+    $after: String
+    $withJob: Boolean = false
+  ) {
+    bids(jobId: $jobId, worker: $worker, status: $status, orderBy: $orderBy, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          ...BidFields
+          job @include(if: $withJob) {
+            ...JobFields
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [BidFields, JobFields],
+);
+
+/** A worker by address; null when it never registered. */
+export const WorkerQuery = graphql(
+  `
+  query Worker($address: Address!) {
+    worker(address: $address) {
+      ...WorkerFields
+    }
+  }
+`,
+  [WorkerFields],
+);
+
+/** A page of workers. */
+export const WorkersQuery = graphql(
+  `
+  query Workers($filter: WorkerFilter, $orderBy: WorkerOrderBy, $first: Int, $after: String) {
+    workers(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...WorkerFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [WorkerFields],
+);
+
+/** Workers that could take a job now, best first. */
+export const MatchWorkersQuery = graphql(
+  `
+  query MatchWorkers($jobId: ID!, $first: Int) {
+    matchWorkers(jobId: $jobId, first: $first) {
+      score
+      reputationScore
+      priceScore
+      fitScore
+      worker {
+        ...WorkerFields
+      }
+    }
+  }
+`,
+  [WorkerFields],
+);
+
+/** A page of the event log (`order: DESC, first: 1` gives the newest cursor, where to start following). */
+export const JobEventsQuery = graphql(
+  `
+  query JobEvents($filter: JobEventFilter, $order: SortDirection, $first: Int, $after: String) {
+    jobEvents(filter: $filter, order: $order, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          ...EventFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [EventFields],
+);
+
+/**
+ * The event log as it grows, resumed after `after` (nothing missed, nothing repeated), with
+ * retractions on reorganizations; with `withJob`, each event with its job's current state.
+ */
+export const JobEventsSubscription = graphql(
+  `
+  subscription JobEventsLive($after: String, $filter: JobEventFilter, $withJob: Boolean = false) {
+    jobEvents(after: $after, filter: $filter) {
+      retracted
+      cursor
+      event {
+        ...EventFields
+        job @include(if: $withJob) {
+          ...JobFields
+        }
+      }
+    }
+  }
+`,
+  [EventFields, JobFields],
+);
+
+/** Jobs' new states as events change them, from now on (not resumable: query again after a reconnection). */
+export const JobUpdatedSubscription = graphql(
+  `
+  subscription JobUpdated($ids: [ID!], $filter: JobFilter) {
+    jobUpdated(ids: $ids, filter: $filter) {
+      jobId
+      retracted
+      headBlock
+      job {
+        ...JobFields
+      }
+    }
+  }
+`,
+  [JobFields],
+);
+
+/** Daily statistics, one entry per UTC day. */
+export const StatsQuery = graphql(`
+  query Stats($fromDay: Date, $toDay: Date) {
+    stats(fromDay: $fromDay, toDay: $toDay) {
+      day
+      jobsPosted
+      jobsAssigned
+      jobsCompleted
+      jobsCancelled
+      jobsExpired
+      jobsReclaimed
+      jobsDisputed
+      jobsSettled
+      tokens {
+        token
+        volumePosted
+        volumeSettled
+        fees
+        gpuJobsAssigned
+        medianPricePerGpuHour
+      }
+    }
+  }
+`);
+
+/** The market's settings: fee, treasury, tokens, arbiters. */
+export const MarketQuery = graphql(`
+  query Market {
+    market {
+      feeBps
+      treasury
+      defaultArbiter
+      allowedTokens
+      arbiters
+      updatedBlock
+    }
+  }
+`);
+
+/** An account's credited balances, one per token (`amount` is withdrawable now). */
+export const BalancesQuery = graphql(`
+  query Balances($account: Address!) {
+    balances(account: $account) {
+      account
+      token
+      amount
+      credited
+      withdrawn
+    }
+  }
+`);
+
+/** One hash of the indexed state, to compare two databases or two replays. */
+export const StateDigestQuery = graphql(`
+  query StateDigest($atBlock: BigInt) {
+    stateDigest(atBlock: $atBlock) {
+      digest
+      scope
+      atBlock
+      headBlock
+      version
+      tables {
+        name
+        rows
+        sha256
+      }
+    }
+  }
+`);
+
+export type JobTermsResult = ResultOf<typeof TermsFields>;
+export type JobResult = ResultOf<typeof JobFields>;
+export type WorkerResult = ResultOf<typeof WorkerFields>;
+export type BidResult = ResultOf<typeof BidFields>;
+export type JobEventResult = ResultOf<typeof EventFields>;
+export type JobEventDelivery = ResultOf<typeof JobEventsSubscription>['jobEvents'];
+export type JobUpdate = ResultOf<typeof JobUpdatedSubscription>['jobUpdated'];
+export type JobStatus = JobResult['status'];

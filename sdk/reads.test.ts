@@ -1,0 +1,216 @@
+/**
+ * The SDK's reader against a real stack: anvil with the contracts, Ponder (PGlite) serving the API.
+ * Jobs are posted with the SDK's writer and read back with the SDK's documents; subscriptions are
+ * followed over SSE; every failure comes back as a LoomApiError with its code.
+ */
+import { createServer, type Server } from 'node:http';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseEther, type Hex } from 'viem';
+import { waitForSubscriptions } from '../api/test/ponderApi';
+import { freePort } from '../scripts/lib/anvil';
+import { startPonder, type Ponder } from '../scripts/lib/ponder';
+import {
+  BalancesQuery,
+  BidsQuery,
+  JobEventsQuery,
+  JobEventsSubscription,
+  JobQuery,
+  JobsQuery,
+  JobUpdatedSubscription,
+  MarketQuery,
+  MatchWorkersQuery,
+  StateDigestQuery,
+  StatsQuery,
+  WorkerQuery,
+  WorkersQuery,
+} from './documents';
+import { jobIdOf, toContractTerms } from './jobTerms';
+import { createLoomReader, LoomApiError, type LoomReader } from './reads';
+import { startLocalMarket, type LocalMarket } from './test/localMarket';
+import type { MarketWriter, PostedJob } from './writes';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const workDir = join(root, '.cache', 'sdk-reads-test', `${Date.now().toString(36)}`);
+const spec = { version: 1, image: 'loom/sdk-test', command: ['echo', 'hi'] };
+
+let m: LocalMarket;
+let ponder: Ponder;
+let reader: LoomReader;
+let client: MarketWriter;
+let worker: MarketWriter;
+let posted: PostedJob;
+const servers: Server[] = [];
+
+/** Resolves once the API has indexed the chain's head. */
+const indexed = async () => ponder.waitForBlock(await m.publicClient.getBlockNumber({ cacheTime: 0 }));
+
+beforeAll(async () => {
+  m = await startLocalMarket('sdk-reads-test');
+  client = m.writer(1);
+  worker = m.writer(4);
+  await worker.register(m.claim(), parseEther('1'));
+  posted = await client.postJob({ terms: await m.jobParams(), spec });
+  ponder = await startPonder({ rpcUrl: m.anvil.rpcUrl, deploymentFile: m.deploymentFile, schema: 'sdk_reads_test', pgliteDir: join(workDir, 'pglite') });
+  await indexed();
+  reader = createLoomReader({ url: ponder.url });
+}, 240_000);
+
+afterAll(async () => {
+  for (const s of servers) s.close();
+  await ponder?.stop();
+  await m?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('queries', () => {
+  test('default: a job posted with the writer reads back with JobQuery, and its terms hash to its id', async () => {
+    const { job } = await reader.query(JobQuery, { id: posted.jobId });
+    expect(job).toMatchObject({ id: posted.jobId, status: 'OPEN', closeReason: null, worker: null, specJson: spec, asOfBlock: null });
+    expect(job!.terms.client).toBe(m.address(1).toLowerCase());
+    const terms = toContractTerms(job!.terms);
+    // Addresses come back lowercase; everything else field for field.
+    const lower = (t: typeof terms) => ({ ...t, client: t.client.toLowerCase(), token: t.token.toLowerCase(), arbiter: t.arbiter.toLowerCase() });
+    expect(lower(terms)).toEqual(lower(posted.terms));
+    expect(jobIdOf(terms)).toBe(posted.jobId);
+    expect(reader.url).toBe(`${ponder.url}/graphql`);
+  });
+
+  test('behavior: the job as it was at a past block (atBlock), and the terms from the API drive the next transaction', async () => {
+    const { job } = await reader.query(JobQuery, { id: posted.jobId });
+    await worker.claimJob(job!.terms);
+    await indexed();
+    const now = (await reader.query(JobQuery, { id: posted.jobId })).job!;
+    expect(now).toMatchObject({ status: 'ASSIGNED', worker: m.address(4).toLowerCase() });
+    const then = (await reader.query(JobQuery, { id: posted.jobId, atBlock: job!.postedBlock })).job!;
+    expect(then).toMatchObject({ status: 'OPEN', worker: null, asOfBlock: job!.postedBlock });
+  });
+
+  test('behavior: JobsQuery pages with a cursor through every job of a filter', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await client.postJob({ terms: await m.jobParams({ mode: 1 }), spec })).jobId);
+    await indexed();
+    const filter = { client: m.address(1), mode: 'AUCTION' as const };
+    const first = await reader.query(JobsQuery, { filter, orderBy: 'POSTED_AT_ASC', first: 2, withCount: true });
+    expect(first.jobs.totalCount).toBe(3);
+    expect(first.jobs.pageInfo.hasNextPage).toBe(true);
+    const rest = await reader.query(JobsQuery, { filter, orderBy: 'POSTED_AT_ASC', first: 2, after: first.jobs.pageInfo.endCursor });
+    expect(rest.jobs.totalCount).toBeUndefined();
+    expect(rest.jobs.pageInfo.hasNextPage).toBe(false);
+    expect([...first.jobs.edges, ...rest.jobs.edges].map((e) => e.node.id)).toEqual(ids);
+  });
+
+  test('default: the worker, bid, balance, market, stats, matching and digest documents answer from the indexed chain', async () => {
+    const auction = await client.postJob({ terms: await m.jobParams({ mode: 1 }), spec });
+    await worker.placeBid(auction.terms, parseEther('0.07'));
+    await indexed();
+
+    const { worker: w } = await reader.query(WorkerQuery, { address: m.address(4) });
+    expect(w).toMatchObject({ registered: true, stake: parseEther('1').toString(), gpuModelName: 'NVIDIA H100 80GB HBM3', claim: { gpuCount: 2, vramMiB: 81_920 } });
+    const { workers } = await reader.query(WorkersQuery, { filter: { registered: true } });
+    expect(workers.edges.map((e) => e.node.address)).toContain(m.address(4).toLowerCase());
+
+    const { bids } = await reader.query(BidsQuery, { worker: m.address(4), status: 'ACTIVE', withJob: true });
+    expect(bids.edges).toHaveLength(1);
+    expect(bids.edges[0]!.node).toMatchObject({ jobId: auction.jobId, price: parseEther('0.07').toString(), job: { id: auction.jobId, status: 'OPEN' } });
+    const withoutJob = await reader.query(BidsQuery, { jobId: auction.jobId });
+    expect(withoutJob.bids.edges[0]!.node.job).toBeUndefined();
+
+    const { matchWorkers } = await reader.query(MatchWorkersQuery, { jobId: auction.jobId });
+    expect(matchWorkers.map((x) => x.worker.address)).toEqual([m.address(4).toLowerCase()]);
+
+    const { balances } = await reader.query(BalancesQuery, { account: m.address(4) });
+    expect(balances).toEqual([]);
+    const { market } = await reader.query(MarketQuery);
+    expect(market?.allowedTokens).toContain(m.usdc.toLowerCase());
+    const { stats } = await reader.query(StatsQuery, {});
+    expect(stats.reduce((n, d) => n + d.jobsPosted, 0)).toBe(5);
+    const { stateDigest } = await reader.query(StateDigestQuery, {});
+    expect(stateDigest).toMatchObject({ scope: 'FULL', digest: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+  });
+});
+
+describe('subscriptions', () => {
+  test('default: jobEvents resumes after a cursor and delivers what follows, each event with its job', async () => {
+    const { jobEvents } = await reader.query(JobEventsQuery, { order: 'DESC', first: 1 });
+    const cursor = jobEvents.edges[0]!.cursor;
+    const stream = reader.subscribe(JobEventsSubscription, { after: cursor, withJob: true, filter: { names: ['JobPosted'] } });
+    try {
+      const next = await client.postJob({ terms: await m.jobParams(), spec });
+      for await (const { jobEvents: d } of stream) {
+        expect(d.retracted).toBe(false);
+        expect(d.event).toMatchObject({ name: 'JobPosted', jobId: next.jobId, txHash: next.hash, job: { id: next.jobId, status: 'OPEN' } });
+        break;
+      }
+    } finally {
+      stream.close();
+    }
+  });
+
+  test('behavior: jobUpdated sends a job’s new state when a transaction changes it', async () => {
+    const job = await client.postJob({ terms: await m.jobParams(), spec });
+    await indexed();
+    const stream = reader.subscribe(JobUpdatedSubscription, { ids: [job.jobId] });
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      const update = iterator.next();
+      // jobUpdated is not resumable: the cancel must come after the server holds the stream.
+      await waitForSubscriptions(ponder, 1);
+      await client.cancelJob(job.terms);
+      const { value } = await update;
+      expect(value!.jobUpdated).toMatchObject({ jobId: job.jobId, retracted: false, job: { status: 'CLOSED', closeReason: 'CANCELLED' } });
+    } finally {
+      stream.close();
+    }
+    // Closed: the iterator ends instead of waiting forever.
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('errors', () => {
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (e: unknown) => (e instanceof LoomApiError ? e.code : `not a LoomApiError: ${String(e)}`),
+    );
+
+  test('error: the API’s own codes (a bad cursor, a page too large, a bad address)', async () => {
+    expect(await codeOf(reader.query(JobsQuery, { after: 'not-a-cursor' }))).toBe('INVALID_CURSOR');
+    expect(await codeOf(reader.query(JobsQuery, { first: 101 }))).toBe('PAGE_TOO_LARGE');
+    expect(await codeOf(reader.query(WorkerQuery, { address: '0x1234' as Hex }))).toBe('BAD_USER_INPUT');
+    const err = (await reader.query(JobsQuery, { after: 'not-a-cursor' }).catch((e: unknown) => e)) as LoomApiError;
+    expect(err).toMatchObject({ name: 'LoomApiError', operationName: 'Jobs' });
+    expect(err.message).toMatch(/^INVALID_CURSOR: Jobs: /);
+  });
+
+  test('error: a subscription the API refuses fails its iterator with the code', async () => {
+    const stream = reader.subscribe(JobEventsSubscription, { after: 'not-a-cursor' });
+    expect(await codeOf(stream[Symbol.asyncIterator]().next())).toBe('INVALID_CURSOR');
+    stream.close();
+  });
+
+  test('error: nobody listening is UNREACHABLE, for queries and subscriptions alike', async () => {
+    const nowhere = createLoomReader({ url: `http://127.0.0.1:${await freePort()}` });
+    expect(await codeOf(nowhere.query(MarketQuery))).toBe('UNREACHABLE');
+    expect(await codeOf(nowhere.subscribe(JobEventsSubscription, {})[Symbol.asyncIterator]().next())).toBe('UNREACHABLE');
+  });
+
+  test('error: a server that does not answer in time is UNREACHABLE; one that answers without GraphQL is HTTP_<status>', async () => {
+    const silent = createServer(() => {});
+    const notGraphql = createServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'));
+    servers.push(silent, notGraphql);
+    const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as { port: number }).port)));
+    const [a, b] = await Promise.all([listen(silent), listen(notGraphql)]);
+    expect(await codeOf(createLoomReader({ url: `http://127.0.0.1:${a}`, timeoutMs: 200 }).query(MarketQuery))).toBe('UNREACHABLE');
+    expect(await codeOf(createLoomReader({ url: `http://127.0.0.1:${b}` }).query(MarketQuery))).toBe('HTTP_502');
+    expect(await codeOf(createLoomReader({ url: `http://127.0.0.1:${b}` }).subscribe(JobEventsSubscription, {})[Symbol.asyncIterator]().next())).toBe('HTTP_502');
+  });
+
+  test('behavior: the caller’s own abort is passed through as it is, not blamed on the API', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('the caller gave up'));
+    await expect(reader.query(MarketQuery, {}, { signal: controller.signal })).rejects.toThrow('the caller gave up');
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Reads from the Loom API: typed GraphQL queries over POST, and subscriptions over Server-Sent
+ * Events (the graphql-sse protocol in its "distinct connections" mode: one HTTP stream per
+ * subscription, as the API serves it). Documents come from sdk/documents.ts, or any `graphql(...)`
+ * document of sdk/graphql.ts: results and variables are typed from the schema.
+ *
+ * Every failure is a LoomApiError with a `code`: the API's `extensions.code` (BAD_USER_INPUT,
+ * INVALID_CURSOR, NOT_FOUND, UNAVAILABLE, ... see api/README.md), or UNREACHABLE (no answer, or
+ * none in time), HTTP_<status> (an answer that is not GraphQL), BAD_RESPONSE (GraphQL without data).
+ *
+ * @example
+ * const reader = createLoomReader({ url: 'http://127.0.0.1:42069' });
+ * const { jobs } = await reader.query(JobsQuery, { filter: { status: ['OPEN'] }, first: 10 });
+ * for await (const { jobEvents } of reader.subscribe(JobEventsSubscription, { after: cursor })) { ... }
+ */
+import { print } from '@0no-co/graphql.web';
+import type { TadaDocumentNode } from 'gql.tada';
+import { createClient, NetworkError } from 'graphql-sse';
+import { LoomError } from './errors';
+
+/** The API's error codes (api/errors.ts), and the reader's own for transport failures. */
+export type LoomApiErrorCode =
+  | 'BAD_REQUEST'
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'BAD_USER_INPUT'
+  | 'PAGE_TOO_LARGE'
+  | 'INVALID_CURSOR'
+  | 'QUERY_TOO_COMPLEX'
+  | 'NOT_FOUND'
+  | 'UNAVAILABLE'
+  | 'INTERNAL'
+  | 'UNREACHABLE'
+  | 'BAD_RESPONSE'
+  | `HTTP_${number}`;
+
+/** A query or subscription that failed: `code` says how (see the module's comment). */
+export class LoomApiError extends LoomError {
+  override name = 'LoomApiError';
+  readonly code: LoomApiErrorCode;
+  /** The operation that failed, when it is named. */
+  readonly operationName: string | undefined;
+
+  constructor(code: LoomApiErrorCode, shortMessage: string, options?: { cause?: unknown; operationName?: string }) {
+    super(shortMessage, options);
+    this.code = code;
+    this.operationName = options?.operationName;
+    this.message = `${code}: ${options?.operationName ? `${options.operationName}: ` : ''}${shortMessage}`;
+  }
+}
+
+export type LoomReaderOptions = {
+  /** The API: its base URL (`http://127.0.0.1:42069`) or its GraphQL endpoint (`.../graphql`). */
+  url: string;
+  /** Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Per query (default 15 s); subscriptions are not limited. */
+  timeoutMs?: number;
+};
+
+/** A live subscription: iterate it for results; `close()` ends it (the server sees the stream close). */
+export type LoomSubscription<Result> = AsyncIterable<Result> & {
+  close(): void;
+  [Symbol.asyncIterator](): AsyncIterator<Result>;
+};
+
+export type LoomReader = {
+  /** The GraphQL endpoint. */
+  readonly url: string;
+  query<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables?: NoInfer<Variables>, options?: { signal?: AbortSignal }): Promise<Result>;
+  subscribe<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables?: NoInfer<Variables>): LoomSubscription<Result>;
+};
+
+type GraphqlError = { message: string; extensions?: { code?: string } };
+
+/**
+ * A reader for the API at `url`.
+ *
+ * @example
+ * const { job } = await createLoomReader({ url }).query(JobQuery, { id });
+ */
+export function createLoomReader(options: LoomReaderOptions): LoomReader {
+  const url = graphqlEndpoint(options.url);
+  const fetchFn = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  async function query<Result, Variables>(
+    doc: TadaDocumentNode<Result, Variables>,
+    variables?: Variables,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<Result> {
+    const operationName = operationNameOf(doc);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    try {
+      res = await fetchFn(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify({ query: print(doc), variables: variables ?? {}, ...(operationName ? { operationName } : {}) }),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (err) {
+      // The caller's own abort is not the API's failure: let it through as it is.
+      if (signal?.aborted) throw signal.reason;
+      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : (err as Error).message;
+      throw new LoomApiError('UNREACHABLE', `the Loom API at ${url} is unreachable: ${why}`, { cause: err, operationName });
+    }
+    let body: { data?: Result | null; errors?: GraphqlError[] };
+    try {
+      body = (await res.json()) as typeof body;
+    } catch (err) {
+      throw new LoomApiError(`HTTP_${res.status}`, `the Loom API at ${url} answered HTTP ${res.status} without GraphQL`, { cause: err, operationName });
+    }
+    if (body.errors?.length) throw fromGraphqlErrors(body.errors, operationName, `HTTP_${res.status}`);
+    if (body.data == null) throw new LoomApiError(res.ok ? 'BAD_RESPONSE' : `HTTP_${res.status}`, `HTTP ${res.status} without data`, { operationName });
+    return body.data;
+  }
+
+  function subscribe<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables?: Variables): LoomSubscription<Result> {
+    const operationName = operationNameOf(doc);
+    // One client per subscription ("distinct connections"); no retries: a resumable stream must be
+    // resumed by the caller from its last cursor, and a blind retry would resend the first one.
+    const client = createClient({ url, retryAttempts: 0, fetchFn });
+    const iterator = client.iterate<Result>({
+      query: print(doc),
+      variables: (variables ?? {}) as Record<string, unknown>,
+      ...(operationName ? { operationName } : {}),
+    });
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      void iterator.return?.().catch(() => {});
+      client.dispose();
+    };
+    const next = async (): Promise<IteratorResult<Result>> => {
+      let r: IteratorResult<{ data?: Result | null; errors?: readonly unknown[] }>;
+      try {
+        r = await iterator.next();
+      } catch (err) {
+        close();
+        throw await fromStreamFailure(err, url, operationName);
+      }
+      if (r.done) {
+        close();
+        return { done: true, value: undefined };
+      }
+      if (r.value.errors?.length) {
+        close();
+        throw fromGraphqlErrors(r.value.errors as GraphqlError[], operationName, 'BAD_RESPONSE');
+      }
+      if (r.value.data == null) {
+        close();
+        throw new LoomApiError('BAD_RESPONSE', 'a delivery without data', { operationName });
+      }
+      return { done: false, value: r.value.data };
+    };
+    const asyncIterator = (): AsyncIterator<Result> => ({
+      next,
+      return: async () => {
+        close();
+        return { done: true, value: undefined };
+      },
+    });
+    return { close, [Symbol.asyncIterator]: asyncIterator };
+  }
+
+  return { url, query, subscribe };
+}
+
+/** `http://host:port` or `http://host:port/graphql` -> the GraphQL endpoint. */
+function graphqlEndpoint(url: string): string {
+  const trimmed = url.replace(/\/+$/, '');
+  return trimmed.endsWith('/graphql') ? trimmed : `${trimmed}/graphql`;
+}
+
+function operationNameOf(doc: { definitions: readonly unknown[] }): string | undefined {
+  for (const d of doc.definitions as { kind: string; name?: { value: string } }[]) {
+    if (d.kind === 'OperationDefinition') return d.name?.value;
+  }
+  return undefined;
+}
+
+function fromGraphqlErrors(errors: readonly GraphqlError[], operationName: string | undefined, fallback: LoomApiErrorCode): LoomApiError {
+  const e = errors[0]!;
+  const code = (e.extensions?.code as LoomApiErrorCode | undefined) ?? fallback;
+  return new LoomApiError(code, e.message, { operationName, cause: errors });
+}
+
+/** A failed stream: the API's GraphQL error when it answered with one, else how the transport failed. */
+async function fromStreamFailure(err: unknown, url: string, operationName: string | undefined): Promise<LoomApiError> {
+  if (err instanceof NetworkError) {
+    const res = err.response as Response | undefined;
+    if (!res) return new LoomApiError('UNREACHABLE', `the Loom API at ${url} is unreachable: ${err.message}`, { cause: err, operationName });
+    try {
+      const body = (await res.json()) as { errors?: GraphqlError[] };
+      if (body.errors?.length) return fromGraphqlErrors(body.errors, operationName, `HTTP_${res.status}`);
+    } catch {}
+    return new LoomApiError(`HTTP_${res.status}`, `the Loom API at ${url} answered HTTP ${res.status}`, { cause: err, operationName });
+  }
+  // graphql-sse's own errors (a stream cut mid-way, a malformed event): the connection failed.
+  return new LoomApiError('UNREACHABLE', `the event stream from ${url} failed: ${(err as Error).message ?? String(err)}`, { cause: err, operationName });
+}

@@ -1,0 +1,321 @@
+/**
+ * Writes to LoomMarket: typed contract calls (function names and arguments from the generated ABI),
+ * each simulated before it is signed.
+ *
+ * - A transaction the contract would refuse is never sent: the simulation's revert is decoded into
+ *   its Solidity error (sdk/revert.ts) and thrown as a TxError with `revert` set and `mined: false`;
+ *   no nonce, no gas, no signature prompt.
+ * - Sends are serialized (simulate, sign, broadcast one at a time), so nonces never race when a
+ *   program fires several at once; receipts are awaited concurrently.
+ * - A transaction mined but reverted (the state changed between simulation and block) is a TxError
+ *   with `mined: true`, its revert decoded by replaying the call (best effort).
+ *
+ * The typed helpers (`postJob`, `claimJob`, `release`, ...) take a job's terms either as the
+ * contract's struct (`JobTerms`) or as the API returns them (`Job.terms`): the latter are converted.
+ *
+ * @example
+ * const writer = createMarketWriter({ publicClient, walletClient, market });
+ * const { jobId } = await writer.postJob({ terms: { token: zeroAddress, budget: parseEther('0.1'), ... }, spec });
+ * await writer.cancelJob(terms); // throws TxError, revert.name 'UnexpectedStatus', when it is no longer open
+ */
+import {
+  type Account,
+  type Address,
+  type Chain,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type Hash,
+  type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+  type WalletClient,
+  BaseError,
+  bytesToHex,
+  erc20Abi,
+  isHex,
+  parseEventLogs,
+  stringToHex,
+  zeroAddress,
+} from 'viem';
+import { loomMarketAbi } from '../abis/generated';
+import { LoomError } from './errors';
+import { type ApiJobTerms, type JobTerms, toContractTerms } from './jobTerms';
+import { type DecodedRevert, decodeRevert, formatRevert } from './revert';
+
+type MarketAbi = typeof loomMarketAbi;
+
+/** LoomMarket's state-changing functions. */
+export type MarketFunctionName = ContractFunctionName<MarketAbi, 'nonpayable' | 'payable'>;
+
+/** The arguments of `functionName`, as viem encodes them. */
+export type MarketFunctionArgs<F extends MarketFunctionName> = ContractFunctionArgs<MarketAbi, 'nonpayable' | 'payable', F>;
+
+/** What a client states when posting a job (the contract's `JobParams`; it adds client and fee). */
+export type JobParams = MarketFunctionArgs<'postJob'>[0];
+
+/** A worker's hardware claim (the contract's `HardwareClaim`). */
+export type HardwareClaim = MarketFunctionArgs<'register'>[0];
+
+/** A job's terms as the contract takes them, or as the API returns them (`Job.terms`). */
+export type TermsInput = JobTerms | ApiJobTerms;
+
+/** A job spec: its bytes, or a JSON value (sent as UTF-8 JSON). */
+export type SpecInput = Hex | Uint8Array | Record<string, unknown>;
+
+/** A mined, successful transaction. */
+export type Sent = { hash: Hash; receipt: TransactionReceipt };
+
+/** A transaction the contract refused in simulation (`mined: false`: nothing was sent) or reverted on-chain. */
+export class TxError extends LoomError {
+  override name = 'TxError';
+  readonly functionName: string;
+  /** The contract's error, when the failure is a revert. */
+  readonly revert: DecodedRevert | undefined;
+  /** True when the transaction was mined and reverted (its nonce and gas are spent). */
+  readonly mined: boolean;
+  /** The transaction, when one was sent. */
+  readonly hash: Hash | undefined;
+
+  constructor(functionName: string, shortMessage: string, options: { revert?: DecodedRevert; mined?: boolean; hash?: Hash; cause?: unknown } = {}) {
+    super(shortMessage, { cause: options.cause });
+    this.functionName = functionName;
+    this.revert = options.revert;
+    this.mined = options.mined ?? false;
+    this.hash = options.hash;
+  }
+}
+
+/** What happened to a transaction, for metrics and logs. */
+export type TxOutcome = { functionName: string; outcome: 'refused' | 'mined' | 'reverted'; revert?: DecodedRevert };
+
+export type MarketWriterOptions = {
+  /** Reads: simulations, receipts, allowances. */
+  publicClient: PublicClient;
+  /** Signs and sends: a local account, or a wallet over EIP-1193. */
+  walletClient: WalletClient;
+  /** LoomMarket's address. */
+  market: Address;
+  /** Default: the wallet client's account. */
+  account?: Account | Address;
+  /** Default: the wallet client's chain, else the public client's. */
+  chain?: Chain;
+  /** Receipt wait limit (default 120 s). */
+  receiptTimeoutMs?: number;
+  /** Receipt polling interval (default: the public client's). */
+  pollingIntervalMs?: number;
+  /** Called once per transaction with how it ended (refused in simulation, mined, reverted). */
+  onOutcome?: (outcome: TxOutcome) => void;
+};
+
+export type PostedJob = Sent & {
+  jobId: Hex;
+  /** The terms the contract completed (client, fee): pass them to every later call. */
+  terms: JobTerms;
+  /** The ERC-20 approval sent first, when the allowance was short. */
+  approval?: Sent;
+};
+
+export type MarketWriter = ReturnType<typeof createMarketWriter>;
+
+/**
+ * A writer for LoomMarket at `market`, signing with `walletClient`'s account.
+ *
+ * @example
+ * const writer = createMarketWriter({ publicClient, walletClient, market });
+ * await writer.send('withdraw', [zeroAddress, writer.address]);
+ */
+export function createMarketWriter(options: MarketWriterOptions) {
+  const { publicClient, walletClient, market } = options;
+  const account = options.account ?? walletClient.account;
+  if (!account) throw new LoomError('createMarketWriter: no account (pass `account`, or a wallet client with one)');
+  const address: Address = typeof account === 'string' ? account : account.address;
+  const chain = options.chain ?? walletClient.chain ?? publicClient.chain;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs `fn` after every earlier send has been broadcast (or failed). */
+  function serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => {});
+    return run;
+  }
+
+  type Call = { address: Address; abi: readonly unknown[]; functionName: string; args: readonly unknown[]; value?: bigint };
+
+  function simulate(call: Call) {
+    return publicClient.simulateContract({ ...call, account, ...(call.value !== undefined ? { value: call.value } : {}) } as never);
+  }
+
+  /** Simulates, then signs and broadcasts; throws TxError (nothing sent) when the simulation reverts. */
+  function broadcast(call: Call): Promise<Hash> {
+    return serialized(async () => {
+      try {
+        const { request } = await simulate(call);
+        return await walletClient.writeContract({ ...(request as object), account, chain } as never);
+      } catch (err) {
+        const revert = decodeRevert(err);
+        options.onOutcome?.({ functionName: call.functionName, outcome: 'refused', ...(revert ? { revert } : {}) });
+        const why = revert ? formatRevert(revert) : err instanceof BaseError ? err.shortMessage : (err as Error).message;
+        throw new TxError(call.functionName, `${call.functionName} refused: ${why}`, { revert, cause: err });
+      }
+    });
+  }
+
+  /** Waits for the receipt; a reverted transaction is replayed to learn why, then thrown. */
+  async function confirm(call: Call, hash: Hash): Promise<Sent> {
+    const receipt = await publicClient.waitForTransactionReceipt({
+      hash,
+      timeout: options.receiptTimeoutMs ?? 120_000,
+      ...(options.pollingIntervalMs !== undefined ? { pollingInterval: options.pollingIntervalMs } : {}),
+    });
+    if (receipt.status === 'success') {
+      options.onOutcome?.({ functionName: call.functionName, outcome: 'mined' });
+      return { hash, receipt };
+    }
+    // Best effort: the state may have moved on since the block that reverted it.
+    let revert: DecodedRevert | undefined;
+    try {
+      await simulate(call);
+    } catch (err) {
+      revert = decodeRevert(err);
+    }
+    options.onOutcome?.({ functionName: call.functionName, outcome: 'reverted', ...(revert ? { revert } : {}) });
+    throw new TxError(call.functionName, `${call.functionName} reverted on-chain in ${hash}${revert ? `: ${formatRevert(revert)}` : ''}`, { revert, mined: true, hash });
+  }
+
+  const marketCall = (functionName: string, args: readonly unknown[], value?: bigint): Call => ({
+    address: market,
+    abi: loomMarketAbi,
+    functionName,
+    args,
+    ...(value !== undefined ? { value } : {}),
+  });
+  const approveCall = (token: Address, amount: bigint): Call => ({ address: token, abi: erc20Abi, functionName: 'approve', args: [market, amount] });
+
+  /**
+   * Simulates `functionName(...args)`, then signs, sends, and waits until it is mined.
+   * Throws TxError when the simulation or the transaction reverts.
+   */
+  async function send<const F extends MarketFunctionName>(functionName: F, args: MarketFunctionArgs<F>, opts: { value?: bigint } = {}): Promise<Sent> {
+    const call = marketCall(functionName, args as readonly unknown[], opts.value);
+    return confirm(call, await broadcast(call));
+  }
+
+  /**
+   * Simulates, signs and sends, and resolves with the hash without waiting: for wallet UIs that
+   * follow the transaction themselves. Throws TxError (nothing sent) when the simulation reverts.
+   */
+  function write<const F extends MarketFunctionName>(functionName: F, args: MarketFunctionArgs<F>, opts: { value?: bigint } = {}): Promise<Hash> {
+    return broadcast(marketCall(functionName, args as readonly unknown[], opts.value));
+  }
+
+  /** How much of `token` the market may spend for `owner` (default: this account). */
+  function allowance(token: Address, owner: Address = address): Promise<bigint> {
+    return publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [owner, market] });
+  }
+
+  /** `owner`'s balance of `token` (the zero address: ETH). */
+  function balanceOf(token: Address, owner: Address = address): Promise<bigint> {
+    return token === zeroAddress
+      ? publicClient.getBalance({ address: owner })
+      : publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [owner] });
+  }
+
+  /** Lets the market spend `amount` of `token` (the step before posting a job paid in it). */
+  async function approve(token: Address, amount: bigint): Promise<Sent> {
+    const call = approveCall(token, amount);
+    return confirm(call, await broadcast(call));
+  }
+
+  /** `approve` without waiting for the block (see `write`). */
+  function writeApprove(token: Address, amount: bigint): Promise<Hash> {
+    return broadcast(approveCall(token, amount));
+  }
+
+  /**
+   * Posts a job: escrows the budget (sent as ETH, or, for an ERC-20, approved first when the
+   * allowance is short) and emits the spec. Resolves with the job id and the completed terms.
+   */
+  async function postJob({ terms, spec }: { terms: JobParams; spec: SpecInput }): Promise<PostedJob> {
+    const eth = terms.token === zeroAddress;
+    let approval: Sent | undefined;
+    if (!eth && (await allowance(terms.token)) < terms.budget) approval = await approve(terms.token, terms.budget);
+    const sent = await send('postJob', [terms, specBytes(spec)], eth ? { value: terms.budget } : {});
+    const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: sent.receipt.logs, eventName: 'JobPosted' });
+    if (!posted) throw new LoomError(`postJob: no JobPosted event in ${sent.hash}`);
+    return { ...sent, jobId: posted.args.jobId, terms: posted.args.terms as JobTerms, ...(approval ? { approval } : {}) };
+  }
+
+  const t = (terms: TermsInput): JobTerms => (typeof terms.budget === 'string' ? toContractTerms(terms as ApiJobTerms) : (terms as JobTerms));
+
+  return {
+    /** The signing account's address. */
+    address,
+    market,
+    send,
+    write,
+    allowance,
+    balanceOf,
+    approve,
+    writeApprove,
+    postJob,
+
+    // The client's steps.
+    /** Accepts `worker`'s bid on an auction job (its open window must have ended). */
+    acceptBid: (terms: TermsInput, worker: Address) => send('acceptBid', [t(terms), worker]),
+    /** Cancels a job nobody was assigned yet; the budget is credited back. */
+    cancelJob: (terms: TermsInput) => send('cancelJob', [t(terms)]),
+    /** Pays the worker for a submitted result (the client at any time; anyone after the challenge window). */
+    release: (terms: TermsInput) => send('release', [t(terms)]),
+    /** Disputes a submitted result within the challenge window. */
+    dispute: (terms: TermsInput, reason: string) => send('dispute', [t(terms), reason]),
+    /** Adds evidence to a dispute (the client or the worker). */
+    submitEvidence: (terms: TermsInput, evidence: string) => send('submitEvidence', [t(terms), evidence]),
+    /** The arbiter's ruling: `workerAmount` of the price to the worker, `slash` of its collateral to the client. */
+    resolveDispute: (terms: TermsInput, workerAmount: bigint, slash: bigint) => send('resolveDispute', [t(terms), workerAmount, slash]),
+    /** Settles a dispute the arbiter did not rule on in time (anyone). */
+    settleTimedOutDispute: (terms: TermsInput) => send('settleTimedOutDispute', [t(terms)]),
+    /** Refunds a job whose worker missed the execution deadline, slashing its collateral (anyone). */
+    reclaim: (terms: TermsInput) => send('reclaim', [t(terms)]),
+    /** Closes a job nobody took in time (anyone). */
+    expire: (terms: TermsInput) => send('expire', [t(terms)]),
+    /** Withdraws this account's credited balance of `token` (the zero address: ETH) to `to` (default: itself). */
+    withdraw: (token: Address, to: Address = address) => send('withdraw', [token, to]),
+
+    // The worker's steps.
+    /** Registers as a worker with a hardware claim and an ETH stake. */
+    register: (claim: HardwareClaim, stake: bigint) => send('register', [claim], { value: stake }),
+    updateClaim: (claim: HardwareClaim) => send('updateClaim', [claim]),
+    setAvailability: (available: boolean) => send('setAvailability', [available]),
+    addStake: (amount: bigint) => send('addStake', [], { value: amount }),
+    /** Starts unbonding free stake (withdrawable after the cooldown with `withdrawStake`). */
+    requestUnstake: (amount: bigint) => send('requestUnstake', [amount]),
+    withdrawStake: (to: Address = address) => send('withdrawStake', [to]),
+    deregister: () => send('deregister', []),
+    /** Takes a claim-mode job at its budget. */
+    claimJob: (terms: TermsInput) => send('claimJob', [t(terms)]),
+    /** Bids `price` (at most the budget) on an auction job; a second bid replaces the first. */
+    placeBid: (terms: TermsInput, price: bigint) => send('placeBid', [t(terms), price]),
+    withdrawBid: (terms: TermsInput) => send('withdrawBid', [t(terms)]),
+    /** Posts the result's hash and where to fetch it, before the execution deadline. */
+    submitResult: (terms: TermsInput, resultHash: Hex, resultURI: string) => send('submitResult', [t(terms), resultHash, resultURI]),
+
+    /** Transactions of this account sent but not yet mined (nonce 'pending' minus nonce 'latest'). */
+    async pendingCount(): Promise<number> {
+      const [pending, latest] = await Promise.all([
+        publicClient.getTransactionCount({ address, blockTag: 'pending' }),
+        publicClient.getTransactionCount({ address, blockTag: 'latest' }),
+      ]);
+      return pending - latest;
+    },
+  };
+}
+
+/** A spec as the bytes the contract takes. */
+export function specBytes(spec: SpecInput): Hex {
+  if (typeof spec === 'string') {
+    if (!isHex(spec)) throw new LoomError('spec: a string spec must be 0x-prefixed hex bytes (pass a JSON spec as an object)');
+    return spec;
+  }
+  if (spec instanceof Uint8Array) return bytesToHex(spec);
+  return stringToHex(JSON.stringify(spec));
+}
