@@ -37,16 +37,21 @@ export async function readToken(publicClient: PublicClient, address: Address): P
 
 /**
  * @example
- * const token = await resolveToken('usdc', { publicClient, allowedTokens: market.allowedTokens });
+ * const token = await resolveToken('usdc', { publicClient, allowedTokens: market?.allowedTokens });
  */
-export async function resolveToken(name: string, ctx: { publicClient: PublicClient; allowedTokens: readonly string[] }): Promise<TokenInfo> {
+export async function resolveToken(name: string, ctx: { publicClient: PublicClient; allowedTokens: readonly string[] | undefined }): Promise<TokenInfo> {
   const n = name.trim();
   if (n.toLowerCase() === 'eth' || n.toLowerCase() === ZERO_ADDRESS) return ETH_TOKEN;
-  const allowed = ctx.allowedTokens.map((t) => t.toLowerCase()).filter((t) => t !== ZERO_ADDRESS);
   if (isAddress(n, { strict: false })) {
-    if (!allowed.includes(n.toLowerCase())) badInput(`--token: ${n} is not allowed by the market (allowed: ETH${allowed.length ? `, ${allowed.join(', ')}` : ''})`);
+    // Without the market's list (the API is down) the contract still refuses a token it does not allow.
+    const allowed = ctx.allowedTokens?.map((t) => t.toLowerCase()).filter((t) => t !== ZERO_ADDRESS);
+    if (allowed && !allowed.includes(n.toLowerCase())) {
+      badInput(`--token: ${n} is not allowed by the market (allowed: ETH${allowed.length ? `, ${allowed.join(', ')}` : ''})`);
+    }
     return readToken(ctx.publicClient, getAddress(n));
   }
+  if (!ctx.allowedTokens) badInput(`--token: "${n}" is a name, and the market's tokens cannot be listed without the API: give the address`);
+  const allowed = ctx.allowedTokens.map((t) => t.toLowerCase()).filter((t) => t !== ZERO_ADDRESS);
   const tokens = await Promise.all(allowed.map((a) => readToken(ctx.publicClient, getAddress(a))));
   return matchTokenSymbol(n, tokens);
 }

@@ -60,3 +60,9 @@ export function optionsHelp(options: OptionTable): string {
   const width = Math.min(34, Math.max(...rows.map(([f]) => f.length)) + 2);
   return rows.map(([flag, help]) => `  ${flag.padEnd(width)} ${help}`).join('\n');
 }
+
+/** Prints a command's usage for --help; returns the exit code (0). */
+export function showHelp(usage: string): number {
+  process.stdout.write(`${usage}\n`);
+  return 0;
+}

@@ -1,0 +1,50 @@
+/**
+ * `loom job …`: post jobs, read them, follow them live, act on them as their client, and fetch
+ * their verified results. One file per subcommand under job/.
+ */
+import { CliError } from '../cliError';
+import { runAction, ACTIONS } from './job/act';
+import { runList } from './job/list';
+import { runPost } from './job/post';
+import { runResult } from './job/result';
+import { runShow } from './job/show';
+import { runWatch } from './job/watch';
+import { runWithdraw } from './job/withdraw';
+
+export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <command> --help for its options)
+
+  post <spec.json>        Post a job: the spec is checked, the budget escrowed (ETH, or an ERC-20
+                          approved first); --budget, --token, --mode, --open-for, ...
+  list                    Jobs, newest first (--status, --client, --worker, --mode, --token, --first)
+  show <id>               One job: terms, state, result, bids and events (--at-block N: as it was then)
+  watch <id>              Follow a job live until it closes (--json: one JSON line per event)
+  accept-bid <id> [0x…]   Accept a worker's bid (default: the lowest standing bid)
+  cancel <id>             Cancel a job nobody was assigned yet
+  release <id>            Pay the worker for a submitted result
+  dispute <id> --reason … Dispute a submitted result within the challenge window
+  reclaim <id>            Refund a job whose worker missed the execution deadline
+  expire <id>             Close a job nobody took in time
+  result <id> [-o file]   Download the result and verify its sha256 against the on-chain hash
+  withdraw                Withdraw the refunds the market credited to you`;
+
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  post: runPost,
+  list: runList,
+  show: runShow,
+  watch: runWatch,
+  result: runResult,
+  withdraw: runWithdraw,
+  ...Object.fromEntries(Object.keys(ACTIONS).map((name) => [name, (argv: string[]) => runAction(name, argv)])),
+};
+
+export async function runJob(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined) throw new CliError('USAGE', 'missing the job command', { details: JOB_USAGE });
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
+    process.stdout.write(`${JOB_USAGE}\n`);
+    return 0;
+  }
+  const run = SUBCOMMANDS[sub];
+  if (!run) throw new CliError('USAGE', `unknown job command "${sub}"`, { details: JOB_USAGE });
+  return run(rest);
+}

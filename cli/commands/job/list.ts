@@ -1,0 +1,124 @@
+/**
+ * `loom job list [--status open,assigned] [--client 0x…] [--worker 0x…] [--mode auction] [--token …]
+ * [--order posted-desc] [--first 20] [--after <cursor>] [--json]`: one page of jobs from the API.
+ */
+import { type Address, getAddress, isAddress } from 'viem';
+import { JobsQuery } from '../../../sdk/documents';
+import type { VariablesOf } from '../../../sdk/graphql';
+import { CliError } from '../../cliError';
+import { connectionOptions, resolveClientConfig } from '../../config';
+import { ZERO_ADDRESS, formatAmount, formatTime, shortId, toJson } from '../../output/format';
+import { createProgress } from '../../output/progress';
+import { renderTable } from '../../output/table';
+import { parseCount } from '../../parse/parseAmount';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type ApiJob, openReader } from '../../session';
+import { createTokenBook } from '../../tokenBook';
+
+type JobsVariables = VariablesOf<typeof JobsQuery>;
+type JobFilter = NonNullable<JobsVariables['filter']>;
+
+const STATUSES = ['OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED'] as const;
+const ORDERS = {
+  'posted-desc': 'POSTED_AT_DESC',
+  'posted-asc': 'POSTED_AT_ASC',
+  'budget-desc': 'BUDGET_DESC',
+  'budget-asc': 'BUDGET_ASC',
+  'price-desc': 'PRICE_DESC',
+  'price-asc': 'PRICE_ASC',
+} as const;
+
+const options: OptionTable = {
+  status: { type: 'string', value: '<list>', help: `Only these statuses, comma-separated: ${STATUSES.join(', ').toLowerCase()}` },
+  client: { type: 'string', value: '<0x…>', help: 'Only jobs posted by this client' },
+  worker: { type: 'string', value: '<0x…>', help: 'Only jobs assigned to this worker' },
+  mode: { type: 'string', value: '<claim|auction>', help: 'Only jobs in this mode' },
+  token: { type: 'string', value: '<eth|0x…>', help: 'Only jobs paid in this token' },
+  order: { type: 'string', value: '<order>', help: `${Object.keys(ORDERS).join(', ')} (default posted-desc)` },
+  first: { type: 'string', value: '<n>', help: 'Page size, 1 to 100 (default 20)' },
+  after: { type: 'string', value: '<cursor>', help: 'The next page: the cursor printed under the previous one' },
+  ...connectionOptions,
+};
+
+const USAGE = `Usage: loom job list [options]\n\nJobs from the API, newest first.\n\nOptions:\n${optionsHelp(options)}`;
+
+function address(flag: string, v: string): Address {
+  if (!isAddress(v, { strict: false })) throw new CliError('BAD_INPUT', `--${flag}: "${v}" is not an address`);
+  return getAddress(v);
+}
+
+/** The flags as the API's `JobFilter`, `orderBy` and page. */
+export function listVariables(values: Record<string, string | boolean | undefined>): JobsVariables {
+  const filter: JobFilter = {};
+  if (typeof values.status === 'string') {
+    const list = values.status.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    const bad = list.find((s) => !(STATUSES as readonly string[]).includes(s));
+    if (bad !== undefined || list.length === 0) throw new CliError('BAD_INPUT', `--status: "${bad ?? values.status}" is not one of ${STATUSES.join(', ').toLowerCase()}`);
+    filter.status = list as (typeof STATUSES)[number][];
+  }
+  if (typeof values.client === 'string') filter.client = address('client', values.client);
+  if (typeof values.worker === 'string') filter.worker = address('worker', values.worker);
+  if (typeof values.mode === 'string') {
+    const m = values.mode.toUpperCase();
+    if (m !== 'CLAIM' && m !== 'AUCTION') throw new CliError('BAD_INPUT', `--mode must be claim or auction, not "${values.mode}"`);
+    filter.mode = m;
+  }
+  if (typeof values.token === 'string') filter.token = values.token.toLowerCase() === 'eth' ? ZERO_ADDRESS as Address : address('token', values.token);
+  const order = typeof values.order === 'string' ? values.order.toLowerCase() : 'posted-desc';
+  if (!(order in ORDERS)) throw new CliError('BAD_INPUT', `--order must be one of ${Object.keys(ORDERS).join(', ')}, not "${values.order}"`);
+  const first = typeof values.first === 'string' ? parseCount(values.first, '--first', 100) : 20;
+  if (first < 1) throw new CliError('BAD_INPUT', '--first must be from 1 to 100');
+  return {
+    ...(Object.keys(filter).length ? { filter } : {}),
+    orderBy: ORDERS[order as keyof typeof ORDERS],
+    first,
+    ...(typeof values.after === 'string' ? { after: values.after } : {}),
+  };
+}
+
+/** "OPEN", "CLOSED (COMPLETED)". */
+export function statusText(job: Pick<ApiJob, 'status' | 'closeReason'>): string {
+  return job.closeReason ? `${job.status} (${job.closeReason})` : job.status;
+}
+
+export async function runList(argv: string[]): Promise<number> {
+  const { values, help } = parseCommandLine(argv, { options, usage: USAGE, positionals: [0, 0] });
+  if (help) return showHelp(USAGE);
+  const config = resolveClientConfig(values);
+  const variables = listVariables(values);
+  const progress = createProgress();
+  progress.update('reading jobs');
+  const { jobs } = await openReader(config).query(JobsQuery, variables);
+  const rows = jobs.edges.map((e) => e.node);
+  if (config.json) {
+    progress.clear();
+    process.stdout.write(toJson({ jobs: rows, nextCursor: jobs.pageInfo.hasNextPage ? jobs.pageInfo.endCursor : null }));
+    return 0;
+  }
+  const book = createTokenBook(config.rpcUrl);
+  await book.load(rows.map((j) => j.terms.token));
+  progress.clear();
+  if (rows.length === 0) {
+    process.stdout.write('no jobs\n');
+    return 0;
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const tty = process.stdout.isTTY === true;
+  process.stdout.write(
+    renderTable(
+      rows,
+      [
+        { header: 'ID', value: (j) => j.id, shrink: true, minWidth: 14 },
+        { header: 'STATUS', value: statusText },
+        { header: 'MODE', value: (j) => j.terms.mode },
+        { header: 'BUDGET', value: (j) => formatAmount(j.terms.budget, book.get(j.terms.token)), align: 'right' },
+        { header: 'PRICE', value: (j) => formatAmount(j.price, book.get(j.terms.token)), align: 'right' },
+        { header: 'WORKER', value: (j) => shortId(j.worker) },
+        { header: 'POSTED', value: (j) => formatTime(j.postedAt, now).replace(/^.*\((.*)\)$/, '$1') },
+      ],
+      tty ? { maxWidth: process.stdout.columns } : {},
+    ),
+  );
+  if (jobs.pageInfo.hasNextPage) process.stdout.write(`more jobs: add --after ${jobs.pageInfo.endCursor}\n`);
+  return 0;
+}

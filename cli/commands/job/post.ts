@@ -1,0 +1,125 @@
+/**
+ * `loom job post <spec.json> --budget 0.5 [--token eth|usdc|0x…] [--mode claim|auction] …`
+ *
+ * Order matters: everything that can be checked without a signature is checked first (the spec with
+ * the worker's parser, the amounts in the token's decimals, the deadlines against the contract's
+ * bounds and the spec's timeout), so bad input never costs a transaction. Then the key is loaded,
+ * the deadlines are taken from the chain's clock (not this machine's), and the SDK simulates,
+ * approves an ERC-20 when the allowance is short, and posts.
+ */
+import { type PublicClient, createPublicClient, http } from 'viem';
+import { MarketQuery } from '../../../sdk/documents';
+import { resolveClientConfig, connectionOptions } from '../../config';
+import { buildJobParams, randomSalt, TERMS_DEFAULTS, type TermsFlags } from '../../jobParams';
+import { readSpecFile } from '../../jobSpecFile';
+import { ETH_TOKEN, formatAmount, formatRequirement, formatTime, decodeGpuModel, toJson } from '../../output/format';
+import { createProgress } from '../../output/progress';
+import { renderFields } from '../../output/table';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { formatDuration } from '../../parse/parseDuration';
+import { resolveToken } from '../../resolveToken';
+import { openReader, openWriter, waitIndexed } from '../../session';
+
+const options: OptionTable = {
+  budget: { type: 'string', value: '<amount>', help: 'Escrowed budget in the token, e.g. 0.5 (required)' },
+  token: { type: 'string', value: '<eth|symbol|0x…>', help: 'Payment token: eth (default), an allowed token by symbol (usdc) or address' },
+  mode: { type: 'string', value: '<claim|auction>', help: `claim: the first eligible worker takes it; auction: workers bid (default ${TERMS_DEFAULTS.mode})` },
+  'open-for': { type: 'string', value: '<duration>', help: `How long it can be claimed or bid on (default ${TERMS_DEFAULTS.openFor})` },
+  'execution-timeout': { type: 'string', value: '<duration>', help: `From assignment to the result deadline (default ${TERMS_DEFAULTS.executionTimeout})` },
+  'challenge-window': { type: 'string', value: '<duration>', help: `How long you may dispute a result (default ${TERMS_DEFAULTS.challengeWindow})` },
+  collateral: { type: 'string', value: '<eth>', help: 'ETH stake the worker locks until the job ends (default 0)' },
+  'min-gpus': { type: 'string', value: '<n>', help: "Minimum GPUs (default: the spec's resources.gpus)" },
+  'min-vram': { type: 'string', value: '<size>', help: "Minimum VRAM per GPU, e.g. 40GiB (default: the spec's resources.vramMiB)" },
+  'gpu-model': { type: 'string', value: '<name>', help: 'Require this GPU model, as workers register it (default: any)' },
+  arbiter: { type: 'string', value: '<0x…>', help: "Arbiter of disputes (default: the market's)" },
+  salt: { type: 'string', value: '<n>', help: 'Makes the id unique among identical terms (default: random)' },
+  'no-wait': { type: 'boolean', help: 'Do not wait for the indexer to show the job' },
+  ...connectionOptions,
+};
+
+export const POST_USAGE = `Usage: loom job post <spec.json> --budget <amount> [options]
+
+Posts a job. The spec (a JSON file, job spec v1: worker/spec/job-spec.v1.schema.json) is checked
+with the worker's own parser before anything is signed. Durations: 90s, 10m, 1h30m, 2d.
+The key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password LOOM_CLIENT_KEYSTORE_PASSWORD
+or a prompt).
+
+Example:
+  loom job post train.json --budget 0.5 --token eth --mode claim --open-for 1h \\
+    --execution-timeout 30m --challenge-window 10m
+
+Options:
+${optionsHelp(options)}`;
+
+export async function runPost(argv: string[]): Promise<number> {
+  const { values, positionals, help } = parseCommandLine(argv, { options, usage: POST_USAGE, positionals: [1, 1] });
+  if (help) return showHelp(POST_USAGE);
+  const config = resolveClientConfig(values);
+  const flags = values as TermsFlags & { token?: string; 'no-wait'?: boolean };
+  const progress = createProgress();
+
+  const spec = await readSpecFile(positionals[0]!);
+  const reader = openReader(config);
+
+  // The token's decimals decide what the budget means: resolve it before reading any amount.
+  let token = ETH_TOKEN;
+  const tokenFlag = flags.token ?? 'eth';
+  if (tokenFlag.toLowerCase() !== 'eth') {
+    progress.update('reading the token');
+    const allowedTokens = await reader.query(MarketQuery).then((r) => r.market?.allowedTokens, () => undefined);
+    const publicClient = createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1 }) }) as PublicClient;
+    token = await resolveToken(tokenFlag, { publicClient, allowedTokens });
+  }
+  const salt = flags.salt === undefined ? randomSalt() : undefined;
+  // Every flag checked now, on this machine's clock; the real deadlines use the chain's below.
+  buildJobParams(flags, spec.spec, { token, now: Math.floor(Date.now() / 1000), ...(salt === undefined ? {} : { salt }) });
+
+  const { writer, publicClient } = await openWriter(config, progress);
+  const now = Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp);
+  const params = buildJobParams(flags, spec.spec, { token, now, ...(salt === undefined ? {} : { salt }) });
+
+  progress.update(token === ETH_TOKEN ? 'posting the job' : `approving ${token.symbol} if needed, then posting the job`);
+  let posted: Awaited<ReturnType<typeof writer.postJob>>;
+  try {
+    posted = await writer.postJob({ terms: params, spec: spec.bytes });
+  } catch (err) {
+    progress.fail('the job was not posted');
+    throw err;
+  }
+  progress.done(`posted in block ${posted.receipt.blockNumber}`);
+
+  const indexed = flags['no-wait'] ? false : await waitIndexed(reader, posted.jobId, posted.receipt.blockNumber, progress);
+  progress.clear();
+  const t = posted.terms;
+  if (config.json) {
+    process.stdout.write(
+      toJson({
+        jobId: posted.jobId,
+        txHash: posted.hash,
+        blockNumber: posted.receipt.blockNumber,
+        ...(posted.approval ? { approvalTxHash: posted.approval.hash } : {}),
+        specHash: spec.specHash,
+        terms: t,
+        indexed,
+      }),
+    );
+  } else {
+    process.stdout.write(
+      renderFields([
+        ['job', posted.jobId],
+        ['tx', `${posted.hash} (block ${posted.receipt.blockNumber})`],
+        ...(posted.approval ? ([['approval', posted.approval.hash]] as const) : []),
+        ['mode', t.mode === 1 ? 'AUCTION' : 'CLAIM'],
+        ['budget', formatAmount(t.budget, token)],
+        ['collateral', formatAmount(t.collateral, ETH_TOKEN)],
+        ['open until', formatTime(t.openUntil, now)],
+        ['execution', `${formatDuration(t.executionTimeout)} after assignment`],
+        ['challenge', `${formatDuration(t.challengeWindow)} after the result`],
+        ['requires', formatRequirement(t.minGpuCount, t.minVramMiB, decodeGpuModel(t.gpuModel))],
+        ['spec hash', spec.specHash],
+      ]),
+    );
+    if (!indexed && !flags['no-wait']) process.stderr.write(`loom: the API has not indexed the job yet (it will appear shortly): ${config.apiUrl}\n`);
+  }
+  return 0;
+}

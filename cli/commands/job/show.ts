@@ -1,0 +1,121 @@
+/**
+ * `loom job show <id> [--at-block N] [--json]`: one job, its bids and its events. With `--at-block`
+ * the job as it was at the end of that block (the API folds its events up to there).
+ */
+import { BidsQuery } from '../../../sdk/documents';
+import { CliError } from '../../cliError';
+import { connectionOptions, resolveClientConfig } from '../../config';
+import { ETH_TOKEN, decodeGpuModel, formatAmount, formatRequirement, formatTime, shortId, toJson } from '../../output/format';
+import { createProgress } from '../../output/progress';
+import { renderFields, renderTable } from '../../output/table';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { formatDuration } from '../../parse/parseDuration';
+import { type ApiEvent, type ApiJob, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
+import { createTokenBook } from '../../tokenBook';
+import { statusText } from './list';
+import { summarizeArgs } from './watch';
+
+const options: OptionTable = {
+  'at-block': { type: 'string', value: '<n>', help: 'The job as it was at the end of this block' },
+  ...connectionOptions,
+};
+
+const USAGE = `Usage: loom job show <job id> [options]\n\nOne job: terms, state, result, bids and events.\n\nOptions:\n${optionsHelp(options)}`;
+
+/** What the spec asks to run, in one line: "image loom/py · python train.py". */
+function specSummary(job: ApiJob): string {
+  const s = job.specJson as { image?: string; command?: string[]; script?: string } | null;
+  if (!s || typeof s !== 'object') return `${(job.spec.length - 2) / 2} bytes (not JSON)`;
+  const run = Array.isArray(s.command) ? s.command.join(' ') : typeof s.script === 'string' ? s.script.replace(/\s+/g, ' ') : '?';
+  return `${s.image ? `image ${s.image} · ` : ''}${run.length > 80 ? `${run.slice(0, 79)}…` : run}`;
+}
+
+export async function runShow(argv: string[]): Promise<number> {
+  const { values, positionals, help } = parseCommandLine(argv, { options, usage: USAGE, positionals: [1, 1] });
+  if (help) return showHelp(USAGE);
+  const config = resolveClientConfig(values);
+  const id = parseJobId(positionals[0]);
+  const atBlock = values['at-block'];
+  if (typeof atBlock === 'string' && !/^\d+$/.test(atBlock)) throw new CliError('BAD_INPUT', `--at-block: "${atBlock}" is not a block number`);
+  const progress = createProgress();
+  const reader = openReader(config);
+  progress.update(`reading job ${id}`);
+  const job = await fetchJob(reader, id, atBlock as string | undefined);
+  const [{ bids }, { events }] = await Promise.all([
+    reader.query(BidsQuery, { jobId: id, orderBy: 'PRICE_ASC', first: 100 }),
+    fetchJobEvents(reader, id, 1000),
+  ]);
+  // Time travel: only the events up to that block belong to the job as it was.
+  const shown: ApiEvent[] = job.asOfBlock ? events.filter((e) => BigInt(e.blockNumber) <= BigInt(job.asOfBlock!)) : events;
+  const bidRows = bids.edges.map((e) => e.node);
+  if (config.json) {
+    progress.clear();
+    process.stdout.write(toJson({ job, bids: bidRows, events: shown }));
+    return 0;
+  }
+  const book = createTokenBook(config.rpcUrl);
+  await book.load([job.terms.token]);
+  progress.clear();
+  const token = book.get(job.terms.token);
+  const t = job.terms;
+  const now = Math.floor(Date.now() / 1000);
+  const fields: [string, string][] = [
+    ['job', job.id],
+    ['status', `${statusText(job)}${job.asOfBlock ? ` (as of block ${job.asOfBlock})` : ''}`],
+    ['mode', t.mode],
+    ['client', t.client],
+    ['token', token ? `${token.symbol}${token === ETH_TOKEN ? '' : ` (${t.token})`}` : t.token],
+    ['budget', formatAmount(t.budget, token)],
+    ['collateral', formatAmount(t.collateral, ETH_TOKEN)],
+    ['fee', `${t.feeBps / 100}%`],
+    ['requires', formatRequirement(t.minGpuCount, t.minVramMiB, decodeGpuModel(t.gpuModel))],
+    ['open until', formatTime(t.openUntil, now)],
+    ['execution', `${formatDuration(t.executionTimeout)} after assignment`],
+    ['challenge', `${formatDuration(t.challengeWindow)} after the result`],
+    ['arbiter', t.arbiter],
+    ['spec', specSummary(job)],
+    ['posted', `${formatTime(job.postedAt, now)}, block ${job.postedBlock}, tx ${job.postedTx}`],
+  ];
+  if (job.worker) {
+    fields.push(['worker', job.worker], ['price', formatAmount(job.price, token)], ['due', formatTime(job.executionDeadline, now)]);
+  }
+  if (job.resultHash) {
+    fields.push(['result hash', job.resultHash], ['result uri', job.resultURI ?? '-'], ['dispute until', formatTime(job.challengeDeadline, now)]);
+  }
+  if (job.disputeReason !== null) fields.push(['dispute', job.disputeReason], ['ruling due', formatTime(job.arbitrationDeadline, now)]);
+  if (job.status === 'CLOSED') {
+    fields.push(
+      ['closed', formatTime(job.closedAt, now)],
+      ['to worker', formatAmount(job.workerPayout, token)],
+      ['fee paid', formatAmount(job.fee, token)],
+      ['refunded', formatAmount(job.clientRefund, token)],
+      ['slashed', formatAmount(job.slashed, ETH_TOKEN)],
+    );
+  }
+  let out = renderFields(fields);
+  const maxWidth = process.stdout.isTTY ? process.stdout.columns : undefined;
+  if (bidRows.length) {
+    out += `\nbids\n${renderTable(
+      bidRows,
+      [
+        { header: 'WORKER', value: (b) => b.worker },
+        { header: 'PRICE', value: (b) => formatAmount(b.price, token), align: 'right' },
+        { header: 'STATUS', value: (b) => b.status },
+        { header: 'PLACED', value: (b) => formatTime(b.placedAt, now) },
+      ],
+      { maxWidth },
+    )}`;
+  }
+  out += `\nevents\n${renderTable(
+    shown,
+    [
+      { header: 'BLOCK', value: (e) => e.blockNumber, align: 'right' },
+      { header: 'EVENT', value: (e) => e.name },
+      { header: 'DETAILS', value: (e) => summarizeArgs(e, token), shrink: true, minWidth: 20 },
+      { header: 'TX', value: (e) => shortId(e.txHash) },
+    ],
+    { maxWidth },
+  )}`;
+  process.stdout.write(out);
+  return 0;
+}

@@ -1,0 +1,145 @@
+/**
+ * `loom job watch <id> [--json]`: a job's history, then its events live until it closes, through the
+ * API's `jobEvents` subscription (SSE). The subscription resumes from the last event printed, so
+ * nothing is missed or printed twice between the history and the live part, nor across a
+ * reconnection (the API answers UNAVAILABLE when a client must resubscribe). A chain reorganization
+ * that removes an event already printed is printed as a retraction.
+ *
+ * `--json` prints one JSON line per delivery: `{ "retracted": false, "cursor": "…", "event": {…} }`.
+ */
+import { JobEventsSubscription } from '../../../sdk/documents';
+import { LoomApiError } from '../../../sdk/reads';
+import { CliError } from '../../cliError';
+import { connectionOptions, resolveClientConfig } from '../../config';
+import { ETH_TOKEN, type TokenInfo, formatAmount, formatTime, shortId, toJson } from '../../output/format';
+import { createProgress } from '../../output/progress';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type ApiEvent, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
+import { createTokenBook } from '../../tokenBook';
+
+const options: OptionTable = {
+  'max-reconnects': { type: 'string', value: '<n>', help: 'Give up after this many failed reconnections in a row (default 10)' },
+  ...connectionOptions,
+};
+
+const USAGE = `Usage: loom job watch <job id> [options]
+
+Prints the job's events, then follows it live until it closes (Ctrl-C to stop earlier).
+With --json, one JSON line per event: { retracted, cursor, event }.
+
+Options:
+${optionsHelp(options)}`;
+
+const CLOSE_REASONS = ['None', 'Completed', 'Cancelled', 'Expired', 'Reclaimed', 'DisputeResolved', 'ArbitrationTimedOut'];
+const TOKEN_AMOUNTS = new Set(['price', 'refund', 'workerPayout', 'fee', 'clientRefund', 'budget']);
+const ETH_AMOUNTS = new Set(['collateral', 'slashed', 'stake', 'amount']);
+const TIMES = new Set(['executionDeadline', 'challengeDeadline', 'arbitrationDeadline', 'openUntil', 'unlockAt']);
+const SKIPPED = new Set(['jobId', 'terms', 'spec', 'client', 'token']);
+
+/** An event's arguments in words: "worker=0x… price=0.5 ETH executionDeadline=…". */
+export function summarizeArgs(e: Pick<ApiEvent, 'name' | 'args'>, token: TokenInfo | undefined): string {
+  const args = (e.args ?? {}) as Record<string, unknown>;
+  if (e.name === 'JobPosted') {
+    const t = (args.terms ?? {}) as { budget?: string; mode?: number };
+    return `client=${String(args.client)} mode=${t.mode === 1 ? 'AUCTION' : 'CLAIM'} budget=${formatAmount(t.budget ?? null, token)}`;
+  }
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(args)) {
+    if (SKIPPED.has(k) && e.name !== 'Withdrawn') continue;
+    let text: string;
+    if (k === 'reason' && e.name === 'JobClosed') text = CLOSE_REASONS[Number(v)] ?? String(v);
+    else if (TOKEN_AMOUNTS.has(k)) text = formatAmount(String(v), token);
+    else if (ETH_AMOUNTS.has(k)) text = formatAmount(String(v), ETH_TOKEN);
+    else if (TIMES.has(k)) text = formatTime(String(v)).replace(/ \(.*\)$/, '');
+    else if (typeof v === 'string' && /^0x[0-9a-f]{64}$/i.test(v)) text = shortId(v);
+    else text = typeof v === 'string' ? v : JSON.stringify(v);
+    parts.push(`${k}=${text}`);
+  }
+  return parts.join(' ');
+}
+
+export async function runWatch(argv: string[]): Promise<number> {
+  const { values, positionals, help } = parseCommandLine(argv, { options, usage: USAGE, positionals: [1, 1] });
+  if (help) return showHelp(USAGE);
+  const config = resolveClientConfig(values);
+  const id = parseJobId(positionals[0]);
+  const maxReconnects = typeof values['max-reconnects'] === 'string' ? Number(values['max-reconnects']) : 10;
+  if (!Number.isSafeInteger(maxReconnects) || maxReconnects < 0) throw new CliError('BAD_INPUT', '--max-reconnects must be a whole number');
+  const reader = openReader(config);
+  const progress = createProgress();
+
+  progress.update(`reading job ${id}`);
+  const job = await fetchJob(reader, id);
+  const book = createTokenBook(config.rpcUrl);
+  if (!config.json) await book.load([job.terms.token]);
+  const token = book.get(job.terms.token);
+
+  let status = job.status;
+  const print = (d: { retracted: boolean; cursor: string; event: ApiEvent }) => {
+    progress.clear();
+    if (config.json) process.stdout.write(toJson(d, false));
+    else {
+      const time = new Date(Number(d.event.timestamp) * 1000).toISOString().slice(11, 19);
+      const line = `${time}  block ${d.event.blockNumber}  ${d.event.name}  ${summarizeArgs(d.event, token)}`;
+      process.stdout.write(d.retracted ? `retracted (chain reorganization): ${line}\n` : `${line}\n`);
+    }
+  };
+
+  const { events, endCursor } = await fetchJobEvents(reader, id);
+  for (const event of events) print({ retracted: false, cursor: event.cursor, event });
+  const closed = (e: ApiEvent) => e.name === 'JobClosed';
+  if (events.some(closed) || status === 'CLOSED') {
+    if (!config.json) process.stdout.write(`job ${id} is closed: ${job.closeReason ?? 'CLOSED'}\n`);
+    return 0;
+  }
+
+  // Ctrl-C ends the watch cleanly (the subscription's stream is closed, so the API frees it).
+  let stopped = false;
+  let current: { close(): void } | undefined;
+  const onSignal = () => {
+    stopped = true;
+    current?.close();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let cursor = endCursor;
+  let failures = 0;
+  try {
+    while (!stopped) {
+      progress.update(`watching job ${shortId(id)}: ${status}, waiting for events`);
+      const sub = reader.subscribe(JobEventsSubscription, { after: cursor, filter: { jobId: id } });
+      current = sub;
+      try {
+        for await (const { jobEvents: d } of sub) {
+          failures = 0;
+          cursor = d.cursor;
+          print(d);
+          if (d.retracted) continue;
+          status = d.event.name === 'JobAssigned' ? 'ASSIGNED' : d.event.name === 'ResultSubmitted' ? 'SUBMITTED' : d.event.name === 'JobDisputed' ? 'DISPUTED' : status;
+          if (closed(d.event)) {
+            sub.close();
+            const reason = CLOSE_REASONS[Number((d.event.args as { reason?: unknown }).reason)] ?? 'closed';
+            progress.clear();
+            if (!config.json) process.stdout.write(`job ${id} is closed: ${reason}\n`);
+            return 0;
+          }
+          progress.update(`watching job ${shortId(id)}: ${status}, waiting for events`);
+        }
+        if (stopped) break;
+        // The server ended the stream (a restart): resubscribe from the last cursor.
+      } catch (err) {
+        if (stopped) break;
+        const retryable = err instanceof LoomApiError && (err.code === 'UNAVAILABLE' || err.code === 'UNREACHABLE' || err.code.startsWith('HTTP_5'));
+        if (!retryable || ++failures > maxReconnects) throw err;
+        progress.update(`the event stream failed (${err.code}); reconnecting (${failures}/${maxReconnects})`);
+        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** (failures - 1), 10_000)));
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.clear();
+  }
+  return 130;
+}

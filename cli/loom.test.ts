@@ -1,0 +1,304 @@
+/**
+ * The `loom` binary end to end, as a user runs it: each command is the real cli/loom.ts started as a
+ * child process (its shebang, its exit code, its stdout and stderr), against a real stack: anvil
+ * with the contracts, Ponder serving the API and its artifact store, and a real worker started with
+ * `loom worker start` (the worker's own CLI behind it).
+ *
+ * - A claim job posted from a spec file: `job show` and `job list` reflect it.
+ * - Cancelled twice: the second is refused with the contract's error name, and sends nothing;
+ *   `job withdraw` pulls the refund.
+ * - Bad input (a missing spec, a bad budget, an invalid spec, no key, an unknown flag): a clear
+ *   message, a non-zero exit code, and not one transaction.
+ * - An auction paid in tUSDC (approved first): the worker bids, `accept-bid` takes the lowest bid,
+ *   the worker runs the job, `job result` downloads it and verifies its hash (and refuses a tampered
+ *   artifact, writing nothing), `release` pays the worker, and `job watch` followed it all live.
+ * - `index digest` equals the digest of `index replay` (a fresh indexer replaying from genesis).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toHex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Deployment, deploy } from '../scripts/deploy';
+import { type Anvil, startAnvil } from '../scripts/lib/anvil';
+import { type Ponder, startPonder } from '../scripts/lib/ponder';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const LOOM = join(root, 'cli', 'loom.ts');
+const MNEMONIC = 'test test test test test test test test test test test junk';
+const accountOf = (i: number) => mnemonicToAccount(MNEMONIC, { addressIndex: i });
+const keyOf = (i: number) => toHex(accountOf(i).getHdKey().privateKey!);
+const CLIENT = 1;
+const WORKER = 5;
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+let anvil: Anvil;
+let ponder: Ponder;
+let deployment: Deployment;
+let deploymentFile: string;
+let workDir: string;
+let worker: { child: ChildProcess; output: string[] } | undefined;
+
+/** The environment `loom` gets: only what a user would set (no DATABASE_URL: the replay runs on PGlite). */
+function loomEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOOM_API_URL: ponder.url,
+    LOOM_RPC_URL: anvil.rpcUrl,
+    LOOM_DEPLOYMENT_FILE: join(root, deploymentFile),
+    LOOM_CLIENT_KEY: keyOf(CLIENT),
+    ...extra,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  return env;
+}
+
+/** Runs the real binary (through its shebang) and collects what it printed. */
+function loom(args: string[], extra: Record<string, string | undefined> = {}, timeoutMs = 90_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(LOOM, args, { cwd: root, env: loomEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `loom … --json`, expecting success; the parsed stdout. */
+// biome-ignore lint: JSON read field by field in assertions.
+async function loomJson(args: string[]): Promise<any> {
+  const r = await loom([...args, '--json']);
+  if (r.code !== 0) throw new Error(`loom ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(anvil.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  return ((await res.json()) as { result: T }).result;
+}
+
+const nonceOf = async (i: number) => Number(await rpc<string>('eth_getTransactionCount', [accountOf(i).address, 'latest']));
+
+// biome-ignore lint: test responses are read field by field.
+async function gql(query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  const res = await fetch(`${ponder.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return ((await res.json()) as { data: unknown }).data;
+}
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${worker ? `\nworker:\n${worker.output.join('').slice(-3000)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function specFile(name: string, spec: unknown): string {
+  const path = join(workDir, name);
+  writeFileSync(path, `${JSON.stringify(spec, null, 2)}\n`);
+  return path;
+}
+
+beforeAll(async () => {
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  workDir = join(root, '.cache', 'cli-test', runId);
+  mkdirSync(workDir, { recursive: true, mode: 0o755 });
+  chmodSync(workDir, 0o755); // the worker's sandbox user must reach its job directories
+  deploymentFile = `.cache/deployments/cli-${runId}.json`;
+  anvil = await startAnvil();
+  deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
+  ponder = await startPonder({
+    rpcUrl: anvil.rpcUrl,
+    deploymentFile,
+    schema: 'cli_test',
+    pgliteDir: join(workDir, 'pglite'),
+    env: { LOOM_ARTIFACT_DIR: join(workDir, 'artifacts') },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
+  await ponder?.stop();
+  await anvil?.stop();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  if (deploymentFile) rmSync(join(root, deploymentFile), { force: true });
+});
+
+describe('loom', () => {
+  let claimJob: string;
+
+  test('default: job post (claim) from a spec file; job show and job list reflect it', async () => {
+    const spec = specFile('claim.json', { version: 1, script: 'echo claim > /out/claim.txt', resources: { timeoutSeconds: 30, memoryMiB: 256 } });
+    const posted = await loomJson(['job', 'post', spec, '--budget', '0.5', '--token', 'eth', '--mode', 'claim', '--open-for', '1h', '--execution-timeout', '30m', '--challenge-window', '10m']);
+    expect(posted.jobId).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(posted.indexed).toBe(true);
+    expect(posted.terms.budget).toBe('500000000000000000');
+    claimJob = posted.jobId;
+
+    const shown = await loomJson(['job', 'show', claimJob]);
+    expect(shown.job).toMatchObject({ id: claimJob, status: 'OPEN', terms: { mode: 'CLAIM', budget: '500000000000000000', executionTimeout: 1800, challengeWindow: 600, specHash: posted.specHash } });
+    // The spec posted is the file's JSON, compacted: the API parses it back to the same value.
+    expect(shown.job.specJson).toEqual(JSON.parse(readFileSync(spec, 'utf8')));
+    expect(shown.events.map((e: { name: string }) => e.name)).toEqual(['JobPosted']);
+
+    const listed = await loomJson(['job', 'list', '--status', 'open']);
+    expect(listed.jobs.map((j: { id: string }) => j.id)).toContain(claimJob);
+    const table = await loom(['job', 'list']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^ID\s+STATUS\s+MODE\s+BUDGET/);
+    expect(table.stdout).toContain(`${claimJob}  OPEN`);
+    expect(table.stdout).toContain('0.5 ETH');
+  });
+
+  test('error: cancel twice; the second is refused with the revert name and sends nothing', async () => {
+    const first = await loomJson(['job', 'cancel', claimJob]);
+    expect(first).toMatchObject({ jobId: claimJob, action: 'cancel', indexed: true });
+    expect((await loomJson(['job', 'show', claimJob])).job).toMatchObject({ status: 'CLOSED', closeReason: 'CANCELLED' });
+
+    const nonce = await nonceOf(CLIENT);
+    const second = await loom(['job', 'cancel', claimJob]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/cancelJob refused \(nothing was sent\): UnexpectedStatus\(0x[0-9a-f]{64}, Open, Closed\)/);
+    const json = await loom(['job', 'cancel', claimJob, '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'TX_FAILED', revert: { name: 'UnexpectedStatus' } });
+    expect(await nonceOf(CLIENT)).toBe(nonce);
+
+    // The refund is credited, not sent: withdraw pulls it.
+    const withdrawn = await loomJson(['job', 'withdraw']);
+    expect(withdrawn.withdrawn).toMatchObject([{ token: '0x0000000000000000000000000000000000000000', amount: '500000000000000000' }]);
+  });
+
+  test('error: bad input is named, exits non-zero, and costs no transaction', async () => {
+    const nonce = await nonceOf(CLIENT);
+    const good = specFile('good.json', { version: 1, script: 'true', resources: { timeoutSeconds: 30 } });
+    const cases: [args: string[], code: number, message: RegExp, env?: Record<string, string | undefined>][] = [
+      [['job', 'post', join(workDir, 'missing.json'), '--budget', '1'], 1, /spec file .*missing\.json: no such file/],
+      [['job', 'post', good, '--budget', 'abc'], 1, /--budget: "abc" is not an amount of ETH/],
+      [['job', 'post', good, '--budget', '0'], 1, /--budget must be more than zero/],
+      [['job', 'post', good], 1, /--budget is required/],
+      [['job', 'post', good, '--budget', '1', '--open-for', 'soon'], 1, /--open-for: "soon" is not a duration/],
+      [['job', 'post', good, '--budget', '1', '--execution-timeout', '1m'], 1, /shorter than the spec's run timeout/],
+      [['job', 'post', specFile('bad.json', { version: 1, script: 'true', gpus: 1 }), '--budget', '1'], 1, /not a valid job spec: unknown field: gpus/],
+      [['job', 'post', good, '--budget', '1', '--token', 'doge'], 1, /no allowed token is called "doge"/],
+      [['job', 'post', good, '--budget', '1'], 1, /no client key: set LOOM_CLIENT_KEY/, { LOOM_CLIENT_KEY: undefined }],
+      [['job', 'post', good, '--budjet', '1'], 2, /Unknown option '--budjet'[\s\S]*Usage: loom job post/],
+      [['job', 'show', '0x1234'], 1, /"0x1234" is not a job id/],
+      [['job', 'show', `0x${'ab'.repeat(32)}`], 1, /no job 0x(ab){32}/],
+      [['job', 'frobnicate'], 2, /unknown job command "frobnicate"/],
+    ];
+    for (const [args, code, message, env] of cases) {
+      const r = await loom(args, env);
+      expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ code, stderr: expect.stringMatching(message) });
+    }
+    const json = await loom(['job', 'post', good, '--budget', 'abc', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'BAD_INPUT', message: '--budget: "abc" is not an amount of ETH (e.g. 0.5)' } });
+    expect(await nonceOf(CLIENT)).toBe(nonce);
+  });
+
+  test('behavior: an auction in tUSDC: bid, accept-bid, verified result (tampered rejected), release, watched live', async () => {
+    const dataDir = mkdtempSync(join(workDir, 'worker-'));
+    chmodSync(dataDir, 0o711);
+    const child = spawn(LOOM, ['worker', 'start'], {
+      cwd: root,
+      env: loomEnv({
+        LOOM_WORKER_KEY: keyOf(WORKER),
+        LOOM_WORKER_DATA_DIR: dataDir,
+        LOOM_WORKER_STAKE: '1',
+        LOOM_METRICS_PORT: 'off',
+        LOOM_HOUSEKEEPING_MS: '500',
+        LOOM_RESERVE_SECONDS: '10',
+        LOOM_SUBMIT_RESERVE_SECONDS: '5',
+        LOOM_ALLOWED_TOKENS: `eth,${deployment.TestUSDC.address}`,
+        // 3.6 tUSDC per GPU-hour: a 30-second job is worth 0.03 tUSDC, the worker's bid.
+        LOOM_MIN_PRICE_PER_GPU_HOUR: `${deployment.TestUSDC.address}=3600000`,
+      }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    worker = { child, output: [] };
+    child.stdout!.on('data', (d) => worker!.output.push(String(d)));
+    child.stderr!.on('data', (d) => worker!.output.push(String(d)));
+    await waitFor('the worker to follow the market', async () => worker!.output.join('').includes('following the market'), 90_000);
+
+    const spec = specFile('auction.json', { version: 1, script: 'echo auction-result > /out/result.txt', resources: { timeoutSeconds: 30, memoryMiB: 256 } });
+    const posted = await loomJson(['job', 'post', spec, '--budget', '5', '--token', 'usdc', '--mode', 'auction', '--open-for', '10m', '--execution-timeout', '5m', '--challenge-window', '1h']);
+    const id: string = posted.jobId;
+    // tUSDC has 6 decimals; the allowance was short, so the post approved first.
+    expect(posted.terms.budget).toBe('5000000');
+    expect(posted.terms.token).toBe(deployment.TestUSDC.address);
+    expect(posted.approvalTxHash).toMatch(/^0x[0-9a-f]{64}$/);
+
+    // The watch starts after the post: its history comes from a query, the rest live.
+    const watch = spawn(LOOM, ['job', 'watch', id, '--json'], { cwd: root, env: loomEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let watched = '';
+    watch.stdout.on('data', (d) => (watched += d));
+    watch.stderr.on('data', (d) => (watched += d));
+    const watchExit = new Promise<number | null>((r) => watch.on('exit', (code) => r(code)));
+
+    await waitFor('the worker to bid', async () => (await gql('query($id: ID!) { job(id: $id) { activeBids } }', { id })).job.activeBids > 0);
+    const accepted = await loomJson(['job', 'accept-bid', id]);
+    expect(accepted.worker.toLowerCase()).toBe(accountOf(WORKER).address.toLowerCase());
+    expect(accepted.price).toBe('30000');
+
+    const submitted = await waitFor('the result', async () => {
+      const { job } = await gql('query($id: ID!) { job(id: $id) { status resultHash resultURI } }', { id });
+      return job.status === 'SUBMITTED' ? job : undefined;
+    }, 120_000);
+    expect(submitted.resultURI).toBe(`artifact://${submitted.resultHash.slice(2)}`);
+
+    const out = join(workDir, 'result.tar');
+    const result = await loomJson(['job', 'result', id, '-o', out]);
+    expect(result).toMatchObject({ verified: true, sha256: submitted.resultHash, path: out });
+    const entry = execFileSync('tar', ['-tf', out], { encoding: 'utf8' }).split('\n').find((n) => n.endsWith('result.txt'))!;
+    expect(execFileSync('tar', ['-xOf', out, entry], { encoding: 'utf8' })).toBe('auction-result\n');
+
+    // The store's bytes changed behind the hash: the download must not be accepted, nor written.
+    const stored = join(workDir, 'artifacts', submitted.resultHash.slice(2, 4), submitted.resultHash.slice(2));
+    const original = readFileSync(stored);
+    writeFileSync(stored, Buffer.concat([original.subarray(0, 100), Buffer.from('tampered'), original.subarray(108)]));
+    const tampered = await loom(['job', 'result', id, '-o', join(workDir, 'tampered.tar')]);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toMatch(/does not match the job's on-chain result hash/);
+    expect(existsSync(join(workDir, 'tampered.tar'))).toBe(false);
+    writeFileSync(stored, original);
+
+    const released = await loomJson(['job', 'release', id]);
+    expect(released).toMatchObject({ action: 'release', indexed: true });
+    expect((await loomJson(['job', 'show', id])).job).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED', price: '30000' });
+
+    expect(await watchExit).toBe(0);
+    const names = watched.trim().split('\n').map((l) => JSON.parse(l).event.name);
+    expect(names).toEqual(['JobPosted', 'BidPlaced', 'JobAssigned', 'ResultSubmitted', 'JobClosed']);
+  }, 240_000);
+
+  test('behavior: index digest equals the digest of a replay from genesis', async () => {
+    // The worker withdraws its pay after the close: stop it so the chain is quiet, then compare.
+    if (worker && worker.child.exitCode === null) {
+      const exited = new Promise((r) => worker!.child.once('exit', r));
+      worker.child.kill('SIGINT');
+      await exited;
+    }
+    const head = Number(await rpc<string>('eth_blockNumber'));
+    await ponder.waitForBlock(head);
+    const live = await loomJson(['index', 'digest']);
+    expect(live).toMatchObject({ scope: 'FULL', atBlock: String(head) });
+
+    const replay = await loomJson(['index', 'replay', '--compare']);
+    expect(replay.replay.digest).toBe(live.digest);
+    expect(replay.replay.atBlock).toBe(String(head));
+    expect(replay.match).toBe(true);
+  }, 180_000);
+});

@@ -1,0 +1,64 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * loom: the Loom client's command line.
+ *
+ *   loom job post|list|show|watch|accept-bid|cancel|release|dispute|reclaim|expire|result
+ *   loom worker start|register|status|withdraw     (the worker's own CLI, loom-worker)
+ *   loom index digest|replay
+ *
+ * Reads go through the Loom API (GraphQL; live views over SSE), writes are transactions signed with
+ * the client key (LOOM_CLIENT_KEY or a keystore), both through the SDK (sdk/). Tables and progress
+ * for people (progress on stderr, on a terminal only), `--json` on stdout for scripts. Exit codes:
+ * 0 success, 1 failure (a revert, the API, a failed verification, bad input), 2 bad usage.
+ */
+import { runIndex, INDEX_USAGE } from './commands/index';
+import { runJob, JOB_USAGE } from './commands/job';
+import { runWorker } from './commands/worker';
+import { CliError } from './cliError';
+import { reportError } from './output/reportError';
+
+const USAGE = `Usage: loom <group> <command> [options]
+
+Groups:
+  job       Post jobs, list and show them, watch them live, accept bids, cancel, release, dispute,
+            reclaim, and download verified results
+  worker    Run a GPU worker (start, register, status, withdraw): the loom-worker CLI
+  index     Compare an indexer with the chain: digest, replay
+
+Configuration (flags or environment): --api-url LOOM_API_URL, --rpc-url LOOM_RPC_URL,
+--market LOOM_MARKET_ADDRESS, --deployment-file LOOM_DEPLOYMENT_FILE, --chain-id LOOM_CHAIN_ID,
+--artifact-url LOOM_ARTIFACT_URL. The client key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE
+(password LOOM_CLIENT_KEYSTORE_PASSWORD or a prompt); never a flag, never printed.
+
+Every command takes --help and --json. Exit codes: 0 success, 1 failure, 2 bad usage.
+
+${JOB_USAGE}
+
+${INDEX_USAGE}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [group, ...rest] = argv;
+  if (group === undefined) throw new CliError('USAGE', 'missing a command', { details: USAGE });
+  if (group === '--help' || group === '-h' || group === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  switch (group) {
+    case 'job':
+      return runJob(rest);
+    case 'worker':
+      return runWorker(rest);
+    case 'index':
+      return runIndex(rest);
+    default:
+      throw new CliError('USAGE', `unknown command "${group}"`, { details: USAGE });
+  }
+}
+
+const argv = process.argv.slice(2);
+// `loom worker …` passes its arguments through untouched: --json there is the worker CLI's.
+const json = argv[0] !== 'worker' && argv.includes('--json');
+main(argv).then(
+  (code) => process.exit(code),
+  (err) => process.exit(reportError(err, { json })),
+);
