@@ -15,6 +15,11 @@ export type AnvilOptions = {
   /** Seconds between blocks; default: a block per transaction (automine). */
   blockTime?: number;
   args?: string[];
+  /**
+   * Run anvil in its own process group, so that a Ctrl-C meant for the caller does not stop it
+   * behind the caller's back (the caller stops it, after whatever uses the chain).
+   */
+  detached?: boolean;
 };
 
 /** A TCP port nobody listens on right now. */
@@ -36,7 +41,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const args = ['--port', String(port), '--host', '127.0.0.1', '--silent', ...(opts.args ?? [])];
   if (opts.stateFile) args.push('--state', opts.stateFile);
   if (opts.blockTime) args.push('--block-time', String(opts.blockTime));
-  const child = spawn(binaryPath('anvil') as string, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(binaryPath('anvil') as string, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   const rpcUrl = `http://127.0.0.1:${port}`;
