@@ -24,7 +24,7 @@ import { type DaemonConfig, options as configOptions, optionsHelp, resolveConfig
 import { connectChain } from './daemon/connectChain';
 import { ensureRegistered } from './daemon/ensureRegistered';
 import { LoomApi } from './daemon/loomApi';
-import { MarketWriter } from './daemon/marketWriter';
+import { createWorkerWriter } from './daemon/createWorkerWriter';
 import { Terminal, statusText } from './daemon/terminal';
 import { withdrawBalances } from './daemon/withdrawBalances';
 import { WorkerDaemon, describe } from './daemon/workerDaemon';
@@ -144,7 +144,7 @@ async function start(config: DaemonConfig, logger: Logger, terminal: Terminal | 
 async function connect(config: DaemonConfig) {
   const key = await loadWorkerKey(config.keystore ? { keystorePath: config.keystore } : {});
   const chain = await connectChain({ rpcUrl: config.rpcUrl, account: key.account, ...(config.market ? { market: config.market } : {}), ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}) });
-  const writer = new MarketWriter({ ...chain, account: key.account });
+  const writer = createWorkerWriter({ ...chain, account: key.account });
   return { key, chain, writer, api: new LoomApi(config.apiUrl) };
 }
 

@@ -9,7 +9,7 @@ import type { Address } from 'viem';
 import type { Logger } from 'pino';
 import type { HardwareClaim } from '../hardware';
 import type { ApiClaim, ApiWorker, LoomApi } from './loomApi';
-import { type MarketWriter, TxError } from './marketWriter';
+import { type MarketWriter, TxError } from './createWorkerWriter';
 
 export type RegistrationResult = { registered: boolean; updated: boolean; madeAvailable: boolean; worker: ApiWorker | null };
 
@@ -44,7 +44,7 @@ export async function ensureRegistered(o: {
   let w = await o.api.worker(o.address);
   if (!w?.registered) {
     try {
-      await o.writer.send('register', [o.claim], o.stake);
+      await o.writer.register(o.claim, o.stake);
       result.registered = true;
       o.logger.info({ stake: o.stake.toString(), claim: printable(o.claim) }, 'registered as a worker');
     } catch (err) {
@@ -54,13 +54,13 @@ export async function ensureRegistered(o: {
     w = await waitFor(o.api, o.address, (x) => x?.registered === true, o.waitMs);
   }
   if (w && claimChanged(w.claim, o.claim)) {
-    await o.writer.send('updateClaim', [o.claim]);
+    await o.writer.updateClaim(o.claim);
     result.updated = true;
     o.logger.info({ claim: printable(o.claim) }, 'hardware claim updated');
     w = await waitFor(o.api, o.address, (x) => x !== null && !claimChanged(x.claim, o.claim), o.waitMs);
   }
   if (w && !w.available) {
-    await o.writer.send('setAvailability', [true]);
+    await o.writer.setAvailability(true);
     result.madeAvailable = true;
     o.logger.info('available for jobs');
     w = await waitFor(o.api, o.address, (x) => x?.available === true, o.waitMs);

@@ -94,7 +94,7 @@ const skip = (reason: SkipReason, detail: string): Decision => ({ action: 'skip'
 /**
  * @example
  * const d = decide({ status: 'OPEN', terms, spec }, ctx, options);
- * if (d.action === 'claim') await writer.send('claimJob', [terms]);
+ * if (d.action === 'claim') await writer.claimJob(terms);
  */
 export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOptions = defaultStrategy): Decision {
   const t = job.terms;

@@ -9,7 +9,7 @@ import { type Address, type Hex, parseEventLogs } from 'viem';
 import { loomMarketAbi } from '../../abis/generated';
 import type { JobTerms } from '../../sdk/jobTerms';
 import type { LoomApi } from './loomApi';
-import { type MarketWriter, TxError } from './marketWriter';
+import { type MarketWriter, TxError } from './createWorkerWriter';
 
 export type SubmitOutcome =
   | { kind: 'submitted'; txHash: Hex; challengeDeadline: number }
@@ -42,7 +42,7 @@ export async function submitResult(o: {
   }
   if (current?.status === 'ASSIGNED' && !mine) return { kind: 'not_ours', detail: `assigned to ${current.worker}` };
   try {
-    const { hash, receipt } = await o.writer.send('submitResult', [o.terms, o.resultHash, o.resultURI]);
+    const { hash, receipt } = await o.writer.submitResult(o.terms, o.resultHash, o.resultURI);
     const [log] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'ResultSubmitted' });
     return { kind: 'submitted', txHash: hash, challengeDeadline: Number(log?.args.challengeDeadline ?? 0) };
   } catch (err) {

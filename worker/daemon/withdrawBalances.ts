@@ -8,7 +8,7 @@ import { type Address, parseEventLogs } from 'viem';
 import type { Logger } from 'pino';
 import { loomMarketAbi } from '../../abis/generated';
 import type { LoomApi } from './loomApi';
-import { type MarketWriter, TxError } from './marketWriter';
+import { type MarketWriter, TxError } from './createWorkerWriter';
 
 export type Withdrawal = { token: Address; amount: bigint; blockNumber: bigint };
 
@@ -24,7 +24,7 @@ export async function withdrawBalances(o: {
   for (const b of await o.api.balances(o.writer.address)) {
     if (BigInt(b.amount) <= 0n || o.skip?.(b.token)) continue;
     try {
-      const { receipt } = await o.writer.send('withdraw', [b.token, o.to]);
+      const { receipt } = await o.writer.withdraw(b.token, o.to);
       const [logged] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'Withdrawn' });
       const amount = logged?.args.amount ?? BigInt(b.amount);
       done.push({ token: b.token, amount, blockNumber: receipt.blockNumber });

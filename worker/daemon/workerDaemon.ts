@@ -30,12 +30,13 @@ import { SandboxRunner } from '../sandbox/sandboxRunner';
 import { type ParseSpecResult, parseSpec } from '../spec/jobSpec';
 import type { DaemonConfig } from './config';
 import { type ChainConnection, connectChain } from './connectChain';
-import { formatRevert } from './decodeRevert';
 import { ensureRegistered } from './ensureRegistered';
 import { InputCache } from './inputCache';
 import { type JobTerms, jobIdOf, toContractTerms } from '../../sdk/jobTerms';
+import { LoomApiError } from '../../sdk/reads';
+import { formatRevert } from '../../sdk/revert';
 import { type ApiDelivery, type ApiJob, type EventStream, LoomApi } from './loomApi';
-import { MarketWriter, TxError } from './marketWriter';
+import { type MarketWriter, TxError, createWorkerWriter } from './createWorkerWriter';
 import { WorkerMetrics, serveMetrics } from './metrics';
 import { type ProducedResult, failureReport, produceResult } from './produceResult';
 import { StateFile } from './stateFile';
@@ -182,7 +183,7 @@ export class WorkerDaemon {
     if (this.hardware.warning) log.warn(this.hardware.warning);
 
     this.chain = await connectChain({ rpcUrl: c.rpcUrl, account: this.o.account, ...(c.market ? { market: c.market } : {}), ...(c.deploymentFile ? { deploymentFile: c.deploymentFile } : {}) });
-    this.writer = new MarketWriter({ ...this.chain, account: this.o.account, metrics: this.metrics });
+    this.writer = createWorkerWriter({ ...this.chain, account: this.o.account, metrics: this.metrics });
     this.stateFile = new StateFile(join(c.dataDir, 'worker-state.json'), { chainId: this.chain.chainId, market: this.chain.market, worker: this.address });
     log.info({ worker: this.address, market: this.chain.market, chainId: this.chain.chainId, api: c.apiUrl }, 'starting');
 
@@ -272,7 +273,7 @@ export class WorkerDaemon {
       } catch (err) {
         if (this.stopping) break;
         const message = (err as Error).message ?? String(err);
-        if (message.includes('INVALID_CURSOR')) {
+        if (err instanceof LoomApiError && err.code === 'INVALID_CURSOR') {
           this.logger.warn({ cursor: this.cursor }, 'the API does not know our cursor (a reorganization it did not see): starting from now and reconciling');
           this.cursor = await this.api.latestEventCursor().catch(() => null);
           this.reconcileDue = true;
@@ -301,7 +302,7 @@ export class WorkerDaemon {
     const id = e.jobId?.toLowerCase() as Hex | undefined;
     if (!id) return;
     const me = this.address.toLowerCase();
-    const job = e.job;
+    const job = e.job ?? null;
     const args = e.args as Record<string, string | number | null>;
     switch (e.name) {
       case 'JobPosted':
@@ -386,7 +387,7 @@ export class WorkerDaemon {
       }
       if (this.stopping) return;
       if (decision.action === 'claim') {
-        const { hash, receipt } = await this.writer.send('claimJob', [terms]);
+        const { hash, receipt } = await this.writer.claimJob(terms);
         this.metrics.pickupLatency.observe((Date.now() - receivedAt) / 1000);
         this.metrics.decisions.inc({ decision: 'claim', reason: 'accepted' });
         const [assignedLog] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobAssigned' });
@@ -395,7 +396,7 @@ export class WorkerDaemon {
         assigned = true;
         this.onAssigned({ ...job, status: 'ASSIGNED', price: terms.budget.toString() }, Number(assignedLog?.args.executionDeadline ?? 0));
       } else {
-        const { hash } = await this.writer.send('placeBid', [terms, decision.price]);
+        const { hash } = await this.writer.placeBid(terms, decision.price);
         this.metrics.pickupLatency.observe((Date.now() - receivedAt) / 1000);
         this.metrics.decisions.inc({ decision: 'bid', reason: 'accepted' });
         const bid = this.bids.get(id);
@@ -721,7 +722,7 @@ export class WorkerDaemon {
       for (const [id, s] of this.awaitingRelease) {
         if (now <= s.challengeDeadline) continue;
         try {
-          await this.writer.send('release', [s.terms]);
+          await this.writer.release(s.terms);
           this.awaitingRelease.delete(id);
           this.logger.info({ jobId: id }, 'released after the challenge window');
         } catch (err) {
