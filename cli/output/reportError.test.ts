@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { LoomApiError } from '../../sdk/reads';
+import { TxError } from '../../sdk/writes';
+import { CliError } from '../cliError';
+import { describeRevert, reportError, toCliError } from './reportError';
+
+const id = `0x${'12'.repeat(32)}`;
+const sink = () => {
+  const chunks: string[] = [];
+  return { chunks, write: (s: string) => (chunks.push(s), true) } as unknown as NodeJS.WritableStream & { chunks: string[] };
+};
+
+describe('reportError', () => {
+  it('describeRevert names the enums of the market errors', () => {
+    expect(describeRevert({ name: 'UnexpectedStatus', args: [id, 1, 5] })).toBe(`UnexpectedStatus(${id}, Open, Closed)`);
+    expect(describeRevert({ name: 'WrongMode', args: [id, 1] })).toBe(`WrongMode(${id}, Auction)`);
+    expect(describeRevert({ name: 'InvalidBidPrice', args: [0n, 10n] })).toBe('InvalidBidPrice(0, 10)');
+  });
+
+  it('default: a refused transaction is TX_FAILED with its revert, said to have sent nothing', () => {
+    const e = toCliError(new TxError('cancelJob', 'cancelJob refused: UnexpectedStatus(…)', { revert: { name: 'UnexpectedStatus', args: [id, 1, 5] } }));
+    expect(e.code).toBe('TX_FAILED');
+    expect(e.shortMessage).toBe(`cancelJob refused (nothing was sent): UnexpectedStatus(${id}, Open, Closed)`);
+    expect(e.revert?.name).toBe('UnexpectedStatus');
+    const mined = toCliError(new TxError('release', 'x', { mined: true, hash: `0x${'ab'.repeat(32)}` }));
+    expect(mined.shortMessage).toMatch(/^release reverted on-chain in 0x(ab){32}/);
+  });
+
+  it('behavior: API errors keep their code in the message; unknown errors become API errors', () => {
+    expect(toCliError(new LoomApiError('UNREACHABLE', 'down')).shortMessage).toBe('UNREACHABLE: down');
+    expect(toCliError(new Error('boom')).code).toBe('API');
+  });
+
+  it('behavior: stderr always, a JSON error on stdout with --json, exit 1 or 2', () => {
+    const err = sink();
+    const out = sink();
+    expect(reportError(new CliError('BAD_INPUT', '--budget: bad'), { json: true, stderr: err, stdout: out })).toBe(1);
+    expect(err.chunks.join('')).toBe('loom: --budget: bad\n');
+    expect(JSON.parse(out.chunks.join(''))).toEqual({ error: { code: 'BAD_INPUT', message: '--budget: bad' } });
+    const out2 = sink();
+    expect(reportError(new CliError('USAGE', 'missing argument', { details: 'Usage: x' }), { json: true, stderr: sink(), stdout: out2 })).toBe(2);
+    expect(out2.chunks).toEqual([]);
+  });
+});
