@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{abis,scripts,bench,indexer,api,worker,sdk,cli}/**/*.test.ts'],
+    include: ['{abis,scripts,bench,indexer,api,worker,sdk,cli,e2e}/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'indexer/.ponder/**', 'indexer/generated/**'],
     // Integration tests start anvil, Ponder and databases: real processes take real time.
     testTimeout: 120_000,

@@ -162,6 +162,7 @@ const stop = async (code: number) => {
   await Promise.all(children.map(stopChild));
   await (await ponder?.catch(() => undefined))?.stop();
   await (await anvil?.catch(() => undefined))?.stop();
+  if (code === 0) console.log('Loom stopped.');
   process.exit(code);
 };
 process.on('SIGINT', () => void stop(0));
@@ -284,6 +285,20 @@ async function waitReady(p: Ponder, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Resolves once `url` answers HTTP at all (the server listens); fails if `child` exits first. */
+async function waitAnswering(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url} exited (code ${child.exitCode}) before it answered; see its log`);
+    try {
+      await fetch(url, { redirect: 'manual' });
+      return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s; see its log`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 try {
   const ports: [string, number][] = [['API_PORT', apiPort], ['UI_PORT', uiPort]];
   if (!attachMode) ports.unshift(['ANVIL_PORT', anvilPort]);
@@ -321,7 +336,7 @@ try {
     const build = spawnSync('npm', ['run', 'ui:build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     if (build.status !== 0) throw new Error('the web UI did not build (npm run ui:build)');
   }
-  startChild('ui', chain.dir, [join(root, 'ui', 'build')], {
+  const ui = startChild('ui', chain.dir, [join(root, 'ui', 'build')], {
     ...env,
     PORT: String(uiPort),
     HOST: '127.0.0.1',
@@ -331,6 +346,8 @@ try {
     PUBLIC_MARKET_ADDRESS: chain.market,
     PUBLIC_USDC_ADDRESS: chain.usdc ?? '',
   });
+
+  await waitAnswering(`http://127.0.0.1:${uiPort}/`, ui, 60_000);
 
   let demoLine: string | undefined;
   if (demo && chain.deploymentFile) {
