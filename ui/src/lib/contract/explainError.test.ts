@@ -11,7 +11,8 @@ import {
 import { loomMarketAbi, testUsdcAbi } from '$abis/generated';
 import { createTokenRegistry } from '$lib/tokens';
 import { WrongNetworkError } from '$lib/wallet/walletState.svelte';
-import { decodeRevert, decodeRevertData, explainError, revertMessage } from './explainError';
+import { decodeRevertData } from '$sdk/revert';
+import { explainError, revertMessage } from './explainError';
 
 const JOB = `0x${'ab'.repeat(32)}` as Hex;
 const ME = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as const;
@@ -52,7 +53,7 @@ describe('reverts by Solidity error name, in words', () => {
     const data = encodeErrorResult({ abi: loomMarketAbi, errorName: 'ZeroBudget' });
     const rpcError = Object.assign(new Error('execution reverted'), { code: 3, data });
     const wrapped = Object.assign(new Error('The contract function "postJob" reverted.'), { cause: rpcError });
-    expect(decodeRevert(wrapped)).toEqual({ errorName: 'ZeroBudget', args: [] });
+    expect(explainError(wrapped)).toMatchObject({ kind: 'revert', errorName: 'ZeroBudget', args: [] });
     expect(explainError(wrapped).message).toBe('The budget must be more than zero.');
   });
 
@@ -62,7 +63,7 @@ describe('reverts by Solidity error name, in words', () => {
       const args = item.inputs.map((i) => (i.type === 'address' ? ME : i.type === 'bytes32' ? JOB : i.type === 'uint8' ? 1 : 1n));
       const message = revertMessage(item.name, args);
       expect(message, item.name).not.toMatch(/refused the call/);
-      expect(decodeRevertData(encodeErrorResult({ abi: [item], errorName: item.name, args } as never))?.errorName).toBe(item.name);
+      expect(decodeRevertData(encodeErrorResult({ abi: [item], errorName: item.name, args } as never))?.name).toBe(item.name);
     }
   });
 

@@ -1,17 +1,10 @@
 /**
  * Why a transaction failed, in words: contract reverts by their Solidity error name with a plain
- * sentence (decoded with the market's and the token's ABIs), a signature the user declined, the
- * wrong network, missing funds, an RPC that does not answer.
+ * sentence (decoded by the SDK with the market's and the token's ABIs: sdk/revert.ts), a signature
+ * the user declined, the wrong network, missing funds, an RPC that does not answer.
  */
-import { loomMarketAbi, testUsdcAbi } from '$abis/generated';
-import {
-  BaseError,
-  ChainMismatchError,
-  decodeErrorResult,
-  InsufficientFundsError,
-  UserRejectedRequestError,
-  type Hex,
-} from 'viem';
+import { BaseError, ChainMismatchError, InsufficientFundsError, UserRejectedRequestError } from 'viem';
+import { decodeRevert } from '$sdk/revert';
 import { formatDateTime, formatEth, formatUnitsHuman } from '$lib/format';
 import type { TokenInfo } from '$lib/tokens';
 
@@ -33,8 +26,6 @@ export type ExplainContext = {
   token?: TokenInfo;
 };
 
-const errorAbi = [...loomMarketAbi, ...testUsdcAbi].filter((item) => item.type === 'error');
-
 const STATUS_WORDS = ['not posted', 'open', 'running', 'waiting for release', 'disputed', 'closed'];
 const status = (n: unknown) => STATUS_WORDS[Number(n)] ?? `in status ${String(n)}`;
 const when = (t: unknown) => formatDateTime(Number(t));
@@ -43,6 +34,8 @@ const units = (raw: unknown, ctx: ExplainContext) =>
 
 /** A sentence for each of the market's and the token's errors; args as decoded (bigints, addresses). */
 const MESSAGES: Record<string, (args: readonly unknown[], ctx: ExplainContext) => string> = {
+  // A require string (none in the market; a token may have them): its own words.
+  Error: ([reason]) => `The contract refused the call: ${String(reason)}`,
   JobNotFound: () => 'No job with these terms was ever posted.',
   JobExists: () => 'A job with exactly these terms exists already. Post again: a new salt makes the job unique.',
   UnexpectedStatus: ([, expected, actual]) => `The job is ${status(actual)}; this needs it to be ${status(expected)}.`,
@@ -101,16 +94,6 @@ export function revertMessage(errorName: string, args: readonly unknown[] = [], 
   return message ? message(args, ctx) : `The contract refused the call (${errorName}).`;
 }
 
-/** Decodes revert data with the market's and the token's errors; undefined when it is none of them. */
-export function decodeRevertData(data: Hex): { errorName: string; args: readonly unknown[] } | undefined {
-  try {
-    const decoded = decodeErrorResult({ abi: errorAbi, data });
-    return { errorName: decoded.errorName, args: decoded.args ?? [] };
-  } catch {
-    return undefined;
-  }
-}
-
 type Walkable = { cause?: unknown; data?: unknown; raw?: unknown; code?: unknown; shortMessage?: unknown; name?: unknown };
 
 /** Every error in the cause chain, outermost first. */
@@ -122,24 +105,6 @@ function chain(err: unknown): Walkable[] {
     e = (e as Walkable).cause;
   }
   return out;
-}
-
-/** The revert in an error thrown by viem (simulation, estimate, send), decoded; undefined if none. */
-export function decodeRevert(err: unknown): { errorName: string; args: readonly unknown[] } | undefined {
-  for (const e of chain(err)) {
-    const data = e.data as { errorName?: string; args?: readonly unknown[] } | string | undefined;
-    // viem's ContractFunctionRevertedError: `data` decoded with the call's ABI, `raw` the bytes.
-    if (data && typeof data === 'object' && typeof data.errorName === 'string' && data.errorName !== 'Error') {
-      return { errorName: data.errorName, args: data.args ?? [] };
-    }
-    for (const candidate of [e.raw, typeof data === 'string' ? data : undefined]) {
-      if (typeof candidate === 'string' && /^0x[0-9a-fA-F]{8}/.test(candidate)) {
-        const decoded = decodeRevertData(candidate as Hex);
-        if (decoded) return decoded;
-      }
-    }
-  }
-  return undefined;
 }
 
 /** Explains any error a transaction can end with. */
@@ -157,7 +122,7 @@ export function explainError(err: unknown, ctx: ExplainContext = {}): Explained 
   }
   const revert = decodeRevert(err);
   if (revert) {
-    return { kind: 'revert', title: revert.errorName, message: revertMessage(revert.errorName, revert.args, ctx), ...revert };
+    return { kind: 'revert', title: revert.name, message: revertMessage(revert.name, revert.args, ctx), errorName: revert.name, args: revert.args };
   }
   if (links.some((e) => e instanceof InsufficientFundsError)) {
     return { kind: 'funds', title: 'Not enough ETH', message: 'The account does not hold enough ETH for this transaction and its gas.' };
@@ -165,6 +130,8 @@ export function explainError(err: unknown, ctx: ExplainContext = {}): Explained 
   if (links.some((e) => e.name === 'HttpRequestError' || e.name === 'TimeoutError' || (e instanceof TypeError && /fetch/i.test(String((e as Error).message))))) {
     return { kind: 'network', title: 'No answer', message: 'The chain did not answer. Check your connection and try again.' };
   }
-  const short = err instanceof BaseError ? err.shortMessage : err instanceof Error ? err.message : String(err);
+  // viem's own words where there are some (the SDK's TxError wraps them: "postJob refused: ...").
+  const viemError = links.find((e) => e instanceof BaseError) as BaseError | undefined;
+  const short = viemError ? viemError.shortMessage : err instanceof Error ? err.message : String(err);
   return { kind: 'unknown', title: 'Something went wrong', message: short };
 }

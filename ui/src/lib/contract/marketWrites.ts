@@ -1,38 +1,20 @@
 /**
- * Every transaction the UI sends, in one place. Each is simulated first (so a revert is explained
- * by its Solidity error before the user signs anything), then signed in the user's wallet. The
- * chain's RPC is used only to prepare and follow these transactions.
+ * Every transaction the UI sends, in one place, through the SDK's writer (sdk/writes.ts): calls typed
+ * from the ABI, each simulated first (so a revert is explained by its Solidity error before the user
+ * signs anything), then signed in the user's wallet. They resolve with the hash once signed: the
+ * transaction flow (txFlow.svelte.ts) follows the block and the indexer itself. The chain's RPC is
+ * used only to prepare and follow these transactions.
  */
 import { erc20Abi, zeroAddress, type Address, type Hex } from 'viem';
-import { loomMarketAbi } from '$abis/generated';
 import type { WalletState } from '$lib/wallet/walletState.svelte';
 import type { JobParams } from '$lib/jobParams';
 import { jobIdOf, type JobTerms as ContractTerms } from '$sdk/jobTerms';
+import { createMarketWriter } from '$sdk/writes';
 
-type MarketFunction =
-  | 'postJob'
-  | 'acceptBid'
-  | 'cancelJob'
-  | 'release'
-  | 'dispute'
-  | 'submitEvidence'
-  | 'resolveDispute'
-  | 'settleTimedOutDispute'
-  | 'expire'
-  | 'reclaim'
-  | 'withdraw';
-
-async function sendMarket(wallet: WalletState, functionName: MarketFunction, args: readonly unknown[], value?: bigint): Promise<Hex> {
-  const client = await wallet.walletClient();
-  const { request } = await wallet.publicClient.simulateContract({
-    address: wallet.config.market,
-    abi: loomMarketAbi,
-    functionName,
-    args,
-    account: client.account,
-    ...(value ? { value } : {}),
-  } as never);
-  return client.writeContract({ ...(request as object), account: client.account, chain: wallet.chain } as never);
+/** A writer for the connected account (the wallet's network is checked first, every time). */
+async function writer(wallet: WalletState) {
+  const walletClient = await wallet.walletClient();
+  return createMarketWriter({ publicClient: wallet.publicClient, walletClient, market: wallet.config.market, chain: wallet.chain });
 }
 
 /** Refuses terms that do not hash to the job's id (they would revert with JobNotFound anyway). */
@@ -42,35 +24,28 @@ function checked(terms: ContractTerms, jobId?: Hex): ContractTerms {
 }
 
 export const marketWrites = {
-  postJob: (wallet: WalletState, params: JobParams, spec: Hex) =>
-    sendMarket(wallet, 'postJob', [params, spec], params.token === zeroAddress ? params.budget : undefined),
-  acceptBid: (wallet: WalletState, terms: ContractTerms, worker: Address, jobId?: Hex) => sendMarket(wallet, 'acceptBid', [checked(terms, jobId), worker]),
-  cancelJob: (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => sendMarket(wallet, 'cancelJob', [checked(terms, jobId)]),
-  release: (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => sendMarket(wallet, 'release', [checked(terms, jobId)]),
-  dispute: (wallet: WalletState, terms: ContractTerms, reason: string, jobId?: Hex) => sendMarket(wallet, 'dispute', [checked(terms, jobId), reason]),
-  submitEvidence: (wallet: WalletState, terms: ContractTerms, evidence: string, jobId?: Hex) =>
-    sendMarket(wallet, 'submitEvidence', [checked(terms, jobId), evidence]),
-  resolveDispute: (wallet: WalletState, terms: ContractTerms, workerAmount: bigint, slash: bigint, jobId?: Hex) =>
-    sendMarket(wallet, 'resolveDispute', [checked(terms, jobId), workerAmount, slash]),
-  settleTimedOutDispute: (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => sendMarket(wallet, 'settleTimedOutDispute', [checked(terms, jobId)]),
-  expire: (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => sendMarket(wallet, 'expire', [checked(terms, jobId)]),
-  reclaim: (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => sendMarket(wallet, 'reclaim', [checked(terms, jobId)]),
-  withdraw: (wallet: WalletState, token: Address, to: Address) => sendMarket(wallet, 'withdraw', [token, to]),
+  postJob: async (wallet: WalletState, params: JobParams, spec: Hex) =>
+    (await writer(wallet)).write('postJob', [params, spec], params.token === zeroAddress ? { value: params.budget } : {}),
+  acceptBid: async (wallet: WalletState, terms: ContractTerms, worker: Address, jobId?: Hex) =>
+    (await writer(wallet)).write('acceptBid', [checked(terms, jobId), worker]),
+  cancelJob: async (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => (await writer(wallet)).write('cancelJob', [checked(terms, jobId)]),
+  release: async (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => (await writer(wallet)).write('release', [checked(terms, jobId)]),
+  dispute: async (wallet: WalletState, terms: ContractTerms, reason: string, jobId?: Hex) =>
+    (await writer(wallet)).write('dispute', [checked(terms, jobId), reason]),
+  submitEvidence: async (wallet: WalletState, terms: ContractTerms, evidence: string, jobId?: Hex) =>
+    (await writer(wallet)).write('submitEvidence', [checked(terms, jobId), evidence]),
+  resolveDispute: async (wallet: WalletState, terms: ContractTerms, workerAmount: bigint, slash: bigint, jobId?: Hex) =>
+    (await writer(wallet)).write('resolveDispute', [checked(terms, jobId), workerAmount, slash]),
+  settleTimedOutDispute: async (wallet: WalletState, terms: ContractTerms, jobId?: Hex) =>
+    (await writer(wallet)).write('settleTimedOutDispute', [checked(terms, jobId)]),
+  expire: async (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => (await writer(wallet)).write('expire', [checked(terms, jobId)]),
+  reclaim: async (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => (await writer(wallet)).write('reclaim', [checked(terms, jobId)]),
+  withdraw: async (wallet: WalletState, token: Address, to: Address) => (await writer(wallet)).write('withdraw', [token, to]),
 
   /** ERC-20 approval of the market, the step before posting a job paid in a token. */
-  async approve(wallet: WalletState, token: Address, amount: bigint): Promise<Hex> {
-    const client = await wallet.walletClient();
-    const { request } = await wallet.publicClient.simulateContract({
-      address: token,
-      abi: erc20Abi,
-      functionName: 'approve',
-      args: [wallet.config.market, amount],
-      account: client.account,
-    });
-    return client.writeContract({ ...request, account: client.account, chain: wallet.chain } as never);
-  },
+  approve: async (wallet: WalletState, token: Address, amount: bigint) => (await writer(wallet)).writeApprove(token, amount),
 
-  /** How much of `token` the market may spend for `owner` (read to decide whether to approve). */
+  /** How much of `token` the market may spend for `owner` (read to decide whether to approve; no wallet needed). */
   allowance: (wallet: WalletState, token: Address, owner: Address) =>
     wallet.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [owner, wallet.config.market] }),
 

@@ -1,28 +1,25 @@
 /**
- * Every GraphQL document the UI sends, in one place. Fragments are unmasked (`@_unmask`): pages
- * read their fields directly.
+ * Every GraphQL document the UI sends, in one place. The SDK's shared operations and fragments
+ * (sdk/documents.ts) are used as they are where the UI needs the same; the documents below are the
+ * UI's own (lighter job cards for lists, a job page with its bids and assignee, counters). Fragments
+ * are unmasked (`@_unmask`): pages read their fields directly.
  */
 import { graphql, type ResultOf } from '$sdk/graphql';
+import { EventFields, JobFields, TermsFields, WorkerFields } from '$sdk/documents';
 
-export const TermsFields = graphql(`
-  fragment TermsFields on JobTerms @_unmask {
-    client
-    token
-    arbiter
-    budget
-    collateral
-    feeBps
-    mode
-    openUntil
-    executionTimeout
-    challengeWindow
-    minGpuCount
-    minVramMiB
-    gpuModel
-    specHash
-    salt
-  }
-`);
+export {
+  BalancesQuery,
+  EventFields,
+  JobEventsQuery,
+  JobEventsSubscription,
+  MarketQuery,
+  TermsFields,
+  WorkerFields,
+  WorkersQuery,
+  type JobEventResult,
+  type JobTermsResult,
+  type WorkerResult,
+} from '$sdk/documents';
 
 export const JobCardFields = graphql(
   `
@@ -44,57 +41,6 @@ export const JobCardFields = graphql(
 `,
   [TermsFields],
 );
-
-export const WorkerFields = graphql(`
-  fragment WorkerFields on Worker @_unmask {
-    address
-    registered
-    available
-    gpuModelName
-    claim {
-      gpuModel
-      gpuCount
-      vramMiB
-      cpuCores
-      ramMiB
-      pricePerGpuHour
-      metadataURI
-    }
-    stake
-    locked
-    freeStake
-    activeJobs
-    jobsAssigned
-    jobsCompleted
-    jobsReclaimed
-    disputesWon
-    disputesLost
-    slashCount
-    reputation
-    registeredAt
-    earnings {
-      token
-      amount
-      jobs
-    }
-  }
-`);
-
-export const EventFields = graphql(`
-  fragment EventFields on JobEvent @_unmask {
-    id
-    cursor
-    blockNumber
-    blockHash
-    txHash
-    logIndex
-    timestamp
-    name
-    jobId
-    account
-    args
-  }
-`);
 
 /** The marketplace: a page of jobs. */
 export const JobsQuery = graphql(
@@ -118,29 +64,12 @@ export const JobsQuery = graphql(
   [JobCardFields],
 );
 
+/** A job with everything its page shows: the SDK's JobFields, its assignee and its bids. */
 export const JobQuery = graphql(
   `
   query Job($id: ID!) {
     job(id: $id) {
-      ...JobCardFields
-      spec
-      refund
-      pricePerGpuHour
-      executionDeadline
-      resultHash
-      resultURI
-      challengeDeadline
-      disputeReason
-      arbitrationDeadline
-      workerPayout
-      fee
-      clientRefund
-      slashed
-      postedBlock
-      postedTx
-      assignedAt
-      submittedAt
-      closedAt
+      ...JobFields
       assignee {
         ...WorkerFields
       }
@@ -161,48 +90,7 @@ export const JobQuery = graphql(
     }
   }
 `,
-  [JobCardFields, WorkerFields],
-);
-
-/** A job's event log, in chain order, a page at a time. */
-export const JobEventsQuery = graphql(
-  `
-  query JobEvents($filter: JobEventFilter, $order: SortDirection, $first: Int, $after: String) {
-    jobEvents(filter: $filter, order: $order, first: $first, after: $after) {
-      edges {
-        node {
-          ...EventFields
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`,
-  [EventFields],
-);
-
-export const WorkersQuery = graphql(
-  `
-  query Workers($filter: WorkerFilter, $orderBy: WorkerOrderBy, $first: Int, $after: String) {
-    workers(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
-      totalCount
-      edges {
-        cursor
-        node {
-          ...WorkerFields
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`,
-  [WorkerFields],
+  [JobFields, WorkerFields],
 );
 
 export const WorkerQuery = graphql(
@@ -210,10 +98,6 @@ export const WorkerQuery = graphql(
   query Worker($address: Address!) {
     worker(address: $address) {
       ...WorkerFields
-      slashedTotal
-      unbonding
-      unlockAt
-      updatedAt
     }
     bids(worker: $address, orderBy: PLACED_AT_DESC, first: 20) {
       edges {
@@ -237,20 +121,6 @@ export const WorkerQuery = graphql(
 `,
   [WorkerFields],
 );
-
-/** The market's settings: fee, tokens, arbiters. */
-export const MarketQuery = graphql(`
-  query Market {
-    market {
-      feeBps
-      treasury
-      defaultArbiter
-      allowedTokens
-      arbiters
-      updatedBlock
-    }
-  }
-`);
 
 /** How many available workers meet the requirements being typed into the post form. */
 export const EligibleWorkersQuery = graphql(`
@@ -331,17 +201,6 @@ export const DisputesQuery = graphql(
   [JobCardFields, EventFields],
 );
 
-export const BalancesQuery = graphql(`
-  query Balances($account: Address!) {
-    balances(account: $account) {
-      token
-      amount
-      credited
-      withdrawn
-    }
-  }
-`);
-
 /** Whether a job is indexed yet (after posting it). */
 export const JobExistsQuery = graphql(`
   query JobExists($id: ID!) {
@@ -351,40 +210,6 @@ export const JobExistsQuery = graphql(`
   }
 `);
 
-/** The live feed: every event as it is indexed (one stream for the whole app). */
-export const JobEventsSubscription = graphql(
-  `
-  subscription LiveEvents($after: String) {
-    jobEvents(after: $after) {
-      retracted
-      cursor
-      event {
-        ...EventFields
-      }
-    }
-  }
-`,
-  [EventFields],
-);
-
-/** The newest event, to start the live feed from a cursor. */
-export const LatestEventQuery = graphql(`
-  query LatestEvent {
-    jobEvents(order: DESC, first: 1) {
-      edges {
-        node {
-          cursor
-          timestamp
-          blockNumber
-        }
-      }
-    }
-  }
-`);
-
 export type JobCard = ResultOf<typeof JobCardFields>;
-export type JobTermsResult = ResultOf<typeof TermsFields>;
-export type WorkerResult = ResultOf<typeof WorkerFields>;
-export type JobEventResult = ResultOf<typeof EventFields>;
 export type JobDetail = NonNullable<ResultOf<typeof JobQuery>['job']>;
 export type DailyStat = ResultOf<typeof StatsQuery>['stats'][number];

@@ -5,7 +5,7 @@
  * six HTTP/1.1 connections per origin, so one stream serves every view.
  */
 import type { Client } from '@urql/core';
-import { JobEventsSubscription, LatestEventQuery, type JobEventResult } from './documents';
+import { JobEventsQuery, JobEventsSubscription, type JobEventResult } from './documents';
 
 export type FeedDelivery = { retracted: boolean; event: JobEventResult };
 /** `resync`: the stream restarted without its cursor; anything may have changed. */
@@ -64,7 +64,7 @@ export class LiveFeed {
     let resync = false;
     if (this.#cursor === undefined) {
       // Start from the newest event: everything after it is delivered, nothing before is needed.
-      const latest = await this.#client.query(LatestEventQuery, {}).toPromise();
+      const latest = await this.#client.query(JobEventsQuery, { order: 'DESC', first: 1 }).toPromise();
       if (latest.error) return this.#scheduleRetry();
       const node = latest.data?.jobEvents.edges[0]?.node;
       if (node) {
