@@ -9,10 +9,9 @@
  * left where a program would read it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { once } from 'node:events';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
 import { toJson } from '../../output/format';
@@ -77,20 +76,24 @@ export async function runResult(argv: string[]): Promise<number> {
 
   const total = Number(res.headers.get('content-length')) || undefined;
   const tmp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.part`);
+  let file: FileHandle;
+  try {
+    file = await open(tmp, 'wx', 0o644);
+  } catch (err) {
+    throw new CliError('BAD_INPUT', `cannot write to ${dirname(output)}: ${(err as Error).message}`, { cause: err });
+  }
   const hash = createHash('sha256');
   let size = 0;
-  const file = createWriteStream(tmp, { flags: 'wx' });
   try {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       hash.update(chunk);
       size += chunk.length;
-      if (!file.write(chunk)) await once(file, 'drain');
+      await file.write(chunk);
       progress.update(`downloading ${url}: ${size}${total ? ` of ${total}` : ''} bytes`);
     }
-    file.end();
-    await once(file, 'finish');
+    await file.close();
   } catch (err) {
-    file.destroy();
+    await file.close().catch(() => {});
     await rm(tmp, { force: true });
     throw new CliError('VERIFY_FAILED', `the download from ${url} failed: ${(err as Error).message}`, { cause: err });
   }
