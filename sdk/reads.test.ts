@@ -3,12 +3,15 @@
  * Jobs are posted with the SDK's writer and read back with the SDK's documents; subscriptions are
  * followed over SSE; every failure comes back as a LoomApiError with its code.
  */
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseEther, type Hex } from 'viem';
+import { parseEther, toHex, type Hex } from 'viem';
+import { mnemonicToAccount } from 'viem/accounts';
 import { waitForSubscriptions } from '../api/test/ponderApi';
 import { freePort } from '../scripts/lib/anvil';
 import { startPonder, type Ponder } from '../scripts/lib/ponder';
@@ -212,5 +215,37 @@ describe('errors', () => {
     const controller = new AbortController();
     controller.abort(new Error('the caller gave up'));
     await expect(reader.query(MarketQuery, {}, { signal: controller.signal })).rejects.toThrow('the caller gave up');
+  });
+});
+
+describe('README', () => {
+  // The integrator's example in README.md ("Typed SDK") must work as written: it is run here, as a
+  // script of its own, against this stack.
+  test('default: the README’s integrator example runs as written', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Typed SDK'));
+    const code = /```ts\n([\s\S]*?)```/.exec(section.slice(0, section.indexOf('\n## ', 1)))?.[1];
+    expect(code, 'a ```ts block in the Typed SDK section').toBeDefined();
+    expect(code).toContain("from './sdk';");
+    mkdirSync(workDir, { recursive: true });
+    // Run from .cache/ (under the root, so node_modules resolve), the SDK imported as from the root.
+    const file = join(root, '.cache', `sdk-readme-example-${Date.now().toString(36)}.ts`);
+    writeFileSync(file, code!.replace("from './sdk';", "from '../sdk/index.ts';"));
+    try {
+      const key = toHex(mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 2 }).getHdKey().privateKey!);
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
+        cwd: root,
+        env: { ...process.env, LOOM_API_URL: ponder.url, LOOM_RPC_URL: m.anvil.rpcUrl, LOOM_MARKET_ADDRESS: m.market, LOOM_CLIENT_KEY: key },
+        timeout: 60_000,
+      });
+      const jobId = /^posted (0x[0-9a-f]{64}) OPEN$/m.exec(stdout)?.[1] as Hex | undefined;
+      expect(jobId, stdout).toBeDefined();
+      expect(stdout).toMatch(/^UnexpectedStatus$/m);
+      await indexed();
+      const { job } = await reader.query(JobQuery, { id: jobId! });
+      expect(job).toMatchObject({ status: 'CLOSED', closeReason: 'CANCELLED', terms: { client: m.address(2).toLowerCase() } });
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
