@@ -33,7 +33,6 @@ import {
   createWalletClient,
   http,
   parseEther,
-  parseEventLogs,
   stringToHex,
   toHex,
   zeroAddress,
@@ -43,8 +42,9 @@ import {
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { loomMarketAbi, testUsdcAbi } from '../abis/generated';
-import type { JobTerms } from '../sdk/jobTerms';
+import { loomMarketAbi } from '../abis/generated';
+import { MODE, type JobTerms } from '../sdk/jobTerms';
+import { createMarketWriter, type MarketWriter } from '../sdk/writes';
 import { packOutputs } from '../worker/artifacts/pack';
 import { deploymentPath, readDeployment, type Deployment } from './deploy.ts';
 
@@ -104,56 +104,57 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
   if (!/^anvil\//i.test(client) || chainId !== foundry.id) {
     throw new Error(`the demo only runs on a local anvil (chain ${foundry.id}); ${o.rpcUrl} is ${client}, chain ${chainId}`);
   }
-  const wallet = (i: number) =>
-    createWalletClient({ account: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }), chain: foundry, transport });
-  type Wallet = ReturnType<typeof wallet>;
-  const [ada, grace] = DEMO_ACCOUNTS.clients.map(wallet) as [Wallet, Wallet];
-  const [w1, w2] = DEMO_ACCOUNTS.workers.map(wallet) as [Wallet, Wallet];
-  const arbiter = wallet(DEMO_ACCOUNTS.arbiter);
+  // One writer per account (sdk/writes.ts): every call is simulated first, so a step the contract
+  // refuses fails with the contract's error name and sends nothing.
+  const writer = (i: number) =>
+    createMarketWriter({
+      publicClient: pub,
+      walletClient: createWalletClient({ account: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }), chain: foundry, transport }),
+      market: o.deployment.LoomMarket.address,
+      pollingIntervalMs: 20,
+    });
+  type Writer = MarketWriter;
+  const [ada, grace] = DEMO_ACCOUNTS.clients.map(writer) as [Writer, Writer];
+  const [w1, w2] = DEMO_ACCOUNTS.workers.map(writer) as [Writer, Writer];
+  const arbiter = writer(DEMO_ACCOUNTS.arbiter);
   const market = o.deployment.LoomMarket.address;
   const usdc = o.deployment.TestUSDC.address;
-  if (arbiter.account.address.toLowerCase() !== o.deployment.arbiter.toLowerCase()) {
+  if (arbiter.address.toLowerCase() !== o.deployment.arbiter.toLowerCase()) {
     throw new Error(`the deployment's arbiter ${o.deployment.arbiter} is not anvil's account ${DEMO_ACCOUNTS.arbiter}: not a local deployment`);
   }
 
-  const [, , , , registered] = await pub.readContract({ address: market, abi: loomMarketAbi, functionName: 'workers', args: [w1.account.address] });
+  const [, , , , registered] = await pub.readContract({ address: market, abi: loomMarketAbi, functionName: 'workers', args: [w1.address] });
   if (registered) {
     log('demo data already on this chain: nothing sent');
-    return { seeded: false, jobs: [], workers: [w1.account.address, w2.account.address], head: await pub.getBlockNumber() };
+    return { seeded: false, jobs: [], workers: [w1.address, w2.address], head: await pub.getBlockNumber() };
   }
 
-  const send = async (w: Wallet, functionName: string, args: readonly unknown[] = [], value?: bigint) => {
-    const hash = await w.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never);
-    const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-    if (receipt.status !== 'success') throw new Error(`demo: ${functionName} reverted (${hash})`);
-    return receipt;
-  };
   const now = async () => Number((await pub.getBlock({ blockTag: 'latest' })).timestamp);
 
   const jobs: DemoJob[] = [];
   let salt = BigInt(Date.now());
   const post = async (
-    from: Wallet,
+    from: Writer,
     label: string,
-    p: { spec: object; budget: bigint; token?: Address; collateral?: bigint; auction?: boolean; openFor: number; executionTimeout: number; challengeWindow?: number; gpuModel?: string },
+    p: { spec: Record<string, unknown>; budget: bigint; token?: Address; collateral?: bigint; auction?: boolean; openFor: number; executionTimeout: number; challengeWindow?: number; gpuModel?: string },
   ): Promise<DemoJob> => {
-    const token = p.token ?? zeroAddress;
-    const params = {
-      token,
-      arbiter: zeroAddress, // the deployment's default arbiter (account 8)
-      budget: p.budget,
-      collateral: p.collateral ?? 0n,
-      mode: p.auction ? 1 : 0,
-      openUntil: (await now()) + p.openFor,
-      executionTimeout: p.executionTimeout,
-      challengeWindow: p.challengeWindow ?? DAY,
-      ...DEMO_REQUIREMENTS,
-      gpuModel: p.gpuModel ? stringToHex(p.gpuModel, { size: 32 }) : zeroHash,
-      salt: ++salt,
-    };
-    const receipt = await send(from, 'postJob', [params, toHex(JSON.stringify(p.spec))], token === zeroAddress ? p.budget : undefined);
-    const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
-    const job: DemoJob = { label, id: posted!.args.jobId, status: 'OPEN', terms: posted!.args.terms as JobTerms };
+    const posted = await from.postJob({
+      terms: {
+        token: p.token ?? zeroAddress,
+        arbiter: zeroAddress, // the deployment's default arbiter (account 8)
+        budget: p.budget,
+        collateral: p.collateral ?? 0n,
+        mode: p.auction ? MODE.AUCTION : MODE.CLAIM,
+        openUntil: (await now()) + p.openFor,
+        executionTimeout: p.executionTimeout,
+        challengeWindow: p.challengeWindow ?? DAY,
+        ...DEMO_REQUIREMENTS,
+        gpuModel: p.gpuModel ? stringToHex(p.gpuModel, { size: 32 }) : zeroHash,
+        salt: ++salt,
+      },
+      spec: p.spec,
+    });
+    const job: DemoJob = { label, id: posted.jobId, status: 'OPEN', terms: posted.terms };
     jobs.push(job);
     return job;
   };
@@ -176,13 +177,13 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     }
     return [packed.resultHash, `artifact://${packed.sha256}`];
   };
-  const submit = async (w: Wallet, job: DemoJob, files: Record<string, string>) => {
+  const submit = async (w: Writer, job: DemoJob, files: Record<string, string>) => {
     const [hash, uri] = await result(files);
-    await send(w, 'submitResult', [job.terms, hash, uri]);
+    await w.submitResult(job.terms, hash, uri);
     job.status = 'SUBMITTED';
   };
-  const assign = async (w: Wallet, job: DemoJob) => {
-    await send(w, 'claimJob', [job.terms]);
+  const assign = async (w: Writer, job: DemoJob) => {
+    await w.claimJob(job.terms);
     job.status = 'ASSIGNED';
   };
   const close = (job: DemoJob, reason: NonNullable<DemoJob['closeReason']>) => {
@@ -199,7 +200,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
   });
 
   try {
-    log('demo: registering two workers and approving USDC');
+    log('demo: registering two workers');
     const claim = (model: string, uri: string) => ({
       gpuModel: stringToHex(model, { size: 32 }),
       gpuCount: 8,
@@ -209,12 +210,8 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       pricePerGpuHour: model === H100 ? 2_490_000n : 1_790_000n,
       metadataURI: uri,
     });
-    await send(w1, 'register', [claim(H100, 'https://example.com/loom-demo/worker-h100.json')], parseEther('2'));
-    await send(w2, 'register', [claim(A100, 'https://example.com/loom-demo/worker-a100.json')], parseEther('2'));
-    for (const c of [ada, grace]) {
-      const hash = await c.writeContract({ address: usdc, abi: testUsdcAbi, functionName: 'approve', args: [market, 2n ** 256n - 1n] });
-      await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-    }
+    await w1.register(claim(H100, 'https://example.com/loom-demo/worker-h100.json'), parseEther('2'));
+    await w2.register(claim(A100, 'https://example.com/loom-demo/worker-a100.json'), parseEther('2'));
 
     // Jobs whose deadlines must pass, first: then one move of the clock covers both.
     log('demo: an expired and a reclaimed job (moving the chain 2 minutes ahead)');
@@ -234,9 +231,9 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     await assign(w2, reclaimed);
     await pub.request({ method: 'evm_increaseTime' as never, params: [toHex(120)] as never });
     await pub.request({ method: 'evm_mine' as never, params: [] as never });
-    await send(grace, 'expire', [expired.terms]);
+    await grace.expire(expired.terms);
     close(expired, 'EXPIRED');
-    await send(ada, 'reclaim', [reclaimed.terms]);
+    await ada.reclaim(reclaimed.terms);
     close(reclaimed, 'RECLAIMED');
 
     log('demo: completed, cancelled and disputed jobs');
@@ -250,7 +247,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     });
     await assign(w1, completed);
     await submit(w1, completed, { 'metrics.json': '{"epochs":3,"eval_loss":1.412}\n', 'adapter.txt': 'LoRA adapter (demo)\n' });
-    await send(ada, 'release', [completed.terms]);
+    await ada.release(completed.terms);
     close(completed, 'COMPLETED');
 
     const auctioned = await post(grace, 'completed: auction in USDC, bid accepted', {
@@ -261,11 +258,11 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       openFor: DAY,
       executionTimeout: 4 * HOUR,
     });
-    await send(w1, 'placeBid', [auctioned.terms, 140_000_000n]);
-    await send(w2, 'placeBid', [auctioned.terms, 118_000_000n]);
-    await send(grace, 'acceptBid', [auctioned.terms, w2.account.address]);
+    await w1.placeBid(auctioned.terms, 140_000_000n);
+    await w2.placeBid(auctioned.terms, 118_000_000n);
+    await grace.acceptBid(auctioned.terms, w2.address);
     await submit(w2, auctioned, { 'frames.txt': 'frames 1-240 (demo)\n' });
-    await send(grace, 'release', [auctioned.terms]);
+    await grace.release(auctioned.terms);
     close(auctioned, 'COMPLETED');
 
     const cancelled = await post(ada, 'cancelled by the client', {
@@ -274,7 +271,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       openFor: DAY,
       executionTimeout: 2 * HOUR,
     });
-    await send(ada, 'cancelJob', [cancelled.terms]);
+    await ada.cancelJob(cancelled.terms);
     close(cancelled, 'CANCELLED');
 
     const resolved = await post(grace, 'dispute resolved: 60% to the worker', {
@@ -286,9 +283,9 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     });
     await assign(w1, resolved);
     await submit(w1, resolved, { 'metrics.json': '{"steps":12000,"note":"stopped early"}\n' });
-    await send(grace, 'dispute', [resolved.terms, 'The run stopped at 12,000 of 20,000 steps.']);
-    await send(w1, 'submitEvidence', [resolved.terms, 'https://example.com/loom-demo/evidence-oom.txt']);
-    await send(arbiter, 'resolveDispute', [resolved.terms, parseEther('0.15'), 0n]);
+    await grace.dispute(resolved.terms, 'The run stopped at 12,000 of 20,000 steps.');
+    await w1.submitEvidence(resolved.terms, 'https://example.com/loom-demo/evidence-oom.txt');
+    await arbiter.resolveDispute(resolved.terms, parseEther('0.15'), 0n);
     close(resolved, 'DISPUTE_RESOLVED');
 
     log('demo: jobs still in flight (open, assigned, submitted, disputed)');
@@ -301,8 +298,8 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     });
     await assign(w2, disputed);
     await submit(w2, disputed, { 'student.txt': 'distilled weights (demo)\n' });
-    await send(ada, 'dispute', [disputed.terms, 'The accuracy is far below the spec.']);
-    await send(ada, 'submitEvidence', [disputed.terms, 'https://example.com/loom-demo/eval-report.txt']);
+    await ada.dispute(disputed.terms, 'The accuracy is far below the spec.');
+    await ada.submitEvidence(disputed.terms, 'https://example.com/loom-demo/eval-report.txt');
     disputed.status = 'DISPUTED';
 
     const submitted = await post(grace, 'submitted: in its challenge window', {
@@ -332,10 +329,10 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       openFor: 2 * DAY,
       executionTimeout: 8 * HOUR,
     });
-    await send(w1, 'placeBid', [auction.terms, 380_000_000n]);
-    await send(w2, 'placeBid', [auction.terms, 365_000_000n]);
+    await w1.placeBid(auction.terms, 380_000_000n);
+    await w2.placeBid(auction.terms, 365_000_000n);
     // A bid replaced by a lower one: the bid history shows both.
-    await send(w1, 'placeBid', [auction.terms, 350_000_000n]);
+    await w1.placeBid(auction.terms, 350_000_000n);
 
     await post(ada, 'open: waiting for an 8x H100 worker', {
       spec: spec('open', 8, 3 * HOUR, ['python', 'train.py', '--config', 'vit-large.yaml']),
@@ -351,7 +348,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
 
   const head = await pub.getBlockNumber();
   log(`demo: ${jobs.length} jobs seeded (up to block ${head})`);
-  return { seeded: true, jobs, workers: [w1.account.address, w2.account.address], head };
+  return { seeded: true, jobs, workers: [w1.address, w2.address], head };
 }
 
 /** Resolves once the indexer behind `apiUrl` (Ponder's /status) has indexed `block`. */
