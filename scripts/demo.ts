@@ -13,7 +13,7 @@
  * Every demo job asks for 8 GPUs with 80 GiB each, so a local worker daemon (which claims this
  * machine's hardware) does not take the OPEN ones: the contract would refuse it, and its strategy
  * skips them without a transaction. The expired and reclaimed jobs need their deadlines to pass:
- * they get two-minute deadlines and the chain's clock is moved two minutes ahead, before anything
+ * they get one-minute deadlines and the chain's clock is moved two minutes ahead, before anything
  * else is posted, so the jobs meant to stay open keep their full windows. An arbitration timeout
  * (7 days) is not reached: moving the chain a week ahead of the wall clock would break every client
  * that computes a deadline from its own clock.
