@@ -147,6 +147,11 @@ async function loomJson(args: string[]): Promise<any> {
 }
 
 beforeAll(() => {
+  try {
+    execFileSync('bwrap', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('this test needs bubblewrap (apt-get install bubblewrap): npm start runs no local worker without it');
+  }
   dir = mkdtempSync(join(tmpdir(), 'loom-e2e-start-'));
   // The worker's sandbox must reach its job directories under .data.
   chmodSync(dir, 0o755);
