@@ -173,6 +173,36 @@ describe('bids', () => {
   });
 });
 
+describe('columns', () => {
+  const jobQuery = () => t.queries.texts.find((q) => q.includes('from "job"'))!;
+
+  test('behavior: a page of jobs reads only the columns its selection resolves from', async () => {
+    t.queries.reset();
+    const d = await data(`{ jobs(first: 3) { edges { node { id ...F terms { budget gpuModel } assignee { address } } } } }
+      fragment F on Job { status ... on Job { gpuModelName } }`);
+    expect(d.jobs.edges).toHaveLength(3);
+    const sql = jobQuery();
+    for (const column of ['"id"', '"status"', '"budget"', '"gpu_model_raw"', '"gpu_model"', '"worker"', '"posted_block"']) {
+      expect(sql).toContain(column);
+    }
+    expect(sql).not.toContain('"spec"');
+    expect(sql).not.toContain('"spec_json"');
+    expect(sql).not.toContain('"client"');
+  });
+
+  test('behavior: partial rows answer exactly what whole rows answer', async () => {
+    const fields = 'id status worker price activeBids postedAt postedBlock specJson gpuModelName terms { client budget mode gpuModel }';
+    t.queries.reset();
+    const partial = await data(`{ jobs(first: 20, orderBy: PRICE_DESC) { edges { cursor node { ${fields} } } } }`);
+    expect(jobQuery()).not.toContain('"posted_tx"');
+    // A field that leads back to jobs makes the page read whole rows (they prime the job loader).
+    t.queries.reset();
+    const whole = await data(`{ jobs(first: 20, orderBy: PRICE_DESC) { edges { cursor node { ${fields} bids { edges { node { job { id } } } } } } } }`);
+    expect(jobQuery()).toContain('"posted_tx"');
+    expect(partial.jobs.edges).toEqual(whole.jobs.edges.map(({ cursor, node: { bids: _, ...node } }: any) => ({ cursor, node })));
+  });
+});
+
 describe('batching', () => {
   const pageQuery = (n: number) => `{ jobs(orderBy: POSTED_AT_ASC, first: ${n}) { edges { node { id terms { budget } assignee { address earnings { amount } }
     bids { edges { node { price bidder { address } job { id } } } }

@@ -7,6 +7,7 @@ import type { BidRow, Context, JobNode, JobRow, Tables } from '../context';
 import { ApiError } from '../errors';
 import { readHeadBlock } from '../indexingStatus';
 import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../inputs';
+import { type JobColumnName, jobConnectionColumns, jobSelection, type SelectionInfo } from '../jobColumns';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
 import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
 import { parseJobId } from '../scalars';
@@ -28,22 +29,28 @@ export type JobFilter = {
 
 export type JobOrderBy = 'POSTED_AT_DESC' | 'POSTED_AT_ASC' | 'BUDGET_DESC' | 'BUDGET_ASC' | 'PRICE_DESC' | 'PRICE_ASC';
 
-type JobOrder = KeysetOrder & { keyOf: (row: JobRow) => string[] };
+type JobOrder = KeysetOrder & { keyOf: (row: JobRow) => string[]; columns: JobColumnName[] };
 
 function jobOrder(tables: Tables, orderBy: JobOrderBy): JobOrder {
   const { job } = tables;
   const direction = orderBy.endsWith('_ASC') ? 'asc' : 'desc';
   const id = { expr: job.id, type: 'text' as const };
   if (orderBy.startsWith('POSTED_AT')) {
-    return { direction, keys: [{ expr: job.postedBlock, type: 'numeric' }, id], keyOf: (r) => [r.postedBlock.toString(), r.id] };
+    return {
+      direction,
+      keys: [{ expr: job.postedBlock, type: 'numeric' }, id],
+      keyOf: (r) => [r.postedBlock.toString(), r.id],
+      columns: ['postedBlock'],
+    };
   }
   if (orderBy.startsWith('BUDGET')) {
-    return { direction, keys: [{ expr: job.budget, type: 'numeric' }, id], keyOf: (r) => [r.budget.toString(), r.id] };
+    return { direction, keys: [{ expr: job.budget, type: 'numeric' }, id], keyOf: (r) => [r.budget.toString(), r.id], columns: ['budget'] };
   }
   return {
     direction,
     keys: [{ expr: sql`coalesce(${job.price}, ${job.budget})`, type: 'numeric' }, id],
     keyOf: (r) => [(r.price ?? r.budget).toString(), r.id],
+    columns: ['price', 'budget'],
   };
 }
 
@@ -111,7 +118,12 @@ export const jobResolvers = {
       return (await ctx.loaders.jobById.load(id)) ?? null;
     },
 
-    async jobs(_: unknown, args: PageArgs & { filter?: JobFilter | null; orderBy?: JobOrderBy | null }, ctx: Context) {
+    async jobs(
+      _: unknown,
+      args: PageArgs & { filter?: JobFilter | null; orderBy?: JobOrderBy | null },
+      ctx: Context,
+      info: SelectionInfo,
+    ) {
       const { job } = ctx.tables;
       const first = pageSize(args.first);
       const orderBy = args.orderBy ?? 'POSTED_AT_DESC';
@@ -120,13 +132,15 @@ export const jobResolvers = {
       const after = args.after
         ? afterCondition(order, decodeCursor(args.after, `job:${orderBy}`, [keyPattern.uint, keyPattern.bytes32]))
         : undefined;
-      const rows = await ctx.db
-        .select()
+      // Only the columns the selection resolves from (whole rows when it cannot tell).
+      const columns = jobConnectionColumns(ctx.tables, info, order.columns);
+      const rows = (await (columns ? ctx.db.select(jobSelection(ctx.tables, columns)) : ctx.db.select())
         .from(job)
         .where(and(where, after))
         .orderBy(...orderByOf(order))
-        .limit(first + 1);
-      for (const row of rows) ctx.loaders.jobById.prime(row.id, row);
+        .limit(first + 1)) as JobRow[];
+      // Whole rows only: a job loaded elsewhere in the response needs every field.
+      if (!columns) for (const row of rows) ctx.loaders.jobById.prime(row.id, row);
       return toConnection<JobNode>(
         rows,
         first,
