@@ -67,9 +67,21 @@ export type Connection<T> = {
   totalCount: () => Promise<number>;
 };
 
+/** An edge whose cursor is encoded only when a client asks for it. */
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (row: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
 /**
  * Builds a connection from `rows` fetched with `limit first + 1` (the extra row says whether a next
- * page exists).
+ * page exists). Cursors are encoded lazily: most queries ask for none, or only the page's last.
  */
 export function toConnection<T>(
   rows: T[],
@@ -78,15 +90,19 @@ export function toConnection<T>(
   cursorOf: (row: T) => string,
   totalCount: () => Promise<number>,
 ): Connection<T> {
-  const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
+  const page = rows.length > first ? rows.slice(0, first) : rows;
+  const edges = page.map((node) => new Edge(node, cursorOf));
   return {
     edges,
     pageInfo: {
       hasNextPage: rows.length > first,
       hasPreviousPage: after != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
     totalCount,
   };
