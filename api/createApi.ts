@@ -66,6 +66,15 @@ export type SubscriptionOptions = {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/**
+ * A Response made with whichever `Response` is global when it is made. Under Ponder,
+ * @hono/node-server installs its own once it serves (after this API is built): it writes a string
+ * body to the socket in one piece, where a native Response's body is read back as a stream.
+ */
+const CurrentResponse = function CurrentResponse(body?: BodyInit | null, init?: ResponseInit) {
+  return new globalThis.Response(body, init);
+} as unknown as typeof Response;
+
 /** A GraphQL-shaped error body for failures outside GraphQL execution. */
 const errorBody = (code: string, message: string, requestId?: string) => ({
   errors: [{ message, extensions: { code, ...(requestId && { requestId }) } }],
@@ -118,7 +127,7 @@ export function createApi(options: ApiOptions): Hono {
     // undici crashes the process when a wrapped ponyfill stream is cancelled mid-read).
     fetchAPI: {
       Request: globalThis.Request,
-      Response: globalThis.Response,
+      Response: CurrentResponse,
       Headers: globalThis.Headers,
       ReadableStream: globalThis.ReadableStream,
       TextEncoder: globalThis.TextEncoder,
@@ -200,9 +209,11 @@ export function createApi(options: ApiOptions): Hono {
         'graphql',
       );
     }
-    const headers = new Headers(response.headers);
-    headers.set('x-request-id', requestId);
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    // On the response, and on Hono's context: when a middleware (CORS) has touched the context's
+    // response already, Hono copies that one's headers onto a new response made from this one.
+    response.headers.set('x-request-id', requestId);
+    c.header('x-request-id', requestId);
+    return response;
   });
 
   app.get('/api/health', (c) => {
