@@ -1,6 +1,6 @@
 /**
  * `loom worker <start|register|status|withdraw> …`: the worker's own CLI (worker/cli.ts, the
- * `loom-worker` bin), run as it is, with the arguments, the terminal and the environment passed
+ * `loom-worker` bin, worker/loom-worker.mjs), run as it is, with the arguments, the terminal and the environment passed
  * through, so that there is one implementation and one set of flags (`loom worker --help`).
  *
  * It runs as a child process rather than an import because worker/cli.ts is an entry point that
@@ -13,14 +13,14 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_KEY_ENV, CLIENT_KEYSTORE_PASSWORD_ENV } from '../clientKey';
 
-const WORKER_CLI = fileURLToPath(new URL('../../worker/cli.ts', import.meta.url));
+const WORKER_CLI = fileURLToPath(new URL('../../worker/loom-worker.mjs', import.meta.url));
 
 export async function runWorker(argv: string[]): Promise<number> {
   const env = { ...process.env };
   // The worker signs with its own key (LOOM_WORKER_KEY / LOOM_KEYSTORE); the client's is not its business.
   delete env[CLIENT_KEY_ENV];
   delete env[CLIENT_KEYSTORE_PASSWORD_ENV];
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_CLI, ...argv], { stdio: 'inherit', env });
+  const child = spawn(process.execPath, [WORKER_CLI, ...argv], { stdio: 'inherit', env });
   const interactive = process.stdin.isTTY === true;
   const forward = (signal: NodeJS.Signals) => {
     if (signal === 'SIGINT' && interactive) return;
