@@ -1,9 +1,10 @@
 /**
  * `npm start` end to end, as a new user runs it: a fresh copy of the repository (its files without
  * anything git ignores; node_modules is linked and a built UI copied from this checkout to save the
- * install and the build; .data starts empty), `npm start` on free ports until it prints that it is up, a job posted with the
- * `loom` CLI and run by the local worker in its sandbox, released by the client, its result
- * downloaded and verified; then Ctrl-C (SIGINT to the process group, as a terminal sends it) must
+ * install and the build; .data starts empty), `npm start` on free ports until it prints that it is
+ * up, a job posted with the `loom` CLI and run by the local worker in its sandbox, its result
+ * downloaded and verified by the client, and the job settled by the worker, which releases its
+ * payment once the challenge window has passed; then Ctrl-C (SIGINT to the process group, as a terminal sends it) must
  * stop everything: npm exits 0, no process it started is left, every port is free again.
  *
  * Needs bubblewrap (the local worker refuses to run jobs without a sandbox); CI installs it.
@@ -139,6 +140,18 @@ function loom(args: string[]): Promise<Run> {
   });
 }
 
+/** One JSON-RPC call to the copy's anvil. */
+async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${ports.ANVIL_PORT}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
 // biome-ignore lint: JSON read field by field in assertions.
 async function loomJson(args: string[]): Promise<any> {
   const r = await loom([...args, '--json']);
@@ -196,7 +209,7 @@ test('default: npm start on a fresh clone runs a job posted with the CLI, and Ct
 
   const spec = join(dir, 'hello.json');
   writeFileSync(spec, JSON.stringify({ version: 1, script: 'echo hello from the sandbox > /out/hello.txt', resources: { timeoutSeconds: 30, memoryMiB: 256 } }));
-  const posted = await loomJson(['job', 'post', spec, '--budget', '0.01', '--mode', 'claim', '--open-for', '10m', '--execution-timeout', '5m', '--challenge-window', '1h']);
+  const posted = await loomJson(['job', 'post', spec, '--budget', '0.01', '--mode', 'claim', '--open-for', '10m', '--execution-timeout', '5m', '--challenge-window', '5s']);
   const id: string = posted.jobId;
 
   // The local worker claims it, runs it in bubblewrap, uploads the bundle and submits its hash.
@@ -215,8 +228,19 @@ test('default: npm start on a fresh clone runs a job posted with the CLI, and Ct
   expect(result).toMatchObject({ verified: true });
   expect(execFileSync('tar', ['-xOf', join(dir, 'result.tar')], { encoding: 'utf8' })).toBe('hello from the sandbox\n');
 
-  await loomJson(['job', 'release', id]);
-  expect((await loomJson(['job', 'show', id])).job).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED' });
+  // The worker settles it: once the chain is past the challenge window it releases the payment
+  // itself. anvil mines only on transactions, so the test mines the empty blocks a live chain would.
+  const settleDeadline = Date.now() + 120_000;
+  for (;;) {
+    job = (await loomJson(['job', 'show', id])).job;
+    if (job.status === 'CLOSED') break;
+    if (Date.now() > settleDeadline) throw new Error(`the local worker did not release job ${id} (status ${job.status})\n${report()}`);
+    await rpc('evm_mine');
+    await sleep(1000);
+  }
+  expect(job).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED' });
+  // Released by the worker, not the client: its log says so.
+  expect(readFileSync(join(dir, '.data', 'worker-1.log'), 'utf8')).toContain('released after the challenge window');
 
   // Ctrl-C. npm, in the group too, may die of the signal itself (as it does in a terminal); what
   // must hold is that start stops everything it started, says so, and nothing is left.
