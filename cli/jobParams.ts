@@ -10,29 +10,8 @@ import { badInput } from './cliError';
 import type { TokenInfo } from './output/format';
 import { parseAmount, parseCount, parseMiB } from './parse/parseAmount';
 import { formatDuration, parseDuration } from './parse/parseDuration';
-
-/** MarketConfig.sol's bounds. */
-export const MAX_OPEN_PERIOD = 90 * 86_400;
-export const MAX_EXECUTION_TIMEOUT = 30 * 86_400;
-export const MAX_CHALLENGE_WINDOW = 30 * 86_400;
-/** The worker's default reserve beyond the spec's timeout (LOOM_RESERVE_SECONDS): inputs, packing, upload, submit. */
-export const WORKER_RESERVE_SECONDS = 120;
-
-/** The contract's `JobParams` struct, as viem encodes it. */
-export type JobParams = {
-  token: Address;
-  arbiter: Address;
-  budget: bigint;
-  collateral: bigint;
-  mode: 0 | 1;
-  openUntil: number;
-  executionTimeout: number;
-  challengeWindow: number;
-  minGpuCount: number;
-  minVramMiB: number;
-  gpuModel: Hex;
-  salt: bigint;
-};
+import { MAX_CHALLENGE_WINDOW, MAX_EXECUTION_TIMEOUT, MAX_OPEN_PERIOD, WORKER_RESERVE_SECONDS } from '../sdk/marketRules';
+import type { JobParams } from '../sdk/writes';
 
 /** The `job post` flags that shape the terms (strings as typed). */
 export type TermsFlags = {

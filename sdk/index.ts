@@ -29,5 +29,6 @@ export {
 } from './writes';
 export { decodeRevert, decodeRevertData, formatRevert, type DecodedRevert } from './revert';
 export { jobIdOf, MODE, toContractTerms, type ApiJobTerms, type JobTerms } from './jobTerms';
+export * from './marketRules';
 export { LoomError } from './errors';
 export { loomMarketAbi } from '../abis/generated';

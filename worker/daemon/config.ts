@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { type Address, getAddress, isAddress, parseEther } from 'viem';
 import { WorkerError } from '../errors';
 import { type StrategyOptions, ETH, defaultStrategy } from './strategy';
+import { WORKER_RESERVE_SECONDS } from '../../sdk/marketRules';
 
 export type DaemonConfig = {
   apiUrl: string;
@@ -71,7 +72,7 @@ export const options: Option[] = [
   { flag: 'max-open-bids', env: 'LOOM_MAX_OPEN_BIDS', default: '4', help: 'Standing auction bids at once.' },
   { flag: 'bid-markup-bps', env: 'LOOM_BID_MARKUP_BPS', default: '0', help: 'Bid this many basis points above the minimum price (never above the budget).' },
   { flag: 'max-collateral', env: 'LOOM_MAX_COLLATERAL', default: '', help: 'Largest collateral (ETH) locked for one job; default: any the free stake covers.' },
-  { flag: 'reserve-seconds', env: 'LOOM_RESERVE_SECONDS', default: '120', help: "Seconds required between the spec's timeout and the execution timeout." },
+  { flag: 'reserve-seconds', env: 'LOOM_RESERVE_SECONDS', default: String(WORKER_RESERVE_SECONDS), help: "Seconds required between the spec's timeout and the execution timeout." },
   { flag: 'submit-reserve-seconds', env: 'LOOM_SUBMIT_RESERVE_SECONDS', default: '30', help: 'Seconds kept before the execution deadline to upload and submit.' },
   { flag: 'modes', env: 'LOOM_MODES', default: 'claim,auction', help: 'Job modes taken: claim, auction, or both.' },
   { flag: 'housekeeping-ms', env: 'LOOM_HOUSEKEEPING_MS', default: '15000', help: 'Period of releases, withdrawals and reconciliation.' },

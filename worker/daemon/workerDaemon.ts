@@ -35,6 +35,7 @@ import { InputCache } from './inputCache';
 import { type JobTerms, jobIdOf, toContractTerms } from '../../sdk/jobTerms';
 import { LoomApiError } from '../../sdk/reads';
 import { formatRevert } from '../../sdk/revert';
+import { ACCEPT_WINDOW } from '../../sdk/marketRules';
 import { type ApiDelivery, type ApiJob, type EventStream, LoomApi } from './loomApi';
 import { type MarketWriter, TxError, createWorkerWriter } from './createWorkerWriter';
 import { WorkerMetrics, serveMetrics } from './metrics';
@@ -46,8 +47,6 @@ import { sweepJobCgroups } from './sweepJobCgroups';
 import { uploadArtifact } from './uploadArtifact';
 import { type Withdrawal, withdrawBalances } from './withdrawBalances';
 
-/** Seconds after `openUntil` during which an auction's client may still accept a bid (the contract's ACCEPT_WINDOW). */
-const ACCEPT_WINDOW = 86_400;
 const CLOSE_REASONS = ['NONE', 'COMPLETED', 'CANCELLED', 'EXPIRED', 'RECLAIMED', 'DISPUTE_RESOLVED', 'ARBITRATION_TIMED_OUT'];
 
 export type JobSandbox = { run(req: RunRequest): Promise<SandboxResult> };

@@ -3,7 +3,7 @@
  * the time, following the contract's rules (contracts/src/LoomMarket.sol). Workers' own steps
  * (claim, bid, submit) belong to the worker daemon and are not offered here.
  */
-import { ACCEPT_WINDOW } from './jobParams';
+import { ACCEPT_WINDOW } from '$sdk/marketRules';
 
 export type JobActionKind =
   | 'acceptBid'

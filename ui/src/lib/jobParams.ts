@@ -6,15 +6,9 @@ import { parseEther, zeroAddress, type Address, type Hex } from 'viem';
 import type { JobSpec } from '$spec/jobSpec';
 import { encodeGpuModel, parseAmount } from './format';
 import type { TokenInfo } from './tokens';
+import { MAX_CHALLENGE_WINDOW, MAX_EXECUTION_TIMEOUT, MAX_OPEN_PERIOD, WORKER_RESERVE_SECONDS } from '$sdk/marketRules';
+import type { JobParams } from '$sdk/writes';
 
-/** The contract's bounds (contracts/src/base/MarketConfig.sol). */
-export const MAX_OPEN_PERIOD = 90 * 86400;
-export const MAX_EXECUTION_TIMEOUT = 30 * 86400;
-export const MAX_CHALLENGE_WINDOW = 30 * 86400;
-export const ACCEPT_WINDOW = 86400;
-export const ARBITRATION_PERIOD = 7 * 86400;
-/** Workers keep this much time beyond the spec's timeout (inputs, packing, upload, the submit). */
-export const WORKER_RESERVE_SECONDS = 120;
 const MAX_UINT96 = 2n ** 96n - 1n;
 
 export type TermsDraft = {
@@ -47,20 +41,6 @@ export function defaultTermsDraft(): TermsDraft {
   };
 }
 
-export type JobParams = {
-  token: Address;
-  arbiter: Address;
-  budget: bigint;
-  collateral: bigint;
-  mode: 0 | 1;
-  openUntil: number;
-  executionTimeout: number;
-  challengeWindow: number;
-  minGpuCount: number;
-  minVramMiB: number;
-  gpuModel: Hex;
-  salt: bigint;
-};
 
 export type TermsIssue = { field: keyof TermsDraft; message: string };
 

@@ -7,7 +7,7 @@
  */
 import { erc20Abi, zeroAddress, type Address, type Hex } from 'viem';
 import type { WalletState } from '$lib/wallet/walletState.svelte';
-import type { JobParams } from '$lib/jobParams';
+import type { JobParams } from '$sdk/writes';
 import { jobIdOf, type JobTerms as ContractTerms } from '$sdk/jobTerms';
 import { createMarketWriter } from '$sdk/writes';
 
