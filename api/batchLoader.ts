@@ -8,6 +8,8 @@ export type BatchLoader<K, V> = {
   load: (key: K) => Promise<V>;
   /** Caches a value already in hand (e.g. rows of a page), so nested fields do not fetch it again. */
   prime: (key: K, value: V) => void;
+  /** The value for `key` if it is loaded already (its promise settled), else undefined. */
+  peek: (key: K) => V | undefined;
 };
 
 /**
@@ -21,6 +23,7 @@ export type BatchLoader<K, V> = {
  */
 export function createBatchLoader<K extends string, V>(batch: (keys: K[]) => Promise<V[]>): BatchLoader<K, V> {
   const cache = new Map<K, Promise<V>>();
+  const loaded = new Map<K, V>();
   let pending: { key: K; resolve: (v: V) => void; reject: (e: unknown) => void }[] = [];
 
   const dispatch = () => {
@@ -30,7 +33,10 @@ export function createBatchLoader<K extends string, V>(batch: (keys: K[]) => Pro
     batch(keys).then(
       (values) => {
         if (values.length !== keys.length) throw new Error(`batch returned ${values.length} values for ${keys.length} keys`);
-        jobs.forEach((j, i) => j.resolve(values[i]!));
+        jobs.forEach((j, i) => {
+          loaded.set(j.key, values[i]!);
+          j.resolve(values[i]!);
+        });
       },
       (error) => jobs.forEach((j) => j.reject(error)),
     ).catch((error) => jobs.forEach((j) => j.reject(error)));
@@ -49,8 +55,11 @@ export function createBatchLoader<K extends string, V>(batch: (keys: K[]) => Pro
       return promise;
     },
     prime(key, value) {
-      if (!cache.has(key)) cache.set(key, Promise.resolve(value));
+      if (cache.has(key)) return;
+      cache.set(key, Promise.resolve(value));
+      loaded.set(key, value);
     },
+    peek: (key) => loaded.get(key),
   };
 }
 

@@ -4,17 +4,12 @@
  * for was most of the cost of a page.
  */
 import { getTableColumns } from 'drizzle-orm';
-import type { FieldNode, FragmentDefinitionNode, SelectionSetNode } from './graphql';
+import type { FieldNode } from './graphql';
 import type { Tables } from './context';
+import { childrenNamed, fieldsOf, type SelectionInfo } from './selection';
 
 type JobColumns = ReturnType<typeof getTableColumns<Tables['job']>>;
 export type JobColumnName = keyof JobColumns & string;
-
-/** What a query hands a resolver about its selection (a subset of GraphQLResolveInfo). */
-export type SelectionInfo = {
-  fieldNodes: readonly FieldNode[];
-  fragments: Record<string, FragmentDefinitionNode>;
-};
 
 /** Job fields resolved from other columns than their own name (see resolvers/jobs.ts). */
 const jobFieldColumns: Record<string, readonly JobColumnName[]> = {
@@ -31,34 +26,6 @@ const termsFieldColumns: Record<string, readonly JobColumnName[]> = {
   __typename: [],
   gpuModel: ['gpuModelRaw'],
 };
-
-/**
- * The fields of `sets`, through fragment spreads and inline fragments. `@skip`/`@include` are not
- * evaluated: a field they leave out only costs a column read for nothing.
- */
-function fieldsOf(sets: readonly (SelectionSetNode | undefined)[], fragments: SelectionInfo['fragments']): FieldNode[] {
-  const fields: FieldNode[] = [];
-  const seen = new Set<string>();
-  const walk = (set: SelectionSetNode | undefined) => {
-    for (const selection of set?.selections ?? []) {
-      if (selection.kind === 'Field') fields.push(selection);
-      else if (selection.kind === 'InlineFragment') walk(selection.selectionSet);
-      else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        walk(fragments[selection.name.value]?.selectionSet);
-      }
-    }
-  };
-  for (const set of sets) walk(set);
-  return fields;
-}
-
-/** The subfields of every field named `name` among `fields`. */
-const childrenNamed = (fields: FieldNode[], name: string, fragments: SelectionInfo['fragments']) =>
-  fieldsOf(
-    fields.filter((f) => f.name.value === name).map((f) => f.selectionSet),
-    fragments,
-  );
 
 /**
  * Whether a field named `job` (Bid.job, JobEvent.job: the only ways back to a Job) lies anywhere
@@ -88,30 +55,26 @@ function columnsOf(
 }
 
 /**
- * The columns that the `Job` objects under a connection field (`jobs { edges { node { ... } } }`)
- * need, plus `always`; undefined when every column is needed, when the selection holds a field this
- * function does not know, or when it leads back to jobs (then the caller reads whole rows).
+ * The columns that Job objects with the selection `fields` need (e.g. a connection's
+ * `edges { node { ... } }`, see connectionNodeFields), plus `always`; undefined when every column is
+ * needed, when the selection holds a field this function does not know, or when it leads back to
+ * jobs (then the caller reads whole rows).
  *
  * @example
  * // jobs { edges { node { id status terms { budget } } } }  =>  Set { 'id', 'status', 'budget', ...always }
- * const needed = jobConnectionColumns(tables, info, ['postedBlock']);
+ * const needed = jobColumnsFor(tables, connectionNodeFields(info), info.fragments, ['postedBlock']);
  */
-export function jobConnectionColumns(
+export function jobColumnsFor(
   tables: Tables,
-  info: SelectionInfo,
+  fields: FieldNode[],
+  fragments: SelectionInfo['fragments'],
   always: readonly JobColumnName[],
 ): Set<JobColumnName> | undefined {
   const columns = getTableColumns(tables.job);
-  const { fragments } = info;
-  const top = fieldsOf(
-    info.fieldNodes.map((f) => f.selectionSet),
-    fragments,
-  );
-  const nodeFields = childrenNamed(childrenNamed(top, 'edges', fragments), 'node', fragments);
-  if (nodeFields.some((f) => f.selectionSet && reachesJob(fieldsOf([f.selectionSet], fragments), fragments))) return undefined;
+  if (fields.some((f) => f.selectionSet && reachesJob(fieldsOf([f.selectionSet], fragments), fragments))) return undefined;
   const needed = new Set<JobColumnName>(['id', ...always]);
-  if (!columnsOf(nodeFields.filter((f) => f.name.value !== 'terms'), jobFieldColumns, columns, needed)) return undefined;
-  if (!columnsOf(childrenNamed(nodeFields, 'terms', fragments), termsFieldColumns, columns, needed)) return undefined;
+  if (!columnsOf(fields.filter((f) => f.name.value !== 'terms'), jobFieldColumns, columns, needed)) return undefined;
+  if (!columnsOf(childrenNamed(fields, 'terms', fragments), termsFieldColumns, columns, needed)) return undefined;
   return needed.size >= Object.keys(columns).length ? undefined : needed;
 }
 

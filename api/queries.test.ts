@@ -203,6 +203,33 @@ describe('columns', () => {
   });
 });
 
+describe('bids of a page', () => {
+  test('behavior: loaded with the page, they answer what each job answers alone, with literal or variable arguments', async () => {
+    const bidFields = 'edges { cursor node { worker price status } } pageInfo { hasNextPage endCursor }';
+    const page = await data(
+      `query($n: Int, $s: BidStatus) { jobs(first: 100, orderBy: POSTED_AT_ASC) { edges { node { id
+        cheapest: bids(first: 1) { ${bidFields} }
+        active: bids(first: $n, status: $s) { ${bidFields} }
+        all: bids { ${bidFields} } } } } }`,
+      { n: 2, s: 'ACTIVE' },
+    );
+    let withBids = 0;
+    for (const { node } of page.jobs.edges) {
+      const alone = await data(`{ job(id: "${node.id}") {
+        cheapest: bids(first: 1) { ${bidFields} } active: bids(first: 2, status: ACTIVE) { ${bidFields} } all: bids { ${bidFields} } } }`);
+      expect({ ...node, id: undefined }).toEqual({ ...alone.job, id: undefined });
+      if (node.all.edges.length) withBids++;
+    }
+    expect(withBids).toBeGreaterThan(0);
+  });
+
+  test('error: bad arguments are still Job.bids errors', async () => {
+    const res = await gql(app, '{ jobs(first: 2) { edges { node { id bids(first: 1000) { edges { cursor } } } } } }');
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('PAGE_TOO_LARGE');
+    expect(res.body.errors?.[0]?.path).toEqual(['jobs', 'edges', 0, 'node', 'bids']);
+  });
+});
+
 describe('batching', () => {
   const pageQuery = (n: number) => `{ jobs(orderBy: POSTED_AT_ASC, first: ${n}) { edges { node { id terms { budget } assignee { address earnings { amount } }
     bids { edges { node { price bidder { address } job { id } } } }
@@ -216,9 +243,10 @@ describe('batching', () => {
     await data(pageQuery(50));
     const large = t.queries.count;
     expect(large, t.queries.texts.join('\n')).toBe(small);
-    // jobs; then bids, events and assignees (one batch each); then earnings and bidders. The bids'
-    // and events' job is the page's own job, already in hand.
-    expect(large, t.queries.texts.join('\n')).toBe(6);
+    // jobs, and their bids with them (prefetched with the page); then events and workers (assignees
+    // and bidders in one batch); then earnings. The bids' and events' job is the page's own job,
+    // already in hand.
+    expect(large, t.queries.texts.join('\n')).toBe(5);
   });
 });
 

@@ -4,13 +4,15 @@
  */
 import { and, count, eq, inArray, lte, or, sql } from 'ponder';
 import type { BidRow, Context, JobNode, JobRow, Tables } from '../context';
+import type { NestedPage } from '../loaders';
 import { ApiError } from '../errors';
 import { readHeadBlock } from '../indexingStatus';
 import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../inputs';
-import { type JobColumnName, jobConnectionColumns, jobSelection, type SelectionInfo } from '../jobColumns';
+import { type JobColumnName, jobColumnsFor, jobSelection } from '../jobColumns';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
 import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
 import { parseJobId } from '../scalars';
+import { argumentValue, childrenNamed, connectionNodeFields, type SelectionInfo } from '../selection';
 import { eventCursor, eventIdOfCursor } from './jobEvents';
 
 export type JobFilter = {
@@ -106,6 +108,61 @@ function bidsAtBlockConnection(bids: BidRow[], first: number, after: string | nu
 }
 
 type PageArgs = { first?: number | null; after?: string | null };
+type BidsArgs = PageArgs & { status?: string | null };
+
+/** The page of a job's bids that Job.bids arguments ask for (checked: bad sizes and cursors throw). */
+function bidsPage(args: BidsArgs): NestedPage {
+  const first = pageSize(args.first);
+  const afterKey = args.after ? decodeCursor(args.after, 'jobBid', [keyPattern.uint, keyPattern.address]) : null;
+  return { first, afterKey, status: args.status };
+}
+
+function bidConnection(ctx: Context, job: JobNode, args: BidsArgs, page: NestedPage, rows: BidRow[]) {
+  const { bid } = ctx.tables;
+  return toConnection(
+    rows,
+    page.first,
+    args.after,
+    (r) => encodeCursor('jobBid', [r.price.toString(), r.worker]),
+    async () =>
+      (
+        await ctx.db
+          .select({ n: count() })
+          .from(bid)
+          .where(and(eq(bid.jobId, job.id), args.status ? eq(bid.status, args.status as never) : undefined))
+      )[0]?.n ?? 0,
+  );
+}
+
+/**
+ * Loads the bids that the `bids` fields of a page's jobs will ask for, in the one query their loader
+ * makes anyway, only sooner: Job.bids then answers from memory, and graphql-js completes the whole
+ * page without a promise per job. Arguments it cannot read here are left to Job.bids, which checks
+ * them; a failed load reaches each Job.bids through the loader, as it would have without this.
+ */
+async function prefetchBids(ctx: Context, info: SelectionInfo, nodeFields: ReturnType<typeof connectionNodeFields>, jobIds: string[]) {
+  if (!jobIds.length) return;
+  const loads: Promise<unknown>[] = [];
+  for (const field of nodeFields) {
+    if (field.name.value !== 'bids') continue;
+    const args = {
+      first: argumentValue(field, 'first', info.variableValues),
+      after: argumentValue(field, 'after', info.variableValues),
+      status: argumentValue(field, 'status', info.variableValues),
+    };
+    const valid = (v: unknown, type: string) => v == null || typeof v === type;
+    if (!valid(args.first, 'number') || !valid(args.after, 'string') || !valid(args.status, 'string')) continue;
+    let page: NestedPage;
+    try {
+      page = bidsPage(args as BidsArgs);
+    } catch {
+      continue;
+    }
+    const loader = ctx.loaders.bidsByJob(page);
+    for (const id of jobIds) loads.push(loader.load(id));
+  }
+  await Promise.all(loads).catch(() => {});
+}
 
 export const jobResolvers = {
   Query: {
@@ -133,7 +190,8 @@ export const jobResolvers = {
         ? afterCondition(order, decodeCursor(args.after, `job:${orderBy}`, [keyPattern.uint, keyPattern.bytes32]))
         : undefined;
       // Only the columns the selection resolves from (whole rows when it cannot tell).
-      const columns = jobConnectionColumns(ctx.tables, info, order.columns);
+      const nodeFields = connectionNodeFields(info);
+      const columns = jobColumnsFor(ctx.tables, nodeFields, info.fragments, order.columns);
       const rows = (await (columns ? ctx.db.select(jobSelection(ctx.tables, columns)) : ctx.db.select())
         .from(job)
         .where(and(where, after))
@@ -141,6 +199,7 @@ export const jobResolvers = {
         .limit(first + 1)) as JobRow[];
       // Whole rows only: a job loaded elsewhere in the response needs every field.
       if (!columns) for (const row of rows) ctx.loaders.jobById.prime(row.id, row);
+      await prefetchBids(ctx, info, nodeFields, rows.slice(0, first).map((r) => r.id));
       return toConnection<JobNode>(
         rows,
         first,
@@ -157,25 +216,14 @@ export const jobResolvers = {
     asOfBlock: (job: JobNode) => job.asOfBlock ?? null,
     assignee: (job: JobNode, _: unknown, ctx: Context) => (job.worker ? ctx.loaders.workerByAddress.load(job.worker) : null),
 
-    async bids(job: JobNode, args: PageArgs & { status?: string | null }, ctx: Context) {
-      const first = pageSize(args.first);
-      const afterKey = args.after ? decodeCursor(args.after, 'jobBid', [keyPattern.uint, keyPattern.address]) : null;
-      if (job.bidsAtBlock) return bidsAtBlockConnection(job.bidsAtBlock, first, args.after ?? null, afterKey, args.status);
-      const rows = await ctx.loaders.bidsByJob({ first, afterKey, status: args.status }).load(job.id);
-      const { bid } = ctx.tables;
-      return toConnection(
-        rows,
-        first,
-        args.after,
-        (r) => encodeCursor('jobBid', [r.price.toString(), r.worker]),
-        async () =>
-          (
-            await ctx.db
-              .select({ n: count() })
-              .from(bid)
-              .where(and(eq(bid.jobId, job.id), args.status ? eq(bid.status, args.status as never) : undefined))
-          )[0]?.n ?? 0,
-      );
+    bids(job: JobNode, args: BidsArgs, ctx: Context) {
+      const page = bidsPage(args);
+      if (job.bidsAtBlock) return bidsAtBlockConnection(job.bidsAtBlock, page.first, args.after ?? null, page.afterKey, args.status);
+      const loader = ctx.loaders.bidsByJob(page);
+      // Prefetched with the page (prefetchBids): answered without a promise.
+      const loaded = loader.peek(job.id);
+      if (loaded) return bidConnection(ctx, job, args, page, loaded);
+      return loader.load(job.id).then((rows) => bidConnection(ctx, job, args, page, rows));
     },
 
     async events(job: JobNode, args: PageArgs, ctx: Context) {
