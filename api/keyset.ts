@@ -17,8 +17,11 @@ export function orderByOf({ keys, direction }: KeysetOrder): SQL[] {
   return keys.map((k) => (direction === 'asc' ? asc(k.expr) : desc(k.expr)));
 }
 
+/** A sort key value: a string, or a placeholder of a prepared statement (see statements.ts). */
+export type KeyValue = string | ReturnType<typeof sql.placeholder>;
+
 /** The condition "after the row whose sort key is `values`". */
-export function afterCondition({ keys, direction }: KeysetOrder, values: string[]): SQL {
+export function afterCondition({ keys, direction }: KeysetOrder, values: readonly KeyValue[]): SQL {
   const left = sql.join(
     keys.map((k) => sql`${k.expr}`),
     sql`, `,

@@ -2,10 +2,11 @@
  * Per-request loaders for everything a response nests (a job's bids and events, a bid's job and
  * worker, a worker's earnings): each level of a response costs one query, whatever the page size.
  */
-import { and, asc, eq, inArray, lte, sql } from 'ponder';
+import { and, asc, eq, inArray, sql } from 'ponder';
 import { createBatchLoader, createLoaderGroup } from './batchLoader';
 import type { BidRow, Db, JobEventRow, JobRow, Tables, WorkerEarningRow, WorkerRow } from './context';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from './keyset';
+import { statement } from './statements';
 
 type AnyColumn = Tables['bid']['jobId'] | Tables['bid']['worker'] | Tables['jobEvent']['id'] | Tables['jobEvent']['jobId'];
 
@@ -44,29 +45,35 @@ export function createLoaders(db: Db, tables: Tables) {
   };
 
   /**
-   * The first `first + 1` rows per parent in one query: a window numbers each parent's rows in
-   * `order`, and the outer select keeps those ranked within the page (matched by primary key, so
-   * drizzle still decodes the table's columns, and it works on Ponder's views schema too).
+   * The first `limit` rows per parent of `parents` in one prepared statement: a window numbers each
+   * parent's rows in `order`, and the outer select keeps those ranked within the limit (matched by
+   * primary key, so drizzle still decodes the table's columns, and it works on Ponder's views schema
+   * too). `key` names what shapes `where` (which optional conditions it has); `values` fill the
+   * placeholders.
    */
   async function topPerParent<R>(
+    key: string,
     table: Tables['bid'] | Tables['jobEvent'],
     pk: AnyColumn[],
     partition: AnyColumn,
     order: KeysetOrder,
-    where: SQL | undefined,
-    first: number,
+    where: () => SQL | undefined,
+    values: { parents: string[]; limit: number } & Record<string, unknown>,
   ): Promise<R[]> {
-    const keys = sql.join(pk.map((c) => sql`${c}`), sql`, `);
-    const aliased = sql.join(pk.map((c, i) => sql`${c} as ${sql.raw(`k${i}`)}`), sql`, `);
-    const aliases = sql.raw(pk.map((_, i) => `k${i}`).join(', '));
-    const window = sql`row_number() over (partition by ${partition} order by ${sql.join(orderByOf(order), sql`, `)})`;
-    const rows = await db
-      .select()
-      .from(table as Tables['bid'])
-      .where(
-        sql`(${keys}) in (select ${aliases} from (select ${aliased}, ${window} as rn from ${table} where ${where ?? sql`true`}) ranked where rn <= ${first + 1})`,
-      )
-      .orderBy(...orderByOf(order));
+    const rows = await statement(db, key, () => {
+      const keys = sql.join(pk.map((c) => sql`${c}`), sql`, `);
+      const aliased = sql.join(pk.map((c, i) => sql`${c} as ${sql.raw(`k${i}`)}`), sql`, `);
+      const aliases = sql.raw(pk.map((_, i) => `k${i}`).join(', '));
+      const window = sql`row_number() over (partition by ${partition} order by ${sql.join(orderByOf(order), sql`, `)})`;
+      const parents = sql`${partition} = any(${sql.placeholder('parents')}::text[])`;
+      return db
+        .select()
+        .from(table as Tables['bid'])
+        .where(
+          sql`(${keys}) in (select ${aliases} from (select ${aliased}, ${window} as rn from ${table} where ${and(parents, where())}) ranked where rn <= ${sql.placeholder('limit')})`,
+        )
+        .orderBy(...orderByOf(order));
+    }).execute(values);
     return rows as R[];
   }
 
@@ -98,12 +105,19 @@ export function createLoaders(db: Db, tables: Tables) {
       (page: NestedPage) =>
         createBatchLoader(async (jobIds: string[]) => {
           const order = jobBidsOrder(tables);
-          const where = and(
-            inArray(bid.jobId, jobIds as `0x${string}`[]),
-            page.status ? eq(bid.status, page.status as BidRow['status']) : undefined,
-            page.afterKey ? afterCondition(order, page.afterKey) : undefined,
+          const rows = await topPerParent<BidRow>(
+            `bidsByJob:${page.status ? 'status' : ''}:${page.afterKey ? 'after' : ''}`,
+            bid,
+            [bid.jobId, bid.worker],
+            bid.jobId,
+            order,
+            () =>
+              and(
+                page.status ? eq(bid.status, sql.placeholder('status')) : undefined,
+                page.afterKey ? afterCondition(order, [sql.placeholder('k0'), sql.placeholder('k1')]) : undefined,
+              ),
+            { parents: jobIds, limit: page.first + 1, status: page.status, k0: page.afterKey?.[0], k1: page.afterKey?.[1] },
           );
-          const rows = await topPerParent<BidRow>(bid, [bid.jobId, bid.worker], bid.jobId, order, where, page.first);
           return groupBy(jobIds, rows, (r) => r.jobId);
         }),
       (page) => JSON.stringify([page.first, page.afterKey, page.status ?? null]),
@@ -114,12 +128,19 @@ export function createLoaders(db: Db, tables: Tables) {
       (page: NestedPage) =>
         createBatchLoader(async (jobIds: string[]) => {
           const order: KeysetOrder = { direction: 'asc', keys: [{ expr: jobEvent.id, type: 'text' }] };
-          const where = and(
-            inArray(jobEvent.jobId, jobIds as `0x${string}`[]),
-            page.atBlock != null ? lte(jobEvent.blockNumber, page.atBlock) : undefined,
-            page.afterKey ? afterCondition(order, page.afterKey) : undefined,
+          const rows = await topPerParent<JobEventRow>(
+            `eventsByJob:${page.atBlock != null ? 'atBlock' : ''}:${page.afterKey ? 'after' : ''}`,
+            jobEvent,
+            [jobEvent.id],
+            jobEvent.jobId,
+            order,
+            () =>
+              and(
+                page.atBlock != null ? sql`${jobEvent.blockNumber} <= ${sql.placeholder('atBlock')}::numeric` : undefined,
+                page.afterKey ? afterCondition(order, [sql.placeholder('k0')]) : undefined,
+              ),
+            { parents: jobIds, limit: page.first + 1, atBlock: page.atBlock?.toString(), k0: page.afterKey?.[0] },
           );
-          const rows = await topPerParent<JobEventRow>(jobEvent, [jobEvent.id], jobEvent.jobId, order, where, page.first);
           return groupBy(jobIds, rows, (r) => r.jobId ?? '');
         }),
       (page) => JSON.stringify([page.first, page.afterKey, page.atBlock?.toString() ?? null]),

@@ -10,6 +10,7 @@ import { readHeadBlock } from '../indexingStatus';
 import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../inputs';
 import { type JobColumnName, jobColumnsFor, jobSelection } from '../jobColumns';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
+import { statement } from '../statements';
 import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
 import { parseJobId } from '../scalars';
 import { argumentValue, childrenNamed, connectionNodeFields, type SelectionInfo } from '../selection';
@@ -107,6 +108,7 @@ function bidsAtBlockConnection(bids: BidRow[], first: number, after: string | nu
   return toConnection(sorted.slice(0, first + 1), first, after, (r) => encodeCursor('jobBid', [r.price.toString(), r.worker]), async () => matching);
 }
 
+type Placeholder = ReturnType<typeof sql.placeholder>;
 type PageArgs = { first?: number | null; after?: string | null };
 type BidsArgs = PageArgs & { status?: string | null };
 
@@ -186,17 +188,26 @@ export const jobResolvers = {
       const orderBy = args.orderBy ?? 'POSTED_AT_DESC';
       const order = jobOrder(ctx.tables, orderBy);
       const where = jobFilterCondition(ctx.tables, args.filter);
-      const after = args.after
-        ? afterCondition(order, decodeCursor(args.after, `job:${orderBy}`, [keyPattern.uint, keyPattern.bytes32]))
-        : undefined;
+      const afterKey = args.after ? decodeCursor(args.after, `job:${orderBy}`, [keyPattern.uint, keyPattern.bytes32]) : undefined;
       // Only the columns the selection resolves from (whole rows when it cannot tell).
       const nodeFields = connectionNodeFields(info);
       const columns = jobColumnsFor(ctx.tables, nodeFields, info.fragments, order.columns);
-      const rows = (await (columns ? ctx.db.select(jobSelection(ctx.tables, columns)) : ctx.db.select())
-        .from(job)
-        .where(and(where, after))
-        .orderBy(...orderByOf(order))
-        .limit(first + 1)) as JobRow[];
+      const page = (after: SQL | undefined, limit: number | Placeholder) =>
+        (columns ? ctx.db.select(jobSelection(ctx.tables, columns)) : ctx.db.select())
+          .from(job)
+          .where(and(where, after))
+          .orderBy(...orderByOf(order))
+          .limit(limit);
+      // Unfiltered pages (the newest jobs, the market's front page) are prepared statements.
+      const rows = (
+        where
+          ? await page(afterKey && afterCondition(order, afterKey), first + 1)
+          : await statement(
+              ctx.db,
+              `jobs:${orderBy}:${afterKey ? 'after' : 'first'}:${columns ? [...columns].sort().join(',') : '*'}`,
+              () => page(afterKey && afterCondition(order, [sql.placeholder('k0'), sql.placeholder('k1')]), sql.placeholder('limit')),
+            ).execute({ limit: first + 1, k0: afterKey?.[0], k1: afterKey?.[1] })
+      ) as JobRow[];
       // Whole rows only: a job loaded elsewhere in the response needs every field.
       if (!columns) for (const row of rows) ctx.loaders.jobById.prime(row.id, row);
       await prefetchBids(ctx, info, nodeFields, rows.slice(0, first).map((r) => r.id));
