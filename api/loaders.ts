@@ -2,6 +2,7 @@
  * Per-request loaders for everything a response nests (a job's bids and events, a bid's job and
  * worker, a worker's earnings): each level of a response costs one query, whatever the page size.
  */
+import { getTableColumns } from 'drizzle-orm';
 import { and, asc, eq, inArray, sql } from 'ponder';
 import { createBatchLoader, createLoaderGroup } from './batchLoader';
 import type { BidRow, Db, JobEventRow, JobRow, Tables, WorkerEarningRow, WorkerRow } from './context';
@@ -46,33 +47,39 @@ export function createLoaders(db: Db, tables: Tables) {
 
   /**
    * The first `limit` rows per parent of `parents` in one prepared statement: a window numbers each
-   * parent's rows in `order`, and the outer select keeps those ranked within the limit (matched by
-   * primary key, so drizzle still decodes the table's columns, and it works on Ponder's views schema
-   * too). `key` names what shapes `where` (which optional conditions it has); `values` fill the
-   * placeholders.
+   * parent's rows in `order`, and the outer select keeps those ranked within the limit. `key` names
+   * what shapes `where` (which optional conditions it has); `values` fill the placeholders.
    */
   async function topPerParent<R>(
     key: string,
     table: Tables['bid'] | Tables['jobEvent'],
-    pk: AnyColumn[],
     partition: AnyColumn,
     order: KeysetOrder,
     where: () => SQL | undefined,
     values: { parents: string[]; limit: number } & Record<string, unknown>,
   ): Promise<R[]> {
     const rows = await statement(db, key, () => {
-      const keys = sql.join(pk.map((c) => sql`${c}`), sql`, `);
-      const aliased = sql.join(pk.map((c, i) => sql`${c} as ${sql.raw(`k${i}`)}`), sql`, `);
-      const aliases = sql.raw(pk.map((_, i) => `k${i}`).join(', '));
-      const window = sql`row_number() over (partition by ${partition} order by ${sql.join(orderByOf(order), sql`, `)})`;
+      const columns = getTableColumns(table as Tables['bid']);
+      const window = sql<number>`row_number() over (partition by ${partition} order by ${sql.join(orderByOf(order), sql`, `)})`;
       const parents = sql`${partition} = any(${sql.placeholder('parents')}::text[])`;
-      return db
-        .select()
+      const ranked = db
+        .select({ ...columns, rn: window.as('rn') })
         .from(table as Tables['bid'])
-        .where(
-          sql`(${keys}) in (select ${aliases} from (select ${aliased}, ${window} as rn from ${table} where ${and(parents, where())}) ranked where rn <= ${sql.placeholder('limit')})`,
-        )
-        .orderBy(...orderByOf(order));
+        .where(and(parents, where()))
+        .as('ranked');
+      // The table's columns (with their decoders), read from the ranked rows, and the order on them.
+      const field = (name: string) => (ranked as unknown as Record<string, typeof columns.jobId>)[name]!;
+      const outer = Object.fromEntries(Object.keys(columns).map((name) => [name, field(name)]));
+      const nameOf = new Map(Object.entries(columns).map(([name, column]) => [column as unknown, name]));
+      const outerOrder: KeysetOrder = {
+        direction: order.direction,
+        keys: order.keys.map((k) => ({ ...k, expr: field(nameOf.get(k.expr)!) })),
+      };
+      return db
+        .select(outer)
+        .from(ranked)
+        .where(sql`${ranked.rn} <= ${sql.placeholder('limit')}`)
+        .orderBy(...orderByOf(outerOrder));
     }).execute(values);
     return rows as R[];
   }
@@ -108,7 +115,6 @@ export function createLoaders(db: Db, tables: Tables) {
           const rows = await topPerParent<BidRow>(
             `bidsByJob:${page.status ? 'status' : ''}:${page.afterKey ? 'after' : ''}`,
             bid,
-            [bid.jobId, bid.worker],
             bid.jobId,
             order,
             () =>
@@ -131,7 +137,6 @@ export function createLoaders(db: Db, tables: Tables) {
           const rows = await topPerParent<JobEventRow>(
             `eventsByJob:${page.atBlock != null ? 'atBlock' : ''}:${page.afterKey ? 'after' : ''}`,
             jobEvent,
-            [jobEvent.id],
             jobEvent.jobId,
             order,
             () =>
