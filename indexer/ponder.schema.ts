@@ -4,6 +4,7 @@
  * Amounts are raw token units (wei, or the ERC-20's smallest unit); times are unix seconds.
  */
 import { index, onchainEnum, onchainTable, primaryKey, relations } from 'ponder';
+import { jsonText } from './jsonText';
 
 export const jobStatus = onchainEnum('job_status', ['OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED']);
 export const closeReason = onchainEnum('close_reason', [
@@ -193,8 +194,8 @@ export const jobEvent = onchainTable(
     jobId: t.hex(),
     /** The account the event is about (worker, client, party, owner...), if any. */
     account: t.hex(),
-    /** Decoded event arguments; bigints as decimal strings. */
-    args: t.json().notNull(),
+    /** Decoded event arguments; bigints as decimal strings. Written as JSON text (see ./jsonText.ts). */
+    args: jsonText().notNull(),
   }),
   (table) => ({
     jobIdx: index().on(table.jobId, table.id),

@@ -80,6 +80,8 @@ async function record(db: Db, name: string, event: PonderEvent): Promise<LoggedE
     jobId: typeof args.jobId === 'string' ? (args.jobId as Hex) : null,
     account: accountOf(args),
     ...logged,
+    // JSON text, so that Ponder stores a flat row (see indexer/jsonText.ts); it reads back parsed.
+    args: JSON.stringify(args),
   });
   return logged;
 }
@@ -153,7 +155,9 @@ async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<voi
 
   await updateWorker(db, logged, before);
 
-  const treasury = name === 'JobClosed' ? ((await db.find(market, { id: 1 }))?.treasury ?? ZERO_ADDRESS) : ZERO_ADDRESS;
+  // The treasury of the moment is only needed when a fee is credited to it (creditsOf skips zero amounts).
+  const paysFee = name === 'JobClosed' && big(args.fee) !== 0n;
+  const treasury = paysFee ? ((await db.find(market, { id: 1 }))?.treasury ?? ZERO_ADDRESS) : ZERO_ADDRESS;
   for (const c of creditsOf(logged, before, treasury)) await credit(db, c);
 
   const token = before.token;
