@@ -79,6 +79,23 @@ class Edge<T> {
   }
 }
 
+/** A page's bounds, with the cursors encoded on demand (classes: a page of jobs makes one per job). */
+class PageInfo<T> {
+  constructor(
+    private readonly edges: Edge<T>[],
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.edges.at(-1)?.cursor ?? null;
+  }
+}
+
 /**
  * Builds a connection from `rows` fetched with `limit first + 1` (the extra row says whether a next
  * page exists). Cursors are encoded lazily: most queries ask for none, or only the page's last.
@@ -92,18 +109,5 @@ export function toConnection<T>(
 ): Connection<T> {
   const page = rows.length > first ? rows.slice(0, first) : rows;
   const edges = page.map((node) => new Edge(node, cursorOf));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: after != null,
-      get startCursor() {
-        return edges[0]?.cursor ?? null;
-      },
-      get endCursor() {
-        return edges.at(-1)?.cursor ?? null;
-      },
-    },
-    totalCount,
-  };
+  return { edges, pageInfo: new PageInfo(edges, rows.length > first, after != null), totalCount };
 }
