@@ -8,6 +8,7 @@
  * `jobEvents` subscription (SSE) while new lifecycles are mined, and each event's latency is timed
  * from the end of `evm_mine` to its arrival.
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { encodeFunctionData, type Hex } from 'viem';
@@ -49,9 +50,22 @@ async function post(url: string, query: string): Promise<any> {
   return body.data;
 }
 
-type Load = { p50: number; p99: number; rps: number };
+/** Latency, throughput, and CPU milliseconds per request of the server and of autocannon (this process). */
+type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; loadGenCpuMs: number };
 
-async function load(url: string, query: string, connections: number, seconds: number): Promise<Load> {
+/** A process's CPU time so far in ms (Linux /proc; NaN elsewhere). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
+  } catch {
+    return NaN;
+  }
+}
+
+async function load(url: string, query: string, connections: number, seconds: number, serverPid?: number): Promise<Load> {
+  const server0 = cpuMsOf(serverPid);
+  const self0 = process.cpuUsage();
   const result = await autocannon({
     url,
     method: 'POST',
@@ -60,9 +74,18 @@ async function load(url: string, query: string, connections: number, seconds: nu
     connections,
     duration: seconds,
   });
+  const self = process.cpuUsage(self0);
+  const server = cpuMsOf(serverPid) - server0;
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed) throw new Error(`${url}: ${failed} failed requests of ${result.requests.total} under load`);
-  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average };
+  const n = result.requests.total;
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    serverCpuMs: server / n,
+    loadGenCpuMs: (self.user + self.system) / 1000 / n,
+  };
 }
 
 /** A minimal graphql-sse client ("distinct connections" mode): calls `onNext` with each payload. */
@@ -104,6 +127,15 @@ async function subscribe(url: string, query: string, onNext: (payload: any) => v
   })();
   return { close: () => abort.abort(), done };
 }
+
+/** The machine's 1-minute load average, for the log (the machine may be shared). */
+const uptimeLoad = () => {
+  try {
+    return `load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`;
+  } catch {
+    return 'load ?';
+  }
+};
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
@@ -189,17 +221,19 @@ export async function apiBench(): Promise<Record<string, number>> {
       await load(ours, OUR_QUERY, 10, 2);
       await load(theirs, PONDER_QUERY, 10, 2);
 
-      const c1 = await load(ours, OUR_QUERY, 1, LOAD_SECONDS);
+      const pid = ponder.process.pid;
+      const c1 = await load(ours, OUR_QUERY, 1, LOAD_SECONDS, pid);
       log(`ours, 1 connection: p50 ${c1.p50} ms, p99 ${c1.p99} ms, ${Math.round(c1.rps)} req/s`);
       // Alternate the two APIs, twice, so that drift on a shared machine hits both alike.
       const oursRuns: Load[] = [];
       const theirRuns: Load[] = [];
       for (let round = 0; round < 2; round++) {
-        oursRuns.push(await load(ours, OUR_QUERY, 10, LOAD_SECONDS));
-        theirRuns.push(await load(theirs, PONDER_QUERY, 10, LOAD_SECONDS));
+        oursRuns.push(await load(ours, OUR_QUERY, 10, LOAD_SECONDS, pid));
+        theirRuns.push(await load(theirs, PONDER_QUERY, 10, LOAD_SECONDS, pid));
         log(
-          `10 connections, round ${round + 1}: ours p99 ${oursRuns[round]!.p99} ms, ${Math.round(oursRuns[round]!.rps)} req/s; ` +
-            `Ponder's p99 ${theirRuns[round]!.p99} ms, ${Math.round(theirRuns[round]!.rps)} req/s`,
+          `10 connections, round ${round + 1}: ours p99 ${oursRuns[round]!.p99} ms, ${Math.round(oursRuns[round]!.rps)} req/s, ` +
+            `server CPU ${oursRuns[round]!.serverCpuMs.toFixed(2)} ms/req; Ponder's p99 ${theirRuns[round]!.p99} ms, ` +
+            `${Math.round(theirRuns[round]!.rps)} req/s, server CPU ${theirRuns[round]!.serverCpuMs.toFixed(2)} ms/req (${uptimeLoad()})`,
         );
       }
       const mean = (runs: Load[], key: keyof Load) => runs.reduce((s, r) => s + r[key], 0) / runs.length;
@@ -211,6 +245,9 @@ export async function apiBench(): Promise<Record<string, number>> {
       figures['api.graphql.ponder.c10.p99Ms'] = round(mean(theirRuns, 'p99'));
       figures['api.graphql.ponder.c10.rps'] = round(mean(theirRuns, 'rps'), 0);
       figures['api.graphql.c10.rpsRatio'] = round(figures['api.graphql.c10.rps']! / figures['api.graphql.ponder.c10.rps']!, 2);
+      figures['api.graphql.c10.serverCpuMs'] = round(mean(oursRuns, 'serverCpuMs'), 2);
+      figures['api.graphql.ponder.c10.serverCpuMs'] = round(mean(theirRuns, 'serverCpuMs'), 2);
+      figures['api.graphql.c10.loadGenCpuMs'] = round(mean(oursRuns, 'loadGenCpuMs'), 2);
 
       log(`subscription: mining ${SUBSCRIPTION_BLOCKS} blocks of 4 events`);
       const latencies = (await subscriptionLatency(history, ponder.url)).sort((x, y) => x - y);
