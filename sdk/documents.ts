@@ -326,30 +326,40 @@ export const JobUpdatedSubscription = graphql(
   [JobFields],
 );
 
-/** Daily statistics, one entry per UTC day. */
-export const StatsQuery = graphql(`
-  query Stats($fromDay: Date, $toDay: Date) {
-    stats(fromDay: $fromDay, toDay: $toDay) {
-      day
-      jobsPosted
-      jobsAssigned
-      jobsCompleted
-      jobsCancelled
-      jobsExpired
-      jobsReclaimed
-      jobsDisputed
-      jobsSettled
-      tokens {
-        token
-        volumePosted
-        volumeSettled
-        fees
-        gpuJobsAssigned
-        medianPricePerGpuHour
-      }
+/** One UTC day of the market: job counts, and volume, fees and median price per token. */
+export const DailyStatFields = graphql(`
+  fragment DailyStatFields on DailyStat @_unmask {
+    day
+    jobsPosted
+    jobsAssigned
+    jobsCompleted
+    jobsCancelled
+    jobsExpired
+    jobsReclaimed
+    jobsDisputed
+    jobsSettled
+    tokens {
+      token
+      volumePosted
+      volumeSettled
+      fees
+      gpuJobsAssigned
+      medianPricePerGpuHour
     }
   }
 `);
+
+/** Daily statistics, one entry per UTC day. */
+export const StatsQuery = graphql(
+  `
+  query Stats($fromDay: Date, $toDay: Date) {
+    stats(fromDay: $fromDay, toDay: $toDay) {
+      ...DailyStatFields
+    }
+  }
+`,
+  [DailyStatFields],
+);
 
 /** The market's settings: fee, treasury, tokens, arbiters. */
 export const MarketQuery = graphql(`

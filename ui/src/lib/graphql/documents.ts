@@ -5,7 +5,7 @@
  * are unmasked (`@_unmask`): pages read their fields directly.
  */
 import { graphql, type ResultOf } from '$sdk/graphql';
-import { EventFields, JobFields, TermsFields, WorkerFields } from '$sdk/documents';
+import { DailyStatFields, EventFields, JobFields, TermsFields, WorkerFields } from '$sdk/documents';
 
 export {
   BalancesQuery,
@@ -131,26 +131,12 @@ export const EligibleWorkersQuery = graphql(`
   }
 `);
 
-export const StatsQuery = graphql(`
+/** The dashboard: the SDK's daily statistics, plus the market's live counters. */
+export const StatsQuery = graphql(
+  `
   query Stats($fromDay: Date, $toDay: Date) {
     stats(fromDay: $fromDay, toDay: $toDay) {
-      day
-      jobsPosted
-      jobsAssigned
-      jobsCompleted
-      jobsCancelled
-      jobsExpired
-      jobsReclaimed
-      jobsDisputed
-      jobsSettled
-      tokens {
-        token
-        volumePosted
-        volumeSettled
-        fees
-        gpuJobsAssigned
-        medianPricePerGpuHour
-      }
+      ...DailyStatFields
     }
     openJobs: jobs(filter: { status: [OPEN] }, first: 0) {
       totalCount
@@ -162,7 +148,9 @@ export const StatsQuery = graphql(`
       totalCount
     }
   }
-`);
+`,
+  [DailyStatFields],
+);
 
 /** Disputed jobs with their evidence (the job's events). */
 export const DisputesQuery = graphql(
