@@ -4,8 +4,9 @@
  * install and the build; .data starts empty), `npm start` on free ports until it prints that it is
  * up, a job posted with the `loom` CLI and run by the local worker in its sandbox, its result
  * downloaded and verified by the client, and the job settled by the worker, which releases its
- * payment once the challenge window has passed; then Ctrl-C (SIGINT to the process group, as a terminal sends it) must
- * stop everything: npm exits 0, no process it started is left, every port is free again.
+ * payment once the challenge window has passed; then Ctrl-C (SIGINT to the process group, as a
+ * terminal sends it) must stop everything: npm exits 0, no process it started is left, every port is free again. Then
+ * `npm start` again in the same copy: the same chain and index, the job still settled, and as clean a stop.
  *
  * Needs bubblewrap (the local worker refuses to run jobs without a sandbox); CI installs it.
  */
@@ -187,22 +188,48 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('default: npm start on a fresh clone runs a job posted with the CLI, and Ctrl-C leaves nothing behind', { timeout: 600_000 }, async () => {
-  ports = { ANVIL_PORT: await freePort(), API_PORT: await freePort(), UI_PORT: await freePort(), METRICS_PORT: await freePort() };
+/** `npm start` in the copy, in its own process group (as a shell runs a foreground job), until it is up. */
+async function startStack(): Promise<{ exited: Promise<number | string | null> }> {
+  output = '';
   const env = userEnv({ ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOOM_LOCAL_WORKERS: '1' });
-  // Its own process group, as a shell runs a foreground job: Ctrl-C signals the whole group.
-  npm = spawn('npm', ['start'], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  npm.stdout!.on('data', (d) => (output += d));
-  npm.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | string | null>((r) => npm!.once('exit', (code, signal) => r(code ?? signal)));
-
-  // First start: compile the contracts, deploy, build the indexer (and maybe the UI).
+  const child = spawn('npm', ['start'], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  npm = child;
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? signal)));
+  // The first start compiles the contracts, deploys and builds the indexer (and maybe the UI).
   const deadline = Date.now() + 420_000;
   while (!output.includes('Loom is up.')) {
-    if (npm.exitCode !== null) throw new Error(`npm start exited ${npm.exitCode}:\n${report()}`);
+    if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${report()}`);
     if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${report()}`);
     await sleep(500);
   }
+  return { exited };
+}
+
+/**
+ * Ctrl-C. npm, in the group too, may die of the signal itself (as it does in a terminal); what
+ * must hold is that start stops everything it started, says so, and nothing is left.
+ */
+async function stopStack(exited: Promise<number | string | null>) {
+  const started = descendants(npm!.pid!);
+  expect(started.length).toBeGreaterThanOrEqual(5); // npm's shell, tsx, start, anvil, ponder, ui, worker...
+  process.kill(-npm!.pid!, 'SIGINT');
+  const ended = await Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]);
+  expect(ended === 0 || ended === 'SIGINT').toBe(true);
+  const stopDeadline = Date.now() + 60_000;
+  while (started.some(alive) && Date.now() < stopDeadline) await sleep(200);
+  expect(started.filter(alive)).toEqual([]);
+  expect(output).toContain('Loom stopped.');
+  expect(processesIn(dir)).toEqual([]);
+  for (const [name, port] of Object.entries(ports)) expect({ name, listening: await listening(port) }).toEqual({ name, listening: false });
+}
+
+let settledJob: string | undefined;
+
+test('default: npm start on a fresh clone runs a job posted with the CLI, and Ctrl-C leaves nothing behind', { timeout: 600_000 }, async () => {
+  ports = { ANVIL_PORT: await freePort(), API_PORT: await freePort(), UI_PORT: await freePort(), METRICS_PORT: await freePort() };
+  const { exited } = await startStack();
   expect(output).toContain(`web UI      http://127.0.0.1:${ports.UI_PORT}`);
   expect(output).toMatch(/workers     0x[0-9a-fA-F]{40} \(metrics/);
   expect((await fetch(`http://127.0.0.1:${ports.UI_PORT}/`)).status).toBe(200);
@@ -242,17 +269,15 @@ test('default: npm start on a fresh clone runs a job posted with the CLI, and Ct
   // Released by the worker, not the client: its log says so.
   expect(readFileSync(join(dir, '.data', 'worker-1.log'), 'utf8')).toContain('released after the challenge window');
 
-  // Ctrl-C. npm, in the group too, may die of the signal itself (as it does in a terminal); what
-  // must hold is that start stops everything it started, says so, and nothing is left.
-  const started = descendants(npm.pid!);
-  expect(started.length).toBeGreaterThanOrEqual(5); // npm's shell, tsx, start, anvil, ponder, ui, worker...
-  process.kill(-npm.pid!, 'SIGINT');
-  const ended = await Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]);
-  expect(ended === 0 || ended === 'SIGINT').toBe(true);
-  const stopDeadline = Date.now() + 60_000;
-  while (started.some(alive) && Date.now() < stopDeadline) await sleep(200);
-  expect(started.filter(alive)).toEqual([]);
-  expect(output).toContain('Loom stopped.');
-  expect(processesIn(dir)).toEqual([]);
-  for (const [name, port] of Object.entries(ports)) expect({ name, listening: await listening(port) }).toEqual({ name, listening: false });
+  settledJob = id;
+
+  await stopStack(exited);
+});
+
+test('behavior: npm start again resumes the same chain and index, and stops as cleanly', { timeout: 300_000 }, async () => {
+  expect(settledJob).toBeDefined(); // the first start's job
+  const { exited } = await startStack();
+  expect(output).toContain('(already deployed)');
+  expect((await loomJson(['job', 'show', settledJob!])).job).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED' });
+  await stopStack(exited);
 });
