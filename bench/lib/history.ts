@@ -147,6 +147,16 @@ export async function countLogs(rpcUrl: string, market: Address, from: number, t
  * Starts an anvil holding the history of `kind`: loaded from .cache/bench/ when generated before
  * with the same sources, else generated now (and saved).
  */
+/** The receipt of a transaction, polled for up to 10 s; null if it never appears. */
+async function waitReceipt<R>(rpcUrl: string, hash: Hex): Promise<R | null> {
+  for (let tries = 0; tries < 200; tries++) {
+    const receipt = await rpc<R | null>(rpcUrl, 'eth_getTransactionReceipt', [hash]);
+    if (receipt) return receipt;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return null;
+}
+
 export async function loadHistory(kind: HistoryKind, regenerate = true): Promise<History> {
   mkdirSync(cacheDir, { recursive: true });
   const key = cacheKey(kind);
@@ -183,8 +193,9 @@ export async function loadHistory(kind: HistoryKind, regenerate = true): Promise
     const deployTx = await rpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
       { from, data: `${bytecode}${market.slice(2).padStart(64, '0')}`, gas: '0x' + (6_000_000).toString(16) },
     ]);
-    const receipt = await rpc<{ contractAddress: Address; status: string }>(anvil.rpcUrl, 'eth_getTransactionReceipt', [deployTx]);
-    if (receipt.status !== '0x1') throw new Error('driver deployment reverted');
+    // Automine can answer the send before the block is there: wait for the receipt.
+    const receipt = await waitReceipt<{ contractAddress: Address; status: string }>(anvil.rpcUrl, deployTx);
+    if (receipt?.status !== '0x1') throw new Error(`driver deployment ${receipt ? 'reverted' : 'was never mined'}`);
     const driver = receipt.contractAddress;
     const shape = SHAPES[kind];
     const stake = 10n ** 18n;
@@ -199,11 +210,7 @@ export async function loadHistory(kind: HistoryKind, regenerate = true): Promise
       return hash;
     };
     const mustSucceed = async (hash: Hex, what: string) => {
-      let r: { status: string } | null = null;
-      for (let tries = 0; !r && tries < 200; tries++) {
-        r = await rpc<{ status: string } | null>(anvil.rpcUrl, 'eth_getTransactionReceipt', [hash]);
-        if (!r) await new Promise((done) => setTimeout(done, 50));
-      }
+      const r = await waitReceipt<{ status: string }>(anvil.rpcUrl, hash);
       if (r?.status !== '0x1') {
         const tx = await rpc<Record<string, string>>(anvil.rpcUrl, 'eth_getTransactionByHash', [hash]);
         const reason = await rpc(anvil.rpcUrl, 'eth_call', [{ from: tx.from, to: tx.to, data: tx.input, value: tx.value, gas: tx.gas }, 'latest']).then(
