@@ -1,7 +1,8 @@
 /**
  * Indexer replay throughput (bench/README.md, "indexer"): Ponder replays a history of real
  * LoomMarket lifecycles from genesis, on PostgreSQL and on PGlite, against the floor (bench/floor.ts)
- * on the same history and the same PostgreSQL server; then a sparse history (one event per block)
+ * on the same history and the same PostgreSQL server, and against Ponder with handlers that do
+ * nothing (bench/noop-indexer); then a sparse history (one event per block)
  * with and without the lifted RPC rate limit of ponder.config.ts.
  */
 import { runFloor } from './floor.ts';
@@ -29,6 +30,13 @@ export async function indexerBench(): Promise<Record<string, number>> {
     figures['indexer.replay.postgres.eventsPerSec'] = round(dense.events / pg.seconds);
     log(`postgres: ${pg.seconds.toFixed(1)} s (+${pg.startupSec.toFixed(1)} s startup), ${figures['indexer.replay.postgres.eventsPerSec']} events/s`);
 
+    // Ponder itself: the same config and tables, every handler a no-op (bench/noop-indexer). What
+    // Ponder costs per log bounds what any handlers can reach; it is measured here, not assumed.
+    const noop = await replay(dense, { db: 'postgres', root: 'bench/noop-indexer' });
+    figures['indexer.replay.noop.seconds'] = round(noop.seconds, 1);
+    figures['indexer.replay.noop.eventsPerSec'] = round(dense.events / noop.seconds);
+    log(`postgres, no-op handlers: ${noop.seconds.toFixed(1)} s, ${figures['indexer.replay.noop.eventsPerSec']} events/s`);
+
     // The floor right after, on the same server; best of two (the floor is the ideal to compare to).
     const db = await freshDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'loom_bench');
     try {
@@ -51,7 +59,10 @@ export async function indexerBench(): Promise<Record<string, number>> {
     } finally {
       await db.drop();
     }
-    figures['indexer.replay.floorRatio'] = round(figures['indexer.replay.postgres.eventsPerSec']! / figures['indexer.replay.floor.eventsPerSec']!, 3);
+    const floorEps = figures['indexer.replay.floor.eventsPerSec']!;
+    figures['indexer.replay.floorRatio'] = round(figures['indexer.replay.postgres.eventsPerSec']! / floorEps, 3);
+    figures['indexer.replay.noop.floorRatio'] = round(figures['indexer.replay.noop.eventsPerSec']! / floorEps, 3);
+    figures['indexer.replay.noopRatio'] = round(noop.seconds / pg.seconds, 3);
 
     const lite = await replay(dense, { db: 'pglite' });
     figures['indexer.replay.pglite.seconds'] = round(lite.seconds, 1);

@@ -195,6 +195,8 @@ export type IndexerOptions = {
   guard?: boolean;
   /** Start Ponder in its own process group, so that it can be stopped with everything it runs. */
   detached?: boolean;
+  /** Ponder's root, relative to the repository (default `indexer`; the benchmarks run another). */
+  root?: string;
 };
 
 /** The `ponder` executable of this repository. */
@@ -216,7 +218,7 @@ export async function runIndexer(opts: IndexerOptions = {}): Promise<ChildProces
       schema,
     });
   }
-  const args = ['--root', 'indexer', mode, '--schema', schema, '--port', String(opts.port ?? Number(env.PORT ?? 42069))];
+  const args = ['--root', opts.root ?? 'indexer', mode, '--schema', schema, '--port', String(opts.port ?? Number(env.PORT ?? 42069))];
   return spawn(PONDER_BIN, args, { cwd: root, env, stdio: opts.stdio ?? 'inherit', detached: opts.detached });
 }
 

@@ -23,6 +23,8 @@ export type ReplayOptions = {
   db: 'pglite' | 'postgres';
   /** Extra environment for Ponder. */
   env?: Record<string, string>;
+  /** Ponder's root (default `indexer`: Loom's indexer). */
+  root?: string;
   /** Stop waiting once this block is indexed (default: the head). */
   untilBlock?: number;
   /** Also note when the indexed block first reaches this one (a prefix of the history). */
@@ -73,6 +75,7 @@ export async function replay(history: History, opts: ReplayOptions): Promise<Rep
       databaseUrl: database?.url,
       pgliteDir,
       schema,
+      root: opts.root,
       waitReady: false,
       env: { LOG_LEVEL: 'warn', ...opts.env },
     });

@@ -27,6 +27,8 @@ export type PonderOptions = {
   pgliteDir?: string;
   /** Ponder's database schema. */
   schema: string;
+  /** Ponder's root, relative to the repository (default `indexer`). */
+  root?: string;
   /** HTTP port; default a free one. */
   port?: number;
   /** `start` indexes and serves; `serve` only serves (PostgreSQL only). Default `start`. */
@@ -93,6 +95,7 @@ export async function startPonder(opts: PonderOptions): Promise<Ponder> {
 
   const child = await runIndexer({
     mode,
+    root: opts.root,
     guard: opts.guard,
     schema: opts.schema,
     port,

@@ -1,0 +1,2 @@
+// The same configuration as Loom's indexer (chain, RPC, contract, database).
+export { default } from '../../ponder.config';
