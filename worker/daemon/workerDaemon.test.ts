@@ -28,7 +28,7 @@ import { createWorkerLogger } from '../logger';
 import { GOOD, type InputServer, sha256, startInputServer } from '../test/inputServer';
 import { skipSandboxTests } from '../test/sandboxAvailability';
 import { resolveConfig } from './config';
-import { ETH, type TestMarket, keyOf, scriptSpec, startMarket, waitFor } from './test/market';
+import { ETH, type TestMarket, keyOf, scriptSpec, startMarket, step, waitFor } from './test/market';
 import { WorkerDaemon } from './workerDaemon';
 
 const WORKER = 5;
@@ -47,9 +47,10 @@ const logs = () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>)
 
 beforeAll(async () => {
   if (skipSandboxTests) return;
-  m = await startMarket('daemon');
+  // Each step has a limit below the hook's 180 s, so that a hang names itself (seen once in CI).
+  m = await step('anvil, deployment and Ponder', 150_000, () => startMarket('daemon'));
   inputs = await startInputServer();
-  await m.approveUsdc(CLIENT);
+  await step('USDC approval', 15_000, () => m.approveUsdc(CLIENT));
   const dataDir = mkdtempSync(join(m.workDir, 'worker-'));
   chmodSync(dataDir, 0o711); // the sandbox user must reach the job directories
   config = resolveConfig(
@@ -74,7 +75,8 @@ beforeAll(async () => {
   );
   const logger = createWorkerLogger({ level: 'debug' }, { write: (s: string) => void logLines.push(s) });
   daemon = new WorkerDaemon({ config, account, logger, hardware: { claim: claimFor([], { cpuCores: 2, ramMiB: 4096 }), gpus: [] } });
-  await daemon.start();
+  const tails = () => `worker log:\n${logLines.slice(-40).join('')}\nPonder log:\n${m.ponder.logs().slice(-4000)}`;
+  await step('the daemon starting', 60_000, () => daemon.start(), tails);
 }, 180_000);
 
 afterAll(async () => {

@@ -226,6 +226,22 @@ export async function startMarket(name: string) {
   };
 }
 
+/**
+ * Runs one setup step under its own time limit, below the hook's: a setup that hangs then fails
+ * naming the step, with `diagnostics()` (the last log lines), rather than as a bare hook timeout.
+ */
+export async function step<T>(label: string, limitMs: number, run: () => Promise<T>, diagnostics: () => string = () => ''): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${label}: not done after ${limitMs / 1000} s\n${diagnostics()}`)), limitMs);
+  });
+  try {
+    return await Promise.race([run(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Polls `check` until it returns a value other than undefined/false. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
