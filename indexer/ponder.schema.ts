@@ -45,8 +45,8 @@ export const job = onchainTable(
     salt: t.bigint().notNull(),
     // ---- the spec, kept so nobody needs another source for it ----
     spec: t.hex().notNull(),
-    /** The spec parsed as JSON when it is valid UTF-8 JSON, else null. */
-    specJson: t.json(),
+    /** The spec parsed as JSON when it is valid UTF-8 JSON, else null. Written as JSON text (see ./jsonText.ts). */
+    specJson: jsonText(),
     // ---- state ----
     status: jobStatus().notNull(),
     closeReason: closeReason(),

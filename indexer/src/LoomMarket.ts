@@ -135,7 +135,10 @@ async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<voi
   const args = argsOf(logged);
   if (name === 'JobPosted') {
     const posted = applyJobEvent(undefined, logged);
-    await db.insert(job).values(posted).onConflictDoUpdate(posted);
+    // The parsed spec as JSON text, so that Ponder keeps a flat row (indexer/jsonText.ts): it would
+    // otherwise clone it on insert and stringify and parse it again on every later update of the job.
+    const row = { ...posted, specJson: posted.specJson === null ? null : JSON.stringify(posted.specJson) };
+    await db.insert(job).values(row).onConflictDoUpdate(row);
     await countDaily(db, logged, posted);
     return;
   }
