@@ -71,6 +71,7 @@ export async function failureReport(o: {
           timedOut: o.run.timedOut,
           oomKilled: o.run.oomKilled,
           pidsLimitHit: o.run.pidsLimitHit,
+          outputLimitHit: o.run.outputLimitHit,
           stdoutBytes: o.run.stdoutBytes,
           stderrBytes: o.run.stderrBytes,
         }

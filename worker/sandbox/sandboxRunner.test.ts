@@ -151,6 +151,30 @@ describe.skipIf(skipSandboxTests)('sandbox', () => {
     expect(leftoverCgroups()).toEqual([]);
   });
 
+  test('probe: filling /out past resources.outputMiB stops the job then, not at its timeout', async () => {
+    const started = Date.now();
+    // 1 MiB a write, forever: the limit is 2 MiB, the timeout a minute.
+    const r = await job({ script: 'i=0; while :; do head -c 1048576 /dev/zero > /out/part$i; i=$((i+1)); done', resources: { outputMiB: 2, timeoutSeconds: 60 } });
+    expect(r).toMatchObject({ ok: false, outputLimitHit: true, timedOut: false, exitCode: null, signal: 'SIGKILL' });
+    expect(r.reason).toBe('output too large: /out held more than its 2 MiB (resources.outputMiB) while the job ran; killed');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(leftoverCgroups()).toEqual([]);
+  });
+
+  test('probe: creating files in /out without end is stopped at the entry limit', async () => {
+    const small = await SandboxRunner.create({ workDir: root, maxOutputEntries: 500 });
+    const parsed = parseSpec({ version: 1, script: 'i=0; while :; do : > /out/f$i; i=$((i+1)); done', resources: { timeoutSeconds: 60 } });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const r = await small.run({ name: 'entries', spec: parsed.spec, jobDir: mkdtempSync(join(root, 'entries-')), inputs: [] });
+    expect(r).toMatchObject({ ok: false, outputLimitHit: true, timedOut: false });
+    expect(r.reason).toBe('too many outputs: /out held more than 500 files and directories while the job ran; killed');
+  });
+
+  test('behavior: a job that stays within resources.outputMiB is not stopped', async () => {
+    const r = await job({ script: 'head -c 1048576 /dev/zero > /out/a; sleep 2.5; echo done', resources: { outputMiB: 2 } });
+    expect(r).toMatchObject({ ok: true, outputLimitHit: false, stdoutTail: 'done\n' });
+  });
+
   test('behavior: aborting the signal cancels a running job', async () => {
     const parsed = parseSpec({ version: 1, script: 'sleep 60' });
     if (!parsed.ok) throw new Error(parsed.reason);

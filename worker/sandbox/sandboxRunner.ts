@@ -8,7 +8,8 @@
  *
  * A run: the job's cgroup is created with the spec's limits, the launcher joins it and execs bwrap
  * under `env -i` (see launchCommand.ts and bwrapArgs.ts), a wall-clock timer kills the whole
- * sandbox when it runs out, and afterwards the cgroup's counters say whether the kernel OOM-killed
+ * sandbox when it runs out, /out is measured every second (outputWatch.ts: the job is stopped once it
+ * holds more than `resources.outputMiB`), and afterwards the cgroup's counters say whether the kernel OOM-killed
  * it or refused it processes. The cgroup is emptied and removed before `run` returns, so every
  * process of the job is gone when the outputs are packed.
  */
@@ -26,6 +27,7 @@ import { type HostLayout, detectHostLayout } from './hostLayout';
 import { type CgroupStats, type CgroupSupport, JobCgroup, detectCgroupSupport } from './jobCgroup';
 import { CGROUP_JOIN_FAILED, buildLaunchCommand } from './launchCommand';
 import { writeSandboxEtc } from './sandboxEtc';
+import { type OutputLimits, type OutputUsage, watchOutput } from './outputWatch';
 import { TailBuffer } from './tailBuffer';
 
 export type SandboxRunnerOptions = {
@@ -41,6 +43,10 @@ export type SandboxRunnerOptions = {
   cgroupParent?: string;
   /** Bytes of stdout and of stderr kept per run (default 64 KiB each). */
   tailBytes?: number;
+  /** Entries (files, directories, links) a job may create in /out (default 100,000): inodes are disk too. */
+  maxOutputEntries?: number;
+  /** How often /out is measured while a job runs (default 1,000 ms; see outputWatch.ts). */
+  outputWatchMs?: number;
   /** Override what is detected (tests). */
   gpuHost?: GpuHost;
 };
@@ -81,6 +87,8 @@ export type SandboxResult = {
   oomKilled: boolean;
   /** A fork or clone was refused by the process limit at least once. */
   pidsLimitHit: boolean;
+  /** /out grew past `resources.outputMiB` (or the worker's entry limit) while the job ran: it was stopped. */
+  outputLimitHit: boolean;
   cancelled: boolean;
   durationMs: number;
   stdoutTail: string;
@@ -226,7 +234,8 @@ export class SandboxRunner {
         : // Unsafe mode without bubblewrap: the job runs on the host, in its output directory.
           buildLaunchCommand({ cgroupProcs: cgroup?.procsFiles ?? [], envPath: '/usr/bin/env', env, program: spec.argv[0]!, args: spec.argv.slice(1) });
 
-      const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup);
+      const outputLimits = { maxBytes: spec.resources.outputMiB * 2 ** 20, maxEntries: this.options.maxOutputEntries ?? 100_000 };
+      const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup, { dir: outDir, limits: outputLimits });
       // Nothing of the job may outlive run(): the outputs are packed next.
       if (cgroup && !(await cgroup.killAll())) throw new WorkerError('SANDBOX_SETUP_FAILED', 'job processes survived SIGKILL');
       const stats = cgroup ? await cgroup.stats() : undefined;
@@ -257,6 +266,7 @@ export class SandboxRunner {
     timeoutMs: number,
     signal: AbortSignal | undefined,
     cgroup: JobCgroup | undefined,
+    output: { dir: string; limits: OutputLimits },
   ): Promise<RawRun> {
     const tailBytes = this.options.tailBytes ?? 64 * 1024;
     const stdout = new TailBuffer(tailBytes);
@@ -289,19 +299,31 @@ export class SandboxRunner {
       cancelled = true;
       kill();
     };
+    let outputOver: OutputUsage | undefined;
+    const stopWatch = watchOutput(
+      output.dir,
+      output.limits,
+      (usage) => {
+        outputOver = usage;
+        kill();
+      },
+      this.options.outputWatchMs,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
     if (signal?.aborted) onAbort();
 
     return new Promise((resolve, reject) => {
       child.once('error', (err) => {
         clearTimeout(timer);
+        stopWatch();
         signal?.removeEventListener('abort', onAbort);
         reject(new WorkerError('SANDBOX_SETUP_FAILED', `cannot start the sandbox: ${err.message}`, { cause: err }));
       });
       child.once('close', (code, sig) => {
         clearTimeout(timer);
+        stopWatch();
         signal?.removeEventListener('abort', onAbort);
-        resolve({ code, signal: sig, status: parseStatus(status), timedOut, cancelled, durationMs: Math.round(performance.now() - started), stdout, stderr });
+        resolve({ code, signal: sig, status: parseStatus(status), timedOut, cancelled, outputOver, durationMs: Math.round(performance.now() - started), stdout, stderr });
       });
     });
   }
@@ -315,7 +337,7 @@ export class SandboxRunner {
     let signal: NodeJS.Signals | null = null;
     if (ctx.sandboxed) {
       exitCode = run.status.exitCode ?? null;
-      if (exitCode === null && !run.timedOut && !run.cancelled && !oomKilled) {
+      if (exitCode === null && !run.timedOut && !run.cancelled && !run.outputOver && !oomKilled) {
         // bwrap never reported the job's exit: it failed before starting it.
         const why = run.code === CGROUP_JOIN_FAILED ? `could not join the job's cgroup: ${run.stderr.text().trim()}` : run.stderr.text().trim() || `bwrap exited with ${run.code ?? run.signal}`;
         throw new WorkerError('SANDBOX_SETUP_FAILED', why);
@@ -331,6 +353,8 @@ export class SandboxRunner {
     let reason: string | null = null;
     if (run.timedOut) reason = `timed out: still running after ${spec.resources.timeoutSeconds} s (the spec's timeoutSeconds); killed`;
     else if (run.cancelled) reason = 'cancelled: the worker stopped the job';
+    else if (run.outputOver?.over === 'bytes') reason = `output too large: /out held more than its ${limit(spec.resources.outputMiB)} (resources.outputMiB) while the job ran; killed`;
+    else if (run.outputOver) reason = `too many outputs: /out held more than ${this.options.maxOutputEntries ?? 100_000} files and directories while the job ran; killed`;
     else if (oomKilled) reason = `out of memory: the kernel killed the job at its ${limit(spec.resources.memoryMiB)} limit (resources.memoryMiB)`;
     else if (exitCode !== 0) reason = signal ? `killed by ${signal} (exit status ${exitCode})` : `exited with code ${exitCode}`;
     if (reason !== null && pidsLimitHit) reason += `; it reached its process limit of ${spec.resources.pids} (resources.pids)`;
@@ -343,6 +367,7 @@ export class SandboxRunner {
       timedOut: run.timedOut,
       oomKilled,
       pidsLimitHit,
+      outputLimitHit: run.outputOver !== undefined,
       cancelled: run.cancelled,
       durationMs: run.durationMs,
       stdoutTail: run.stdout.text(),
@@ -363,6 +388,8 @@ type RawRun = {
   status: { childPid?: number; exitCode?: number };
   timedOut: boolean;
   cancelled: boolean;
+  /** The measure of /out that passed a limit, when one did. */
+  outputOver?: OutputUsage;
   durationMs: number;
   stdout: TailBuffer;
   stderr: TailBuffer;
