@@ -77,6 +77,12 @@ describe('buildBwrapArgs', () => {
     expect(sandboxEnv(p).LD_LIBRARY_PATH).toBe('/opt/nvidia/lib');
   });
 
+  test('behavior: with a seccomp fd, bwrap loads the filter from it; without, there is no filter', () => {
+    const with4 = joined(buildBwrapArgs({ ...plan(spec({ command: ['true'] })), seccompFd: 4 }));
+    expect(with4).toContain('--cap-drop ALL --seccomp 4 ');
+    expect(joined(buildBwrapArgs(plan(spec({ command: ['true'] }))))).not.toContain('--seccomp');
+  });
+
   test('behavior: the workdir is created unless it is a system directory', () => {
     expect(joined(buildBwrapArgs(plan(spec({ command: ['true'], workdir: '/work/src' }))))).toContain('--dir /work/src --remount-ro /dev --remount-ro / --chdir /work/src --');
     expect(joined(buildBwrapArgs(plan(spec({ command: ['true'], workdir: '/usr/share' }))))).not.toContain('--dir /usr/share');

@@ -5,7 +5,8 @@
  * What the job gets:
  * - new user, pid, network, ipc, uts and cgroup namespaces (`--unshare-all --unshare-user`): no
  *   network at all (only its own loopback), no view of the host's processes;
- * - no capabilities, its own session (no terminal injection), death with the worker;
+ * - no capabilities, its own session (no terminal injection), death with the worker, and a
+ *   seccomp filter refusing system calls no job needs (seccompFilter.ts);
  * - the host's /usr (and the /bin, /lib... links) and a few /etc files, read-only; its own
  *   passwd, group and hosts;
  * - its inputs read-only, /out read-write (the job's output directory on the host), a private /tmp
@@ -38,6 +39,8 @@ export type BwrapPlan = {
   /** Which GPUs (indices into gpuHost.gpuNodes) the job gets; empty for a CPU job. */
   gpuIndices: number[];
   features: BwrapFeatures;
+  /** The fd bwrap reads the seccomp filter from (seccompFilter.ts); none: no filter. */
+  seccompFd?: number;
 };
 
 /** Top-level directories that are the system's: a workdir under them must already exist. */
@@ -61,6 +64,7 @@ export function buildBwrapArgs(plan: BwrapPlan): string[] {
     '--die-with-parent',
     '--new-session',
     '--cap-drop', 'ALL',
+    ...(plan.seccompFd === undefined ? [] : ['--seccomp', String(plan.seccompFd)]),
   ];
 
   for (const e of layout.rootEntries) {

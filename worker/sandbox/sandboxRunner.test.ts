@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseSpec } from '../spec/jobSpec';
 import { skipSandboxTests } from '../test/sandboxAvailability';
 import { SandboxRunner, type SandboxResult } from './sandboxRunner';
+import { DENIED_SYSCALLS } from './seccompFilter';
 
 // The worker's secret, as the daemon would hold it: no job may find it.
 const SECRET = `0x${'5ec7e7'.repeat(10)}abcd`;
@@ -149,6 +150,26 @@ describe.skipIf(skipSandboxTests)('sandbox', () => {
     expect(r.reason).toBe("timed out: still running after 1 s (the spec's timeoutSeconds); killed");
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(leftoverCgroups()).toEqual([]);
+  });
+
+  test('probe: system calls no job needs are refused with EPERM by the seccomp filter; others work', async () => {
+    if (process.arch !== 'x64' && process.arch !== 'arm64') return;
+    expect(runner.capabilities.seccomp).toMatchObject({ ok: true });
+    const nr = (name: string) => DENIED_SYSCALLS[name]![process.arch as 'x64' | 'arm64']!;
+    // Without the filter these answer EINVAL, EFAULT or a descriptor (a host check: keyctl 22,
+    // io_uring_setup 14, bpf 22, userfaultfd a fd, perf_event_open 14): only the filter says EPERM (1).
+    const denied = ['keyctl', 'io_uring_setup', 'bpf', 'userfaultfd', 'perf_event_open', 'add_key', 'unshare'].map(nr);
+    const getpid = process.arch === 'x64' ? 39 : 172;
+    const perl = `perl -e 'for my $n (@ARGV) { local $! = 0; my $r = syscall($n, 0, 0, 0, 0, 0); print "$n:", ($r == -1 ? $!+0 : "ok"), "\\n" }'`;
+    const r = await job({ script: `${perl} ${[...denied, getpid].join(' ')}` });
+    expect(r.ok).toBe(true);
+    expect(r.stdoutTail).toBe([...denied.map((n) => `${n}:1`), `${getpid}:ok`].join('\n') + '\n');
+
+    if (process.arch === 'x64') {
+      // getpid through the x32 ABI: another ABI's numbering is not filtered, so the process dies.
+      const x32 = await job({ script: `perl -e 'syscall(${0x40000000 + 39}); print "alive\\n"'; echo "status $?"` });
+      expect(x32.stdoutTail).toBe('status 159\n'); // 128 + SIGSYS
+    }
   });
 
   test('probe: filling /out past resources.outputMiB stops the job then, not at its timeout', async () => {

@@ -28,6 +28,7 @@ import { type CgroupStats, type CgroupSupport, JobCgroup, detectCgroupSupport } 
 import { CGROUP_JOIN_FAILED, buildLaunchCommand } from './launchCommand';
 import { writeSandboxEtc } from './sandboxEtc';
 import { type OutputLimits, type OutputUsage, watchOutput } from './outputWatch';
+import { seccompProgram } from './seccompFilter';
 import { TailBuffer } from './tailBuffer';
 
 export type SandboxRunnerOptions = {
@@ -58,7 +59,9 @@ export type SandboxCapabilities = {
   /** Set when the worker is root: bwrap is started as this unprivileged user. */
   dropTo?: { uid: number; gid: number; setpriv: string };
   gpuHost: GpuHost;
-  /** Why jobs run with less isolation than intended (only ever non-empty with `unsafe`). */
+  /** The seccomp filter bwrap installs for every job (seccompFilter.ts), or why there is none. */
+  seccomp: { ok: true; arch: string } | { ok: false; reason: string };
+  /** Why jobs run with less isolation than intended (only ever non-empty with `unsafe`, or without a seccomp table for this CPU). */
   warnings: string[];
 };
 
@@ -141,7 +144,12 @@ export class SandboxRunner {
       }
     }
 
-    const capabilities: SandboxCapabilities = { bwrap, cgroups, ...(dropTo ? { dropTo } : {}), gpuHost, warnings };
+    const filter = seccompProgram();
+    const seccomp: SandboxCapabilities['seccomp'] = filter
+      ? { ok: true, arch: process.arch }
+      : { ok: false, reason: `no seccomp table for ${process.arch}: jobs run without a system-call filter` };
+    if (!seccomp.ok && bwrap.ok) warnings.push(seccomp.reason);
+    const capabilities: SandboxCapabilities = { bwrap, cgroups, ...(dropTo ? { dropTo } : {}), gpuHost, seccomp, warnings };
     const runner = new SandboxRunner(capabilities, layout, options);
 
     // Prove the sandbox with the same code path as a real job.
@@ -220,7 +228,18 @@ export class SandboxRunner {
     }
 
     try {
-      const plan = { spec, inputs: req.inputs, outDir, etcDir, layout: this.layout, gpuHost: caps.gpuHost, gpuIndices, features: sandboxed ? caps.bwrap.features : { disableUserns: false } };
+      const filter = sandboxed ? seccompProgram() : null;
+      const plan = {
+        spec,
+        inputs: req.inputs,
+        outDir,
+        etcDir,
+        layout: this.layout,
+        gpuHost: caps.gpuHost,
+        gpuIndices,
+        features: sandboxed ? caps.bwrap.features : { disableUserns: false },
+        ...(filter ? { seccompFd: SECCOMP_FD } : {}),
+      };
       const env = sandboxEnv(plan);
       const launch = caps.bwrap.ok
         ? buildLaunchCommand({
@@ -235,7 +254,7 @@ export class SandboxRunner {
           buildLaunchCommand({ cgroupProcs: cgroup?.procsFiles ?? [], envPath: '/usr/bin/env', env, program: spec.argv[0]!, args: spec.argv.slice(1) });
 
       const outputLimits = { maxBytes: spec.resources.outputMiB * 2 ** 20, maxEntries: this.options.maxOutputEntries ?? 100_000 };
-      const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup, { dir: outDir, limits: outputLimits });
+      const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup, { dir: outDir, limits: outputLimits }, filter);
       // Nothing of the job may outlive run(): the outputs are packed next.
       if (cgroup && !(await cgroup.killAll())) throw new WorkerError('SANDBOX_SETUP_FAILED', 'job processes survived SIGKILL');
       const stats = cgroup ? await cgroup.stats() : undefined;
@@ -267,6 +286,7 @@ export class SandboxRunner {
     signal: AbortSignal | undefined,
     cgroup: JobCgroup | undefined,
     output: { dir: string; limits: OutputLimits },
+    seccomp: Buffer | null,
   ): Promise<RawRun> {
     const tailBytes = this.options.tailBytes ?? 64 * 1024;
     const stdout = new TailBuffer(tailBytes);
@@ -274,7 +294,15 @@ export class SandboxRunner {
     let status = '';
     const started = performance.now();
     // An empty environment: the launcher sets the job's own with env -i, and nothing of ours leaks.
-    const child: ChildProcess = spawn(launch.file, launch.args, { cwd, env: {}, detached: true, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    // fd 3: bwrap's JSON status; fd 4 (SECCOMP_FD): the seccomp filter, which bwrap reads to its end.
+    const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe', 'pipe', ...(seccomp ? ['pipe' as const] : [])];
+    const child: ChildProcess = spawn(launch.file, launch.args, { cwd, env: {}, detached: true, stdio });
+    if (seccomp) {
+      const fd = child.stdio[SECCOMP_FD] as NodeJS.WritableStream;
+      // A sandbox that dies before reading it closes the pipe: its own failure is what is reported.
+      (fd as unknown as NodeJS.EventEmitter).on('error', () => {});
+      fd.end(seccomp);
+    }
     child.stdout!.on('data', (c: Buffer) => stdout.push(c));
     child.stderr!.on('data', (c: Buffer) => stderr.push(c));
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => (status += c.toString('utf8')));
@@ -394,6 +422,9 @@ type RawRun = {
   stdout: TailBuffer;
   stderr: TailBuffer;
 };
+
+/** The child's fd that carries the seccomp filter to bwrap. */
+const SECCOMP_FD = 4;
 
 /** bwrap's --json-status-fd output: one JSON object per line ("child-pid", then "exit-code"). */
 function parseStatus(text: string): RawRun['status'] {
