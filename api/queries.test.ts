@@ -9,6 +9,8 @@ import { stringToHex } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { foldJob } from '../indexer/src/fold/job';
 import { createApi } from './createApi';
+import type { JobFilter } from './resolvers/jobs';
+import { jobMatcher } from './subscriptions';
 import type { JobRow } from './context';
 import { accounts, ETH, H100, JOB_COUNT, jobIdOf, loadFixture, POST_BLOCK, USDC, type Fixture } from './test/fixtures';
 import { gql } from './test/gql';
@@ -49,6 +51,8 @@ async function walk(field: string, args: string, first: number): Promise<string[
 }
 
 const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+/** The median price (agreed, else budget) of the fixture's jobs: a bound that splits them. */
+const midPrice = () => fixture.jobs.map((j) => j.price ?? j.budget).sort(cmp)[Math.floor(fixture.jobs.length / 2)]!;
 const idsOf = (jobs: JobRow[]) => jobs.map((j) => j.id);
 
 describe('jobs', () => {
@@ -86,6 +90,9 @@ describe('jobs', () => {
       ['maxCollateral: "100000000000000000"', (j) => j.collateral <= 10n ** 17n],
       [`openAfter: "${Number(fixture.jobs[0]!.openUntil)}"`, () => true],
       [`openAfter: "${Number(fixture.jobs[0]!.openUntil) + 1}"`, () => false],
+      [`minPrice: "${midPrice()}"`, (j) => (j.price ?? j.budget) >= midPrice()],
+      [`maxPrice: "${midPrice()}"`, (j) => (j.price ?? j.budget) <= midPrice()],
+      [`token: "${USDC}", minPrice: "1", maxPrice: "70000000"`, (j) => j.token === USDC && (j.price ?? j.budget) >= 1n && (j.price ?? j.budget) <= 70_000_000n],
       ['fitsGpuCount: 3, fitsVramMiB: 40960, mode: CLAIM, status: [OPEN]', (j) => j.minGpuCount <= 3 && j.minVramMiB <= 40_960 && j.mode === 'CLAIM' && j.status === 'OPEN'],
     ];
     for (const [filter, keep] of cases) {
@@ -93,6 +100,32 @@ describe('jobs', () => {
       const d = await data(`{ jobs(filter: { ${filter} }, first: 100) { totalCount edges { node { id } } } }`);
       expect(d.jobs.edges.map((e: { node: { id: string } }) => e.node.id), filter).toEqual(idsOf(expected));
       expect(d.jobs.totalCount, filter).toBe(expected.length);
+    }
+  });
+
+  test('behavior: the in-memory filter of jobUpdated keeps exactly the jobs the SQL filter returns', async () => {
+    const filters: JobFilter[] = [
+      { status: ['OPEN'] },
+      { status: ['ASSIGNED', 'CLOSED'] },
+      { client: accounts.client1 },
+      { worker: accounts.w1 },
+      { token: USDC },
+      { mode: 'AUCTION' },
+      { fitsGpuCount: 2 },
+      { fitsVramMiB: 40_960 },
+      { fitsGpuModel: H100 },
+      { maxCollateral: 10n ** 17n },
+      { openAfter: fixture.jobs[0]!.openUntil },
+      { minPrice: midPrice() },
+      { maxPrice: midPrice() },
+      { minPrice: midPrice(), maxPrice: midPrice() },
+      { token: USDC, minPrice: 1n, maxPrice: 70_000_000n },
+    ];
+    for (const filter of filters) {
+      const asJson = JSON.parse(JSON.stringify(filter, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+      const d = await data('query($filter: JobFilter) { jobs(filter: $filter, first: 100) { edges { node { id } } } }', { filter: asJson });
+      const inMemory = fixture.jobs.filter(jobMatcher(filter)).sort((a, b) => cmp(b.postedBlock, a.postedBlock));
+      expect(idsOf(inMemory), JSON.stringify(asJson)).toEqual(d.jobs.edges.map((e: { node: { id: string } }) => e.node.id));
     }
   });
 

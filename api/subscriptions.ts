@@ -106,7 +106,9 @@ export function jobMatcher(filter: JobFilter | null | undefined): (row: JobRow) 
     (fitsVramMiB === undefined || Number(j.minVramMiB) <= fitsVramMiB) &&
     (model === undefined || j.gpuModelRaw === ZERO_BYTES32 || j.gpuModelRaw === model) &&
     (filter.maxCollateral == null || j.collateral <= filter.maxCollateral) &&
-    (filter.openAfter == null || j.openUntil >= filter.openAfter);
+    (filter.openAfter == null || j.openUntil >= filter.openAfter) &&
+    (filter.minPrice == null || (j.price ?? j.budget) >= filter.minPrice) &&
+    (filter.maxPrice == null || (j.price ?? j.budget) <= filter.maxPrice);
 }
 
 // ---- the queue between the feed and one client ----

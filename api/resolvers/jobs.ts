@@ -28,6 +28,8 @@ export type JobFilter = {
   fitsGpuModel?: string | null;
   maxCollateral?: bigint | null;
   openAfter?: bigint | null;
+  minPrice?: bigint | null;
+  maxPrice?: bigint | null;
 };
 
 export type JobOrderBy = 'POSTED_AT_DESC' | 'POSTED_AT_ASC' | 'BUDGET_DESC' | 'BUDGET_ASC' | 'PRICE_DESC' | 'PRICE_ASC';
@@ -78,6 +80,9 @@ export function jobFilterCondition(tables: Tables, filter: JobFilter | null | un
       : undefined,
     filter.maxCollateral != null ? sql`${job.collateral} <= ${filter.maxCollateral.toString()}::numeric` : undefined,
     filter.openAfter != null ? sql`${job.openUntil} >= ${filter.openAfter.toString()}::numeric` : undefined,
+    // The price the PRICE_* orders sort by.
+    filter.minPrice != null ? sql`coalesce(${job.price}, ${job.budget}) >= ${filter.minPrice.toString()}::numeric` : undefined,
+    filter.maxPrice != null ? sql`coalesce(${job.price}, ${job.budget}) <= ${filter.maxPrice.toString()}::numeric` : undefined,
   );
 }
 

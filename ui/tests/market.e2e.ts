@@ -117,6 +117,15 @@ describe.skipIf(!chromiumAvailable)('web UI on the real stack', () => {
     // The marketplace row followed along.
     await expect.poll(() => row.locator('[data-status]').getAttribute('data-status'), { timeout: 20_000 }).toBe('CLOSED');
 
+    // The price range is the API's filter: this 0.02 ETH job is within 0.01 to 0.03, not above 0.03.
+    const eth = '0x0000000000000000000000000000000000000000';
+    const within = await walletPage(CLIENT, `/?status=CLOSED&token=${eth}&min=0.01&max=0.03`);
+    await within.locator(`[data-job-id="${id}"]`).first().waitFor({ timeout: 20_000 });
+    const above = await walletPage(CLIENT, `/?status=CLOSED&token=${eth}&min=0.03`);
+    await above.getByText('No jobs match these filters').waitFor({ timeout: 20_000 });
+    await within.close();
+    await above.close();
+
     // The same pages on a phone.
     for (const p of [poster, market]) await p.setViewportSize({ width: 390, height: 844 });
     await screenshot(poster, '05-job-completed-phone');
