@@ -15,7 +15,7 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
 
   post <spec.json>        Post a job: the spec is checked, the budget escrowed (ETH, or an ERC-20
                           approved first); --budget, --token, --mode, --open-for, ...
-  list                    Jobs, newest first (--status, --client, --worker, --mode, --token, --first)
+  list                    Jobs, newest first (--status, --client, --worker, --mode, --token, --min-price, --max-price, --first)
   show <id>               One job: terms, state, result, bids and events (--at-block N: as it was then)
   watch <id>              Follow a job live until it closes (--json: one JSON line per event)
   accept-bid <id> [0x…]   Accept a worker's bid (default: the lowest standing bid)

@@ -18,6 +18,27 @@ describe('job list flags', () => {
     });
   });
 
+  it('behavior: a price range is read in its token\'s unit', () => {
+    const usdc = { address: '0x5fbdb2315678afecb367f032d93f642f64180aa3', symbol: 'tUSDC', decimals: 6 };
+    expect(listVariables({ token: usdc.address, 'min-price': '0.5', 'max-price': '2' }, usdc).filter).toEqual({
+      token: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      minPrice: '500000',
+      maxPrice: '2000000',
+    });
+    expect(listVariables({ token: 'eth', 'max-price': '.25' }, { address: '0x0000000000000000000000000000000000000000', symbol: 'ETH', decimals: 18 }).filter).toEqual({
+      token: '0x0000000000000000000000000000000000000000',
+      maxPrice: '250000000000000000',
+    });
+  });
+
+  it('error: a price range without its token, or in too many decimals, is refused', () => {
+    expect(() => listVariables({ 'min-price': '1' })).toThrowError('--min-price and --max-price are amounts of one token: give --token as well');
+    const usdc = { address: '0x5fbdb2315678afecb367f032d93f642f64180aa3', symbol: 'tUSDC', decimals: 6 };
+    expect(() => listVariables({ token: usdc.address, 'min-price': '0.0000001' }, usdc)).toThrowError('--min-price: "0.0000001" has 7 decimals; tUSDC has 6');
+    expect(() => listVariables({ token: usdc.address, 'max-price': 'cheap' }, usdc)).toThrowError('--max-price: "cheap" is not an amount of tUSDC (e.g. 0.5)');
+    expect(() => listVariables({ token: usdc.address, 'max-price': '1' })).toThrowError(/its decimals could not be read/);
+  });
+
   it('error: bad values are named', () => {
     expect(() => listVariables({ status: 'done' })).toThrowError(/--status: "DONE" is not one of/);
     expect(() => listVariables({ client: 'me' })).toThrowError('--client: "me" is not an address');

@@ -1,16 +1,17 @@
 /**
  * `loom job list [--status open,assigned] [--client 0x…] [--worker 0x…] [--mode auction] [--token …]
- * [--order posted-desc] [--first 20] [--after <cursor>] [--json]`: one page of jobs from the API.
+ * [--min-price 0.1] [--max-price 2] [--order posted-desc] [--first 20] [--after <cursor>] [--json]`:
+ * one page of jobs from the API.
  */
 import { type Address, getAddress, isAddress } from 'viem';
 import { JobsQuery } from '../../../sdk/documents';
 import type { VariablesOf } from '../../../sdk/graphql';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
-import { ZERO_ADDRESS, formatAmount, formatTime, shortId, toJson } from '../../output/format';
+import { type TokenInfo, ZERO_ADDRESS, formatAmount, formatTime, shortId, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderTable } from '../../output/table';
-import { parseCount } from '../../parse/parseAmount';
+import { parseAmount, parseCount } from '../../parse/parseAmount';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
 import { type ApiJob, openReader } from '../../session';
 import { createTokenBook } from '../../tokenBook';
@@ -34,6 +35,8 @@ const options: OptionTable = {
   worker: { type: 'string', value: '<0x…>', help: 'Only jobs assigned to this worker' },
   mode: { type: 'string', value: '<claim|auction>', help: 'Only jobs in this mode' },
   token: { type: 'string', value: '<eth|0x…>', help: 'Only jobs paid in this token' },
+  'min-price': { type: 'string', value: '<amount>', help: "Only jobs paying at least this (the agreed price, else the budget), in --token's unit, e.g. 0.5" },
+  'max-price': { type: 'string', value: '<amount>', help: 'Only jobs paying at most this (as --min-price)' },
   order: { type: 'string', value: '<order>', help: `${Object.keys(ORDERS).join(', ')} (default posted-desc)` },
   first: { type: 'string', value: '<n>', help: 'Page size, 1 to 100 (default 20)' },
   after: { type: 'string', value: '<cursor>', help: 'The next page: the cursor printed under the previous one' },
@@ -47,8 +50,19 @@ function address(flag: string, v: string): Address {
   return getAddress(v);
 }
 
-/** The flags as the API's `JobFilter`, `orderBy` and page. */
-export function listVariables(values: Record<string, string | boolean | undefined>): JobsVariables {
+/** The --token flag as an address; undefined without it. */
+function tokenOf(values: Record<string, string | boolean | undefined>): Address | undefined {
+  if (typeof values.token !== 'string') return undefined;
+  return values.token.toLowerCase() === 'eth' ? (ZERO_ADDRESS as Address) : address('token', values.token);
+}
+
+const priced = (values: Record<string, string | boolean | undefined>) => typeof values['min-price'] === 'string' || typeof values['max-price'] === 'string';
+
+/**
+ * The flags as the API's `JobFilter`, `orderBy` and page. A price range needs --token, and that
+ * token's symbol and decimals (`priceToken`) to read its amounts.
+ */
+export function listVariables(values: Record<string, string | boolean | undefined>, priceToken?: TokenInfo): JobsVariables {
   const filter: JobFilter = {};
   if (typeof values.status === 'string') {
     const list = values.status.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
@@ -63,7 +77,16 @@ export function listVariables(values: Record<string, string | boolean | undefine
     if (m !== 'CLAIM' && m !== 'AUCTION') throw new CliError('BAD_INPUT', `--mode must be claim or auction, not "${values.mode}"`);
     filter.mode = m;
   }
-  if (typeof values.token === 'string') filter.token = values.token.toLowerCase() === 'eth' ? ZERO_ADDRESS as Address : address('token', values.token);
+  const token = tokenOf(values);
+  if (token) filter.token = token;
+  if (priced(values)) {
+    if (!token) throw new CliError('BAD_INPUT', '--min-price and --max-price are amounts of one token: give --token as well');
+    if (!priceToken) throw new CliError('BAD_INPUT', `--token ${token}: its decimals could not be read from the chain (not an ERC-20, or the RPC is unreachable), so the price range cannot be read`);
+    for (const [flag, key] of [['min-price', 'minPrice'], ['max-price', 'maxPrice']] as const) {
+      const v = values[flag];
+      if (typeof v === 'string') filter[key] = parseAmount(v, priceToken.decimals, { flag: `--${flag}`, symbol: priceToken.symbol }).toString();
+    }
+  }
   const order = typeof values.order === 'string' ? values.order.toLowerCase() : 'posted-desc';
   if (!(order in ORDERS)) throw new CliError('BAD_INPUT', `--order must be one of ${Object.keys(ORDERS).join(', ')}, not "${values.order}"`);
   const first = typeof values.first === 'string' ? parseCount(values.first, '--first', 100) : 20;
@@ -85,7 +108,11 @@ export async function runList(argv: string[]): Promise<number> {
   const { values, help } = parseCommandLine(argv, { options, usage: USAGE, positionals: [0, 0] });
   if (help) return showHelp(USAGE);
   const config = resolveClientConfig(values);
-  const variables = listVariables(values);
+  const book = createTokenBook(config.rpcUrl);
+  // A price range is read in its token's unit: its decimals come from the chain.
+  const token = priced(values) ? tokenOf(values) : undefined;
+  if (token) await book.load([token]);
+  const variables = listVariables(values, token ? book.get(token) : undefined);
   const progress = createProgress();
   progress.update('reading jobs');
   const { jobs } = await openReader(config).query(JobsQuery, variables);
@@ -95,7 +122,6 @@ export async function runList(argv: string[]): Promise<number> {
     process.stdout.write(toJson({ jobs: rows, nextCursor: jobs.pageInfo.hasNextPage ? jobs.pageInfo.endCursor : null }));
     return 0;
   }
-  const book = createTokenBook(config.rpcUrl);
   await book.load(rows.map((j) => j.terms.token));
   progress.clear();
   if (rows.length === 0) {
