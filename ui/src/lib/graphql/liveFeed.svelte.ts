@@ -31,9 +31,19 @@ export class LiveFeed {
   #retry = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  #markReady: () => void = () => {};
+
+  /**
+   * Resolves once the feed knows where its stream starts (or its first try failed). A view that
+   * reads after this misses nothing: every later event reaches the feed. A view that read before it
+   * could miss an event indexed between its read and the feed's start, so views wait for it
+   * (liveQuery.svelte.ts).
+   */
+  readonly ready: Promise<void>;
 
   constructor(client: Client) {
     this.#client = client;
+    this.ready = new Promise((resolve) => (this.#markReady = resolve));
   }
 
   /** Chain time now, as well as the feed knows it (unix seconds). */
@@ -53,6 +63,7 @@ export class LiveFeed {
 
   stop(): void {
     this.#stopped = true;
+    this.#markReady();
     clearTimeout(this.#timer);
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -65,7 +76,10 @@ export class LiveFeed {
     if (this.#cursor === undefined) {
       // Start from the newest event: everything after it is delivered, nothing before is needed.
       const latest = await this.#client.query(JobEventsQuery, { order: 'DESC', first: 1 }).toPromise();
-      if (latest.error) return this.#scheduleRetry();
+      if (latest.error) {
+        this.#markReady(); // views then show their own errors, and refresh on the resync after the retry
+        return this.#scheduleRetry();
+      }
       const node = latest.data?.jobEvents.edges[0]?.node;
       if (node) {
         this.#cursor = node.cursor;
@@ -74,6 +88,7 @@ export class LiveFeed {
       }
       resync = !first;
     }
+    this.#markReady();
     if (this.#stopped) return;
     const { unsubscribe } = this.#client.subscription(JobEventsSubscription, { after: this.#cursor ?? null }).subscribe((result) => {
       if (result.error) {

@@ -81,3 +81,40 @@ test('LiveFeed: with no events yet it listens from now', async () => {
   feed.stop();
   vi.useRealTimers();
 });
+
+test('LiveFeed: ready waits for the starting cursor, so that a view reading after it misses no event', async () => {
+  let answer: (value: unknown) => void = () => {};
+  const subscriptions: unknown[] = [];
+  const client = {
+    query: () => ({ toPromise: () => new Promise((resolve) => (answer = resolve)) }),
+    subscription: () => ({ subscribe: () => (subscriptions.push(1), { unsubscribe: () => {} }) }),
+  } as unknown as Client;
+  const feed = new LiveFeed(client);
+  let ready = false;
+  void feed.ready.then(() => (ready = true));
+  feed.start();
+  await Promise.resolve();
+  expect(ready).toBe(false);
+  answer({ data: { jobEvents: { edges: [{ node: { cursor: 'c-9', timestamp: '1', blockNumber: '9' } }] } } });
+  await feed.ready;
+  expect(ready).toBe(true);
+  expect(subscriptions).toHaveLength(1);
+  feed.stop();
+});
+
+test('LiveFeed: ready also resolves when the first try fails, or the feed is stopped', async () => {
+  vi.useFakeTimers();
+  const failing = { query: () => ({ toPromise: async () => ({ error: new Error('down') }) }) } as unknown as Client;
+  const feed = new LiveFeed(failing);
+  feed.start();
+  await vi.advanceTimersByTimeAsync(0);
+  await feed.ready;
+  expect(feed.status).toBe('reconnecting');
+  feed.stop();
+
+  const never = new LiveFeed({ query: () => ({ toPromise: () => new Promise(() => {}) }) } as unknown as Client);
+  never.start();
+  never.stop();
+  await never.ready;
+  vi.useRealTimers();
+});

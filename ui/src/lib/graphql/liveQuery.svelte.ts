@@ -64,6 +64,8 @@ export function liveLoad<D, V>(
     const gen = ++generation;
     inFlight = true;
     fetching = true;
+    // Read only once the feed's stream has its start: an event after this read is then delivered.
+    await feed.ready;
     const result = await load(vars);
     inFlight = false;
     if (gen !== generation) return;
