@@ -7,6 +7,8 @@
  * payment once the challenge window has passed; then Ctrl-C (SIGINT to the process group, as a
  * terminal sends it) must stop everything: npm exits 0, no process it started is left, every port is free again. Then
  * `npm start` again in the same copy: the same chain and index, the job still settled, and as clean a stop.
+ * Then, with DATABASE_URL (CI sets it), once more on a fresh PostgreSQL database: the chain replayed
+ * into it, the job found there.
  *
  * Needs bubblewrap (the local worker refuses to run jobs without a sandbox); CI installs it.
  */
@@ -19,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import pg from 'pg';
 import { freePort } from '../scripts/lib/anvil';
+import { freshDatabase } from '../scripts/lib/ponder';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT_KEY = toHex(mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 1 }).getHdKey().privateKey!);
@@ -189,9 +193,9 @@ afterAll(async () => {
 });
 
 /** `npm start` in the copy, in its own process group (as a shell runs a foreground job), until it is up. */
-async function startStack(): Promise<{ exited: Promise<number | string | null> }> {
+async function startStack(extraEnv: Record<string, string> = {}): Promise<{ exited: Promise<number | string | null> }> {
   output = '';
-  const env = userEnv({ ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOOM_LOCAL_WORKERS: '1' });
+  const env = userEnv({ ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOOM_LOCAL_WORKERS: '1', ...extraEnv });
   const child = spawn('npm', ['start'], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   npm = child;
   child.stdout!.on('data', (d) => (output += d));
@@ -280,4 +284,28 @@ test('behavior: npm start again resumes the same chain and index, and stops as c
   expect(output).toContain('(already deployed)');
   expect((await loomJson(['job', 'show', settledJob!])).job).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED' });
   await stopStack(exited);
+});
+
+// CI sets DATABASE_URL, so this runs there; without a server it has nothing to run against.
+test.skipIf(!process.env.DATABASE_URL)('behavior: with DATABASE_URL, npm start indexes the same chain into PostgreSQL', { timeout: 300_000 }, async () => {
+  expect(settledJob).toBeDefined();
+  const database = await freshDatabase(process.env.DATABASE_URL!, 'loom_e2e_start');
+  try {
+    const { exited } = await startStack({ DATABASE_URL: database.url });
+    expect(output).toContain('database    PostgreSQL (DATABASE_URL)');
+    // Replayed from genesis into the new database: the first start's job is there, settled.
+    expect((await loomJson(['job', 'show', settledJob!])).job).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED' });
+    const schema = /PostgreSQL \(DATABASE_URL\), schema (\S+)/.exec(output)![1]!;
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`select count(*)::int as n from "${schema}".job where id = $1`, [settledJob]);
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      await client.end();
+    }
+    await stopStack(exited);
+  } finally {
+    await database.drop();
+  }
 });
