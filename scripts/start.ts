@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPublicClient, http, toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
-import { startAnvil, type Anvil } from './lib/anvil.ts';
+import { mineBeyondFinality, startAnvil, type Anvil } from './lib/anvil.ts';
 import { AttachError, checkAttachTarget, type AttachTarget } from './lib/attach.ts';
 import { startPonder, type Ponder } from './lib/ponder.ts';
 import { deploy, deploymentPath } from './deploy.ts';
@@ -232,6 +232,8 @@ async function localChain(): Promise<Chain> {
     }
   });
   const d = await deploy(a.rpcUrl, { quiet: true });
+  // A short chain would make the indexer start from block 0, which anvil may re-create on a restart.
+  await mineBeyondFinality(a.rpcUrl);
   return {
     rpcUrl: a.rpcUrl,
     chainId: d.chainId,

@@ -70,3 +70,28 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     });
   return { rpcUrl, port, process: child, stop };
 }
+
+/** Blocks Ponder keeps unfinalized on a chain it has no figure for, anvil's 31337 among them. */
+export const INDEXER_FINALITY_BLOCKS = 30;
+
+/**
+ * Mines empty blocks until the chain is longer than the indexer's finality depth; returns how many.
+ *
+ * Why: anvil re-creates block 0 on some reloads of a saved state (a new timestamp, so a new hash
+ * that block 1 no longer names as its parent; seen on the third or fourth restart). An index built
+ * from scratch on a chain shorter than the finality depth starts its live sync at block 0 and stops
+ * there on an "unrecoverable reorg". Past that depth the indexer's first final block is at least
+ * block 1, and block 0 is never read again.
+ */
+export async function mineBeyondFinality(rpcUrl: string): Promise<number> {
+  const call = async (method: string, params: unknown[] = []) => {
+    const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+    const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result;
+  };
+  const head = Number(await call('eth_blockNumber'));
+  const missing = INDEXER_FINALITY_BLOCKS + 1 - head;
+  if (missing > 0) await call('anvil_mine', [`0x${missing.toString(16)}`]);
+  return Math.max(0, missing);
+}
