@@ -1,7 +1,8 @@
 /**
  * `npm start`: brings the local marketplace up on embedded defaults and prints where to look.
  *
- *   chain     anvil, state persisted in .data/anvil-state.json (a restart keeps the chain)
+ *   chain     anvil, state persisted in .data/anvil-state.json (a restart keeps the chain); mined
+ *             past the indexer's finality depth (mineBeyondFinality in lib/anvil.ts)
  *   contracts deployed once (skipped when the recorded deployment is live)
  *   indexer   Ponder on PGlite in .data/pglite (PostgreSQL when DATABASE_URL is set), serving the
  *             GraphQL API and the artifact store; a fresh chain clears its cache (scripts/indexer.ts)
