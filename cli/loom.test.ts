@@ -285,6 +285,12 @@ describe('loom', () => {
     expect(released).toMatchObject({ action: 'release', indexed: true });
     expect((await loomJson(['job', 'show', id])).job).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED', price: '30000' });
 
+    // Listed by the token's symbol and a price range in its unit: the agreed 0.03 tUSDC is within
+    // 0.01 to 0.05, and not at or above 0.04.
+    const ids = (r: { jobs: { id: string }[] }) => r.jobs.map((j) => j.id);
+    expect(ids(await loomJson(['job', 'list', '--token', 'usdc', '--min-price', '0.01', '--max-price', '0.05']))).toContain(id);
+    expect(ids(await loomJson(['job', 'list', '--token', 'usdc', '--min-price', '0.04']))).not.toContain(id);
+
     expect(await watchExit).toBe(0);
     const names = watched.trim().split('\n').map((l) => JSON.parse(l).event.name);
     expect(names).toEqual(['JobPosted', 'BidPlaced', 'JobAssigned', 'ResultSubmitted', 'JobClosed']);

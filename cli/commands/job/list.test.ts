@@ -31,6 +31,12 @@ describe('job list flags', () => {
     });
   });
 
+  it('behavior: a token named by its symbol is filtered by the address it resolved to', () => {
+    const usdc = { address: '0x5fbdb2315678afecb367f032d93f642f64180aa3', symbol: 'tUSDC', decimals: 6 };
+    expect(listVariables({ token: 'usdc', 'max-price': '5' }, usdc).filter).toEqual({ token: '0x5FbDB2315678afecb367f032d93F642f64180aa3', maxPrice: '5000000' });
+    expect(() => listVariables({ token: 'usdc' })).toThrowError('--token: "usdc" is not an address');
+  });
+
   it('error: a price range without its token, or in too many decimals, is refused', () => {
     expect(() => listVariables({ 'min-price': '1' })).toThrowError('--min-price and --max-price are amounts of one token: give --token as well');
     const usdc = { address: '0x5fbdb2315678afecb367f032d93f642f64180aa3', symbol: 'tUSDC', decimals: 6 };

@@ -3,8 +3,8 @@
  * [--min-price 0.1] [--max-price 2] [--order posted-desc] [--first 20] [--after <cursor>] [--json]`:
  * one page of jobs from the API.
  */
-import { type Address, getAddress, isAddress } from 'viem';
-import { JobsQuery } from '../../../sdk/documents';
+import { type Address, type PublicClient, createPublicClient, getAddress, http, isAddress } from 'viem';
+import { JobsQuery, MarketQuery } from '../../../sdk/documents';
 import type { VariablesOf } from '../../../sdk/graphql';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
@@ -13,6 +13,7 @@ import { createProgress } from '../../output/progress';
 import { renderTable } from '../../output/table';
 import { parseAmount, parseCount } from '../../parse/parseAmount';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { resolveToken } from '../../resolveToken';
 import { type ApiJob, openReader } from '../../session';
 import { createTokenBook } from '../../tokenBook';
 
@@ -34,7 +35,7 @@ const options: OptionTable = {
   client: { type: 'string', value: '<0x…>', help: 'Only jobs posted by this client' },
   worker: { type: 'string', value: '<0x…>', help: 'Only jobs assigned to this worker' },
   mode: { type: 'string', value: '<claim|auction>', help: 'Only jobs in this mode' },
-  token: { type: 'string', value: '<eth|0x…>', help: 'Only jobs paid in this token' },
+  token: { type: 'string', value: '<eth|usdc|0x…>', help: "Only jobs paid in this token (a symbol among the market's tokens, or an address)" },
   'min-price': { type: 'string', value: '<amount>', help: "Only jobs paying at least this (the agreed price, else the budget), in --token's unit, e.g. 0.5" },
   'max-price': { type: 'string', value: '<amount>', help: 'Only jobs paying at most this (as --min-price)' },
   order: { type: 'string', value: '<order>', help: `${Object.keys(ORDERS).join(', ')} (default posted-desc)` },
@@ -50,19 +51,22 @@ function address(flag: string, v: string): Address {
   return getAddress(v);
 }
 
-/** The --token flag as an address; undefined without it. */
+/** The --token flag as an address, when it is `eth` or one; undefined without it. */
 function tokenOf(values: Record<string, string | boolean | undefined>): Address | undefined {
   if (typeof values.token !== 'string') return undefined;
   return values.token.toLowerCase() === 'eth' ? (ZERO_ADDRESS as Address) : address('token', values.token);
 }
 
+/** A --token that names a token by its symbol: resolved against the market's tokens before the query. */
+const isTokenName = (token: string) => token.toLowerCase() !== 'eth' && !isAddress(token, { strict: false });
+
 const priced = (values: Record<string, string | boolean | undefined>) => typeof values['min-price'] === 'string' || typeof values['max-price'] === 'string';
 
 /**
- * The flags as the API's `JobFilter`, `orderBy` and page. A price range needs --token, and that
- * token's symbol and decimals (`priceToken`) to read its amounts.
+ * The flags as the API's `JobFilter`, `orderBy` and page. `token` is --token resolved (its address,
+ * symbol and decimals): needed for a symbol and for a price range, whose amounts are in its unit.
  */
-export function listVariables(values: Record<string, string | boolean | undefined>, priceToken?: TokenInfo): JobsVariables {
+export function listVariables(values: Record<string, string | boolean | undefined>, token?: TokenInfo): JobsVariables {
   const filter: JobFilter = {};
   if (typeof values.status === 'string') {
     const list = values.status.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
@@ -77,14 +81,14 @@ export function listVariables(values: Record<string, string | boolean | undefine
     if (m !== 'CLAIM' && m !== 'AUCTION') throw new CliError('BAD_INPUT', `--mode must be claim or auction, not "${values.mode}"`);
     filter.mode = m;
   }
-  const token = tokenOf(values);
-  if (token) filter.token = token;
+  if (token) filter.token = getAddress(token.address);
+  else if (typeof values.token === 'string') filter.token = tokenOf(values);
   if (priced(values)) {
-    if (!token) throw new CliError('BAD_INPUT', '--min-price and --max-price are amounts of one token: give --token as well');
-    if (!priceToken) throw new CliError('BAD_INPUT', `--token ${token}: its decimals could not be read from the chain (not an ERC-20, or the RPC is unreachable), so the price range cannot be read`);
+    if (typeof values.token !== 'string') throw new CliError('BAD_INPUT', '--min-price and --max-price are amounts of one token: give --token as well');
+    if (!token) throw new CliError('BAD_INPUT', `--token ${values.token}: its decimals could not be read from the chain (not an ERC-20, or the RPC is unreachable), so the price range cannot be read`);
     for (const [flag, key] of [['min-price', 'minPrice'], ['max-price', 'maxPrice']] as const) {
       const v = values[flag];
-      if (typeof v === 'string') filter[key] = parseAmount(v, priceToken.decimals, { flag: `--${flag}`, symbol: priceToken.symbol }).toString();
+      if (typeof v === 'string') filter[key] = parseAmount(v, token.decimals, { flag: `--${flag}`, symbol: token.symbol }).toString();
     }
   }
   const order = typeof values.order === 'string' ? values.order.toLowerCase() : 'posted-desc';
@@ -108,20 +112,28 @@ export async function runList(argv: string[]): Promise<number> {
   const { values, help } = parseCommandLine(argv, { options, usage: USAGE, positionals: [0, 0] });
   if (help) return showHelp(USAGE);
   const config = resolveClientConfig(values);
-  const book = createTokenBook(config.rpcUrl);
-  // A price range is read in its token's unit: its decimals come from the chain.
-  const token = priced(values) ? tokenOf(values) : undefined;
-  if (token) await book.load([token]);
-  const variables = listVariables(values, token ? book.get(token) : undefined);
+  // Every flag but the token's is checked before anything goes over the network.
+  listVariables({ ...values, token: undefined, 'min-price': undefined, 'max-price': undefined });
+  const reader = openReader(config);
   const progress = createProgress();
+  // A symbol is looked up among the market's tokens; a price range is read in its token's unit.
+  let token: TokenInfo | undefined;
+  if (typeof values.token === 'string' && (isTokenName(values.token) || priced(values))) {
+    progress.update('reading the token');
+    const allowedTokens = isTokenName(values.token) ? await reader.query(MarketQuery).then((r) => r.market?.allowedTokens, () => undefined) : undefined;
+    const publicClient = createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1 }) }) as PublicClient;
+    token = await resolveToken(values.token, { publicClient, allowedTokens });
+  }
+  const variables = listVariables(values, token);
   progress.update('reading jobs');
-  const { jobs } = await openReader(config).query(JobsQuery, variables);
+  const { jobs } = await reader.query(JobsQuery, variables);
   const rows = jobs.edges.map((e) => e.node);
   if (config.json) {
     progress.clear();
     process.stdout.write(toJson({ jobs: rows, nextCursor: jobs.pageInfo.hasNextPage ? jobs.pageInfo.endCursor : null }));
     return 0;
   }
+  const book = createTokenBook(config.rpcUrl);
   await book.load(rows.map((j) => j.terms.token));
   progress.clear();
   if (rows.length === 0) {
