@@ -57,7 +57,15 @@ export async function deploy(rpcUrl: string, opts: DeployOptions = {}): Promise<
     if (code && code !== '0x') return { ...known, deployed: false };
   }
   mkdirSync(dirname(resolve(root, file)), { recursive: true });
-  await runForgeScript(rpcUrl, file, opts);
+  try {
+    await runForgeScript(rpcUrl, file, opts);
+  } catch (err) {
+    if (!(err instanceof ForgeTimeout)) throw err;
+    // Should --slow not suffice: forge wrote the record and never finished broadcasting. A second
+    // run deploys afresh (from the accounts' current nonces) and rewrites the record.
+    console.error(`deploy: ${err.message}; running the script once more`);
+    await runForgeScript(rpcUrl, file, opts);
+  }
   const fresh = readDeployment(file);
   if (!fresh) throw new Error(`deploy script wrote no ${file}`);
   // Taken after deploying: on an empty chain, block 1 is the deployment's own.
@@ -66,19 +74,48 @@ export async function deploy(rpcUrl: string, opts: DeployOptions = {}): Promise<
   return { ...record, deployed: true };
 }
 
-function runForgeScript(rpcUrl: string, file: string, opts: DeployOptions): Promise<void> {
-  const args = ['scripts/foundry/run.mjs', 'forge', 'script', 'contracts/script/Deploy.s.sol', '--rpc-url', rpcUrl, '--broadcast'];
+class ForgeTimeout extends Error {}
+
+/**
+ * How long `forge script --broadcast` may take once the contracts are built: ~1 s on anvil, so
+ * longer means it hangs. The build runs first, without a limit (a first build takes a while).
+ */
+const FORGE_SCRIPT_TIMEOUT_MS = 60_000;
+
+async function runForgeScript(rpcUrl: string, file: string, opts: DeployOptions): Promise<void> {
+  const quiet = opts.quiet ?? false;
+  // Only the script and what it imports (a few seconds the first time, then cached).
+  await runForge(['build', SCRIPT, ...(quiet ? ['--quiet'] : [])], process.env, quiet);
   const env = { ...process.env, DEPLOYMENT_FILE: file, ...(opts.feeBps === undefined ? {} : { FEE_BPS: String(opts.feeBps) }) };
+  // --slow: one transaction at a time, each after the previous one's receipt. Sent all at once,
+  // anvil (1.7, automine) once kept nonce 4 queued behind a mined nonce 3 and forge waited forever.
+  await runForge(['script', SCRIPT, '--rpc-url', rpcUrl, '--broadcast', '--slow', ...(quiet ? ['--silent'] : [])], env, quiet, FORGE_SCRIPT_TIMEOUT_MS);
+}
+
+const SCRIPT = 'contracts/script/Deploy.s.sol';
+
+/** Runs forge (through scripts/foundry/run.mjs) in its own process group, which a timeout kills whole. */
+function runForge(forgeArgs: string[], env: NodeJS.ProcessEnv, quiet: boolean, timeoutMs?: number): Promise<void> {
+  const args = ['scripts/foundry/run.mjs', 'forge', ...forgeArgs];
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, opts.quiet ? [...args, '--silent'] : args, {
-      cwd: root,
-      env,
-      stdio: opts.quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit',
-    });
+    const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: quiet ? ['ignore', 'ignore', 'pipe'] : 'inherit' });
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`forge script failed (exit ${code})\n${stderr}`))));
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            try {
+              process.kill(-child.pid!, 'SIGKILL');
+            } catch {}
+            fail(new ForgeTimeout(`forge ${forgeArgs[0]} did not finish within ${timeoutMs / 1000} s${stderr ? `: ${stderr.trim().slice(-2000)}` : ''}`));
+          }, timeoutMs);
+    child.on('error', (err) => (clearTimeout(timer), fail(err)));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) done();
+      else fail(new Error(`forge ${forgeArgs[0]} failed (exit ${code})\n${stderr}`));
+    });
   });
 }
 
