@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { encodeFunctionData, type Hex } from 'viem';
-import { compileDriver, loadHistory, rpc, type History } from './lib/history.ts';
+import { compileDriver, loadHistory, type History } from './lib/history.ts';
+import { rpc } from '../scripts/lib/rpc.ts';
 import { replay } from './lib/replay.ts';
 
 const log = (msg: string) => console.error(`  [api] ${msg}`);

@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { decodeEventLog, type AbiParameter, type Address, type Hex } from 'viem';
 import { loomMarketAbi } from '../abis/generated.ts';
 import { argsToJson, eventId, ZERO_ADDRESS, type Args } from '../indexer/src/fold/event.ts';
-import { rpc } from './lib/history.ts';
+import { rpc } from '../scripts/lib/rpc.ts';
 
 export type FloorOptions = {
   rpcUrl: string;

@@ -36,6 +36,9 @@ export type JobOrderBy = 'POSTED_AT_DESC' | 'POSTED_AT_ASC' | 'BUDGET_DESC' | 'B
 
 type JobOrder = KeysetOrder & { keyOf: (row: JobRow) => string[]; columns: JobColumnName[] };
 
+/** What a job pays: the agreed price once assigned, the budget before (PRICE_* orders, price filters). */
+const paidPrice = (job: Tables['job']) => sql`coalesce(${job.price}, ${job.budget})`;
+
 function jobOrder(tables: Tables, orderBy: JobOrderBy): JobOrder {
   const { job } = tables;
   const direction = orderBy.endsWith('_ASC') ? 'asc' : 'desc';
@@ -53,7 +56,7 @@ function jobOrder(tables: Tables, orderBy: JobOrderBy): JobOrder {
   }
   return {
     direction,
-    keys: [{ expr: sql`coalesce(${job.price}, ${job.budget})`, type: 'numeric' }, id],
+    keys: [{ expr: paidPrice(job), type: 'numeric' }, id],
     keyOf: (r) => [(r.price ?? r.budget).toString(), r.id],
     columns: ['price', 'budget'],
   };
@@ -80,9 +83,8 @@ export function jobFilterCondition(tables: Tables, filter: JobFilter | null | un
       : undefined,
     filter.maxCollateral != null ? sql`${job.collateral} <= ${filter.maxCollateral.toString()}::numeric` : undefined,
     filter.openAfter != null ? sql`${job.openUntil} >= ${filter.openAfter.toString()}::numeric` : undefined,
-    // The price the PRICE_* orders sort by.
-    filter.minPrice != null ? sql`coalesce(${job.price}, ${job.budget}) >= ${filter.minPrice.toString()}::numeric` : undefined,
-    filter.maxPrice != null ? sql`coalesce(${job.price}, ${job.budget}) <= ${filter.maxPrice.toString()}::numeric` : undefined,
+    filter.minPrice != null ? sql`${paidPrice(job)} >= ${filter.minPrice.toString()}::numeric` : undefined,
+    filter.maxPrice != null ? sql`${paidPrice(job)} <= ${filter.maxPrice.toString()}::numeric` : undefined,
   );
 }
 

@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeFunctionData, type Abi, type Address, type Hex } from 'viem';
 import { startAnvil, type Anvil } from '../../scripts/lib/anvil.ts';
+import { rpc } from '../../scripts/lib/rpc.ts';
 import { deploy, type Deployment } from '../../scripts/deploy.ts';
 import { chainIdentity } from '../../scripts/indexer.ts';
 
@@ -65,18 +66,6 @@ export type History = {
 type Meta = Omit<History, 'anvil' | 'rpcUrl' | 'stop' | 'generated' | 'kind'>;
 
 const log = (msg: string) => console.error(`  [history] ${msg}`);
-
-/** Raw JSON-RPC (anvil signs for its unlocked accounts). */
-export async function rpc<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
-}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

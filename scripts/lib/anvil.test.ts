@@ -1,15 +1,13 @@
 import { afterAll, expect, test } from 'vitest';
 import { INDEXER_FINALITY_BLOCKS, mineBeyondFinality, startAnvil, type Anvil } from './anvil';
+import { rpc } from './rpc';
 
 let anvil: Anvil | undefined;
 afterAll(async () => {
   await anvil?.stop();
 });
 
-const head = async (rpcUrl: string) => {
-  const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }) });
-  return Number(((await res.json()) as { result: string }).result);
-};
+const head = async (rpcUrl: string) => Number(await rpc<string>(rpcUrl, 'eth_blockNumber'));
 
 test('behavior: a chain shorter than the finality depth is mined past it, once; a longer one is left alone', async () => {
   anvil = await startAnvil();

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 // @ts-expect-error: plain ESM helper shared with the forge launcher, no types needed.
 import { binaryPath } from '../foundry/paths.mjs';
+import { rpc } from './rpc.ts';
 
 export type Anvil = { rpcUrl: string; port: number; process: ChildProcess; stop: () => Promise<void> };
 
@@ -84,14 +85,8 @@ export const INDEXER_FINALITY_BLOCKS = 30;
  * block 1, and block 0 is never read again.
  */
 export async function mineBeyondFinality(rpcUrl: string): Promise<number> {
-  const call = async (method: string, params: unknown[] = []) => {
-    const res = await fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-    const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result;
-  };
-  const head = Number(await call('eth_blockNumber'));
+  const head = Number(await rpc<string>(rpcUrl, 'eth_blockNumber'));
   const missing = INDEXER_FINALITY_BLOCKS + 1 - head;
-  if (missing > 0) await call('anvil_mine', [`0x${missing.toString(16)}`]);
+  if (missing > 0) await rpc(rpcUrl, 'anvil_mine', [`0x${missing.toString(16)}`]);
   return Math.max(0, missing);
 }

@@ -112,7 +112,13 @@ export class SandboxRunner {
     readonly capabilities: SandboxCapabilities,
     private readonly layout: HostLayout,
     private readonly options: SandboxRunnerOptions,
+    /** The seccomp program handed to bwrap for every sandboxed job; null without a table for this CPU. */
+    private readonly seccomp: Buffer | null,
   ) {}
+
+  private get maxOutputEntries(): number {
+    return this.options.maxOutputEntries ?? 100_000;
+  }
 
   /**
    * Detects and proves the sandbox. Throws SANDBOX_UNAVAILABLE with the reason when jobs cannot be
@@ -150,7 +156,7 @@ export class SandboxRunner {
       : { ok: false, reason: `no seccomp table for ${process.arch}: jobs run without a system-call filter` };
     if (!seccomp.ok && bwrap.ok) warnings.push(seccomp.reason);
     const capabilities: SandboxCapabilities = { bwrap, cgroups, ...(dropTo ? { dropTo } : {}), gpuHost, seccomp, warnings };
-    const runner = new SandboxRunner(capabilities, layout, options);
+    const runner = new SandboxRunner(capabilities, layout, options, filter);
 
     // Prove the sandbox with the same code path as a real job.
     if (bwrap.ok) {
@@ -228,7 +234,7 @@ export class SandboxRunner {
     }
 
     try {
-      const filter = sandboxed ? seccompProgram() : null;
+      const filter = sandboxed ? this.seccomp : null;
       const plan = {
         spec,
         inputs: req.inputs,
@@ -253,7 +259,7 @@ export class SandboxRunner {
         : // Unsafe mode without bubblewrap: the job runs on the host, in its output directory.
           buildLaunchCommand({ cgroupProcs: cgroup?.procsFiles ?? [], envPath: '/usr/bin/env', env, program: spec.argv[0]!, args: spec.argv.slice(1) });
 
-      const outputLimits = { maxBytes: spec.resources.outputMiB * 2 ** 20, maxEntries: this.options.maxOutputEntries ?? 100_000 };
+      const outputLimits = { maxBytes: spec.resources.outputMiB * 2 ** 20, maxEntries: this.maxOutputEntries };
       const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup, { dir: outDir, limits: outputLimits }, filter);
       // Nothing of the job may outlive run(): the outputs are packed next.
       if (cgroup && !(await cgroup.killAll())) throw new WorkerError('SANDBOX_SETUP_FAILED', 'job processes survived SIGKILL');
@@ -382,7 +388,7 @@ export class SandboxRunner {
     if (run.timedOut) reason = `timed out: still running after ${spec.resources.timeoutSeconds} s (the spec's timeoutSeconds); killed`;
     else if (run.cancelled) reason = 'cancelled: the worker stopped the job';
     else if (run.outputOver?.over === 'bytes') reason = `output too large: /out held more than its ${limit(spec.resources.outputMiB)} (resources.outputMiB) while the job ran; killed`;
-    else if (run.outputOver) reason = `too many outputs: /out held more than ${this.options.maxOutputEntries ?? 100_000} files and directories while the job ran; killed`;
+    else if (run.outputOver) reason = `too many outputs: /out held more than ${this.maxOutputEntries} files and directories while the job ran; killed`;
     else if (oomKilled) reason = `out of memory: the kernel killed the job at its ${limit(spec.resources.memoryMiB)} limit (resources.memoryMiB)`;
     else if (exitCode !== 0) reason = signal ? `killed by ${signal} (exit status ${exitCode})` : `exited with code ${exitCode}`;
     if (reason !== null && pidsLimitHit) reason += `; it reached its process limit of ${spec.resources.pids} (resources.pids)`;

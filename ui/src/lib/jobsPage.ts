@@ -15,21 +15,13 @@ export type JobsPageRequest = {
   orderBy: JobOrderBy;
   after: string | null;
   pageSize: number;
-  /** In the token's smallest unit. */
-  minPrice?: bigint;
-  maxPrice?: bigint;
 };
 
 export type JobsPage = { items: JobCard[]; nextCursor: string | null; hasNext: boolean; total?: number };
 
 export async function loadJobsPage(client: Client, req: JobsPageRequest): Promise<{ data?: JobsPage; error?: CombinedError }> {
-  const filter: JobFilter = {
-    ...req.filter,
-    ...(req.minPrice !== undefined ? { minPrice: req.minPrice.toString() } : {}),
-    ...(req.maxPrice !== undefined ? { maxPrice: req.maxPrice.toString() } : {}),
-  };
   const r = await client
-    .query(JobsQuery, { filter, orderBy: req.orderBy, first: req.pageSize, after: req.after, withCount: true }, { requestPolicy: 'network-only' })
+    .query(JobsQuery, { filter: req.filter, orderBy: req.orderBy, first: req.pageSize, after: req.after, withCount: true }, { requestPolicy: 'network-only' })
     .toPromise();
   if (!r.data) return { error: r.error };
   const { edges, pageInfo, totalCount } = r.data.jobs;
