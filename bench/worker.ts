@@ -23,7 +23,7 @@ import { resolveConfig } from '../worker/daemon/config.ts';
 import { scriptSpec, startMarket, waitFor } from '../worker/daemon/test/market.ts';
 import { WorkerDaemon } from '../worker/daemon/workerDaemon.ts';
 import { SandboxRunner } from '../worker/sandbox/sandboxRunner.ts';
-import { parseSpec } from '../worker/spec/jobSpec.ts';
+import { parseSpec } from '../sdk/spec/jobSpec.ts';
 
 const PICKUP_JOBS = Number(process.env.LOOM_BENCH_PICKUP_JOBS ?? 100);
 const WARMUP_JOBS = 5;

@@ -7,7 +7,7 @@
  */
 import type { Hex } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
-import { loadWorkerKey } from '../worker/keys';
+import { loadWorkerKey } from '../sdk/node/keys';
 import { CliError } from './cliError';
 
 export const CLIENT_KEY_ENV = 'LOOM_CLIENT_KEY';

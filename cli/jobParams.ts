@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Address, type Hex, getAddress, isAddress, stringToHex, zeroAddress, zeroHash } from 'viem';
-import type { JobSpec } from '../worker/spec/jobSpec';
+import type { JobSpec } from '../sdk/spec/jobSpec';
 import { badInput } from './cliError';
 import type { TokenInfo } from './output/format';
 import { parseAmount, parseCount, parseMiB } from './parse/parseAmount';

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Hex, keccak256, toHex } from 'viem';
-import { type JobSpec, MAX_SPEC_BYTES, parseSpec } from '../worker/spec/jobSpec';
+import { type JobSpec, MAX_SPEC_BYTES, parseSpec } from '../sdk/spec/jobSpec';
 import { CliError } from './cliError';
 
 export type SpecFile = {

@@ -4,7 +4,7 @@
  * cancel X && loom job show X` shows the job cancelled.
  */
 import type { Hex, PublicClient } from 'viem';
-import { connectChain } from '../worker/daemon/connectChain';
+import { connectChain } from '../sdk/chain/connectChain';
 import { EventFields, JobEventsQuery, JobQuery, type JobResult } from '../sdk/documents';
 import type { ResultOf } from '../sdk/graphql';
 import { createLoomReader, type LoomReader } from '../sdk/reads';

@@ -45,7 +45,7 @@ import { foundry } from 'viem/chains';
 import { loomMarketAbi } from '../abis/generated';
 import { MODE, type JobTerms } from '../sdk/jobTerms';
 import { createMarketWriter, type MarketWriter } from '../sdk/writes';
-import { packOutputs } from '../worker/artifacts/pack';
+import { packOutputs } from '../sdk/node/packOutputs';
 import { deploymentPath, readDeployment, type Deployment } from './deploy.ts';
 
 /** anvil's well-known development mnemonic: its keys guard nothing but a local chain. */

@@ -1,14 +1,38 @@
 /**
  * The SDK's errors: one base class, so a caller can tell the SDK's failures from its own with one
- * `instanceof`, and a short message without the details for logs and people.
+ * `instanceof`, and a short message without the details for logs and people. A `code` from a closed
+ * set marks the failures a caller decides on (a key it cannot load, a configuration that does not
+ * hold, outputs it cannot pack) without parsing messages; the worker's own errors extend this class
+ * with more codes of the same kind.
  */
+export const loomErrorCodes = [
+  /** A key could not be loaded (no key, wrong password, corrupt keystore). */
+  'KEY_UNAVAILABLE',
+  /** The configuration is invalid or incomplete (an RPC that does not answer, the deployment record). */
+  'CONFIG_INVALID',
+  /** Outputs could not be packed (escaping symlink, device file, over the size cap). */
+  'OUTPUT_REJECTED',
+] as const;
+
+export type LoomErrorCode = (typeof loomErrorCodes)[number];
+
 export class LoomError extends Error {
   override name = 'LoomError';
-  /** The message without the wrapped error's details. */
+  /** The message without the code and the wrapped error's details. */
   readonly shortMessage: string;
+  readonly code?: string;
 
-  constructor(shortMessage: string, options?: { cause?: unknown }) {
-    super(shortMessage, options);
+  constructor(shortMessage: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ? `${options.code}: ${shortMessage}` : shortMessage, options?.cause === undefined ? undefined : { cause: options.cause });
     this.shortMessage = shortMessage;
+    if (options?.code) this.code = options.code;
   }
+}
+
+/**
+ * @example
+ * throw coded('KEY_UNAVAILABLE', 'wrong keystore password (the MAC does not match)');
+ */
+export function coded(code: LoomErrorCode, shortMessage: string, options?: { cause?: unknown }): LoomError {
+  return new LoomError(shortMessage, { ...options, code });
 }

@@ -7,11 +7,9 @@ export default {
   kit: {
     adapter: adapter({ out: 'build' }),
     alias: {
-      // The job spec format lives with the worker; the post form validates with the same parseSpec.
-      $spec: '../worker/spec',
       // ABIs generated from the contracts (`npm run abis`).
       $abis: '../abis',
-      // Job terms, shared with the worker (the typed SDK).
+      // The client core (spec format, job terms, reads, writes), shared with the CLI and the worker.
       $sdk: '../sdk',
     },
   },

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   plugins: [sveltekit(), svelteTesting()],
-  // The spec module and the ABIs live outside ui/ (worker/spec, abis/).
+  // The client core and the ABIs live outside ui/ (sdk/, abis/).
   server: { fs: { allow: ['..'] } },
   test: {
     include: ['src/**/*.test.ts'],

@@ -1,5 +1,8 @@
+import { LoomError } from '../sdk/errors';
+
 /**
- * The worker's one error class. Every refusal the worker makes (a bad spec, an input that does not
+ * The worker's one error class, a LoomError (the SDK's keys, chain connection and packing throw
+ * LoomErrors with codes of this same set). Every refusal the worker makes (a bad spec, an input that does not
  * hash right, a sandbox it cannot build, a keystore it cannot open) is a WorkerError with a code from
  * a closed set, so the daemon can decide what to do (skip the job, abandon it, stop) without parsing
  * messages, and a short message a person can act on.
@@ -33,15 +36,11 @@ export type WorkerErrorCode = (typeof workerErrorCodes)[number];
  * @example
  * throw new WorkerError('INPUT_REJECTED', 'input "data.tar": sha256 mismatch (expected 9f86…, got 2c26…)');
  */
-export class WorkerError extends Error {
+export class WorkerError extends LoomError {
   override name = 'WorkerError';
-  readonly code: WorkerErrorCode;
-  /** The message without the code, for logs and on-chain reasons. */
-  readonly shortMessage: string;
+  declare readonly code: WorkerErrorCode;
 
   constructor(code: WorkerErrorCode, shortMessage: string, options?: { cause?: unknown }) {
-    super(`${code}: ${shortMessage}`, options);
-    this.code = code;
-    this.shortMessage = shortMessage;
+    super(shortMessage, { ...options, code });
   }
 }

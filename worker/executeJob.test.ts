@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { executeJob } from './executeJob';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
 import { SandboxRunner } from './sandbox/sandboxRunner';
-import { parseSpec, type JobSpec } from './spec/jobSpec';
+import { parseSpec, type JobSpec } from '../sdk/spec/jobSpec';
 import { GOOD, type InputServer, sha256, startInputServer } from './test/inputServer';
 import { skipSandboxTests } from './test/sandboxAvailability';
 

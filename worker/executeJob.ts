@@ -9,11 +9,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hex } from 'viem';
-import { type PackResult, packOutputs } from './artifacts/pack';
+import { LoomError } from '../sdk/errors';
+import { type PackResult, packOutputs } from '../sdk/node/packOutputs';
 import { WorkerError } from './errors';
 import { type FetchInputsOptions, type StagedInput, fetchInputs } from './inputs/fetchInputs';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
-import type { JobSpec } from './spec/jobSpec';
+import type { JobSpec } from '../sdk/spec/jobSpec';
 
 export type ExecuteJobOptions = {
   /** The on-chain job id; the job's directory is named after it. */
@@ -66,7 +67,7 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobOutcome> {
     const result = await packOutputs({ outDir: run.outDir, outputs: o.spec.outputs, destination: join(jobDir, 'result.tar'), maxBytes: o.spec.resources.outputMiB * 2 ** 20 });
     return { ok: true, jobDir, inputs, run, result };
   } catch (err) {
-    if (err instanceof WorkerError && err.code === 'OUTPUT_REJECTED') return { ok: false, jobDir, stage: 'outputs', reason: err.shortMessage, run };
+    if (err instanceof LoomError && err.code === 'OUTPUT_REJECTED') return { ok: false, jobDir, stage: 'outputs', reason: err.shortMessage, run };
     throw err;
   }
 }

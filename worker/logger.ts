@@ -4,9 +4,7 @@
  * writes the key out.
  */
 import pino, { type Logger, type LoggerOptions } from 'pino';
-
-/** Environment variables that carry secrets (see keys.ts). */
-export const secretEnvNames = ['LOOM_WORKER_KEY', 'LOOM_KEYSTORE_PASSWORD'] as const;
+import { secretEnvNames } from '../sdk/node/keys';
 
 const secretFields = ['privateKey', 'password', 'mnemonic', 'seed', 'secret', ...secretEnvNames];
 

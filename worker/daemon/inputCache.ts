@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { WorkerError } from '../errors';
 import { type FetchInputsOptions, fetchInputs } from '../inputs/fetchInputs';
-import { type JobInput, parseInputUri } from '../spec/jobSpec';
+import { type JobInput, parseInputUri } from '../../sdk/spec/jobSpec';
 
 export type InputCheck = { ok: true } | { ok: false; reason: string };
 

@@ -11,10 +11,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hex } from 'viem';
-import { packOutputs } from '../artifacts/pack';
+import { packOutputs } from '../../sdk/node/packOutputs';
 import { type ExecuteJobOptions, executeJob } from '../executeJob';
 import type { SandboxResult } from '../sandbox/sandboxRunner';
-import type { JobSpec } from '../spec/jobSpec';
+import type { JobSpec } from '../../sdk/spec/jobSpec';
 
 export type ProducedResult = {
   /** True when the job ran to exit 0 and its outputs were packed. */

@@ -25,7 +25,7 @@
  *               accepted bid beyond the slots waits in the queue for one).
  */
 import { type Address, type Hex, hexToBytes, keccak256, zeroHash } from 'viem';
-import { type JobSpec, parseSpec } from '../spec/jobSpec';
+import { type JobSpec, parseSpec } from '../../sdk/spec/jobSpec';
 import type { JobTerms } from '../../sdk/jobTerms';
 
 export const ETH: Address = '0x0000000000000000000000000000000000000000';

@@ -23,13 +23,14 @@ import { join } from 'node:path';
 import { type Account, type Address, type Hex, hexToBytes, parseEventLogs } from 'viem';
 import type { Logger } from 'pino';
 import { loomMarketAbi } from '../../abis/generated';
+import { LoomError } from '../../sdk/errors';
 import { WorkerError } from '../errors';
 import { type Hardware, detectHardware } from '../hardware';
 import type { RunRequest, SandboxResult } from '../sandbox/sandboxRunner';
 import { SandboxRunner } from '../sandbox/sandboxRunner';
-import { type ParseSpecResult, parseSpec } from '../spec/jobSpec';
+import { type ParseSpecResult, parseSpec } from '../../sdk/spec/jobSpec';
 import type { DaemonConfig } from './config';
-import { type ChainConnection, connectChain } from './connectChain';
+import { type ChainConnection, connectChain } from '../../sdk/chain/connectChain';
 import { ensureRegistered } from './ensureRegistered';
 import { InputCache } from './inputCache';
 import { type JobTerms, jobIdOf, toContractTerms } from '../../sdk/jobTerms';
@@ -801,7 +802,7 @@ function sleep(ms: number): Promise<void> {
 
 /** An error as a log field: its message (contract reverts by name), never the objects it holds. */
 export function describe(err: unknown): string {
-  if (err instanceof WorkerError) return err.message;
+  if (err instanceof LoomError && err.code) return err.message;
   if (err instanceof Error) return err.message.split('\n')[0]!;
   return String(err);
 }

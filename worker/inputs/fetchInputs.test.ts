@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { JobInput } from '../spec/jobSpec';
+import type { JobInput } from '../../sdk/spec/jobSpec';
 import { GOOD, type InputServer, sha256, startInputServer } from '../test/inputServer';
 import { fetchInputs, isLocalAddress } from './fetchInputs';
 

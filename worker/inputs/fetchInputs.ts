@@ -21,7 +21,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { WorkerError } from '../errors';
-import { type JobInput, parseInputUri } from '../spec/jobSpec';
+import { type JobInput, parseInputUri } from '../../sdk/spec/jobSpec';
 
 export type FetchInputsOptions = {
   /** Directory the files are written into (the job's in/). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseSpec, type JobSpec } from '../spec/jobSpec';
+import { parseSpec, type JobSpec } from '../../sdk/spec/jobSpec';
 import { type BwrapPlan, buildBwrapArgs, sandboxEnv } from './bwrapArgs';
 import type { GpuHost } from './gpuPassthrough';
 import { parseLdconfig } from './gpuPassthrough';

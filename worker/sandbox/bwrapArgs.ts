@@ -16,7 +16,7 @@
  *   the driver libraries masked by an empty file.
  */
 import { dirname } from 'node:path';
-import type { JobSpec } from '../spec/jobSpec';
+import type { JobSpec } from '../../sdk/spec/jobSpec';
 import type { GpuHost } from './gpuPassthrough';
 import type { HostLayout } from './hostLayout';
 import { SANDBOX_GID, SANDBOX_UID } from './sandboxEtc';

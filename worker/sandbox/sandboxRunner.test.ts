@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseSpec } from '../spec/jobSpec';
+import { parseSpec } from '../../sdk/spec/jobSpec';
 import { skipSandboxTests } from '../test/sandboxAvailability';
 import { SandboxRunner, type SandboxResult } from './sandboxRunner';
 import { DENIED_SYSCALLS } from './seccompFilter';

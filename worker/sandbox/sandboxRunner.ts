@@ -20,7 +20,7 @@ import { access, chmod, chown, mkdir, mkdtemp, rm, stat } from 'node:fs/promises
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { WorkerError } from '../errors';
-import type { JobSpec } from '../spec/jobSpec';
+import type { JobSpec } from '../../sdk/spec/jobSpec';
 import { type BwrapFeatures, buildBwrapArgs, sandboxEnv } from './bwrapArgs';
 import { type GpuHost, detectGpuHost } from './gpuPassthrough';
 import { type HostLayout, detectHostLayout } from './hostLayout';

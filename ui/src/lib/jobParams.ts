@@ -3,7 +3,7 @@
  * into the contract's `JobParams` and checked against the contract's rules before anything is signed.
  */
 import { parseEther, zeroAddress, type Address, type Hex } from 'viem';
-import type { JobSpec } from '$spec/jobSpec';
+import type { JobSpec } from '$sdk/spec/jobSpec';
 import { encodeGpuModel, parseAmount } from './format';
 import type { TokenInfo } from './tokens';
 import { MAX_CHALLENGE_WINDOW, MAX_EXECUTION_TIMEOUT, MAX_OPEN_PERIOD, WORKER_RESERVE_SECONDS } from '$sdk/marketRules';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { hexToString } from 'viem';
-import { parseSpec } from '$spec/jobSpec';
+import { parseSpec } from '$sdk/spec/jobSpec';
 import { buildSpec, checkSpec, defaultSpecDraft, emptyInput, issueAt, parseIssues, type SpecDraft } from './buildSpec';
 import { joinArgs, splitArgs } from './splitArgs';
 

@@ -3,7 +3,7 @@
  * the worker's own `parseSpec` (worker/spec/jobSpec.ts), so the UI accepts exactly what workers run.
  */
 import { bytesToHex, type Hex } from 'viem';
-import { MAX_SPEC_BYTES, parseSpec, type JobSpec } from '$spec/jobSpec';
+import { MAX_SPEC_BYTES, parseSpec, type JobSpec } from '$sdk/spec/jobSpec';
 import { splitArgs } from './splitArgs';
 
 export type InputDraft = { uri: string; sha256: string; name: string; mountPath: string; size: string };

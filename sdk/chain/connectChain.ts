@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Account, type Address, type Chain, type PublicClient, type WalletClient, createPublicClient, createWalletClient, defineChain, getAddress, http } from 'viem';
-import { WorkerError } from '../errors';
+import { coded } from '../errors';
 
 export type ChainConnection = {
   chainId: number;
@@ -22,7 +22,7 @@ export async function connectChain(o: { rpcUrl: string; account: Account; market
   try {
     chainId = await probe.getChainId();
   } catch (err) {
-    throw new WorkerError('CONFIG_INVALID', `the chain at ${o.rpcUrl} does not answer: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw coded('CONFIG_INVALID', `the chain at ${o.rpcUrl} does not answer: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
   const chain = defineChain({
     id: chainId,
@@ -41,13 +41,13 @@ export async function connectChain(o: { rpcUrl: string; account: Account; market
     try {
       record = JSON.parse(await readFile(file, 'utf8'));
     } catch (err) {
-      throw new WorkerError('CONFIG_INVALID', `no market address: set LOOM_MARKET_ADDRESS, or a deployment file (${file}: ${(err as Error).message})`);
+      throw coded('CONFIG_INVALID', `no market address: set LOOM_MARKET_ADDRESS, or a deployment file (${file}: ${(err as Error).message})`);
     }
-    if (record.chainId !== undefined && record.chainId !== chainId) throw new WorkerError('CONFIG_INVALID', `${file} is for chain ${record.chainId}, the RPC is chain ${chainId}`);
-    if (!record.LoomMarket?.address) throw new WorkerError('CONFIG_INVALID', `${file} has no LoomMarket.address`);
+    if (record.chainId !== undefined && record.chainId !== chainId) throw coded('CONFIG_INVALID', `${file} is for chain ${record.chainId}, the RPC is chain ${chainId}`);
+    if (!record.LoomMarket?.address) throw coded('CONFIG_INVALID', `${file} has no LoomMarket.address`);
     market = getAddress(record.LoomMarket.address);
   }
   const code = await publicClient.getCode({ address: market });
-  if (!code || code === '0x') throw new WorkerError('CONFIG_INVALID', `no contract at ${market} on chain ${chainId}`);
+  if (!code || code === '0x') throw coded('CONFIG_INVALID', `no contract at ${market} on chain ${chainId}`);
   return { chainId, chain, market, publicClient, walletClient };
 }

@@ -12,8 +12,10 @@ import { createCipheriv, createDecipheriv, pbkdf2, randomBytes, randomUUID, scry
 import { readFile } from 'node:fs/promises';
 import { type Hex, getAddress, keccak256 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
-import { WorkerError } from './errors';
-import { secretEnvNames } from './logger';
+import { coded } from '../errors';
+
+/** Environment variables that carry the worker's secrets: removed from the environment once read, redacted from logs. */
+export const secretEnvNames = ['LOOM_WORKER_KEY', 'LOOM_KEYSTORE_PASSWORD'] as const;
 
 export type WorkerKey = {
   account: PrivateKeyAccount;
@@ -56,19 +58,19 @@ export async function decryptKeystore(keystore: unknown, password: string): Prom
   const mac = hexBytes(keccak256(Buffer.concat([derived.subarray(16, 32), ciphertext])), 'mac');
   const expected = hexBytes(c.mac, 'crypto.mac');
   if (expected.length !== mac.length || !timingSafeEqual(mac, expected)) {
-    throw new WorkerError('KEY_UNAVAILABLE', 'wrong keystore password (the MAC does not match)');
+    throw coded('KEY_UNAVAILABLE', 'wrong keystore password (the MAC does not match)');
   }
   const iv = hexBytes(c.cipherparams.iv, 'crypto.cipherparams.iv');
-  if (iv.length !== 16) throw new WorkerError('KEY_UNAVAILABLE', 'invalid keystore: the IV must be 16 bytes');
+  if (iv.length !== 16) throw coded('KEY_UNAVAILABLE', 'invalid keystore: the IV must be 16 bytes');
   const decipher = createDecipheriv('aes-128-ctr', derived.subarray(0, 16), iv);
   const key = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
-  if (key.length !== 32) throw new WorkerError('KEY_UNAVAILABLE', 'invalid keystore: the key is not 32 bytes');
+  if (key.length !== 32) throw coded('KEY_UNAVAILABLE', 'invalid keystore: the key is not 32 bytes');
   const privateKey = `0x${key.toString('hex')}` as Hex;
   key.fill(0);
   if (ks.address !== undefined && ks.address !== '') {
     const address = privateKeyToAccount(privateKey).address;
     if (getAddress(address) !== getAddress(ks.address.startsWith('0x') ? ks.address : `0x${ks.address}`)) {
-      throw new WorkerError('KEY_UNAVAILABLE', `invalid keystore: the key does not belong to its address ${ks.address}`);
+      throw coded('KEY_UNAVAILABLE', `invalid keystore: the key does not belong to its address ${ks.address}`);
     }
   }
   return privateKey;
@@ -124,24 +126,24 @@ export async function loadWorkerKey(options: LoadKeyOptions = {}): Promise<Worke
     if (raw !== undefined && raw !== '') {
       const hex = raw.startsWith('0x') ? raw : `0x${raw}`;
       // The message never repeats the value: a mistyped key is still mostly a key.
-      if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw new WorkerError('KEY_UNAVAILABLE', 'LOOM_WORKER_KEY must be 32 bytes of hex (0x + 64 hex digits)');
+      if (!/^0x[0-9a-fA-F]{64}$/.test(hex)) throw coded('KEY_UNAVAILABLE', 'LOOM_WORKER_KEY must be 32 bytes of hex (0x + 64 hex digits)');
       return toWorkerKey(hex as Hex, 'env');
     }
     const path = options.keystorePath ?? env.LOOM_KEYSTORE;
     if (path === undefined || path === '') {
-      throw new WorkerError('KEY_UNAVAILABLE', 'no worker key: set LOOM_KEYSTORE to a V3 keystore file (or LOOM_WORKER_KEY)');
+      throw coded('KEY_UNAVAILABLE', 'no worker key: set LOOM_KEYSTORE to a V3 keystore file (or LOOM_WORKER_KEY)');
     }
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (err) {
-      throw new WorkerError('KEY_UNAVAILABLE', `cannot read the keystore ${path}: ${(err as Error).message}`, { cause: err });
+      throw coded('KEY_UNAVAILABLE', `cannot read the keystore ${path}: ${(err as Error).message}`, { cause: err });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new WorkerError('KEY_UNAVAILABLE', `invalid keystore ${path}: not JSON`);
+      throw coded('KEY_UNAVAILABLE', `invalid keystore ${path}: not JSON`);
     }
     const password = options.password ?? env.LOOM_KEYSTORE_PASSWORD ?? (await (options.prompt ?? promptHidden)(`Password for ${path}: `));
     return toWorkerKey(await decryptKeystore(json, password), 'keystore');
@@ -157,39 +159,39 @@ function toWorkerKey(privateKey: Hex, source: WorkerKey['source']): WorkerKey {
 
 function readKeystore(value: unknown): KeystoreV3 {
   const v = value as { version?: unknown; crypto?: unknown; Crypto?: unknown; address?: unknown };
-  if (typeof v !== 'object' || v === null || v.version !== 3) throw new WorkerError('KEY_UNAVAILABLE', 'invalid keystore: not a version 3 keystore');
+  if (typeof v !== 'object' || v === null || v.version !== 3) throw coded('KEY_UNAVAILABLE', 'invalid keystore: not a version 3 keystore');
   // Old geth files spell it "Crypto".
   const c = (v.crypto ?? v.Crypto) as KeystoreV3['crypto'] | undefined;
   if (typeof c !== 'object' || c === null || typeof c.kdfparams !== 'object' || typeof c.cipherparams !== 'object') {
-    throw new WorkerError('KEY_UNAVAILABLE', 'invalid keystore: missing crypto parameters');
+    throw coded('KEY_UNAVAILABLE', 'invalid keystore: missing crypto parameters');
   }
-  if (c.cipher !== 'aes-128-ctr') throw new WorkerError('KEY_UNAVAILABLE', `unsupported keystore cipher ${String(c.cipher)} (expected aes-128-ctr)`);
+  if (c.cipher !== 'aes-128-ctr') throw coded('KEY_UNAVAILABLE', `unsupported keystore cipher ${String(c.cipher)} (expected aes-128-ctr)`);
   return { ...(v as KeystoreV3), crypto: c, ...(typeof v.address === 'string' ? { address: v.address } : {}) };
 }
 
 async function deriveKey(kdf: string, p: KeystoreV3['crypto']['kdfparams'], password: string): Promise<Buffer> {
   const salt = hexBytes(p.salt, 'kdfparams.salt');
   const dklen = p.dklen;
-  if (dklen !== 32) throw new WorkerError('KEY_UNAVAILABLE', `unsupported keystore dklen ${dklen} (expected 32)`);
+  if (dklen !== 32) throw coded('KEY_UNAVAILABLE', `unsupported keystore dklen ${dklen} (expected 32)`);
   if (kdf === 'scrypt') {
     const { n, r, p: par } = p;
     if (!isPositiveInt(n) || !isPositiveInt(r) || !isPositiveInt(par) || (n & (n - 1)) !== 0 || n > MAX_SCRYPT_N || r * par > 64) {
-      throw new WorkerError('KEY_UNAVAILABLE', 'unsupported keystore scrypt parameters');
+      throw coded('KEY_UNAVAILABLE', 'unsupported keystore scrypt parameters');
     }
     return new Promise((resolve, reject) =>
       scrypt(password, salt, dklen, { N: n, r, p: par, maxmem: 128 * n * r * par + 2 ** 24 }, (err, key) =>
-        err ? reject(new WorkerError('KEY_UNAVAILABLE', `keystore scrypt failed: ${err.message}`, { cause: err })) : resolve(key),
+        err ? reject(coded('KEY_UNAVAILABLE', `keystore scrypt failed: ${err.message}`, { cause: err })) : resolve(key),
       ),
     );
   }
   if (kdf === 'pbkdf2') {
     if (p.prf !== 'hmac-sha256' || !isPositiveInt(p.c) || p.c > MAX_PBKDF2_C) {
-      throw new WorkerError('KEY_UNAVAILABLE', 'unsupported keystore pbkdf2 parameters (expected hmac-sha256)');
+      throw coded('KEY_UNAVAILABLE', 'unsupported keystore pbkdf2 parameters (expected hmac-sha256)');
     }
     const c = p.c;
     return new Promise((resolve, reject) => pbkdf2(password, salt, c, dklen, 'sha256', (err, key) => (err ? reject(err) : resolve(key))));
   }
-  throw new WorkerError('KEY_UNAVAILABLE', `unsupported keystore kdf ${kdf} (expected scrypt or pbkdf2)`);
+  throw coded('KEY_UNAVAILABLE', `unsupported keystore kdf ${kdf} (expected scrypt or pbkdf2)`);
 }
 
 function isPositiveInt(x: unknown): x is number {
@@ -198,14 +200,14 @@ function isPositiveInt(x: unknown): x is number {
 
 function hexBytes(hex: string, field: string): Buffer {
   const h = typeof hex === 'string' ? hex.replace(/^0x/, '') : '';
-  if (!/^([0-9a-fA-F]{2})*$/.test(h)) throw new WorkerError('KEY_UNAVAILABLE', `invalid keystore: ${field} is not hex`);
+  if (!/^([0-9a-fA-F]{2})*$/.test(h)) throw coded('KEY_UNAVAILABLE', `invalid keystore: ${field} is not hex`);
   return Buffer.from(h, 'hex');
 }
 
 /** Reads a line from the terminal without echoing it. */
 async function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) throw new WorkerError('KEY_UNAVAILABLE', 'the keystore needs a password: set LOOM_KEYSTORE_PASSWORD or run on a terminal');
+  if (!stdin.isTTY) throw coded('KEY_UNAVAILABLE', 'the keystore needs a password: set LOOM_KEYSTORE_PASSWORD or run on a terminal');
   process.stderr.write(question);
   stdin.setRawMode(true);
   stdin.resume();
@@ -222,7 +224,7 @@ async function promptHidden(question: string): Promise<string> {
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new WorkerError('KEY_UNAVAILABLE', 'password prompt interrupted'));
+        if (ch === '\u0003') return done(coded('KEY_UNAVAILABLE', 'password prompt interrupted'));
         if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
         else line += ch;
       }

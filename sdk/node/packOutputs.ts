@@ -18,7 +18,7 @@ import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Hex } from 'viem';
-import { WorkerError } from '../errors';
+import { coded } from '../errors';
 
 const BLOCK = 512;
 /** 11 octal digits: the largest size a ustar header holds. */
@@ -65,7 +65,7 @@ export async function packOutputs(options: PackOptions): Promise<PackResult> {
   for (const e of entries) {
     total += headerBlocks(e) * BLOCK + (e.kind === 'file' ? roundUp(e.size) : 0);
     if (total > options.maxBytes) {
-      throw new WorkerError('OUTPUT_REJECTED', `the outputs are over the ${options.maxBytes}-byte limit`);
+      throw coded('OUTPUT_REJECTED', `the outputs are over the ${options.maxBytes}-byte limit`);
     }
   }
 
@@ -119,7 +119,7 @@ async function copyFile(e: Extract<Entry, { kind: 'file' }>, write: (b: Buffer) 
   } finally {
     await file.close();
   }
-  if (copied !== e.size) throw new WorkerError('OUTPUT_REJECTED', `output ${e.name} changed size while being packed`);
+  if (copied !== e.size) throw coded('OUTPUT_REJECTED', `output ${e.name} changed size while being packed`);
   const pad = roundUp(e.size) - e.size;
   if (pad > 0) await write(Buffer.alloc(pad));
   return roundUp(e.size);
@@ -144,11 +144,11 @@ async function collectEntries(outDir: string, outputs: string[]): Promise<Entry[
       // Resolved lexically against the link's own directory; it must stay inside /out.
       const resolved = posix.normalize(posix.join(posix.dirname(rel), target));
       if (target.startsWith('/') || resolved === '..' || resolved.startsWith('../')) {
-        throw new WorkerError('OUTPUT_REJECTED', `output /out/${rel} is a symbolic link leaving the output (${target})`);
+        throw coded('OUTPUT_REJECTED', `output /out/${rel} is a symbolic link leaving the output (${target})`);
       }
       byName.set(rel, { kind: 'symlink', name: rel, target });
     } else {
-      throw new WorkerError('OUTPUT_REJECTED', `output /out/${rel} is not a regular file, directory or symbolic link`);
+      throw coded('OUTPUT_REJECTED', `output /out/${rel} is not a regular file, directory or symbolic link`);
     }
   }
 
@@ -159,13 +159,13 @@ async function collectEntries(outDir: string, outputs: string[]): Promise<Entry[
     for (let i = 1; i < parts.length; i++) {
       const parent = parts.slice(0, i).join('/');
       const st = await lstat(posix.join(outDir, parent)).catch(() => undefined);
-      if (!st?.isDirectory()) throw new WorkerError('OUTPUT_REJECTED', `output ${output} does not exist`);
+      if (!st?.isDirectory()) throw coded('OUTPUT_REJECTED', `output ${output} does not exist`);
       byName.set(parent, { kind: 'dir', name: parent });
     }
     try {
       await visit(rel);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new WorkerError('OUTPUT_REJECTED', `output ${output} does not exist`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw coded('OUTPUT_REJECTED', `output ${output} does not exist`);
       throw err;
     }
   }
@@ -177,7 +177,7 @@ function utf8Name(raw: Buffer, parent: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
-    throw new WorkerError('OUTPUT_REJECTED', `a file name in /out/${parent} is not valid UTF-8`);
+    throw coded('OUTPUT_REJECTED', `a file name in /out/${parent} is not valid UTF-8`);
   }
 }
 

@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, describe, expect, test } from 'vitest';
 import { decryptKeystore, encryptKeystore, loadWorkerKey } from './keys';
-import { createWorkerLogger } from './logger';
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,26 +77,10 @@ describe('loadWorkerKey', () => {
     await expect(loadWorkerKey({ env: {} })).rejects.toThrow('no worker key: set LOOM_KEYSTORE to a V3 keystore file (or LOOM_WORKER_KEY)');
     const bad = `0x${'ab'.repeat(31)}`;
     const err = await loadWorkerKey({ env: { LOOM_WORKER_KEY: bad } }).catch((e: Error) => e);
-    expect(String(err)).toBe('WorkerError: KEY_UNAVAILABLE: LOOM_WORKER_KEY must be 32 bytes of hex (0x + 64 hex digits)');
+    expect(String(err)).toBe('LoomError: KEY_UNAVAILABLE: LOOM_WORKER_KEY must be 32 bytes of hex (0x + 64 hex digits)');
     const path = join(dir, 'wrong.json');
     writeFileSync(path, JSON.stringify(await encryptKeystore(generatePrivateKey(), 'pw', cheap)));
     await expect(loadWorkerKey({ env: { LOOM_KEYSTORE: path, LOOM_KEYSTORE_PASSWORD: 'nope' } })).rejects.toThrow('wrong keystore password');
     await expect(loadWorkerKey({ env: { LOOM_KEYSTORE: join(dir, 'missing.json'), LOOM_KEYSTORE_PASSWORD: 'x' } })).rejects.toThrow(/cannot read the keystore .*missing\.json/);
-  });
-});
-
-describe('createWorkerLogger', () => {
-  test('behavior: secrets are redacted wherever they sit in a log line', async () => {
-    const key = generatePrivateKey();
-    let out = '';
-    const sink = new Writable({ write: (chunk, _enc, cb) => ((out += String(chunk)), cb()) });
-    const log = createWorkerLogger({ level: 'info' }, sink);
-    const { account } = await loadWorkerKey({ env: { LOOM_WORKER_KEY: key } });
-    log.info({ privateKey: key, config: { privateKey: key, password: 'pw' }, env: { LOOM_WORKER_KEY: key, LOOM_KEYSTORE_PASSWORD: 'pw' }, account }, 'starting');
-    expect(out).toContain('"privateKey":"[redacted]"');
-    expect(out).toContain('"LOOM_WORKER_KEY":"[redacted]"');
-    expect(out).toContain(account.address);
-    expect(out).not.toContain(key.slice(2));
-    expect(out).not.toContain('"pw"');
   });
 });

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, u
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { packOutputs } from './pack';
+import { packOutputs } from './packOutputs';
 
 const root = mkdtempSync(join(tmpdir(), 'loom-pack-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
