@@ -39,7 +39,7 @@ const options: OptionTable = {
 
 export const POST_USAGE = `Usage: loom job post <spec.json> --budget <amount> [options]
 
-Posts a job. The spec (a JSON file, job spec v1: worker/spec/job-spec.v1.schema.json) is checked
+Posts a job. The spec (a JSON file, job spec v1: sdk/spec/job-spec.v1.schema.json) is checked
 with the worker's own parser before anything is signed. Durations: 90s, 10m, 1h30m, 2d.
 The key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password LOOM_CLIENT_KEYSTORE_PASSWORD
 or a prompt).
