@@ -30,7 +30,7 @@ module.exports = {
     { name: 'cli-is-a-client', comment: 'The CLI imports no other client.', severity: 'error', from: { path: '^cli/' }, to: { path: '^(worker|ui)/' } },
     { name: 'worker-is-a-client', comment: 'The worker imports no other client.', severity: 'error', from: { path: '^worker/' }, to: { path: '^(cli|ui)/' } },
     { name: 'ui-is-a-client', comment: 'The web UI imports no other client.', severity: 'error', from: { path: '^ui/' }, to: { path: '^(cli|worker)/' } },
-    { name: 'browser-never-sees-node-sdk', comment: "The browser bundle never imports the SDK's Node-only entry (keys, files, processes).", severity: 'error', from: { path: '^ui/src/' }, to: { path: '^sdk/node' } },
+    { name: 'browser-never-sees-node-sdk', comment: "The browser bundle never imports the SDK's Node-only entry (keys, files, processes).", severity: 'error', from: { path: '^ui/src/', pathNot: '^ui/src/lib/server/|\\.server\\.ts$' }, to: { path: '^sdk/node' } },
     forbid('api-is-upstream-of-the-sdk', 'The API serves the indexed tables; it imports no client, no SDK and no script.', '^api/', '^(sdk|cli|worker|ui|scripts|bench|e2e|testkit)/'),
     forbid('indexer-is-upstream', 'The indexer folds events; it imports nothing downstream (the API mount below is the one exception).', '^indexer/', '^(sdk|cli|worker|ui|bench|e2e|testkit)/'),
     {
