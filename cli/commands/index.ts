@@ -20,7 +20,7 @@ import pg from 'pg';
 import { StateDigestQuery } from '../../sdk/documents';
 import type { ResultOf } from '../../sdk/graphql';
 import { createLoomReader } from '../../sdk/reads';
-import { startPonder, type Ponder } from '../../scripts/lib/ponder';
+import { startPonder, type Ponder } from '../../indexer/run/ponderProcess';
 import { CliError } from '../cliError';
 import { type ClientConfig, connectionOptions, resolveClientConfig } from '../config';
 import { toJson } from '../output/format';
