@@ -4,8 +4,9 @@
  * Node 20 with no dependency: it runs before node_modules exists.
  *
  *   1. npm dependencies: when one that package.json (or a workspace's) declares is missing,
- *      `npm install --no-audit --no-fund` (never `npm ci`: it fails with a lock file made on another
- *      platform), its output shown.
+ *      `npm install --no-audit --no-fund --no-save`, its output shown: never `npm ci`, which fails
+ *      with the lock file made here over other platforms' optional packages, and --no-save, else
+ *      npm rewrites the lock file with them and leaves a fresh clone modified.
  *   2. system packages (systemPackages.mjs): checked with dpkg where there is one, else by their
  *      executables. As root with apt-get, what is missing is installed; otherwise one line names the
  *      command to run and the set-up stops (exit 1): nothing is skipped silently. `start` needs
@@ -173,7 +174,7 @@ async function main(argv) {
     const shown = missingNpm.slice(0, 5).join(', ') + (missingNpm.length > 5 ? `, and ${missingNpm.length - 5} more` : '');
     if (check) throw new SetupError(`npm dependencies missing: ${shown}`);
     host.log(`installing the npm dependencies (missing: ${shown})...`);
-    host.run('npm', ['install', '--no-audit', '--no-fund']);
+    host.run('npm', ['install', '--no-audit', '--no-fund', '--no-save']);
   }
 
   const env = { ...process.env };
