@@ -202,23 +202,23 @@ async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
 }
 
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'rpc-url': { type: 'string' },
-      'deployment-file': { type: 'string' },
-      'chain-id': { type: 'string' },
-      market: { type: 'string' },
-      'start-block': { type: 'string' },
-      'database-url': { type: 'string' },
-      schema: { type: 'string' },
-      'compare-url': { type: 'string' },
-      keep: { type: 'boolean' },
-      'timeout-ms': { type: 'string' },
-    },
-    strict: true,
-  });
   try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        'rpc-url': { type: 'string' },
+        'deployment-file': { type: 'string' },
+        'chain-id': { type: 'string' },
+        market: { type: 'string' },
+        'start-block': { type: 'string' },
+        'database-url': { type: 'string' },
+        schema: { type: 'string' },
+        'compare-url': { type: 'string' },
+        keep: { type: 'boolean' },
+        'timeout-ms': { type: 'string' },
+      },
+      strict: true,
+    });
     const result = await replayChain({
       rpcUrl: values['rpc-url'] ?? 'http://127.0.0.1:8545',
       deploymentFile: values['deployment-file'],
