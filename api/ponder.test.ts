@@ -15,7 +15,7 @@ import { loomMarketAbi } from '../abis/generated';
 import { runScenario, type Scenario } from '../indexer/test/scenario';
 import { deploy } from '../scripts/deploy';
 import { startAnvil, type Anvil } from '../scripts/lib/anvil';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../scripts/lib/ponder';
+import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../indexer/run/ponderProcess';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema } from './graphql';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

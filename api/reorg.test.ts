@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventId } from '../indexer/src/fold/event';
 import { deploy } from '../scripts/deploy';
 import { startAnvil, type Anvil } from '../scripts/lib/anvil';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../scripts/lib/ponder';
+import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../indexer/run/ponderProcess';
 import { ChangeFeed } from './changeFeed';
 import type { Context, JobEventRow } from './context';
 import { ApiError } from './errors';

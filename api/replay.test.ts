@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { deploy } from '../scripts/deploy';
 import { startAnvil, type Anvil } from '../scripts/lib/anvil';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../scripts/lib/ponder';
+import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../indexer/run/ponderProcess';
 import { connectMarket, randomWorkload } from './test/market';
 import { type Json, query } from './test/ponderApi';
 

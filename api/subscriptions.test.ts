@@ -18,7 +18,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { deploy } from '../scripts/deploy';
 import { startAnvil, type Anvil } from '../scripts/lib/anvil';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../scripts/lib/ponder';
+import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../indexer/run/ponderProcess';
 import { ChangeFeed } from './changeFeed';
 import { createApi } from './createApi';
 import { codes, gql } from './test/gql';

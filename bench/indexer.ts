@@ -8,7 +8,7 @@
 import { runFloor } from './floor.ts';
 import { countLogs, loadHistory } from './lib/history.ts';
 import { DEFAULT_DATABASE_URL, replay } from './lib/replay.ts';
-import { freshDatabase } from '../scripts/lib/ponder.ts';
+import { freshDatabase } from '../indexer/run/ponderProcess.ts';
 
 const log = (msg: string) => console.error(`  [indexer] ${msg}`);
 const round = (x: number, digits = 0) => Number(x.toFixed(digits));

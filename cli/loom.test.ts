@@ -25,7 +25,7 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Deployment, deploy } from '../scripts/deploy';
 import { type Anvil, startAnvil } from '../scripts/lib/anvil';
-import { type Ponder, freshDatabase, startPonder } from '../scripts/lib/ponder';
+import { type Ponder, freshDatabase, startPonder } from '../indexer/run/ponderProcess';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LOOM = join(root, 'cli', 'loom.ts');
@@ -309,7 +309,7 @@ describe('loom', () => {
     expect(live).toMatchObject({ scope: 'FULL', atBlock: String(head) });
 
     // On PostgreSQL when there is one (CI sets DATABASE_URL), in a database of its own: Ponder's
-    // block cache is shared by every schema of a database (see scripts/lib/ponder.ts). Else PGlite.
+    // block cache is shared by every schema of a database (see indexer/run/ponderProcess.ts). Else PGlite.
     const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, 'loom_cli_test') : undefined;
     try {
       const replay = await loomJson(['index', 'replay', '--compare', ...(db ? ['--database-url', db.url, '--schema', 'cli_replay'] : [])]);

@@ -11,7 +11,7 @@
  * for people (progress on stderr, on a terminal only), `--json` on stdout for scripts. Exit codes:
  * 0 success, 1 failure (a revert, the API, a failed verification, bad input), 2 bad usage.
  */
-import { runIndex, INDEX_USAGE } from './commands/index';
+import { runIndex, INDEX_USAGE } from './commands/indexCommand';
 import { runJob, JOB_USAGE } from './commands/job';
 import { runWorker } from './commands/worker';
 import { CliError } from './cliError';

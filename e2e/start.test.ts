@@ -23,7 +23,7 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import pg from 'pg';
 import { freePort } from '../scripts/lib/anvil';
-import { freshDatabase } from '../scripts/lib/ponder';
+import { freshDatabase } from '../indexer/run/ponderProcess';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT_KEY = toHex(mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 1 }).getHdKey().privateKey!);

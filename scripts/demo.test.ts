@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { toContractTerms, type ApiJobTerms } from '../sdk/jobTerms';
 import { decide, defaultStrategy } from '../worker/daemon/strategy';
 import { startAnvil, type Anvil } from './lib/anvil.ts';
-import { startPonder, type Ponder } from './lib/ponder.ts';
+import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
 import { deploy, type Deployment } from './deploy.ts';
 import { seedDemo, type DemoResult } from './demo.ts';
 

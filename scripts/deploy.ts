@@ -1,7 +1,7 @@
 /**
  * Deploys the contracts to a chain through contracts/script/Deploy.s.sol, unless the deployment
  * recorded in deployments/<chainId>.json is already live there (same genesis, code at the address).
- * Adds the chain's identity (`genesisHash`: see chainIdentity in scripts/indexer.ts) to the record so
+ * Adds the chain's identity (`genesisHash`: see chainIdentity in indexer/run/genesisGuard.ts) to the record so
  * that a fresh chain is told from the old one.
  *
  * CLI: `npm run contracts:deploy` (RPC_URL, default http://127.0.0.1:8545).
@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http, type Address, type Hex } from 'viem';
-import { chainIdentity } from './indexer.ts';
+import { chainIdentity } from '../indexer/run/genesisGuard.ts';
 
 export type Deployment = {
   chainId: number;

@@ -5,7 +5,7 @@
  *             past the indexer's finality depth (mineBeyondFinality in lib/anvil.ts)
  *   contracts deployed once (skipped when the recorded deployment is live)
  *   indexer   Ponder on PGlite in .data/pglite (PostgreSQL when DATABASE_URL is set), serving the
- *             GraphQL API and the artifact store; a fresh chain clears its cache (scripts/indexer.ts)
+ *             GraphQL API and the artifact store; a fresh chain clears its cache (indexer/run/genesisGuard.ts)
  *   web UI    the built SvelteKit app (built first when ui/build is missing)
  *   workers   local worker daemons with anvil's accounts 4, 5, ... (only with bubblewrap: jobs never
  *             run unsandboxed by default)
@@ -37,7 +37,7 @@ import { createPublicClient, http, toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { mineBeyondFinality, startAnvil, type Anvil } from './lib/anvil.ts';
 import { AttachError, checkAttachTarget, type AttachTarget } from './lib/attach.ts';
-import { startPonder, type Ponder } from './lib/ponder.ts';
+import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
 import { deploy, deploymentPath } from './deploy.ts';
 import { DEMO_ACCOUNTS, seedDemo } from './demo.ts';
 

@@ -14,7 +14,7 @@ import { parseEther, toHex, type Hex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { waitForSubscriptions } from '../api/test/ponderApi';
 import { freePort } from '../scripts/lib/anvil';
-import { startPonder, type Ponder } from '../scripts/lib/ponder';
+import { startPonder, type Ponder } from '../indexer/run/ponderProcess';
 import {
   BalancesQuery,
   BidsQuery,

@@ -21,7 +21,7 @@ import { encodeFunctionData, type Abi, type Address, type Hex } from 'viem';
 import { startAnvil, type Anvil } from '../../scripts/lib/anvil.ts';
 import { rpc } from '../../scripts/lib/rpc.ts';
 import { deploy, type Deployment } from '../../scripts/deploy.ts';
-import { chainIdentity } from '../../scripts/indexer.ts';
+import { chainIdentity } from '../../indexer/run/genesisGuard.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cacheDir = join(root, '.cache', 'bench');

@@ -12,7 +12,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../../scripts/lib/ponder.ts';
+import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../../indexer/run/ponderProcess.ts';
 import type { History } from './history.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

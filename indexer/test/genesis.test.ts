@@ -1,5 +1,5 @@
 /**
- * The genesis guard (scripts/indexer.ts): a database filled from one chain is cleared before an
+ * The genesis guard (indexer/run/genesisGuard.ts): a database filled from one chain is cleared before an
  * indexer starts on another, so that Ponder's block cache cannot replay the old chain's events.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,9 +13,9 @@ import { foundry } from 'viem/chains';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi } from '../../abis/generated';
 import { deploy } from '../../scripts/deploy';
-import { chainIdentity, guardGenesis, pgliteChainRecord } from '../../scripts/indexer';
+import { chainIdentity, guardGenesis, pgliteChainRecord } from '../run/genesisGuard';
 import { startAnvil, type Anvil } from '../../scripts/lib/anvil';
-import { freshDatabase, startPonder } from '../../scripts/lib/ponder';
+import { freshDatabase, startPonder } from '../run/ponderProcess';
 import { openPglite } from './db';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

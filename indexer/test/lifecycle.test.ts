@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi } from '../../abis/generated';
 import { startAnvil, type Anvil } from '../../scripts/lib/anvil';
 import { deploy, type Deployment } from '../../scripts/deploy';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../../scripts/lib/ponder';
+import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../run/ponderProcess';
 import { eventId, type LoggedEvent } from '../src/fold/event';
 import { foldJob } from '../src/fold/job';
 import { REPUTATION_VERSION, reputation } from '../src/reputation';

@@ -30,7 +30,7 @@ import { artifactRoutes } from '../../../api/artifacts/artifactRoutes';
 import { LocalArtifactStore } from '../../../api/artifacts/localArtifactStore';
 import { type Deployment, deploy } from '../../../scripts/deploy';
 import { type Anvil, freePort, startAnvil } from '../../../scripts/lib/anvil';
-import { type Ponder, startPonder } from '../../../scripts/lib/ponder';
+import { type Ponder, startPonder } from '../../../indexer/run/ponderProcess';
 import type { JobTerms } from '../../../sdk/jobTerms';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -1,6 +1,6 @@
 /**
- * Runs the indexer (Ponder, root `indexer/`) after making sure its database holds nothing from
- * another chain.
+ * The genesis guard: makes sure the indexer's database holds nothing from another chain before
+ * Ponder starts on it (runIndexer.ts runs it before every `ponder start`).
  *
  * Ponder caches blocks and logs in its `ponder_sync` schema by (chain id, block number), across
  * runs and even with `disableCache`. A local chain restarted from scratch keeps chain id 31337 and
@@ -16,18 +16,13 @@
  *
  * Limit: anvil derives its genesis hash from the genesis timestamp alone, so two fresh anvils started
  * within the same second look like one chain (start the second with `--timestamp` to tell them apart).
- *
- * CLI: `tsx scripts/indexer.ts [start|serve]` (default start), configured like ponder.config.ts
- * (LOOM_RPC_URL, DATABASE_URL, LOOM_PGLITE_DIR, ...) plus DATABASE_SCHEMA (default `loom`) and PORT
- * (default 42069). `serve` only reads, so it never clears anything.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Where Ponder keeps PGlite when ponder.config.ts is given no LOOM_PGLITE_DIR. */
 export const DEFAULT_PGLITE_DIR = join(root, 'indexer', '.ponder', 'pglite');
@@ -180,62 +175,4 @@ async function isPonderSchema(client: pg.Client, schema: string): Promise<boolea
     [schema],
   );
   return (res.rowCount ?? 0) > 0;
-}
-
-export type IndexerOptions = {
-  mode?: 'start' | 'serve';
-  /** Ponder's database schema (default: DATABASE_SCHEMA, else `loom`). */
-  schema?: string;
-  port?: number;
-  /** Environment for Ponder (default: this process's). */
-  env?: NodeJS.ProcessEnv;
-  /** stdio for Ponder (default: inherit). */
-  stdio?: 'inherit' | 'pipe' | 'ignore';
-  /** Run the genesis guard before `start` (default true). */
-  guard?: boolean;
-  /** Start Ponder in its own process group, so that it can be stopped with everything it runs. */
-  detached?: boolean;
-  /** Ponder's root, relative to the repository (default `indexer`; the benchmarks run another). */
-  root?: string;
-};
-
-/** The `ponder` executable of this repository. */
-export const PONDER_BIN = join(root, 'node_modules', '.bin', 'ponder');
-
-/**
- * Guards the database (start mode) and spawns `ponder --root indexer <mode>`. Returns the child
- * process; the caller owns it.
- */
-export async function runIndexer(opts: IndexerOptions = {}): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { PONDER_TELEMETRY_DISABLED: '1', ...(opts.env ?? process.env) };
-  const mode = opts.mode ?? 'start';
-  const schema = opts.schema ?? env.DATABASE_SCHEMA ?? 'loom';
-  if (mode === 'start' && opts.guard !== false) {
-    await guardGenesis({
-      rpcUrl: env.LOOM_RPC_URL ?? 'http://127.0.0.1:8545',
-      databaseUrl: env.DATABASE_URL,
-      pgliteDir: env.LOOM_PGLITE_DIR,
-      schema,
-    });
-  }
-  const args = ['--root', opts.root ?? 'indexer', mode, '--schema', schema, '--port', String(opts.port ?? Number(env.PORT ?? 42069))];
-  return spawn(PONDER_BIN, args, { cwd: root, env, stdio: opts.stdio ?? 'inherit', detached: opts.detached });
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const mode = (process.argv[2] ?? 'start') as 'start' | 'serve';
-  if (mode !== 'start' && mode !== 'serve') {
-    console.error('usage: tsx scripts/indexer.ts [start|serve]');
-    process.exit(2);
-  }
-  runIndexer({ mode }).then(
-    (child) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-      child.on('exit', (code) => process.exit(code ?? 1));
-    },
-    (err) => {
-      console.error(`indexer: ${err instanceof Error ? err.message : err}`);
-      process.exit(1);
-    },
-  );
 }

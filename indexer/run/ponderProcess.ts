@@ -1,6 +1,7 @@
 /**
- * Starts the indexer (Ponder) for tests, benchmarks and `npm start`, waits until it is ready, follows
- * its progress through Ponder's own /status, and stops it with its process group.
+ * Starts the indexer (Ponder) for tests, benchmarks, `npm start` and replays (replay.ts), waits
+ * until it is ready, follows its progress through Ponder's own /status, and stops it with its
+ * process group.
  *
  * Isolation: give every run its own PGlite directory (`pgliteDir`) or its own PostgreSQL database
  * (`freshDatabase`). A separate schema is not enough on PostgreSQL: Ponder's block cache
@@ -12,8 +13,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { runIndexer } from '../indexer.ts';
-import { freePort } from './anvil.ts';
+import { freePort } from '../../scripts/lib/anvil.ts';
+import { runIndexer } from './runIndexer.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

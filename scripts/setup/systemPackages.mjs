@@ -1,0 +1,18 @@
+// The system packages Loom's commands need, in one place: the set-up (ensureSetup.mjs) checks them
+// before `npm start` and `npm test`, and installs them as root on Debian.
+
+/**
+ * Debian package name -> the executables that show it is there where dpkg is not (any one of them),
+ * and what it is for (said when it is missing).
+ */
+export const SYSTEM_PACKAGES = {
+  bubblewrap: { commands: ['bwrap'], why: 'the sandbox that workers run jobs in' },
+  chromium: { commands: ['chromium', 'chromium-browser'], why: "the web UI's browser tests" },
+  postgresql: { commands: ['pg_ctlcluster', 'pg_ctl'], why: 'the indexer tests on PostgreSQL' },
+};
+
+/** What each command needs. `start` needs bubblewrap only when it runs a worker (ensureSetup.mjs). */
+export const NEEDED_BY = {
+  start: ['bubblewrap'],
+  test: ['bubblewrap', 'chromium', 'postgresql'],
+};
