@@ -4,7 +4,7 @@
  * extensions the code documents. Unexpected errors are logged with the request id and masked.
  */
 import { createGraphQLError, isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
-import { getOperationAST, type GraphQLError } from './graphql';
+import { getOperationAST, type GraphQLError } from './graphqlJs';
 import { type ErrorCode, findApiError, isErrorCode } from './errors';
 
 /** What the HTTP layer hands yoga for one request, and reads back once yoga is done. */

@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { and, asc, lte, sql } from 'ponder';
 import { canonicalJson } from './canonicalJson';
-import type { Db, Tables } from './context';
-import { ApiError } from './errors';
+import type { Db, Tables } from '../context';
+import { ApiError } from '../graphql/errors';
 import { readHeadBlock } from './indexingStatus';
 import type { SQL } from './keyset';
 

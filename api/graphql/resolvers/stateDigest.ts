@@ -2,8 +2,8 @@
  * Query.stateDigest. Identical requests running at the same time share one computation: a digest
  * reads whole tables, and clients polling it together must not multiply that.
  */
-import type { Context } from '../context';
-import { computeStateDigest, type StateDigest } from '../stateDigest';
+import type { Context } from '../../context';
+import { computeStateDigest, type StateDigest } from '../../data/stateDigest';
 
 export const stateDigestResolvers = {
   Query: {

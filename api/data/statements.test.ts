@@ -4,7 +4,7 @@
 import { sql } from 'ponder';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { MAX_STATEMENTS, statement } from './statements';
-import { createTestDatabase, type TestDatabase } from './test/testDatabase';
+import { createTestDatabase, type TestDatabase } from '../test/testDatabase';
 
 let t: TestDatabase;
 

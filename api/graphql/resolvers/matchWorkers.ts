@@ -10,10 +10,10 @@
  * rounded to 6 decimals, ties broken by address.
  */
 import { and, asc, desc, eq, gte, sql } from 'ponder';
-import type { Context } from '../context';
+import type { Context } from '../../context';
 import { ApiError } from '../errors';
-import { ZERO_BYTES32 } from '../inputs';
-import { pageSize } from '../pagination';
+import { ZERO_BYTES32 } from '../checkArgs';
+import { pageSize } from '../../data/pagination';
 import { parseJobId } from '../scalars';
 
 export const SCORE_WEIGHTS = { reputation: 0.4, price: 0.35, fit: 0.25 } as const;

@@ -3,7 +3,7 @@
  * their argument values. Resolvers use it to read only the columns a query asks for, and to load a
  * nested level for a whole page before graphql-js walks it.
  */
-import type { FieldNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from './graphql';
+import type { FieldNode, FragmentDefinitionNode, SelectionSetNode, ValueNode } from './graphqlJs';
 
 /** What graphql-js hands a resolver about its selection (a subset of GraphQLResolveInfo). */
 export type SelectionInfo = {

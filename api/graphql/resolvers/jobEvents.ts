@@ -4,11 +4,11 @@
  * subscription.
  */
 import { and, count, eq, gte, inArray, lte } from 'ponder';
-import type { Context, JobEventRow, Tables } from '../context';
+import type { Context, JobEventRow, Tables } from '../../context';
 import { ApiError } from '../errors';
-import { boundedList } from '../inputs';
-import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
-import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
+import { boundedList } from '../checkArgs';
+import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../../data/keyset';
+import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
 import { parseJobId } from '../scalars';
 
 export type JobEventFilter = {

@@ -2,9 +2,9 @@
  * Query.bids and the Bid type.
  */
 import { and, count, eq } from 'ponder';
-import type { BidRow, Context, Tables } from '../context';
-import { afterCondition, type KeysetOrder, orderByOf } from '../keyset';
-import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
+import type { BidRow, Context, Tables } from '../../context';
+import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';
+import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
 import { parseJobId } from '../scalars';
 
 export type BidOrderBy = 'PRICE_ASC' | 'PRICE_DESC' | 'PLACED_AT_DESC' | 'PLACED_AT_ASC';

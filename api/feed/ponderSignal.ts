@@ -1,5 +1,5 @@
 /**
- * Ponder's "something was indexed" notification, for the change feed (api/changeFeed.ts).
+ * Ponder's "something was indexed" notification, for the change feed (api/feed/changeFeed.ts).
  *
  * After each indexed block, Ponder's trigger on `_ponder_checkpoint` runs
  * `pg_notify('<schema>_live_query', ...)` (ponder/src/drizzle/onchain.ts), on PGlite and on

@@ -1,20 +1,20 @@
 /**
- * Subscription.jobEvents and Subscription.jobUpdated (streams in api/subscriptions.ts), and the
+ * Subscription.jobEvents and Subscription.jobUpdated (streams in api/feed/subscriptions.ts), and the
  * JobEventDelivery and JobUpdate types.
  *
  * Each delivered item is executed like a query's result: nested fields (an event's job, a job's bids
  * and assignee) read the database through loaders. A subscription's context lives as long as the
  * subscription, so every item gets fresh loaders: a later item never shows an earlier item's rows.
  */
-import type { Context, JobNode } from '../context';
-import { createLoaders } from '../loaders';
+import type { Context, JobNode } from '../../context';
+import { createLoaders } from '../../data/loaders';
 import {
   type JobEventPayload,
   type JobUpdatePayload,
   retractionCursor,
   subscribeJobEvents,
   subscribeJobUpdates,
-} from '../subscriptions';
+} from '../../feed/subscriptions';
 import type { JobEventFilter } from './jobEvents';
 import { eventCursor } from './jobEvents';
 import type { JobFilter } from './jobs';

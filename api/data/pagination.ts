@@ -5,7 +5,7 @@
  * for, and the sort key of the item it points at (strings, so bigints survive). Resuming after it is a
  * row comparison `(key...) > (values...)`, which stays correct while rows are inserted.
  */
-import { ApiError } from './errors';
+import { ApiError } from '../graphql/errors';
 
 /** The hard page cap. */
 export const MAX_PAGE_SIZE = 100;

@@ -1,8 +1,8 @@
 /**
- * The executable schema: api/schema.graphql (the contract with integrators) and the resolvers.
+ * The executable schema: api/graphql/schema.graphql (the contract with integrators) and the resolvers.
  */
 import { readFileSync } from 'node:fs';
-import type { GraphQLScalarType, GraphQLSchema } from './graphql';
+import type { GraphQLScalarType, GraphQLSchema } from './graphqlJs';
 import { createSchema } from 'graphql-yoga';
 import { balanceResolvers } from './resolvers/balances';
 import { bidResolvers } from './resolvers/bids';

@@ -2,10 +2,10 @@
  * Query.worker, Query.workers and the Worker type.
  */
 import { and, count, eq, gte, sql } from 'ponder';
-import type { Context, Tables, WorkerRow } from '../context';
-import { gpuModelBytes, nonNegativeInt } from '../inputs';
-import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
-import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
+import type { Context, Tables, WorkerRow } from '../../context';
+import { gpuModelBytes, nonNegativeInt } from '../checkArgs';
+import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../../data/keyset';
+import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
 
 export type WorkerFilter = {
   registered?: boolean | null;

@@ -1,10 +1,10 @@
 /**
  * The change feed: the ONE reader of indexing progress in an API process, fanned out to every
- * subscription (api/subscriptions.ts). Subscribers never poll the database; the feed reads it once per
+ * subscription (api/feed/subscriptions.ts). Subscribers never poll the database; the feed reads it once per
  * change and hands every subscriber the same batch.
  *
  * What drives it: a {@link ChangeSignal}, Ponder's `pg_notify('<schema>_live_query')` after each
- * indexed block (api/ponderSignal.ts: PGlite's in-process LISTEN, or a dedicated PostgreSQL
+ * indexed block (api/feed/ponderSignal.ts: PGlite's in-process LISTEN, or a dedicated PostgreSQL
  * connection, which also serves `ponder serve` processes), plus one slow safety ticker (Ponder
  * notifies nothing while it backfills history, nor when it rolls a reorg back: it only notifies
  * the next canonical block). Without a signal, the ticker alone drives it, faster.
@@ -31,9 +31,9 @@
  */
 import type { Logger } from 'pino';
 import { and, asc, gt, gte, inArray, lte } from 'ponder';
-import { eventId } from '../indexer/src/fold/event';
-import type { Db, JobEventRow, JobFold, JobRow, Tables } from './context';
-import { readHeadBlock } from './indexingStatus';
+import { eventId } from '../../indexer/src/fold/event';
+import type { Db, JobEventRow, JobFold, JobRow, Tables } from '../context';
+import { readHeadBlock } from '../data/indexingStatus';
 
 /** Something that says "the indexer may have written": Ponder's live-query notifications. */
 export type ChangeSignal = {

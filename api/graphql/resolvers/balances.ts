@@ -2,7 +2,7 @@
  * Query.balances: an account's credited, not yet withdrawn balances.
  */
 import { asc, eq } from 'ponder';
-import type { Context } from '../context';
+import type { Context } from '../../context';
 
 export const balanceResolvers = {
   Query: {

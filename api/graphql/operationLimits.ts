@@ -16,10 +16,10 @@ import {
   TokenKind,
   type ValidationContext,
   type ValueNode,
-} from './graphql';
+} from './graphqlJs';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { ApiError } from './errors';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../data/pagination';
 
 export type OperationLimits = {
   /** Characters in the document. */

@@ -6,13 +6,13 @@
 import { createHash } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { foldJob } from '../indexer/src/fold/job';
+import { foldJob } from '../../indexer/src/fold/job';
 import { canonicalJson } from './canonicalJson';
-import { createApi } from './createApi';
+import { createApi } from '../createApi';
 import { digestTables } from './stateDigest';
-import { buildFixture, type Fixture, jobIdOf, loadFixture, POST_BLOCK } from './test/fixtures';
-import { gql } from './test/gql';
-import { createTestDatabase, type TestDatabase } from './test/testDatabase';
+import { buildFixture, type Fixture, jobIdOf, loadFixture, POST_BLOCK } from '../test/fixtures';
+import { gql } from '../test/gql';
+import { createTestDatabase, type TestDatabase } from '../test/testDatabase';
 
 let a: TestDatabase;
 let b: TestDatabase;

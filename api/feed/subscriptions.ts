@@ -1,6 +1,6 @@
 /**
  * The subscriptions' streams: `jobEvents` (the event log, resumable, with reorg retractions) and
- * `jobUpdated` (jobs' new states), both fed by the process's one change feed (api/changeFeed.ts).
+ * `jobUpdated` (jobs' new states), both fed by the process's one change feed (api/feed/changeFeed.ts).
  *
  * A `jobEvents` subscriber's position is an event id: it holds the log up to its position (as the
  * feed delivered it, filtered). Starting:
@@ -18,13 +18,13 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { and, asc, eq, gt, lt } from 'ponder';
 import type { ChangeFeed, FeedBatch, JobChange } from './changeFeed';
 import { positionBefore } from './changeFeed';
-import type { Context, JobEventRow, JobRow } from './context';
-import { ApiError } from './errors';
-import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from './inputs';
-import { decodeCursor, encodeCursor, keyPattern } from './pagination';
-import { type JobEventFilter, jobEventFilterCondition } from './resolvers/jobEvents';
-import { type JobFilter, jobFilterCondition } from './resolvers/jobs';
-import { parseJobId } from './scalars';
+import type { Context, JobEventRow, JobRow } from '../context';
+import { ApiError } from '../graphql/errors';
+import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../graphql/checkArgs';
+import { decodeCursor, encodeCursor, keyPattern } from '../data/pagination';
+import { type JobEventFilter, jobEventFilterCondition } from '../graphql/resolvers/jobEvents';
+import { type JobFilter, jobFilterCondition } from '../graphql/resolvers/jobs';
+import { parseJobId } from '../graphql/scalars';
 
 /** One item of a `jobEvents` stream. */
 export type JobEventPayload =

@@ -4,9 +4,9 @@
  * for was most of the cost of a page.
  */
 import { getTableColumns } from 'drizzle-orm';
-import type { FieldNode } from './graphql';
-import type { Tables } from './context';
-import { childrenNamed, fieldsOf, type SelectionInfo } from './selection';
+import type { FieldNode } from '../graphql/graphqlJs';
+import type { Tables } from '../context';
+import { childrenNamed, fieldsOf, type SelectionInfo } from '../graphql/selection';
 
 type JobColumns = ReturnType<typeof getTableColumns<Tables['job']>>;
 export type JobColumnName = keyof JobColumns & string;

@@ -3,15 +3,15 @@
  * events through per-request loaders.
  */
 import { and, count, eq, inArray, lte, or, sql } from 'ponder';
-import type { BidRow, Context, JobNode, JobRow, Tables } from '../context';
-import type { NestedPage } from '../loaders';
+import type { BidRow, Context, JobNode, JobRow, Tables } from '../../context';
+import type { NestedPage } from '../../data/loaders';
 import { ApiError } from '../errors';
-import { readHeadBlock } from '../indexingStatus';
-import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../inputs';
-import { type JobColumnName, jobColumnsFor, jobSelection } from '../jobColumns';
-import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../keyset';
-import { statement } from '../statements';
-import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../pagination';
+import { readHeadBlock } from '../../data/indexingStatus';
+import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../checkArgs';
+import { type JobColumnName, jobColumnsFor, jobSelection } from '../../data/jobColumns';
+import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../../data/keyset';
+import { statement } from '../../data/statements';
+import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
 import { parseJobId } from '../scalars';
 import { argumentValue, childrenNamed, connectionNodeFields, type SelectionInfo } from '../selection';
 import { eventCursor, eventIdOfCursor } from './jobEvents';

@@ -1,5 +1,5 @@
 /**
- * api/schema.graphql is the contract with integrators: the server serves exactly it, and every type,
+ * api/graphql/schema.graphql is the contract with integrators: the server serves exactly it, and every type,
  * field, argument and enum value in it says what it is.
  */
 import { readFileSync } from 'node:fs';
@@ -13,20 +13,20 @@ import {
   isObjectType,
   lexicographicSortSchema,
   printSchema,
-} from './graphql';
+} from './graphqlJs';
 import pino from 'pino';
 import { describe, expect, test } from 'vitest';
-import { createApi } from './createApi';
+import { createApi } from '../createApi';
 import { createApiSchema, schemaFile } from './createApiSchema';
-import type { Db, Tables } from './context';
+import type { Db, Tables } from '../context';
 import { errorCodes } from './errors';
-import { gql } from './test/gql';
+import { gql } from '../test/gql';
 
 const sdl = readFileSync(schemaFile, 'utf8');
 const print = (schema: Parameters<typeof printSchema>[0]) => printSchema(lexicographicSortSchema(schema));
 
 describe('schema', () => {
-  test('default: the served schema is api/schema.graphql', async () => {
+  test('default: the served schema is api/graphql/schema.graphql', async () => {
     expect(print(createApiSchema())).toBe(print(buildSchema(sdl)));
 
     // And what the server answers to introspection is that schema too (no database needed).
@@ -60,7 +60,7 @@ describe('schema', () => {
 
   test('behavior: the schema documents the closed set of error codes', () => {
     for (const code of errorCodes) expect(sdl).toContain(code);
-    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     for (const code of errorCodes) expect(readme).toContain(`\`${code}\``);
   });
 });

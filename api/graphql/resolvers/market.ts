@@ -2,7 +2,7 @@
  * Query.market: the owner's settings and allow-lists.
  */
 import { asc, eq } from 'ponder';
-import type { Context } from '../context';
+import type { Context } from '../../context';
 
 /** ETH: always allowed, listed first. */
 const ETH = `0x${'0'.repeat(40)}`;

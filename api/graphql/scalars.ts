@@ -2,7 +2,7 @@
  * Custom scalars: values that validate on the way in (a bad address is a BAD_USER_INPUT error, never
  * a database error) and serialize canonically on the way out.
  */
-import { GraphQLScalarType, Kind, type ValueNode } from './graphql';
+import { GraphQLScalarType, Kind, type ValueNode } from './graphqlJs';
 import { isAddress } from 'viem';
 import { ApiError } from './errors';
 
