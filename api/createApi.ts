@@ -23,7 +23,7 @@ import { createLoaders } from './data/loaders';
 import { type RequestTrace, type ServerContext, useNormalizedErrors } from './graphql/normalizeErrors';
 import { defaultLimits, type OperationLimits, useOperationLimits } from './graphql/operationLimits';
 import { ponderRuntime } from './feed/ponderSignal';
-import { useSubscriptionTransport } from './feed/subscriptions';
+import { useSubscriptionTransport } from './graphql/subscriptionTransport';
 
 export type ApiOptions = {
   /** The read-only database (`db` from `ponder:api`). */

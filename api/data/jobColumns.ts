@@ -11,7 +11,7 @@ import { childrenNamed, fieldsOf, type SelectionInfo } from '../graphql/selectio
 type JobColumns = ReturnType<typeof getTableColumns<Tables['job']>>;
 export type JobColumnName = keyof JobColumns & string;
 
-/** Job fields resolved from other columns than their own name (see resolvers/jobs.ts). */
+/** Job fields resolved from other columns than their own name (see api/graphql/resolvers/jobs.ts). */
 const jobFieldColumns: Record<string, readonly JobColumnName[]> = {
   __typename: [],
   asOfBlock: [],

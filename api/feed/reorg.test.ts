@@ -26,8 +26,8 @@ import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../.
 import { ChangeFeed } from './changeFeed';
 import type { Context, JobEventRow } from '../context';
 import { ApiError } from '../graphql/errors';
-import { retractionCursor, subscribeJobEvents, type JobEventPayload } from './subscriptions';
-import { eventCursor } from '../graphql/resolvers/jobEvents';
+import { subscribeJobEvents, type JobEventPayload } from './subscriptions';
+import { eventCursor, retractionCursor } from '../data/eventCursors';
 import { connectMarket, randomWorkload, type Market, type PostedJob } from '../test/market';
 import { allEvents, type EventNode, type Json, query, waitForSubscriptions } from '../test/ponderApi';
 import { subscribe, type TestSubscription } from '../test/sse';

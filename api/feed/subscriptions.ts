@@ -14,17 +14,15 @@
  * Every batch then retracts what the subscriber holds beyond the fork (newest first), and adds what
  * is beyond its position: cursor comparison, so backfill and live delivery neither overlap nor gap.
  */
-import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { and, asc, eq, gt, lt } from 'ponder';
-import type { ChangeFeed, FeedBatch, JobChange } from './changeFeed';
-import { positionBefore } from './changeFeed';
-import type { Context, JobEventRow, JobRow } from '../context';
+import type { Context, JobEventRow } from '../context';
+import { decodeSubscriptionCursor, type SubscriptionCursor } from '../data/eventCursors';
+import { type JobEventFilter, jobEventFilterCondition, jobEventMatcher, type JobFilter, jobMatcher } from '../data/filters';
+import { boundedList } from '../graphql/checkArgs';
 import { ApiError } from '../graphql/errors';
-import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../graphql/checkArgs';
-import { decodeCursor, encodeCursor, keyPattern } from '../data/pagination';
-import { type JobEventFilter, jobEventFilterCondition } from '../graphql/resolvers/jobEvents';
-import { type JobFilter, jobFilterCondition } from '../graphql/resolvers/jobs';
 import { parseJobId } from '../graphql/scalars';
+import { type ChangeFeed, type FeedBatch, type JobChange, positionBefore } from './changeFeed';
+import { PushQueue } from './pushQueue';
 
 /** One item of a `jobEvents` stream. */
 export type JobEventPayload =
@@ -43,190 +41,6 @@ export type SubscriptionLimits = {
 };
 
 export const defaultSubscriptionLimits: SubscriptionLimits = { maxQueued: 10_000, backfillPage: 500 };
-
-// ---- cursors ----
-
-/** The cursor of a retraction: resume after having dropped this event (and what followed it). */
-export const retractionCursor = (row: Pick<JobEventRow, 'id' | 'blockHash'>) => encodeCursor('eventRetracted', [row.id, row.blockHash]);
-
-export type SubscriptionCursor = { id: string; blockHash?: string; retracted: boolean };
-
-/** An event cursor (with or without its block hash) or a retraction cursor; INVALID_CURSOR otherwise. */
-export function decodeSubscriptionCursor(cursor: string): SubscriptionCursor {
-  const attempts: [string, RegExp[], (k: string[]) => SubscriptionCursor][] = [
-    ['event', [keyPattern.eventId, keyPattern.bytes32], ([id, blockHash]) => ({ id: id!, blockHash, retracted: false })],
-    ['event', [keyPattern.eventId], ([id]) => ({ id: id!, retracted: false })],
-    ['eventRetracted', [keyPattern.eventId, keyPattern.bytes32], ([id, blockHash]) => ({ id: id!, blockHash, retracted: true })],
-  ];
-  for (const [order, patterns, make] of attempts) {
-    try {
-      return make(decodeCursor(cursor, order, patterns));
-    } catch {}
-  }
-  throw new ApiError('INVALID_CURSOR', 'after is not a cursor issued for this list and order');
-}
-
-// ---- filters, in memory (the same rules as the queries' SQL conditions) ----
-
-/** A JobEventFilter as a predicate on rows (validated like the query's). */
-export function jobEventMatcher(filter: JobEventFilter | null | undefined): (row: JobEventRow) => boolean {
-  if (!filter) return () => true;
-  const jobId = filter.jobId != null ? parseJobId(filter.jobId) : undefined;
-  const account = filter.account ? filter.account.toLowerCase() : undefined;
-  const names = filter.names ? new Set(filter.names) : undefined;
-  const { fromBlock, toBlock } = filter;
-  return (r) =>
-    (jobId === undefined || r.jobId === jobId) &&
-    (account === undefined || r.account === account) &&
-    (names === undefined || names.has(r.name)) &&
-    (fromBlock == null || r.blockNumber >= fromBlock) &&
-    (toBlock == null || r.blockNumber <= toBlock);
-}
-
-/** A JobFilter as a predicate on job rows (api/resolvers/jobs.ts `jobFilterCondition`, in memory). */
-export function jobMatcher(filter: JobFilter | null | undefined): (row: JobRow) => boolean {
-  if (!filter) return () => true;
-  const status = boundedList('status', filter.status, 5);
-  const fitsGpuCount = nonNegativeInt('fitsGpuCount', filter.fitsGpuCount);
-  const fitsVramMiB = nonNegativeInt('fitsVramMiB', filter.fitsVramMiB);
-  const model = filter.fitsGpuModel != null ? gpuModelBytes(filter.fitsGpuModel) : undefined;
-  const lower = (a: string | null | undefined) => (a ? a.toLowerCase() : undefined);
-  const client = lower(filter.client);
-  const worker = lower(filter.worker);
-  const token = lower(filter.token);
-  const arbiter = lower(filter.arbiter);
-  return (j) =>
-    (!status || status.includes(j.status)) &&
-    (client === undefined || j.client === client) &&
-    (worker === undefined || j.worker === worker) &&
-    (token === undefined || j.token === token) &&
-    (arbiter === undefined || j.arbiter === arbiter) &&
-    (!filter.mode || j.mode === filter.mode) &&
-    (fitsGpuCount === undefined || j.minGpuCount <= fitsGpuCount) &&
-    (fitsVramMiB === undefined || Number(j.minVramMiB) <= fitsVramMiB) &&
-    (model === undefined || j.gpuModelRaw === ZERO_BYTES32 || j.gpuModelRaw === model) &&
-    (filter.maxCollateral == null || j.collateral <= filter.maxCollateral) &&
-    (filter.openAfter == null || j.openUntil >= filter.openAfter) &&
-    (filter.minPrice == null || (j.price ?? j.budget) >= filter.minPrice) &&
-    (filter.maxPrice == null || (j.price ?? j.budget) <= filter.maxPrice);
-}
-
-// ---- the queue between the feed and one client ----
-
-/**
- * A push queue consumed as an async iterator (yoga reads it and writes SSE events). `return()` (the
- * client went away) ends it at once, even while a `next()` waits, and runs the cleanup.
- */
-export class PushQueue<T> implements AsyncIterableIterator<T> {
-  private readonly items: T[] = [];
-  private waiting: ((result: IteratorResult<T>) => void) | null = null;
-  private ending = false;
-  private finished = false;
-  private readonly cleanups: (() => void)[] = [];
-  private drainWaiters: { below: number; resolve: () => void }[] = [];
-
-  constructor(private readonly maxItems: number, private readonly overflow: () => T) {}
-
-  get closed(): boolean {
-    return this.finished || this.ending;
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  /** Runs `fn` when the stream ends (or at once if it has). */
-  onClose(fn: () => void): void {
-    if (this.finished) fn();
-    else this.cleanups.push(fn);
-  }
-
-  push(item: T): void {
-    if (this.closed) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = null;
-      resolve({ value: item, done: false });
-      return;
-    }
-    this.items.push(item);
-    if (this.items.length > this.maxItems) {
-      this.items.length = 0;
-      this.fail(this.overflow());
-    }
-  }
-
-  /** Delivers `item` after what is queued, then ends. */
-  fail(item: T): void {
-    if (this.closed) return;
-    this.push(item);
-    this.ending = true;
-    this.runCleanups();
-  }
-
-  /** Resolves once fewer than `below` items wait (backfill goes at the client's pace). */
-  whenBelow(below: number): Promise<void> {
-    if (this.items.length < below || this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push({ below, resolve }));
-  }
-
-  next(): Promise<IteratorResult<T>> {
-    if (this.items.length > 0) {
-      const value = this.items.shift()!;
-      this.releaseDrainWaiters();
-      return Promise.resolve({ value, done: false });
-    }
-    if (this.closed) {
-      this.finish();
-      return Promise.resolve({ value: undefined, done: true });
-    }
-    return new Promise((resolve) => {
-      this.waiting = resolve;
-    });
-  }
-
-  return(): Promise<IteratorResult<T>> {
-    this.items.length = 0;
-    this.finish();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  throw(error?: unknown): Promise<IteratorResult<T>> {
-    this.return();
-    return Promise.reject(error);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return this;
-  }
-
-  private finish() {
-    if (this.finished) return;
-    this.ending = true;
-    this.finished = true;
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.({ value: undefined, done: true });
-    this.runCleanups();
-    for (const w of this.drainWaiters) w.resolve();
-    this.drainWaiters = [];
-  }
-
-  private runCleanups() {
-    for (const fn of this.cleanups.splice(0)) {
-      try {
-        fn();
-      } catch {}
-    }
-  }
-
-  private releaseDrainWaiters() {
-    if (this.drainWaiters.length === 0) return;
-    const still: typeof this.drainWaiters = [];
-    for (const w of this.drainWaiters) (this.items.length < w.below ? w.resolve() : still.push(w));
-    this.drainWaiters = still;
-  }
-}
 
 const slowClient = () =>
   new ApiError('UNAVAILABLE', 'The subscription fell too far behind and was ended; resubscribe with the last cursor received');
@@ -343,8 +157,7 @@ export async function subscribeJobUpdates(
   args: { ids?: readonly string[] | null; filter?: JobFilter | null },
   limits: SubscriptionLimits = defaultSubscriptionLimits,
 ): Promise<AsyncIterableIterator<JobUpdatePayload>> {
-  jobFilterCondition(ctx.tables, args.filter); // the query's validation
-  const matches = jobMatcher(args.filter);
+  const matches = jobMatcher(args.filter); // checks the filter as the query does
   const list = boundedList('ids', args.ids, 100);
   const ids = list ? new Set(list.map((id) => parseJobId(id))) : undefined;
   const feed = await readyFeed(ctx);
@@ -365,34 +178,4 @@ export async function subscribeJobUpdates(
   return queue;
 }
 
-// ---- transport ----
-
-/** Whether an Accept header lets yoga answer with Server-Sent Events. */
-export function acceptsEventStream(accept: string | null | undefined): boolean {
-  if (!accept) return true;
-  return accept.split(',').some((part) => {
-    const type = part.split(';')[0]!.trim().toLowerCase();
-    return type === 'text/event-stream' || type === 'text/*' || type === '*/*';
-  });
-}
-
-/**
- * Refuses a subscription that cannot be streamed back (the client does not accept
- * text/event-stream) BEFORE it starts: yoga would otherwise subscribe, then answer a bare 406 and
- * never end the stream it opened.
- */
-export function useSubscriptionTransport(): Plugin {
-  return {
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const request = (args.contextValue as { request?: Request }).request;
-      if (acceptsEventStream(request?.headers.get('accept'))) return;
-      setResultAndStopExecution({
-        errors: [
-          createGraphQLError('Subscriptions are served as Server-Sent Events: send Accept: text/event-stream', {
-            extensions: { code: 'BAD_REQUEST', http: { status: 406 } },
-          }),
-        ],
-      });
-    },
-  };
-}
+//END

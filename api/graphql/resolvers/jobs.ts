@@ -2,42 +2,23 @@
  * Query.job, Query.jobs and the Job type: filters, keyset pages, time travel, and nested bids and
  * events through per-request loaders.
  */
-import { and, count, eq, inArray, lte, or, sql } from 'ponder';
+import { and, count, eq, lte, sql } from 'ponder';
 import type { BidRow, Context, JobNode, JobRow, Tables } from '../../context';
-import type { NestedPage } from '../../data/loaders';
-import { ApiError } from '../errors';
+import { eventCursor, eventIdOfCursor } from '../../data/eventCursors';
+import { type JobFilter, jobFilterCondition, paidPrice, paidPriceOf } from '../../data/filters';
 import { readHeadBlock } from '../../data/indexingStatus';
-import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../checkArgs';
 import { type JobColumnName, jobColumnsFor, jobSelection } from '../../data/jobColumns';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../../data/keyset';
-import { statement } from '../../data/statements';
+import type { NestedPage } from '../../data/loaders';
 import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
+import { statement } from '../../data/statements';
+import { ApiError } from '../errors';
 import { parseJobId } from '../scalars';
-import { argumentValue, childrenNamed, connectionNodeFields, type SelectionInfo } from '../selection';
-import { eventCursor, eventIdOfCursor } from './jobEvents';
-
-export type JobFilter = {
-  status?: JobRow['status'][] | null;
-  client?: `0x${string}` | null;
-  worker?: `0x${string}` | null;
-  token?: `0x${string}` | null;
-  arbiter?: `0x${string}` | null;
-  mode?: JobRow['mode'] | null;
-  fitsGpuCount?: number | null;
-  fitsVramMiB?: number | null;
-  fitsGpuModel?: string | null;
-  maxCollateral?: bigint | null;
-  openAfter?: bigint | null;
-  minPrice?: bigint | null;
-  maxPrice?: bigint | null;
-};
+import { argumentValue, connectionNodeFields, type SelectionInfo } from '../selection';
 
 export type JobOrderBy = 'POSTED_AT_DESC' | 'POSTED_AT_ASC' | 'BUDGET_DESC' | 'BUDGET_ASC' | 'PRICE_DESC' | 'PRICE_ASC';
 
 type JobOrder = KeysetOrder & { keyOf: (row: JobRow) => string[]; columns: JobColumnName[] };
-
-/** What a job pays: the agreed price once assigned, the budget before (PRICE_* orders, price filters). */
-const paidPrice = (job: Tables['job']) => sql`coalesce(${job.price}, ${job.budget})`;
 
 function jobOrder(tables: Tables, orderBy: JobOrderBy): JobOrder {
   const { job } = tables;
@@ -57,35 +38,9 @@ function jobOrder(tables: Tables, orderBy: JobOrderBy): JobOrder {
   return {
     direction,
     keys: [{ expr: paidPrice(job), type: 'numeric' }, id],
-    keyOf: (r) => [(r.price ?? r.budget).toString(), r.id],
+    keyOf: (r) => [paidPriceOf(r).toString(), r.id],
     columns: ['price', 'budget'],
   };
-}
-
-/** The SQL condition of a JobFilter (undefined: every job). Exported for the coming jobUpdated subscription. */
-export function jobFilterCondition(tables: Tables, filter: JobFilter | null | undefined): SQL | undefined {
-  if (!filter) return undefined;
-  const { job } = tables;
-  const status = boundedList('status', filter.status, 5);
-  const fitsGpuCount = nonNegativeInt('fitsGpuCount', filter.fitsGpuCount);
-  const fitsVramMiB = nonNegativeInt('fitsVramMiB', filter.fitsVramMiB);
-  return and(
-    status ? inArray(job.status, [...status]) : undefined,
-    filter.client ? eq(job.client, filter.client) : undefined,
-    filter.worker ? eq(job.worker, filter.worker) : undefined,
-    filter.token ? eq(job.token, filter.token) : undefined,
-    filter.arbiter ? eq(job.arbiter, filter.arbiter) : undefined,
-    filter.mode ? eq(job.mode, filter.mode) : undefined,
-    fitsGpuCount !== undefined ? lte(job.minGpuCount, fitsGpuCount) : undefined,
-    fitsVramMiB !== undefined ? lte(job.minVramMiB, fitsVramMiB) : undefined,
-    filter.fitsGpuModel != null
-      ? or(eq(job.gpuModelRaw, ZERO_BYTES32), eq(job.gpuModelRaw, gpuModelBytes(filter.fitsGpuModel)))
-      : undefined,
-    filter.maxCollateral != null ? sql`${job.collateral} <= ${filter.maxCollateral.toString()}::numeric` : undefined,
-    filter.openAfter != null ? sql`${job.openUntil} >= ${filter.openAfter.toString()}::numeric` : undefined,
-    filter.minPrice != null ? sql`${paidPrice(job)} >= ${filter.minPrice.toString()}::numeric` : undefined,
-    filter.maxPrice != null ? sql`${paidPrice(job)} <= ${filter.maxPrice.toString()}::numeric` : undefined,
-  );
 }
 
 /** The job as it was at the end of `atBlock`, folded from its events; undefined if not posted yet. */

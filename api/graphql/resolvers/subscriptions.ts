@@ -7,17 +7,10 @@
  * subscription, so every item gets fresh loaders: a later item never shows an earlier item's rows.
  */
 import type { Context, JobNode } from '../../context';
+import { eventCursor, retractionCursor } from '../../data/eventCursors';
+import type { JobEventFilter, JobFilter } from '../../data/filters';
 import { createLoaders } from '../../data/loaders';
-import {
-  type JobEventPayload,
-  type JobUpdatePayload,
-  retractionCursor,
-  subscribeJobEvents,
-  subscribeJobUpdates,
-} from '../../feed/subscriptions';
-import type { JobEventFilter } from './jobEvents';
-import { eventCursor } from './jobEvents';
-import type { JobFilter } from './jobs';
+import { type JobEventPayload, type JobUpdatePayload, subscribeJobEvents, subscribeJobUpdates } from '../../feed/subscriptions';
 
 type Delivered<P> = Exclude<P, { kind: 'error' }>;
 

@@ -1,22 +1,11 @@
 /**
  * Query.worker, Query.workers and the Worker type.
  */
-import { and, count, eq, gte, sql } from 'ponder';
+import { and, count } from 'ponder';
 import type { Context, Tables, WorkerRow } from '../../context';
-import { gpuModelBytes, nonNegativeInt } from '../checkArgs';
-import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../../data/keyset';
+import { type WorkerFilter, workerFilterCondition } from '../../data/filters';
+import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';
 import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
-
-export type WorkerFilter = {
-  registered?: boolean | null;
-  available?: boolean | null;
-  minGpuCount?: number | null;
-  minVramMiB?: number | null;
-  gpuModel?: string | null;
-  minReputation?: number | null;
-  maxPricePerGpuHour?: bigint | null;
-  minFreeStake?: bigint | null;
-};
 
 export type WorkerOrderBy = 'REPUTATION_DESC' | 'PRICE_ASC' | 'PRICE_DESC' | 'GPU_COUNT_DESC' | 'VRAM_DESC' | 'REGISTERED_AT_DESC';
 
@@ -37,24 +26,6 @@ function workerOrder(tables: Tables, orderBy: WorkerOrderBy): KeysetOrder & { ke
     default:
       return { direction, keys: [{ expr: worker.reputation, type: 'integer' }, address], keyOf: (r) => [String(r.reputation), r.address] };
   }
-}
-
-function workerFilterCondition(tables: Tables, filter: WorkerFilter | null | undefined): SQL | undefined {
-  if (!filter) return undefined;
-  const { worker } = tables;
-  const minGpuCount = nonNegativeInt('minGpuCount', filter.minGpuCount);
-  const minVramMiB = nonNegativeInt('minVramMiB', filter.minVramMiB);
-  const minReputation = nonNegativeInt('minReputation', filter.minReputation);
-  return and(
-    filter.registered != null ? eq(worker.registered, filter.registered) : undefined,
-    filter.available != null ? eq(worker.available, filter.available) : undefined,
-    minGpuCount !== undefined ? gte(worker.gpuCount, minGpuCount) : undefined,
-    minVramMiB !== undefined ? gte(worker.vramMiB, minVramMiB) : undefined,
-    filter.gpuModel != null ? eq(worker.gpuModelRaw, gpuModelBytes(filter.gpuModel)) : undefined,
-    minReputation !== undefined ? gte(worker.reputation, minReputation) : undefined,
-    filter.maxPricePerGpuHour != null ? sql`${worker.pricePerGpuHour} <= ${filter.maxPricePerGpuHour.toString()}::numeric` : undefined,
-    filter.minFreeStake != null ? sql`${worker.stake} - ${worker.locked} >= ${filter.minFreeStake.toString()}::numeric` : undefined,
-  );
 }
 
 export const workerResolvers = {
