@@ -4,8 +4,8 @@
  */
 import type { ReadonlyDrizzle } from 'ponder';
 import type * as ponderSchema from '../indexer/ponder.schema';
-import type { ChangeFeed } from './changeFeed';
-import type { Loaders } from './loaders';
+import type { ChangeFeed } from './feed/changeFeed';
+import type { Loaders } from './data/loaders';
 
 /** The indexer's schema module (indexer/ponder.schema.ts), as `ponder:schema` provides it. */
 export type Schema = typeof ponderSchema;

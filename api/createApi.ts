@@ -15,15 +15,15 @@ import { ApiMetrics } from './apiMetrics';
 import { artifactRoutes } from './artifacts/artifactRoutes';
 import type { ArtifactStore } from './artifacts/artifactStore';
 import { defaultArtifactDir, LocalArtifactStore } from './artifacts/localArtifactStore';
-import { ChangeFeed, type ChangeSignal } from './changeFeed';
-import { createApiSchema } from './createApiSchema';
+import { ChangeFeed, type ChangeSignal } from './feed/changeFeed';
+import { createApiSchema } from './graphql/createApiSchema';
 import type { Context, Db, JobFold, Tables } from './context';
-import { readIndexingStatus } from './indexingStatus';
-import { createLoaders } from './loaders';
-import { type RequestTrace, type ServerContext, useNormalizedErrors } from './normalizeErrors';
-import { defaultLimits, type OperationLimits, useOperationLimits } from './operationLimits';
-import { ponderRuntime } from './ponderSignal';
-import { useSubscriptionTransport } from './subscriptions';
+import { readIndexingStatus } from './data/indexingStatus';
+import { createLoaders } from './data/loaders';
+import { type RequestTrace, type ServerContext, useNormalizedErrors } from './graphql/normalizeErrors';
+import { defaultLimits, type OperationLimits, useOperationLimits } from './graphql/operationLimits';
+import { ponderRuntime } from './feed/ponderSignal';
+import { useSubscriptionTransport } from './graphql/subscriptionTransport';
 
 export type ApiOptions = {
   /** The read-only database (`db` from `ponder:api`). */
@@ -40,7 +40,7 @@ export type ApiOptions = {
   readyMaxLagSeconds?: number;
   /** Largest accepted request body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
-  /** The change feed behind subscriptions (see api/changeFeed.ts). */
+  /** The change feed behind subscriptions (see api/feed/changeFeed.ts). */
   subscriptions?: SubscriptionOptions;
   /**
    * The content-addressed artifact store served at /artifacts (job inputs and result bundles).

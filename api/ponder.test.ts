@@ -16,7 +16,7 @@ import { runScenario, type Scenario } from '../indexer/test/scenario';
 import { deploy } from '../scripts/deploy';
 import { startAnvil, type Anvil } from '../scripts/lib/anvil';
 import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../indexer/run/ponderProcess';
-import { buildClientSchema, buildSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema } from './graphql';
+import { buildClientSchema, buildSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema } from './graphql/graphqlJs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -65,10 +65,10 @@ afterAll(async () => {
 });
 
 describe('api served by Ponder', () => {
-  test('default: Ponder serves api/schema.graphql at /graphql', async () => {
+  test('default: Ponder serves api/graphql/schema.graphql at /graphql', async () => {
     const res = await query(live!, getIntrospectionQuery({ descriptions: true, schemaDescription: true }));
     expect(res.errors).toBeUndefined();
-    const sdl = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+    const sdl = readFileSync(new URL('./graphql/schema.graphql', import.meta.url), 'utf8');
     const print = (s: Parameters<typeof printSchema>[0]) => printSchema(lexicographicSortSchema(s));
     expect(print(buildClientSchema(res.data))).toBe(print(buildSchema(sdl)));
   });

@@ -1,6 +1,6 @@
 /**
  * The typed operations every client of the API needs (the CLI, the worker, the web UI, integrators),
- * checked against api/schema.graphql by gql.tada. Fragments are unmasked (`@_unmask`): results read
+ * checked against api/graphql/schema.graphql by gql.tada. Fragments are unmasked (`@_unmask`): results read
  * their fields directly, no `readFragment` needed.
  *
  * Amounts and times are `BigInt` decimal strings; pass a job's `terms` to `toContractTerms`

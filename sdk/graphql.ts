@@ -1,6 +1,6 @@
 /**
  * gql.tada, typed from the API's schema: `graphql(...)` documents carry their result and variable
- * types, checked against api/schema.graphql at compile time. `graphql-env.d.ts` is generated from
+ * types, checked against api/graphql/schema.graphql at compile time. `graphql-env.d.ts` is generated from
  * the schema (`npm run sdk:gql`); sdk/graphql.test.ts fails when it drifts.
  *
  * The custom scalars are typed as they arrive over JSON: `BigInt` as a decimal string (JSON numbers

@@ -1,5 +1,5 @@
 /**
- * Loom's typed SDK: reads through the GraphQL API (documents typed from api/schema.graphql), writes
+ * Loom's typed SDK: reads through the GraphQL API (documents typed from api/graphql/schema.graphql), writes
  * as LoomMarket transactions (calls typed from the generated ABI), simulated before they are signed.
  * Used by the CLI, the worker and the web UI alike. See README.md ("Typed SDK").
  *

@@ -18,7 +18,7 @@ import type { TadaDocumentNode } from 'gql.tada';
 import { createClient, NetworkError } from 'graphql-sse';
 import { LoomError } from './errors';
 
-/** The API's error codes (api/errors.ts), and the reader's own for transport failures. */
+/** The API's error codes (api/graphql/errors.ts), and the reader's own for transport failures. */
 export type LoomApiErrorCode =
   | 'BAD_REQUEST'
   | 'GRAPHQL_PARSE_FAILED'

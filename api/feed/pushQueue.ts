@@ -1,0 +1,115 @@
+/**
+ * The queue between the change feed and one subscriber: a push queue consumed as an async iterator
+ * (yoga reads it and writes SSE events). `return()` (the client went away) ends it at once, even
+ * while a `next()` waits, and runs the cleanup.
+ */
+export class PushQueue<T> implements AsyncIterableIterator<T> {
+  private readonly items: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | null = null;
+  private ending = false;
+  private finished = false;
+  private readonly cleanups: (() => void)[] = [];
+  private drainWaiters: { below: number; resolve: () => void }[] = [];
+
+  constructor(private readonly maxItems: number, private readonly overflow: () => T) {}
+
+  get closed(): boolean {
+    return this.finished || this.ending;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Runs `fn` when the stream ends (or at once if it has). */
+  onClose(fn: () => void): void {
+    if (this.finished) fn();
+    else this.cleanups.push(fn);
+  }
+
+  push(item: T): void {
+    if (this.closed) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve({ value: item, done: false });
+      return;
+    }
+    this.items.push(item);
+    if (this.items.length > this.maxItems) {
+      this.items.length = 0;
+      this.fail(this.overflow());
+    }
+  }
+
+  /** Delivers `item` after what is queued, then ends. */
+  fail(item: T): void {
+    if (this.closed) return;
+    this.push(item);
+    this.ending = true;
+    this.runCleanups();
+  }
+
+  /** Resolves once fewer than `below` items wait (backfill goes at the client's pace). */
+  whenBelow(below: number): Promise<void> {
+    if (this.items.length < below || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push({ below, resolve }));
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.items.length > 0) {
+      const value = this.items.shift()!;
+      this.releaseDrainWaiters();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.closed) {
+      this.finish();
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.items.length = 0;
+    this.finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+
+  private finish() {
+    if (this.finished) return;
+    this.ending = true;
+    this.finished = true;
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.({ value: undefined, done: true });
+    this.runCleanups();
+    for (const w of this.drainWaiters) w.resolve();
+    this.drainWaiters = [];
+  }
+
+  private runCleanups() {
+    for (const fn of this.cleanups.splice(0)) {
+      try {
+        fn();
+      } catch {}
+    }
+  }
+
+  private releaseDrainWaiters() {
+    if (this.drainWaiters.length === 0) return;
+    const still: typeof this.drainWaiters = [];
+    for (const w of this.drainWaiters) (this.items.length < w.below ? w.resolve() : still.push(w));
+    this.drainWaiters = still;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Query.worker, Query.workers and the Worker type.
+ */
+import { and, count } from 'ponder';
+import type { Context, Tables, WorkerRow } from '../../context';
+import { type WorkerFilter, workerFilterCondition } from '../../data/filters';
+import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';
+import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
+
+export type WorkerOrderBy = 'REPUTATION_DESC' | 'PRICE_ASC' | 'PRICE_DESC' | 'GPU_COUNT_DESC' | 'VRAM_DESC' | 'REGISTERED_AT_DESC';
+
+function workerOrder(tables: Tables, orderBy: WorkerOrderBy): KeysetOrder & { keyOf: (r: WorkerRow) => string[] } {
+  const { worker } = tables;
+  const direction = orderBy.endsWith('_ASC') ? 'asc' : 'desc';
+  const address = { expr: worker.address, type: 'text' as const };
+  switch (orderBy) {
+    case 'PRICE_ASC':
+    case 'PRICE_DESC':
+      return { direction, keys: [{ expr: worker.pricePerGpuHour, type: 'numeric' }, address], keyOf: (r) => [r.pricePerGpuHour.toString(), r.address] };
+    case 'GPU_COUNT_DESC':
+      return { direction, keys: [{ expr: worker.gpuCount, type: 'integer' }, address], keyOf: (r) => [String(r.gpuCount), r.address] };
+    case 'VRAM_DESC':
+      return { direction, keys: [{ expr: worker.vramMiB, type: 'integer' }, address], keyOf: (r) => [String(r.vramMiB), r.address] };
+    case 'REGISTERED_AT_DESC':
+      return { direction, keys: [{ expr: worker.registeredAt, type: 'numeric' }, address], keyOf: (r) => [r.registeredAt.toString(), r.address] };
+    default:
+      return { direction, keys: [{ expr: worker.reputation, type: 'integer' }, address], keyOf: (r) => [String(r.reputation), r.address] };
+  }
+}
+
+export const workerResolvers = {
+  Query: {
+    worker: async (_: unknown, args: { address: `0x${string}` }, ctx: Context) =>
+      (await ctx.loaders.workerByAddress.load(args.address)) ?? null,
+
+    async workers(
+      _: unknown,
+      args: { filter?: WorkerFilter | null; orderBy?: WorkerOrderBy | null; first?: number | null; after?: string | null },
+      ctx: Context,
+    ) {
+      const { worker } = ctx.tables;
+      const first = pageSize(args.first);
+      const orderBy = args.orderBy ?? 'REPUTATION_DESC';
+      const order = workerOrder(ctx.tables, orderBy);
+      const where = workerFilterCondition(ctx.tables, args.filter);
+      const cursorOrder = `worker:${orderBy}`;
+      const after = args.after
+        ? afterCondition(order, decodeCursor(args.after, cursorOrder, [keyPattern.uint, keyPattern.address]))
+        : undefined;
+      const rows = await ctx.db
+        .select()
+        .from(worker)
+        .where(and(where, after))
+        .orderBy(...orderByOf(order))
+        .limit(first + 1);
+      for (const row of rows) ctx.loaders.workerByAddress.prime(row.address, row);
+      return toConnection(
+        rows,
+        first,
+        args.after,
+        (r) => encodeCursor(cursorOrder, order.keyOf(r)),
+        async () => (await ctx.db.select({ n: count() }).from(worker).where(where))[0]?.n ?? 0,
+      );
+    },
+  },
+
+  Worker: {
+    claim: (w: WorkerRow) => w,
+    gpuModelName: (w: WorkerRow) => w.gpuModel,
+    freeStake: (w: WorkerRow) => w.stake - w.locked,
+    earnings: (w: WorkerRow, _: unknown, ctx: Context) => ctx.loaders.earningsByWorker.load(w.address),
+  },
+
+  HardwareClaim: {
+    gpuModel: (w: WorkerRow) => w.gpuModelRaw,
+  },
+
+  WorkerConnection: { totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount() },
+};
