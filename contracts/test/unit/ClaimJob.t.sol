@@ -94,8 +94,7 @@ contract ClaimJobTest is MarketFixture {
     function test_claimJob_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _open(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         _claim(worker, t);
     }
 
@@ -109,14 +108,14 @@ contract ClaimJobTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _open(_params(JobMode.Claim));
         _register(worker2, 1 ether);
         _claim(worker, t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Assigned));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
         _claim(worker2, t);
     }
 
     function test_claimJob_revertsIfSubmitted() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         _submitFor(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Submitted));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Submitted);
         _claim(worker, t);
     }
 
@@ -124,7 +123,7 @@ contract ClaimJobTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _open(_params(JobMode.Claim));
         vm.prank(client);
         market.cancelJob(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed);
         _claim(worker, t);
     }
 

@@ -8,11 +8,6 @@ contract ReleaseTest is MarketFixture {
     /// @dev Submitted at START, so the challenge window ends at START + 1 day.
     uint256 internal constant CHALLENGE_DEADLINE = START + 1 days;
 
-    function _submittedWith(JobParams memory p) internal returns (bytes32 jobId, JobTerms memory t) {
-        (jobId, t) = _claimedWith(p);
-        _submitFor(t);
-    }
-
     function _release(address who, JobTerms memory t) internal {
         vm.prank(who);
         market.release(t);
@@ -167,38 +162,33 @@ contract ReleaseTest is MarketFixture {
     function test_release_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         _release(client, t);
     }
 
     function test_release_revertsIfOpen() public {
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Open));
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Open);
         _release(client, t);
     }
 
     function test_release_revertsIfAssigned() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Assigned)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Assigned);
         _release(client, t);
     }
 
     function test_release_revertsIfDisputed() public {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         _disputeFor(t);
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Disputed)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Disputed);
         _release(client, t);
     }
 
     function test_release_revertsIfReleasedAlready() public {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         _release(client, t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Closed);
         _release(client, t);
     }
 }
