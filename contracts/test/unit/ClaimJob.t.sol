@@ -16,6 +16,13 @@ contract ClaimJobTest is MarketFixture {
         (jobId, t) = _post(p);
     }
 
+    /// @dev Posts `p`; `worker`'s claim on it fails for want of the hardware it asks for.
+    function _expectClaimRefused(JobParams memory p) internal {
+        (bytes32 jobId, JobTerms memory t) = _open(p);
+        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
+        _claim(worker, t);
+    }
+
     function test_claimJob_assignsWorkerAtBudget() public {
         (bytes32 jobId, JobTerms memory t) = _open(_params(JobMode.Claim));
         _claim(worker, t);
@@ -151,25 +158,19 @@ contract ClaimJobTest is MarketFixture {
     function test_claimJob_revertsIfTooFewGpus() public {
         JobParams memory p = _params(JobMode.Claim);
         p.minGpuCount = 3;
-        (bytes32 jobId, JobTerms memory t) = _open(p);
-        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
-        _claim(worker, t);
+        _expectClaimRefused(p);
     }
 
     function test_claimJob_revertsIfTooLittleVram() public {
         JobParams memory p = _params(JobMode.Claim);
         p.minVramMiB = 81_921;
-        (bytes32 jobId, JobTerms memory t) = _open(p);
-        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
-        _claim(worker, t);
+        _expectClaimRefused(p);
     }
 
     function test_claimJob_revertsIfWrongGpuModel() public {
         JobParams memory p = _params(JobMode.Claim);
         p.gpuModel = bytes32("NVIDIA A100-SXM4-80GB");
-        (bytes32 jobId, JobTerms memory t) = _open(p);
-        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
-        _claim(worker, t);
+        _expectClaimRefused(p);
     }
 
     function test_claimJob_revertsIfInsufficientFreeStake() public {

@@ -13,6 +13,14 @@ contract ReleaseTest is MarketFixture {
         market.release(t);
     }
 
+    /// @dev The client releases; the market emits JobClosed paying `toWorker` and `fee`, and credits them.
+    function _releaseExpectingPay(bytes32 jobId, JobTerms memory t, uint96 toWorker, uint96 fee) internal {
+        vm.expectEmit(true, true, true, true, address(market));
+        emit JobClosed(jobId, CloseReason.Completed, worker, toWorker, fee, 0, 0);
+        _release(client, t);
+        _assertCredits(address(0), 0, toWorker, fee);
+    }
+
     function test_release_byClientPaysWorkerMinusFee() public {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         _release(client, t);
@@ -93,10 +101,7 @@ contract ReleaseTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         vm.prank(owner);
         market.setFee(1_000);
-        vm.expectEmit(true, true, true, true, address(market));
-        emit JobClosed(jobId, CloseReason.Completed, worker, 0.99 ether, 0.01 ether, 0, 0);
-        _release(client, t);
-        _assertCredits(address(0), 0, 0.99 ether, 0.01 ether);
+        _releaseExpectingPay(jobId, t, 0.99 ether, 0.01 ether);
     }
 
     function test_release_usesNewFeeForJobsPostedAfterChange() public {
@@ -104,20 +109,14 @@ contract ReleaseTest is MarketFixture {
         market.setFee(1_000);
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         assertEq(t.feeBps, 1_000);
-        vm.expectEmit(true, true, true, true, address(market));
-        emit JobClosed(jobId, CloseReason.Completed, worker, 0.9 ether, 0.1 ether, 0, 0);
-        _release(client, t);
-        _assertCredits(address(0), 0, 0.9 ether, 0.1 ether);
+        _releaseExpectingPay(jobId, t, 0.9 ether, 0.1 ether);
     }
 
     function test_release_withZeroFeeCreditsNoTreasury() public {
         vm.prank(owner);
         market.setFee(0);
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
-        vm.expectEmit(true, true, true, true, address(market));
-        emit JobClosed(jobId, CloseReason.Completed, worker, 1 ether, 0, 0, 0);
-        _release(client, t);
-        _assertCredits(address(0), 0, 1 ether, 0);
+        _releaseExpectingPay(jobId, t, 1 ether, 0);
     }
 
     function test_release_roundsFeeDown() public {
