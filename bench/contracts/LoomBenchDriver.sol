@@ -9,6 +9,7 @@ pragma solidity ^0.8.28;
 
 import {HardwareClaim, JobMode, JobParams, JobTerms} from "../../contracts/src/interfaces/ILoomTypes.sol";
 import {ILoomMarket} from "../../contracts/src/interfaces/ILoomMarket.sol";
+import {jobTermsOf} from "../../contracts/test/utils/JobTermsOf.sol";
 
 interface IMarketSettings {
     function feeBps() external view returns (uint16);
@@ -169,19 +170,7 @@ contract LoomBenchDriver {
             salt: s
         });
         market.postJob{value: budget}(p, SPEC);
-        // Field by field, as LoomMarket does: a 15-field struct literal does not fit the stack.
         // The settings are read once, at construction: the bench never changes them.
-        t.client = address(this);
-        t.arbiter = arbiter;
-        t.budget = budget;
-        t.feeBps = feeBps;
-        t.mode = mode;
-        t.openUntil = p.openUntil;
-        t.executionTimeout = p.executionTimeout;
-        t.challengeWindow = p.challengeWindow;
-        t.minGpuCount = p.minGpuCount;
-        t.minVramMiB = p.minVramMiB;
-        t.specHash = SPEC_HASH;
-        t.salt = s;
+        t = jobTermsOf(p, address(this), arbiter, feeBps, SPEC_HASH);
     }
 }

@@ -33,18 +33,14 @@ contract AmountsFuzzTest is MarketFixture {
         sent = _bound(sent, 0, MAX_ETH_BUDGET);
         vm.assume(sent != p.budget);
 
-        vm.expectRevert(abi.encodeWithSelector(ValueMismatch.selector, p.budget, sent));
-        vm.prank(client);
-        market.postJob{value: sent}(p, spec);
+        _expectPostReverts(p, sent, abi.encodeWithSelector(ValueMismatch.selector, p.budget, sent));
     }
 
     function testFuzz_postJob_revertsIfEthSentWithToken(uint256 budget, uint256 sent) public {
         JobParams memory p = _fuzzParams(false, true, budget, 0);
         sent = _bound(sent, 1, MAX_ETH_BUDGET);
 
-        vm.expectRevert(abi.encodeWithSelector(ValueMismatch.selector, 0, sent));
-        vm.prank(client);
-        market.postJob{value: sent}(p, spec);
+        _expectPostReverts(p, sent, abi.encodeWithSelector(ValueMismatch.selector, 0, sent));
     }
 
     // ---- assignment ----

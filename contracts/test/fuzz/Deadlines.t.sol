@@ -184,8 +184,7 @@ contract DeadlinesFuzzTest is MarketFixture {
         vm.warp(deadline + 1);
         vm.prank(stranger);
         market.release(t);
-        (,, CloseReason reason,) = market.jobs(jobId);
-        assertEq(uint8(reason), uint8(CloseReason.Completed), "anyone releases after the challenge deadline");
+        _assertCloseReason(jobId, CloseReason.Completed, "anyone releases after the challenge deadline");
     }
 
     function testFuzz_release_byClientAnyTimeAfterResult(
@@ -221,8 +220,7 @@ contract DeadlinesFuzzTest is MarketFixture {
         vm.warp(deadline);
         vm.prank(arbiter);
         market.resolveDispute(t, uint96(workerAmount), 0);
-        (,, CloseReason reason,) = market.jobs(jobId);
-        assertEq(uint8(reason), uint8(CloseReason.DisputeResolved), "the arbiter rules at the deadline");
+        _assertCloseReason(jobId, CloseReason.DisputeResolved, "the arbiter rules at the deadline");
     }
 
     function testFuzz_settleTimedOutDispute_opensAfterArbitrationDeadline(uint256 challengeWindow, uint256 disputeDelay)
@@ -238,8 +236,7 @@ contract DeadlinesFuzzTest is MarketFixture {
         vm.warp(deadline + 1);
         vm.prank(stranger);
         market.settleTimedOutDispute(t);
-        (,, CloseReason reason,) = market.jobs(jobId);
-        assertEq(uint8(reason), uint8(CloseReason.ArbitrationTimedOut), "anyone settles after the deadline");
+        _assertCloseReason(jobId, CloseReason.ArbitrationTimedOut, "anyone settles after the deadline");
     }
 
     // ---- unbonding: withdrawStake ----
@@ -287,36 +284,28 @@ contract DeadlinesFuzzTest is MarketFixture {
         JobParams memory p = _params(JobMode.Claim);
         p.openUntil = uint40(_bound(openUntil, 0, block.timestamp - 1));
 
-        vm.expectRevert(abi.encodeWithSelector(InvalidOpenUntil.selector, p.openUntil, block.timestamp));
-        vm.prank(client);
-        market.postJob{value: p.budget}(p, spec);
+        _expectPostReverts(p, p.budget, abi.encodeWithSelector(InvalidOpenUntil.selector, p.openUntil, block.timestamp));
     }
 
     function testFuzz_postJob_revertsIfOpenUntilBeyondMaxOpenPeriod(uint256 openUntil) public {
         JobParams memory p = _params(JobMode.Claim);
         p.openUntil = uint40(_bound(openUntil, block.timestamp + MAX_OPEN_PERIOD + 1, type(uint40).max));
 
-        vm.expectRevert(abi.encodeWithSelector(InvalidOpenUntil.selector, p.openUntil, block.timestamp));
-        vm.prank(client);
-        market.postJob{value: p.budget}(p, spec);
+        _expectPostReverts(p, p.budget, abi.encodeWithSelector(InvalidOpenUntil.selector, p.openUntil, block.timestamp));
     }
 
     function testFuzz_postJob_revertsIfExecutionTimeoutTooLong(uint256 executionTimeout) public {
         JobParams memory p = _params(JobMode.Claim);
         p.executionTimeout = uint32(_bound(executionTimeout, MAX_EXECUTION_TIMEOUT + 1, type(uint32).max));
 
-        vm.expectRevert(abi.encodeWithSelector(InvalidExecutionTimeout.selector, p.executionTimeout));
-        vm.prank(client);
-        market.postJob{value: p.budget}(p, spec);
+        _expectPostReverts(p, p.budget, abi.encodeWithSelector(InvalidExecutionTimeout.selector, p.executionTimeout));
     }
 
     function testFuzz_postJob_revertsIfChallengeWindowTooLong(uint256 challengeWindow) public {
         JobParams memory p = _params(JobMode.Claim);
         p.challengeWindow = uint32(_bound(challengeWindow, MAX_CHALLENGE_WINDOW + 1, type(uint32).max));
 
-        vm.expectRevert(abi.encodeWithSelector(InvalidChallengeWindow.selector, p.challengeWindow));
-        vm.prank(client);
-        market.postJob{value: p.budget}(p, spec);
+        _expectPostReverts(p, p.budget, abi.encodeWithSelector(InvalidChallengeWindow.selector, p.challengeWindow));
     }
 
     // ---- helpers ----
@@ -393,6 +382,11 @@ contract DeadlinesFuzzTest is MarketFixture {
         assertEq(worker.balance - before, amount, "the whole unbonded stake is paid out");
         (unbonding,) = market.unbonding(worker);
         assertEq(unbonding, 0, "nothing left unbonding");
+    }
+
+    function _assertCloseReason(bytes32 jobId, CloseReason expected, string memory why) internal view {
+        (,, CloseReason reason,) = market.jobs(jobId);
+        assertEq(uint8(reason), uint8(expected), why);
     }
 
     function _deadline(bytes32 jobId) internal view returns (uint256 deadline) {

@@ -12,6 +12,7 @@ import {ILoomMarketEvents} from "../../src/interfaces/ILoomMarketEvents.sol";
 import {HardwareClaim, JobMode, JobParams, JobStatus, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
 import {ReentrantActor} from "../mocks/ReentrantActor.sol";
 import {RevertingReceiver} from "../mocks/RevertingReceiver.sol";
+import {jobTermsOf} from "../utils/JobTermsOf.sol";
 
 /// @notice Drives a few actors through the whole market, in ETH and USDC: workers register, stake,
 /// unstake and leave; clients post claim and auction jobs; jobs are bid on, accepted, claimed,
@@ -201,7 +202,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         p.salt = uint64(_jobs.length);
         bytes memory spec = abi.encodePacked("loom-job-", vm.toString(_jobs.length));
 
-        JobTerms memory t = _terms(p, client, spec);
+        JobTerms memory t = jobTermsOf(p, client, market.defaultArbiter(), market.feeBps(), keccak256(spec));
         vm.prank(client);
         bytes32 jobId = market.postJob{value: p.token == address(0) ? p.budget : 0}(p, spec);
         require(jobId == keccak256(abi.encode(t)), "handler: terms differ from the market's");
@@ -752,24 +753,5 @@ contract Handler is CommonBase, StdCheats, StdUtils {
             pricePerGpuHour: 2_500_000,
             metadataURI: "ipfs://worker"
         });
-    }
-
-    /// @dev The terms the market completes `p` into when `client` posts it with `spec`.
-    function _terms(JobParams memory p, address client, bytes memory spec) internal view returns (JobTerms memory t) {
-        t.client = client;
-        t.token = p.token;
-        t.arbiter = market.defaultArbiter();
-        t.budget = p.budget;
-        t.collateral = p.collateral;
-        t.feeBps = market.feeBps();
-        t.mode = p.mode;
-        t.openUntil = p.openUntil;
-        t.executionTimeout = p.executionTimeout;
-        t.challengeWindow = p.challengeWindow;
-        t.minGpuCount = p.minGpuCount;
-        t.minVramMiB = p.minVramMiB;
-        t.gpuModel = p.gpuModel;
-        t.specHash = keccak256(spec);
-        t.salt = p.salt;
     }
 }

@@ -79,8 +79,7 @@ contract BidsTest is MarketFixture {
     function test_placeBid_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _auction();
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         _bid(worker, t, 0.6 ether);
     }
 
@@ -94,7 +93,7 @@ contract BidsTest is MarketFixture {
     function test_placeBid_revertsIfAssigned() public {
         (bytes32 jobId, JobTerms memory t) = _acceptedWith(_params(JobMode.Auction), 0.6 ether);
         _register(worker2, 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Assigned));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
         _bid(worker2, t, 0.5 ether);
     }
 
@@ -102,7 +101,7 @@ contract BidsTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _auction();
         vm.prank(client);
         market.cancelJob(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed);
         _bid(worker, t, 0.6 ether);
     }
 
@@ -215,8 +214,7 @@ contract BidsTest is MarketFixture {
     function test_withdrawBid_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _auction();
         t.salt = 7;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         vm.prank(worker);
         market.withdrawBid(t);
     }
@@ -230,7 +228,7 @@ contract BidsTest is MarketFixture {
 
     function test_withdrawBid_revertsIfAssigned() public {
         (bytes32 jobId, JobTerms memory t) = _acceptedWith(_params(JobMode.Auction), 0.6 ether);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Assigned));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
         vm.prank(worker);
         market.withdrawBid(t);
         assertEq(market.bids(jobId, worker), 0.6 ether, "the accepted bid stays the price");
@@ -241,7 +239,7 @@ contract BidsTest is MarketFixture {
         _bid(worker, t, 0.6 ether);
         vm.prank(client);
         market.cancelJob(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed);
         vm.prank(worker);
         market.withdrawBid(t);
     }
@@ -331,8 +329,7 @@ contract BidsTest is MarketFixture {
         (, JobTerms memory t) = _auction();
         _bid(worker, t, 0.6 ether);
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         vm.prank(client);
         market.acceptBid(t, worker);
     }
@@ -378,7 +375,7 @@ contract BidsTest is MarketFixture {
         _bid(worker2, t, 0.7 ether);
         vm.prank(client);
         market.acceptBid(t, worker);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Assigned));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
         vm.prank(client);
         market.acceptBid(t, worker2);
     }

@@ -16,6 +16,13 @@ contract ClaimJobTest is MarketFixture {
         (jobId, t) = _post(p);
     }
 
+    /// @dev Posts `p`; `worker`'s claim on it fails for want of the hardware it asks for.
+    function _expectClaimRefused(JobParams memory p) internal {
+        (bytes32 jobId, JobTerms memory t) = _open(p);
+        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
+        _claim(worker, t);
+    }
+
     function test_claimJob_assignsWorkerAtBudget() public {
         (bytes32 jobId, JobTerms memory t) = _open(_params(JobMode.Claim));
         _claim(worker, t);
@@ -94,8 +101,7 @@ contract ClaimJobTest is MarketFixture {
     function test_claimJob_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _open(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         _claim(worker, t);
     }
 
@@ -109,14 +115,14 @@ contract ClaimJobTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _open(_params(JobMode.Claim));
         _register(worker2, 1 ether);
         _claim(worker, t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Assigned));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
         _claim(worker2, t);
     }
 
     function test_claimJob_revertsIfSubmitted() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         _submitFor(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Submitted));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Submitted);
         _claim(worker, t);
     }
 
@@ -124,7 +130,7 @@ contract ClaimJobTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _open(_params(JobMode.Claim));
         vm.prank(client);
         market.cancelJob(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed);
         _claim(worker, t);
     }
 
@@ -152,25 +158,19 @@ contract ClaimJobTest is MarketFixture {
     function test_claimJob_revertsIfTooFewGpus() public {
         JobParams memory p = _params(JobMode.Claim);
         p.minGpuCount = 3;
-        (bytes32 jobId, JobTerms memory t) = _open(p);
-        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
-        _claim(worker, t);
+        _expectClaimRefused(p);
     }
 
     function test_claimJob_revertsIfTooLittleVram() public {
         JobParams memory p = _params(JobMode.Claim);
         p.minVramMiB = 81_921;
-        (bytes32 jobId, JobTerms memory t) = _open(p);
-        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
-        _claim(worker, t);
+        _expectClaimRefused(p);
     }
 
     function test_claimJob_revertsIfWrongGpuModel() public {
         JobParams memory p = _params(JobMode.Claim);
         p.gpuModel = bytes32("NVIDIA A100-SXM4-80GB");
-        (bytes32 jobId, JobTerms memory t) = _open(p);
-        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
-        _claim(worker, t);
+        _expectClaimRefused(p);
     }
 
     function test_claimJob_revertsIfInsufficientFreeStake() public {

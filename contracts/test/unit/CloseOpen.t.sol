@@ -61,8 +61,7 @@ contract CloseOpenTest is MarketFixture {
     function test_cancelJob_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _post(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         _cancel(client, t);
     }
 
@@ -76,21 +75,21 @@ contract CloseOpenTest is MarketFixture {
 
     function test_cancelJob_revertsIfAssigned() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Assigned));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
         _cancel(client, t);
     }
 
     function test_cancelJob_revertsIfSubmitted() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         _submitFor(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Submitted));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Submitted);
         _cancel(client, t);
     }
 
     function test_cancelJob_revertsIfCancelledAlready() public {
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
         _cancel(client, t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed);
         _cancel(client, t);
     }
 
@@ -170,16 +169,15 @@ contract CloseOpenTest is MarketFixture {
     function test_expire_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _post(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
         vm.warp(uint256(t.openUntil) + 1);
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         market.expire(t);
     }
 
     function test_expire_revertsIfAssigned() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         vm.warp(uint256(t.openUntil) + 1);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Assigned));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
         market.expire(t);
     }
 
@@ -187,7 +185,7 @@ contract CloseOpenTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
         vm.warp(uint256(t.openUntil) + 1);
         market.expire(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed);
         market.expire(t);
     }
 
@@ -195,7 +193,7 @@ contract CloseOpenTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
         _cancel(client, t);
         vm.warp(uint256(t.openUntil) + 1);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Open, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed);
         market.expire(t);
     }
 }

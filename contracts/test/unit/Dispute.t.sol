@@ -11,16 +11,6 @@ contract DisputeTest is MarketFixture {
     /// @dev The helpers dispute at START, so arbitration ends at START + 7 days.
     uint256 internal constant ARBITRATION_DEADLINE = START + 7 days;
 
-    function _submittedWith(JobParams memory p) internal returns (bytes32 jobId, JobTerms memory t) {
-        (jobId, t) = _claimedWith(p);
-        _submitFor(t);
-    }
-
-    function _disputedWith(JobParams memory p) internal returns (bytes32 jobId, JobTerms memory t) {
-        (jobId, t) = _submittedWith(p);
-        _disputeFor(t);
-    }
-
     function _resolve(address who, JobTerms memory t, uint96 workerAmount, uint96 slash) internal {
         vm.prank(who);
         market.resolveDispute(t, workerAmount, slash);
@@ -74,26 +64,21 @@ contract DisputeTest is MarketFixture {
     function test_dispute_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         vm.prank(client);
         market.dispute(t, "output is empty");
     }
 
     function test_dispute_revertsIfAssigned() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Assigned)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Assigned);
         vm.prank(client);
         market.dispute(t, "output is empty");
     }
 
     function test_dispute_revertsIfDisputedAlready() public {
         (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Disputed)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Disputed);
         vm.prank(client);
         market.dispute(t, "again");
     }
@@ -102,7 +87,7 @@ contract DisputeTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         vm.prank(client);
         market.release(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Closed);
         vm.prank(client);
         market.dispute(t, "output is empty");
     }
@@ -183,17 +168,14 @@ contract DisputeTest is MarketFixture {
     function test_submitEvidence_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         vm.prank(client);
         market.submitEvidence(t, "ipfs://evidence");
     }
 
     function test_submitEvidence_revertsIfNotDisputed() public {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Disputed, JobStatus.Submitted)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted);
         vm.prank(client);
         market.submitEvidence(t, "ipfs://evidence");
     }
@@ -201,7 +183,7 @@ contract DisputeTest is MarketFixture {
     function test_submitEvidence_revertsIfResolved() public {
         (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
         _resolve(arbiter, t, 0, 0);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Disputed, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed);
         vm.prank(worker);
         market.submitEvidence(t, "ipfs://evidence");
     }
@@ -369,23 +351,20 @@ contract DisputeTest is MarketFixture {
     function test_resolveDispute_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         _resolve(arbiter, t, 0, 0);
     }
 
     function test_resolveDispute_revertsIfNotDisputed() public {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Disputed, JobStatus.Submitted)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted);
         _resolve(arbiter, t, 0, 0);
     }
 
     function test_resolveDispute_revertsIfResolvedAlready() public {
         (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
         _resolve(arbiter, t, 0.4 ether, 0);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Disputed, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed);
         _resolve(arbiter, t, 0.4 ether, 0);
     }
 
@@ -459,18 +438,15 @@ contract DisputeTest is MarketFixture {
     function test_settleTimedOutDispute_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
         vm.warp(ARBITRATION_DEADLINE + 1);
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         market.settleTimedOutDispute(t);
     }
 
     function test_settleTimedOutDispute_revertsIfNotDisputed() public {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         vm.warp(ARBITRATION_DEADLINE + 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Disputed, JobStatus.Submitted)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted);
         market.settleTimedOutDispute(t);
     }
 
@@ -478,7 +454,7 @@ contract DisputeTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
         _resolve(arbiter, t, 0.4 ether, 0);
         vm.warp(ARBITRATION_DEADLINE + 1);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Disputed, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed);
         market.settleTimedOutDispute(t);
     }
 }

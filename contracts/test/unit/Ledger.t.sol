@@ -4,15 +4,9 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MarketFixture} from "../utils/MarketFixture.sol";
+import {RevertingReceiver} from "../mocks/RevertingReceiver.sol";
 import {LoomMarket} from "../../src/LoomMarket.sol";
 import {JobMode, JobParams, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
-
-/// @dev A withdrawal recipient whose receive() always fails.
-contract LedgerRecipientRejectsEth {
-    receive() external payable {
-        revert("no ETH");
-    }
-}
 
 /// @dev An account that calls the market as itself and, once, calls back into it from receive().
 /// It records the reentrant call's outcome instead of bubbling it, so the outer payout completes
@@ -153,15 +147,9 @@ contract LedgerTest is MarketFixture {
     }
 
     function test_withdraw_paysEveryPartyOfATokenJob() public {
-        _register(worker, 1 ether);
-        JobParams memory p = _params(JobMode.Claim);
-        p.token = address(usdc);
+        JobParams memory p = _usdcParams(JobMode.Claim);
         p.budget = 100e6;
-        (, JobTerms memory t) = _post(p);
-        vm.prank(worker);
-        market.claimJob(t);
-        vm.prank(worker);
-        market.submitResult(t, keccak256("result"), "ipfs://result");
+        (, JobTerms memory t) = _submittedWith(p);
         vm.prank(client);
         market.release(t);
         uint256 workerBefore = usdc.balanceOf(worker);
@@ -182,13 +170,9 @@ contract LedgerTest is MarketFixture {
     }
 
     function test_withdraw_paysSlashInEthForTokenJob() public {
-        _register(worker, 1 ether);
-        JobParams memory p = _params(JobMode.Claim);
-        p.token = address(usdc);
+        JobParams memory p = _usdcParams(JobMode.Claim);
         p.budget = 100e6;
-        (, JobTerms memory t) = _post(p);
-        vm.prank(worker);
-        market.claimJob(t);
+        (, JobTerms memory t) = _claimedWith(p);
         vm.warp(block.timestamp + t.executionTimeout + 1);
         market.reclaim(t);
         uint256 ethBefore = client.balance;
@@ -246,7 +230,7 @@ contract LedgerTest is MarketFixture {
 
     function test_withdraw_revertsIfEthRecipientReverts() public {
         _cancelledJob(address(0), 1 ether, 0);
-        address rejecter = address(new LedgerRecipientRejectsEth());
+        address rejecter = address(new RevertingReceiver());
 
         vm.expectRevert(abi.encodeWithSelector(EthTransferFailed.selector, rejecter, 1 ether));
         vm.prank(client);

@@ -185,9 +185,7 @@ contract MarketConfigTest is MarketFixture {
         JobParams memory p = _params(JobMode.Claim);
         p.token = address(usdc);
         p.budget = 100e6;
-        vm.expectRevert(abi.encodeWithSelector(TokenNotAllowed.selector, address(usdc)));
-        vm.prank(client);
-        market.postJob(p, spec);
+        _expectPostReverts(p, 0, abi.encodeWithSelector(TokenNotAllowed.selector, address(usdc)));
     }
 
     function test_setTokenAllowed_revertsIfZeroAddress() public {
@@ -226,9 +224,7 @@ contract MarketConfigTest is MarketFixture {
         assertFalse(market.arbiterAllowed(arbiter2), "removed");
         JobParams memory p = _params(JobMode.Claim);
         p.arbiter = arbiter2;
-        vm.expectRevert(abi.encodeWithSelector(ArbiterNotAllowed.selector, arbiter2));
-        vm.prank(client);
-        market.postJob{value: p.budget}(p, spec);
+        _expectPostReverts(p, p.budget, abi.encodeWithSelector(ArbiterNotAllowed.selector, arbiter2));
     }
 
     function test_setArbiter_reallowsDefaultArbiter() public {

@@ -103,14 +103,9 @@ contract PayoutsTest is MarketFixture {
 
     function testFuzz_fee_isWhatReleaseCharges(uint96 budget) public {
         budget = uint96(bound(budget, 1, 100 ether));
-        _register(worker, 1 ether);
         JobParams memory p = _params(JobMode.Claim);
         p.budget = budget;
-        (bytes32 jobId, JobTerms memory t) = _post(p);
-        vm.prank(worker);
-        market.claimJob(t);
-        vm.prank(worker);
-        market.submitResult(t, keccak256("result"), "ipfs://result");
+        (bytes32 jobId, JobTerms memory t) = _submittedWith(p);
         uint96 fee = Payouts.fee(budget, FEE_BPS);
 
         vm.expectEmit(true, true, true, true, address(market));
@@ -124,14 +119,9 @@ contract PayoutsTest is MarketFixture {
 
     function test_neutralSplit_isWhatTimedOutDisputePays() public {
         uint96 budget = 1 ether + 1; // odd, so the rounding shows
-        _register(worker, 1 ether);
         JobParams memory p = _params(JobMode.Claim);
         p.budget = budget;
-        (bytes32 jobId, JobTerms memory t) = _post(p);
-        vm.prank(worker);
-        market.claimJob(t);
-        vm.prank(worker);
-        market.submitResult(t, keccak256("result"), "ipfs://result");
+        (bytes32 jobId, JobTerms memory t) = _submittedWith(p);
         vm.prank(client);
         market.dispute(t, "output is empty");
         vm.warp(block.timestamp + market.ARBITRATION_PERIOD() + 1);

@@ -163,83 +163,63 @@ contract PostJobTest is MarketFixture {
     function test_postJob_revertsIfZeroBudget() public {
         JobParams memory p = _params(JobMode.Claim);
         p.budget = 0;
-        vm.expectRevert(abi.encodeWithSelector(ZeroBudget.selector));
-        vm.prank(client);
-        market.postJob(p, spec);
+        _expectPostReverts(p, 0, abi.encodeWithSelector(ZeroBudget.selector));
     }
 
     function test_postJob_revertsIfTokenNotAllowed() public {
         TestUSDC other = new TestUSDC();
         JobParams memory p = _usdcParams(JobMode.Claim);
         p.token = address(other);
-        vm.expectRevert(abi.encodeWithSelector(TokenNotAllowed.selector, address(other)));
-        vm.prank(client);
-        market.postJob(p, spec);
+        _expectPostReverts(p, 0, abi.encodeWithSelector(TokenNotAllowed.selector, address(other)));
     }
 
     function test_postJob_revertsIfTokenRemovedFromAllowList() public {
         vm.prank(owner);
         market.setTokenAllowed(address(usdc), false);
         JobParams memory p = _usdcParams(JobMode.Claim);
-        vm.expectRevert(abi.encodeWithSelector(TokenNotAllowed.selector, address(usdc)));
-        vm.prank(client);
-        market.postJob(p, spec);
+        _expectPostReverts(p, 0, abi.encodeWithSelector(TokenNotAllowed.selector, address(usdc)));
     }
 
     function test_postJob_revertsIfArbiterNotAllowed() public {
         JobParams memory p = _params(JobMode.Claim);
         p.arbiter = stranger;
-        vm.expectRevert(abi.encodeWithSelector(ArbiterNotAllowed.selector, stranger));
-        vm.prank(client);
-        market.postJob{value: 1 ether}(p, spec);
+        _expectPostReverts(p, 1 ether, abi.encodeWithSelector(ArbiterNotAllowed.selector, stranger));
     }
 
     function test_postJob_revertsIfOpenUntilInThePast() public {
         JobParams memory p = _params(JobMode.Claim);
         p.openUntil = uint40(START - 1);
-        vm.expectRevert(abi.encodeWithSelector(InvalidOpenUntil.selector, START - 1, START));
-        vm.prank(client);
-        market.postJob{value: 1 ether}(p, spec);
+        _expectPostReverts(p, 1 ether, abi.encodeWithSelector(InvalidOpenUntil.selector, START - 1, START));
     }
 
     function test_postJob_revertsIfOpenUntilTooFar() public {
         JobParams memory p = _params(JobMode.Claim);
         p.openUntil = uint40(START + 90 days + 1);
-        vm.expectRevert(abi.encodeWithSelector(InvalidOpenUntil.selector, START + 90 days + 1, START));
-        vm.prank(client);
-        market.postJob{value: 1 ether}(p, spec);
+        _expectPostReverts(p, 1 ether, abi.encodeWithSelector(InvalidOpenUntil.selector, START + 90 days + 1, START));
     }
 
     function test_postJob_revertsIfExecutionTimeoutZero() public {
         JobParams memory p = _params(JobMode.Claim);
         p.executionTimeout = 0;
-        vm.expectRevert(abi.encodeWithSelector(InvalidExecutionTimeout.selector, 0));
-        vm.prank(client);
-        market.postJob{value: 1 ether}(p, spec);
+        _expectPostReverts(p, 1 ether, abi.encodeWithSelector(InvalidExecutionTimeout.selector, 0));
     }
 
     function test_postJob_revertsIfExecutionTimeoutTooLong() public {
         JobParams memory p = _params(JobMode.Claim);
         p.executionTimeout = 30 days + 1;
-        vm.expectRevert(abi.encodeWithSelector(InvalidExecutionTimeout.selector, 30 days + 1));
-        vm.prank(client);
-        market.postJob{value: 1 ether}(p, spec);
+        _expectPostReverts(p, 1 ether, abi.encodeWithSelector(InvalidExecutionTimeout.selector, 30 days + 1));
     }
 
     function test_postJob_revertsIfChallengeWindowTooLong() public {
         JobParams memory p = _params(JobMode.Claim);
         p.challengeWindow = 30 days + 1;
-        vm.expectRevert(abi.encodeWithSelector(InvalidChallengeWindow.selector, 30 days + 1));
-        vm.prank(client);
-        market.postJob{value: 1 ether}(p, spec);
+        _expectPostReverts(p, 1 ether, abi.encodeWithSelector(InvalidChallengeWindow.selector, 30 days + 1));
     }
 
     function test_postJob_revertsIfJobExists() public {
         JobParams memory p = _params(JobMode.Claim);
         (bytes32 jobId,) = _post(p);
-        vm.expectRevert(abi.encodeWithSelector(JobExists.selector, jobId));
-        vm.prank(client);
-        market.postJob{value: 1 ether}(p, spec);
+        _expectPostReverts(p, 1 ether, abi.encodeWithSelector(JobExists.selector, jobId));
     }
 
     function test_postJob_revertsIfJobExistsAfterClosing() public {
@@ -247,30 +227,22 @@ contract PostJobTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _post(p);
         vm.prank(client);
         market.cancelJob(t);
-        vm.expectRevert(abi.encodeWithSelector(JobExists.selector, jobId));
-        vm.prank(client);
-        market.postJob{value: 1 ether}(p, spec);
+        _expectPostReverts(p, 1 ether, abi.encodeWithSelector(JobExists.selector, jobId));
     }
 
     function test_postJob_revertsIfEthValueTooLow() public {
         JobParams memory p = _params(JobMode.Claim);
-        vm.expectRevert(abi.encodeWithSelector(ValueMismatch.selector, 1 ether, 1 ether - 1));
-        vm.prank(client);
-        market.postJob{value: 1 ether - 1}(p, spec);
+        _expectPostReverts(p, 1 ether - 1, abi.encodeWithSelector(ValueMismatch.selector, 1 ether, 1 ether - 1));
     }
 
     function test_postJob_revertsIfEthValueTooHigh() public {
         JobParams memory p = _params(JobMode.Claim);
-        vm.expectRevert(abi.encodeWithSelector(ValueMismatch.selector, 1 ether, 2 ether));
-        vm.prank(client);
-        market.postJob{value: 2 ether}(p, spec);
+        _expectPostReverts(p, 2 ether, abi.encodeWithSelector(ValueMismatch.selector, 1 ether, 2 ether));
     }
 
     function test_postJob_revertsIfValueSentWithToken() public {
         JobParams memory p = _usdcParams(JobMode.Claim);
-        vm.expectRevert(abi.encodeWithSelector(ValueMismatch.selector, 0, 1));
-        vm.prank(client);
-        market.postJob{value: 1}(p, spec);
+        _expectPostReverts(p, 1, abi.encodeWithSelector(ValueMismatch.selector, 0, 1));
     }
 
     function test_postJob_revertsIfAllowanceTooLow() public {
@@ -292,14 +264,10 @@ contract PostJobTest is MarketFixture {
 
         JobParams memory p = _usdcParams(JobMode.Claim);
         p.token = address(fot);
-        vm.expectRevert(abi.encodeWithSelector(TokenNotAllowed.selector, address(fot)));
-        vm.prank(client);
-        market.postJob(p, spec);
+        _expectPostReverts(p, 0, abi.encodeWithSelector(TokenNotAllowed.selector, address(fot)));
 
         vm.prank(owner);
         market.setTokenAllowed(address(fot), true);
-        vm.expectRevert(abi.encodeWithSelector(TransferAmountMismatch.selector, address(fot), 1_000e6, 990e6));
-        vm.prank(client);
-        market.postJob(p, spec);
+        _expectPostReverts(p, 0, abi.encodeWithSelector(TransferAmountMismatch.selector, address(fot), 1_000e6, 990e6));
     }
 }

@@ -101,16 +101,15 @@ contract ReclaimTest is MarketFixture {
     function test_reclaim_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
         vm.warp(EXECUTION_DEADLINE + 1);
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         market.reclaim(t);
     }
 
     function test_reclaim_revertsIfOpen() public {
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
         vm.warp(EXECUTION_DEADLINE + 1);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Assigned, JobStatus.Open));
+        _expectUnexpectedStatus(jobId, JobStatus.Assigned, JobStatus.Open);
         market.reclaim(t);
     }
 
@@ -118,9 +117,7 @@ contract ReclaimTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         _submitFor(t);
         vm.warp(EXECUTION_DEADLINE + 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Assigned, JobStatus.Submitted)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Assigned, JobStatus.Submitted);
         market.reclaim(t);
     }
 
@@ -128,7 +125,7 @@ contract ReclaimTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         vm.warp(EXECUTION_DEADLINE + 1);
         market.reclaim(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Assigned, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Assigned, JobStatus.Closed);
         market.reclaim(t);
     }
 }

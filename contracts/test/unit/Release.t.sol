@@ -8,14 +8,17 @@ contract ReleaseTest is MarketFixture {
     /// @dev Submitted at START, so the challenge window ends at START + 1 day.
     uint256 internal constant CHALLENGE_DEADLINE = START + 1 days;
 
-    function _submittedWith(JobParams memory p) internal returns (bytes32 jobId, JobTerms memory t) {
-        (jobId, t) = _claimedWith(p);
-        _submitFor(t);
-    }
-
     function _release(address who, JobTerms memory t) internal {
         vm.prank(who);
         market.release(t);
+    }
+
+    /// @dev The client releases; the market emits JobClosed paying `toWorker` and `fee`, and credits them.
+    function _releaseExpectingPay(bytes32 jobId, JobTerms memory t, uint96 toWorker, uint96 fee) internal {
+        vm.expectEmit(true, true, true, true, address(market));
+        emit JobClosed(jobId, CloseReason.Completed, worker, toWorker, fee, 0, 0);
+        _release(client, t);
+        _assertCredits(address(0), 0, toWorker, fee);
     }
 
     function test_release_byClientPaysWorkerMinusFee() public {
@@ -98,10 +101,7 @@ contract ReleaseTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         vm.prank(owner);
         market.setFee(1_000);
-        vm.expectEmit(true, true, true, true, address(market));
-        emit JobClosed(jobId, CloseReason.Completed, worker, 0.99 ether, 0.01 ether, 0, 0);
-        _release(client, t);
-        _assertCredits(address(0), 0, 0.99 ether, 0.01 ether);
+        _releaseExpectingPay(jobId, t, 0.99 ether, 0.01 ether);
     }
 
     function test_release_usesNewFeeForJobsPostedAfterChange() public {
@@ -109,20 +109,14 @@ contract ReleaseTest is MarketFixture {
         market.setFee(1_000);
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         assertEq(t.feeBps, 1_000);
-        vm.expectEmit(true, true, true, true, address(market));
-        emit JobClosed(jobId, CloseReason.Completed, worker, 0.9 ether, 0.1 ether, 0, 0);
-        _release(client, t);
-        _assertCredits(address(0), 0, 0.9 ether, 0.1 ether);
+        _releaseExpectingPay(jobId, t, 0.9 ether, 0.1 ether);
     }
 
     function test_release_withZeroFeeCreditsNoTreasury() public {
         vm.prank(owner);
         market.setFee(0);
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
-        vm.expectEmit(true, true, true, true, address(market));
-        emit JobClosed(jobId, CloseReason.Completed, worker, 1 ether, 0, 0, 0);
-        _release(client, t);
-        _assertCredits(address(0), 0, 1 ether, 0);
+        _releaseExpectingPay(jobId, t, 1 ether, 0);
     }
 
     function test_release_roundsFeeDown() public {
@@ -167,38 +161,33 @@ contract ReleaseTest is MarketFixture {
     function test_release_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         _release(client, t);
     }
 
     function test_release_revertsIfOpen() public {
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Open));
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Open);
         _release(client, t);
     }
 
     function test_release_revertsIfAssigned() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Assigned)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Assigned);
         _release(client, t);
     }
 
     function test_release_revertsIfDisputed() public {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         _disputeFor(t);
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Disputed)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Disputed);
         _release(client, t);
     }
 
     function test_release_revertsIfReleasedAlready() public {
         (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
         _release(client, t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Submitted, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Closed);
         _release(client, t);
     }
 }

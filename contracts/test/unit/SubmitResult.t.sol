@@ -62,24 +62,21 @@ contract SubmitResultTest is MarketFixture {
     function test_submitResult_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         t.salt = 1;
-        bytes32 unknown = keccak256(abi.encode(t));
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, unknown));
+        _expectJobNotFound(t);
         _submit(worker, t, RESULT_HASH, RESULT_URI);
     }
 
     function test_submitResult_revertsIfOpen() public {
         _register(worker, 1 ether);
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Assigned, JobStatus.Open));
+        _expectUnexpectedStatus(jobId, JobStatus.Assigned, JobStatus.Open);
         _submit(worker, t, RESULT_HASH, RESULT_URI);
     }
 
     function test_submitResult_revertsIfSubmittedAlready() public {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         _submitFor(t);
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Assigned, JobStatus.Submitted)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Assigned, JobStatus.Submitted);
         _submit(worker, t, keccak256("another result"), RESULT_URI);
     }
 
@@ -87,9 +84,7 @@ contract SubmitResultTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         _submitFor(t);
         _disputeFor(t);
-        vm.expectRevert(
-            abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Assigned, JobStatus.Disputed)
-        );
+        _expectUnexpectedStatus(jobId, JobStatus.Assigned, JobStatus.Disputed);
         _submit(worker, t, RESULT_HASH, RESULT_URI);
     }
 
@@ -97,7 +92,7 @@ contract SubmitResultTest is MarketFixture {
         (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
         vm.warp(START + 2 hours + 1);
         market.reclaim(t);
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, JobStatus.Assigned, JobStatus.Closed));
+        _expectUnexpectedStatus(jobId, JobStatus.Assigned, JobStatus.Closed);
         _submit(worker, t, RESULT_HASH, RESULT_URI);
     }
 

@@ -2,14 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {MarketFixture} from "../utils/MarketFixture.sol";
+import {RevertingReceiver} from "../mocks/RevertingReceiver.sol";
 import {HardwareClaim, JobMode, JobParams, JobStatus, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
-
-/// @dev A stake recipient whose receive() always fails.
-contract StakeRecipientRejectsEth {
-    receive() external payable {
-        revert("no ETH");
-    }
-}
 
 /// @notice Registration, hardware claims, availability and the stake's way in and out.
 contract WorkerRegistryTest is MarketFixture {
@@ -54,15 +48,11 @@ contract WorkerRegistryTest is MarketFixture {
     function test_register_emitsWorkerRegistered() public {
         HardwareClaim memory claim = _hardware();
 
-        vm.expectEmit(true, true, true, true, address(market));
-        emit WorkerRegistered(worker, claim, 1 ether);
-        _register(worker, 1 ether);
+        _registerEmitting(claim, 1 ether);
     }
 
     function test_register_withoutStake() public {
-        vm.expectEmit(true, true, true, true, address(market));
-        emit WorkerRegistered(worker, _hardware(), 0);
-        _register(worker, 0);
+        _registerEmitting(_hardware(), 0);
 
         WorkerView memory w = _worker(worker);
         assertTrue(w.registered, "registered");
@@ -70,15 +60,9 @@ contract WorkerRegistryTest is MarketFixture {
     }
 
     function test_register_cpuOnlyWorker() public {
-        HardwareClaim memory claim = _hardware();
-        claim.gpuModel = bytes32(0);
-        claim.gpuCount = 0;
-        claim.vramMiB = 0;
+        HardwareClaim memory claim = _cpuOnlyHardware();
 
-        vm.expectEmit(true, true, true, true, address(market));
-        emit WorkerRegistered(worker, claim, 1 ether);
-        vm.prank(worker);
-        market.register{value: 1 ether}(claim);
+        _registerEmitting(claim, 1 ether);
 
         WorkerView memory w = _worker(worker);
         assertTrue(w.registered, "registered");
@@ -135,10 +119,7 @@ contract WorkerRegistryTest is MarketFixture {
         claim.gpuCount = 1;
         claim.vramMiB = 40_960;
 
-        vm.expectEmit(true, true, true, true, address(market));
-        emit WorkerRegistered(worker, claim, 0.5 ether);
-        vm.prank(worker);
-        market.register{value: 0.5 ether}(claim);
+        _registerEmitting(claim, 0.5 ether);
 
         WorkerView memory w = _worker(worker);
         assertTrue(w.registered, "registered again");
@@ -178,10 +159,7 @@ contract WorkerRegistryTest is MarketFixture {
 
     function test_updateClaim_clearsGpuModel() public {
         _register(worker, 1 ether);
-        HardwareClaim memory claim = _hardware();
-        claim.gpuModel = bytes32(0);
-        claim.gpuCount = 0;
-        claim.vramMiB = 0;
+        HardwareClaim memory claim = _cpuOnlyHardware();
 
         vm.prank(worker);
         market.updateClaim(claim);
@@ -430,10 +408,7 @@ contract WorkerRegistryTest is MarketFixture {
     }
 
     function test_withdrawStake_toAnotherAddress() public {
-        _register(worker, 1 ether);
-        vm.prank(worker);
-        market.requestUnstake(1 ether);
-        vm.warp(START + unbondingPeriod);
+        _unbondedWholeStake();
         address payee = makeAddr("payee");
         uint256 workerBefore = worker.balance;
 
@@ -469,10 +444,7 @@ contract WorkerRegistryTest is MarketFixture {
     }
 
     function test_withdrawStake_revertsIfWithdrawnAlready() public {
-        _register(worker, 1 ether);
-        vm.prank(worker);
-        market.requestUnstake(1 ether);
-        vm.warp(START + unbondingPeriod);
+        _unbondedWholeStake();
         vm.prank(worker);
         market.withdrawStake(worker);
 
@@ -482,10 +454,7 @@ contract WorkerRegistryTest is MarketFixture {
     }
 
     function test_withdrawStake_revertsIfZeroAddress() public {
-        _register(worker, 1 ether);
-        vm.prank(worker);
-        market.requestUnstake(1 ether);
-        vm.warp(START + unbondingPeriod);
+        _unbondedWholeStake();
 
         vm.expectRevert(abi.encodeWithSelector(ZeroAddress.selector));
         vm.prank(worker);
@@ -493,11 +462,8 @@ contract WorkerRegistryTest is MarketFixture {
     }
 
     function test_withdrawStake_revertsIfRecipientRejectsEth() public {
-        _register(worker, 1 ether);
-        vm.prank(worker);
-        market.requestUnstake(1 ether);
-        vm.warp(START + unbondingPeriod);
-        address rejecter = address(new StakeRecipientRejectsEth());
+        _unbondedWholeStake();
+        address rejecter = address(new RevertingReceiver());
 
         vm.expectRevert(abi.encodeWithSelector(EthTransferFailed.selector, rejecter, 1 ether));
         vm.prank(worker);
@@ -599,6 +565,30 @@ contract WorkerRegistryTest is MarketFixture {
     }
 
     // ---- helpers ----
+
+    /// @dev `worker` registers `claim` with `stake`, and the market emits WorkerRegistered for it.
+    function _registerEmitting(HardwareClaim memory claim, uint96 stake) internal {
+        vm.expectEmit(true, true, true, true, address(market));
+        emit WorkerRegistered(worker, claim, stake);
+        vm.prank(worker);
+        market.register{value: stake}(claim);
+    }
+
+    /// @dev `_hardware()` without a GPU.
+    function _cpuOnlyHardware() internal pure returns (HardwareClaim memory claim) {
+        claim = _hardware();
+        claim.gpuModel = bytes32(0);
+        claim.gpuCount = 0;
+        claim.vramMiB = 0;
+    }
+
+    /// @dev `worker` registers with 1 ETH, asks for all of it back and waits out the unbonding period.
+    function _unbondedWholeStake() internal {
+        _register(worker, 1 ether);
+        vm.prank(worker);
+        market.requestUnstake(1 ether);
+        vm.warp(START + unbondingPeriod);
+    }
 
     function _worker(address who) internal view returns (WorkerView memory w) {
         (w.stake, w.locked, w.gpuCount, w.vramMiB, w.registered, w.available) = market.workers(who);
