@@ -74,21 +74,29 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function cacheKey(kind: HistoryKind): string {
+/** Every file the driver compiles from: the contracts, the terms helper it shares with the tests, itself. */
+function driverSources(): string[] {
+  return [...sourceFiles(join(root, 'contracts', 'src')).sort(), join(root, 'contracts/test/utils/JobTermsOf.sol'), join(root, DRIVER)];
+}
+
+function hashFiles(files: string[]): ReturnType<typeof createHash> {
   const hash = createHash('sha256');
-  for (const file of [...sourceFiles(join(root, 'contracts', 'src')).sort(), join(root, DRIVER), join(root, 'contracts/script/Deploy.s.sol')]) {
-    hash.update(file.slice(root.length)).update(readFileSync(file));
-  }
+  for (const file of files) hash.update(file.slice(root.length)).update(readFileSync(file));
+  return hash;
+}
+
+function cacheKey(kind: HistoryKind): string {
+  const hash = hashFiles([...driverSources(), join(root, 'contracts/script/Deploy.s.sol')]);
   hash.update(JSON.stringify(SHAPES[kind])).update(`format ${FORMAT}`);
   return hash.digest('hex').slice(0, 16);
 }
 
 type Artifact = { abi: Abi; bytecode: Hex };
 
-/** Compiles the driver with solc-js (a couple of seconds; cached by source hash). */
+/** Compiles the driver with solc-js (a couple of seconds; cached by the hash of every source it imports). */
 export function compileDriver(): Artifact {
   const source = readFileSync(join(root, DRIVER), 'utf8');
-  const file = join(cacheDir, `driver-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.json`);
+  const file = join(cacheDir, `driver-${hashFiles(driverSources()).digest('hex').slice(0, 16)}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   const solc = createRequire(import.meta.url)('solc');
   const input = {
