@@ -1,4 +1,4 @@
-import { LoomError } from '../sdk/errors';
+import { LoomError, loomErrorCodes } from '../sdk/errors';
 
 /**
  * The worker's one error class, a LoomError (the SDK's keys, chain connection and packing throw
@@ -8,6 +8,8 @@ import { LoomError } from '../sdk/errors';
  * messages, and a short message a person can act on.
  */
 export const workerErrorCodes = [
+  // KEY_UNAVAILABLE, CONFIG_INVALID (a flag, an environment variable, the deployment file), OUTPUT_REJECTED.
+  ...loomErrorCodes,
   /** The job spec is not a valid v1 spec. */
   'INVALID_SPEC',
   /** An input could not be fetched, was too large, or did not match its sha256. */
@@ -16,12 +18,6 @@ export const workerErrorCodes = [
   'SANDBOX_UNAVAILABLE',
   /** The sandbox could not be set up for this job (bwrap or cgroup setup failed). */
   'SANDBOX_SETUP_FAILED',
-  /** The outputs could not be packed (escaping symlink, device file, over the size cap). */
-  'OUTPUT_REJECTED',
-  /** The worker key could not be loaded (no key, wrong password, corrupt keystore). */
-  'KEY_UNAVAILABLE',
-  /** The daemon's configuration is invalid or incomplete (a flag, an environment variable, the deployment file). */
-  'CONFIG_INVALID',
   /** The Loom API did not answer usefully (unreachable, an HTTP error, GraphQL errors). */
   'API_FAILED',
   /** A transaction was refused (its simulation reverted, named by the contract's error) or reverted on-chain. */
