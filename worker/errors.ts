@@ -7,7 +7,7 @@ import { LoomError } from '../sdk/errors';
  * a closed set, so the daemon can decide what to do (skip the job, abandon it, stop) without parsing
  * messages, and a short message a person can act on.
  */
-export const workerErrorCodes = [
+const workerErrorCodes = [
   /** The job spec is not a valid v1 spec. */
   'INVALID_SPEC',
   /** An input could not be fetched, was too large, or did not match its sha256. */

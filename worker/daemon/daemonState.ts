@@ -15,7 +15,6 @@ type JobStage = 'queued' | 'running' | 'uploading' | 'submitting';
 export type HeldJob = {
   id: Hex;
   terms: JobTerms;
-  spec: Hex;
   parsed: ParseSpecResult;
   executionDeadline: number;
   stage: JobStage;
@@ -27,7 +26,7 @@ export type HeldJob = {
 };
 
 /** A bid being placed (`placed: false`) or standing. */
-type Bid = { terms: JobTerms; price: bigint; collateral: bigint; placed: boolean };
+type Bid = { terms: JobTerms; collateral: bigint; placed: boolean };
 
 /** What the status line shows. */
 export type DaemonSnapshot = {

@@ -52,7 +52,7 @@ export class Intake {
     }
     // Reserve the slot (or bid) and the collateral now, before anything is awaited.
     if (decision.action === 'claim') state.claiming.set(id, terms.collateral);
-    else state.bids.set(id, { terms, price: decision.price, collateral: terms.collateral, placed: false });
+    else state.bids.set(id, { terms, collateral: terms.collateral, placed: false });
     this.ctx.updateGauges();
     let assigned = false;
     try {

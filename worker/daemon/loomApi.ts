@@ -25,7 +25,6 @@ import { type MarketEvent, typedEvent } from '../../sdk/events';
 import type { VariablesOf } from '../../sdk/graphql';
 import { createLoomReader, type LoomReader, type LoomSubscription } from '../../sdk/reads';
 
-export type ApiJobStatus = JobStatus;
 export type ApiJob = JobResult;
 export type ApiWorker = WorkerResult;
 export type ApiClaim = WorkerResult['claim'];
@@ -35,7 +34,7 @@ export type ApiDelivery = Omit<JobEventDelivery, 'event'> & { event: ApiEvent };
 export type JobFilter = NonNullable<VariablesOf<typeof JobsQuery>['filter']>;
 
 /** The events the daemon follows. */
-export const FOLLOWED_EVENTS = ['JobPosted', 'JobAssigned', 'ResultSubmitted', 'JobDisputed', 'JobClosed'] as const;
+const FOLLOWED_EVENTS = ['JobPosted', 'JobAssigned', 'ResultSubmitted', 'JobDisputed', 'JobClosed'] as const;
 
 export type EventStream = {
   /** Ends the stream (the server sees the connection close). */
@@ -85,7 +84,7 @@ export class LoomApi {
   }
 
   /** The jobs a worker was assigned that are in one of `status`. */
-  jobsOf(worker: Address, status: ApiJobStatus[]): Promise<ApiJob[]> {
+  jobsOf(worker: Address, status: JobStatus[]): Promise<ApiJob[]> {
     return this.jobs({ worker, status });
   }
 

@@ -33,7 +33,7 @@ export async function reconcile(ctx: DaemonContext, runner: JobRunner): Promise<
     state.considered.add(id);
     if (job.status === 'OPEN' && !state.bids.has(id)) {
       const terms = toContractTerms(job.terms);
-      state.bids.set(id, { terms, price: 0n, collateral: terms.collateral, placed: true });
+      state.bids.set(id, { terms, collateral: terms.collateral, placed: true });
     }
   }
   ctx.updateGauges();

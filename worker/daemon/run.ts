@@ -35,7 +35,6 @@ export class JobRunner {
     state.held.set(id, {
       id,
       terms,
-      spec: job.spec,
       parsed: parseSpec(hexToBytes(job.spec)),
       executionDeadline,
       stage: 'queued',
