@@ -27,7 +27,8 @@ import { LoomApi } from './daemon/loomApi';
 import { createWorkerWriter } from './daemon/createWorkerWriter';
 import { Terminal, statusText } from './daemon/terminal';
 import { withdrawBalances } from './daemon/withdrawBalances';
-import { WorkerDaemon, describe } from './daemon/workerDaemon';
+import { describeError } from './daemon/describeError';
+import { WorkerDaemon } from './daemon/workerDaemon';
 
 const USAGE = `Usage: loom-worker <start|register|status|withdraw> [options]
 
@@ -217,7 +218,7 @@ async function withdraw(config: DaemonConfig, logger: Logger): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    process.stderr.write(`loom-worker: ${describe(err)}\n`);
+    process.stderr.write(`loom-worker: ${describeError(err)}\n`);
     process.exit(1);
   },
 );

@@ -7,7 +7,7 @@ import { LoomError, loomErrorCodes } from '../sdk/errors';
  * a closed set, so the daemon can decide what to do (skip the job, abandon it, stop) without parsing
  * messages, and a short message a person can act on.
  */
-export const workerErrorCodes = [
+const workerErrorCodes = [
   // KEY_UNAVAILABLE, CONFIG_INVALID (a flag, an environment variable, the deployment file), OUTPUT_REJECTED.
   ...loomErrorCodes,
   /** The job spec is not a valid v1 spec. */

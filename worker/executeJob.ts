@@ -1,7 +1,8 @@
 /**
- * One job, start to result hash: fetch and verify the inputs, run the spec in the sandbox, pack
- * /out deterministically. Each stage can refuse the job with a reason, and a later stage never
- * starts after an earlier one refused: a job whose inputs do not hash right never runs.
+ * One job, start to result: fetch and verify the inputs, run the spec in the sandbox, pack /out
+ * deterministically. Each stage can refuse the job with a reason, and a later stage never starts
+ * after an earlier one refused: a job whose inputs do not hash right never runs. A refused job's
+ * result is its failure report (failureReport.ts), so every job ends with a bundle to post.
  *
  * Errors that are the worker's own (no sandbox, a cgroup that cannot be created) are thrown, not
  * returned: they say nothing about the job, and the daemon should not report them as its failure.
@@ -11,10 +12,11 @@ import { join } from 'node:path';
 import type { Hex } from 'viem';
 import { LoomError } from '../sdk/errors';
 import { type PackResult, packOutputs } from '../sdk/node/packOutputs';
+import type { JobSpec } from '../sdk/spec/jobSpec';
 import { WorkerError } from './errors';
+import { type FailureStage, packFailureReport } from './failureReport';
 import { type FetchInputsOptions, type StagedInput, fetchInputs } from './inputs/fetchInputs';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
-import type { JobSpec } from '../sdk/spec/jobSpec';
 
 export type ExecuteJobOptions = {
   /** The on-chain job id; the job's directory is named after it. */
@@ -30,26 +32,28 @@ export type ExecuteJobOptions = {
   signal?: AbortSignal;
 };
 
-export type JobOutcome =
-  | { ok: true; jobDir: string; inputs: StagedInput[]; run: SandboxResult; result: PackResult }
-  | { ok: false; jobDir: string; stage: 'inputs' | 'run' | 'outputs'; reason: string; run?: SandboxResult };
+/**
+ * How a job ended, and the bundle to post for it (`result`): its packed outputs when it ran to
+ * exit 0, otherwise its failure report, with the stage that refused it and why.
+ */
+export type JobResult =
+  | { ok: true; jobDir: string; run: SandboxResult; result: PackResult }
+  | { ok: false; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult; result: PackResult };
 
 /**
  * @example
- * const outcome = await executeJob({ jobId, spec, workDir, sandbox });
- * if (outcome.ok) await submitResult(terms, outcome.result.resultHash, uri);
+ * const r = await executeJob({ jobId, spec, workDir, sandbox });
+ * await submitResult(..., r.result.resultHash, `artifact://${r.result.sha256}`);
  */
-export async function executeJob(o: ExecuteJobOptions): Promise<JobOutcome> {
-  const jobDir = join(o.workDir, o.jobId.replace(/^0x/, '').toLowerCase());
-  // A directory left by an earlier attempt (a crash) is stale: start clean.
-  await rm(jobDir, { recursive: true, force: true });
-  await mkdir(jobDir, { recursive: true, mode: 0o711 });
+export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
+  const jobDir = await freshJobDir(o.workDir, o.jobId);
+  const fail = (stage: FailureStage, reason: string, run?: SandboxResult) => failed({ jobId: o.jobId, jobDir, stage, reason, ...(run ? { run } : {}) });
 
   let inputs: StagedInput[];
   try {
     inputs = await fetchInputs(o.spec.inputs, { ...o.inputs, dir: join(jobDir, 'in'), ...(o.signal ? { signal: o.signal } : {}) });
   } catch (err) {
-    if (err instanceof WorkerError && err.code === 'INPUT_REJECTED') return { ok: false, jobDir, stage: 'inputs', reason: err.shortMessage };
+    if (err instanceof WorkerError && err.code === 'INPUT_REJECTED') return fail('inputs', err.shortMessage);
     throw err;
   }
 
@@ -61,13 +65,37 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobOutcome> {
     ...(o.gpuIndices ? { gpuIndices: o.gpuIndices } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
-  if (!run.ok) return { ok: false, jobDir, stage: 'run', reason: run.reason ?? 'failed', run };
+  if (!run.ok) return fail('run', run.reason ?? 'failed', run);
 
+  let result: PackResult;
   try {
-    const result = await packOutputs({ outDir: run.outDir, outputs: o.spec.outputs, destination: join(jobDir, 'result.tar'), maxBytes: o.spec.resources.outputMiB * 2 ** 20 });
-    return { ok: true, jobDir, inputs, run, result };
+    result = await packOutputs({ outDir: run.outDir, outputs: o.spec.outputs, destination: join(jobDir, 'result.tar'), maxBytes: o.spec.resources.outputMiB * 2 ** 20 });
   } catch (err) {
-    if (err instanceof LoomError && err.code === 'OUTPUT_REJECTED') return { ok: false, jobDir, stage: 'outputs', reason: err.shortMessage, run };
+    if (err instanceof LoomError && err.code === 'OUTPUT_REJECTED') return fail('outputs', err.shortMessage, run);
     throw err;
   }
+  return { ok: true, jobDir, run, result };
+}
+
+/**
+ * The result of a job whose spec is invalid (it fails at the first stage and never runs).
+ * @example
+ * const parsed = parseSpec(bytes);
+ * const r = parsed.ok ? await executeJob({ ..., spec: parsed.spec }) : await rejectInvalidSpec({ jobId, workDir, reason: parsed.reason });
+ */
+export async function rejectInvalidSpec(o: { jobId: Hex; workDir: string; reason: string }): Promise<JobResult> {
+  const jobDir = await freshJobDir(o.workDir, o.jobId);
+  return failed({ jobId: o.jobId, jobDir, stage: 'spec', reason: `invalid spec: ${o.reason}` });
+}
+
+/** The job's directory, emptied: one left by an earlier attempt (a crash) is stale. */
+async function freshJobDir(workDir: string, jobId: Hex): Promise<string> {
+  const jobDir = join(workDir, jobId.replace(/^0x/, '').toLowerCase());
+  await rm(jobDir, { recursive: true, force: true });
+  await mkdir(jobDir, { recursive: true, mode: 0o711 });
+  return jobDir;
+}
+
+async function failed(o: { jobId: Hex; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult }): Promise<JobResult> {
+  return { ok: false, jobDir: o.jobDir, stage: o.stage, reason: o.reason, ...(o.run ? { run: o.run } : {}), result: await packFailureReport(o) };
 }

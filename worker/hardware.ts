@@ -31,7 +31,7 @@ export type Hardware = {
   warning?: string;
 };
 
-export const nvidiaSmiArgs = ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'];
+const nvidiaSmiArgs = ['--query-gpu=name,memory.total', '--format=csv,noheader,nounits'];
 
 /**
  * Parses `nvidia-smi --query-gpu=name,memory.total --format=csv,noheader,nounits`: one line per

@@ -12,7 +12,7 @@ const secretFields = ['privateKey', 'password', 'mnemonic', 'seed', 'secret', ..
  * pino redact paths for every secret field, at the top level and up to two levels down
  * (`{ config: { privateKey } }`, `{ env: { LOOM_WORKER_KEY } }`, `{ req: { headers: { authorization } } }`).
  */
-export const redactPaths: string[] = [
+const redactPaths: string[] = [
   ...secretFields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]),
   'authorization',
   '*.authorization',

@@ -14,7 +14,7 @@ import { type MarketWriter, TxError } from './createWorkerWriter';
 export type RegistrationResult = { registered: boolean; updated: boolean; madeAvailable: boolean; worker: ApiWorker | null };
 
 /** True when the on-chain claim differs from `claim` in any field. */
-export function claimChanged(onChain: ApiClaim, claim: HardwareClaim): boolean {
+function claimChanged(onChain: ApiClaim, claim: HardwareClaim): boolean {
   return (
     onChain.gpuModel.toLowerCase() !== claim.gpuModel.toLowerCase() ||
     onChain.gpuCount !== claim.gpuCount ||

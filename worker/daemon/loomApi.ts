@@ -21,18 +21,20 @@ import {
   type JobStatus,
   type WorkerResult,
 } from '../../sdk/documents';
+import { type MarketEvent, typedEvent } from '../../sdk/events';
 import type { VariablesOf } from '../../sdk/graphql';
 import { createLoomReader, type LoomReader, type LoomSubscription } from '../../sdk/reads';
 
-export type ApiJobStatus = JobStatus;
 export type ApiJob = JobResult;
 export type ApiWorker = WorkerResult;
 export type ApiClaim = WorkerResult['claim'];
-export type ApiDelivery = JobEventDelivery;
+/** An event with its arguments typed from the ABI (sdk/events.ts), and its job's current state. */
+export type ApiEvent = MarketEvent & Omit<JobEventDelivery['event'], 'name' | 'args'>;
+export type ApiDelivery = Omit<JobEventDelivery, 'event'> & { event: ApiEvent };
 export type JobFilter = NonNullable<VariablesOf<typeof JobsQuery>['filter']>;
 
 /** The events the daemon follows. */
-export const FOLLOWED_EVENTS = ['JobPosted', 'JobAssigned', 'ResultSubmitted', 'JobDisputed', 'JobClosed'] as const;
+const FOLLOWED_EVENTS = ['JobPosted', 'JobAssigned', 'ResultSubmitted', 'JobDisputed', 'JobClosed'] as const;
 
 export type EventStream = {
   /** Ends the stream (the server sees the connection close). */
@@ -82,7 +84,7 @@ export class LoomApi {
   }
 
   /** The jobs a worker was assigned that are in one of `status`. */
-  jobsOf(worker: Address, status: ApiJobStatus[]): Promise<ApiJob[]> {
+  jobsOf(worker: Address, status: JobStatus[]): Promise<ApiJob[]> {
     return this.jobs({ worker, status });
   }
 
@@ -123,11 +125,12 @@ export class LoomApi {
 
   /**
    * Follows the event log after `after` (null: from now on), filtered to the events the daemon
-   * handles, each with its job's current state. The stream fails (throws from the iterator) when
-   * the connection or the server does; resubscribe with the cursor of the last delivery processed.
+   * handles, each with its job's current state and its arguments decoded once, here. The stream
+   * fails (throws from the iterator) when the connection or the server does; resubscribe with the
+   * cursor of the last delivery processed.
    */
   subscribeEvents(after: string | null, names: readonly string[] = FOLLOWED_EVENTS): EventStream {
-    const stream: LoomSubscription<{ jobEvents: ApiDelivery }> = this.reader.subscribe(JobEventsSubscription, {
+    const stream: LoomSubscription<{ jobEvents: JobEventDelivery }> = this.reader.subscribe(JobEventsSubscription, {
       after,
       filter: { names: [...names] },
       withJob: true,
@@ -138,7 +141,9 @@ export class LoomApi {
       [Symbol.asyncIterator]: () => ({
         next: async (): Promise<IteratorResult<ApiDelivery>> => {
           const r = await results.next();
-          return r.done ? { done: true, value: undefined } : { done: false, value: r.value.jobEvents };
+          if (r.done) return { done: true, value: undefined };
+          const { event, ...delivery } = r.value.jobEvents;
+          return { done: false, value: { ...delivery, event: typedEvent(event) } };
         },
         return: async (): Promise<IteratorResult<ApiDelivery>> => {
           stream.close();

@@ -81,7 +81,7 @@ export type JobToDecide = {
   spec: Hex;
 };
 
-export const skipReasons = ['not_open', 'spec_hash', 'spec_invalid', 'mode', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity'] as const;
+const skipReasons = ['not_open', 'spec_hash', 'spec_invalid', 'mode', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
 export type Decision =

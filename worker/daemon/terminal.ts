@@ -4,7 +4,7 @@
  * second, with the progress of the jobs running.
  */
 import { Writable } from 'node:stream';
-import type { DaemonSnapshot } from './workerDaemon';
+import type { DaemonSnapshot } from './daemonState';
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
 const COLORS: Record<number, string> = { 10: '90', 20: '90', 30: '36', 40: '33', 50: '31', 60: '31' };

@@ -1,7 +1,7 @@
 /**
  * Per-job resource limits with cgroups. bubblewrap sets none, so a job gets its own cgroup with
  * memory (swap included), process-count and CPU limits, and its processes join it before the job's
- * first instruction: the launcher (sandboxCommand.ts) writes its own pid into `cgroup.procs` and
+ * first instruction: the launcher (launchCommand.ts) writes its own pid into `cgroup.procs` and
  * only then execs bwrap, so every process of the job is born inside the limits.
  *
  * Both layouts are handled:
@@ -14,7 +14,7 @@
  * Job cgroups are nested under the worker's own, so whatever limits the worker runs under also
  * bound its jobs.
  */
-import { mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -61,7 +61,7 @@ export class JobCgroup {
     readonly dirs: Record<Controller, string>,
   ) {}
 
-  /** A handle on an existing job cgroup (see sweepStaleJobCgroups). */
+  /** A handle on an existing job cgroup (a killed run's, see daemon/sweepJobCgroups.ts). */
   static attach(version: 1 | 2, dirs: Record<Controller, string>): JobCgroup {
     return new JobCgroup(version, dirs);
   }
@@ -179,25 +179,6 @@ export class JobCgroup {
       }
     }
   }
-}
-
-/**
- * Kills and removes job cgroups a previous run of the worker left behind (a crash, a SIGKILL):
- * their processes would otherwise keep running outside any timeout. Call once at start, before
- * any job runs. Every job-* group under the parents goes, so workers sharing a machine need
- * distinct cgroup parents. Returns the names removed.
- */
-export async function sweepStaleJobCgroups(support: Extract<CgroupSupport, { ok: true }>): Promise<string[]> {
-  const names = new Set<string>();
-  for (const parent of new Set(Object.values(support.parents))) {
-    const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) if (e.isDirectory() && e.name.startsWith('job-')) names.add(e.name);
-  }
-  for (const name of names) {
-    const dirs = Object.fromEntries(controllers.map((c) => [c, join(support.parents[c], name)])) as Record<Controller, string>;
-    await JobCgroup.attach(support.version, dirs).destroy();
-  }
-  return [...names].sort();
 }
 
 /**

@@ -16,7 +16,7 @@ function installed(): boolean {
   return false;
 }
 
-export const bwrapInstalled = installed();
+const bwrapInstalled = installed();
 
 /** True when sandbox tests should be skipped. */
 export const skipSandboxTests = !bwrapInstalled && !process.env.CI;

@@ -1,0 +1,41 @@
+/**
+ * What the daemon's parts share: the one state (daemonState.ts), the services they act through
+ * (the API, the market writer, the sandbox, the input cache, the cursor file), and three helpers.
+ * workerDaemon.ts builds it once the chain is connected and hands it to each part.
+ */
+import type { Address } from 'viem';
+import type { Logger } from 'pino';
+import type { Hardware } from '../hardware';
+import type { RunRequest, SandboxResult } from '../sandbox/sandboxRunner';
+import type { DaemonConfig } from './config';
+import type { MarketWriter } from './createWorkerWriter';
+import type { DaemonState } from './daemonState';
+import type { InputCache } from './inputCache';
+import type { LoomApi } from './loomApi';
+import type { WorkerMetrics } from './metrics';
+import type { StateFile } from './stateFile';
+
+export type JobSandbox = { run(req: RunRequest): Promise<SandboxResult> };
+
+export type DaemonContext = {
+  readonly config: DaemonConfig;
+  readonly logger: Logger;
+  readonly metrics: WorkerMetrics;
+  /** The worker's address. */
+  readonly address: Address;
+  readonly state: DaemonState;
+  readonly api: LoomApi;
+  readonly writer: MarketWriter;
+  readonly sandbox: JobSandbox;
+  readonly hardware: Hardware;
+  readonly inputCache: InputCache;
+  readonly stateFile: StateFile;
+  /** Where job directories live. */
+  readonly jobsDir: string;
+  /** The latest block's timestamp: deadlines are in chain time. */
+  chainNow(): Promise<number>;
+  /** Runs a task in the background; `stop` waits for it, and an unexpected error is logged. */
+  track(task: Promise<unknown>): void;
+  /** Sets the gauges that follow the state. */
+  updateGauges(): void;
+};

@@ -1,0 +1,116 @@
+/**
+ * Everything the daemon holds in memory, in one object that its parts (follow.ts, intake.ts,
+ * run.ts, settle.ts, reconcile.ts, housekeeping.ts) share. None of it is the truth: the chain is.
+ * It is rebuilt from the API at start and whenever in doubt (reconcile.ts); only the cursor is
+ * also kept on disk (stateFile.ts).
+ */
+import type { Address, Hex } from 'viem';
+import type { JobTerms } from '../../sdk/jobTerms';
+import type { ParseSpecResult } from '../../sdk/spec/jobSpec';
+import type { WorkerMetrics } from './metrics';
+
+type JobStage = 'queued' | 'running' | 'uploading' | 'submitting';
+
+/** A job assigned to this worker that it has not finished with. */
+export type HeldJob = {
+  id: Hex;
+  terms: JobTerms;
+  parsed: ParseSpecResult;
+  executionDeadline: number;
+  stage: JobStage;
+  assignedSeenAt: number;
+  startedAt?: number;
+  abort?: AbortController;
+  /** Set when the daemon stopped the job itself (shutdown, the job closed): no result is posted. */
+  stopped?: string;
+};
+
+/** A bid being placed (`placed: false`) or standing. */
+type Bid = { terms: JobTerms; collateral: bigint; placed: boolean };
+
+/** What the status line shows. */
+export type DaemonSnapshot = {
+  address: Address;
+  following: boolean;
+  lastEventAt: number | null;
+  held: { id: Hex; stage: JobStage; startedAt?: number; timeoutSeconds?: number; executionDeadline: number }[];
+  openBids: number;
+  awaitingRelease: number;
+  jobsRun: number;
+  jobsFailed: number;
+  refused: number;
+};
+
+export class DaemonState {
+  /** Jobs assigned to this worker: queued, running, uploading or submitting. */
+  readonly held = new Map<Hex, HeldJob>();
+  /** Results submitted, released once chain time passes their challenge deadline. */
+  readonly awaitingRelease = new Map<Hex, { terms: JobTerms; challengeDeadline: number }>();
+  /** Claims in flight, with the collateral they will lock. */
+  readonly claiming = new Map<Hex, bigint>();
+  readonly bids = new Map<Hex, Bid>();
+  /** Jobs already considered (by the scan or an event): each is taken once. */
+  readonly considered = new Set<Hex>();
+  /** Jobs refused for want of a slot or of free stake, oldest first: considered again when either frees up. */
+  readonly deferred = new Map<Hex, { openUntil: number; seenAt: number }>();
+  /** Jobs this process is done with (result posted, or left to reclaim): reconciliation skips them. */
+  readonly done = new Set<Hex>();
+  readonly gpusInUse = new Set<number>();
+  /** The block of the last withdrawal of each token: until the API has indexed it, its balance is stale. */
+  readonly withdrawnAtBlock = new Map<string, bigint>();
+
+  /** The hardware claim registered on-chain, and the stake not locked as collateral. */
+  onChain = { gpuModel: '0x' as Hex, gpuCount: 0, vramMiB: 0 };
+  freeStake = 0n;
+
+  /** The cursor of the last event processed. */
+  cursor: string | null = null;
+  following = false;
+  lastEventAt: number | null = null;
+  stopping = false;
+  /** Stopping, but finishing (and posting) the jobs held. */
+  draining = false;
+  reconcileDue = false;
+  lastReconcile = 0;
+
+  /** Records the worker as the API has it: its claim and its free stake. */
+  noteWorker(w: { claim: { gpuModel: Hex; gpuCount: number; vramMiB: number }; freeStake: string }): void {
+    this.onChain = { gpuModel: w.claim.gpuModel, gpuCount: w.claim.gpuCount, vramMiB: Number(w.claim.vramMiB) };
+    this.freeStake = BigInt(w.freeStake);
+  }
+
+  /** Bids standing on-chain (not those being placed). */
+  openBids(): number {
+    return [...this.bids.values()].filter((b) => b.placed).length;
+  }
+
+  /** Sets the gauges that follow the state: queue length, jobs running, open bids. */
+  updateGauges(metrics: WorkerMetrics): void {
+    let queued = 0;
+    let running = 0;
+    for (const h of this.held.values()) (h.stage === 'queued' ? queued++ : running++);
+    metrics.queueLength.set(queued);
+    metrics.runningJobs.set(running);
+    metrics.openBids.set(this.openBids());
+  }
+
+  snapshot(address: Address, metrics: WorkerMetrics): DaemonSnapshot {
+    return {
+      address,
+      following: this.following,
+      lastEventAt: this.lastEventAt,
+      held: [...this.held.values()].map((h) => ({
+        id: h.id,
+        stage: h.stage,
+        ...(h.startedAt !== undefined ? { startedAt: h.startedAt } : {}),
+        ...(h.parsed.ok ? { timeoutSeconds: h.parsed.spec.resources.timeoutSeconds } : {}),
+        executionDeadline: h.executionDeadline,
+      })),
+      openBids: this.openBids(),
+      awaitingRelease: this.awaitingRelease.size,
+      jobsRun: metrics.jobsRun.total(),
+      jobsFailed: metrics.jobsFailed.total(),
+      refused: metrics.decisions.sum({ decision: 'skip' }),
+    };
+  }
+}

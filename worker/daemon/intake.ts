@@ -1,0 +1,186 @@
+/**
+ * Taking jobs: each open job is considered once (strategy.ts decides), its inputs are verified
+ * before any transaction, then it is claimed or bid for, or refused with a reason. Jobs refused
+ * for want of a slot or of free stake are considered again, oldest first, when either frees up.
+ */
+import { type Hex, parseEventLogs } from 'viem';
+import { loomMarketAbi } from '../../abis/generated';
+import { type JobTerms, jobIdOf, toContractTerms } from '../../sdk/jobTerms';
+import { ACCEPT_WINDOW } from '../../sdk/marketRules';
+import { formatRevert } from '../../sdk/revert';
+import { TxError } from './createWorkerWriter';
+import type { DaemonContext } from './daemonContext';
+import { describeError } from './describeError';
+import type { ApiJob } from './loomApi';
+import type { JobRunner } from './run';
+import { type StrategyContext, decide } from './strategy';
+
+export class Intake {
+  private retrying = false;
+
+  constructor(
+    private readonly ctx: DaemonContext,
+    private readonly runner: JobRunner,
+  ) {}
+
+  /** Decides on an open job (once) and claims it, bids for it, or refuses it with a reason. */
+  async consider(job: ApiJob, receivedAt: number): Promise<void> {
+    const { state, metrics, writer, inputCache } = this.ctx;
+    const id = job.id.toLowerCase() as Hex;
+    if (state.stopping || state.considered.has(id)) return;
+    if (state.considered.size > 100_000) state.considered.clear();
+    state.considered.add(id);
+    if (job.status !== 'OPEN') return;
+    const log = this.ctx.logger.child({ jobId: id });
+    let terms: JobTerms;
+    try {
+      terms = toContractTerms(job.terms);
+      if (jobIdOf(terms) !== id) throw new Error('the terms do not hash to the job id');
+    } catch (err) {
+      this.refuse(id, 'terms', `the API's terms are unusable: ${(err as Error).message}`);
+      return;
+    }
+    const now = await this.ctx.chainNow();
+    const decision = decide({ status: job.status, terms, spec: job.spec }, this.strategyContext(now), this.ctx.config.strategy);
+    if (decision.action === 'skip') {
+      this.refuse(id, decision.reason, decision.detail);
+      if (decision.reason === 'capacity' || decision.reason === 'collateral') {
+        state.deferred.set(id, { openUntil: terms.openUntil, seenAt: receivedAt });
+        if (state.deferred.size > 1000) state.deferred.delete(state.deferred.keys().next().value!);
+      }
+      return;
+    }
+    // Reserve the slot (or bid) and the collateral now, before anything is awaited.
+    if (decision.action === 'claim') state.claiming.set(id, terms.collateral);
+    else state.bids.set(id, { terms, collateral: terms.collateral, placed: false });
+    this.ctx.updateGauges();
+    let assigned = false;
+    try {
+      const inputs = await inputCache.verify(id, decision.spec.inputs);
+      if (!inputs.ok) {
+        this.refuse(id, 'inputs', inputs.reason);
+        return;
+      }
+      if (state.stopping) return;
+      if (decision.action === 'claim') {
+        const { hash, receipt } = await writer.claimJob(terms);
+        metrics.pickupLatency.observe((Date.now() - receivedAt) / 1000);
+        metrics.decisions.inc({ decision: 'claim', reason: 'accepted' });
+        const [assignedLog] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobAssigned' });
+        log.info({ price: terms.budget.toString(), tx: hash }, 'claimed');
+        state.claiming.delete(id);
+        assigned = true;
+        this.runner.onAssigned({ ...job, status: 'ASSIGNED', price: terms.budget.toString() }, Number(assignedLog?.args.executionDeadline ?? 0));
+      } else {
+        const { hash } = await writer.placeBid(terms, decision.price);
+        metrics.pickupLatency.observe((Date.now() - receivedAt) / 1000);
+        metrics.decisions.inc({ decision: 'bid', reason: 'accepted' });
+        const bid = state.bids.get(id);
+        if (bid) bid.placed = true;
+        assigned = true; // keeps the verified inputs until the client decides
+        log.info({ price: decision.price.toString(), budget: terms.budget.toString(), tx: hash }, 'bid placed');
+      }
+    } catch (err) {
+      if (decision.action === 'bid') state.bids.delete(id);
+      if (err instanceof TxError) {
+        // Usually another worker was faster (UnexpectedStatus): the simulation spared the gas.
+        this.refuse(id, 'refused', err.revert ? formatRevert(err.revert) : err.shortMessage);
+      } else {
+        log.warn({ err: describeError(err) }, 'could not take the job');
+        metrics.decisions.inc({ decision: 'skip', reason: 'error' });
+      }
+    } finally {
+      state.claiming.delete(id);
+      if (!assigned) void inputCache.drop(id);
+      this.ctx.updateGauges();
+    }
+  }
+
+  /** Considers the jobs open now (at start, and after losing the cursor). */
+  async scanOpenJobs(): Promise<void> {
+    const { state } = this.ctx;
+    const now = await this.ctx.chainNow();
+    const open = await this.ctx.api.jobs({
+      status: ['OPEN'],
+      openAfter: String(now),
+      fitsGpuCount: state.onChain.gpuCount,
+      fitsVramMiB: state.onChain.vramMiB,
+    });
+    for (const job of open) this.ctx.track(this.consider(job, Date.now()));
+  }
+
+  /** Considers deferred jobs again, oldest first, while a slot is free (those still open). */
+  retryDeferred(): void {
+    const { state } = this.ctx;
+    if (state.deferred.size === 0 || state.stopping || this.retrying) return;
+    this.retrying = true;
+    this.ctx.track(
+      (async () => {
+        try {
+          const now = await this.ctx.chainNow();
+          for (const [id, d] of [...state.deferred]) {
+            if (state.stopping) return;
+            if (now > d.openUntil) {
+              state.deferred.delete(id);
+              continue;
+            }
+            if (state.held.size + state.claiming.size >= this.ctx.config.strategy.maxConcurrentJobs) return;
+            state.deferred.delete(id);
+            const job = await this.ctx.api.job(id).catch(() => null);
+            if (job?.status !== 'OPEN') continue;
+            state.considered.delete(id);
+            await this.consider(job, d.seenAt);
+          }
+        } finally {
+          this.retrying = false;
+        }
+      })(),
+    );
+  }
+
+  /** Another worker was assigned a job we bid on: forget the bid. */
+  notChosen(id: Hex, assignedTo: string): void {
+    if (!this.ctx.state.bids.delete(id)) return;
+    this.ctx.logger.info({ jobId: id, assignedTo }, 'not chosen: the job went to another worker');
+    void this.ctx.inputCache.drop(id);
+    this.ctx.updateGauges();
+  }
+
+  /** Forgets a bid on a job that closed. */
+  forgetBid(id: Hex): void {
+    if (this.ctx.state.bids.delete(id)) void this.ctx.inputCache.drop(id);
+  }
+
+  /** Forgets bids the client can no longer accept (their accept window passed). */
+  forgetLapsedBids(now: number): void {
+    const { state } = this.ctx;
+    for (const [id, b] of state.bids) {
+      if (b.placed && now > b.terms.openUntil + ACCEPT_WINDOW) {
+        state.bids.delete(id);
+        void this.ctx.inputCache.drop(id);
+        this.ctx.logger.info({ jobId: id }, 'bid lapsed: the client did not accept it in time');
+      }
+    }
+  }
+
+  private refuse(id: Hex, reason: string, detail: string): void {
+    this.ctx.metrics.decisions.inc({ decision: 'skip', reason });
+    this.ctx.logger.info({ jobId: id, reason, detail }, 'job refused');
+  }
+
+  private strategyContext(now: number): StrategyContext {
+    const { state } = this.ctx;
+    let reserved = 0n;
+    for (const c of state.claiming.values()) reserved += c;
+    for (const b of state.bids.values()) reserved += b.collateral;
+    const claim = this.ctx.hardware.claim;
+    return {
+      now,
+      claim: state.onChain,
+      machine: { gpus: claim.gpuCount, vramMiB: claim.vramMiB, cpuCores: claim.cpuCores, ramMiB: claim.ramMiB },
+      freeStake: state.freeStake > reserved ? state.freeStake - reserved : 0n,
+      heldJobs: state.held.size + state.claiming.size,
+      openBids: state.bids.size,
+    };
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Running the jobs assigned to this worker: queue each, start it when a slot and its GPUs are free,
+ * run it (executeJob.ts: inputs, sandbox, pack; or the failure report), upload the bundle, post its
+ * hash, and free the slot. The run is stopped `submitReserveSeconds` before the execution deadline,
+ * so the upload and `submitResult` still fit.
+ */
+import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Hex, hexToBytes } from 'viem';
+import { toContractTerms } from '../../sdk/jobTerms';
+import { parseSpec } from '../../sdk/spec/jobSpec';
+import { type JobResult, executeJob, rejectInvalidSpec } from '../executeJob';
+import type { DaemonContext } from './daemonContext';
+import type { HeldJob } from './daemonState';
+import { describeError } from './describeError';
+import type { ApiJob } from './loomApi';
+import { submitResult } from './submitResult';
+import { uploadArtifact } from './uploadArtifact';
+
+export class JobRunner {
+  constructor(
+    private readonly ctx: DaemonContext,
+    /** Called when a job leaves its slot: deferred jobs may fit now. */
+    private readonly onSlotFreed: () => void,
+  ) {}
+
+  /** Takes up a job assigned to this worker (once): queued, then run when a slot is free. */
+  onAssigned(job: ApiJob, executionDeadline: number): void {
+    const { state } = this.ctx;
+    const id = job.id.toLowerCase() as Hex;
+    if (state.held.has(id) || state.done.has(id)) return;
+    if (state.stopping && !state.draining) return; // still assigned on-chain: the restart runs it
+    const terms = toContractTerms(job.terms);
+    state.bids.delete(id);
+    state.held.set(id, {
+      id,
+      terms,
+      parsed: parseSpec(hexToBytes(job.spec)),
+      executionDeadline,
+      stage: 'queued',
+      assignedSeenAt: Date.now(),
+    });
+    this.ctx.logger.info({ jobId: id, executionDeadline, price: job.price }, 'assigned to this worker');
+    this.pump();
+  }
+
+  /** Stops a held job without posting a result; a queued one is just forgotten. */
+  stopJob(h: HeldJob, why: string): void {
+    h.stopped ??= why;
+    h.abort?.abort();
+    // Not started yet: nothing to stop, just forget it.
+    if (h.stage === 'queued') {
+      this.ctx.state.held.delete(h.id);
+      void this.ctx.inputCache.drop(h.id);
+      this.ctx.updateGauges();
+    }
+  }
+
+  /** Starts queued jobs while slots and GPUs are free. */
+  private pump(): void {
+    const { state } = this.ctx;
+    if (state.stopping && !state.draining) return;
+    for (const h of state.held.values()) {
+      if (h.stage !== 'queued') continue;
+      const running = [...state.held.values()].filter((x) => x.stage !== 'queued').length;
+      if (running >= this.ctx.config.strategy.maxConcurrentJobs) break;
+      const gpus = this.allocateGpus(h.parsed.ok ? h.parsed.spec.resources.gpus : 0);
+      if (gpus === undefined) continue;
+      h.stage = 'running';
+      this.ctx.track(this.runJob(h, gpus));
+    }
+    this.ctx.updateGauges();
+  }
+
+  private allocateGpus(n: number): number[] | undefined {
+    const inUse = this.ctx.state.gpusInUse;
+    const free: number[] = [];
+    for (let i = 0; i < this.ctx.hardware.claim.gpuCount && free.length < n; i++) if (!inUse.has(i)) free.push(i);
+    if (free.length < n) return undefined;
+    for (const i of free) inUse.add(i);
+    return free;
+  }
+
+  private async runJob(h: HeldJob, gpus: number[]): Promise<void> {
+    const { state, metrics, config } = this.ctx;
+    const log = this.ctx.logger.child({ jobId: h.id });
+    const reserve = config.submitReserveSeconds;
+    let jobDir: string | undefined;
+    try {
+      const now = await this.ctx.chainNow();
+      const left = h.executionDeadline - now;
+      if (left <= reserve) {
+        log.error(
+          { executionDeadline: h.executionDeadline, chainTime: now },
+          'assigned job is past (or too close to) its execution deadline to run: no result will be posted; the client may reclaim it',
+        );
+        metrics.jobsAbandoned.inc({ reason: 'deadline' });
+        state.done.add(h.id);
+        return;
+      }
+      const abort = new AbortController();
+      h.abort = abort;
+      if (h.stopped) abort.abort();
+      const timer = setTimeout(() => abort.abort(), (left - reserve) * 1000);
+      h.startedAt = Date.now();
+      log.info({ timeoutSeconds: h.parsed.ok ? h.parsed.spec.resources.timeoutSeconds : null, secondsToDeadline: left }, 'running');
+      let produced: JobResult;
+      try {
+        produced = await this.produce(h, gpus, abort.signal);
+      } finally {
+        clearTimeout(timer);
+      }
+      jobDir = produced.jobDir;
+      if (h.stopped) {
+        log.warn({ why: h.stopped }, 'job stopped; no result posted');
+        return;
+      }
+      const bundle = produced.result;
+      if (produced.ok) {
+        metrics.jobsRun.inc({ outcome: 'succeeded' });
+        log.info({ resultHash: bundle.resultHash, bytes: bundle.size, durationMs: produced.run.durationMs }, 'job succeeded');
+      } else {
+        metrics.jobsRun.inc({ outcome: 'failed' });
+        metrics.jobsFailed.inc({ stage: produced.stage });
+        log.warn({ stage: produced.stage, reason: produced.reason, resultHash: bundle.resultHash }, 'job failed; posting its failure report as the result');
+      }
+
+      h.stage = 'uploading';
+      const deadlineMs = Date.now() + (h.executionDeadline - (await this.ctx.chainNow())) * 1000;
+      const uri = await uploadArtifact({
+        baseUrl: config.artifactUrl,
+        path: bundle.path,
+        sha256: bundle.sha256,
+        deadline: deadlineMs,
+        onRetry: (attempt, reason) => log.warn({ attempt, reason }, 'upload failed; retrying'),
+      });
+
+      h.stage = 'submitting';
+      const outcome = await submitResult({ api: this.ctx.api, writer: this.ctx.writer, jobId: h.id, terms: h.terms, resultHash: bundle.resultHash, resultURI: uri, worker: this.ctx.address });
+      state.done.add(h.id);
+      switch (outcome.kind) {
+        case 'submitted':
+          metrics.jobsSubmitted.inc();
+          metrics.jobDuration.observe((Date.now() - h.assignedSeenAt) / 1000);
+          state.awaitingRelease.set(h.id, { terms: h.terms, challengeDeadline: outcome.challengeDeadline });
+          log.info({ resultHash: bundle.resultHash, resultURI: uri, tx: outcome.txHash, challengeDeadline: outcome.challengeDeadline }, 'result submitted');
+          break;
+        case 'already':
+          log.info({ status: outcome.status }, 'a result is already on-chain for this job; not submitting again');
+          break;
+        case 'too_late':
+          metrics.jobsAbandoned.inc({ reason: 'deadline' });
+          log.error({ detail: outcome.detail }, 'the execution deadline passed before the result could be posted; the client may reclaim');
+          break;
+        case 'not_ours':
+          log.warn({ detail: outcome.detail }, 'the job is not assigned to this worker any more');
+          break;
+      }
+    } catch (err) {
+      // The worker's own failure (sandbox, disk, API, chain): never silent. The job stays assigned
+      // on-chain; reconciliation retries it while time is left.
+      metrics.jobsAbandoned.inc({ reason: 'worker_error' });
+      log.error({ err: describeError(err), executionDeadline: h.executionDeadline }, 'could not complete the job (a worker-side error); will retry while time is left');
+    } finally {
+      for (const g of gpus) state.gpusInUse.delete(g);
+      state.held.delete(h.id);
+      void this.ctx.inputCache.drop(h.id);
+      if (jobDir && !config.keepJobDirs) await rm(jobDir, { recursive: true, force: true }).catch(() => {});
+      this.pump();
+      this.onSlotFreed();
+    }
+  }
+
+  /** Runs the job (retrying the worker's own errors twice), or reports an invalid spec. */
+  private async produce(h: HeldJob, gpus: number[], signal: AbortSignal): Promise<JobResult> {
+    const { config, inputCache, jobsDir } = this.ctx;
+    if (!h.parsed.ok) return rejectInvalidSpec({ jobId: h.id, workDir: jobsDir, reason: h.parsed.reason });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await executeJob({
+          jobId: h.id,
+          spec: h.parsed.spec,
+          workDir: jobsDir,
+          sandbox: this.ctx.sandbox,
+          inputs: { artifactBaseUrl: config.artifactUrl, allowPrivateNetwork: config.allowPrivateInputs, fetch: inputCache.fetchFor(h.id) },
+          gpuIndices: gpus,
+          signal,
+        });
+      } catch (err) {
+        if (signal.aborted || attempt >= 3) throw err;
+        this.ctx.logger.warn({ jobId: h.id, attempt, err: describeError(err) }, 'worker-side error while running the job; retrying');
+        await sleep(1000 * attempt);
+      }
+    }
+  }
+}
