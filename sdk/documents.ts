@@ -413,4 +413,3 @@ export type BidResult = ResultOf<typeof BidFields>;
 export type JobEventResult = ResultOf<typeof EventFields>;
 export type JobEventDelivery = ResultOf<typeof JobEventsSubscription>['jobEvents'];
 export type JobUpdate = ResultOf<typeof JobUpdatedSubscription>['jobUpdated'];
-export type JobStatus = JobResult['status'];

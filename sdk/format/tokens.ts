@@ -8,7 +8,8 @@ import { createPublicClient, erc20Abi, getAddress, http, zeroAddress, type Addre
 import { LoomError } from '../errors';
 
 export type TokenInfo = {
-  address: Address;
+  /** Lower case or checksummed; the zero address is ETH. */
+  address: string;
   symbol: string;
   decimals: number;
   /** A longer name for people, where one is known. */
@@ -25,7 +26,7 @@ export const testUsdc = (address: Address): TokenInfo => ({ address, symbol: 'tU
 /** A token nothing is known about: named by its short address, amounts in raw units. */
 export function unknownToken(address: string): TokenInfo {
   const key = address.toLowerCase();
-  return { address: key as Address, symbol: `${key.slice(0, 6)}…${key.slice(-4)}`, name: 'Unknown token', decimals: 0, unknown: true };
+  return { address: key, symbol: `${key.slice(0, 6)}…${key.slice(-4)}`, name: 'Unknown token', decimals: 0, unknown: true };
 }
 
 export type TokenRegistry = {
@@ -56,7 +57,7 @@ export async function readToken(publicClient: PublicClient, address: Address): P
       publicClient.readContract({ address, abi: erc20Abi, functionName: 'symbol' }),
       publicClient.readContract({ address, abi: erc20Abi, functionName: 'decimals' }),
     ]);
-    return { address: address.toLowerCase() as Address, symbol, decimals };
+    return { address: address.toLowerCase(), symbol, decimals };
   } catch (err) {
     throw new LoomError(`${address} is not an ERC-20 token on this chain (no symbol/decimals)`, { cause: err, code: 'CONFIG_INVALID' });
   }

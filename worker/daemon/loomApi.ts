@@ -18,9 +18,9 @@ import {
   WorkerQuery,
   type JobEventDelivery,
   type JobResult,
-  type JobStatus,
   type WorkerResult,
 } from '../../sdk/documents';
+import type { JobStatus } from '../../sdk/enums';
 import type { VariablesOf } from '../../sdk/graphql';
 import { createLoomReader, type LoomReader, type LoomSubscription } from '../../sdk/reads';
 
