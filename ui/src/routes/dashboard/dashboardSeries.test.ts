@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import type { DailyStat } from '$lib/graphql/documents';
+import type { DailyStat } from '$sdk/documents';
 import { createTokenRegistry } from '$sdk/format/tokens';
 import { dayBefore, jobsPerDay, tokenSeries } from './dashboardSeries';
 

@@ -3,7 +3,7 @@
  * the median price per GPU-hour, with amounts converted to each token's unit.
  */
 import { formatUnits } from 'viem';
-import type { DailyStat } from '$lib/graphql/documents';
+import type { DailyStat } from '$sdk/documents';
 import type { TokenRegistry } from '$sdk/format/tokens';
 
 export type JobsPerDay = { day: string; label: string; posted: number; completed: number; disputed: number };
