@@ -35,6 +35,7 @@ export { jobIdOf, toContractTerms, type ApiJobTerms, type JobTerms } from './job
 export * from './jobParams';
 export * from './enums';
 export * from './events';
+export * from './receipts';
 export * from './marketRules';
 export * from './format/amounts';
 export * from './format/durations';
@@ -42,4 +43,4 @@ export * from './format/requirements';
 export * from './format/tokens';
 export * from './spec/jobSpec';
 export { LoomError, type LoomErrorCode } from './errors';
-export { loomMarketAbi } from '../abis/generated';
+export { loomMarketAbi, testUsdcAbi } from '../abis/generated';
