@@ -17,21 +17,23 @@
  * Example, Base Sepolia: LOOM_CHAIN_ID=84532 LOOM_RPC_URL=https://sepolia.base.org
  *   LOOM_MARKET_ADDRESS=0x... LOOM_START_BLOCK=<deploy block> npm run indexer:start
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createConfig } from 'ponder';
 import { loomMarketAbi } from './abis/generated';
+import { findDeployment } from './sdk/chain/deploymentRecord';
 
 const LOCAL_CHAIN_ID = 31337;
 const chainId = Number(process.env.LOOM_CHAIN_ID ?? LOCAL_CHAIN_ID);
 const local = chainId === LOCAL_CHAIN_ID;
 
 function deploymentDefaults(): { address?: `0x${string}`; startBlock?: number } {
-  const file = process.env.LOOM_DEPLOYMENT_FILE
-    ? new URL(process.env.LOOM_DEPLOYMENT_FILE, `file://${process.cwd()}/`)
-    : new URL(`./deployments/${chainId}.json`, import.meta.url);
-  if (!existsSync(file)) return {};
-  const record = JSON.parse(readFileSync(file, 'utf8'));
-  return { address: record.LoomMarket?.address, startBlock: record.LoomMarket?.startBlock };
+  // LOOM_DEPLOYMENT_FILE from the working directory; the default record beside this file.
+  const found = findDeployment({
+    chainId,
+    roots: [fileURLToPath(new URL('.', import.meta.url))],
+    ...(process.env.LOOM_DEPLOYMENT_FILE ? { file: process.env.LOOM_DEPLOYMENT_FILE, fileFrom: 'LOOM_DEPLOYMENT_FILE' } : {}),
+  });
+  return { address: found?.record.LoomMarket?.address, startBlock: found?.record.LoomMarket?.startBlock };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { defineConfig } from '@wagmi/cli';
 import { foundry } from '@wagmi/cli/plugins';
+import { solidityEnums } from './scripts/abis/solidityEnums';
 
-// Regenerate with `npm run abis`; abis/abis.test.ts fails when the committed file is stale.
+// Regenerate with `npm run abis`; abis/generated.test.ts fails when the committed file is stale.
 export default defineConfig({
   // ABIS_OUT lets abis/generated.test.ts regenerate elsewhere and compare.
   out: process.env.ABIS_OUT ?? 'abis/generated.ts',
@@ -19,5 +20,7 @@ export default defineConfig({
       // Only our contracts: forge-std and OpenZeppelin artifacts share the out/ folder.
       include: ['LoomMarket.sol/**', 'TestUSDC.sol/**'],
     }),
+    // The enums' member names, which the ABI does not carry.
+    solidityEnums(),
   ],
 });

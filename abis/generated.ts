@@ -1805,3 +1805,55 @@ export const testUsdcAbi = [
 //////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
 // generated-banner
 //////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+// solidity-enums
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+
+/** `enum JobMode` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
+export const jobModeNames = ['Claim', 'Auction'] as const
+
+/** `enum JobMode` as the indexer and the GraphQL API spell it, indexed by value. */
+export const jobModeKeys = ['CLAIM', 'AUCTION'] as const
+
+/** `enum JobStatus` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
+export const jobStatusNames = [
+  'None',
+  'Open',
+  'Assigned',
+  'Submitted',
+  'Disputed',
+  'Closed',
+] as const
+
+/** `enum JobStatus` as the indexer and the GraphQL API spell it, indexed by value. */
+export const jobStatusKeys = [
+  'NONE',
+  'OPEN',
+  'ASSIGNED',
+  'SUBMITTED',
+  'DISPUTED',
+  'CLOSED',
+] as const
+
+/** `enum CloseReason` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
+export const closeReasonNames = [
+  'None',
+  'Completed',
+  'Cancelled',
+  'Expired',
+  'Reclaimed',
+  'DisputeResolved',
+  'ArbitrationTimedOut',
+] as const
+
+/** `enum CloseReason` as the indexer and the GraphQL API spell it, indexed by value. */
+export const closeReasonKeys = [
+  'NONE',
+  'COMPLETED',
+  'CANCELLED',
+  'EXPIRED',
+  'RECLAIMED',
+  'DISPUTE_RESOLVED',
+  'ARBITRATION_TIMED_OUT',
+] as const

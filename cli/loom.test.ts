@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Deployment, deploy } from '../scripts/deploy';
+import { deploy } from '../scripts/deploy';
+import { type Deployment } from '../sdk/chain/deploymentRecord';
 import { type Anvil, startAnvil } from '../scripts/lib/anvil';
 import { type Ponder, freshDatabase, startPonder } from '../indexer/run/ponderProcess';
 

@@ -3,9 +3,10 @@
  * ("usdc" finds "tUSDC" when it is the only symbol containing it). Symbols and decimals are read
  * from the token contract, so amounts are parsed in the token's own unit.
  */
-import { type Address, type PublicClient, erc20Abi, getAddress, isAddress } from 'viem';
+import { type Address, type PublicClient, getAddress, isAddress, zeroAddress as ZERO_ADDRESS } from 'viem';
+import { ETH_TOKEN, readToken as readTokenContract, type TokenInfo } from '../sdk/format/tokens';
+import { LoomError } from '../sdk/errors';
 import { CliError, badInput } from './cliError';
-import { ETH_TOKEN, type TokenInfo, ZERO_ADDRESS } from './output/format';
 
 /**
  * The one token `name` designates among `tokens` (symbols compared case-insensitively): an exact
@@ -22,16 +23,13 @@ export function matchTokenSymbol(name: string, tokens: readonly TokenInfo[]): To
   badInput(`--token: "${name}" could be ${partial.map((t) => `${t.symbol} (${t.address})`).join(' or ')}: give the address`);
 }
 
-/** The symbol and decimals of an ERC-20, read from its contract. */
-export async function readToken(publicClient: PublicClient, address: Address): Promise<TokenInfo> {
+/** The symbol and decimals of an ERC-20, read from its contract; a refusal names the flag. */
+async function readToken(publicClient: PublicClient, address: Address): Promise<TokenInfo> {
   try {
-    const [symbol, decimals] = await Promise.all([
-      publicClient.readContract({ address, abi: erc20Abi, functionName: 'symbol' }),
-      publicClient.readContract({ address, abi: erc20Abi, functionName: 'decimals' }),
-    ]);
-    return { address: address.toLowerCase(), symbol, decimals };
+    return await readTokenContract(publicClient, address);
   } catch (err) {
-    throw new CliError('BAD_INPUT', `--token: ${address} is not an ERC-20 token on this chain (no symbol/decimals)`, { cause: err });
+    if (!(err instanceof LoomError)) throw err;
+    throw new CliError('BAD_INPUT', `--token: ${err.shortMessage}`, { cause: err.cause });
   }
 }
 

@@ -8,7 +8,8 @@ import { toContractTerms, type ApiJobTerms } from '../sdk/jobTerms';
 import { decide, defaultStrategy } from '../worker/daemon/strategy';
 import { startAnvil, type Anvil } from './lib/anvil.ts';
 import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
-import { deploy, type Deployment } from './deploy.ts';
+import { deploy } from './deploy.ts';
+import { type Deployment } from '../sdk/chain/deploymentRecord';
 import { seedDemo, type DemoResult } from './demo.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-demo-test-'));

@@ -43,10 +43,11 @@ import {
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { loomMarketAbi } from '../abis/generated';
-import { MODE, type JobTerms } from '../sdk/jobTerms';
+import { MODE, type CloseReason, type JobStatus } from '../sdk/enums';
+import type { JobTerms } from '../sdk/jobTerms';
 import { createMarketWriter, type MarketWriter } from '../sdk/writes';
 import { packOutputs } from '../sdk/node/packOutputs';
-import { deploymentPath, readDeployment, type Deployment } from './deploy.ts';
+import { deploymentPath, readDeployment, type Deployment } from '../sdk/chain/deploymentRecord';
 
 /** anvil's well-known development mnemonic: its keys guard nothing but a local chain. */
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -59,8 +60,8 @@ export type DemoJob = {
   /** What the job shows, e.g. `open auction with bids`. */
   label: string;
   id: Hex;
-  status: 'OPEN' | 'ASSIGNED' | 'SUBMITTED' | 'DISPUTED' | 'CLOSED';
-  closeReason?: 'COMPLETED' | 'CANCELLED' | 'EXPIRED' | 'RECLAIMED' | 'DISPUTE_RESOLVED';
+  status: JobStatus;
+  closeReason?: CloseReason;
   terms: JobTerms;
 };
 
@@ -370,7 +371,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:42069';
   const run = async () => {
     const chainId = await createPublicClient({ transport: http(rpcUrl) }).getChainId();
-    const deployment = readDeployment(deploymentPath(chainId));
+    const deployment = readDeployment(deploymentPath(chainId), fileURLToPath(new URL('..', import.meta.url)));
     if (!deployment) throw new Error(`no ${deploymentPath(chainId)}: start the stack first (npm start)`);
     const demo = await seedDemo({ rpcUrl, deployment, apiUrl, log: console.log });
     if (demo.seeded) {

@@ -7,34 +7,16 @@
  * CLI: `npm run contracts:deploy` (RPC_URL, default http://127.0.0.1:8545).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, http, type Address, type Hex } from 'viem';
+import { createPublicClient, http } from 'viem';
+import { deploymentPath, readDeployment, type Deployment } from '../sdk/chain/deploymentRecord';
 import { chainIdentity } from '../indexer/run/genesisGuard.ts';
 
-export type Deployment = {
-  chainId: number;
-  LoomMarket: { address: Address; startBlock: number };
-  TestUSDC: { address: Address; startBlock: number };
-  owner: Address;
-  arbiter: Address;
-  treasury: Address;
-  genesisHash: Hex;
-};
-
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** Repository-relative path of the deployment record for a chain. */
-export function deploymentPath(chainId: number): string {
-  return `deployments/${chainId}.json`;
-}
-
-/** The deployment recorded in `file` (repository-relative), or undefined. */
-export function readDeployment(file: string): Deployment | undefined {
-  const path = resolve(root, file);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Deployment) : undefined;
-}
+/** The record, relative to the repository root (where forge, which writes it, runs). */
+const readRecord = (file: string) => readDeployment(file, root);
 
 export type DeployOptions = {
   /** Deploy even when the recorded deployment is live. */
@@ -51,7 +33,7 @@ export async function deploy(rpcUrl: string, opts: DeployOptions = {}): Promise<
   const client = createPublicClient({ transport: http(rpcUrl) });
   const { chainId } = await chainIdentity(rpcUrl);
   const file = opts.file ?? deploymentPath(chainId);
-  const known = readDeployment(file);
+  const known = readRecord(file);
   if (!opts.force && known?.chainId === chainId && known.genesisHash === (await chainIdentity(rpcUrl)).genesisHash) {
     const code = await client.getCode({ address: known.LoomMarket.address });
     if (code && code !== '0x') return { ...known, deployed: false };
@@ -66,7 +48,7 @@ export async function deploy(rpcUrl: string, opts: DeployOptions = {}): Promise<
     console.error(`deploy: ${err.message}; running the script once more`);
     await runForgeScript(rpcUrl, file, opts);
   }
-  const fresh = readDeployment(file);
+  const fresh = readRecord(file);
   if (!fresh) throw new Error(`deploy script wrote no ${file}`);
   // Taken after deploying: on an empty chain, block 1 is the deployment's own.
   const record: Deployment = { ...fresh, genesisHash: (await chainIdentity(rpcUrl)).genesisHash };

@@ -38,7 +38,8 @@ import { mnemonicToAccount } from 'viem/accounts';
 import { mineBeyondFinality, startAnvil, type Anvil } from './lib/anvil.ts';
 import { AttachError, checkAttachTarget, type AttachTarget } from './lib/attach.ts';
 import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
-import { deploy, deploymentPath } from './deploy.ts';
+import { deploy } from './deploy.ts';
+import { deploymentPath } from '../sdk/chain/deploymentRecord';
 import { DEMO_ACCOUNTS, seedDemo } from './demo.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

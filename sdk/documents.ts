@@ -413,4 +413,178 @@ export type BidResult = ResultOf<typeof BidFields>;
 export type JobEventResult = ResultOf<typeof EventFields>;
 export type JobEventDelivery = ResultOf<typeof JobEventsSubscription>['jobEvents'];
 export type JobUpdate = ResultOf<typeof JobUpdatedSubscription>['jobUpdated'];
-export type JobStatus = JobResult['status'];
+
+// ---- The web UI's views: lighter job cards for lists, a job page with its bids and assignee, counters.
+
+export const JobCardFields = graphql(
+  `
+  fragment JobCardFields on Job @_unmask {
+    id
+    status
+    closeReason
+    gpuModelName
+    specJson
+    worker
+    price
+    activeBids
+    postedAt
+    updatedBlock
+    terms {
+      ...TermsFields
+    }
+  }
+`,
+  [TermsFields],
+);
+
+/** The web UI's marketplace: a page of job cards. */
+export const JobCardsQuery = graphql(
+  `
+  query JobCards($filter: JobFilter, $orderBy: JobOrderBy, $first: Int, $after: String, $withCount: Boolean!) {
+    jobs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+      totalCount @include(if: $withCount)
+      edges {
+        cursor
+        node {
+          ...JobCardFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [JobCardFields],
+);
+
+/** A job with everything the web UI's job page shows: its JobFields, its assignee and its bids. */
+export const JobPageQuery = graphql(
+  `
+  query JobPage($id: ID!) {
+    job(id: $id) {
+      ...JobFields
+      assignee {
+        ...WorkerFields
+      }
+      bids(first: 100) {
+        edges {
+          node {
+            worker
+            price
+            status
+            placedAt
+            placedBlock
+            bidder {
+              ...WorkerFields
+            }
+          }
+        }
+      }
+    }
+  }
+`,
+  [JobFields, WorkerFields],
+);
+
+/** A worker with its latest bids, for the web UI's worker page. */
+export const WorkerPageQuery = graphql(
+  `
+  query WorkerPage($address: Address!) {
+    worker(address: $address) {
+      ...WorkerFields
+    }
+    bids(worker: $address, orderBy: PLACED_AT_DESC, first: 20) {
+      edges {
+        node {
+          jobId
+          price
+          status
+          placedAt
+          job {
+            id
+            status
+            terms {
+              token
+              budget
+            }
+          }
+        }
+      }
+    }
+  }
+`,
+  [WorkerFields],
+);
+
+/** How many available workers meet the requirements being typed into the post form. */
+export const EligibleWorkersQuery = graphql(`
+  query EligibleWorkers($filter: WorkerFilter) {
+    workers(filter: $filter, first: 0) {
+      totalCount
+    }
+  }
+`);
+
+/** The dashboard: the daily statistics, plus the market's live counters. */
+export const DashboardQuery = graphql(
+  `
+  query Dashboard($fromDay: Date, $toDay: Date) {
+    stats(fromDay: $fromDay, toDay: $toDay) {
+      ...DailyStatFields
+    }
+    openJobs: jobs(filter: { status: [OPEN] }, first: 0) {
+      totalCount
+    }
+    activeJobs: jobs(filter: { status: [ASSIGNED, SUBMITTED, DISPUTED] }, first: 0) {
+      totalCount
+    }
+    availableWorkers: workers(filter: { registered: true, available: true }, first: 0) {
+      totalCount
+    }
+  }
+`,
+  [DailyStatFields],
+);
+
+/** Disputed jobs with their evidence (the job's events). */
+export const DisputesQuery = graphql(
+  `
+  query Disputes($filter: JobFilter, $first: Int, $after: String) {
+    jobs(filter: $filter, orderBy: POSTED_AT_DESC, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...JobCardFields
+          resultHash
+          resultURI
+          disputeReason
+          arbitrationDeadline
+          workerPayout
+          clientRefund
+          slashed
+          closedAt
+          events(first: 50) {
+            edges {
+              node {
+                ...EventFields
+              }
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [JobCardFields, EventFields],
+);
+
+export type JobCard = ResultOf<typeof JobCardFields>;
+export type JobDetail = NonNullable<ResultOf<typeof JobPageQuery>['job']>;
+export type DailyStat = ResultOf<typeof DashboardQuery>['stats'][number];

@@ -1,7 +1,10 @@
 /**
- * Loom's typed SDK: reads through the GraphQL API (documents typed from api/graphql/schema.graphql), writes
- * as LoomMarket transactions (calls typed from the generated ABI), simulated before they are signed.
- * Used by the CLI, the worker and the web UI alike. See README.md ("Typed SDK").
+ * Loom's typed SDK, the browser-safe entry: reads through the GraphQL API (documents typed from
+ * api/graphql/schema.graphql), writes as LoomMarket transactions (calls typed from the generated ABI),
+ * simulated before they are signed, and the market's model every client shares: job parameters and
+ * their bounds, the contract's enums, typed event payloads, receipts, tokens and formatting. Used by
+ * the CLI, the worker and the web UI alike. What needs Node (keys, output packing, the chain
+ * connection and the deployment record) is in ./node.ts. See README.md ("Typed SDK").
  *
  * @example
  * import { createLoomReader, createMarketWriter, JobsQuery } from './sdk';
@@ -28,7 +31,16 @@ export {
   type TxOutcome,
 } from './writes';
 export { decodeRevert, decodeRevertData, formatRevert, type DecodedRevert } from './revert';
-export { jobIdOf, MODE, toContractTerms, type ApiJobTerms, type JobTerms } from './jobTerms';
+export { jobIdOf, toContractTerms, type ApiJobTerms, type JobTerms } from './jobTerms';
+export * from './jobParams';
+export * from './enums';
+export * from './events';
+export * from './receipts';
 export * from './marketRules';
-export { LoomError } from './errors';
-export { loomMarketAbi } from '../abis/generated';
+export * from './format/amounts';
+export * from './format/durations';
+export * from './format/requirements';
+export * from './format/tokens';
+export * from './spec/jobSpec';
+export { LoomError, type LoomErrorCode } from './errors';
+export { loomMarketAbi, testUsdcAbi } from '../abis/generated';

@@ -5,6 +5,7 @@
  */
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
 import { loomMarketAbi } from '../abis/generated';
+import { MODE, type JobMode } from './enums';
 
 /** The contract's `JobTerms` struct, as viem encodes it. */
 export type JobTerms = {
@@ -33,7 +34,7 @@ export type ApiJobTerms = {
   budget: string;
   collateral: string;
   feeBps: number;
-  mode: 'CLAIM' | 'AUCTION';
+  mode: JobMode;
   openUntil: string;
   executionTimeout: number;
   challengeWindow: number;
@@ -43,9 +44,6 @@ export type ApiJobTerms = {
   specHash: string;
   salt: string;
 };
-
-/** The contract's JobMode values. */
-export const MODE = { CLAIM: 0, AUCTION: 1 } as const;
 
 /** The API's terms as the contract's struct. */
 export function toContractTerms(t: ApiJobTerms): JobTerms {

@@ -33,11 +33,11 @@ import {
   bytesToHex,
   erc20Abi,
   isHex,
-  parseEventLogs,
   stringToHex,
   zeroAddress,
 } from 'viem';
 import { loomMarketAbi } from '../abis/generated';
+import { receiptEvents } from './receipts';
 import { LoomError } from './errors';
 import { type ApiJobTerms, type JobTerms, toContractTerms } from './jobTerms';
 import { type DecodedRevert, decodeRevert, formatRevert } from './revert';
@@ -240,7 +240,7 @@ export function createMarketWriter(options: MarketWriterOptions) {
     let approval: Sent | undefined;
     if (!eth && (await allowance(terms.token)) < terms.budget) approval = await approve(terms.token, terms.budget);
     const sent = await send('postJob', [terms, specBytes(spec)], eth ? { value: terms.budget } : {});
-    const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: sent.receipt.logs, eventName: 'JobPosted' });
+    const [posted] = receiptEvents(sent.receipt, 'JobPosted');
     if (!posted) throw new LoomError(`postJob: no JobPosted event in ${sent.hash}`);
     return { ...sent, jobId: posted.args.jobId, terms: posted.args.terms as JobTerms, ...(approval ? { approval } : {}) };
   }

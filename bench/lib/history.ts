@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { encodeFunctionData, type Abi, type Address, type Hex } from 'viem';
 import { startAnvil, type Anvil } from '../../scripts/lib/anvil.ts';
 import { rpc } from '../../scripts/lib/rpc.ts';
-import { deploy, type Deployment } from '../../scripts/deploy.ts';
+import { deploy } from '../../scripts/deploy.ts';
+import { type Deployment } from '../../sdk/chain/deploymentRecord';
 import { chainIdentity } from '../../indexer/run/genesisGuard.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

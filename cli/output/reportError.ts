@@ -5,19 +5,18 @@
  * stdout so that scripts read one stream. Returns the exit code: 2 for bad usage, 1 otherwise.
  */
 import { BaseError } from 'viem';
+import { enumMemberName } from '../../sdk/enums';
 import { LoomApiError } from '../../sdk/reads';
 import { TxError } from '../../sdk/writes';
 import { CliError, type RevertInfo } from '../cliError';
 import { toJson } from './format';
 
-const JOB_STATUS = ['None', 'Open', 'Assigned', 'Submitted', 'Disputed', 'Closed'];
-const JOB_MODE = ['Claim', 'Auction'];
 
 /** A revert with its enum arguments named: "UnexpectedStatus(0x12…, Open, Closed)". */
 export function describeRevert(r: RevertInfo): string {
   const args = r.args.map((a, i) => {
-    if (r.name === 'UnexpectedStatus' && i > 0) return JOB_STATUS[Number(a)] ?? String(a);
-    if (r.name === 'WrongMode' && i === 1) return JOB_MODE[Number(a)] ?? String(a);
+    if (r.name === 'UnexpectedStatus' && i > 0) return enumMemberName('JobStatus', Number(a)) ?? String(a);
+    if (r.name === 'WrongMode' && i === 1) return enumMemberName('JobMode', Number(a)) ?? String(a);
     return typeof a === 'bigint' ? a.toString() : String(a);
   });
   return `${r.name}(${args.join(', ')})`;

@@ -3,26 +3,25 @@
  * more decimals than the token has is refused, never rounded (rounding a budget silently changes
  * what the client pays).
  */
-import { parseUnits } from 'viem';
+import { parseAmount as parseUnitsText } from '../../sdk/format/amounts';
+import { TERMS_BOUNDS } from '../../sdk/jobParams';
 import { badInput } from '../cliError';
 
 /** The contract's uint96 amounts (budget, collateral). */
-export const MAX_UINT96 = 2n ** 96n - 1n;
+export const MAX_UINT96 = TERMS_BOUNDS.amount.max;
 
 /**
  * @example
  * parseAmount('0.5', 18, { flag: '--budget', symbol: 'ETH' }); // 500000000000000000n
  */
 export function parseAmount(text: string, decimals: number, o: { flag: string; symbol: string; max?: bigint }): bigint {
+  // A flag takes no thousands separators (a shell user types 1000 or 1_000) and no bare "5." either.
   const t = text.trim().replace(/_/g, '');
   if (!/^\d+(\.\d+)?$/.test(t) && !/^\.\d+$/.test(t)) {
     badInput(`${o.flag}: "${text}" is not an amount of ${o.symbol} (e.g. 0.5)`);
   }
-  const fraction = t.split('.')[1] ?? '';
-  if (fraction.length > decimals) {
-    badInput(`${o.flag}: "${text}" has ${fraction.length} decimals; ${o.symbol} has ${decimals}`);
-  }
-  const value = parseUnits(t.startsWith('.') ? `0${t}` : t, decimals);
+  const value = parseUnitsText(t, decimals);
+  if (value === undefined) badInput(`${o.flag}: "${text}" has ${t.split('.')[1]!.length} decimals; ${o.symbol} has ${decimals}`);
   const max = o.max ?? MAX_UINT96;
   if (value > max) badInput(`${o.flag}: "${text}" ${o.symbol} is more than the contract can hold`);
   return value;

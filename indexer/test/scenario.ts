@@ -20,7 +20,7 @@ import {
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
-import type { Deployment } from '../../scripts/deploy';
+import type { Deployment } from '../../sdk/chain/deploymentRecord';
 import type { JobTerms } from '../../sdk/jobTerms';
 
 const MNEMONIC = 'test test test test test test test test test test test junk';

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { deploy, type Deployment } from '../deploy.ts';
+import { deploy } from '../deploy.ts';
+import { type Deployment } from '../../sdk/chain/deploymentRecord';
 import { freePort, startAnvil, type Anvil } from './anvil.ts';
 import { checkAttachTarget } from './attach.ts';
 

@@ -3,10 +3,9 @@
  * (from the configuration, or from the deployment record written by scripts/deploy.ts), checked to
  * hold code.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { type Account, type Address, type Chain, type PublicClient, type WalletClient, createPublicClient, createWalletClient, defineChain, getAddress, http } from 'viem';
 import { coded } from '../errors';
+import { deploymentPath, findDeployment } from './deploymentRecord';
 
 export type ChainConnection = {
   chainId: number;
@@ -36,14 +35,10 @@ export async function connectChain(o: { rpcUrl: string; account: Account; market
 
   let market = o.market;
   if (market === undefined) {
-    const file = resolve(o.deploymentFile ?? `deployments/${chainId}.json`);
-    let record: { chainId?: number; LoomMarket?: { address?: string } };
-    try {
-      record = JSON.parse(await readFile(file, 'utf8'));
-    } catch (err) {
-      throw coded('CONFIG_INVALID', `no market address: set LOOM_MARKET_ADDRESS, or a deployment file (${file}: ${(err as Error).message})`);
-    }
-    if (record.chainId !== undefined && record.chainId !== chainId) throw coded('CONFIG_INVALID', `${file} is for chain ${record.chainId}, the RPC is chain ${chainId}`);
+    // A record named but missing, or for another chain, fails here with its own reason.
+    const found = findDeployment({ chainId, ...(o.deploymentFile === undefined ? {} : { file: o.deploymentFile }), roots: ['.'] });
+    if (!found) throw coded('CONFIG_INVALID', `no market address: set LOOM_MARKET_ADDRESS, or a deployment file (${deploymentPath(chainId)} does not exist)`);
+    const { path: file, record } = found;
     if (!record.LoomMarket?.address) throw coded('CONFIG_INVALID', `${file} has no LoomMarket.address`);
     market = getAddress(record.LoomMarket.address);
   }

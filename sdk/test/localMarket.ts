@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { createPublicClient, createWalletClient, http, parseEther, stringToHex, toHex, zeroAddress, type Address, type PublicClient } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { deploy, type Deployment } from '../../scripts/deploy';
+import { deploy } from '../../scripts/deploy';
+import { type Deployment } from '../chain/deploymentRecord';
 import { startAnvil, type Anvil } from '../../scripts/lib/anvil';
 import { createMarketWriter, type HardwareClaim, type JobParams } from '../writes';
 

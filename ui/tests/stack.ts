@@ -19,7 +19,8 @@ import { toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { artifactRoutes } from '../../api/artifacts/artifactRoutes';
 import { LocalArtifactStore } from '../../api/artifacts/localArtifactStore';
-import { type Deployment, deploy } from '../../scripts/deploy';
+import { deploy } from '../../scripts/deploy';
+import { type Deployment } from '../../sdk/chain/deploymentRecord';
 import { type Anvil, freePort, startAnvil } from '../../scripts/lib/anvil';
 import { type Ponder, startPonder } from '../../indexer/run/ponderProcess';
 

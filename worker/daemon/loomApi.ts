@@ -18,10 +18,10 @@ import {
   WorkerQuery,
   type JobEventDelivery,
   type JobResult,
-  type JobStatus,
   type WorkerResult,
 } from '../../sdk/documents';
 import { type MarketEvent, typedEvent } from '../../sdk/events';
+import type { JobStatus } from '../../sdk/enums';
 import type { VariablesOf } from '../../sdk/graphql';
 import { createLoomReader, type LoomReader, type LoomSubscription } from '../../sdk/reads';
 

@@ -5,8 +5,8 @@
  * is no longer Assigned: submitted, or closed) is read as "already done", a `DeadlinePassed` as
  * "too late" (the client may reclaim). Neither sends anything.
  */
-import { type Address, type Hex, parseEventLogs } from 'viem';
-import { loomMarketAbi } from '../../abis/generated';
+import type { Address, Hex } from 'viem';
+import { receiptEvents } from '../../sdk/receipts';
 import type { JobTerms } from '../../sdk/jobTerms';
 import type { LoomApi } from './loomApi';
 import { type MarketWriter, TxError } from './createWorkerWriter';
@@ -43,7 +43,7 @@ export async function submitResult(o: {
   if (current?.status === 'ASSIGNED' && !mine) return { kind: 'not_ours', detail: `assigned to ${current.worker}` };
   try {
     const { hash, receipt } = await o.writer.submitResult(o.terms, o.resultHash, o.resultURI);
-    const [log] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'ResultSubmitted' });
+    const [log] = receiptEvents(receipt, 'ResultSubmitted');
     return { kind: 'submitted', txHash: hash, challengeDeadline: Number(log?.args.challengeDeadline ?? 0) };
   } catch (err) {
     if (!(err instanceof TxError) || !err.revert) throw err;

@@ -4,9 +4,9 @@
  * longer holds (the indexer has not seen an earlier withdrawal) is refused in simulation
  * (NothingToWithdraw) and skipped without a transaction.
  */
-import { type Address, parseEventLogs } from 'viem';
+import type { Address } from 'viem';
 import type { Logger } from 'pino';
-import { loomMarketAbi } from '../../abis/generated';
+import { receiptEvents } from '../../sdk/receipts';
 import type { LoomApi } from './loomApi';
 import { type MarketWriter, TxError } from './createWorkerWriter';
 
@@ -25,7 +25,7 @@ export async function withdrawBalances(o: {
     if (BigInt(b.amount) <= 0n || o.skip?.(b.token)) continue;
     try {
       const { receipt } = await o.writer.withdraw(b.token, o.to);
-      const [logged] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'Withdrawn' });
+      const [logged] = receiptEvents(receipt, 'Withdrawn');
       const amount = logged?.args.amount ?? BigInt(b.amount);
       done.push({ token: b.token, amount, blockNumber: receipt.blockNumber });
       o.logger.info({ token: b.token, amount: amount.toString(), to: o.to }, 'withdrew earnings');

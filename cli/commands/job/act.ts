@@ -10,10 +10,11 @@ import { jobIdOf, toContractTerms } from '../../../sdk/jobTerms';
 import type { Sent } from '../../../sdk/writes';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
-import { formatAmount, toJson } from '../../output/format';
+import { formatAmount } from '../../../sdk/format/amounts';
+import { TABLE_AMOUNTS, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
-import { createTokenBook } from '../../tokenBook';
+import { createTokenBook } from '../../../sdk/format/tokens';
 import { type ApiJob, fetchJob, openReader, openWriter, parseJobId, waitIndexed, type WriterSession } from '../../session';
 
 type Action = {
@@ -119,7 +120,7 @@ export async function runAction(name: string, argv: string[]): Promise<number> {
   } else {
     const book = createTokenBook(config.rpcUrl, session.publicClient);
     await book.load([job.terms.token]);
-    const price = typeof detail?.price === 'string' ? `, price ${formatAmount(detail.price, book.get(job.terms.token))}` : '';
+    const price = typeof detail?.price === 'string' ? `, price ${formatAmount(detail.price, book.get(job.terms.token), TABLE_AMOUNTS)}` : '';
     const extra = detail?.worker ? ` (worker ${detail.worker}${price})` : '';
     process.stdout.write(`${action.done} job ${id}${extra}\ntx ${sent.hash} (block ${sent.receipt.blockNumber})\n`);
   }

@@ -3,24 +3,25 @@
  * [--min-price 0.1] [--max-price 2] [--order posted-desc] [--first 20] [--after <cursor>] [--json]`:
  * one page of jobs from the API.
  */
-import { type Address, type PublicClient, createPublicClient, getAddress, http, isAddress } from 'viem';
+import { JOB_MODES, JOB_STATUSES, type JobMode, type JobStatus } from '../../../sdk/enums';
+import { type Address, type PublicClient, createPublicClient, getAddress, http, isAddress, zeroAddress } from 'viem';
 import { JobsQuery, MarketQuery } from '../../../sdk/documents';
 import type { VariablesOf } from '../../../sdk/graphql';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
-import { type TokenInfo, ZERO_ADDRESS, formatAmount, formatTime, shortId, toJson } from '../../output/format';
+import { formatAmount } from '../../../sdk/format/amounts';
+import { createTokenBook, type TokenInfo } from '../../../sdk/format/tokens';
+import { TABLE_AMOUNTS, formatTime, shortId, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderTable } from '../../output/table';
 import { parseAmount, parseCount } from '../../parse/parseAmount';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
 import { resolveToken } from '../../resolveToken';
 import { type ApiJob, openReader } from '../../session';
-import { createTokenBook } from '../../tokenBook';
 
 type JobsVariables = VariablesOf<typeof JobsQuery>;
 type JobFilter = NonNullable<JobsVariables['filter']>;
 
-const STATUSES = ['OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED'] as const;
 const ORDERS = {
   'posted-desc': 'POSTED_AT_DESC',
   'posted-asc': 'POSTED_AT_ASC',
@@ -31,7 +32,7 @@ const ORDERS = {
 } as const;
 
 const options: OptionTable = {
-  status: { type: 'string', value: '<list>', help: `Only these statuses, comma-separated: ${STATUSES.join(', ').toLowerCase()}` },
+  status: { type: 'string', value: '<list>', help: `Only these statuses, comma-separated: ${JOB_STATUSES.join(', ').toLowerCase()}` },
   client: { type: 'string', value: '<0x…>', help: 'Only jobs posted by this client' },
   worker: { type: 'string', value: '<0x…>', help: 'Only jobs assigned to this worker' },
   mode: { type: 'string', value: '<claim|auction>', help: 'Only jobs in this mode' },
@@ -54,7 +55,7 @@ function address(flag: string, v: string): Address {
 /** The --token flag as an address, when it is `eth` or one; undefined without it. */
 function tokenOf(values: Record<string, string | boolean | undefined>): Address | undefined {
   if (typeof values.token !== 'string') return undefined;
-  return values.token.toLowerCase() === 'eth' ? (ZERO_ADDRESS as Address) : address('token', values.token);
+  return values.token.toLowerCase() === 'eth' ? zeroAddress : address('token', values.token);
 }
 
 /** A --token that names a token by its symbol: resolved against the market's tokens before the query. */
@@ -70,16 +71,16 @@ export function listVariables(values: Record<string, string | boolean | undefine
   const filter: JobFilter = {};
   if (typeof values.status === 'string') {
     const list = values.status.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-    const bad = list.find((s) => !(STATUSES as readonly string[]).includes(s));
-    if (bad !== undefined || list.length === 0) throw new CliError('BAD_INPUT', `--status: "${bad ?? values.status}" is not one of ${STATUSES.join(', ').toLowerCase()}`);
-    filter.status = list as (typeof STATUSES)[number][];
+    const bad = list.find((s) => !(JOB_STATUSES as readonly string[]).includes(s));
+    if (bad !== undefined || list.length === 0) throw new CliError('BAD_INPUT', `--status: "${bad ?? values.status}" is not one of ${JOB_STATUSES.join(', ').toLowerCase()}`);
+    filter.status = list as JobStatus[];
   }
   if (typeof values.client === 'string') filter.client = address('client', values.client);
   if (typeof values.worker === 'string') filter.worker = address('worker', values.worker);
   if (typeof values.mode === 'string') {
     const m = values.mode.toUpperCase();
-    if (m !== 'CLAIM' && m !== 'AUCTION') throw new CliError('BAD_INPUT', `--mode must be claim or auction, not "${values.mode}"`);
-    filter.mode = m;
+    if (!(JOB_MODES as readonly string[]).includes(m)) throw new CliError('BAD_INPUT', `--mode must be claim or auction, not "${values.mode}"`);
+    filter.mode = m as JobMode;
   }
   if (token) filter.token = getAddress(token.address);
   else if (typeof values.token === 'string') filter.token = tokenOf(values);
@@ -149,8 +150,8 @@ export async function runList(argv: string[]): Promise<number> {
         { header: 'ID', value: (j) => j.id, shrink: true, minWidth: 14 },
         { header: 'STATUS', value: statusText },
         { header: 'MODE', value: (j) => j.terms.mode },
-        { header: 'BUDGET', value: (j) => formatAmount(j.terms.budget, book.get(j.terms.token)), align: 'right' },
-        { header: 'PRICE', value: (j) => formatAmount(j.price, book.get(j.terms.token)), align: 'right' },
+        { header: 'BUDGET', value: (j) => formatAmount(j.terms.budget, book.get(j.terms.token), TABLE_AMOUNTS), align: 'right' },
+        { header: 'PRICE', value: (j) => formatAmount(j.price, book.get(j.terms.token), TABLE_AMOUNTS), align: 'right' },
         { header: 'WORKER', value: (j) => shortId(j.worker) },
         { header: 'POSTED', value: (j) => formatTime(j.postedAt, now).replace(/^.*\((.*)\)$/, '$1') },
       ],

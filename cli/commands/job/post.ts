@@ -10,9 +10,14 @@
 import { type PublicClient, createPublicClient, http } from 'viem';
 import { MarketQuery } from '../../../sdk/documents';
 import { resolveClientConfig, connectionOptions } from '../../config';
-import { buildJobParams, randomSalt, TERMS_DEFAULTS, type TermsFlags } from '../../jobParams';
+import { jobModeOf } from '../../../sdk/enums';
+import { randomSalt } from '../../../sdk/jobParams';
+import { parseTermsFlags, TERMS_DEFAULTS, type TermsFlags } from '../../parse/parseTermsFlags';
 import { readSpecFile } from '../../jobSpecFile';
-import { ETH_TOKEN, formatAmount, formatRequirement, formatTime, decodeGpuModel, toJson } from '../../output/format';
+import { formatAmount } from '../../../sdk/format/amounts';
+import { formatRequirement, decodeGpuModel } from '../../../sdk/format/requirements';
+import { ETH_TOKEN } from '../../../sdk/format/tokens';
+import { TABLE_AMOUNTS, formatTime, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderFields } from '../../output/table';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
@@ -72,11 +77,11 @@ export async function runPost(argv: string[]): Promise<number> {
   }
   const salt = flags.salt === undefined ? randomSalt() : undefined;
   // Every flag checked now, on this machine's clock; the real deadlines use the chain's below.
-  buildJobParams(flags, spec.spec, { token, now: Math.floor(Date.now() / 1000), ...(salt === undefined ? {} : { salt }) });
+  parseTermsFlags(flags, spec.spec, { token, now: Math.floor(Date.now() / 1000), ...(salt === undefined ? {} : { salt }) });
 
   const { writer, publicClient } = await openWriter(config, progress);
   const now = Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp);
-  const params = buildJobParams(flags, spec.spec, { token, now, ...(salt === undefined ? {} : { salt }) });
+  const params = parseTermsFlags(flags, spec.spec, { token, now, ...(salt === undefined ? {} : { salt }) });
 
   progress.update(token === ETH_TOKEN ? 'posting the job' : `approving ${token.symbol} if needed, then posting the job`);
   let posted: Awaited<ReturnType<typeof writer.postJob>>;
@@ -109,9 +114,9 @@ export async function runPost(argv: string[]): Promise<number> {
         ['job', posted.jobId],
         ['tx', `${posted.hash} (block ${posted.receipt.blockNumber})`],
         ...(posted.approval ? ([['approval', posted.approval.hash]] as const) : []),
-        ['mode', t.mode === 1 ? 'AUCTION' : 'CLAIM'],
-        ['budget', formatAmount(t.budget, token)],
-        ['collateral', formatAmount(t.collateral, ETH_TOKEN)],
+        ['mode', jobModeOf(t.mode) ?? String(t.mode)],
+        ['budget', formatAmount(t.budget, token, TABLE_AMOUNTS)],
+        ['collateral', formatAmount(t.collateral, ETH_TOKEN, TABLE_AMOUNTS)],
         ['open until', formatTime(t.openUntil, now)],
         ['execution', `${formatDuration(t.executionTimeout)} after assignment`],
         ['challenge', `${formatDuration(t.challengeWindow)} after the result`],

@@ -5,13 +5,15 @@
 import { BidsQuery } from '../../../sdk/documents';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
-import { ETH_TOKEN, decodeGpuModel, formatAmount, formatRequirement, formatTime, shortId, toJson } from '../../output/format';
+import { formatAmount } from '../../../sdk/format/amounts';
+import { decodeGpuModel, formatRequirement } from '../../../sdk/format/requirements';
+import { ETH_TOKEN, createTokenBook } from '../../../sdk/format/tokens';
+import { TABLE_AMOUNTS, formatTime, shortId, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderFields, renderTable } from '../../output/table';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
 import { formatDuration } from '../../parse/parseDuration';
 import { type ApiEvent, type ApiJob, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
-import { createTokenBook } from '../../tokenBook';
 import { statusText } from './list';
 import { summarizeArgs } from './watch';
 
@@ -65,8 +67,8 @@ export async function runShow(argv: string[]): Promise<number> {
     ['mode', t.mode],
     ['client', t.client],
     ['token', token ? `${token.symbol}${token === ETH_TOKEN ? '' : ` (${t.token})`}` : t.token],
-    ['budget', formatAmount(t.budget, token)],
-    ['collateral', formatAmount(t.collateral, ETH_TOKEN)],
+    ['budget', formatAmount(t.budget, token, TABLE_AMOUNTS)],
+    ['collateral', formatAmount(t.collateral, ETH_TOKEN, TABLE_AMOUNTS)],
     ['fee', `${t.feeBps / 100}%`],
     ['requires', formatRequirement(t.minGpuCount, t.minVramMiB, decodeGpuModel(t.gpuModel))],
     ['open until', formatTime(t.openUntil, now)],
@@ -77,7 +79,7 @@ export async function runShow(argv: string[]): Promise<number> {
     ['posted', `${formatTime(job.postedAt, now)}, block ${job.postedBlock}, tx ${job.postedTx}`],
   ];
   if (job.worker) {
-    fields.push(['worker', job.worker], ['price', formatAmount(job.price, token)], ['due', formatTime(job.executionDeadline, now)]);
+    fields.push(['worker', job.worker], ['price', formatAmount(job.price, token, TABLE_AMOUNTS)], ['due', formatTime(job.executionDeadline, now)]);
   }
   if (job.resultHash) {
     fields.push(['result hash', job.resultHash], ['result uri', job.resultURI ?? '-'], ['dispute until', formatTime(job.challengeDeadline, now)]);
@@ -86,10 +88,10 @@ export async function runShow(argv: string[]): Promise<number> {
   if (job.status === 'CLOSED') {
     fields.push(
       ['closed', formatTime(job.closedAt, now)],
-      ['to worker', formatAmount(job.workerPayout, token)],
-      ['fee paid', formatAmount(job.fee, token)],
-      ['refunded', formatAmount(job.clientRefund, token)],
-      ['slashed', formatAmount(job.slashed, ETH_TOKEN)],
+      ['to worker', formatAmount(job.workerPayout, token, TABLE_AMOUNTS)],
+      ['fee paid', formatAmount(job.fee, token, TABLE_AMOUNTS)],
+      ['refunded', formatAmount(job.clientRefund, token, TABLE_AMOUNTS)],
+      ['slashed', formatAmount(job.slashed, ETH_TOKEN, TABLE_AMOUNTS)],
     );
   }
   let out = renderFields(fields);
@@ -99,7 +101,7 @@ export async function runShow(argv: string[]): Promise<number> {
       bidRows,
       [
         { header: 'WORKER', value: (b) => b.worker },
-        { header: 'PRICE', value: (b) => formatAmount(b.price, token), align: 'right' },
+        { header: 'PRICE', value: (b) => formatAmount(b.price, token, TABLE_AMOUNTS), align: 'right' },
         { header: 'STATUS', value: (b) => b.status },
         { header: 'PLACED', value: (b) => formatTime(b.placedAt, now) },
       ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ETH_TOKEN } from '../../output/format';
+import { ETH_TOKEN } from '../../../sdk/format/tokens';
 import { summarizeArgs } from './watch';
 
 describe('event summaries', () => {

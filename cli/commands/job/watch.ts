@@ -11,11 +11,14 @@ import { JobEventsSubscription } from '../../../sdk/documents';
 import { LoomApiError } from '../../../sdk/reads';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
-import { ETH_TOKEN, type TokenInfo, formatAmount, formatTime, shortId, toJson } from '../../output/format';
+import { formatAmount } from '../../../sdk/format/amounts';
+import { createTokenBook, ETH_TOKEN, type TokenInfo } from '../../../sdk/format/tokens';
+import { enumMemberName, jobModeOf } from '../../../sdk/enums';
+import { typedEvent } from '../../../sdk/events';
+import { TABLE_AMOUNTS, formatTime, shortId, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
 import { type ApiEvent, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
-import { createTokenBook } from '../../tokenBook';
 
 const options: OptionTable = {
   'max-reconnects': { type: 'string', value: '<n>', help: 'Give up after this many failed reconnections in a row (default 10)' },
@@ -30,7 +33,6 @@ With --json, one JSON line per event: { retracted, cursor, event }.
 Options:
 ${optionsHelp(options)}`;
 
-const CLOSE_REASONS = ['None', 'Completed', 'Cancelled', 'Expired', 'Reclaimed', 'DisputeResolved', 'ArbitrationTimedOut'];
 const TOKEN_AMOUNTS = new Set(['price', 'refund', 'workerPayout', 'fee', 'clientRefund', 'budget']);
 const ETH_AMOUNTS = new Set(['collateral', 'slashed', 'stake', 'amount']);
 const TIMES = new Set(['executionDeadline', 'challengeDeadline', 'arbitrationDeadline', 'openUntil', 'unlockAt']);
@@ -38,21 +40,24 @@ const SKIPPED = new Set(['jobId', 'terms', 'spec', 'client', 'token']);
 
 /** An event's arguments in words: "worker=0x… price=0.5 ETH executionDeadline=…". */
 export function summarizeArgs(e: Pick<ApiEvent, 'name' | 'args'>, token: TokenInfo | undefined): string {
-  const args = (e.args ?? {}) as Record<string, unknown>;
-  if (e.name === 'JobPosted') {
-    const t = (args.terms ?? {}) as { budget?: string; mode?: number };
-    return `client=${String(args.client)} mode=${t.mode === 1 ? 'AUCTION' : 'CLAIM'} budget=${formatAmount(t.budget ?? null, token)}`;
+  const event = typedEvent(e);
+  if (event.name === 'JobPosted') {
+    const t = event.args.terms;
+    return `client=${event.args.client} mode=${jobModeOf(t.mode) ?? t.mode} budget=${formatAmount(t.budget, token, TABLE_AMOUNTS)}`;
   }
+  const args = event.args as Record<string, unknown>;
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(args)) {
+  // The arguments the API sent, in its order, with the values typed from the ABI.
+  for (const k of Object.keys((e.args ?? {}) as object)) {
     if (SKIPPED.has(k) && e.name !== 'Withdrawn') continue;
+    const v = args[k];
     let text: string;
-    if (k === 'reason' && e.name === 'JobClosed') text = CLOSE_REASONS[Number(v)] ?? String(v);
-    else if (TOKEN_AMOUNTS.has(k)) text = formatAmount(String(v), token);
-    else if (ETH_AMOUNTS.has(k)) text = formatAmount(String(v), ETH_TOKEN);
-    else if (TIMES.has(k)) text = formatTime(String(v)).replace(/ \(.*\)$/, '');
+    if (k === 'reason' && event.name === 'JobClosed') text = enumMemberName('CloseReason', event.args.reason) ?? String(v);
+    else if (TOKEN_AMOUNTS.has(k)) text = formatAmount(v as bigint, token, TABLE_AMOUNTS);
+    else if (ETH_AMOUNTS.has(k)) text = formatAmount(v as bigint, ETH_TOKEN, TABLE_AMOUNTS);
+    else if (TIMES.has(k)) text = formatTime(v as number).replace(/ \(.*\)$/, '');
     else if (typeof v === 'string' && /^0x[0-9a-f]{64}$/i.test(v)) text = shortId(v);
-    else text = typeof v === 'string' ? v : JSON.stringify(v);
+    else text = typeof v === 'string' ? v : toJson(v, false).trim();
     parts.push(`${k}=${text}`);
   }
   return parts.join(' ');
@@ -119,7 +124,8 @@ export async function runWatch(argv: string[]): Promise<number> {
           status = d.event.name === 'JobAssigned' ? 'ASSIGNED' : d.event.name === 'ResultSubmitted' ? 'SUBMITTED' : d.event.name === 'JobDisputed' ? 'DISPUTED' : status;
           if (closed(d.event)) {
             sub.close();
-            const reason = CLOSE_REASONS[Number((d.event.args as { reason?: unknown }).reason)] ?? 'closed';
+            const closing = typedEvent(d.event);
+            const reason = (closing.name === 'JobClosed' && enumMemberName('CloseReason', closing.args.reason)) || 'closed';
             progress.clear();
             if (!config.json) process.stdout.write(`job ${id} is closed: ${reason}\n`);
             return 0;

@@ -7,11 +7,12 @@ import { type Address, getAddress, isAddress } from 'viem';
 import { BalancesQuery } from '../../../sdk/documents';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
-import { formatAmount, toJson } from '../../output/format';
+import { formatAmount } from '../../../sdk/format/amounts';
+import { TABLE_AMOUNTS, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
 import { openReader, openWriter } from '../../session';
-import { createTokenBook } from '../../tokenBook';
+import { createTokenBook } from '../../../sdk/format/tokens';
 
 const options: OptionTable = {
   to: { type: 'string', value: '<0x…>', help: "Where the funds go (default: the client's own address)" },
@@ -44,13 +45,13 @@ export async function runWithdraw(argv: string[]): Promise<number> {
   await book.load(due.map((b) => b.token));
   const done: { token: string; amount: string; txHash: string }[] = [];
   for (const b of due) {
-    progress.update(`withdrawing ${formatAmount(b.amount, book.get(b.token))}`);
+    progress.update(`withdrawing ${formatAmount(b.amount, book.get(b.token), TABLE_AMOUNTS)}`);
     const sent = await writer.withdraw(b.token as Address, to ?? writer.address);
     done.push({ token: b.token, amount: b.amount, txHash: sent.hash });
   }
   progress.clear();
   if (config.json) process.stdout.write(toJson({ account: writer.address, to: to ?? writer.address, withdrawn: done }));
   else if (done.length === 0) process.stdout.write('nothing to withdraw\n');
-  else for (const d of done) process.stdout.write(`withdrew ${formatAmount(d.amount, book.get(d.token))} (tx ${d.txHash})\n`);
+  else for (const d of done) process.stdout.write(`withdrew ${formatAmount(d.amount, book.get(d.token), TABLE_AMOUNTS)} (tx ${d.txHash})\n`);
   return 0;
 }

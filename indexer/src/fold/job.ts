@@ -3,6 +3,7 @@
  * event as it comes; the API can answer "the job as of block N" with `foldJob` over the job's
  * `job_event` rows up to N. Same code, same input, same answer.
  */
+import { closeReasonKeys, jobModeKeys } from '../../../abis/generated';
 import type { job as jobTable } from '../../ponder.schema';
 import { applyBidEvent, bidKeyOf, type Bid } from './bid';
 import {
@@ -21,19 +22,14 @@ export type Job = typeof jobTable.$inferSelect;
 export type JobStatus = Job['status'];
 export type CloseReason = NonNullable<Job['closeReason']>;
 
-/** `CloseReason` of the contract, by its uint8 value (0 is None and never emitted). */
-export const CLOSE_REASONS: readonly (CloseReason | undefined)[] = [
-  undefined,
-  'COMPLETED',
-  'CANCELLED',
-  'EXPIRED',
-  'RECLAIMED',
-  'DISPUTE_RESOLVED',
-  'ARBITRATION_TIMED_OUT',
-];
+/**
+ * `CloseReason` of the contract, by its uint8 value, generated from the Solidity (abis/generated.ts);
+ * 0 is None and never emitted. The indexer sits upstream of the SDK, so it reads the ABI directly.
+ */
+export const CLOSE_REASONS: readonly (CloseReason | undefined)[] = closeReasonKeys.map((k) => (k === 'NONE' ? undefined : k));
 
 /** `JobMode` of the contract, by its uint8 value. */
-export const JOB_MODES: readonly Job['mode'][] = ['CLAIM', 'AUCTION'];
+export const JOB_MODES: readonly Job['mode'][] = jobModeKeys;
 
 /** The close reason carried by a JobClosed event. */
 export function closeReasonOf(event: LoggedEvent): CloseReason {

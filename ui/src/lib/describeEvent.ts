@@ -1,9 +1,13 @@
 /**
  * A job event in words, for the timeline: what happened, who did it, and the amounts in the job's
- * token. `args` come from the API as JSON (integers as decimal strings, small ones as numbers).
+ * token. The API's JSON arguments are typed from the ABI by the SDK (`typedEvent`): amounts arrive
+ * as bigints, deadlines as numbers, the close reason as the contract's enum value.
  */
-import { formatAmount, formatDateTime, formatEth, shortAddress, shortHash } from './format';
-import type { TokenInfo } from './tokens';
+import { formatDateTime, shortAddress, shortHash } from './format';
+import { formatAmount, formatEth } from '$sdk/format/amounts';
+import type { TokenInfo } from '$sdk/format/tokens';
+import { closeReasonLabel, closeReasonOf } from '$sdk/enums';
+import { marketEventNames, typedEvent, type MarketEventName } from '$sdk/events';
 
 export type EventTone = 'neutral' | 'accent' | 'info' | 'success' | 'warning' | 'danger' | 'violet';
 
@@ -16,80 +20,84 @@ export type DescribedEvent = {
   tone: EventTone;
 };
 
-const CLOSE_REASONS = ['None', 'Completed', 'Cancelled', 'Expired', 'Reclaimed', 'Dispute resolved', 'Arbitration timed out'];
-
-type Args = Record<string, unknown>;
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const CLOSE_TONES: Record<string, EventTone> = { COMPLETED: 'success', DISPUTE_RESOLVED: 'accent', ARBITRATION_TIMED_OUT: 'accent' };
 
 export function describeEvent(name: string, rawArgs: unknown, token: TokenInfo): DescribedEvent {
-  const a = (rawArgs ?? {}) as Args;
-  const amount = (v: unknown) => formatAmount(str(v) || '0', token);
-  switch (name) {
+  const fallback = { title: name.replace(/([a-z])([A-Z])/g, '$1 $2'), tone: 'neutral' } as const;
+  // An event this UI's ABI does not have (a newer contract): its name in words.
+  if (!marketEventNames.includes(name as MarketEventName)) return fallback;
+  const e = typedEvent({ name, args: rawArgs });
+  const amount = (v: bigint) => formatAmount(v, token);
+  switch (e.name) {
     case 'JobPosted': {
-      const terms = (a.terms ?? {}) as Args;
+      const { terms } = e.args;
       return {
         title: 'Job posted',
-        detail: `Budget ${amount(terms.budget)} escrowed${BigInt(str(terms.collateral) || '0') > 0n ? ` · collateral ${formatEth(str(terms.collateral))}` : ''}`,
-        actor: str(a.client),
+        detail: `Budget ${amount(terms.budget)} escrowed${terms.collateral > 0n ? ` · collateral ${formatEth(terms.collateral)}` : ''}`,
+        actor: e.args.client,
         tone: 'accent',
       };
     }
     case 'BidPlaced':
-      return { title: 'Bid placed', detail: `${shortAddress(str(a.worker))} offers ${amount(a.price)}`, actor: str(a.worker), tone: 'neutral' };
+      return { title: 'Bid placed', detail: `${shortAddress(e.args.worker)} offers ${amount(e.args.price)}`, actor: e.args.worker, tone: 'neutral' };
     case 'BidWithdrawn':
-      return { title: 'Bid withdrawn', detail: shortAddress(str(a.worker)), actor: str(a.worker), tone: 'neutral' };
+      return { title: 'Bid withdrawn', detail: shortAddress(e.args.worker), actor: e.args.worker, tone: 'neutral' };
     case 'JobAssigned': {
-      const refund = BigInt(str(a.refund) || '0');
+      const { refund } = e.args;
       return {
         title: 'Worker assigned',
-        detail: `${shortAddress(str(a.worker))} runs it for ${amount(a.price)}${refund > 0n ? ` · ${amount(refund)} back to the client` : ''} · result due ${formatDateTime(Number(a.executionDeadline))}`,
-        actor: str(a.worker),
+        detail: `${shortAddress(e.args.worker)} runs it for ${amount(e.args.price)}${refund > 0n ? ` · ${amount(refund)} back to the client` : ''} · result due ${formatDateTime(e.args.executionDeadline)}`,
+        actor: e.args.worker,
         tone: 'info',
       };
     }
     case 'ResultSubmitted':
       return {
         title: 'Result submitted',
-        detail: `sha256 ${shortHash(str(a.resultHash))} · open to dispute until ${formatDateTime(Number(a.challengeDeadline))}`,
-        actor: str(a.worker),
+        detail: `sha256 ${shortHash(e.args.resultHash)} · open to dispute until ${formatDateTime(e.args.challengeDeadline)}`,
+        actor: e.args.worker,
         tone: 'violet',
       };
     case 'JobDisputed':
       return {
         title: 'Result disputed',
-        detail: `“${str(a.reason)}” · the arbiter rules by ${formatDateTime(Number(a.arbitrationDeadline))}`,
-        actor: str(a.client),
+        detail: `“${e.args.reason}” · the arbiter rules by ${formatDateTime(e.args.arbitrationDeadline)}`,
+        actor: e.args.client,
         tone: 'warning',
       };
     case 'EvidenceSubmitted':
-      return { title: 'Evidence added', detail: `“${str(a.evidence)}”`, actor: str(a.party), tone: 'warning' };
+      return { title: 'Evidence added', detail: `“${e.args.evidence}”`, actor: e.args.party, tone: 'warning' };
     case 'JobClosed': {
-      const reason = CLOSE_REASONS[Number(a.reason)] ?? `Closed (${str(a.reason)})`;
+      const a = e.args;
+      const reason = closeReasonOf(a.reason);
       const parts: string[] = [];
-      if (BigInt(str(a.workerPayout) || '0') > 0n) parts.push(`worker paid ${amount(a.workerPayout)}`);
-      if (BigInt(str(a.fee) || '0') > 0n) parts.push(`fee ${amount(a.fee)}`);
-      if (BigInt(str(a.clientRefund) || '0') > 0n) parts.push(`client refunded ${amount(a.clientRefund)}`);
-      if (BigInt(str(a.slashed) || '0') > 0n) parts.push(`${formatEth(str(a.slashed))} collateral slashed to the client`);
-      const tone: EventTone = Number(a.reason) === 1 ? 'success' : Number(a.reason) === 5 || Number(a.reason) === 6 ? 'accent' : 'danger';
-      return { title: `Closed · ${reason}`, detail: parts.join(' · ') || undefined, tone };
+      if (a.workerPayout > 0n) parts.push(`worker paid ${amount(a.workerPayout)}`);
+      if (a.fee > 0n) parts.push(`fee ${amount(a.fee)}`);
+      if (a.clientRefund > 0n) parts.push(`client refunded ${amount(a.clientRefund)}`);
+      if (a.slashed > 0n) parts.push(`${formatEth(a.slashed)} collateral slashed to the client`);
+      return {
+        title: `Closed · ${reason ? closeReasonLabel(reason) : `Closed (${a.reason})`}`,
+        detail: parts.join(' · ') || undefined,
+        tone: (reason && CLOSE_TONES[reason]) || 'danger',
+      };
     }
     case 'WorkerRegistered':
-      return { title: 'Registered as a worker', detail: `stake ${formatEth(str(a.stake))}`, actor: str(a.worker), tone: 'accent' };
+      return { title: 'Registered as a worker', detail: `stake ${formatEth(e.args.stake)}`, actor: e.args.worker, tone: 'accent' };
     case 'WorkerClaimUpdated':
-      return { title: 'Updated its hardware claim', actor: str(a.worker), tone: 'neutral' };
+      return { title: 'Updated its hardware claim', actor: e.args.worker, tone: 'neutral' };
     case 'WorkerAvailabilitySet':
-      return { title: a.available ? 'Opened to new jobs' : 'Paused new jobs', actor: str(a.worker), tone: 'neutral' };
+      return { title: e.args.available ? 'Opened to new jobs' : 'Paused new jobs', actor: e.args.worker, tone: 'neutral' };
     case 'StakeAdded':
-      return { title: 'Added stake', detail: `${formatEth(str(a.amount))}, ${formatEth(str(a.stake))} in all`, actor: str(a.worker), tone: 'neutral' };
+      return { title: 'Added stake', detail: `${formatEth(e.args.amount)}, ${formatEth(e.args.stake)} in all`, actor: e.args.worker, tone: 'neutral' };
     case 'UnstakeRequested':
-      return { title: 'Started unbonding stake', detail: formatEth(str(a.amount)), actor: str(a.worker), tone: 'neutral' };
+      return { title: 'Started unbonding stake', detail: formatEth(e.args.amount), actor: e.args.worker, tone: 'neutral' };
     case 'StakeWithdrawn':
-      return { title: 'Withdrew unbonded stake', detail: formatEth(str(a.amount)), actor: str(a.worker), tone: 'neutral' };
+      return { title: 'Withdrew unbonded stake', detail: formatEth(e.args.amount), actor: e.args.worker, tone: 'neutral' };
     case 'WorkerDeregistered':
-      return { title: 'Left the market', actor: str(a.worker), tone: 'neutral' };
+      return { title: 'Left the market', actor: e.args.worker, tone: 'neutral' };
     case 'Withdrawn':
-      return { title: 'Withdrew funds', detail: amount(a.amount), actor: str(a.account), tone: 'neutral' };
+      return { title: 'Withdrew funds', detail: amount(e.args.amount), actor: e.args.account, tone: 'neutral' };
     default:
-      return { title: name.replace(/([a-z])([A-Z])/g, '$1 $2'), tone: 'neutral' };
+      return fallback;
   }
 }

@@ -4,11 +4,11 @@
  * the next page starts after the last job shown.
  */
 import type { Client, CombinedError } from '@urql/core';
-import { JobsQuery, type JobCard } from './graphql/documents';
+import { JobCardsQuery, type JobCard } from '$sdk/documents';
 import type { VariablesOf } from '$sdk/graphql';
 
-export type JobFilter = NonNullable<VariablesOf<typeof JobsQuery>['filter']>;
-export type JobOrderBy = NonNullable<VariablesOf<typeof JobsQuery>['orderBy']>;
+export type JobFilter = NonNullable<VariablesOf<typeof JobCardsQuery>['filter']>;
+export type JobOrderBy = NonNullable<VariablesOf<typeof JobCardsQuery>['orderBy']>;
 
 export type JobsPageRequest = {
   filter: JobFilter;
@@ -21,7 +21,7 @@ export type JobsPage = { items: JobCard[]; nextCursor: string | null; hasNext: b
 
 export async function loadJobsPage(client: Client, req: JobsPageRequest): Promise<{ data?: JobsPage; error?: CombinedError }> {
   const r = await client
-    .query(JobsQuery, { filter: req.filter, orderBy: req.orderBy, first: req.pageSize, after: req.after, withCount: true }, { requestPolicy: 'network-only' })
+    .query(JobCardsQuery, { filter: req.filter, orderBy: req.orderBy, first: req.pageSize, after: req.after, withCount: true }, { requestPolicy: 'network-only' })
     .toPromise();
   if (!r.data) return { error: r.error };
   const { edges, pageInfo, totalCount } = r.data.jobs;

@@ -9,7 +9,7 @@ import {
   type Hex,
 } from 'viem';
 import { loomMarketAbi, testUsdcAbi } from '$abis/generated';
-import { createTokenRegistry } from '$lib/tokens';
+import { createTokenRegistry } from '$sdk/format/tokens';
 import { WrongNetworkError } from '$lib/wallet/walletState.svelte';
 import { decodeRevertData } from '$sdk/revert';
 import { explainError, revertMessage } from './explainError';

@@ -5,8 +5,9 @@
  */
 import { BaseError, ChainMismatchError, InsufficientFundsError, UserRejectedRequestError } from 'viem';
 import { decodeRevert } from '$sdk/revert';
-import { formatDateTime, formatEth, formatUnitsHuman } from '$lib/format';
-import type { TokenInfo } from '$lib/tokens';
+import { formatDateTime } from '$lib/format';
+import { formatEth, formatUnitsHuman } from '$sdk/format/amounts';
+import type { TokenInfo } from '$sdk/format/tokens';
 
 export type ErrorKind = 'rejected' | 'revert' | 'chain' | 'funds' | 'network' | 'unknown';
 

@@ -2,8 +2,7 @@
  * Follows a transaction (or a sequence: approve, then post) from the wallet's signature to the
  * block and on to the indexer, so the page shows where it stands and, when it fails, why.
  */
-import { parseEventLogs, type Hex, type TransactionReceipt } from 'viem';
-import { loomMarketAbi } from '$abis/generated';
+import type { Hex, TransactionReceipt } from 'viem';
 import type { LiveFeed } from '$lib/graphql/liveFeed.svelte';
 import type { WalletState } from '$lib/wallet/walletState.svelte';
 import { explainError, type ExplainContext, type Explained } from './explainError';
@@ -102,10 +101,4 @@ export class TxFlow {
       }
     });
   }
-}
-
-/** The job id from a postJob receipt. */
-export function postedJobId(receipt: TransactionReceipt): Hex | undefined {
-  const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
-  return posted?.args.jobId;
 }

@@ -5,7 +5,7 @@
  * six HTTP/1.1 connections per origin, so one stream serves every view.
  */
 import type { Client } from '@urql/core';
-import { JobEventsQuery, JobEventsSubscription, type JobEventResult } from './documents';
+import { JobEventsQuery, JobEventsSubscription, type JobEventResult } from '$sdk/documents';
 
 export type FeedDelivery = { retracted: boolean; event: JobEventResult };
 /** `resync`: the stream restarted without its cursor; anything may have changed. */

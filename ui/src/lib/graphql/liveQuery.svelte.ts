@@ -10,7 +10,7 @@
 import type { AnyVariables, CombinedError, TypedDocumentNode } from '@urql/core';
 import { untrack } from 'svelte';
 import { getLoom } from './context';
-import type { JobEventResult } from './documents';
+import type { JobEventResult } from '$sdk/documents';
 
 export type LiveQueryOptions<V> = {
   /** Read again when the feed delivers an event matching this (default: any event). */

@@ -5,18 +5,12 @@
  * addresses default to the deployment record (LOOM_DEPLOYMENT_FILE, else deployments/<chainId>.json
  * in the working directory or its parent).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { getAddress, isAddress, type Address } from 'viem';
+import { findDeployment } from '$sdk/chain/deploymentRecord';
+import { LoomError } from '$sdk/errors';
 import type { LoomConfig } from '$lib/config';
 
 type Env = Record<string, string | undefined>;
-
-type DeploymentRecord = {
-  chainId?: number;
-  LoomMarket?: { address: string };
-  TestUSDC?: { address: string };
-};
 
 const CHAIN_NAMES: Record<number, string> = {
   1: 'Ethereum',
@@ -35,15 +29,14 @@ function address(name: string, value: string): Address {
   return getAddress(value);
 }
 
-function findDeployment(env: Env, chainId: number, cwd: string): { path: string; record: DeploymentRecord } | undefined {
-  const candidates = env.LOOM_DEPLOYMENT_FILE
-    ? [resolve(cwd, env.LOOM_DEPLOYMENT_FILE)]
-    : [resolve(cwd, 'deployments', `${chainId}.json`), resolve(cwd, '..', 'deployments', `${chainId}.json`)];
-  for (const path of candidates) {
-    if (existsSync(path)) return { path, record: JSON.parse(readFileSync(path, 'utf8')) as DeploymentRecord };
+/** The SDK's deployment record, found from the working directory or its parent (the UI runs from ui/). */
+function deploymentOf(env: Env, chainId: number, cwd: string) {
+  try {
+    return findDeployment({ chainId, cwd, ...(env.LOOM_DEPLOYMENT_FILE ? { file: env.LOOM_DEPLOYMENT_FILE, fileFrom: 'LOOM_DEPLOYMENT_FILE' } : {}) });
+  } catch (err) {
+    if (!(err instanceof LoomError)) throw err;
+    throw new ConfigError(err.shortMessage);
   }
-  if (env.LOOM_DEPLOYMENT_FILE) throw new ConfigError(`LOOM_DEPLOYMENT_FILE not found: ${candidates[0]}`);
-  return undefined;
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
@@ -55,10 +48,7 @@ export function readConfig(env: Env, cwd = process.cwd()): LoomConfig {
   const chainId = Number(env.PUBLIC_CHAIN_ID || 31337);
   if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new ConfigError(`PUBLIC_CHAIN_ID is not a chain id: "${env.PUBLIC_CHAIN_ID}"`);
 
-  const deployment = env.PUBLIC_MARKET_ADDRESS && env.PUBLIC_USDC_ADDRESS !== undefined ? undefined : findDeployment(env, chainId, cwd);
-  if (deployment?.record.chainId !== undefined && deployment.record.chainId !== chainId) {
-    throw new ConfigError(`${deployment.path} is for chain ${deployment.record.chainId}, not ${chainId}`);
-  }
+  const deployment = env.PUBLIC_MARKET_ADDRESS && env.PUBLIC_USDC_ADDRESS !== undefined ? undefined : deploymentOf(env, chainId, cwd);
   const marketValue = env.PUBLIC_MARKET_ADDRESS || deployment?.record.LoomMarket?.address;
   if (!marketValue) {
     throw new ConfigError(

@@ -17,7 +17,7 @@ import {
   type PublicClient,
   type WalletClient,
 } from 'viem';
-import { testUsdcAbi } from '$abis/generated';
+import { testUsdcAbi } from '$sdk/index';
 import type { LoomConfig } from '$lib/config';
 import { burnerAccount } from './burner';
 import { discoverProviders, type Eip1193Provider } from './eip1193';

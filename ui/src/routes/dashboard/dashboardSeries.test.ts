@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import type { DailyStat } from '$lib/graphql/documents';
-import { createTokenRegistry } from '$lib/tokens';
+import type { DailyStat } from '$sdk/documents';
+import { createTokenRegistry } from '$sdk/format/tokens';
 import { dayBefore, jobsPerDay, tokenSeries } from './dashboardSeries';
 
 const usdc = '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512' as const;

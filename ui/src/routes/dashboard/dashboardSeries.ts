@@ -3,8 +3,8 @@
  * the median price per GPU-hour, with amounts converted to each token's unit.
  */
 import { formatUnits } from 'viem';
-import type { DailyStat } from '$lib/graphql/documents';
-import type { TokenRegistry } from '$lib/tokens';
+import type { DailyStat } from '$sdk/documents';
+import type { TokenRegistry } from '$sdk/format/tokens';
 
 export type JobsPerDay = { day: string; label: string; posted: number; completed: number; disputed: number };
 export type TokenDay = { day: string; label: string; date: Date; posted: number; settled: number; fees: number; median: number | null };

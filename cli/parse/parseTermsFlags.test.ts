@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { hexToString, zeroAddress, zeroHash } from 'viem';
+import { ETH_TOKEN } from '../../sdk/format/tokens';
+import { specFromText } from '../jobSpecFile';
+import { parseTermsFlags } from './parseTermsFlags';
+
+const usdc = { address: '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0', symbol: 'tUSDC', decimals: 6 } as const;
+const cpuSpec = specFromText(JSON.stringify({ version: 1, script: 'echo hi > /out/hi', resources: { timeoutSeconds: 60 } }), 'cpu.json').spec;
+const gpuSpec = specFromText(JSON.stringify({ version: 1, command: ['python', 'train.py'], resources: { gpus: 2, vramMiB: 40960, timeoutSeconds: 600 } }), 'gpu.json').spec;
+const now = 1_700_000_000;
+
+describe('parseTermsFlags', () => {
+  it('default: the contract struct, deadlines from durations, requirement from the spec', () => {
+    const p = parseTermsFlags({ budget: '0.5', 'open-for': '1h', 'execution-timeout': '30m', 'challenge-window': '10m' }, gpuSpec, { token: ETH_TOKEN, now, salt: 7n });
+    expect(p).toEqual({
+      token: zeroAddress,
+      arbiter: zeroAddress,
+      budget: 500_000_000_000_000_000n,
+      collateral: 0n,
+      mode: 0,
+      openUntil: now + 3600,
+      executionTimeout: 1800,
+      challengeWindow: 600,
+      minGpuCount: 2,
+      minVramMiB: 40960,
+      gpuModel: zeroHash,
+      salt: 7n,
+    });
+  });
+
+  it('behavior: ERC-20 budgets in the token decimals, auction mode, model, arbiter, more than the spec asks', () => {
+    const p = parseTermsFlags(
+      { budget: '250', mode: 'Auction', 'min-gpus': '4', 'min-vram': '80GiB', 'gpu-model': 'NVIDIA H100 80GB HBM3', arbiter: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8', collateral: '0.1', salt: '42' },
+      gpuSpec,
+      { token: usdc, now },
+    );
+    expect(p.budget).toBe(250_000_000n);
+    expect(p.token).toBe(usdc.address);
+    expect(p.mode).toBe(1);
+    expect(p.minGpuCount).toBe(4);
+    expect(p.minVramMiB).toBe(81920);
+    expect(hexToString(p.gpuModel, { size: 32 }).replace(/\0+$/, '')).toBe('NVIDIA H100 80GB HBM3');
+    expect(p.arbiter).toBe('0x70997970C51812dc3A010C7d01b50e0d17dc79C8');
+    expect(p.collateral).toBe(100_000_000_000_000_000n);
+    expect(p.salt).toBe(42n);
+  });
+
+  it('behavior: a random salt by default; an open period of one second is the contract’s shortest', () => {
+    const a = parseTermsFlags({ budget: '1' }, cpuSpec, { token: ETH_TOKEN, now });
+    const b = parseTermsFlags({ budget: '1', 'open-for': '1s' }, cpuSpec, { token: ETH_TOKEN, now });
+    expect(a.salt).not.toBe(b.salt);
+    expect(a.minGpuCount).toBe(0);
+    expect(a.minVramMiB).toBe(0);
+    expect(b.openUntil).toBe(now + 1);
+  });
+
+  it('error: every refusal names its flag', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /--budget is required/],
+      [{ budget: 'abc' }, /--budget: "abc" is not an amount of ETH/],
+      [{ budget: '0' }, /--budget must be more than zero/],
+      [{ budget: '1', mode: 'bid' }, /--mode must be claim or auction/],
+      [{ budget: '1', 'open-for': '91d' }, /--open-for must be between/],
+      [{ budget: '1', 'open-for': '0s' }, /--open-for must be between/],
+      [{ budget: '1', 'open-for': 'soon' }, /--open-for: "soon" is not a duration/],
+      [{ budget: '1', 'execution-timeout': '31d' }, /--execution-timeout must be between/],
+      [{ budget: '1', 'execution-timeout': '2m' }, /shorter than the spec's run timeout .* at least 3 min/],
+      [{ budget: '1', 'challenge-window': '31d' }, /--challenge-window must be at most 30 d/],
+      [{ budget: '1', 'gpu-model': 'x'.repeat(33) }, /--gpu-model: .*longer than 32 bytes/],
+      [{ budget: '1', arbiter: 'bob' }, /--arbiter: "bob" is not an address/],
+      [{ budget: '1', salt: '-1' }, /--salt/],
+      [{ budget: '1', salt: (2n ** 64n).toString() }, /--salt/],
+    ];
+    for (const [flags, message] of cases) {
+      expect(() => parseTermsFlags(flags, cpuSpec, { token: ETH_TOKEN, now }), JSON.stringify(flags)).toThrowError(message);
+    }
+    expect(() => parseTermsFlags({ budget: '1', 'min-gpus': '1' }, gpuSpec, { token: ETH_TOKEN, now })).toThrowError(/--min-gpus 1 is below the spec's resources.gpus \(2\)/);
+    expect(() => parseTermsFlags({ budget: '1', 'min-vram': '1GiB' }, gpuSpec, { token: ETH_TOKEN, now })).toThrowError(/below the spec's resources.vramMiB/);
+    expect(() => parseTermsFlags({ budget: '0.0000001' }, cpuSpec, { token: usdc, now })).toThrowError(/tUSDC has 6/);
+  });
+});
