@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { foldJob } from '../indexer/src/fold/job';
 import { createApi } from './createApi';
-import type { Db } from './context';
+import type { Db } from './data/tables';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { errorCodes } from './graphql/errors';

@@ -1,55 +1,10 @@
 /**
- * What resolvers share: the read-only database, the indexer's tables, per-request loaders, and the
- * indexer's pure job fold (for time travel).
+ * What resolvers share: the read-only database, the indexer's tables, per-request loaders, the
+ * indexer's pure job fold (for time travel) and the change feed.
  */
-import type { ReadonlyDrizzle } from 'ponder';
-import type * as ponderSchema from '../indexer/ponder.schema';
 import type { ChangeFeed } from './feed/changeFeed';
 import type { Loaders } from './data/loaders';
-
-/** The indexer's schema module (indexer/ponder.schema.ts), as `ponder:schema` provides it. */
-export type Schema = typeof ponderSchema;
-
-/** The tables the API serves. */
-export type Tables = Pick<
-  Schema,
-  | 'job'
-  | 'bid'
-  | 'worker'
-  | 'workerEarning'
-  | 'balance'
-  | 'jobEvent'
-  | 'dailyStat'
-  | 'dailyTokenStat'
-  | 'market'
-  | 'allowedToken'
-  | 'arbiter'
->;
-
-/** Ponder's read-only drizzle database (`db` from `ponder:api`), or any drizzle database over the same tables. */
-export type Db = ReadonlyDrizzle<Schema>;
-
-export type JobRow = Schema['job']['$inferSelect'];
-export type BidRow = Schema['bid']['$inferSelect'];
-export type WorkerRow = Schema['worker']['$inferSelect'];
-export type WorkerEarningRow = Schema['workerEarning']['$inferSelect'];
-export type BalanceRow = Schema['balance']['$inferSelect'];
-export type JobEventRow = Schema['jobEvent']['$inferSelect'];
-export type DailyStatRow = Schema['dailyStat']['$inferSelect'];
-export type DailyTokenStatRow = Schema['dailyTokenStat']['$inferSelect'];
-export type MarketRow = Schema['market']['$inferSelect'];
-
-/**
- * The indexer's pure fold of one job's events (indexer/src/fold/job.ts `foldJob`): the job and its
- * bids after a sequence of its `job_event` rows in chain order, exactly as the indexer's rows were.
- */
-export type JobFold = (events: readonly JobEventRow[]) => { job: JobRow | undefined; bids: BidRow[] };
-
-/**
- * A job as resolvers pass it on: a job row; when time-travelled, also the block and the job's bids
- * as of that block.
- */
-export type JobNode = JobRow & { asOfBlock?: bigint | null; bidsAtBlock?: BidRow[] };
+import type { Db, JobFold, Tables } from './data/tables';
 
 /** What yoga gives every resolver. */
 export type Context = {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { foldJob } from '../indexer/src/fold/job';
 import { createApi } from './createApi';
 import { type JobFilter, jobMatcher } from './data/filters';
-import type { JobRow } from './context';
+import type { JobRow } from './data/tables';
 import { accounts, ETH, H100, JOB_COUNT, jobIdOf, loadFixture, POST_BLOCK, USDC, type Fixture } from './test/fixtures';
 import { gql } from './test/gql';
 import { createTestDatabase, type TestDatabase } from './test/testDatabase';

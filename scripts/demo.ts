@@ -42,7 +42,7 @@ import {
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { loomMarketAbi } from '../abis/generated';
+import { loomMarketAbi } from '../sdk';
 import { MODE, type CloseReason, type JobStatus } from '../sdk/enums';
 import type { JobTerms } from '../sdk/jobTerms';
 import { createMarketWriter, type MarketWriter } from '../sdk/writes';

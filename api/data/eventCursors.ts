@@ -4,7 +4,7 @@
  * `jobEvents` subscription, which checks the block hash. A retraction's cursor resumes a subscription
  * after a retraction it delivered.
  */
-import type { JobEventRow } from '../context';
+import type { JobEventRow } from './tables';
 import { ApiError } from '../graphql/errors';
 import { decodeCursor, encodeCursor, keyPattern } from './pagination';
 

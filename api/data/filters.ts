@@ -7,7 +7,7 @@
  */
 import type { SQLWrapper } from 'drizzle-orm';
 import { and, eq, gte, inArray, lte, or, sql } from 'ponder';
-import type { JobEventRow, JobRow, Tables } from '../context';
+import type { JobEventRow, JobRow, Tables } from './tables';
 import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../graphql/checkArgs';
 import { ApiError } from '../graphql/errors';
 import { parseJobId } from '../graphql/scalars';

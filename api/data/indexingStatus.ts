@@ -5,7 +5,7 @@
  * number; layout in ponder/src/utils/checkpoint.ts).
  */
 import { sql } from 'ponder';
-import type { Db } from '../context';
+import type { Db } from './tables';
 
 export type IndexingStatus = {
   /** Ponder finished the historical backfill and indexes new blocks as they come. */

@@ -5,7 +5,7 @@
  */
 import { getTableColumns } from 'drizzle-orm';
 import type { FieldNode } from '../graphql/graphqlJs';
-import type { Tables } from '../context';
+import type { Tables } from './tables';
 import { childrenNamed, fieldsOf, type SelectionInfo } from '../graphql/selection';
 
 type JobColumns = ReturnType<typeof getTableColumns<Tables['job']>>;

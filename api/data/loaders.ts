@@ -5,7 +5,7 @@
 import { getTableColumns } from 'drizzle-orm';
 import { and, asc, eq, inArray, sql } from 'ponder';
 import { createBatchLoader, createLoaderGroup } from './batchLoader';
-import type { BidRow, Db, JobEventRow, JobRow, Tables, WorkerEarningRow, WorkerRow } from '../context';
+import type { BidRow, Db, JobEventRow, JobRow, Tables, WorkerEarningRow, WorkerRow } from './tables';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from './keyset';
 import { statement } from './statements';
 

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, lte, sql } from 'ponder';
 import { canonicalJson } from './canonicalJson';
-import type { Db, Tables } from '../context';
+import type { Db, Tables } from './tables';
 import { ApiError } from '../graphql/errors';
 import { readHeadBlock } from './indexingStatus';
 import type { SQL } from './keyset';

@@ -7,7 +7,7 @@
  * connection (PostgreSQL rejects that), whichever API instance prepared them.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../context';
+import type { Db } from './tables';
 
 /** A drizzle query that can be prepared (a select builder). */
 type Preparable<T> = {

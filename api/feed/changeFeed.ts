@@ -32,7 +32,7 @@
 import type { Logger } from 'pino';
 import { and, asc, gt, gte, inArray, lte } from 'ponder';
 import { eventId } from '../../indexer/src/fold/event';
-import type { Db, JobEventRow, JobFold, JobRow, Tables } from '../context';
+import type { Db, JobEventRow, JobFold, JobRow, Tables } from '../data/tables';
 import { readHeadBlock } from '../data/indexingStatus';
 
 /** Something that says "the indexer may have written": Ponder's live-query notifications. */

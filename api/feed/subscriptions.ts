@@ -15,7 +15,8 @@
  * is beyond its position: cursor comparison, so backfill and live delivery neither overlap nor gap.
  */
 import { and, asc, eq, gt, lt } from 'ponder';
-import type { Context, JobEventRow } from '../context';
+import type { Context } from '../context';
+import type { JobEventRow } from '../data/tables';
 import { decodeSubscriptionCursor, type SubscriptionCursor } from '../data/eventCursors';
 import { type JobEventFilter, jobEventFilterCondition, jobEventMatcher, type JobFilter, jobMatcher } from '../data/filters';
 import { boundedList } from '../graphql/checkArgs';

@@ -18,7 +18,7 @@ import pino from 'pino';
 import { describe, expect, test } from 'vitest';
 import { createApi } from '../createApi';
 import { createApiSchema, schemaFile } from './createApiSchema';
-import type { Db, Tables } from '../context';
+import type { Db, Tables } from '../data/tables';
 import { errorCodes } from './errors';
 import { gql } from '../test/gql';
 

@@ -6,7 +6,7 @@
 import { stringToHex, type Hex } from 'viem';
 import { eventId } from '../../indexer/src/fold/event';
 import { foldJob } from '../../indexer/src/fold/job';
-import type { BidRow, JobEventRow, JobRow, WorkerRow } from '../context';
+import type { BidRow, JobEventRow, JobRow, WorkerRow } from '../data/tables';
 import type { TestDatabase } from './testDatabase';
 
 export const ETH: Hex = '0x0000000000000000000000000000000000000000';

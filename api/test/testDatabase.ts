@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as ponderSchema from '../../indexer/ponder.schema';
-import type { Db, Schema, Tables } from '../context';
+import type { Db, Schema, Tables } from '../data/tables';
 
 const ponderKit = fileURLToPath(new URL('../../node_modules/ponder/dist/esm/drizzle/kit/index.js', import.meta.url));
 

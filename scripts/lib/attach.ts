@@ -4,7 +4,7 @@
  * address, and where indexing must begin; each failure is a sentence that says what to fix.
  */
 import { createPublicClient, http, isAddress, getAddress, type Address } from 'viem';
-import { loomMarketAbi } from '../../abis/generated';
+import { loomMarketAbi } from '../../sdk';
 
 export type AttachTarget = {
   rpcUrl: string;

@@ -4,7 +4,7 @@
  * for want of a slot or of free stake are considered again, oldest first, when either frees up.
  */
 import { type Hex, parseEventLogs } from 'viem';
-import { loomMarketAbi } from '../../abis/generated';
+import { loomMarketAbi } from '../../sdk';
 import { type JobTerms, jobIdOf, toContractTerms } from '../../sdk/jobTerms';
 import { ACCEPT_WINDOW } from '../../sdk/marketRules';
 import { formatRevert } from '../../sdk/revert';

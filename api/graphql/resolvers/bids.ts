@@ -2,7 +2,8 @@
  * Query.bids and the Bid type.
  */
 import { and, count, eq } from 'ponder';
-import type { BidRow, Context, Tables } from '../../context';
+import type { Context } from '../../context';
+import type { BidRow, Tables } from '../../data/tables';
 import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';
 import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
 import { parseJobId } from '../scalars';

@@ -3,7 +3,8 @@
  * either order, Job.events, and the jobEvents subscription.
  */
 import { and, count } from 'ponder';
-import type { Context, JobEventRow } from '../../context';
+import type { Context } from '../../context';
+import type { JobEventRow } from '../../data/tables';
 import { eventCursor, eventIdOfCursor } from '../../data/eventCursors';
 import { type JobEventFilter, jobEventFilterCondition } from '../../data/filters';
 import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';

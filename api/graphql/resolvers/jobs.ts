@@ -3,7 +3,8 @@
  * events through per-request loaders.
  */
 import { and, count, eq, lte, sql } from 'ponder';
-import type { BidRow, Context, JobNode, JobRow, Tables } from '../../context';
+import type { Context } from '../../context';
+import type { BidRow, JobNode, JobRow, Tables } from '../../data/tables';
 import { eventCursor, eventIdOfCursor } from '../../data/eventCursors';
 import { type JobFilter, jobFilterCondition, paidPrice, paidPriceOf } from '../../data/filters';
 import { readHeadBlock } from '../../data/indexingStatus';

@@ -3,7 +3,8 @@
  * per GPU-hour of the jobs assigned each day, computed from the job table in three queries.
  */
 import { and, asc, between, sql } from 'ponder';
-import type { Context, DailyStatRow, DailyTokenStatRow } from '../../context';
+import type { Context } from '../../context';
+import type { DailyStatRow, DailyTokenStatRow } from '../../data/tables';
 import { ApiError } from '../errors';
 
 const DAY_MS = 86_400_000;

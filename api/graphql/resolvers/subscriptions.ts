@@ -6,7 +6,8 @@
  * and assignee) read the database through loaders. A subscription's context lives as long as the
  * subscription, so every item gets fresh loaders: a later item never shows an earlier item's rows.
  */
-import type { Context, JobNode } from '../../context';
+import type { Context } from '../../context';
+import type { JobNode } from '../../data/tables';
 import { eventCursor, retractionCursor } from '../../data/eventCursors';
 import type { JobEventFilter, JobFilter } from '../../data/filters';
 import { createLoaders } from '../../data/loaders';

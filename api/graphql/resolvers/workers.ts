@@ -2,7 +2,8 @@
  * Query.worker, Query.workers and the Worker type.
  */
 import { and, count } from 'ponder';
-import type { Context, Tables, WorkerRow } from '../../context';
+import type { Context } from '../../context';
+import type { Tables, WorkerRow } from '../../data/tables';
 import { type WorkerFilter, workerFilterCondition } from '../../data/filters';
 import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';
 import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
