@@ -17,16 +17,29 @@ contract BidsTest is MarketFixture {
         (jobId, t) = _post(p);
     }
 
+    /// @dev `_auction()` with `worker`'s bid of 0.6 ETH on it.
+    function _auctionWithBid() internal returns (bytes32 jobId, JobTerms memory t) {
+        (jobId, t) = _auction();
+        _bid(worker, t, 0.6 ether);
+    }
+
     function _bid(address who, JobTerms memory t, uint96 price) internal {
         vm.prank(who);
         market.placeBid(t, price);
     }
 
+    function _expectAcceptRefused(JobTerms memory t, address bidder, bytes memory revertData) internal {
+        _expectRefused(client, abi.encodeCall(market.acceptBid, (t, bidder)), revertData);
+    }
+
+    function _expectWithdrawRefused(address who, JobTerms memory t, bytes memory revertData) internal {
+        _expectRefused(who, abi.encodeCall(market.withdrawBid, (t)), revertData);
+    }
+
     // ---- placeBid ----
 
     function test_placeBid_storesBid() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
 
         assertEq(market.bids(jobId, worker), 0.6 ether);
         _assertJob(jobId, address(0), JobStatus.Open, CloseReason.None, 0);
@@ -42,8 +55,7 @@ contract BidsTest is MarketFixture {
     }
 
     function test_placeBid_replacesBid() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         vm.expectEmit(true, true, true, true, address(market));
         emit BidPlaced(jobId, worker, 0.5 ether);
         _bid(worker, t, 0.5 ether);
@@ -182,8 +194,7 @@ contract BidsTest is MarketFixture {
     // ---- withdrawBid ----
 
     function test_withdrawBid_deletesBid() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         vm.expectEmit(true, true, true, true, address(market));
         emit BidWithdrawn(jobId, worker);
         vm.prank(worker);
@@ -194,8 +205,7 @@ contract BidsTest is MarketFixture {
     }
 
     function test_withdrawBid_thenAcceptRevertsBidNotFound() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         vm.prank(worker);
         market.withdrawBid(t);
         vm.expectRevert(abi.encodeWithSelector(BidNotFound.selector, jobId, worker));
@@ -204,51 +214,38 @@ contract BidsTest is MarketFixture {
     }
 
     function test_withdrawBid_revertsIfBidNotFound() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
-        vm.expectRevert(abi.encodeWithSelector(BidNotFound.selector, jobId, stranger));
-        vm.prank(stranger);
-        market.withdrawBid(t);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
+        _expectWithdrawRefused(stranger, t, abi.encodeWithSelector(BidNotFound.selector, jobId, stranger));
     }
 
     function test_withdrawBid_revertsIfJobNotFound() public {
         (, JobTerms memory t) = _auction();
         t.salt = 7;
-        _expectJobNotFound(t);
-        vm.prank(worker);
-        market.withdrawBid(t);
+        _expectWithdrawRefused(worker, t, _jobNotFound(t));
     }
 
     function test_withdrawBid_revertsIfWrongMode() public {
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(WrongMode.selector, jobId, JobMode.Claim));
-        vm.prank(worker);
-        market.withdrawBid(t);
+        _expectWithdrawRefused(worker, t, abi.encodeWithSelector(WrongMode.selector, jobId, JobMode.Claim));
     }
 
     function test_withdrawBid_revertsIfAssigned() public {
         (bytes32 jobId, JobTerms memory t) = _acceptedWith(_params(JobMode.Auction), 0.6 ether);
-        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
-        vm.prank(worker);
-        market.withdrawBid(t);
+        _expectWithdrawRefused(worker, t, _unexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned));
         assertEq(market.bids(jobId, worker), 0.6 ether, "the accepted bid stays the price");
     }
 
     function test_withdrawBid_revertsIfClosed() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         vm.prank(client);
         market.cancelJob(t);
-        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed);
-        vm.prank(worker);
-        market.withdrawBid(t);
+        _expectWithdrawRefused(worker, t, _unexpectedStatus(jobId, JobStatus.Open, JobStatus.Closed));
     }
 
     // ---- acceptBid ----
 
     function test_acceptBid_assignsWorkerAtBidPrice() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         vm.prank(client);
         market.acceptBid(t, worker);
 
@@ -260,8 +257,7 @@ contract BidsTest is MarketFixture {
     }
 
     function test_acceptBid_emitsJobAssigned() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         vm.warp(START + 10 minutes);
         vm.expectEmit(true, true, true, true, address(market));
         emit JobAssigned(jobId, worker, 0.6 ether, 0.4 ether, 0.1 ether, uint40(START + 10 minutes + 2 hours));
@@ -308,8 +304,7 @@ contract BidsTest is MarketFixture {
     }
 
     function test_acceptBid_worksUntilAcceptWindowEnds() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         uint256 lastAccept = uint256(t.openUntil) + 1 days;
         vm.warp(lastAccept);
         vm.prank(client);
@@ -326,99 +321,74 @@ contract BidsTest is MarketFixture {
     }
 
     function test_acceptBid_revertsIfJobNotFound() public {
-        (, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (, JobTerms memory t) = _auctionWithBid();
         t.salt = 1;
-        _expectJobNotFound(t);
-        vm.prank(client);
-        market.acceptBid(t, worker);
+        _expectAcceptRefused(t, worker, _jobNotFound(t));
     }
 
     function test_acceptBid_revertsIfWrongMode() public {
         _register(worker, 1 ether);
         (bytes32 jobId, JobTerms memory t) = _post(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(WrongMode.selector, jobId, JobMode.Claim));
-        vm.prank(client);
-        market.acceptBid(t, worker);
+        _expectAcceptRefused(t, worker, abi.encodeWithSelector(WrongMode.selector, jobId, JobMode.Claim));
     }
 
     function test_acceptBid_revertsIfNotClient() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         vm.expectRevert(abi.encodeWithSelector(NotClient.selector, jobId, worker));
         vm.prank(worker);
         market.acceptBid(t, worker);
     }
 
     function test_acceptBid_revertsIfAcceptWindowPassed() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         uint256 lastAccept = uint256(t.openUntil) + 1 days;
         vm.warp(lastAccept + 1);
-        vm.expectRevert(abi.encodeWithSelector(DeadlinePassed.selector, jobId, lastAccept, lastAccept + 1));
-        vm.prank(client);
-        market.acceptBid(t, worker);
+        bytes memory late = abi.encodeWithSelector(DeadlinePassed.selector, jobId, lastAccept, lastAccept + 1);
+        _expectAcceptRefused(t, worker, late);
     }
 
     function test_acceptBid_revertsIfBidNotFound() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
-        vm.expectRevert(abi.encodeWithSelector(BidNotFound.selector, jobId, worker2));
-        vm.prank(client);
-        market.acceptBid(t, worker2);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
+        _expectAcceptRefused(t, worker2, abi.encodeWithSelector(BidNotFound.selector, jobId, worker2));
     }
 
     function test_acceptBid_revertsIfAlreadyAssigned() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         _register(worker2, 1 ether);
-        _bid(worker, t, 0.6 ether);
         _bid(worker2, t, 0.7 ether);
         vm.prank(client);
         market.acceptBid(t, worker);
-        _expectUnexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned);
-        vm.prank(client);
-        market.acceptBid(t, worker2);
+        _expectAcceptRefused(t, worker2, _unexpectedStatus(jobId, JobStatus.Open, JobStatus.Assigned));
     }
 
     function test_acceptBid_revertsIfBidderBecameUnavailable() public {
-        (, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (, JobTerms memory t) = _auctionWithBid();
         vm.prank(worker);
         market.setAvailability(false);
-        vm.expectRevert(abi.encodeWithSelector(WorkerUnavailable.selector, worker));
-        vm.prank(client);
-        market.acceptBid(t, worker);
+        _expectAcceptRefused(t, worker, abi.encodeWithSelector(WorkerUnavailable.selector, worker));
     }
 
     function test_acceptBid_revertsIfBidderDeregistered() public {
-        (, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (, JobTerms memory t) = _auctionWithBid();
         vm.prank(worker);
         market.deregister();
-        vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, worker));
-        vm.prank(client);
-        market.acceptBid(t, worker);
+        _expectAcceptRefused(t, worker, abi.encodeWithSelector(NotRegistered.selector, worker));
     }
 
     function test_acceptBid_revertsIfBidderNoLongerMeetsRequirements() public {
-        (bytes32 jobId, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (bytes32 jobId, JobTerms memory t) = _auctionWithBid();
         HardwareClaim memory smaller = _hardware();
         smaller.vramMiB = 24_576;
         vm.prank(worker);
         market.updateClaim(smaller);
-        vm.expectRevert(abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
-        vm.prank(client);
-        market.acceptBid(t, worker);
+        _expectAcceptRefused(t, worker, abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
     }
 
     function test_acceptBid_revertsIfBidderStakeNoLongerCovers() public {
-        (, JobTerms memory t) = _auction();
-        _bid(worker, t, 0.6 ether);
+        (, JobTerms memory t) = _auctionWithBid();
         vm.prank(worker);
         market.requestUnstake(0.95 ether);
-        vm.expectRevert(abi.encodeWithSelector(InsufficientFreeStake.selector, worker, 0.05 ether, 0.1 ether));
-        vm.prank(client);
-        market.acceptBid(t, worker);
+        bytes memory revertData = abi.encodeWithSelector(InsufficientFreeStake.selector, worker, 0.05 ether, 0.1 ether);
+        _expectAcceptRefused(t, worker, revertData);
     }
 }

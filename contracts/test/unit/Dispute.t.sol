@@ -16,6 +16,29 @@ contract DisputeTest is MarketFixture {
         market.resolveDispute(t, workerAmount, slash);
     }
 
+    function _expectDisputeRefused(address who, JobTerms memory t, bytes memory revertData) internal {
+        _expectRefused(who, abi.encodeCall(market.dispute, (t, "output is empty")), revertData);
+    }
+
+    function _expectEvidenceRefused(address who, JobTerms memory t, bytes memory revertData) internal {
+        _expectRefused(who, abi.encodeCall(market.submitEvidence, (t, "ipfs://evidence")), revertData);
+    }
+
+    function _expectResolveRefused(
+        address who,
+        JobTerms memory t,
+        uint96 workerAmount,
+        uint96 slash,
+        bytes memory revertData
+    ) internal {
+        _expectRefused(who, abi.encodeCall(market.resolveDispute, (t, workerAmount, slash)), revertData);
+    }
+
+    /// @dev The test contract calls, as the tests of this permissionless step always did.
+    function _expectSettleRefused(JobTerms memory t, bytes memory revertData) internal {
+        _expectRefused(address(this), abi.encodeCall(market.settleTimedOutDispute, (t)), revertData);
+    }
+
     function _customArbiter() internal returns (address custom) {
         custom = makeAddr("custom arbiter");
         vm.prank(owner);
@@ -25,7 +48,7 @@ contract DisputeTest is MarketFixture {
     // ---- dispute ----
 
     function test_dispute_opensArbitration() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _submitted();
         vm.warp(START + 1 hours);
         vm.prank(client);
         market.dispute(t, "output is empty");
@@ -36,7 +59,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_dispute_emitsJobDisputed() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _submitted();
         vm.warp(START + 1 hours);
         vm.expectEmit(true, true, true, true, address(market));
         emit JobDisputed(jobId, client, "output is empty", uint40(START + 1 hours + 7 days));
@@ -45,7 +68,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_dispute_worksAtChallengeDeadline() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _submitted();
         vm.warp(CHALLENGE_DEADLINE);
         vm.prank(client);
         market.dispute(t, "");
@@ -53,7 +76,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_dispute_acceptsReasonOfMaxLength() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _submitted();
         string memory reason = string(new bytes(1024));
         vm.expectEmit(true, true, true, true, address(market));
         emit JobDisputed(jobId, client, reason, uint40(ARBITRATION_DEADLINE));
@@ -62,58 +85,46 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_dispute_revertsIfJobNotFound() public {
-        (, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (, JobTerms memory t) = _submitted();
         t.salt = 1;
-        _expectJobNotFound(t);
-        vm.prank(client);
-        market.dispute(t, "output is empty");
+        _expectDisputeRefused(client, t, _jobNotFound(t));
     }
 
     function test_dispute_revertsIfAssigned() public {
-        (bytes32 jobId, JobTerms memory t) = _claimedWith(_params(JobMode.Claim));
-        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Assigned);
-        vm.prank(client);
-        market.dispute(t, "output is empty");
+        (bytes32 jobId, JobTerms memory t) = _assigned();
+        _expectDisputeRefused(client, t, _unexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Assigned));
     }
 
     function test_dispute_revertsIfDisputedAlready() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Disputed);
         vm.prank(client);
         market.dispute(t, "again");
     }
 
     function test_dispute_revertsIfReleased() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _submitted();
         vm.prank(client);
         market.release(t);
-        _expectUnexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Closed);
-        vm.prank(client);
-        market.dispute(t, "output is empty");
+        _expectDisputeRefused(client, t, _unexpectedStatus(jobId, JobStatus.Submitted, JobStatus.Closed));
     }
 
     function test_dispute_revertsIfNotClient() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(NotClient.selector, jobId, worker));
-        vm.prank(worker);
-        market.dispute(t, "output is empty");
-        vm.expectRevert(abi.encodeWithSelector(NotClient.selector, jobId, arbiter));
-        vm.prank(arbiter);
-        market.dispute(t, "output is empty");
+        (bytes32 jobId, JobTerms memory t) = _submitted();
+        _expectDisputeRefused(worker, t, abi.encodeWithSelector(NotClient.selector, jobId, worker));
+        _expectDisputeRefused(arbiter, t, abi.encodeWithSelector(NotClient.selector, jobId, arbiter));
     }
 
     function test_dispute_revertsIfDeadlinePassed() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _submitted();
         vm.warp(CHALLENGE_DEADLINE + 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(DeadlinePassed.selector, jobId, CHALLENGE_DEADLINE, CHALLENGE_DEADLINE + 1)
-        );
-        vm.prank(client);
-        market.dispute(t, "output is empty");
+        bytes memory late =
+            abi.encodeWithSelector(DeadlinePassed.selector, jobId, CHALLENGE_DEADLINE, CHALLENGE_DEADLINE + 1);
+        _expectDisputeRefused(client, t, late);
     }
 
     function test_dispute_revertsIfReasonTooLong() public {
-        (, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (, JobTerms memory t) = _submitted();
         vm.expectRevert(abi.encodeWithSelector(TextTooLong.selector, 1025, 1024));
         vm.prank(client);
         market.dispute(t, string(new bytes(1025)));
@@ -122,7 +133,7 @@ contract DisputeTest is MarketFixture {
     // ---- submitEvidence ----
 
     function test_submitEvidence_byClient() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.expectEmit(true, true, true, true, address(market));
         emit EvidenceSubmitted(jobId, client, "ipfs://client-evidence");
         vm.prank(client);
@@ -131,7 +142,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_submitEvidence_byWorker() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.expectEmit(true, true, true, true, address(market));
         emit EvidenceSubmitted(jobId, worker, "ipfs://worker-evidence");
         vm.prank(worker);
@@ -140,7 +151,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_submitEvidence_acceptsEvidenceOfMaxLength() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         string memory evidence = string(new bytes(1024));
         vm.expectEmit(true, true, true, true, address(market));
         emit EvidenceSubmitted(jobId, worker, evidence);
@@ -149,49 +160,39 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_submitEvidence_revertsIfNotParty() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(NotParty.selector, jobId, stranger));
-        vm.prank(stranger);
-        market.submitEvidence(t, "ipfs://evidence");
-        vm.expectRevert(abi.encodeWithSelector(NotParty.selector, jobId, arbiter));
-        vm.prank(arbiter);
-        market.submitEvidence(t, "ipfs://evidence");
+        (bytes32 jobId, JobTerms memory t) = _disputed();
+        _expectEvidenceRefused(stranger, t, abi.encodeWithSelector(NotParty.selector, jobId, stranger));
+        _expectEvidenceRefused(arbiter, t, abi.encodeWithSelector(NotParty.selector, jobId, arbiter));
     }
 
     function test_submitEvidence_revertsIfEvidenceTooLong() public {
-        (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (, JobTerms memory t) = _disputed();
         vm.expectRevert(abi.encodeWithSelector(TextTooLong.selector, 1025, 1024));
         vm.prank(client);
         market.submitEvidence(t, string(new bytes(1025)));
     }
 
     function test_submitEvidence_revertsIfJobNotFound() public {
-        (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (, JobTerms memory t) = _disputed();
         t.salt = 1;
-        _expectJobNotFound(t);
-        vm.prank(client);
-        market.submitEvidence(t, "ipfs://evidence");
+        _expectEvidenceRefused(client, t, _jobNotFound(t));
     }
 
     function test_submitEvidence_revertsIfNotDisputed() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
-        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted);
-        vm.prank(client);
-        market.submitEvidence(t, "ipfs://evidence");
+        (bytes32 jobId, JobTerms memory t) = _submitted();
+        _expectEvidenceRefused(client, t, _unexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted));
     }
 
     function test_submitEvidence_revertsIfResolved() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         _resolve(arbiter, t, 0, 0);
-        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed);
-        vm.prank(worker);
-        market.submitEvidence(t, "ipfs://evidence");
+        _expectEvidenceRefused(worker, t, _unexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed));
     }
 
     // ---- resolveDispute ----
 
     function test_resolveDispute_splitsPriceAndSlashes() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         _resolve(arbiter, t, 0.4 ether, 0.05 ether);
 
         _assertJob(jobId, worker, JobStatus.Closed, CloseReason.DisputeResolved, 0);
@@ -202,7 +203,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_resolveDispute_emitsJobClosed() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.expectEmit(true, true, true, true, address(market));
         emit JobClosed(jobId, CloseReason.DisputeResolved, worker, 0.396 ether, 0.004 ether, 0.6 ether, 0.05 ether);
         _resolve(arbiter, t, 0.4 ether, 0.05 ether);
@@ -220,7 +221,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_resolveDispute_allToWorkerWithoutSlash() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.expectEmit(true, true, true, true, address(market));
         emit JobClosed(jobId, CloseReason.DisputeResolved, worker, 0.99 ether, 0.01 ether, 0, 0);
         _resolve(arbiter, t, 1 ether, 0);
@@ -229,7 +230,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_resolveDispute_allToClientWithWholeCollateral() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.expectEmit(true, true, true, true, address(market));
         emit JobClosed(jobId, CloseReason.DisputeResolved, worker, 0, 0, 1 ether, 0.1 ether);
         _resolve(arbiter, t, 0, 0.1 ether);
@@ -249,7 +250,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_resolveDispute_usesFeeFixedAtPosting() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.prank(owner);
         market.setFee(1_000);
         vm.expectEmit(true, true, true, true, address(market));
@@ -258,7 +259,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_resolveDispute_worksAtArbitrationDeadline() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.warp(ARBITRATION_DEADLINE);
         _resolve(arbiter, t, 0.5 ether, 0);
         _assertJob(jobId, worker, JobStatus.Closed, CloseReason.DisputeResolved, 0);
@@ -292,7 +293,7 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_resolveDispute_keepsDefaultArbiterAtPosting() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         address custom = _customArbiter();
         vm.prank(owner);
         market.setDefaultArbiter(custom);
@@ -304,68 +305,61 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_resolveDispute_closesForGood() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         _resolve(arbiter, t, 0.4 ether, 0.05 ether);
         _assertClosedForGood(jobId, t);
     }
 
     function test_resolveDispute_revertsIfNotArbiter() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(NotArbiter.selector, jobId, client));
-        _resolve(client, t, 0, 0.1 ether);
-        vm.expectRevert(abi.encodeWithSelector(NotArbiter.selector, jobId, worker));
-        _resolve(worker, t, 1 ether, 0);
-        vm.expectRevert(abi.encodeWithSelector(NotArbiter.selector, jobId, owner));
-        _resolve(owner, t, 1 ether, 0);
+        (bytes32 jobId, JobTerms memory t) = _disputed();
+        _expectResolveRefused(client, t, 0, 0.1 ether, abi.encodeWithSelector(NotArbiter.selector, jobId, client));
+        _expectResolveRefused(worker, t, 1 ether, 0, abi.encodeWithSelector(NotArbiter.selector, jobId, worker));
+        _expectResolveRefused(owner, t, 1 ether, 0, abi.encodeWithSelector(NotArbiter.selector, jobId, owner));
     }
 
     function test_resolveDispute_revertsIfDeadlinePassed() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.warp(ARBITRATION_DEADLINE + 1);
-        vm.expectRevert(
-            abi.encodeWithSelector(DeadlinePassed.selector, jobId, ARBITRATION_DEADLINE, ARBITRATION_DEADLINE + 1)
-        );
-        _resolve(arbiter, t, 0.5 ether, 0);
+        bytes memory late =
+            abi.encodeWithSelector(DeadlinePassed.selector, jobId, ARBITRATION_DEADLINE, ARBITRATION_DEADLINE + 1);
+        _expectResolveRefused(arbiter, t, 0.5 ether, 0, late);
     }
 
     function test_resolveDispute_revertsIfWorkerAmountAbovePrice() public {
-        (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(InvalidRuling.selector, 1 ether + 1, 1 ether, 0, 0.1 ether));
-        _resolve(arbiter, t, 1 ether + 1, 0);
+        (, JobTerms memory t) = _disputed();
+        bytes memory invalid = abi.encodeWithSelector(InvalidRuling.selector, 1 ether + 1, 1 ether, 0, 0.1 ether);
+        _expectResolveRefused(arbiter, t, 1 ether + 1, 0, invalid);
     }
 
     function test_resolveDispute_revertsIfWorkerAmountAboveAcceptedBid() public {
         (, JobTerms memory t) = _acceptedWith(_params(JobMode.Auction), 0.6 ether);
         _submitFor(t);
         _disputeFor(t);
-        vm.expectRevert(abi.encodeWithSelector(InvalidRuling.selector, 0.6 ether + 1, 0.6 ether, 0, 0.1 ether));
-        _resolve(arbiter, t, 0.6 ether + 1, 0);
+        bytes memory invalid = abi.encodeWithSelector(InvalidRuling.selector, 0.6 ether + 1, 0.6 ether, 0, 0.1 ether);
+        _expectResolveRefused(arbiter, t, 0.6 ether + 1, 0, invalid);
     }
 
     function test_resolveDispute_revertsIfSlashAboveCollateral() public {
-        (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
-        vm.expectRevert(abi.encodeWithSelector(InvalidRuling.selector, 0, 1 ether, 0.1 ether + 1, 0.1 ether));
-        _resolve(arbiter, t, 0, 0.1 ether + 1);
+        (, JobTerms memory t) = _disputed();
+        bytes memory invalid = abi.encodeWithSelector(InvalidRuling.selector, 0, 1 ether, 0.1 ether + 1, 0.1 ether);
+        _expectResolveRefused(arbiter, t, 0, 0.1 ether + 1, invalid);
     }
 
     function test_resolveDispute_revertsIfJobNotFound() public {
-        (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (, JobTerms memory t) = _disputed();
         t.salt = 1;
-        _expectJobNotFound(t);
-        _resolve(arbiter, t, 0, 0);
+        _expectResolveRefused(arbiter, t, 0, 0, _jobNotFound(t));
     }
 
     function test_resolveDispute_revertsIfNotDisputed() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
-        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted);
-        _resolve(arbiter, t, 0, 0);
+        (bytes32 jobId, JobTerms memory t) = _submitted();
+        _expectResolveRefused(arbiter, t, 0, 0, _unexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted));
     }
 
     function test_resolveDispute_revertsIfResolvedAlready() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         _resolve(arbiter, t, 0.4 ether, 0);
-        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed);
-        _resolve(arbiter, t, 0.4 ether, 0);
+        _expectResolveRefused(arbiter, t, 0.4 ether, 0, _unexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed));
     }
 
     // ---- settleTimedOutDispute ----
@@ -420,41 +414,37 @@ contract DisputeTest is MarketFixture {
     }
 
     function test_settleTimedOutDispute_closesForGood() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.warp(ARBITRATION_DEADLINE + 1);
         market.settleTimedOutDispute(t);
         _assertClosedForGood(jobId, t);
     }
 
     function test_settleTimedOutDispute_revertsIfDeadlineNotReached() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         vm.warp(ARBITRATION_DEADLINE);
-        vm.expectRevert(
-            abi.encodeWithSelector(DeadlineNotReached.selector, jobId, ARBITRATION_DEADLINE, ARBITRATION_DEADLINE)
-        );
-        market.settleTimedOutDispute(t);
+        bytes memory early =
+            abi.encodeWithSelector(DeadlineNotReached.selector, jobId, ARBITRATION_DEADLINE, ARBITRATION_DEADLINE);
+        _expectSettleRefused(t, early);
     }
 
     function test_settleTimedOutDispute_revertsIfJobNotFound() public {
-        (, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (, JobTerms memory t) = _disputed();
         t.salt = 1;
         vm.warp(ARBITRATION_DEADLINE + 1);
-        _expectJobNotFound(t);
-        market.settleTimedOutDispute(t);
+        _expectSettleRefused(t, _jobNotFound(t));
     }
 
     function test_settleTimedOutDispute_revertsIfNotDisputed() public {
-        (bytes32 jobId, JobTerms memory t) = _submittedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _submitted();
         vm.warp(ARBITRATION_DEADLINE + 1);
-        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted);
-        market.settleTimedOutDispute(t);
+        _expectSettleRefused(t, _unexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Submitted));
     }
 
     function test_settleTimedOutDispute_revertsIfResolved() public {
-        (bytes32 jobId, JobTerms memory t) = _disputedWith(_params(JobMode.Claim));
+        (bytes32 jobId, JobTerms memory t) = _disputed();
         _resolve(arbiter, t, 0.4 ether, 0);
         vm.warp(ARBITRATION_DEADLINE + 1);
-        _expectUnexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed);
-        market.settleTimedOutDispute(t);
+        _expectSettleRefused(t, _unexpectedStatus(jobId, JobStatus.Disputed, JobStatus.Closed));
     }
 }

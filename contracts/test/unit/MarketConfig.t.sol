@@ -12,6 +12,11 @@ contract MarketConfigTest is MarketFixture {
     address internal newOwner = makeAddr("newOwner");
     address internal arbiter2 = makeAddr("arbiter2");
 
+    /// @dev `who` makes the owner-only call `call` and Ownable refuses it.
+    function _expectNotOwner(address who, bytes memory call) internal {
+        _expectRefused(who, call, abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, who));
+    }
+
     // ---- constructor ----
 
     function test_constructor_setsInitialConfig() public view {
@@ -95,9 +100,7 @@ contract MarketConfigTest is MarketFixture {
     }
 
     function test_setFee_revertsIfNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
-        vm.prank(stranger);
-        market.setFee(0);
+        _expectNotOwner(stranger, abi.encodeCall(market.setFee, (0)));
     }
 
     function test_setFee_leavesPostedJobsAtTheirFee() public {
@@ -155,9 +158,7 @@ contract MarketConfigTest is MarketFixture {
     }
 
     function test_setTreasury_revertsIfNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
-        vm.prank(stranger);
-        market.setTreasury(stranger);
+        _expectNotOwner(stranger, abi.encodeCall(market.setTreasury, (stranger)));
     }
 
     // ---- setTokenAllowed ----
@@ -195,9 +196,7 @@ contract MarketConfigTest is MarketFixture {
     }
 
     function test_setTokenAllowed_revertsIfNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
-        vm.prank(stranger);
-        market.setTokenAllowed(address(usdc), false);
+        _expectNotOwner(stranger, abi.encodeCall(market.setTokenAllowed, (address(usdc), false)));
     }
 
     // ---- setArbiter ----
@@ -253,9 +252,7 @@ contract MarketConfigTest is MarketFixture {
     }
 
     function test_setArbiter_revertsIfNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
-        vm.prank(stranger);
-        market.setArbiter(stranger, true);
+        _expectNotOwner(stranger, abi.encodeCall(market.setArbiter, (stranger, true)));
     }
 
     // ---- setDefaultArbiter ----
@@ -299,9 +296,7 @@ contract MarketConfigTest is MarketFixture {
     }
 
     function test_setDefaultArbiter_revertsIfNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
-        vm.prank(stranger);
-        market.setDefaultArbiter(arbiter);
+        _expectNotOwner(stranger, abi.encodeCall(market.setDefaultArbiter, (arbiter)));
     }
 
     // ---- transferOwnership / acceptOwnership ----
@@ -320,15 +315,11 @@ contract MarketConfigTest is MarketFixture {
         vm.prank(owner);
         market.transferOwnership(newOwner);
 
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, newOwner));
-        vm.prank(newOwner);
-        market.setFee(0);
+        _expectNotOwner(newOwner, abi.encodeCall(market.setFee, (0)));
     }
 
     function test_transferOwnership_revertsIfNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
-        vm.prank(stranger);
-        market.transferOwnership(stranger);
+        _expectNotOwner(stranger, abi.encodeCall(market.transferOwnership, (stranger)));
     }
 
     function test_acceptOwnership_completesTransfer() public {
@@ -347,24 +338,18 @@ contract MarketConfigTest is MarketFixture {
         market.setFee(0);
         assertEq(market.feeBps(), 0, "new owner configures");
 
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, owner));
-        vm.prank(owner);
-        market.setFee(1);
+        _expectNotOwner(owner, abi.encodeCall(market.setFee, (1)));
     }
 
     function test_acceptOwnership_revertsIfNotPendingOwner() public {
         vm.prank(owner);
         market.transferOwnership(newOwner);
 
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, stranger));
-        vm.prank(stranger);
-        market.acceptOwnership();
+        _expectNotOwner(stranger, abi.encodeCall(market.acceptOwnership, ()));
     }
 
     function test_acceptOwnership_revertsIfNothingPending() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, owner));
-        vm.prank(owner);
-        market.acceptOwnership();
+        _expectNotOwner(owner, abi.encodeCall(market.acceptOwnership, ()));
     }
 
     function test_transferOwnership_replacesPendingOwner() public {
@@ -373,9 +358,7 @@ contract MarketConfigTest is MarketFixture {
         vm.prank(owner);
         market.transferOwnership(stranger);
 
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, newOwner));
-        vm.prank(newOwner);
-        market.acceptOwnership();
+        _expectNotOwner(newOwner, abi.encodeCall(market.acceptOwnership, ()));
 
         vm.prank(stranger);
         market.acceptOwnership();

@@ -8,6 +8,7 @@ import {ILoomMarketErrors} from "../../src/interfaces/ILoomMarketErrors.sol";
 import {ILoomMarketEvents} from "../../src/interfaces/ILoomMarketEvents.sol";
 import {HardwareClaim, JobMode, JobParams, JobStatus, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
 import {CloseReason} from "../../src/interfaces/ILoomTypes.sol";
+import {jobTermsOf} from "./JobTermsOf.sol";
 
 /// @notice A deployed market with funded actors and helpers that walk a job through its life.
 abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
@@ -83,25 +84,10 @@ abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
         p.salt = 0;
     }
 
-    /// @dev The terms the market completes `p` into when `poster` posts it with `spec_`: utils/JobTermsOf.sol
-    /// written out, because contracts/.gas-snapshot counts the gas of this test-side step in every
-    /// lifecycle of Gas.t.sol, and a call through jobTermsOf costs 420 gas more.
-    function _terms(JobParams memory p, address poster, bytes memory spec_) internal view returns (JobTerms memory t) {
-        t.client = poster;
-        t.token = p.token;
-        t.arbiter = p.arbiter == address(0) ? market.defaultArbiter() : p.arbiter;
-        t.budget = p.budget;
-        t.collateral = p.collateral;
-        t.feeBps = market.feeBps();
-        t.mode = p.mode;
-        t.openUntil = p.openUntil;
-        t.executionTimeout = p.executionTimeout;
-        t.challengeWindow = p.challengeWindow;
-        t.minGpuCount = p.minGpuCount;
-        t.minVramMiB = p.minVramMiB;
-        t.gpuModel = p.gpuModel;
-        t.specHash = keccak256(spec_);
-        t.salt = p.salt;
+    /// @dev The terms the market completes `p` into when `poster` posts it with `spec_`.
+    function _terms(JobParams memory p, address poster, bytes memory spec_) internal view returns (JobTerms memory) {
+        address arbiter_ = p.arbiter == address(0) ? market.defaultArbiter() : p.arbiter;
+        return jobTermsOf(p, poster, arbiter_, market.feeBps(), keccak256(spec_));
     }
 
     function _post(JobParams memory p) internal returns (bytes32 jobId, JobTerms memory t) {
@@ -255,13 +241,42 @@ abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
         market.postJob{value: value}(p, spec);
     }
 
+    /// @dev `who` makes the market call `call` (built with abi.encodeCall) and it reverts with `revertData`.
+    /// One helper for every entry point, so that a revert test reads as setup plus one line.
+    function _expectRefused(address who, bytes memory call, bytes memory revertData) internal {
+        vm.expectRevert(revertData);
+        vm.prank(who);
+        // With expectRevert pending, a low-level call returns success when it reverted with `revertData`,
+        // and failure with forge's mismatch message otherwise: pass that on, or the test would pass.
+        (bool matched, bytes memory mismatch) = address(market).call(call);
+        if (!matched) {
+            assembly ("memory-safe") {
+                revert(add(mismatch, 32), mload(mismatch))
+            }
+        }
+    }
+
+    /// @dev UnexpectedStatus(jobId, expected, actual).
+    function _unexpectedStatus(bytes32 jobId, JobStatus expected, JobStatus actual)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodeWithSelector(UnexpectedStatus.selector, jobId, expected, actual);
+    }
+
+    /// @dev JobNotFound for the id of `t` (terms that no posted job has).
+    function _jobNotFound(JobTerms memory t) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(JobNotFound.selector, keccak256(abi.encode(t)));
+    }
+
     /// @dev The next call reverts with UnexpectedStatus(jobId, expected, actual).
     function _expectUnexpectedStatus(bytes32 jobId, JobStatus expected, JobStatus actual) internal {
-        vm.expectRevert(abi.encodeWithSelector(UnexpectedStatus.selector, jobId, expected, actual));
+        vm.expectRevert(_unexpectedStatus(jobId, expected, actual));
     }
 
     /// @dev The next call reverts with JobNotFound for the id of `t` (terms that no posted job has).
     function _expectJobNotFound(JobTerms memory t) internal {
-        vm.expectRevert(abi.encodeWithSelector(JobNotFound.selector, keccak256(abi.encode(t))));
+        vm.expectRevert(_jobNotFound(t));
     }
 }
