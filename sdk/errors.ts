@@ -5,14 +5,12 @@
  * hold, outputs it cannot pack) without parsing messages; the worker's own errors extend this class
  * with more codes of the same kind.
  */
-export const loomErrorCodes = [
-  /** A key could not be loaded (no key, wrong password, corrupt keystore). */
-  'KEY_UNAVAILABLE',
-  /** The configuration is invalid or incomplete (an RPC that does not answer, the deployment record). */
-  'CONFIG_INVALID',
-  /** Outputs could not be packed (escaping symlink, device file, over the size cap). */
-  'OUTPUT_REJECTED',
-] as const;
+/**
+ * - `KEY_UNAVAILABLE`: a key could not be loaded (no key, wrong password, corrupt keystore);
+ * - `CONFIG_INVALID`: the configuration is invalid or incomplete (an RPC that does not answer, the deployment record);
+ * - `OUTPUT_REJECTED`: outputs could not be packed (escaping symlink, device file, over the size cap).
+ */
+export const loomErrorCodes = ['KEY_UNAVAILABLE', 'CONFIG_INVALID', 'OUTPUT_REJECTED'] as const;
 
 export type LoomErrorCode = (typeof loomErrorCodes)[number];
 
