@@ -1,11 +1,12 @@
 /**
  * Query.bids and the Bid type.
  */
-import { and, count, eq } from 'ponder';
+import { and, eq } from 'ponder';
 import type { Context } from '../../context';
 import type { BidRow, Tables } from '../../data/tables';
-import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';
-import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
+import type { KeysetOrder } from '../../data/keyset';
+import { keysetPage } from '../../data/keysetPage';
+import { decodeCursor, encodeCursor, keyPattern, pageSize } from '../../data/pagination';
 import { parseJobId } from '../scalars';
 
 export type BidOrderBy = 'PRICE_ASC' | 'PRICE_DESC' | 'PLACED_AT_DESC' | 'PLACED_AT_ASC';
@@ -48,22 +49,8 @@ export const bidResolvers = {
         args.status ? eq(bid.status, args.status) : undefined,
       );
       const cursorOrder = `bid:${orderBy}`;
-      const after = args.after
-        ? afterCondition(order, decodeCursor(args.after, cursorOrder, [keyPattern.uint, keyPattern.bytes32, keyPattern.address]))
-        : undefined;
-      const rows = await ctx.db
-        .select()
-        .from(bid)
-        .where(and(where, after))
-        .orderBy(...orderByOf(order))
-        .limit(first + 1);
-      return toConnection(
-        rows,
-        first,
-        args.after,
-        (r) => encodeCursor(cursorOrder, order.keyOf(r)),
-        async () => (await ctx.db.select({ n: count() }).from(bid).where(where))[0]?.n ?? 0,
-      );
+      const afterKey = args.after ? decodeCursor(args.after, cursorOrder, [keyPattern.uint, keyPattern.bytes32, keyPattern.address]) : undefined;
+      return keysetPage(ctx.db, bid, { where, order, afterKey, first, after: args.after, cursorOf: (r) => encodeCursor(cursorOrder, order.keyOf(r)) });
     },
   },
 

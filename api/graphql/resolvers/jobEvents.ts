@@ -2,13 +2,13 @@
  * Query.jobEvents and the JobEvent type. Event cursors (api/data/eventCursors.ts) resume a page in
  * either order, Job.events, and the jobEvents subscription.
  */
-import { and, count } from 'ponder';
 import type { Context } from '../../context';
 import type { JobEventRow } from '../../data/tables';
 import { eventCursor, eventIdOfCursor } from '../../data/eventCursors';
 import { type JobEventFilter, jobEventFilterCondition } from '../../data/filters';
-import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';
-import { pageSize, toConnection } from '../../data/pagination';
+import type { KeysetOrder } from '../../data/keyset';
+import { keysetPage } from '../../data/keysetPage';
+import { pageSize } from '../../data/pagination';
 
 export const jobEventResolvers = {
   Query: {
@@ -24,14 +24,8 @@ export const jobEventResolvers = {
         keys: [{ expr: jobEvent.id, type: 'text' }],
       };
       const where = jobEventFilterCondition(ctx.tables, args.filter);
-      const after = args.after ? afterCondition(order, [eventIdOfCursor(args.after)]) : undefined;
-      const rows = await ctx.db
-        .select()
-        .from(jobEvent)
-        .where(and(where, after))
-        .orderBy(...orderByOf(order))
-        .limit(first + 1);
-      return toConnection(rows, first, args.after, eventCursor, async () => (await ctx.db.select({ n: count() }).from(jobEvent).where(where))[0]?.n ?? 0);
+      const afterKey = args.after ? [eventIdOfCursor(args.after)] : undefined;
+      return keysetPage(ctx.db, jobEvent, { where, order, afterKey, first, after: args.after, cursorOf: eventCursor });
     },
   },
 

@@ -1,12 +1,12 @@
 /**
  * Query.worker, Query.workers and the Worker type.
  */
-import { and, count } from 'ponder';
 import type { Context } from '../../context';
 import type { Tables, WorkerRow } from '../../data/tables';
 import { type WorkerFilter, workerFilterCondition } from '../../data/filters';
-import { afterCondition, type KeysetOrder, orderByOf } from '../../data/keyset';
-import { decodeCursor, encodeCursor, keyPattern, pageSize, toConnection } from '../../data/pagination';
+import type { KeysetOrder } from '../../data/keyset';
+import { keysetPage } from '../../data/keysetPage';
+import { decodeCursor, encodeCursor, keyPattern, pageSize } from '../../data/pagination';
 
 export type WorkerOrderBy = 'REPUTATION_DESC' | 'PRICE_ASC' | 'PRICE_DESC' | 'GPU_COUNT_DESC' | 'VRAM_DESC' | 'REGISTERED_AT_DESC';
 
@@ -45,23 +45,10 @@ export const workerResolvers = {
       const order = workerOrder(ctx.tables, orderBy);
       const where = workerFilterCondition(ctx.tables, args.filter);
       const cursorOrder = `worker:${orderBy}`;
-      const after = args.after
-        ? afterCondition(order, decodeCursor(args.after, cursorOrder, [keyPattern.uint, keyPattern.address]))
-        : undefined;
-      const rows = await ctx.db
-        .select()
-        .from(worker)
-        .where(and(where, after))
-        .orderBy(...orderByOf(order))
-        .limit(first + 1);
-      for (const row of rows) ctx.loaders.workerByAddress.prime(row.address, row);
-      return toConnection(
-        rows,
-        first,
-        args.after,
-        (r) => encodeCursor(cursorOrder, order.keyOf(r)),
-        async () => (await ctx.db.select({ n: count() }).from(worker).where(where))[0]?.n ?? 0,
-      );
+      const afterKey = args.after ? decodeCursor(args.after, cursorOrder, [keyPattern.uint, keyPattern.address]) : undefined;
+      const page = await keysetPage(ctx.db, worker, { where, order, afterKey, first, after: args.after, cursorOf: (r) => encodeCursor(cursorOrder, order.keyOf(r)) });
+      for (const { node } of page.edges) ctx.loaders.workerByAddress.prime(node.address, node);
+      return page;
     },
   },
 
