@@ -4,18 +4,18 @@
  * Amounts are raw token units (wei, or the ERC-20's smallest unit); times are unix seconds.
  */
 import { index, onchainEnum, onchainTable, primaryKey, relations } from 'ponder';
+import { closeReasonKeys, jobModeKeys, jobStatusKeys } from '../abis/generated';
 import { jsonText } from './jsonText';
 
-export const jobStatus = onchainEnum('job_status', ['OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED']);
-export const closeReason = onchainEnum('close_reason', [
-  'COMPLETED',
-  'CANCELLED',
-  'EXPIRED',
-  'RECLAIMED',
-  'DISPUTE_RESOLVED',
-  'ARBITRATION_TIMED_OUT',
-]);
-export const jobMode = onchainEnum('job_mode', ['CLAIM', 'AUCTION']);
+/** A contract enum's names in value order, without `None` (0: never stored), as PostgreSQL enum labels. */
+function stored<K extends string>(keys: readonly K[]): [Exclude<K, 'NONE'>, ...Exclude<K, 'NONE'>[]] {
+  return keys.filter((k): k is Exclude<K, 'NONE'> => k !== 'NONE') as [Exclude<K, 'NONE'>, ...Exclude<K, 'NONE'>[]];
+}
+
+// The contract's enums (generated from its source into abis/generated.ts).
+export const jobStatus = onchainEnum('job_status', stored(jobStatusKeys));
+export const closeReason = onchainEnum('close_reason', stored(closeReasonKeys));
+export const jobMode = onchainEnum('job_mode', stored(jobModeKeys));
 export const bidStatus = onchainEnum('bid_status', ['ACTIVE', 'WITHDRAWN', 'ACCEPTED']);
 
 /** A job: its terms (from JobPosted) and its current state. */
