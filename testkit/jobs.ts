@@ -76,3 +76,11 @@ export function hardwareClaim(c: { model?: string; gpuCount?: number; vramMiB?: 
   };
 }
 
+
+/** The token address that means ETH. */
+export const ETH = zeroAddress;
+
+/** A v1 spec running `script` with small resources (what a test worker runs in its sandbox). */
+export function scriptSpec(script: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { version: 1, script, resources: { memoryMiB: 256, timeoutSeconds: 30, outputMiB: 16 }, ...extra };
+}
