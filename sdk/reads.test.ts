@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseEther, toHex, type Hex } from 'viem';
+import { parseEther, type Hex } from 'viem';
 import { waitForSubscriptions } from '../api/test/ponderApi';
 import { freePort } from '../scripts/lib/anvil';
 import { keyOf } from '../testkit/accounts';

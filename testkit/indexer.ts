@@ -14,6 +14,9 @@ export type IndexerOptions = {
   schema: string;
   /** A PostgreSQL server URL: index into a new database there, dropped at teardown. Default: PGlite. */
   postgres?: string;
+  /** An existing PostgreSQL database (another indexer's `databaseUrl`), with `mode: 'serve'` to serve it. */
+  databaseUrl?: string;
+  mode?: 'start' | 'serve';
   /** The PGlite directory, to start again on the same data (default: a new one). */
   pgliteDir?: string;
   port?: number;
@@ -33,7 +36,7 @@ export type Indexer = Ponder & {
 /** Starts Ponder on the chain at `chain.rpcUrl` and resolves once it is ready. */
 export function startIndexer(chain: { rpcUrl: string; deploymentFile: string }, opts: IndexerOptions): Promise<Indexer> {
   return starting(async () => {
-    let databaseUrl: string | undefined;
+    let databaseUrl = opts.databaseUrl;
     if (opts.postgres) {
       const database = await freshDatabase(opts.postgres);
       register({ name: `database ${database.name}`, stop: database.drop });
@@ -48,6 +51,7 @@ export function startIndexer(chain: { rpcUrl: string; deploymentFile: string }, 
       databaseUrl,
       pgliteDir,
       port: opts.port,
+      mode: opts.mode,
       env: { ...(artifactDir ? { LOOM_ARTIFACT_DIR: artifactDir } : {}), ...opts.env },
       waitReady: false,
     });
