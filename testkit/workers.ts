@@ -42,6 +42,8 @@ export function workerEnv(target: WorkerTarget, index: number, dataDir: string):
     LOOM_RESERVE_SECONDS: '10',
     LOOM_SUBMIT_RESERVE_SECONDS: '5',
     LOOM_ALLOWED_TOKENS: `eth,${target.usdc}`,
+    LOOM_WORKER_PRICE_PER_GPU_HOUR: '2500000',
+    LOOM_WORKER_METADATA_URI: `https://workers.example/${index}`,
     // Without bubblewrap (a developer machine) the worker runs what the sandbox cannot provide
     // unconfined: the tests run only their own tiny scripts. CI installs bubblewrap.
     ...(sandboxAvailable() ? {} : { LOOM_UNSAFE_NO_SANDBOX: 'true' }),
