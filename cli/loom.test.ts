@@ -104,7 +104,7 @@ function specFile(name: string, spec: unknown): string {
 
 beforeAll(async () => {
   workDir = tempDir('cli-test');
-  stack = await startStack({ name: 'cli', indexer: { schema: 'cli_test', artifactDir: true } });
+  stack = await startStack({ name: 'cli', indexer: { schema: 'cli_test', artifactDir: join(workDir, 'artifacts') } });
   ({ anvil, deployment, deploymentFile, ponder } = stack);
 }, 180_000);
 

@@ -41,7 +41,7 @@ test('behavior: reap stops what is registered, newest first; what registers late
   const child = spawn('sleep', ['600']);
   registerProcess('sleeper', child);
   register({ name: 'last', stop: () => void order.push('last') });
-  await reap({ print: () => {} });
+  await reap({ print: () => {}, logDir: join(dir, 'logs') });
   expect(order).toEqual(['last', 'first']);
   expect(child.exitCode !== null || child.signalCode !== null).toBe(true);
 

@@ -23,6 +23,8 @@ export type Resource = {
 };
 
 const resources: Resource[] = [];
+/** Stopped resources that have logs: an early `stop()` of a stack keeps them for the file's teardown. */
+const stopped: Resource[] = [];
 let closed = false;
 let pendingStarts = 0;
 let failed = false;
@@ -102,7 +104,7 @@ export function markFailed(): void {
 
 /** The last `lines` lines of every registered resource's log. */
 export function logTails(lines = 40): string {
-  return resources
+  return [...stopped, ...resources]
     .filter((r) => r.logs)
     .map((r) => {
       const text = r.logs!().trimEnd().split('\n').slice(-lines).join('\n');
@@ -112,16 +114,18 @@ export function logTails(lines = 40): string {
 }
 
 /**
- * Stops everything registered, newest first; prints the logs' tails first when a test failed or a
- * setup did not finish. Later registrations are stopped at once.
+ * Stops everything registered, newest first. The file's teardown (with `logDir`) also prints the logs'
+ * tails when a test failed or a setup did not finish, writes the whole logs there, and closes the
+ * reaper: later registrations are stopped at once.
  */
 export async function reap(opts: { failed?: boolean; print?: (text: string) => void; logDir?: string } = {}): Promise<void> {
-  if ((opts.failed || failed || pendingStarts > 0) && resources.some((r) => r.logs)) {
+  if (opts.logDir && (opts.failed || failed || pendingStarts > 0) && [...stopped, ...resources].some((r) => r.logs)) {
     const why = pendingStarts > 0 ? 'a setup did not finish' : 'a test failed';
     (opts.print ?? console.error)(`${why}; the harness's processes printed:\n${logTails()}${opts.logDir ? `\n(whole logs: ${opts.logDir})` : ''}`);
   }
-  closed = true;
-  const logged = resources.filter((r) => r.logs);
+  // Only the file's teardown (the one with a log directory) closes the reaper; a stack's own stop does not.
+  if (opts.logDir) closed = true;
+  stopped.push(...resources.filter((r) => r.logs));
   while (resources.length > 0) {
     const r = resources.pop()!;
     try {
@@ -131,8 +135,10 @@ export async function reap(opts: { failed?: boolean; print?: (text: string) => v
       console.error(`testkit: stopping ${r.name} failed: ${(err as Error).message}`);
     }
   }
+  if (!opts.logDir) return;
   // The whole logs of the last run of a file, for when something needs explaining.
-  if (opts.logDir && logged.length > 0) {
+  const logged = stopped.splice(0);
+  if (logged.length > 0) {
     rmSync(opts.logDir, { recursive: true, force: true });
     mkdirSync(opts.logDir, { recursive: true });
     for (const r of logged) writeFileSync(join(opts.logDir, `${r.name.replace(/[^\w.-]+/g, '-')}.log`), r.logs!());
