@@ -6,29 +6,20 @@
  * filters with their bids and events, workers, bids, the whole event log, daily statistics over the
  * workload's days, market settings, balances, and worker matches.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { deploy } from '../scripts/deploy';
-import { startAnvil, type Anvil } from '../scripts/lib/anvil';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../indexer/run/ponderProcess';
-import { connectMarket, randomWorkload } from './test/market';
+import { startChain, type Chain } from '../testkit/chain';
+import { startIndexer, type Indexer } from '../testkit/indexer';
+import { keepLogs } from '../testkit/reaper';
+import { connectMarket, randomWorkload, WORKLOAD_JOB_DEFAULTS } from '../testkit/workload';
 import { type Json, query } from './test/ponderApi';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const workDir = join(root, '.cache', 'api-replay-test', runId);
-const deploymentFile = `.cache/deployments/api-replay-test-${runId}.json`;
 const postgresUrl = process.env.DATABASE_URL;
 const seed = Number(process.env.LOOM_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const STEPS = Number(process.env.LOOM_REPLAY_STEPS ?? 120);
 
-let anvil: Anvil | undefined;
-let live: Ponder | undefined;
-let replay: Ponder | undefined;
-let database: TestDatabase | undefined;
+let chain: Chain;
+let live: Indexer | undefined;
+let replay: Indexer | undefined;
 let head: bigint;
 let workloadLog: string[] = [];
 let accounts: string[] = [];
@@ -45,7 +36,7 @@ const WORKER = `address registered available gpuModelName stake locked freeStake
   claim { gpuModel gpuCount vramMiB cpuCores ramMiB pricePerGpuHour metadataURI } earnings { token amount jobs }`;
 
 /** Every page of a connection field, following endCursor. */
-async function walk(ponder: Ponder, field: string, args: string, selection: string): Promise<Json[]> {
+async function walk(ponder: Indexer, field: string, args: string, selection: string): Promise<Json[]> {
   const pages: Json[] = [];
   let after: string | null = null;
   for (let i = 0; i < 1000; i++) {
@@ -62,7 +53,7 @@ async function walk(ponder: Ponder, field: string, args: string, selection: stri
 }
 
 /** The answers compared between the two databases. */
-async function answers(ponder: Ponder): Promise<Record<string, unknown>> {
+async function answers(ponder: Indexer): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const orderBy of ['POSTED_AT_DESC', 'BUDGET_ASC', 'PRICE_DESC']) out[`jobs ${orderBy}`] = await walk(ponder, 'jobs', `orderBy: ${orderBy}`, JOB);
   for (const status of ['OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED']) {
@@ -98,11 +89,10 @@ async function answers(ponder: Ponder): Promise<Record<string, unknown>> {
 
 beforeAll(async () => {
   console.log(`replay.test seed: ${seed} (LOOM_TEST_SEED=${seed} reproduces the workload)`);
-  anvil = await startAnvil();
-  const deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
-  const m = connectMarket(anvil.rpcUrl, deployment);
+  chain = await startChain({ name: 'api-replay-test', jobDefaults: WORKLOAD_JOB_DEFAULTS });
+  const m = connectMarket(chain);
   accounts = m.wallets.map((w) => w.account.address.toLowerCase());
-  live = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema: 'replay_test', pgliteDir: join(workDir, 'live') });
+  live = await startIndexer(chain, { schema: 'replay_test' });
   await m.setup();
   const work = await randomWorkload(m, seed, STEPS);
   workloadLog = work.log;
@@ -111,17 +101,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await live?.stop();
-  await replay?.stop();
-  const logDir = join(root, '.cache', 'api-replay-test', 'last-logs');
-  rmSync(logDir, { recursive: true, force: true });
-  mkdirSync(logDir, { recursive: true });
-  [live, replay].forEach((p, i) => p && writeFileSync(join(logDir, `ponder-${i + 1}.log`), p.logs()));
-  writeFileSync(join(logDir, 'workload.txt'), `seed ${seed}\n${workloadLog.join('\n')}\n`);
-  await database?.drop();
-  await anvil?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(join(root, deploymentFile), { force: true });
+  keepLogs('workload', () => `seed ${seed}\n${workloadLog.join('\n')}\n`);
 });
 
 test('behavior: a replay from genesis gives the same state digest and the same answers', async () => {
@@ -135,10 +115,9 @@ test('behavior: a replay from genesis gives the same state digest and the same a
   await live!.stop();
 
   if (postgresUrl) {
-    database = await freshDatabase(postgresUrl, 'loom_replay_test');
-    replay = await startPonder({ rpcUrl: anvil!.rpcUrl, deploymentFile, schema: 'replay_test', databaseUrl: database.url });
+    replay = await startIndexer(chain, { schema: 'replay_test', postgres: postgresUrl });
   } else {
-    replay = await startPonder({ rpcUrl: anvil!.rpcUrl, deploymentFile, schema: 'replay_test', pgliteDir: join(workDir, 'replay') });
+    replay = await startIndexer(chain, { schema: 'replay_test' });
   }
   await replay.waitForBlock(head, 120_000);
   const fromReplay = await answers(replay);

@@ -16,11 +16,13 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseEther } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
 import { claimFor } from '../worker/hardware.ts';
 import { createWorkerLogger } from '../worker/logger.ts';
 import { resolveConfig } from '../worker/daemon/config.ts';
-import { scriptSpec, startMarket, waitFor } from '../worker/daemon/test/market.ts';
+import { accountOf } from '../testkit/accounts.ts';
+import { scriptSpec } from '../testkit/jobs.ts';
+import { startStack } from '../testkit/stack.ts';
+import { waitFor } from '../testkit/waitFor.ts';
 import { WorkerDaemon } from '../worker/daemon/workerDaemon.ts';
 import { SandboxRunner } from '../worker/sandbox/sandboxRunner.ts';
 import { parseSpec } from '../sdk/spec/jobSpec.ts';
@@ -38,7 +40,7 @@ const percentile = (values: number[], p: number) => {
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 async function pickupBench(): Promise<Record<string, number>> {
-  const m = await startMarket('bench');
+  const m = await startStack({ name: 'bench-worker', indexer: true, artifacts: true, jobDefaults: { executionTimeout: 120, challengeWindow: 3600 } });
   const claimedAt = new Map<string, number>();
   const problems: string[] = [];
   const logger = createWorkerLogger({ level: 'info' }, {
@@ -66,7 +68,7 @@ async function pickupBench(): Promise<Record<string, number>> {
       LOOM_HOUSEKEEPING_MS: '2000',
     },
   );
-  const account = mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 5 });
+  const account = accountOf(5);
   const daemon = new WorkerDaemon({ config, account, logger, hardware: { claim: claimFor([], { cpuCores: 8, ramMiB: 16_384 }), gpus: [] } });
   try {
     await daemon.start();

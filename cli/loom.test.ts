@@ -15,35 +15,33 @@
  * - `index digest` equals the digest of `index replay` (a fresh indexer replaying from genesis), on
  *   PostgreSQL when DATABASE_URL is set, else on PGlite.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { toHex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deploy } from '../scripts/deploy';
-import { type Deployment } from '../sdk/chain/deploymentRecord';
-import { type Anvil, startAnvil } from '../scripts/lib/anvil';
-import { type Ponder, freshDatabase, startPonder } from '../indexer/run/ponderProcess';
+import type { Deployment } from '../sdk/chain/deploymentRecord';
+import { freshDatabase } from '../indexer/run/ponderProcess';
+import { accountOf, keyOf } from '../testkit/accounts';
+import type { Indexer } from '../testkit/indexer';
+import { root } from '../testkit/root';
+import { type Stack, startStack } from '../testkit/stack';
+import { tempDir } from '../testkit/tempDir';
+import { waitFor as poll } from '../testkit/waitFor';
+import { type WorkerProcess, startWorker } from '../testkit/workers';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const LOOM = join(root, 'cli', 'loom.ts');
-const MNEMONIC = 'test test test test test test test test test test test junk';
-const accountOf = (i: number) => mnemonicToAccount(MNEMONIC, { addressIndex: i });
-const keyOf = (i: number) => toHex(accountOf(i).getHdKey().privateKey!);
 const CLIENT = 1;
 const WORKER = 5;
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
-let anvil: Anvil;
-let ponder: Ponder;
+let stack: Stack;
+let anvil: { rpcUrl: string };
+let ponder: Indexer;
 let deployment: Deployment;
 let deploymentFile: string;
 let workDir: string;
-let worker: { child: ChildProcess; output: string[] } | undefined;
+let worker: WorkerProcess | undefined;
 
 /** The environment `loom` gets: only what a user would set (no DATABASE_URL: the replay runs on PGlite). */
 function loomEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -85,10 +83,7 @@ async function loomJson(args: string[]): Promise<any> {
   return JSON.parse(r.stdout);
 }
 
-async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(anvil.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
-  return ((await res.json()) as { result: T }).result;
-}
+const rpc = <T>(method: string, params: unknown[] = []): Promise<T> => stack.rpc<T>(method, params);
 
 const nonceOf = async (i: number) => Number(await rpc<string>('eth_getTransactionCount', [accountOf(i).address, 'latest']));
 
@@ -98,15 +93,8 @@ async function gql(query: string, variables: Record<string, unknown> = {}): Prom
   return ((await res.json()) as { data: unknown }).data;
 }
 
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${worker ? `\nworker:\n${worker.output.join('').slice(-3000)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** testkit's waitFor, every 200 ms, for a minute by default; the worker's output is in the teardown's log tails. */
+const waitFor = <T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => poll(what, check, timeoutMs, 200);
 
 function specFile(name: string, spec: unknown): string {
   const path = join(workDir, name);
@@ -115,28 +103,13 @@ function specFile(name: string, spec: unknown): string {
 }
 
 beforeAll(async () => {
-  const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  workDir = join(root, '.cache', 'cli-test', runId);
-  mkdirSync(workDir, { recursive: true, mode: 0o755 });
-  chmodSync(workDir, 0o755); // the worker's sandbox user must reach its job directories
-  deploymentFile = `.cache/deployments/cli-${runId}.json`;
-  anvil = await startAnvil();
-  deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
-  ponder = await startPonder({
-    rpcUrl: anvil.rpcUrl,
-    deploymentFile,
-    schema: 'cli_test',
-    pgliteDir: join(workDir, 'pglite'),
-    env: { LOOM_ARTIFACT_DIR: join(workDir, 'artifacts') },
-  });
+  workDir = tempDir('cli-test');
+  stack = await startStack({ name: 'cli', indexer: { schema: 'cli_test', artifactDir: join(workDir, 'artifacts') } });
+  ({ anvil, deployment, deploymentFile, ponder } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  if (worker && worker.child.exitCode === null) worker.child.kill('SIGKILL');
-  await ponder?.stop();
-  await anvil?.stop();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-  if (deploymentFile) rmSync(join(root, deploymentFile), { force: true });
+  await stack?.stop();
 });
 
 describe('loom', () => {
@@ -217,28 +190,16 @@ describe('loom', () => {
   });
 
   test('behavior: an auction in tUSDC: bid, accept-bid, verified result (tampered rejected), release, watched live', async () => {
-    const dataDir = mkdtempSync(join(workDir, 'worker-'));
-    chmodSync(dataDir, 0o711);
-    const child = spawn(LOOM, ['worker', 'start'], {
-      cwd: root,
-      env: loomEnv({
-        LOOM_WORKER_KEY: keyOf(WORKER),
-        LOOM_WORKER_DATA_DIR: dataDir,
-        LOOM_WORKER_STAKE: '1',
-        LOOM_METRICS_PORT: 'off',
-        LOOM_HOUSEKEEPING_MS: '500',
-        LOOM_RESERVE_SECONDS: '10',
-        LOOM_SUBMIT_RESERVE_SECONDS: '5',
-        LOOM_ALLOWED_TOKENS: `eth,${deployment.TestUSDC.address}`,
+    // `loom worker start`: the worker's own CLI behind the user's binary.
+    worker = await startWorker(
+      { apiUrl: ponder.url, rpcUrl: anvil.rpcUrl, deploymentPath: join(root, deploymentFile), usdc: deployment.TestUSDC.address },
+      WORKER,
+      {
+        command: [LOOM, 'worker', 'start'],
         // 3.6 tUSDC per GPU-hour: a 30-second job is worth 0.03 tUSDC, the worker's bid.
-        LOOM_MIN_PRICE_PER_GPU_HOUR: `${deployment.TestUSDC.address}=3600000`,
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    worker = { child, output: [] };
-    child.stdout!.on('data', (d) => worker!.output.push(String(d)));
-    child.stderr!.on('data', (d) => worker!.output.push(String(d)));
-    await waitFor('the worker to follow the market', async () => worker!.output.join('').includes('following the market'), 90_000);
+        env: { LOOM_MIN_PRICE_PER_GPU_HOUR: `${deployment.TestUSDC.address}=3600000` },
+      },
+    );
 
     const spec = specFile('auction.json', { version: 1, script: 'echo auction-result > /out/result.txt', resources: { timeoutSeconds: 30, memoryMiB: 256 } });
     const posted = await loomJson(['job', 'post', spec, '--budget', '5', '--token', 'usdc', '--mode', 'auction', '--open-for', '10m', '--execution-timeout', '5m', '--challenge-window', '1h']);
@@ -310,7 +271,7 @@ describe('loom', () => {
     expect(live).toMatchObject({ scope: 'FULL', atBlock: String(head) });
 
     // On PostgreSQL when there is one (CI sets DATABASE_URL), in a database of its own: Ponder's
-    // block cache is shared by every schema of a database (see indexer/run/ponderProcess.ts). Else PGlite.
+    // block cache is shared by every schema of a database (see scripts/lib/ponder.ts). Else PGlite.
     const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, 'loom_cli_test') : undefined;
     try {
       const replay = await loomJson(['index', 'replay', '--compare', ...(db ? ['--database-url', db.url, '--schema', 'cli_replay'] : [])]);

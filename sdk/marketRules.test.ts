@@ -1,12 +1,13 @@
 /** The SDK's copy of the contract's rules against the deployed contract's own constants. */
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parseEther } from 'viem';
 import { loomMarketAbi } from '../abis/generated';
 import * as rules from './marketRules';
-import { startLocalMarket, type LocalMarket } from './test/localMarket';
+import { type Stack, startStack } from '../testkit/stack';
 
-let m: LocalMarket;
+let m: Stack;
 beforeAll(async () => {
-  m = await startLocalMarket('market-rules');
+  m = await startStack({ name: 'market-rules', jobDefaults: { budget: parseEther('0.1'), collateral: parseEther('0.01'), executionTimeout: 3600, challengeWindow: 600, minGpuCount: 1, minVramMiB: 16_384 } });
 });
 afterAll(async () => {
   await m?.stop();

@@ -8,13 +8,15 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseEther, toHex, type Hex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
+import { parseEther, type Hex } from 'viem';
 import { waitForSubscriptions } from '../api/test/ponderApi';
 import { freePort } from '../scripts/lib/anvil';
-import { startPonder, type Ponder } from '../indexer/run/ponderProcess';
+import { keyOf } from '../testkit/accounts';
+import { type Indexer, startIndexer } from '../testkit/indexer';
+import { root } from '../testkit/root';
+import { type Stack, startStack } from '../testkit/stack';
+import { tempDir } from '../testkit/tempDir';
 import {
   BalancesQuery,
   BidsQuery,
@@ -32,15 +34,13 @@ import {
 } from './documents';
 import { jobIdOf, toContractTerms } from './jobTerms';
 import { createLoomReader, LoomApiError, type LoomReader } from './reads';
-import { startLocalMarket, type LocalMarket } from './test/localMarket';
 import type { MarketWriter, PostedJob } from './writes';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const workDir = join(root, '.cache', 'sdk-reads-test', `${Date.now().toString(36)}`);
+let workDir: string;
 const spec = { version: 1, image: 'loom/sdk-test', command: ['echo', 'hi'] };
 
-let m: LocalMarket;
-let ponder: Ponder;
+let m: Stack;
+let ponder: Indexer;
 let reader: LoomReader;
 let client: MarketWriter;
 let worker: MarketWriter;
@@ -51,21 +51,20 @@ const servers: Server[] = [];
 const indexed = async () => ponder.waitForBlock(await m.publicClient.getBlockNumber({ cacheTime: 0 }));
 
 beforeAll(async () => {
-  m = await startLocalMarket('sdk-reads-test');
+  m = await startStack({ name: 'sdk-reads-test', jobDefaults: { budget: parseEther('0.1'), collateral: parseEther('0.01'), executionTimeout: 3600, challengeWindow: 600, minGpuCount: 1, minVramMiB: 16_384 } });
+  workDir = tempDir('sdk-reads-test');
   client = m.writer(1);
   worker = m.writer(4);
   await worker.register(m.claim(), parseEther('1'));
   posted = await client.postJob({ terms: await m.jobParams(), spec });
-  ponder = await startPonder({ rpcUrl: m.anvil.rpcUrl, deploymentFile: m.deploymentFile, schema: 'sdk_reads_test', pgliteDir: join(workDir, 'pglite') });
+  ponder = await startIndexer(m, { schema: 'sdk_reads_test' });
   await indexed();
   reader = createLoomReader({ url: ponder.url });
 }, 240_000);
 
 afterAll(async () => {
   for (const s of servers) s.close();
-  await ponder?.stop();
   await m?.stop();
-  rmSync(workDir, { recursive: true, force: true });
 });
 
 describe('queries', () => {
@@ -230,9 +229,9 @@ describe('README', () => {
     mkdirSync(workDir, { recursive: true });
     // Run from .cache/ (under the root, so node_modules resolve), the SDK imported as from the root.
     const file = join(root, '.cache', `sdk-readme-example-${Date.now().toString(36)}.ts`);
-    writeFileSync(file, code!.replace("from './sdk';", "from '../sdk/index.ts';"));
+    writeFileSync(file, code!.replace("from './sdk';", "from './index.ts';"));
     try {
-      const key = toHex(mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 2 }).getHdKey().privateKey!);
+      const key = keyOf(2);
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
         cwd: root,
         env: { ...process.env, LOOM_API_URL: ponder.url, LOOM_RPC_URL: m.anvil.rpcUrl, LOOM_MARKET_ADDRESS: m.market, LOOM_CLIENT_KEY: key },

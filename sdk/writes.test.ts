@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { erc20Abi, parseEther, parseEventLogs, toHex, zeroAddress, type Hex } from 'viem';
 import { loomMarketAbi } from '../abis/generated';
 import { jobIdOf, type ApiJobTerms, type JobTerms } from './jobTerms';
-import { startLocalMarket, type LocalMarket } from './test/localMarket';
+import { type Stack, startStack } from '../testkit/stack';
 import { createMarketWriter, specBytes, TxError, type MarketWriter, type TxOutcome } from './writes';
 
-let m: LocalMarket;
+let m: Stack;
 let client: MarketWriter;
 let worker: MarketWriter;
 let rival: MarketWriter;
@@ -37,7 +37,7 @@ function asApiTerms(t: JobTerms): ApiJobTerms {
 }
 
 beforeAll(async () => {
-  m = await startLocalMarket('sdk-writes-test');
+  m = await startStack({ name: 'sdk-writes-test', jobDefaults: { budget: parseEther('0.1'), collateral: parseEther('0.01'), executionTimeout: 3600, challengeWindow: 600, minGpuCount: 1, minVramMiB: 16_384 } });
   client = m.writer(1);
   stranger = m.writer(3);
   worker = m.writer(4);

@@ -12,32 +12,23 @@
  * On a plain database (fast, deterministic): the change feed and the jobEvents stream, with reorgs
  * written by hand, resumes from every kind of cursor, and backfill across the finality boundary.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inArray } from 'ponder';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventId } from '../../indexer/src/fold/event';
-import { deploy } from '../../scripts/deploy';
-import { startAnvil, type Anvil } from '../../scripts/lib/anvil';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../../indexer/run/ponderProcess';
+import { startChain, type Chain } from '../../testkit/chain';
+import { startIndexer, type Indexer } from '../../testkit/indexer';
+import { connectMarket, randomWorkload, WORKLOAD_JOB_DEFAULTS, type Market, type PostedJob } from '../../testkit/workload';
 import { ChangeFeed } from './changeFeed';
 import type { Context } from '../context';
 import type { JobEventRow } from '../data/tables';
 import { ApiError } from '../graphql/errors';
 import { subscribeJobEvents, type JobEventPayload } from './subscriptions';
 import { eventCursor, retractionCursor } from '../data/eventCursors';
-import { connectMarket, randomWorkload, type Market, type PostedJob } from '../test/market';
 import { allEvents, type EventNode, type Json, query, waitForSubscriptions } from '../test/ponderApi';
 import { subscribe, type TestSubscription } from '../test/sse';
 import { createTestDatabase, type TestDatabase as PlainDatabase } from '../test/testDatabase';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const workDir = join(root, '.cache', 'api-reorg-test', runId);
-const deploymentFile = `.cache/deployments/api-reorg-test-${runId}.json`;
 const postgresUrl = process.env.DATABASE_URL;
 const seed = Number(process.env.LOOM_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
@@ -68,35 +59,23 @@ const key = (e: Pick<EventNode, 'id' | 'blockHash'>) => `${e.id}@${e.blockHash}`
 const pick = (e: EventNode) => ({ id: e.id, blockHash: e.blockHash, txHash: e.txHash, name: e.name, jobId: e.jobId, blockNumber: e.blockNumber });
 
 describe('a reorg on a real chain, indexed by Ponder', () => {
-  let anvil: Anvil | undefined;
+  let chain: Chain;
   let m: Market;
-  let live: Ponder | undefined;
-  let replay: Ponder | undefined;
-  let database: TestDatabase | undefined;
+  let live: Indexer | undefined;
+  let replay: Indexer | undefined;
   const subscriptions: TestSubscription<unknown>[] = [];
   let canonicalHead: bigint;
 
   beforeAll(async () => {
     console.log(`reorg.test seed: ${seed} (LOOM_TEST_SEED=${seed} reproduces the workload)`);
-    anvil = await startAnvil();
-    const deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
-    m = connectMarket(anvil.rpcUrl, deployment);
+    chain = await startChain({ name: 'api-reorg-test', jobDefaults: WORKLOAD_JOB_DEFAULTS });
+    m = connectMarket(chain);
     await m.setup();
-    live = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema: 'reorg_test', pgliteDir: join(workDir, 'live') });
+    live = await startIndexer(chain, { schema: 'reorg_test' });
   }, 180_000);
 
   afterAll(async () => {
     for (const s of subscriptions) s.dispose();
-    await live?.stop();
-    await replay?.stop();
-    const logDir = join(root, '.cache', 'api-reorg-test', 'last-logs');
-    rmSync(logDir, { recursive: true, force: true });
-    mkdirSync(logDir, { recursive: true });
-    [live, replay].forEach((p, i) => p && writeFileSync(join(logDir, `ponder-${i + 1}.log`), p.logs()));
-    await database?.drop();
-    await anvil?.stop();
-    rmSync(workDir, { recursive: true, force: true });
-    rmSync(join(root, deploymentFile), { force: true });
   });
 
   const track = <T>(s: TestSubscription<T>) => {
@@ -194,10 +173,9 @@ describe('a reorg on a real chain, indexed by Ponder', () => {
     expect(liveDigest).toMatchObject({ scope: 'FULL', atBlock: canonicalHead.toString() });
     await live!.stop();
     if (postgresUrl) {
-      database = await freshDatabase(postgresUrl, 'loom_reorg_test');
-      replay = await startPonder({ rpcUrl: anvil!.rpcUrl, deploymentFile, schema: 'reorg_test', databaseUrl: database.url });
+      replay = await startIndexer(chain, { schema: 'reorg_test', postgres: postgresUrl });
     } else {
-      replay = await startPonder({ rpcUrl: anvil!.rpcUrl, deploymentFile, schema: 'reorg_test', pgliteDir: join(workDir, 'replay') });
+      replay = await startIndexer(chain, { schema: 'reorg_test' });
     }
     await replay.waitForBlock(canonicalHead);
     expect((await query(replay, DIGEST)).stateDigest).toEqual(liveDigest);

@@ -10,35 +10,24 @@
  *   database, and a separate `ponder serve` process (which indexes nothing) delivering live
  *   subscriptions driven by the indexing process's notifications.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { deploy } from '../../scripts/deploy';
-import { startAnvil, type Anvil } from '../../scripts/lib/anvil';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../../indexer/run/ponderProcess';
+import { startChain, type Chain } from '../../testkit/chain';
+import { startIndexer, type Indexer } from '../../testkit/indexer';
 import { ChangeFeed } from './changeFeed';
 import { createApi } from '../createApi';
 import { codes, gql } from '../test/gql';
 import { createTestDatabase } from '../test/testDatabase';
-import { connectMarket, randomWorkload, type Market, type PostedJob, type Sent } from '../test/market';
+import { connectMarket, randomWorkload, WORKLOAD_JOB_DEFAULTS, type Market, type PostedJob, type Sent } from '../../testkit/workload';
 import { allEvents, type EventNode, type Json, percentile, query, waitForSubscriptions } from '../test/ponderApi';
 import { subscribe, type TestSubscription } from '../test/sse';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const workDir = join(root, '.cache', 'api-subscriptions-test', runId);
-const deploymentFile = `.cache/deployments/api-subscriptions-test-${runId}.json`;
 const postgresUrl = process.env.DATABASE_URL;
 const seed = Number(process.env.LOOM_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-let anvil: Anvil | undefined;
+let chain: Chain;
 let m: Market;
-let live: Ponder | undefined;
-const ponders: Ponder[] = [];
-let database: TestDatabase | undefined;
+let live: Indexer | undefined;
 const subscriptions: TestSubscription<unknown>[] = [];
 let jobs: PostedJob[] = [];
 
@@ -57,27 +46,15 @@ const head = () => m.pub.getBlockNumber({ cacheTime: 0 });
 
 beforeAll(async () => {
   console.log(`subscriptions.test seed: ${seed} (LOOM_TEST_SEED=${seed} reproduces the workload)`);
-  anvil = await startAnvil();
-  const deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
-  m = connectMarket(anvil.rpcUrl, deployment);
+  chain = await startChain({ name: 'api-subscriptions-test', jobDefaults: WORKLOAD_JOB_DEFAULTS });
+  m = connectMarket(chain);
   await m.setup();
-  live = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema: 'sub_test', pgliteDir: join(workDir, 'pglite') });
-  ponders.push(live);
+  live = await startIndexer(chain, { schema: 'sub_test' });
   await live.waitForBlock(await head());
 }, 180_000);
 
 afterAll(async () => {
   for (const s of subscriptions) s.dispose();
-  for (const p of ponders) await p.stop();
-  // Ponder's output of the last run, for when something needs explaining.
-  const logDir = join(root, '.cache', 'api-subscriptions-test', 'last-logs');
-  rmSync(logDir, { recursive: true, force: true });
-  mkdirSync(logDir, { recursive: true });
-  ponders.forEach((p, i) => writeFileSync(join(logDir, `ponder-${i + 1}.log`), p.logs()));
-  await database?.drop();
-  await anvil?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(join(root, deploymentFile), { force: true });
 });
 
 /** The events of `sent` transactions, matched to their first delivery: mined -> received, in ms. */
@@ -206,12 +183,9 @@ describe('subscriptions on PGlite (ponder start)', () => {
 describe.skipIf(!postgresUrl)('subscriptions on PostgreSQL: ponder start and a separate ponder serve', () => {
   test('behavior: both processes deliver live events; the serve process resumes from a cursor', async () => {
     await live?.stop(); // two cores: one indexer at a time
-    database = await freshDatabase(postgresUrl!, 'loom_sub_test');
-    const indexer = await startPonder({ rpcUrl: anvil!.rpcUrl, deploymentFile, schema: 'sub_test', databaseUrl: database.url });
-    ponders.push(indexer);
+    const indexer = await startIndexer(chain, { schema: 'sub_test', postgres: postgresUrl! });
     await indexer.waitForBlock(await head());
-    const serve = await startPonder({ rpcUrl: anvil!.rpcUrl, deploymentFile, schema: 'sub_test', databaseUrl: database.url, mode: 'serve' });
-    ponders.push(serve);
+    const serve = await startIndexer(chain, { schema: 'sub_test', databaseUrl: indexer.databaseUrl, mode: 'serve' });
 
     const before = await allEvents(serve);
     const mid = before[Math.floor(before.length / 2)]!;

@@ -1,7 +1,7 @@
 /**
  * Small helpers for tests that talk to a real Ponder serving the API over HTTP.
  */
-import type { Ponder } from '../../indexer/run/ponderProcess';
+type Ponder = { url: string };
 
 // biome-ignore lint: responses are checked field by field.
 export type Json = any;

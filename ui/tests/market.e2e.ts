@@ -19,7 +19,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
 import { chromiumAvailable, connectWallet, injectWallet, launch, screenshot, CHROMIUM } from './browser';
 import { postJobViaForm, runAction, waitForEvent } from './flows';
-import { accountOf, type Stack, startStack, waitFor } from './stack';
+import { accountOf } from '../../testkit/accounts';
+import { type Stack, startStack } from '../../testkit/stack';
+import { waitFor } from '../../testkit/waitFor';
 
 const CLIENT = 1;
 const ARBITER = 8;
@@ -67,7 +69,7 @@ const names = async (page: Page) => page.locator('[data-testid="timeline"] [data
 
 describe.skipIf(!chromiumAvailable)('web UI on the real stack', () => {
   beforeAll(async () => {
-    stack = await startStack('e2e');
+    stack = await startStack({ name: 'ui-e2e', indexer: true, artifacts: { cors: true }, ui: true });
     const usdc = stack.deployment.TestUSDC.address;
     // Two workers with different prices in tUSDC, so an auction gets two different bids.
     await stack.startWorker(WORKER_A, { LOOM_MIN_PRICE_PER_GPU_HOUR: `${usdc}=3600000`, LOOM_BID_MARKUP_BPS: '1000' });

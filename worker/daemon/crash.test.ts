@@ -17,32 +17,35 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { type Hex, decodeFunctionData, parseEther } from 'viem';
 import { loomMarketAbi } from '../../abis/generated';
-import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../scripts/lib/anvil';
+import { addressOf, keyOf } from '../../testkit/accounts';
+import { scriptSpec } from '../../testkit/jobs';
+import { registerProcess } from '../../testkit/reaper';
+import { root } from '../../testkit/root';
+import { type Stack, startStack } from '../../testkit/stack';
+import { waitFor } from '../../testkit/waitFor';
 import { skipSandboxTests } from '../test/sandboxAvailability';
-import { type TestMarket, keyOf, root, scriptSpec, startMarket, waitFor } from './test/market';
 
 const WORKER = 7;
 const CLIENT = 2;
 const KEY = keyOf(WORKER);
-const me = mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: WORKER }).address.toLowerCase();
+const me = addressOf(WORKER).toLowerCase();
 
-let m: TestMarket;
+let m: Stack;
 let dataDir: string;
 type Run = { child: ChildProcess; lines: Record<string, unknown>[]; raw: string[]; metricsPort: number; exited: Promise<number | null> };
 const runs: Run[] = [];
 
 beforeAll(async () => {
   if (skipSandboxTests) return;
-  m = await startMarket('crash');
+  m = await startStack({ name: 'worker-crash', indexer: true, artifacts: true, jobDefaults: { executionTimeout: 120, challengeWindow: 3600 } });
   dataDir = mkdtempSync(join(m.workDir, 'worker-'));
   chmodSync(dataDir, 0o711);
 }, 180_000);
 
 afterAll(async () => {
-  for (const r of runs) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
-  await m?.stop(Object.fromEntries(runs.map((r, i) => [`worker-${i + 1}.log`, r.raw.join('')])));
+  await m?.stop();
 });
 
 /** Starts `loom-worker start` as a child process and waits until it follows the market. */
@@ -54,7 +57,7 @@ function workerEnv(metricsPort: number): NodeJS.ProcessEnv {
     LOOM_API_URL: m.ponder.url,
     LOOM_ARTIFACT_URL: m.artifactUrl,
     LOOM_RPC_URL: m.anvil.rpcUrl,
-    LOOM_DEPLOYMENT_FILE: join(root, m.deploymentFile),
+    LOOM_DEPLOYMENT_FILE: m.deploymentPath,
     LOOM_WORKER_DATA_DIR: dataDir,
     LOOM_WORKER_STAKE: '1',
     LOOM_METRICS_PORT: String(metricsPort),
@@ -80,6 +83,7 @@ async function startWorker(): Promise<Run> {
   });
   child.stderr!.on('data', (d: Buffer) => run.raw.push(d.toString()));
   runs.push(run);
+  registerProcess(`worker run ${runs.length}`, child, { signal: 'SIGKILL', logs: () => run.raw.join('') });
   await waitFor('the worker to follow the market', () => run.lines.some((l) => l.msg === 'following the market'), 60_000).catch((err) => {
     throw new Error(`${(err as Error).message}\n${run.raw.join('').slice(-3000)}`);
   });

@@ -21,24 +21,27 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { type Address, type Hex, erc20Abi, parseEther, stringToHex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { claimFor } from '../hardware';
 import { createWorkerLogger } from '../logger';
 import { GOOD, type InputServer, sha256, startInputServer } from '../test/inputServer';
 import { skipSandboxTests } from '../test/sandboxAvailability';
 import { resolveConfig } from './config';
-import { ETH, type TestMarket, keyOf, scriptSpec, startMarket, step, waitFor } from './test/market';
 import { WorkerDaemon } from './workerDaemon';
+import { accountOf, addressOf, keyOf } from '../../testkit/accounts';
+import { ETH, scriptSpec } from '../../testkit/jobs';
+import { keepLogs } from '../../testkit/reaper';
+import { type Stack, startStack } from '../../testkit/stack';
+import { step, waitFor } from '../../testkit/waitFor';
 
 const WORKER = 5;
 const OTHER_WORKER = 6;
 const CLIENT = 1;
 const TREASURY = 9;
-const account = mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: WORKER });
+const account = accountOf(WORKER);
 const me = account.address;
 
-let m: TestMarket;
+let m: Stack;
 let daemon: WorkerDaemon;
 let config: ReturnType<typeof resolveConfig>;
 let inputs: InputServer;
@@ -48,7 +51,8 @@ const logs = () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>)
 beforeAll(async () => {
   if (skipSandboxTests) return;
   // Each step has a limit below the hook's 180 s, so that a hang names itself (seen once in CI).
-  m = await step('anvil, deployment and Ponder', 150_000, () => startMarket('daemon'));
+  keepLogs('worker (in-process)', () => logLines.join(''));
+  m = await step('anvil, deployment and Ponder', 150_000, () => startStack({ name: 'worker-daemon', indexer: true, artifacts: true, jobDefaults: { executionTimeout: 120, challengeWindow: 3600 } }));
   inputs = await startInputServer();
   await step('USDC approval', 15_000, () => m.approveUsdc(CLIENT));
   const dataDir = mkdtempSync(join(m.workDir, 'worker-'));
@@ -82,12 +86,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await daemon?.stop();
   await inputs?.close();
-  await m?.stop({ 'worker.log': logLines.join('') });
+  await m?.stop();
 });
 
 const ethBalance = (a: Address) => m.pub.getBalance({ address: a });
 const usdcBalance = (a: Address) => m.pub.readContract({ address: m.usdc, abi: erc20Abi, functionName: 'balanceOf', args: [a] });
-const addr = (i: number) => mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: i }).address;
+const addr = addressOf;
 
 /** Downloads a result from the artifact store and checks it against the on-chain hash. */
 async function fetchResult(resultHash: Hex, resultURI: string): Promise<Buffer> {
@@ -168,7 +172,7 @@ describe.skipIf(skipSandboxTests)('worker daemon', () => {
         detail: /input "data.txt" .*sha256 mismatch/,
       },
     ];
-    const jobs: Awaited<ReturnType<TestMarket["post"]>>[] = [];
+    const jobs: Awaited<ReturnType<Stack["post"]>>[] = [];
     for (const b of bad) jobs.push(await m.post({ spec: b.spec, budget: parseEther('0.01') }));
     await waitFor('every bad job refused', () => daemon.metrics.decisions.sum({ decision: 'skip' }) >= skipsBefore + bad.length, 30_000);
 

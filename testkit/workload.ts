@@ -1,33 +1,19 @@
 /**
- * Drives the market on a real chain for the subscription, reorg and replay tests: wallets of the
- * anvil mnemonic, transactions that are simulated first (an action the contract would refuse is
- * skipped, not sent), and a random lifecycle workload from a seeded PRNG, so that a failure
+ * A random market workload on a real chain, for the subscription, reorg and replay tests and the
+ * benchmarks: actors by role, transactions that are simulated first (an action the contract would
+ * refuse is skipped, not sent), and a random lifecycle from a seeded PRNG, so that a failure
  * reproduces from its seed.
  *
  * The workload keeps a light model (the jobs it posted and their terms) and lets the contract decide
  * what is valid: each step draws an action and its arguments, simulates it, and sends the first one
  * that would succeed.
  */
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  parseEther,
-  parseEventLogs,
-  stringToHex,
-  toHex,
-  type Address,
-  type Hex,
-  type TransactionReceipt,
-} from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
-import { foundry } from 'viem/chains';
-import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
-import type { Deployment } from '../../sdk/chain/deploymentRecord';
-import type { JobTerms } from '../../sdk/jobTerms';
-
-const MNEMONIC = 'test test test test test test test test test test test junk';
-export const ETH: Address = '0x0000000000000000000000000000000000000000';
+import { parseEther, parseEventLogs, toHex, type Address, type Hex, type TransactionReceipt } from 'viem';
+import { loomMarketAbi, testUsdcAbi } from '../abis/generated';
+import type { JobTerms } from '../sdk/jobTerms';
+import { ROLES } from './accounts';
+import type { Chain } from './chain';
+import { ETH, hardwareClaim } from './jobs';
 
 /** A small, fast, seedable PRNG (mulberry32). */
 export function prng(seed: number) {
@@ -44,7 +30,6 @@ export function prng(seed: number) {
   return { next, int, pick };
 }
 
-
 export type PostedJob = { id: Hex; terms: JobTerms };
 
 /** A mined transaction: what the tests match deliveries against. */
@@ -52,22 +37,20 @@ export type Sent = { name: string; receipt: TransactionReceipt; minedAt: number 
 
 export type Market = ReturnType<typeof connectMarket>;
 
-/** Wallets, the market and the token, on the chain at `rpcUrl`. */
-export function connectMarket(rpcUrl: string, deployment: Deployment) {
-  const transport = http(rpcUrl);
-  const pub = createPublicClient({ chain: foundry, transport, pollingInterval: 20, cacheTime: 0 });
-  const wallets = Array.from({ length: 10 }, (_, i) =>
-    createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: i }), chain: foundry, transport }),
-  );
+/** The defaults of the workload's jobs: GPU work, long enough to be disputed. */
+export const WORKLOAD_JOB_DEFAULTS = { executionTimeout: 7200, challengeWindow: 86_400, minGpuCount: 1, minVramMiB: 40_960 };
+
+/** Actors by role on `chain` (testkit/chain.ts), and the calls the workload makes. */
+export function connectMarket(chain: Chain) {
+  const { pub, market, usdc, rpc, now, warp } = chain;
+  const wallets = Array.from({ length: 10 }, (_, i) => chain.wallet(i));
   type Wallet = (typeof wallets)[number];
-  const market = deployment.LoomMarket.address;
-  const usdc = deployment.TestUSDC.address;
   const roles = {
-    owner: wallets[0]!,
-    clients: [wallets[1]!, wallets[2]!],
-    stranger: wallets[3]!,
-    workers: [wallets[4]!, wallets[5]!, wallets[6]!],
-    arbiter: wallets[8]!,
+    owner: wallets[ROLES.deployer]!,
+    clients: ROLES.clients.map((i) => wallets[i]!),
+    stranger: wallets[ROLES.stranger]!,
+    workers: ROLES.workers.map((i) => wallets[i]!),
+    arbiter: wallets[ROLES.arbiter]!,
   };
 
   /** Simulates, then sends; undefined (nothing sent) when the contract would revert. */
@@ -82,54 +65,19 @@ export function connectMarket(rpcUrl: string, deployment: Deployment) {
 
   /** Sends (no simulation); throws on revert. */
   const send = async (w: Wallet, functionName: string, args: readonly unknown[] = [], value?: bigint): Promise<Sent> => {
-    const hash = await w.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never);
-    const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 10 });
-    const minedAt = Date.now();
-    if (receipt.status !== 'success') throw new Error(`${functionName} reverted (${hash})`);
-    return { name: functionName, receipt, minedAt };
+    const receipt = await chain.send(wallets.indexOf(w), functionName, args, value);
+    return { name: functionName, receipt, minedAt: Date.now() };
   };
 
-  const rpc = (method: string, params: unknown[] = []) => pub.request({ method: method as never, params: params as never });
-  const now = async () => Number((await pub.getBlock({ blockTag: 'latest' })).timestamp);
-  const warp = async (seconds: number) => {
-    await rpc('evm_increaseTime', [toHex(seconds)]);
-    await rpc('evm_mine');
-  };
+  const hardware = (model: string, gpuCount: number, vramMiB: number, uri: string) => hardwareClaim({ model, gpuCount, vramMiB, metadataURI: uri });
 
-  const hardware = (model: string, gpuCount: number, vramMiB: number, uri: string) => ({
-    gpuModel: stringToHex(model, { size: 32 }),
-    gpuCount,
-    vramMiB,
-    cpuCores: 32,
-    ramMiB: 262_144,
-    pricePerGpuHour: 2_500_000n,
-    metadataURI: uri,
-  });
-
-  let salt = 0n;
   const post = async (
     client: Wallet,
     p: { token?: Address; budget: bigint; collateral: bigint; mode?: 0 | 1; openFor?: number; executionTimeout?: number; challengeWindow?: number },
   ): Promise<{ job: PostedJob; sent: Sent }> => {
-    const token = p.token ?? ETH;
-    const params = {
-      token,
-      arbiter: ETH,
-      budget: p.budget,
-      collateral: p.collateral,
-      mode: p.mode ?? 0,
-      openUntil: (await now()) + (p.openFor ?? 3600),
-      executionTimeout: p.executionTimeout ?? 7200,
-      challengeWindow: p.challengeWindow ?? 86_400,
-      minGpuCount: 1,
-      minVramMiB: 40_960,
-      gpuModel: toHex(0, { size: 32 }),
-      salt: ++salt,
-    };
-    const spec = toHex(JSON.stringify({ version: 1, image: 'loom/test', salt: params.salt.toString() }));
-    const sent = await send(client, 'postJob', [params, spec], token === ETH ? p.budget : undefined);
-    const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: sent.receipt.logs, eventName: 'JobPosted' });
-    return { job: { id: posted!.args.jobId, terms: posted!.args.terms as JobTerms }, sent };
+    const spec = { version: 1, image: 'loom/test', salt: (chain.salt + 1n).toString() };
+    const { id, terms, receipt } = await chain.post({ ...WORKLOAD_JOB_DEFAULTS, ...p, client: wallets.indexOf(client), spec });
+    return { job: { id, terms }, sent: { name: 'postJob', receipt, minedAt: Date.now() } };
   };
 
   /** Workers registered with stake, clients approved for USDC: what every workload starts from. */

@@ -1,0 +1,110 @@
+/**
+ * A local chain for tests: anvil (scripts/lib/anvil.ts) with the contracts deployed
+ * (scripts/deploy.ts), one viem client for reads and anvil's test RPCs, and a wallet for every
+ * account of the mnemonic. Registered with the reaper: anvil and the deployment record go at teardown.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Address,
+  type PublicClient,
+  type TransactionReceipt,
+  createTestClient,
+  createWalletClient,
+  http,
+  publicActions,
+} from 'viem';
+import { foundry } from 'viem/chains';
+import { loomMarketAbi } from '../abis/generated';
+import { deploy } from '../scripts/deploy';
+import type { Deployment } from '../sdk/chain/deploymentRecord';
+import { type Anvil, type AnvilOptions, startAnvil } from '../scripts/lib/anvil';
+import { createMarketWriter } from '../sdk/writes';
+import { accountOf, addressOf } from './accounts';
+import { type PostJob, type PostedJob, type JobParamsInput, hardwareClaim, jobParams, postJob } from './jobs';
+import { register, registerProcess, starting } from './reaper';
+import { root, runId } from './root';
+
+export type ChainOptions = {
+  /** Names the deployment record (`.cache/deployments/<name>-<run>.json`). */
+  name: string;
+  anvil?: AnvilOptions;
+  /** This suite's defaults for jobParams and post. */
+  jobDefaults?: JobParamsInput;
+};
+
+export type Chain = Awaited<ReturnType<typeof startChain>>;
+
+/** Starts anvil and deploys the contracts. */
+export function startChain(opts: ChainOptions) {
+  return starting(async () => {
+    const anvil: Anvil = await startAnvil(opts.anvil);
+    const stop = registerProcess('anvil', anvil.process, { group: opts.anvil?.detached });
+    const deploymentFile = `.cache/deployments/${opts.name}-${runId()}.json`;
+    register({ name: 'deployment record', stop: () => rmSync(join(root, deploymentFile), { force: true }) });
+    const deployment: Deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
+    return { ...connectChain(anvil, deployment, deploymentFile, opts.jobDefaults), stop };
+  });
+}
+
+/** Clients, wallets and helpers for the chain behind `anvil` where `deployment` is live. */
+export function connectChain(anvil: Anvil, deployment: Deployment, deploymentFile: string, jobDefaults: JobParamsInput = {}) {
+  const rpcUrl = anvil.rpcUrl;
+  const transport = http(rpcUrl);
+  /** Reads, and anvil's test RPCs (mine, increaseTime, snapshot, revert, setBalance). */
+  const pub = createTestClient({ mode: 'anvil', chain: foundry, transport, pollingInterval: 20, cacheTime: 0 }).extend(publicActions);
+  const wallet = (i: number) => createWalletClient({ account: accountOf(i), chain: foundry, transport });
+  type Wallet = ReturnType<typeof wallet>;
+  const market: Address = deployment.LoomMarket.address;
+  const usdc: Address = deployment.TestUSDC.address;
+
+  /** Sends a market call from account `i` (or a wallet); throws on revert. */
+  const send = async (from: number | Wallet, functionName: string, args: readonly unknown[] = [], value?: bigint): Promise<TransactionReceipt> => {
+    const w = typeof from === 'number' ? wallet(from) : from;
+    const hash = await w.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never);
+    const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 10 });
+    if (receipt.status !== 'success') throw new Error(`${functionName} reverted (${hash})`);
+    return receipt;
+  };
+  /** Any JSON-RPC method, through viem (anvil_reorg, evm_snapshot, eth_getTransactionCount, ...). */
+  const rpc = <T = unknown>(method: string, params: unknown[] = []) => pub.request({ method: method as never, params: params as never }) as Promise<T>;
+  const now = async () => Number((await pub.getBlock({ blockTag: 'latest' })).timestamp);
+  /** Moves the chain's clock on by `seconds` and mines a block at the new time. */
+  const warp = async (seconds: number) => {
+    await pub.increaseTime({ seconds });
+    await pub.mine({ blocks: 1 });
+  };
+  /** Replaces the newest `depth` blocks with empty ones (anvil_reorg). */
+  const reorg = (depth: number) => rpc('anvil_reorg', [depth, []]);
+
+  const chain = {
+    anvil,
+    rpcUrl,
+    deployment,
+    /** The deployment record, relative to the repository root. */
+    deploymentFile,
+    deploymentPath: join(root, deploymentFile),
+    pub,
+    /** The same client typed as a plain PublicClient, for code that takes one (the SDK). */
+    publicClient: pub as unknown as PublicClient,
+    wallet,
+    address: (i: number): Address => addressOf(i),
+    /** The SDK's writer for account `i`. */
+    writer: (i: number) => createMarketWriter({ publicClient: pub as unknown as PublicClient, walletClient: wallet(i), market, pollingIntervalMs: 20 }),
+    market,
+    usdc,
+    send,
+    rpc,
+    now,
+    warp,
+    reorg,
+    salt: 0n,
+    jobDefaults,
+    /** Job parameters from the chain's clock, with `overrides`. */
+    jobParams: (overrides: JobParamsInput = {}) => jobParams(chain, overrides),
+    /** Posts a job (see testkit/jobs.ts). */
+    post: (p: PostJob): Promise<PostedJob> => postJob(chain, p),
+    claim: (model?: string) => hardwareClaim({ model }),
+  };
+  return chain;
+}
