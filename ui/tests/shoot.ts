@@ -1,5 +1,5 @@
-/** Screenshots of every page at desktop and phone widths, against a running stack (see stack.ts). */
-import { accountOf } from './stack';
+/** Screenshots of every page at desktop and phone widths, against a running stack (testkit/stack.ts). */
+import { accountOf } from '../../testkit/accounts';
 import { connectWallet, injectWallet, launch, screenshot } from './browser';
 
 const ui = process.env.UI_URL ?? 'http://127.0.0.1:5180';
