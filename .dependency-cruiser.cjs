@@ -10,7 +10,7 @@
  * - The indexer and the API meet only where Ponder forces it: indexer/src/api/index.ts (Ponder requires
  *   the API's entry there) mounts the API; the API reads the indexer's tables and pure folds.
  * - Clients import no other client, nor api/, indexer/ or scripts/; the browser bundle never sees the
- *   SDK's Node-only entry (sdk/node/).
+ *   SDK's Node-only parts (sdk/node.ts, sdk/node/, sdk/chain/).
  * - testkit/ is the one test harness: only tests, benchmarks and e2e use it; it may reach every layer.
  *
  * See "Layers" in README.md; `npm run layers -- --output-type err-long` explains a violation.
@@ -30,7 +30,7 @@ module.exports = {
     { name: 'cli-is-a-client', comment: 'The CLI imports no other client.', severity: 'error', from: { path: '^cli/' }, to: { path: '^(worker|ui)/' } },
     { name: 'worker-is-a-client', comment: 'The worker imports no other client.', severity: 'error', from: { path: '^worker/' }, to: { path: '^(cli|ui)/' } },
     { name: 'ui-is-a-client', comment: 'The web UI imports no other client.', severity: 'error', from: { path: '^ui/' }, to: { path: '^(cli|worker)/' } },
-    { name: 'browser-never-sees-node-sdk', comment: "The browser bundle never imports the SDK's Node-only entry (keys, files, processes).", severity: 'error', from: { path: '^ui/src/', pathNot: '^ui/src/lib/server/|\\.server\\.ts$' }, to: { path: '^sdk/node' } },
+    { name: 'browser-never-sees-node-sdk', comment: "The browser bundle never imports the SDK's Node-only parts (sdk/node.ts, sdk/node/, sdk/chain/: keys, files, processes); server-only UI modules may.", severity: 'error', from: { path: '^ui/src/', pathNot: '^ui/src/lib/server/|\\.server\\.ts$' }, to: { path: '^sdk/(node|chain)(/|\\.ts$)' } },
     forbid('api-is-upstream-of-the-sdk', 'The API serves the indexed tables; it imports no client, no SDK and no script.', '^api/', '^(sdk|cli|worker|ui|scripts|bench|e2e|testkit)/'),
     forbid('indexer-is-upstream', 'The indexer folds events; it imports nothing downstream (the API mount below is the one exception).', '^indexer/', '^(sdk|cli|worker|ui|bench|e2e|testkit)/'),
     {
