@@ -6,8 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { type Address, getAddress, isAddress } from 'viem';
+import { type Flags, type OptionSpec, resolveOptions } from '../sdk/node/options';
 import { badInput } from './cliError';
-import type { OptionTable } from './parse/parseCommandLine';
 
 export type ClientConfig = {
   /** The Loom API's base URL (GraphQL at /graphql), no trailing slash. */
@@ -27,57 +27,52 @@ export type ClientConfig = {
   json: boolean;
 };
 
+function httpUrl(value: string, flag: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    badInput(`${flag}: "${value}" is not an http(s) URL`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function address(value: string, flag: string): Address {
+  if (!isAddress(value, { strict: false })) badInput(`${flag}: "${value}" is not an address`);
+  return getAddress(value);
+}
+
+function chainId(value: string, flag: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(value)) badInput(`${flag}: "${value}" is not a chain id`);
+  return Number(value);
+}
+
 /** The connection options every command accepts, with their environment variables. */
-export const connectionOptions: OptionTable = {
-  'api-url': { type: 'string', value: '<url>', env: 'LOOM_API_URL', help: 'The Loom API (default http://127.0.0.1:42069)' },
-  'artifact-url': { type: 'string', value: '<url>', env: 'LOOM_ARTIFACT_URL', help: 'The artifact store (default: the API URL)' },
-  'rpc-url': { type: 'string', value: '<url>', env: 'LOOM_RPC_URL', help: 'The chain, for transactions (default http://127.0.0.1:8545)' },
-  market: { type: 'string', value: '<0x…>', env: 'LOOM_MARKET_ADDRESS', help: "LoomMarket's address (default: the deployment file's)" },
-  'deployment-file': { type: 'string', value: '<path>', env: 'LOOM_DEPLOYMENT_FILE', help: 'Deployment record (default deployments/<chainId>.json)' },
-  'chain-id': { type: 'string', value: '<id>', env: 'LOOM_CHAIN_ID', help: 'Refuse to sign unless the RPC is this chain' },
+export const connectionOptions = {
+  'api-url': { type: 'string', value: '<url>', env: 'LOOM_API_URL', default: 'http://127.0.0.1:42069', parse: httpUrl, help: 'The Loom API' },
+  'artifact-url': { type: 'string', value: '<url>', env: 'LOOM_ARTIFACT_URL', parse: httpUrl, help: 'The artifact store (default: the API URL)' },
+  'rpc-url': { type: 'string', value: '<url>', env: 'LOOM_RPC_URL', default: 'http://127.0.0.1:8545', parse: httpUrl, help: 'The chain, for transactions' },
+  market: { type: 'string', value: '<0x…>', env: 'LOOM_MARKET_ADDRESS', parse: address, help: "LoomMarket's address (default: the deployment file's)" },
+  'deployment-file': { type: 'string', value: '<path>', env: 'LOOM_DEPLOYMENT_FILE', parse: (path: string) => resolve(path), help: 'Deployment record (default deployments/<chainId>.json)' },
+  'chain-id': { type: 'string', value: '<id>', env: 'LOOM_CHAIN_ID', parse: chainId, help: 'Refuse to sign unless the RPC is this chain' },
   keystore: { type: 'string', value: '<path>', env: 'LOOM_CLIENT_KEYSTORE', help: 'V3 keystore of the client key (or set LOOM_CLIENT_KEY)' },
   json: { type: 'boolean', help: 'Machine-readable output on stdout' },
-};
-
-const DEFAULTS = { apiUrl: 'http://127.0.0.1:42069', rpcUrl: 'http://127.0.0.1:8545' };
+} satisfies Record<string, OptionSpec>;
 
 /**
  * @example
  * const config = resolveClientConfig({ 'api-url': 'http://api:42069' }, process.env);
  */
-export function resolveClientConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): ClientConfig {
-  const pick = (flag: string): string | undefined => {
-    const f = flags[flag];
-    if (typeof f === 'string') return f;
-    const name = connectionOptions[flag]!.env!;
-    const e = env[name];
-    return e === undefined || e === '' ? undefined : e;
-  };
-  const url = (flag: string, value: string) => {
-    try {
-      const u = new URL(value);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-    } catch {
-      badInput(`--${flag}: "${value}" is not an http(s) URL`);
-    }
-    return value.replace(/\/+$/, '');
-  };
-  const apiUrl = url('api-url', pick('api-url') ?? DEFAULTS.apiUrl);
-  const artifact = pick('artifact-url');
-  const market = pick('market');
-  if (market !== undefined && !isAddress(market, { strict: false })) badInput(`--market: "${market}" is not an address`);
-  const chainId = pick('chain-id');
-  if (chainId !== undefined && !/^[1-9]\d{0,15}$/.test(chainId)) badInput(`--chain-id: "${chainId}" is not a chain id`);
-  const deploymentFile = pick('deployment-file');
-  const keystore = pick('keystore');
+export function resolveClientConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const v = resolveOptions(connectionOptions, flags, env);
   return {
-    apiUrl,
-    artifactUrl: artifact === undefined ? apiUrl : url('artifact-url', artifact),
-    rpcUrl: url('rpc-url', pick('rpc-url') ?? DEFAULTS.rpcUrl),
-    ...(market === undefined ? {} : { market: getAddress(market) }),
-    ...(deploymentFile === undefined ? {} : { deploymentFile: resolve(deploymentFile) }),
-    ...(chainId === undefined ? {} : { chainId: Number(chainId) }),
-    ...(keystore === undefined ? {} : { keystore }),
-    json: flags.json === true,
+    apiUrl: v['api-url'],
+    artifactUrl: v['artifact-url'] ?? v['api-url'],
+    rpcUrl: v['rpc-url'],
+    ...(v.market === undefined ? {} : { market: v.market }),
+    ...(v['deployment-file'] === undefined ? {} : { deploymentFile: v['deployment-file'] }),
+    ...(v['chain-id'] === undefined ? {} : { chainId: v['chain-id'] }),
+    ...(v.keystore === undefined ? {} : { keystore: v.keystore }),
+    json: v.json,
   };
 }

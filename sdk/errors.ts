@@ -8,9 +8,10 @@
 /**
  * - `KEY_UNAVAILABLE`: a key could not be loaded (no key, wrong password, corrupt keystore);
  * - `CONFIG_INVALID`: the configuration is invalid or incomplete (an RPC that does not answer, the deployment record);
- * - `OUTPUT_REJECTED`: outputs could not be packed (escaping symlink, device file, over the size cap).
+ * - `OUTPUT_REJECTED`: outputs could not be packed (escaping symlink, device file, over the size cap);
+ * - `USAGE`: a command line is wrong in itself (an unknown flag, a missing value or argument).
  */
-export const loomErrorCodes = ['KEY_UNAVAILABLE', 'CONFIG_INVALID', 'OUTPUT_REJECTED'] as const;
+export const loomErrorCodes = ['KEY_UNAVAILABLE', 'CONFIG_INVALID', 'OUTPUT_REJECTED', 'USAGE'] as const;
 
 export type LoomErrorCode = (typeof loomErrorCodes)[number];
 

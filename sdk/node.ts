@@ -9,5 +9,6 @@
  */
 export * from './node/keys';
 export * from './node/packOutputs';
+export * from './node/options';
 export * from './chain/connectChain';
 export * from './chain/deploymentRecord';

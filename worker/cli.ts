@@ -13,14 +13,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type Address, formatEther, getAddress, isAddress } from 'viem';
 import type { Logger } from 'pino';
 import { WorkerError } from './errors';
 import { detectHardware } from './hardware';
 import { loadWorkerKey } from '../sdk/node/keys';
 import { createWorkerLogger } from './logger';
-import { type DaemonConfig, options as configOptions, optionsHelp, resolveConfig } from './daemon/config';
+import { type DaemonConfig, options as configOptions, resolveConfig } from './daemon/config';
+import { type OptionTable, UsageError, optionsHelp, parseCommandLine } from '../sdk/node/options';
 import { connectChain } from '../sdk/chain/connectChain';
 import { ensureRegistered } from './daemon/ensureRegistered';
 import { LoomApi } from './daemon/loomApi';
@@ -29,6 +29,13 @@ import { Terminal, statusText } from './daemon/terminal';
 import { withdrawBalances } from './daemon/withdrawBalances';
 import { describeError } from './daemon/describeError';
 import { WorkerDaemon } from './daemon/workerDaemon';
+
+/** The daemon's configuration, then `status`'s own options. */
+const options = {
+  ...configOptions,
+  address: { type: 'string', value: '<0x…>', help: '(status) the worker to show' },
+  json: { type: 'boolean', help: '(status) machine-readable output' },
+} satisfies OptionTable;
 
 const USAGE = `Usage: loom-worker <start|register|status|withdraw> [options]
 
@@ -43,40 +50,30 @@ The key: LOOM_WORKER_KEY (0x + 64 hex), or --keystore / LOOM_KEYSTORE with LOOM_
 (or a prompt). It is never a flag and never logged.
 
 Options (flag, environment variable):
-${optionsHelp()}
-  --address <0x…>                    (status) the worker to show
-  --json                             (status) machine-readable output
+${optionsHelp(options, { envColumn: true })}
   -h, --help`;
 
 async function main(argv: string[]): Promise<number> {
-  const parseOptions: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
-    help: { type: 'boolean', short: 'h' },
-    json: { type: 'boolean' },
-    address: { type: 'string' },
-  };
-  for (const o of configOptions) {
-    parseOptions[o.flag] = { type: o.boolean ? 'boolean' : 'string' };
-    if (o.boolean) parseOptions[`no-${o.flag}`] = { type: 'boolean' };
-  }
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseCommandLine>;
   try {
-    parsed = parseArgs({ args: argv, options: parseOptions, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv, { options, usage: USAGE, positionals: [0, Number.POSITIVE_INFINITY] });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.shortMessage}\n\n${err.usage}\n`);
     return 2;
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, help } = parsed;
   const command = positionals[0];
-  if (values.help || command === undefined || command === 'help') {
+  if (help || command === undefined || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
-    return command === undefined && !values.help ? 2 : 0;
+    return command === undefined && !help ? 2 : 0;
   }
   if (!['start', 'register', 'status', 'withdraw'].includes(command)) {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
   }
 
-  const config = resolveConfig(values as Record<string, string | boolean | undefined>, process.env);
+  const config = resolveConfig(values, process.env);
   const tty = process.stdout.isTTY === true;
   const terminal = tty ? new Terminal(process.stdout) : undefined;
   const logger = createWorkerLogger({ level: config.logLevel }, terminal);

@@ -8,7 +8,7 @@ import { LoomError, loomErrorCodes } from '../sdk/errors';
  * messages, and a short message a person can act on.
  */
 const workerErrorCodes = [
-  // KEY_UNAVAILABLE, CONFIG_INVALID (a flag, an environment variable, the deployment file), OUTPUT_REJECTED.
+  // KEY_UNAVAILABLE, CONFIG_INVALID (a flag, an environment variable, the deployment file), OUTPUT_REJECTED, USAGE.
   ...loomErrorCodes,
   /** The job spec is not a valid v1 spec. */
   'INVALID_SPEC',

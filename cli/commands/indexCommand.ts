@@ -3,7 +3,7 @@
  * subcommand under index/.
  */
 import { CliError } from '../cliError';
-import { showHelp } from '../parse/parseCommandLine';
+import { showHelp } from '../../sdk/node/options';
 import { runDigest } from './index/digest';
 import { runReplay } from './index/replay';
 

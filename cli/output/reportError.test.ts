@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../sdk/node/options';
 import { LoomApiError } from '../../sdk/reads';
 import { TxError } from '../../sdk/writes';
 import { CliError } from '../cliError';
@@ -40,5 +41,14 @@ describe('reportError', () => {
     const out2 = sink();
     expect(reportError(new CliError('USAGE', 'missing argument', { details: 'Usage: x' }), { json: true, stderr: sink(), stdout: out2 })).toBe(2);
     expect(out2.chunks).toEqual([]);
+  });
+
+  it("behavior: a command line the option table refuses is USAGE (exit 2) with the command's usage", () => {
+    const e = toCliError(new UsageError("Unknown option '--budjet'", 'Usage: loom job post <spec.json> [options]'));
+    expect(e).toBeInstanceOf(CliError);
+    expect(e.code).toBe('USAGE');
+    expect(e.exitCode).toBe(2);
+    expect(e.shortMessage).toBe("Unknown option '--budjet'");
+    expect(e.details).toBe('Usage: loom job post <spec.json> [options]');
   });
 });

@@ -6,6 +6,7 @@
  */
 import { BaseError } from 'viem';
 import { enumMemberName } from '../../sdk/enums';
+import { UsageError } from '../../sdk/node/options';
 import { LoomApiError } from '../../sdk/reads';
 import { TxError } from '../../sdk/writes';
 import { CliError, type RevertInfo } from '../cliError';
@@ -25,6 +26,7 @@ export function describeRevert(r: RevertInfo): string {
 /** Any error as a CliError (SDK errors keep their meaning: a revert stays a revert). */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
+  if (err instanceof UsageError) return new CliError('USAGE', err.shortMessage, { details: err.usage });
   if (err instanceof TxError) {
     const revert = err.revert ? { name: err.revert.name, args: err.revert.args } : undefined;
     const what = err.mined ? `${err.functionName} reverted on-chain${err.hash ? ` in ${err.hash}` : ''}` : `${err.functionName} refused (nothing was sent)`;

@@ -10,7 +10,7 @@ import { connectionOptions, resolveClientConfig } from '../../config';
 import { toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderFields, renderTable } from '../../output/table';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 
 export type Digest = ResultOf<typeof StateDigestQuery>['stateDigest'];
 

@@ -17,7 +17,7 @@ import { CliError, type CliErrorCode } from '../../cliError';
 import { type ClientConfig, connectionOptions, resolveClientConfig } from '../../config';
 import { toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, resolveOptions, showHelp } from '../../../sdk/node/options';
 import { parseDuration } from '../../parse/parseDuration';
 import { type Digest, printDigest } from './digest';
 
@@ -26,7 +26,7 @@ const REPLAY_ENTRY = join(root, 'indexer', 'run', 'replay.ts');
 /** tsx from Loom's own node_modules (as cli/loom.mjs registers it), so `loom` works from any directory. */
 const TSX_LOADER = pathToFileURL(createRequire(join(root, 'package.json')).resolve('tsx')).href;
 
-const replayOptions: OptionTable = {
+const replayOptions = {
   schema: { type: 'string', value: '<name>', help: 'Schema to replay into (default replay_<time>)' },
   'database-url': { type: 'string', value: '<url>', env: 'DATABASE_URL', help: 'PostgreSQL to replay into (default: PGlite in a temporary directory)' },
   'start-block': { type: 'string', value: '<n>', env: 'LOOM_START_BLOCK', help: "First block to index (default: the deployment file's)" },
@@ -34,7 +34,7 @@ const replayOptions: OptionTable = {
   keep: { type: 'boolean', help: 'Keep the replayed database (PGlite directory or schema) afterwards' },
   timeout: { type: 'string', value: '<duration>', help: 'Give up after this long (default 10m)' },
   ...connectionOptions,
-};
+} satisfies OptionTable;
 
 const REPLAY_USAGE = `Usage: loom index replay [options]
 
@@ -59,8 +59,7 @@ export async function runReplay(argv: string[]): Promise<number> {
   const config = resolveClientConfig(values);
   const schema = typeof values.schema === 'string' ? values.schema : `replay_${Date.now().toString(36)}`;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new CliError('BAD_INPUT', `--schema: "${schema}" must be lowercase letters, digits and _`);
-  const databaseUrl = (values['database-url'] as string | undefined) ?? (process.env.DATABASE_URL || undefined);
-  const startBlock = (values['start-block'] as string | undefined) ?? (process.env.LOOM_START_BLOCK || undefined);
+  const { 'database-url': databaseUrl, 'start-block': startBlock } = resolveOptions(replayOptions, values);
   if (startBlock !== undefined && !/^\d+$/.test(startBlock)) throw new CliError('BAD_INPUT', `--start-block: "${startBlock}" is not a block number`);
   const timeoutMs = parseDuration(typeof values.timeout === 'string' ? values.timeout : '10m', '--timeout') * 1000;
 

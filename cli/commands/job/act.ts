@@ -13,7 +13,7 @@ import { connectionOptions, resolveClientConfig } from '../../config';
 import { formatAmount } from '../../../sdk/format/amounts';
 import { TABLE_AMOUNTS, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { createTokenBook } from '../../../sdk/format/tokens';
 import { type ApiJob, fetchJob, openReader, openWriter, parseJobId, waitIndexed, type WriterSession } from '../../session';
 

@@ -15,7 +15,7 @@ import { TABLE_AMOUNTS, formatTime, shortId, toJson } from '../../output/format'
 import { createProgress } from '../../output/progress';
 import { renderTable } from '../../output/table';
 import { parseAmount, parseCount } from '../../parse/parseAmount';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { resolveToken } from '../../resolveToken';
 import { type ApiJob, openReader } from '../../session';
 

@@ -20,7 +20,7 @@ import { ETH_TOKEN } from '../../../sdk/format/tokens';
 import { TABLE_AMOUNTS, formatTime, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderFields } from '../../output/table';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { formatDuration } from '../../parse/parseDuration';
 import { resolveToken } from '../../resolveToken';
 import { openReader, openWriter, waitIndexed } from '../../session';

@@ -16,7 +16,7 @@ import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
 import { toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { fetchJob, openReader, parseJobId } from '../../session';
 
 const options: OptionTable = {

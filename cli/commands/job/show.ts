@@ -11,7 +11,7 @@ import { ETH_TOKEN, createTokenBook } from '../../../sdk/format/tokens';
 import { TABLE_AMOUNTS, formatTime, shortId, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderFields, renderTable } from '../../output/table';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { formatDuration } from '../../parse/parseDuration';
 import { type ApiEvent, type ApiJob, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
 import { statusText } from './list';

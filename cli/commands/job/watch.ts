@@ -17,7 +17,7 @@ import { enumMemberName, jobModeOf } from '../../../sdk/enums';
 import { typedEvent } from '../../../sdk/events';
 import { TABLE_AMOUNTS, formatTime, shortId, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { type ApiEvent, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
 
 const options: OptionTable = {

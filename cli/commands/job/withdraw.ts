@@ -10,7 +10,7 @@ import { connectionOptions, resolveClientConfig } from '../../config';
 import { formatAmount } from '../../../sdk/format/amounts';
 import { TABLE_AMOUNTS, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../parse/parseCommandLine';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { openReader, openWriter } from '../../session';
 import { createTokenBook } from '../../../sdk/format/tokens';
 
