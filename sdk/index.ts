@@ -13,7 +13,7 @@
  */
 export { graphql, readFragment, type FragmentOf, type Hex, type ResultOf, type TadaDocumentNode, type VariablesOf } from './graphql';
 export * from './documents';
-export { createLoomReader, LoomApiError, type LoomApiErrorCode, type LoomReader, type LoomReaderOptions, type LoomSubscription } from './reads';
+export { createLoomReader, LoomApiError, type LoomApiErrorCode, type LoomReader, type LoomListener, type LoomReaderOptions, type LoomSubscription } from './reads';
 export {
   createMarketWriter,
   specBytes,

@@ -31,6 +31,7 @@ import {
   StatsQuery,
   WorkerQuery,
   WorkersQuery,
+  type JobEventDelivery,
 } from './documents';
 import { jobIdOf, toContractTerms } from './jobTerms';
 import { createLoomReader, LoomApiError, type LoomReader } from './reads';
@@ -169,6 +170,25 @@ describe('subscriptions', () => {
     // Closed: the iterator ends instead of waiting forever.
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });
+  test('behavior: listen pushes each delivery to its callback, says when the stream opened, and close ends it', async () => {
+    const { jobEvents } = await reader.query(JobEventsQuery, { order: 'DESC', first: 1 });
+    let opened = false;
+    let close = () => {};
+    const delivered = new Promise<JobEventDelivery>((resolve, reject) => {
+      close = reader.listen(JobEventsSubscription, { after: jobEvents.edges[0]!.cursor, filter: { names: ['JobPosted'] } }, {
+        next: ({ jobEvents: d }) => resolve(d),
+        error: reject,
+        open: () => (opened = true),
+      });
+    });
+    try {
+      const next = await client.postJob({ terms: await m.jobParams(), spec });
+      expect(await delivered).toMatchObject({ retracted: false, event: { name: 'JobPosted', jobId: next.jobId, txHash: next.hash } });
+      expect(opened).toBe(true);
+    } finally {
+      close();
+    }
+  });
 });
 
 describe('errors', () => {
@@ -191,6 +211,15 @@ describe('errors', () => {
     const stream = reader.subscribe(JobEventsSubscription, { after: 'not-a-cursor' });
     expect(await codeOf(stream[Symbol.asyncIterator]().next())).toBe('INVALID_CURSOR');
     stream.close();
+  });
+
+  test('error: listen reports the API’s code, or UNREACHABLE, through its error callback', async () => {
+    const errorOf = (r: LoomReader, after: string | null) =>
+      new Promise<string>((resolve) => {
+        r.listen(JobEventsSubscription, { after }, { next: () => resolve('delivered'), error: (e) => resolve(e instanceof LoomApiError ? e.code : `not a LoomApiError: ${String(e)}`) });
+      });
+    expect(await errorOf(reader, 'not-a-cursor')).toBe('INVALID_CURSOR');
+    expect(await errorOf(createLoomReader({ url: `http://127.0.0.1:${await freePort()}` }), null)).toBe('UNREACHABLE');
   });
 
   test('error: nobody listening is UNREACHABLE, for queries and subscriptions alike', async () => {

@@ -1,8 +1,10 @@
 /**
  * Reads from the Loom API: typed GraphQL queries over POST, and subscriptions over Server-Sent
  * Events (the graphql-sse protocol in its "distinct connections" mode: one HTTP stream per
- * subscription, as the API serves it). Documents come from sdk/documents.ts, or any `graphql(...)`
- * document of sdk/graphql.ts: results and variables are typed from the schema.
+ * subscription, as the API serves it), either iterated (`subscribe`) or pushed to callbacks as each
+ * delivery arrives (`listen`, for a UI that updates its state in the same tick). Documents come from
+ * sdk/documents.ts, or any `graphql(...)` document of sdk/graphql.ts: results and variables are
+ * typed from the schema.
  *
  * Every failure is a LoomApiError with a `code`: the API's `extensions.code` (BAD_USER_INPUT,
  * INVALID_CURSOR, NOT_FOUND, UNAVAILABLE, ... see api/README.md), or UNREACHABLE (no answer, or
@@ -12,6 +14,7 @@
  * const reader = createLoomReader({ url: 'http://127.0.0.1:42069' });
  * const { jobs } = await reader.query(JobsQuery, { filter: { status: ['OPEN'] }, first: 10 });
  * for await (const { jobEvents } of reader.subscribe(JobEventsSubscription, { after: cursor })) { ... }
+ * const close = reader.listen(JobEventsSubscription, { after: cursor }, { next: ({ jobEvents }) => ..., error: (e) => ... });
  */
 import { print } from '@0no-co/graphql.web';
 import type { TadaDocumentNode } from 'gql.tada';
@@ -64,11 +67,23 @@ export type LoomSubscription<Result> = AsyncIterable<Result> & {
   [Symbol.asyncIterator](): AsyncIterator<Result>;
 };
 
+/** Callbacks of `listen`: after `error` or `complete` the stream is closed and nothing more comes. */
+export type LoomListener<Result> = {
+  next(result: Result): void;
+  error(err: LoomApiError): void;
+  /** The server ended the stream. */
+  complete?(): void;
+  /** The API accepted the subscription: the stream is open. */
+  open?(): void;
+};
+
 export type LoomReader = {
   /** The GraphQL endpoint. */
   readonly url: string;
   query<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables?: NoInfer<Variables>, options?: { signal?: AbortSignal }): Promise<Result>;
   subscribe<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables?: NoInfer<Variables>): LoomSubscription<Result>;
+  /** The same stream as `subscribe`, pushed to `listener`; returns `close`. */
+  listen<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables: NoInfer<Variables> | undefined, listener: LoomListener<Result>): () => void;
 };
 
 type GraphqlError = { message: string; extensions?: { code?: string } };
@@ -118,14 +133,8 @@ export function createLoomReader(options: LoomReaderOptions): LoomReader {
 
   function subscribe<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables?: Variables): LoomSubscription<Result> {
     const operationName = operationNameOf(doc);
-    // One client per subscription ("distinct connections"); no retries: a resumable stream must be
-    // resumed by the caller from its last cursor, and a blind retry would resend the first one.
-    const client = createClient({ url, retryAttempts: 0, fetchFn });
-    const iterator = client.iterate<Result>({
-      query: print(doc),
-      variables: (variables ?? {}) as Record<string, unknown>,
-      ...(operationName ? { operationName } : {}),
-    });
+    const client = sseClient();
+    const iterator = client.iterate<Result>(payloadOf(print(doc), variables, operationName));
     let closed = false;
     const close = () => {
       if (closed) return;
@@ -134,7 +143,7 @@ export function createLoomReader(options: LoomReaderOptions): LoomReader {
       client.dispose();
     };
     const next = async (): Promise<IteratorResult<Result>> => {
-      let r: IteratorResult<{ data?: Result | null; errors?: readonly unknown[] }>;
+      let r: IteratorResult<Delivery<Result>>;
       try {
         r = await iterator.next();
       } catch (err) {
@@ -145,15 +154,12 @@ export function createLoomReader(options: LoomReaderOptions): LoomReader {
         close();
         return { done: true, value: undefined };
       }
-      if (r.value.errors?.length) {
+      try {
+        return { done: false, value: dataOf(r.value, operationName) };
+      } catch (err) {
         close();
-        throw fromGraphqlErrors(r.value.errors as GraphqlError[], operationName, 'BAD_RESPONSE');
+        throw err;
       }
-      if (r.value.data == null) {
-        close();
-        throw new LoomApiError('BAD_RESPONSE', 'a delivery without data', { operationName });
-      }
-      return { done: false, value: r.value.data };
     };
     const asyncIterator = (): AsyncIterator<Result> => ({
       next,
@@ -165,7 +171,56 @@ export function createLoomReader(options: LoomReaderOptions): LoomReader {
     return { close, [Symbol.asyncIterator]: asyncIterator };
   }
 
-  return { url, query, subscribe };
+  function listen<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables: Variables | undefined, listener: LoomListener<Result>): () => void {
+    const operationName = operationNameOf(doc);
+    const client = sseClient();
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      client.dispose();
+    };
+    const fail = (err: LoomApiError) => {
+      if (closed) return;
+      close();
+      listener.error(err);
+    };
+    const unsubscribe = client.subscribe<Result>(
+      payloadOf(print(doc), variables, operationName),
+      {
+        next: (value) => {
+          if (closed) return;
+          let data: Result;
+          try {
+            data = dataOf(value, operationName);
+          } catch (err) {
+            return fail(err as LoomApiError);
+          }
+          listener.next(data);
+        },
+        error: (err) => {
+          if (!closed) void fromStreamFailure(err, url, operationName).then(fail);
+        },
+        // graphql-sse also completes a stream that `close()` aborted: only the server's end is news.
+        complete: () => {
+          if (closed) return;
+          close();
+          listener.complete?.();
+        },
+      },
+      { connected: () => !closed && listener.open?.() },
+    );
+    return close;
+  }
+
+  // One client per subscription ("distinct connections"); no retries: a resumable stream must be
+  // resumed by the caller from its last cursor, and a blind retry would resend the first one.
+  function sseClient() {
+    return createClient({ url, retryAttempts: 0, fetchFn });
+  }
+
+  return { url, query, subscribe, listen };
 }
 
 /** `http://host:port` or `http://host:port/graphql` -> the GraphQL endpoint. */
@@ -179,6 +234,19 @@ function operationNameOf(doc: { definitions: readonly unknown[] }): string | und
     if (d.kind === 'OperationDefinition') return d.name?.value;
   }
   return undefined;
+}
+
+type Delivery<Result> = { data?: Result | null; errors?: readonly unknown[] };
+
+function payloadOf(query: string, variables: unknown, operationName: string | undefined) {
+  return { query, variables: (variables ?? {}) as Record<string, unknown>, ...(operationName ? { operationName } : {}) };
+}
+
+/** A delivery's data, or the LoomApiError it carries instead. */
+function dataOf<Result>(delivery: Delivery<Result>, operationName: string | undefined): Result {
+  if (delivery.errors?.length) throw fromGraphqlErrors(delivery.errors as GraphqlError[], operationName, 'BAD_RESPONSE');
+  if (delivery.data == null) throw new LoomApiError('BAD_RESPONSE', 'a delivery without data', { operationName });
+  return delivery.data;
 }
 
 function fromGraphqlErrors(errors: readonly GraphqlError[], operationName: string | undefined, fallback: LoomApiErrorCode): LoomApiError {

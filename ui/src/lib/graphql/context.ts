@@ -1,14 +1,14 @@
 /**
- * What the root layout creates once and every page reads: the config, the GraphQL client, the live
- * feed and the wallet.
+ * What the root layout creates once and every page reads: the config, the SDK's reader of the API,
+ * the live feed and the wallet.
  */
-import type { Client } from '@urql/core';
 import { getContext, setContext } from 'svelte';
+import type { LoomReader } from '$sdk/reads';
 import type { LoomConfig } from '$lib/config';
 import type { WalletState } from '$lib/wallet/walletState.svelte';
 import type { LiveFeed } from './liveFeed.svelte';
 
-export type Loom = { config: LoomConfig; client: Client; feed: LiveFeed; wallet: WalletState };
+export type Loom = { config: LoomConfig; reader: LoomReader; feed: LiveFeed; wallet: WalletState };
 
 const KEY = Symbol('loom');
 

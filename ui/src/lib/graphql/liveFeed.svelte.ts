@@ -2,10 +2,11 @@
  * The app's one live connection: the API's `jobEvents` subscription, started from the newest
  * event's cursor and resumed from the last delivery's cursor after a drop, so nothing is missed or
  * repeated. Views register listeners and read again when an event concerns them; browsers allow
- * six HTTP/1.1 connections per origin, so one stream serves every view.
+ * six HTTP/1.1 connections per origin, so one stream serves every view. Read and followed through
+ * the SDK's reader (sdk/reads.ts), as the CLI and the worker follow it.
  */
-import type { Client } from '@urql/core';
 import { JobEventsQuery, JobEventsSubscription, type JobEventResult } from '$sdk/documents';
+import type { LoomReader } from '$sdk/reads';
 
 export type FeedDelivery = { retracted: boolean; event: JobEventResult };
 /** `resync`: the stream restarted without its cursor; anything may have changed. */
@@ -24,10 +25,10 @@ export class LiveFeed {
   /** Chain time minus wall time (seconds), learned from event timestamps: anvil's clock can run ahead. */
   clockOffset = $state(0);
 
-  #client: Client;
+  #reader: LoomReader;
   #listeners = new Set<FeedListener>();
   #cursor: string | undefined;
-  #unsubscribe: (() => void) | undefined;
+  #close: (() => void) | undefined;
   #retry = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
@@ -41,8 +42,8 @@ export class LiveFeed {
    */
   readonly ready: Promise<void>;
 
-  constructor(client: Client) {
-    this.#client = client;
+  constructor(reader: LoomReader) {
+    this.#reader = reader;
     this.ready = new Promise((resolve) => (this.#markReady = resolve));
   }
 
@@ -65,8 +66,8 @@ export class LiveFeed {
     this.#stopped = true;
     this.#markReady();
     clearTimeout(this.#timer);
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
+    this.#close?.();
+    this.#close = undefined;
     this.status = 'offline';
   }
 
@@ -75,12 +76,14 @@ export class LiveFeed {
     let resync = false;
     if (this.#cursor === undefined) {
       // Start from the newest event: everything after it is delivered, nothing before is needed.
-      const latest = await this.#client.query(JobEventsQuery, { order: 'DESC', first: 1 }).toPromise();
-      if (latest.error) {
+      let latest;
+      try {
+        latest = await this.#reader.query(JobEventsQuery, { order: 'DESC', first: 1 });
+      } catch {
         this.#markReady(); // views then show their own errors, and refresh on the resync after the retry
         return this.#scheduleRetry();
       }
-      const node = latest.data?.jobEvents.edges[0]?.node;
+      const node = latest.jobEvents.edges[0]?.node;
       if (node) {
         this.#cursor = node.cursor;
         this.#learnClock(Number(node.timestamp));
@@ -90,27 +93,34 @@ export class LiveFeed {
     }
     this.#markReady();
     if (this.#stopped) return;
-    const { unsubscribe } = this.#client.subscription(JobEventsSubscription, { after: this.#cursor ?? null }).subscribe((result) => {
-      if (result.error) {
-        this.#unsubscribe?.();
-        this.#unsubscribe = undefined;
-        this.#scheduleRetry();
-        return;
-      }
-      const d = result.data?.jobEvents;
-      if (!d) return;
-      this.status = 'live';
-      this.#retry = 0;
-      this.#cursor = d.cursor;
-      this.#deliver({ retracted: d.retracted, event: d.event });
-    });
-    this.#unsubscribe = unsubscribe;
+    const close: () => void = this.#reader.listen(
+      JobEventsSubscription,
+      { after: this.#cursor ?? null },
+      {
+        open: () => {
+          if (this.#close === close) this.status = 'live';
+        },
+        next: ({ jobEvents: d }) => {
+          this.status = 'live';
+          this.#retry = 0;
+          this.#cursor = d.cursor;
+          this.#deliver({ retracted: d.retracted, event: d.event });
+        },
+        // A failed or ended stream is a drop: resume after the last cursor.
+        error: () => this.#dropped(close),
+        complete: () => this.#dropped(close),
+      },
+    );
+    this.#close = close;
     this.status = this.status === 'reconnecting' ? 'reconnecting' : 'connecting';
-    // SSE gives no "open" signal through urql: call it live once the request is under way.
-    setTimeout(() => {
-      if (this.#unsubscribe === unsubscribe && this.status !== 'live') this.status = 'live';
-    }, 400);
     if (resync) this.#emit({ kind: 'resync' });
+  }
+
+  #dropped(close: () => void): void {
+    close();
+    if (this.#close !== close) return;
+    this.#close = undefined;
+    this.#scheduleRetry();
   }
 
   #scheduleRetry(): void {

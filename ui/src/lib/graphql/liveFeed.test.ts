@@ -1,24 +1,28 @@
 import { expect, test, vi } from 'vitest';
-import type { Client } from '@urql/core';
+import type { LoomListener, LoomReader } from '$sdk/reads';
 import { LiveFeed, type FeedMessage } from './liveFeed.svelte';
 
 type Sink = (result: { data?: unknown; error?: unknown }) => void;
 
-/** A urql client stand-in: one latest event, and subscriptions the test drives by hand. */
+/** A stand-in for the SDK's reader: one latest event, and subscriptions the test drives by hand. */
 function fakeClient(latest: { cursor: string; timestamp: string; blockNumber: string } | undefined) {
   const subscriptions: { variables: { after: string | null }; sink: Sink; closed: boolean }[] = [];
   const client = {
-    query: () => ({ toPromise: async () => ({ data: { jobEvents: { edges: latest ? [{ node: latest }] : [] } } }) }),
-    subscription: (_doc: unknown, variables: { after: string | null }) => ({
-      subscribe(sink: Sink) {
-        const s = { variables, sink, closed: false };
-        subscriptions.push(s);
-        return { unsubscribe: () => (s.closed = true) };
-      },
-    }),
-  } as unknown as Client;
+    query: async () => ({ jobEvents: { edges: latest ? [{ node: latest }] : [] } }),
+    listen: (_doc: unknown, variables: { after: string | null }, listener: LoomListener<unknown>) => {
+      const s = { variables, sink: listenerSink(listener), closed: false };
+      subscriptions.push(s);
+      return () => (s.closed = true);
+    },
+  } as unknown as LoomReader;
   return { client, subscriptions };
 }
+
+/** Results pushed into a `listen` callback as the reader pushes them: data, or the stream's failure. */
+const listenerSink =
+  (listener: LoomListener<unknown>): Sink =>
+  (result) =>
+    result.error ? listener.error(result.error as never) : listener.next(result.data);
 
 const event = (id: string, block: number, timestamp: number, jobId: string | null = '0x01') => ({
   id,
@@ -86,9 +90,9 @@ test('LiveFeed: ready waits for the starting cursor, so that a view reading afte
   let answer: (value: unknown) => void = () => {};
   const subscriptions: unknown[] = [];
   const client = {
-    query: () => ({ toPromise: () => new Promise((resolve) => (answer = resolve)) }),
-    subscription: () => ({ subscribe: () => (subscriptions.push(1), { unsubscribe: () => {} }) }),
-  } as unknown as Client;
+    query: () => new Promise((resolve) => (answer = (result) => resolve((result as { data: unknown }).data))),
+    listen: () => (subscriptions.push(1), () => {}),
+  } as unknown as LoomReader;
   const feed = new LiveFeed(client);
   let ready = false;
   void feed.ready.then(() => (ready = true));
@@ -104,7 +108,7 @@ test('LiveFeed: ready waits for the starting cursor, so that a view reading afte
 
 test('LiveFeed: ready also resolves when the first try fails, or the feed is stopped', async () => {
   vi.useFakeTimers();
-  const failing = { query: () => ({ toPromise: async () => ({ error: new Error('down') }) }) } as unknown as Client;
+  const failing = { query: async () => Promise.reject(new Error('down')) } as unknown as LoomReader;
   const feed = new LiveFeed(failing);
   feed.start();
   await vi.advanceTimersByTimeAsync(0);
@@ -112,7 +116,7 @@ test('LiveFeed: ready also resolves when the first try fails, or the feed is sto
   expect(feed.status).toBe('reconnecting');
   feed.stop();
 
-  const never = new LiveFeed({ query: () => ({ toPromise: () => new Promise(() => {}) }) } as unknown as Client);
+  const never = new LiveFeed({ query: () => new Promise(() => {}) } as unknown as LoomReader);
   never.start();
   never.stop();
   await never.ready;

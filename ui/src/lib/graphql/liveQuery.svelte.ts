@@ -1,16 +1,17 @@
 /**
  * A query that stays current: it runs when its variables change and again (debounced) when the
- * live feed delivers an event the view cares about, or after the feed resynchronised. Call it
- * while a component initialises.
+ * live feed delivers an event the view cares about, or after the feed resynchronised. Reads go
+ * through the SDK's reader; a read made stale by new variables, or by the view going away, is
+ * aborted. Call it while a component initialises.
  *
  * @example
  * const job = liveQuery(JobQuery, () => ({ id }), { when: (e) => e.jobId === id });
- * // job.data, job.error, job.fetching
+ * // job.data, job.error (a LoomApiError, with its code), job.fetching
  */
-import type { AnyVariables, CombinedError, TypedDocumentNode } from '@urql/core';
 import { untrack } from 'svelte';
 import { getLoom } from './context';
 import type { JobEventResult } from '$sdk/documents';
+import type { TadaDocumentNode } from '$sdk/graphql';
 
 export type LiveQueryOptions<V> = {
   /** Read again when the feed delivers an event matching this (default: any event). */
@@ -23,7 +24,7 @@ export type LiveQueryOptions<V> = {
 
 export type LiveQuery<D> = {
   readonly data: D | undefined;
-  readonly error: CombinedError | undefined;
+  readonly error: Error | undefined;
   /** True while a read (the first or a refresh) is under way. */
   readonly fetching: boolean;
   /** True until the first answer for the current variables. */
@@ -31,27 +32,23 @@ export type LiveQuery<D> = {
   refetch: () => void;
 };
 
-export function liveQuery<D, V extends AnyVariables>(
-  document: TypedDocumentNode<D, V>,
-  variables: () => V,
-  options: LiveQueryOptions<V> = {},
-): LiveQuery<D> {
-  const { client } = getLoom();
-  return liveLoad((vars: V) => client.query(document, vars, { requestPolicy: 'network-only' }).toPromise(), variables, options);
+export function liveQuery<D, V>(document: TadaDocumentNode<D, V>, variables: () => V, options: LiveQueryOptions<V> = {}): LiveQuery<D> {
+  const { reader } = getLoom();
+  return liveLoad((vars: V, signal) => reader.query(document, vars, { signal }), variables, options);
 }
 
 /**
  * The same for any loader (several queries, a scan over pages): it runs when its variables change and
- * again when the feed says so.
+ * again when the feed says so. A failed load keeps the last data and sets `error`.
  */
 export function liveLoad<D, V>(
-  load: (variables: V) => Promise<{ data?: D; error?: CombinedError }>,
+  load: (variables: V, signal: AbortSignal) => Promise<D>,
   variables: () => V,
   options: LiveQueryOptions<V> = {},
 ): LiveQuery<D> {
   const { feed } = getLoom();
   let data = $state.raw<D | undefined>();
-  let error = $state.raw<CombinedError | undefined>();
+  let error = $state.raw<Error | undefined>();
   let fetching = $state(false);
   let loading = $state(true);
   let current: V | undefined;
@@ -59,20 +56,28 @@ export function liveLoad<D, V>(
   let inFlight = false;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let controller: AbortController | undefined;
 
   const run = async (vars: V) => {
     const gen = ++generation;
+    controller?.abort();
+    const { signal } = (controller = new AbortController());
     inFlight = true;
     fetching = true;
     // Read only once the feed's stream has its start: an event after this read is then delivered.
     await feed.ready;
-    const result = await load(vars);
+    let result: { data: D } | { error: Error };
+    try {
+      result = { data: await load(vars, signal) };
+    } catch (err) {
+      result = { error: err instanceof Error ? err : new Error(String(err)) };
+    }
     inFlight = false;
     if (gen !== generation) return;
     fetching = false;
     loading = false;
-    error = result.error;
-    if (result.data !== undefined) data = result.data;
+    error = 'error' in result ? result.error : undefined;
+    if ('data' in result) data = result.data;
     if (again) {
       again = false;
       refresh();
@@ -110,7 +115,11 @@ export function liveLoad<D, V>(
     }),
   );
 
-  $effect(() => () => clearTimeout(timer));
+  $effect(() => () => {
+    generation++;
+    clearTimeout(timer);
+    controller?.abort();
+  });
 
   return {
     get data() {
