@@ -258,7 +258,7 @@ describe('README', () => {
     mkdirSync(workDir, { recursive: true });
     // Run from .cache/ (under the root, so node_modules resolve), the SDK imported as from the root.
     const file = join(root, '.cache', `sdk-readme-example-${Date.now().toString(36)}.ts`);
-    writeFileSync(file, code!.replace("from './sdk';", "from './index.ts';"));
+    writeFileSync(file, code!.replace("from './sdk';", "from '../sdk/index.ts';"));
     try {
       const key = keyOf(2);
       const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
