@@ -39,7 +39,7 @@ import { mineBeyondFinality, startAnvil, type Anvil } from './lib/anvil.ts';
 import { AttachError, checkAttachTarget, type AttachTarget } from './lib/attach.ts';
 import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
 import { deploy } from './deploy.ts';
-import { deploymentPath } from '../sdk/chain/deploymentRecord';
+import { deploymentPath, readDeployment } from '../sdk/chain/deploymentRecord';
 import { DEMO_ACCOUNTS, seedDemo } from './demo.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -356,7 +356,8 @@ try {
   let demoLine: string | undefined;
   if (demo && chain.deploymentFile) {
     console.log('demo data (seeded once per chain)...');
-    const deployment = JSON.parse(readFileSync(chain.deploymentFile, 'utf8'));
+    const deployment = readDeployment(chain.deploymentFile, root);
+    if (!deployment) throw new Error(`no deployment record at ${chain.deploymentFile}`);
     const seeded = await seedDemo({ rpcUrl: chain.rpcUrl, deployment, apiUrl: indexer.url });
     await indexer.waitForBlock(seeded.head, 120_000);
     demoLine = seeded.seeded

@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createPublicClient, http } from 'viem';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -37,19 +38,10 @@ export type ChainIdentity = { chainId: number; genesisHash: `0x${string}` };
  * The field keeps the name `genesisHash`, which the deployment records and the guard's tables use.
  */
 export async function chainIdentity(rpcUrl: string): Promise<ChainIdentity> {
-  const call = async (method: string, params: unknown[]) => {
-    const res = await fetch(rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    });
-    const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-    if (body.error || body.result == null) throw new Error(`${method} failed on ${rpcUrl}: ${body.error?.message ?? 'no result'}`);
-    return body.result;
-  };
-  const chainId = Number(await call('eth_chainId', []));
-  const head = Number(await call('eth_blockNumber', []));
-  const first = (await call('eth_getBlockByNumber', [head >= 1 ? '0x1' : '0x0', false])) as { hash: `0x${string}` };
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+  const chainId = await client.getChainId();
+  const head = await client.getBlockNumber({ cacheTime: 0 });
+  const first = await client.getBlock({ blockNumber: head >= 1n ? 1n : 0n });
   return { chainId, genesisHash: first.hash };
 }
 

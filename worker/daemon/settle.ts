@@ -7,15 +7,14 @@ import type { Hex } from 'viem';
 import type { MarketEventArgs } from '../../sdk/events';
 import { toContractTerms } from '../../sdk/jobTerms';
 import { TxError } from './createWorkerWriter';
+import { closeReasonOf } from '../../sdk/enums';
 import type { DaemonContext } from './daemonContext';
 import { describeError } from './describeError';
 import type { ApiJob } from './loomApi';
 import type { JobRunner } from './run';
 import { type Withdrawal, withdrawBalances } from './withdrawBalances';
 
-// The contract's CloseReason, by value (the one place the daemon names them).
-const CLOSE_REASONS = ['NONE', 'COMPLETED', 'CANCELLED', 'EXPIRED', 'RECLAIMED', 'DISPUTE_RESOLVED', 'ARBITRATION_TIMED_OUT'];
-const closeReasonName = (reason: number): string => CLOSE_REASONS[reason] ?? String(reason);
+const closeReasonName = (reason: number): string => closeReasonOf(reason) ?? String(reason);
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 
