@@ -22,7 +22,7 @@ import { toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import pg from 'pg';
-import { freePort } from '../scripts/lib/anvil';
+import { freePort } from '../indexer/run/freePort';
 import { freshDatabase } from '../indexer/run/ponderProcess';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
