@@ -10,7 +10,7 @@ import { testUsdcAbi } from '../../abis/generated';
 import type { JobTerms } from '../../sdk/jobTerms';
 import { addressOf as addr } from '../../testkit/accounts';
 import type { Chain } from '../../testkit/chain';
-import { ETH } from '../../testkit/jobs';
+import { ETH, hardwareClaim } from '../../testkit/jobs';
 
 export const H100 = 'NVIDIA H100 80GB HBM3';
 
@@ -39,13 +39,8 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
   const { deployment, market, usdc, send } = chain;
 
   const hardware = (model: string, gpuCount: number, vramMiB: number, metadataURI: string, ramMiB = 262_144) => ({
-    gpuModel: stringToHex(model, { size: 32 }),
-    gpuCount,
-    vramMiB,
-    cpuCores: 32,
+    ...hardwareClaim({ model, gpuCount, vramMiB, metadataURI }),
     ramMiB,
-    pricePerGpuHour: 2_500_000n,
-    metadataURI,
   });
 
   /** Posts a job from the client, on the scenario's terms (GPU requirements, a day to challenge). */
