@@ -32,7 +32,7 @@ module.exports = {
     { name: 'ui-is-a-client', comment: 'The web UI imports no other client.', severity: 'error', from: { path: '^ui/' }, to: { path: '^(cli|worker)/' } },
     { name: 'browser-never-sees-node-sdk', comment: "The browser bundle never imports the SDK's Node-only parts (sdk/node.ts, sdk/node/, sdk/chain/: keys, files, processes); server-only UI modules may.", severity: 'error', from: { path: '^ui/src/', pathNot: '^ui/src/lib/server/|\\.server\\.ts$' }, to: { path: '^sdk/(node|chain)(/|\\.ts$)' } },
     forbid('api-is-upstream-of-the-sdk', 'The API serves the indexed tables; it imports no client, no SDK and no script.', '^api/', '^(sdk|cli|worker|ui|scripts|bench|e2e|testkit)/'),
-    forbid('indexer-is-upstream', 'The indexer folds events; it imports nothing downstream (the API mount below is the one exception).', '^indexer/', '^(sdk|cli|worker|ui|bench|e2e|testkit)/'),
+    forbid('indexer-is-upstream', 'The indexer folds events; it imports nothing downstream (the API mount below is the one exception), not even the scripts that run it.', '^indexer/', '^(sdk|cli|worker|ui|scripts|bench|e2e|testkit)/'),
     {
       name: 'indexer-config-reads-the-deployment-record',
       comment: "ponder.config.ts reads the deployment record with the SDK's one reader (sdk/chain/), and nothing else downstream.",

@@ -5,64 +5,34 @@
  * to the job id), time travel against the chain's history, and that two independent replays (live on
  * PGlite, backfilled on PostgreSQL) publish the same state digest.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPublicClient, encodeAbiParameters, http, keccak256, type AbiParameter } from 'viem';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { encodeAbiParameters, keccak256, type AbiParameter } from 'viem';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi } from '../abis/generated';
 import { runScenario, type Scenario } from '../indexer/test/scenario';
-import { deploy } from '../scripts/deploy';
-import { startAnvil, type Anvil } from '../scripts/lib/anvil';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../indexer/run/ponderProcess';
+import { startChain, type Chain } from '../testkit/chain';
+import { postgresServer } from '../testkit/database';
+import { graphqlRequest as query, startIndexer, type Indexer } from '../testkit/indexer';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema } from './graphql/graphqlJs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const workDir = join(root, '.cache', 'api-test', runId);
-const deploymentFile = `.cache/deployments/api-test-${runId}.json`;
-const postgresUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-let anvil: Anvil | undefined;
-let live: Ponder | undefined;
-let backfill: Ponder | undefined;
-let database: TestDatabase | undefined;
+let chain: Chain;
+let live: Indexer | undefined;
 let scenario: Scenario;
 let liveDigest: unknown;
 /** The chain's head once the scenario is done (it may be past `scenario.head`). */
 let head: bigint;
 
-// biome-ignore lint: responses are checked field by field.
-async function query(ponder: Ponder, q: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }> {
-  const res = await fetch(`${ponder.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query: q, variables }),
-  });
-  return res.json();
-}
-
 const DIGEST = '{ stateDigest { digest scope atBlock tables { name rows sha256 } } }';
 
 beforeAll(async () => {
-  anvil = await startAnvil();
-  const deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
-  live = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema: 'api_test', pgliteDir: join(workDir, 'pglite'), env: { LOOM_ARTIFACT_DIR: join(workDir, 'artifacts') } });
-  scenario = await runScenario(anvil.rpcUrl, deployment);
-  head = await createPublicClient({ transport: http(anvil.rpcUrl) }).getBlockNumber();
+  chain = await startChain({ name: 'api-test' });
+  live = await startIndexer(chain, { schema: 'api_test', artifactDir: true });
+  scenario = await runScenario(chain);
+  head = await chain.pub.getBlockNumber();
   await live.waitForBlock(head);
   liveDigest = (await query(live, DIGEST)).data?.stateDigest;
 }, 300_000);
-
-afterAll(async () => {
-  await live?.stop();
-  await backfill?.stop();
-  await database?.drop();
-  await anvil?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(join(root, deploymentFile), { force: true });
-});
 
 describe('api served by Ponder', () => {
   test('default: Ponder serves api/graphql/schema.graphql at /graphql', async () => {
@@ -148,8 +118,7 @@ describe('api served by Ponder', () => {
   test('behavior: a replay from genesis on another database publishes the same state digest', async () => {
     expect(liveDigest).toMatchObject({ scope: 'FULL', atBlock: head.toString() });
     await live!.stop();
-    database = await freshDatabase(postgresUrl, 'loom_api_test');
-    backfill = await startPonder({ rpcUrl: anvil!.rpcUrl, deploymentFile, schema: 'api_test', databaseUrl: database.url });
+    const backfill = await startIndexer(chain, { schema: 'api_test', postgres: postgresServer });
     await backfill.waitForBlock(head);
     const replayed = (await query(backfill, DIGEST)).data?.stateDigest;
     expect(replayed).toEqual(liveDigest);

@@ -8,10 +8,10 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startChain, type Chain } from '../testkit/chain';
-import { startIndexer, type Indexer } from '../testkit/indexer';
+import { gql as query, startIndexer, type Indexer } from '../testkit/indexer';
 import { keepLogs } from '../testkit/reaper';
 import { connectMarket, randomWorkload, WORKLOAD_JOB_DEFAULTS } from '../testkit/workload';
-import { type Json, query } from './test/ponderApi';
+import type { Json } from './test/ponderApi';
 
 const postgresUrl = process.env.DATABASE_URL;
 const seed = Number(process.env.LOOM_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -17,16 +17,15 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { toHex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import pg from 'pg';
-import { freePort } from '../scripts/lib/anvil';
-import { freshDatabase } from '../indexer/run/ponderProcess';
+import { freePort } from '../indexer/run/freePort';
+import { keyOf, ROLES } from '../testkit/accounts';
+import { anvilClient } from '../testkit/chain';
+import { createDatabase } from '../testkit/database';
+import { root } from '../testkit/root';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const CLIENT_KEY = toHex(mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 1 }).getHdKey().privateKey!);
+const CLIENT_KEY = keyOf(ROLES.clients[0]);
 
 let dir: string;
 let ports: Record<'ANVIL_PORT' | 'API_PORT' | 'UI_PORT' | 'METRICS_PORT', number>;
@@ -146,16 +145,7 @@ function loom(args: string[]): Promise<Run> {
 }
 
 /** One JSON-RPC call to the copy's anvil. */
-async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${ports.ANVIL_PORT}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
+const rpc = (method: string, params: unknown[] = []) => anvilClient(`http://127.0.0.1:${ports.ANVIL_PORT}`).rpc(method, params);
 
 // biome-ignore lint: JSON read field by field in assertions.
 async function loomJson(args: string[]): Promise<any> {
@@ -289,7 +279,7 @@ test('behavior: npm start again resumes the same chain and index, and stops as c
 // CI sets DATABASE_URL, so this runs there; without a server it has nothing to run against.
 test.skipIf(!process.env.DATABASE_URL)('behavior: with DATABASE_URL, npm start indexes the same chain into PostgreSQL', { timeout: 300_000 }, async () => {
   expect(settledJob).toBeDefined();
-  const database = await freshDatabase(process.env.DATABASE_URL!, 'loom_e2e_start');
+  const database = await createDatabase(process.env.DATABASE_URL!, 'loom_e2e_start');
   try {
     const { exited } = await startStack({ DATABASE_URL: database.url });
     expect(output).toContain('database    PostgreSQL (DATABASE_URL)');

@@ -1,49 +1,27 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { stringToHex, type Hex } from 'viem';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { toContractTerms, type ApiJobTerms } from '../sdk/jobTerms';
 import { decide, defaultStrategy } from '../worker/daemon/strategy';
-import { startAnvil, type Anvil } from './lib/anvil.ts';
-import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
-import { deploy } from './deploy.ts';
-import { type Deployment } from '../sdk/chain/deploymentRecord';
+import { startChain, type Chain } from '../testkit/chain';
+import { gql as query, startIndexer, type Indexer } from '../testkit/indexer';
 import { seedDemo, type DemoResult } from './demo.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'loom-demo-test-'));
-const deploymentFile = `.cache/deployments/demo-test-${process.pid}.json`;
-let anvil: Anvil;
-let ponder: Ponder;
-let deployment: Deployment;
+let chain: Chain;
+let anvil: Chain['anvil'];
+let ponder: Indexer;
+let deployment: Chain['deployment'];
 let demo: DemoResult;
 
 beforeAll(async () => {
-  anvil = await startAnvil();
-  deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
-  ponder = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema: 'demo_test', pgliteDir: join(dir, 'pglite') });
+  chain = await startChain({ name: 'demo-test' });
+  ({ anvil, deployment } = chain);
+  ponder = await startIndexer(chain, { schema: 'demo_test', artifactDir: true });
   demo = await seedDemo({ rpcUrl: anvil.rpcUrl, deployment, apiUrl: ponder.url });
   await ponder.waitForBlock(demo.head);
 });
 
-afterAll(async () => {
-  await ponder?.stop();
-  await anvil?.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(deploymentFile, { force: true });
-});
-
-async function gql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-  const res = await fetch(`${ponder.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
+const gql = <T>(q: string, variables?: Record<string, unknown>): Promise<T> => query(ponder, q, variables);
 
 type ApiJob = {
   id: string;
@@ -109,11 +87,7 @@ test('behavior: demo results are in the artifact store, matching the hashes on-c
 });
 
 test('behavior: seeding again on the same chain sends nothing', async () => {
-  const head = await fetch(anvil.rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
-  }).then(async (r) => BigInt(((await r.json()) as { result: string }).result));
+  const head = await chain.pub.getBlockNumber();
   const again = await seedDemo({ rpcUrl: anvil.rpcUrl, deployment, apiUrl: ponder.url });
   expect(again.seeded).toBe(false);
   expect(again.head).toBe(head);

@@ -1,25 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, test } from 'vitest';
-import { startAnvil } from './lib/anvil.ts';
+import { expect, test } from 'vitest';
+import { startBareChain } from '../testkit/chain';
+import { tempDir } from '../testkit/tempDir';
 import { deploy } from './deploy.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'loom-deploy-'));
+const dir = tempDir('deploy-test');
 const file = '.cache/deployments/deploy-test.json';
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('behavior: a persisted chain keeps its deployment across restarts; a fresh chain gets a new one', async () => {
   const stateFile = join(dir, 'anvil-state.json');
-  let anvil = await startAnvil({ stateFile });
+  let anvil = await startBareChain({ stateFile });
   const first = await deploy(anvil.rpcUrl, { quiet: true, file });
   expect(first.deployed).toBe(true);
   await anvil.stop();
 
   // anvil re-creates block 0 with the current time on reload: let the clock move past a second.
   await sleep(1_100);
-  anvil = await startAnvil({ stateFile });
+  anvil = await startBareChain({ stateFile });
   const again = await deploy(anvil.rpcUrl, { quiet: true, file });
   expect(again.deployed).toBe(false);
   expect(again.LoomMarket.address).toBe(first.LoomMarket.address);
@@ -27,12 +25,8 @@ test('behavior: a persisted chain keeps its deployment across restarts; a fresh 
   await anvil.stop();
 
   await sleep(1_100);
-  anvil = await startAnvil();
-  try {
-    const fresh = await deploy(anvil.rpcUrl, { quiet: true, file });
-    expect(fresh.deployed).toBe(true);
-    expect(fresh.genesisHash).not.toBe(first.genesisHash);
-  } finally {
-    await anvil.stop();
-  }
+  anvil = await startBareChain();
+  const fresh = await deploy(anvil.rpcUrl, { quiet: true, file });
+  expect(fresh.deployed).toBe(true);
+  expect(fresh.genesisHash).not.toBe(first.genesisHash);
 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseEther, type Hex } from 'viem';
 import { waitForSubscriptions } from '../api/test/ponderApi';
-import { freePort } from '../scripts/lib/anvil';
+import { freePort } from '../indexer/run/freePort';
 import { keyOf } from '../testkit/accounts';
 import { type Indexer, startIndexer } from '../testkit/indexer';
 import { root } from '../testkit/root';

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { artifactRoutes } from '../api/artifacts/artifactRoutes';
 import { LocalArtifactStore } from '../api/artifacts/localArtifactStore';
-import { freePort } from '../scripts/lib/anvil';
+import { freePort } from '../indexer/run/freePort';
 import { register } from './reaper';
 import { tempDir } from './tempDir';
 

@@ -2,6 +2,7 @@
  * A local chain for tests: anvil (scripts/lib/anvil.ts) with the contracts deployed
  * (scripts/deploy.ts), one viem client for reads and anvil's test RPCs, and a wallet for every
  * account of the mnemonic. Registered with the reaper: anvil and the deployment record go at teardown.
+ * `startBareChain` is anvil alone, for tests of what happens before (or without) a deployment.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,25 +35,47 @@ export type ChainOptions = {
 };
 
 export type Chain = Awaited<ReturnType<typeof startChain>>;
+export type BareChain = Awaited<ReturnType<typeof startBareChain>>;
 
 /** Starts anvil and deploys the contracts. */
-export function startChain(opts: ChainOptions) {
+export async function startChain(opts: ChainOptions) {
+  return deployChain(await startBareChain(opts.anvil), opts);
+}
+
+/** Starts anvil alone (no contracts), with a client for it; `stop()` ends it (state saved with `stateFile`). */
+export function startBareChain(opts: AnvilOptions = {}) {
   return starting(async () => {
-    const anvil: Anvil = await startAnvil(opts.anvil);
-    const stop = registerProcess('anvil', anvil.process, { group: opts.anvil?.detached });
+    const anvil: Anvil = await startAnvil(opts);
+    const stop = registerProcess('anvil', anvil.process, { group: opts.detached });
+    return { anvil, ...anvilClient(anvil.rpcUrl), stop };
+  });
+}
+
+/** Deploys the contracts on `bare` (started by startBareChain) and returns the whole chain. */
+export function deployChain(bare: BareChain, opts: Omit<ChainOptions, 'anvil'>) {
+  return starting(async () => {
     const deploymentFile = `.cache/deployments/${opts.name}-${runId()}.json`;
     register({ name: 'deployment record', stop: () => rmSync(join(root, deploymentFile), { force: true }) });
-    const deployment: Deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
-    return { ...connectChain(anvil, deployment, deploymentFile, opts.jobDefaults), stop };
+    const deployment: Deployment = await deploy(bare.rpcUrl, { quiet: true, file: deploymentFile });
+    return { ...connectChain(bare.anvil, deployment, deploymentFile, opts.jobDefaults), stop: bare.stop };
   });
+}
+
+/**
+ * A viem client for the anvil at `rpcUrl` (reads, and anvil's test RPCs: mine, increaseTime,
+ * snapshot, revert, setBalance), and `rpc` for any other JSON-RPC method.
+ */
+export function anvilClient(rpcUrl: string) {
+  const pub = createTestClient({ mode: 'anvil', chain: foundry, transport: http(rpcUrl), pollingInterval: 20, cacheTime: 0 }).extend(publicActions);
+  /** Any JSON-RPC method, through viem (anvil_reorg, evm_snapshot, eth_getTransactionCount, ...). */
+  const rpc = <T = unknown>(method: string, params: unknown[] = []) => pub.request({ method: method as never, params: params as never }) as Promise<T>;
+  return { rpcUrl, pub, rpc };
 }
 
 /** Clients, wallets and helpers for the chain behind `anvil` where `deployment` is live. */
 export function connectChain(anvil: Anvil, deployment: Deployment, deploymentFile: string, jobDefaults: JobParamsInput = {}) {
-  const rpcUrl = anvil.rpcUrl;
+  const { rpcUrl, pub, rpc } = anvilClient(anvil.rpcUrl);
   const transport = http(rpcUrl);
-  /** Reads, and anvil's test RPCs (mine, increaseTime, snapshot, revert, setBalance). */
-  const pub = createTestClient({ mode: 'anvil', chain: foundry, transport, pollingInterval: 20, cacheTime: 0 }).extend(publicActions);
   const wallet = (i: number) => createWalletClient({ account: accountOf(i), chain: foundry, transport });
   type Wallet = ReturnType<typeof wallet>;
   const market: Address = deployment.LoomMarket.address;
@@ -66,8 +89,6 @@ export function connectChain(anvil: Anvil, deployment: Deployment, deploymentFil
     if (receipt.status !== 'success') throw new Error(`${functionName} reverted (${hash})`);
     return receipt;
   };
-  /** Any JSON-RPC method, through viem (anvil_reorg, evm_snapshot, eth_getTransactionCount, ...). */
-  const rpc = <T = unknown>(method: string, params: unknown[] = []) => pub.request({ method: method as never, params: params as never }) as Promise<T>;
   const now = async () => Number((await pub.getBlock({ blockTag: 'latest' })).timestamp);
   /** Moves the chain's clock on by `seconds` and mines a block at the new time. */
   const warp = async (seconds: number) => {

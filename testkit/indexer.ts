@@ -5,8 +5,9 @@
  * the reaper as soon as it is spawned, so a setup that times out while Ponder starts leaves nothing.
  */
 import { join } from 'node:path';
-import { type Ponder, freshDatabase, startPonder } from '../indexer/run/ponderProcess';
-import { registerProcess, register, starting } from './reaper';
+import { type Ponder, startPonder } from '../indexer/run/ponderProcess';
+import { createDatabase } from './database';
+import { registerProcess, starting } from './reaper';
 import { tempDir } from './tempDir';
 
 export type IndexerOptions = {
@@ -20,6 +21,8 @@ export type IndexerOptions = {
   /** The PGlite directory, to start again on the same data (default: a new one). */
   pgliteDir?: string;
   port?: number;
+  /** Run the genesis guard before starting (default true). */
+  guard?: boolean;
   /** Let the API serve the artifact store (LOOM_ARTIFACT_DIR), from this directory (or a new one with `true`). */
   artifactDir?: string | true;
   env?: Record<string, string>;
@@ -38,9 +41,7 @@ export function startIndexer(chain: { rpcUrl: string; deploymentFile: string }, 
   return starting(async () => {
     let databaseUrl = opts.databaseUrl;
     if (opts.postgres) {
-      const database = await freshDatabase(opts.postgres);
-      register({ name: `database ${database.name}`, stop: database.drop });
-      databaseUrl = database.url;
+      databaseUrl = (await createDatabase(opts.postgres)).url;
     }
     const pgliteDir = databaseUrl ? undefined : (opts.pgliteDir ?? join(tempDir(`ponder-${opts.schema}`), 'pglite'));
     const artifactDir = opts.artifactDir === true ? tempDir(`artifacts-${opts.schema}`) : opts.artifactDir;
@@ -52,6 +53,7 @@ export function startIndexer(chain: { rpcUrl: string; deploymentFile: string }, 
       pgliteDir,
       port: opts.port,
       mode: opts.mode,
+      guard: opts.guard,
       env: { ...(artifactDir ? { LOOM_ARTIFACT_DIR: artifactDir } : {}), ...opts.env },
       waitReady: false,
     });
@@ -73,16 +75,24 @@ export function startIndexer(chain: { rpcUrl: string; deploymentFile: string }, 
   });
 }
 
-/** POSTs a GraphQL query to the API; throws on GraphQL errors. */
 // biome-ignore lint: test responses are read field by field.
-export async function gql(api: { url: string } | string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+export type GraphQLBody = { data?: any; errors?: any[] };
+
+/** POSTs a GraphQL query to the API and returns the whole response body, errors included. */
+export async function graphqlRequest(api: { url: string } | string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLBody> {
   const url = typeof api === 'string' ? api : api.url;
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
+  return (await res.json()) as GraphQLBody;
+}
+
+/** POSTs a GraphQL query to the API; throws on GraphQL errors. */
+// biome-ignore lint: test responses are read field by field.
+export async function gql(api: { url: string } | string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  const body = await graphqlRequest(api, query, variables);
   if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}\n${query}`);
   return body.data;
 }

@@ -23,7 +23,7 @@ export type Resource = {
 };
 
 const resources: Resource[] = [];
-/** Stopped resources that have logs: an early `stop()` of a stack keeps them for the file's teardown. */
+/** Stopped resources that have logs: an early stop keeps them for the file's teardown. */
 const stopped: Resource[] = [];
 let closed = false;
 let pendingStarts = 0;
@@ -38,7 +38,11 @@ export function register(resource: Resource): () => Promise<void> {
   const entry: Resource = { ...resource, stop: () => (stopping ??= Promise.resolve().then(resource.stop)) };
   const stopNow = () => {
     const i = resources.indexOf(entry);
-    if (i >= 0) resources.splice(i, 1);
+    if (i >= 0) {
+      resources.splice(i, 1);
+      // Stopped before the teardown, its logs still explain a later failure.
+      if (entry.logs) stopped.push(entry);
+    }
     return entry.stop() as Promise<void>;
   };
   if (closed) void stopNow().catch(() => {});

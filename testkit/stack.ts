@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Address, Hex } from 'viem';
 import { testUsdcAbi } from '../abis/generated';
-import { freePort } from '../scripts/lib/anvil';
+import { freePort } from '../indexer/run/freePort';
 import { type ArtifactServer, startArtifactServer } from './artifacts';
 import { ROLES } from './accounts';
 import { type ChainOptions, startChain } from './chain';

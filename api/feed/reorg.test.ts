@@ -17,7 +17,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventId } from '../../indexer/src/fold/event';
 import { startChain, type Chain } from '../../testkit/chain';
-import { startIndexer, type Indexer } from '../../testkit/indexer';
+import { gql as query, startIndexer, type Indexer } from '../../testkit/indexer';
 import { connectMarket, randomWorkload, WORKLOAD_JOB_DEFAULTS, type Market, type PostedJob } from '../../testkit/workload';
 import { ChangeFeed } from './changeFeed';
 import type { Context } from '../context';
@@ -25,7 +25,7 @@ import type { JobEventRow } from '../data/tables';
 import { ApiError } from '../graphql/errors';
 import { subscribeJobEvents, type JobEventPayload } from './subscriptions';
 import { eventCursor, retractionCursor } from '../data/eventCursors';
-import { allEvents, type EventNode, type Json, query, waitForSubscriptions } from '../test/ponderApi';
+import { allEvents, type EventNode, type Json, waitForSubscriptions } from '../test/ponderApi';
 import { subscribe, type TestSubscription } from '../test/sse';
 import { createTestDatabase, type TestDatabase as PlainDatabase } from '../test/testDatabase';
 

@@ -13,13 +13,13 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startChain, type Chain } from '../../testkit/chain';
-import { startIndexer, type Indexer } from '../../testkit/indexer';
+import { gql as query, startIndexer, type Indexer } from '../../testkit/indexer';
 import { ChangeFeed } from './changeFeed';
 import { createApi } from '../createApi';
 import { codes, gql } from '../test/gql';
 import { createTestDatabase } from '../test/testDatabase';
 import { connectMarket, randomWorkload, WORKLOAD_JOB_DEFAULTS, type Market, type PostedJob, type Sent } from '../../testkit/workload';
-import { allEvents, type EventNode, type Json, percentile, query, waitForSubscriptions } from '../test/ponderApi';
+import { allEvents, type EventNode, type Json, percentile, waitForSubscriptions } from '../test/ponderApi';
 import { subscribe, type TestSubscription } from '../test/sse';
 
 const postgresUrl = process.env.DATABASE_URL;

@@ -1,23 +1,14 @@
 /**
- * Small helpers for tests that talk to a real Ponder serving the API over HTTP.
+ * API-specific helpers for tests that talk to a real Ponder serving the API over HTTP (queries go
+ * through testkit's `gql`).
  */
+import { gql } from '../../testkit/indexer';
+import { waitFor } from '../../testkit/waitFor';
+
 type Ponder = { url: string };
 
 // biome-ignore lint: responses are checked field by field.
 export type Json = any;
-
-/** POSTs a GraphQL query; fails the test on GraphQL errors. */
-export async function query(ponder: Ponder | string, q: string, variables?: Record<string, unknown>): Promise<Json> {
-  const url = typeof ponder === 'string' ? ponder : ponder.url;
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query: q, variables }),
-  });
-  const body = (await res.json()) as { data?: Json; errors?: Json[] };
-  if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}\n${q}`);
-  return body.data;
-}
 
 export type EventNode = { id: string; blockHash: string; txHash: string; name: string; jobId: string | null; blockNumber: string };
 
@@ -26,7 +17,7 @@ export async function allEvents(ponder: Ponder | string, filter?: Record<string,
   const events: EventNode[] = [];
   let after: string | null = null;
   for (;;) {
-    const data: Json = await query(
+    const data: Json = await gql(
       ponder,
       `query($after: String, $filter: JobEventFilter) { jobEvents(first: 100, after: $after, filter: $filter) {
         edges { node { id blockHash txHash name jobId blockNumber } } pageInfo { hasNextPage endCursor } } }`,
@@ -47,13 +38,16 @@ export async function liveSubscriptions(ponder: Ponder | string): Promise<number
 
 /** Waits until the server follows exactly `n` subscriptions. */
 export async function waitForSubscriptions(ponder: Ponder | string, n: number, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const now = await liveSubscriptions(ponder);
-    if (now === n) return;
-    if (Date.now() > deadline) throw new Error(`the server follows ${now} subscriptions, not ${n}, after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitFor(
+    `the server to follow ${n} subscriptions`,
+    async () => {
+      const now = await liveSubscriptions(ponder);
+      if (now !== n) throw new Error(`it follows ${now}`);
+      return true;
+    },
+    timeoutMs,
+    25,
+  );
 }
 
 /** The p-th percentile (0..100) of `values`. */

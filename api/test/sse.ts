@@ -3,6 +3,7 @@
  * subscriptionExchange is given): collects what arrives, with arrival times, and can wait for it.
  */
 import { createClient } from 'graphql-sse';
+import { waitFor } from '../../testkit/waitFor';
 
 export type Received<T> = { value: T; at: number };
 
@@ -34,19 +35,19 @@ export function subscribe<T = Record<string, any>>(
     received: [],
     errors: [],
     completed: false,
-    until: (predicate, timeoutMs = 30_000) =>
-      new Promise<void>((resolve, reject) => {
-        const deadline = Date.now() + timeoutMs;
-        const check = () => {
-          if (predicate(sub.received)) return resolve();
-          if (sub.errors.length > 0) return reject(new Error(`subscription failed: ${JSON.stringify(sub.errors)}`));
-          if (Date.now() > deadline) {
-            return reject(new Error(`subscription: condition not met within ${timeoutMs} ms (${sub.received.length} received, completed: ${sub.completed})`));
-          }
-          setTimeout(check, 10);
-        };
-        check();
-      }),
+    until: async (predicate, timeoutMs = 30_000) => {
+      const outcome = await waitFor(
+        'the subscription condition',
+        () => {
+          if (predicate(sub.received)) return 'met';
+          if (sub.errors.length > 0) return 'failed';
+          throw new Error(`${sub.received.length} received, completed: ${sub.completed}`);
+        },
+        timeoutMs,
+        10,
+      );
+      if (outcome === 'failed') throw new Error(`subscription failed: ${JSON.stringify(sub.errors)}`);
+    },
     dispose: () => {
       unsubscribe();
       client.dispose();

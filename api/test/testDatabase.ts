@@ -5,14 +5,16 @@
  * search_path = the schema). Tables are left unqualified (Ponder qualifies them with its schema; the
  * search_path makes that equivalent), so one test file can hold several databases.
  *
- * `drop()` removes the schema. DATABASE_URL overrides the default server
- * (postgresql://postgres@127.0.0.1:5432/postgres).
+ * `drop()` removes the schema, as the test harness's teardown does when a test file did not
+ * (testkit/reaper.ts). DATABASE_URL overrides the default server (testkit/database.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as ponderSchema from '../../indexer/ponder.schema';
+import { postgresServer } from '../../testkit/database';
+import { register } from '../../testkit/reaper';
 import type { Db, Schema, Tables } from '../data/tables';
 
 const ponderKit = fileURLToPath(new URL('../../node_modules/ponder/dist/esm/drizzle/kit/index.js', import.meta.url));
@@ -43,7 +45,7 @@ export function checkpointOf(block: bigint, timestamp: bigint, chainId = 31337n)
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const url = postgresServer;
   const schema = `api_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const tables = ponderSchema as Schema;
   const { getSql } = (await import(pathToFileURL(ponderKit).href)) as {
@@ -115,14 +117,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     );
   };
 
-  return {
-    schema,
-    db,
-    tables,
-    writer,
-    queries,
-    setStatus,
-    drop: async () => {
+  const drop = register({
+    name: `schema ${schema}`,
+    stop: async () => {
       await pool.end();
       await writerPool.end();
       const client = new pg.Client({ connectionString: url });
@@ -133,5 +130,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await client.end();
       }
     },
-  };
+  });
+
+  return { schema, db, tables, writer, queries, setStatus, drop };
 }

@@ -13,7 +13,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort } from '../../scripts/lib/anvil.ts';
+import { freePort } from './freePort.ts';
 import { runIndexer } from './runIndexer.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,39 +2,25 @@
  * The genesis guard (indexer/run/genesisGuard.ts): a database filled from one chain is cleared before an
  * indexer starts on another, so that Ponder's block cache cannot replay the old chain's events.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createPublicClient, createWalletClient, http, parseEther, stringToHex, toHex } from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
-import { foundry } from 'viem/chains';
-import { afterAll, describe, expect, test } from 'vitest';
-import { loomMarketAbi } from '../../abis/generated';
-import { deploy } from '../../scripts/deploy';
+import { parseEther, stringToHex } from 'viem';
+import { describe, expect, test } from 'vitest';
+import { type BareChain, type Chain, deployChain, startBareChain } from '../../testkit/chain';
+import { createDatabase } from '../../testkit/database';
+import { startIndexer } from '../../testkit/indexer';
+import { tempDir } from '../../testkit/tempDir';
 import { chainIdentity, guardGenesis, pgliteChainRecord } from '../run/genesisGuard';
-import { startAnvil, type Anvil } from '../../scripts/lib/anvil';
-import { freshDatabase, startPonder } from '../run/ponderProcess';
 import { openPglite } from './db';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const workDir = join(root, '.cache', 'indexer-test', `genesis-${runId}`);
+const workDir = tempDir('genesis');
 const postgresUrl = process.env.DATABASE_URL;
-const anvils: Anvil[] = [];
-
-afterAll(async () => {
-  for (const a of anvils) await a.stop();
-  rmSync(workDir, { recursive: true, force: true });
-});
 
 /** A fresh chain. Anvil's genesis hash depends on its timestamp only: two chains started within the
  * same second are told apart by giving the second its own genesis time. */
-async function chain(genesisTime?: number): Promise<Anvil> {
-  const anvil = await startAnvil(genesisTime ? { args: ['--timestamp', String(genesisTime)] } : {});
-  anvils.push(anvil);
-  return anvil;
+function chain(genesisTime?: number): Promise<BareChain> {
+  return startBareChain(genesisTime ? { args: ['--timestamp', String(genesisTime)] } : {});
 }
 
 describe('genesis guard', () => {
@@ -65,7 +51,7 @@ describe('genesis guard', () => {
     'behavior: on PostgreSQL, ponder_sync and the old chain\'s app schemas are dropped, other schemas kept',
     async () => {
       const [a, b] = [await chain(), await chain(Math.floor(Date.now() / 1000) + 3600)];
-      const db = await freshDatabase(postgresUrl!, 'loom_guard');
+      const db = await createDatabase(postgresUrl!, 'loom_guard');
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       const schemas = async () =>
@@ -104,18 +90,14 @@ describe('genesis guard', () => {
   );
 
   test("behavior: a restarted chain's old events never reach the indexer (and do without the guard)", async () => {
-    const MNEMONIC = 'test test test test test test test test test test test junk';
     const dir = join(workDir, 'pglite-e2e');
     // Enough blocks after the action for Ponder to count it final, hence cached in ponder_sync.
-    const settle = async (rpcUrl: string) => {
-      const pub = createPublicClient({ chain: foundry, transport: http(rpcUrl) });
-      await pub.request({ method: 'anvil_mine' as never, params: [toHex(40)] as never });
-      return pub.getBlockNumber({ cacheTime: 0 });
+    const settle = async (c: Chain) => {
+      await c.pub.mine({ blocks: 40 });
+      return c.pub.getBlockNumber({ cacheTime: 0 });
     };
-    const wallet = (rpcUrl: string, i: number) =>
-      createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: i }), chain: foundry, transport: http(rpcUrl) });
-    const index = async (rpcUrl: string, deploymentFile: string, schema: string, guard: boolean, head: bigint) => {
-      const ponder = await startPonder({ rpcUrl, deploymentFile, schema, pgliteDir: dir, guard });
+    const index = async (c: Chain, schema: string, guard: boolean, head: bigint) => {
+      const ponder = await startIndexer(c, { schema, pgliteDir: dir, guard });
       try {
         await ponder.waitForBlock(head);
       } finally {
@@ -133,45 +115,22 @@ describe('genesis guard', () => {
     };
 
     // Chain a: one job posted, indexed.
-    const a = await chain();
-    const fileA = `.cache/indexer-test/genesis-${runId}/a.json`;
-    const dA = await deploy(a.rpcUrl, { quiet: true, file: fileA });
-    const params = {
-      token: '0x0000000000000000000000000000000000000000',
-      arbiter: '0x0000000000000000000000000000000000000000',
-      budget: parseEther('1'),
-      collateral: 0n,
-      mode: 0,
-      openUntil: Math.floor(Date.now() / 1000) + 86_400,
-      executionTimeout: 3600,
-      challengeWindow: 3600,
-      minGpuCount: 0,
-      minVramMiB: 0,
-      gpuModel: toHex(0, { size: 32 }),
-      salt: 1n,
-    } as const;
-    const pubA = createPublicClient({ chain: foundry, transport: http(a.rpcUrl) });
-    const hash = await wallet(a.rpcUrl, 1).writeContract({ address: dA.LoomMarket.address, abi: loomMarketAbi, functionName: 'postJob', args: [params, '0x'], value: params.budget });
-    await pubA.waitForTransactionReceipt({ hash });
-    expect(await index(a.rpcUrl, fileA, 'chain_a', true, await settle(a.rpcUrl))).toEqual({ jobs: 1, workers: 0 });
+    const a = await deployChain(await chain(), { name: 'genesis-a' });
+    await a.post({ budget: parseEther('1'), openFor: 86_400, specBytes: '0x' });
+    expect(await index(a, 'chain_a', true, await settle(a))).toEqual({ jobs: 1, workers: 0 });
     await a.stop();
 
     // Chain b, restarted from scratch: same chain id, same addresses, a worker and no job.
-    const b = await chain(Math.floor(Date.now() / 1000) + 7200);
-    const fileB = `.cache/indexer-test/genesis-${runId}/b.json`;
-    const dB = await deploy(b.rpcUrl, { quiet: true, file: fileB });
-    expect(dB.LoomMarket.address).toBe(dA.LoomMarket.address);
+    const b = await deployChain(await chain(Math.floor(Date.now() / 1000) + 7200), { name: 'genesis-b' });
+    expect(b.deployment.LoomMarket.address).toBe(a.deployment.LoomMarket.address);
     const claim = { gpuModel: stringToHex('NVIDIA L4', { size: 32 }), gpuCount: 1, vramMiB: 24_576, cpuCores: 8, ramMiB: 65_536, pricePerGpuHour: 1n, metadataURI: '' };
-    const pubB = createPublicClient({ chain: foundry, transport: http(b.rpcUrl) });
-    await pubB.waitForTransactionReceipt({
-      hash: await wallet(b.rpcUrl, 4).writeContract({ address: dB.LoomMarket.address, abi: loomMarketAbi, functionName: 'register', args: [claim], value: parseEther('1') }),
-    });
-    const headB = await settle(b.rpcUrl);
+    await b.send(4, 'register', [claim], parseEther('1'));
+    const headB = await settle(b);
 
     // Without the guard, chain a's cached job shows up in a brand-new schema (Ponder's trap) ...
-    const leaked = await index(b.rpcUrl, fileB, 'chain_b_unguarded', false, headB);
+    const leaked = await index(b, 'chain_b_unguarded', false, headB);
     expect(leaked.jobs).toBe(1);
     // ... with it, the cache is gone and the index holds chain b only.
-    expect(await index(b.rpcUrl, fileB, 'chain_b', true, headB)).toEqual({ jobs: 0, workers: 1 });
+    expect(await index(b, 'chain_b', true, headB)).toEqual({ jobs: 0, workers: 1 });
   });
 });

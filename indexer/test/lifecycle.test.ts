@@ -8,28 +8,18 @@
  * both, and both must produce identical tables. Where the contract can say it (credits, stake, job
  * status, bids), the indexed figures are checked against the contract's own views.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPublicClient, http, parseEther, parseEventLogs, type Address, type Hex } from 'viem';
-import { foundry } from 'viem/chains';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseEther, parseEventLogs, type Address, type Hex } from 'viem';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi } from '../../abis/generated';
-import { startAnvil, type Anvil } from '../../scripts/lib/anvil';
-import { deploy } from '../../scripts/deploy';
-import { type Deployment } from '../../sdk/chain/deploymentRecord';
-import { freshDatabase, startPonder, type Ponder, type TestDatabase } from '../run/ponderProcess';
+import { startChain, type Chain } from '../../testkit/chain';
+import { startIndexer, type Indexer } from '../../testkit/indexer';
+import { ETH } from '../../testkit/jobs';
 import { eventId, type LoggedEvent } from '../src/fold/event';
 import { foldJob } from '../src/fold/job';
 import { REPUTATION_VERSION, reputation } from '../src/reputation';
 import { dumpTables, openPglite, openPostgres, plain, type Row } from './db';
-import { ETH, H100, JSON_SPEC, runScenario, type Scenario } from './scenario';
+import { H100, JSON_SPEC, runScenario, type Scenario } from './scenario';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const workDir = join(root, '.cache', 'indexer-test', runId);
-const deploymentFile = `.cache/deployments/indexer-test-${runId}.json`;
 const schema = 'loom_test';
 const postgresUrl = process.env.DATABASE_URL;
 
@@ -38,65 +28,42 @@ const LIVE = 'pglite, indexing live';
 const BACKFILL = postgresUrl ? 'postgres, indexing history' : 'pglite, indexing history';
 const runs = new Map<string, Run>();
 
-let anvil: Anvil | undefined;
-let deployment: Deployment;
+let chain: Chain;
 let scenario: Scenario;
-const ponders: Ponder[] = [];
-let database: TestDatabase | undefined;
+/** The run on PostgreSQL, served again by `ponder serve`. */
+let backfillDatabaseUrl: string | undefined;
 
 beforeAll(async () => {
-  anvil = await startAnvil();
-  deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile });
+  chain = await startChain({ name: 'indexer-test' });
 
   // Run 1: Ponder on PGlite follows the chain while the scenario runs.
-  const liveDir = join(workDir, 'pglite-live');
-  const live = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema, pgliteDir: liveDir });
-  ponders.push(live);
-  scenario = await runScenario(anvil.rpcUrl, deployment);
+  const live = await startIndexer(chain, { schema });
+  scenario = await runScenario(chain);
   await live.waitForBlock(scenario.head);
   await live.stop();
-  const pglite = await openPglite(liveDir);
+  const pglite = await openPglite(live.pgliteDir!);
   runs.set(LIVE, { label: LIVE, tables: await dumpTables(pglite, schema) });
   await pglite.close();
 
   // Run 2: a fresh Ponder indexes the finished history.
-  if (postgresUrl) {
-    database = await freshDatabase(postgresUrl);
-    const backfill = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema, databaseUrl: database.url });
-    ponders.push(backfill);
-    await backfill.waitForBlock(scenario.head);
-    const sql = await openPostgres(database.url);
+  const backfill: Indexer = await startIndexer(chain, { schema, postgres: postgresUrl });
+  await backfill.waitForBlock(scenario.head);
+  if (backfill.databaseUrl) {
+    backfillDatabaseUrl = backfill.databaseUrl;
+    const sql = await openPostgres(backfill.databaseUrl);
     runs.set(BACKFILL, { label: BACKFILL, tables: await dumpTables(sql, schema) });
     await sql.close();
     await backfill.stop();
   } else {
-    const dir = join(workDir, 'pglite-backfill');
-    const backfill = await startPonder({ rpcUrl: anvil.rpcUrl, deploymentFile, schema, pgliteDir: dir });
-    ponders.push(backfill);
-    await backfill.waitForBlock(scenario.head);
     await backfill.stop();
-    const sql = await openPglite(dir);
+    const sql = await openPglite(backfill.pgliteDir!);
     runs.set(BACKFILL, { label: BACKFILL, tables: await dumpTables(sql, schema) });
     await sql.close();
   }
 });
 
-afterAll(async () => {
-  for (const p of ponders) await p.stop();
-  // Ponder's output of the last run, for when something needs explaining.
-  const logDir = join(root, '.cache', 'indexer-test', 'last-logs');
-  rmSync(logDir, { recursive: true, force: true });
-  mkdirSync(logDir, { recursive: true });
-  ponders.forEach((p, i) => writeFileSync(join(logDir, `ponder-${i + 1}.log`), p.logs()));
-  await database?.drop();
-  await anvil?.stop();
-  rmSync(workDir, { recursive: true, force: true });
-  rmSync(join(root, deploymentFile), { force: true });
-});
-
-const chain = () => createPublicClient({ chain: foundry, transport: http(anvil!.rpcUrl) });
 const read = <T>(functionName: string, args: readonly unknown[]) =>
-  chain().readContract({ address: scenario.market, abi: loomMarketAbi, functionName, args } as never) as Promise<T>;
+  chain.pub.readContract({ address: scenario.market, abi: loomMarketAbi, functionName, args } as never) as Promise<T>;
 const lower = (a: string) => a.toLowerCase();
 const e18 = (s: string) => parseEther(s).toString();
 
@@ -106,7 +73,7 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
   const workerRow = (a: Address) => t().worker.find((w) => w.address === lower(a))!;
 
   test('default: every market log is one job_event row, in chain order', async () => {
-    const logs = await chain().getLogs({ address: scenario.market, fromBlock: BigInt(scenario.startBlock), toBlock: scenario.head });
+    const logs = await chain.pub.getLogs({ address: scenario.market, fromBlock: BigInt(scenario.startBlock), toBlock: scenario.head });
     const decoded = parseEventLogs({ abi: loomMarketAbi, logs });
     expect(t().job_event.map((e) => [e.id, e.name])).toEqual(
       decoded.map((l) => [eventId(l.blockNumber, l.logIndex), l.eventName]),
@@ -292,8 +259,7 @@ test('behavior: live indexing and indexing the history give identical tables', (
 });
 
 test.skipIf(!postgresUrl)('behavior: `ponder serve` serves the finished index from PostgreSQL', async () => {
-  const serve = await startPonder({ rpcUrl: anvil!.rpcUrl, deploymentFile, schema, databaseUrl: database!.url, mode: 'serve' });
-  ponders.push(serve);
+  const serve = await startIndexer(chain, { schema, databaseUrl: backfillDatabaseUrl, mode: 'serve' });
   expect((await serve.status()).loom!.block.number).toBe(Number(scenario.head));
   await serve.stop();
 });

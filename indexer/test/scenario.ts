@@ -5,26 +5,13 @@
  * owner's settings, an ownership transfer and withdrawals. The test then checks what the indexer
  * made of it.
  */
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  parseEther,
-  parseEventLogs,
-  stringToHex,
-  toHex,
-  type Address,
-  type Hex,
-  type TransactionReceipt,
-} from 'viem';
-import { mnemonicToAccount } from 'viem/accounts';
-import { foundry } from 'viem/chains';
-import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
-import type { Deployment } from '../../sdk/chain/deploymentRecord';
+import { parseEther, stringToHex, toHex, type Address, type Hex } from 'viem';
+import { testUsdcAbi } from '../../abis/generated';
 import type { JobTerms } from '../../sdk/jobTerms';
+import { addressOf as addr } from '../../testkit/accounts';
+import type { Chain } from '../../testkit/chain';
+import { ETH, hardwareClaim } from '../../testkit/jobs';
 
-const MNEMONIC = 'test test test test test test test test test test test junk';
-export const ETH: Address = '0x0000000000000000000000000000000000000000';
 export const H100 = 'NVIDIA H100 80GB HBM3';
 
 /** A job spec a worker can run: valid UTF-8 JSON. */
@@ -44,43 +31,19 @@ export type Scenario = {
   j2AssignedBlock: bigint;
 };
 
-/** Runs the whole scenario on the chain at `rpcUrl` where `deployment` is live. */
-export async function runScenario(rpcUrl: string, deployment: Deployment): Promise<Scenario> {
-  const transport = http(rpcUrl);
-  const pub = createPublicClient({ chain: foundry, transport, pollingInterval: 50 });
-  const wallet = (i: number) =>
-    createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: i }), chain: foundry, transport });
-  const [owner, client, treasury2, stranger, a, b, c, newOwner, arbiter, treasury] = Array.from({ length: 10 }, (_, i) =>
-    wallet(i),
-  );
-  type Wallet = typeof owner;
-  const addr = (w: Wallet) => w.account.address;
-  const market = deployment.LoomMarket.address;
-  const usdc = deployment.TestUSDC.address;
+/** The scenario's actors: the mnemonic's accounts 0-9 (testkit/accounts.ts), by what they do here. */
+const [owner, client, treasury2, stranger, a, b, c, newOwner, arbiter, treasury] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 
-  const send = async (w: Wallet, functionName: string, args: readonly unknown[] = [], value?: bigint): Promise<TransactionReceipt> => {
-    const hash = await w.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never);
-    const receipt = await pub.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') throw new Error(`${functionName} reverted (${hash})`);
-    return receipt;
-  };
-  const now = async () => Number((await pub.getBlock()).timestamp);
-  const travel = async (seconds: number) => {
-    await pub.request({ method: 'evm_increaseTime' as never, params: [toHex(seconds)] as never });
-    await pub.request({ method: 'evm_mine' as never, params: [] as never });
-  };
+/** Runs the whole scenario on `chain` (testkit's startChain), the first to post jobs there. */
+export async function runScenario(chain: Chain): Promise<Scenario> {
+  const { deployment, market, usdc, send } = chain;
 
   const hardware = (model: string, gpuCount: number, vramMiB: number, metadataURI: string, ramMiB = 262_144) => ({
-    gpuModel: stringToHex(model, { size: 32 }),
-    gpuCount,
-    vramMiB,
-    cpuCores: 32,
+    ...hardwareClaim({ model, gpuCount, vramMiB, metadataURI }),
     ramMiB,
-    pricePerGpuHour: 2_500_000n,
-    metadataURI,
   });
 
-  let salt = 0n;
+  /** Posts a job from the client, on the scenario's terms (GPU requirements, a day to challenge). */
   const post = async (p: {
     token?: Address;
     budget: bigint;
@@ -91,24 +54,18 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
     gpuModel?: string;
     spec: Hex;
   }): Promise<PostedJob> => {
-    const token = p.token ?? ETH;
-    const params = {
-      token,
-      arbiter: ETH,
-      budget: p.budget,
-      collateral: p.collateral,
-      mode: p.mode ?? 0,
-      openUntil: (await now()) + (p.openFor ?? 3600),
-      executionTimeout: p.executionTimeout ?? 7200,
+    const { gpuModel, spec, ...terms } = p;
+    const { id, terms: posted } = await chain.post({
+      client,
+      executionTimeout: 7200,
       challengeWindow: 86_400,
       minGpuCount: 1,
       minVramMiB: 40_960,
-      gpuModel: p.gpuModel ? stringToHex(p.gpuModel, { size: 32 }) : toHex(0, { size: 32 }),
-      salt: ++salt,
-    };
-    const receipt = await send(client, 'postJob', [params, p.spec], token === ETH ? p.budget : undefined);
-    const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
-    return { id: posted!.args.jobId, terms: posted!.args.terms as JobTerms };
+      ...terms,
+      ...(gpuModel ? { gpuModel: stringToHex(gpuModel, { size: 32 }) } : {}),
+      specBytes: spec,
+    });
+    return { id, terms: posted };
   };
   const resultHash = (n: number) => toHex(n, { size: 32 });
 
@@ -122,13 +79,13 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   await send(c, 'setAvailability', [true]);
   await send(c, 'addStake', [], parseEther('0.5'));
 
-  const approve = await client.writeContract({
+  const approve = await chain.wallet(client).writeContract({
     address: usdc,
     abi: testUsdcAbi,
     functionName: 'approve',
     args: [market, 2n ** 256n - 1n],
   });
-  await pub.waitForTransactionReceipt({ hash: approve });
+  await chain.pub.waitForTransactionReceipt({ hash: approve });
 
   const spec = toHex(JSON.stringify(JSON_SPEC));
 
@@ -199,7 +156,7 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
   const j9 = await post({ budget: parseEther('0.1'), collateral: 0n, spec }); // posted at 2%
 
   // ---- a week later ----
-  await travel(7 * 86_400 + 3600);
+  await chain.warp(7 * 86_400 + 3600);
   await send(stranger, 'settleTimedOutDispute', [j5.terms]);
   await send(stranger, 'expire', [j7.terms]);
   await send(stranger, 'reclaim', [j8.terms]);
@@ -215,7 +172,7 @@ export async function runScenario(rpcUrl: string, deployment: Deployment): Promi
     market,
     usdc,
     startBlock: deployment.LoomMarket.startBlock,
-    head: await pub.getBlockNumber({ cacheTime: 0 }),
+    head: await chain.pub.getBlockNumber({ cacheTime: 0 }),
     actors: {
       owner: addr(owner),
       client: addr(client),

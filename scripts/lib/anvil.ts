@@ -2,9 +2,9 @@
  * Starts a local anvil for tests, benchmarks and `npm start`, and stops it with its process group.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 // @ts-expect-error: plain ESM helper shared with the forge launcher, no types needed.
 import { binaryPath } from '../foundry/paths.mjs';
+import { freePort } from '../../indexer/run/freePort.ts';
 import { rpc } from './rpc.ts';
 
 export type Anvil = { rpcUrl: string; port: number; process: ChildProcess; stop: () => Promise<void> };
@@ -23,19 +23,6 @@ export type AnvilOptions = {
   detached?: boolean;
 };
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts anvil and resolves once it answers JSON-RPC. */
 export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   const port = opts.port ?? (await freePort());
@@ -50,12 +37,8 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}: ${stderr}`);
     try {
-      const res = await fetch(rpcUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-      });
-      if (res.ok) break;
+      await rpc(rpcUrl, 'eth_chainId');
+      break;
     } catch {}
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

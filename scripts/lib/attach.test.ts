@@ -1,37 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { deploy } from '../deploy.ts';
-import { type Deployment } from '../../sdk/chain/deploymentRecord';
-import { freePort, startAnvil, type Anvil } from './anvil.ts';
+import { beforeAll, expect, test } from 'vitest';
+import { freePort } from '../../indexer/run/freePort.ts';
+import { type Chain, deployChain, startBareChain } from '../../testkit/chain';
+import { root } from '../../testkit/root';
 import { checkAttachTarget } from './attach.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const file = `.cache/deployments/attach-test-${process.pid}.json`;
-let anvil: Anvil;
-let d: Deployment;
+let chain: Chain;
+let anvil: Chain['anvil'];
+let d: Chain['deployment'];
+const rpc = (method: string, params: unknown[] = []) => chain.rpc(method, params);
 
 beforeAll(async () => {
-  anvil = await startAnvil();
+  const bare = await startBareChain();
   // Blocks before the deployment, so that "where the code appeared" is not simply block 1.
-  for (let i = 0; i < 5; i++) await rpc('evm_mine');
-  d = await deploy(anvil.rpcUrl, { quiet: true, file });
+  for (let i = 0; i < 5; i++) await bare.rpc('evm_mine');
+  chain = await deployChain(bare, { name: 'attach-test' });
+  ({ anvil, deployment: d } = chain);
 });
-
-afterAll(async () => {
-  await anvil?.stop();
-  rmSync(file, { force: true });
-});
-
-async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(anvil.rpcUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  return ((await res.json()) as { result: unknown }).result;
-}
 
 test('default: finds the block the market was deployed in', async () => {
   const t = await checkAttachTarget({ rpcUrl: anvil.rpcUrl, chainId: '31337', market: d.LoomMarket.address.toLowerCase() });

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { type Hex, decodeFunctionData, parseEther } from 'viem';
 import { loomMarketAbi } from '../../abis/generated';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { freePort } from '../../scripts/lib/anvil';
+import { freePort } from '../../indexer/run/freePort';
 import { addressOf, keyOf } from '../../testkit/accounts';
 import { scriptSpec } from '../../testkit/jobs';
 import { registerProcess } from '../../testkit/reaper';
