@@ -20,7 +20,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Deployment } from '../sdk/chain/deploymentRecord';
-import { freshDatabase } from '../indexer/run/ponderProcess';
+import { createDatabase } from '../testkit/database';
 import { accountOf, keyOf } from '../testkit/accounts';
 import type { Indexer } from '../testkit/indexer';
 import { root } from '../testkit/root';
@@ -271,8 +271,8 @@ describe('loom', () => {
     expect(live).toMatchObject({ scope: 'FULL', atBlock: String(head) });
 
     // On PostgreSQL when there is one (CI sets DATABASE_URL), in a database of its own: Ponder's
-    // block cache is shared by every schema of a database (see scripts/lib/ponder.ts). Else PGlite.
-    const db = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, 'loom_cli_test') : undefined;
+    // block cache is shared by every schema of a database (see indexer/run/ponderProcess.ts). Else PGlite.
+    const db = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL, 'loom_cli_test') : undefined;
     try {
       const replay = await loomJson(['index', 'replay', '--compare', ...(db ? ['--database-url', db.url, '--schema', 'cli_replay'] : [])]);
       expect(replay.replay.digest).toBe(live.digest);

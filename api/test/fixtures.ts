@@ -4,8 +4,9 @@
  * current rows), plus workers, earnings, balances, daily statistics and the market's settings.
  */
 import { stringToHex, type Hex } from 'viem';
-import { eventId } from '../../indexer/src/fold/event';
+import { eventId, type LoggedEvent } from '../../indexer/src/fold/event';
 import { foldJob } from '../../indexer/src/fold/job';
+import { emptyWorker } from '../../indexer/src/fold/worker';
 import type { BidRow, JobEventRow, JobRow, WorkerRow } from '../data/tables';
 import type { TestDatabase } from './testDatabase';
 
@@ -136,8 +137,9 @@ export function buildFixture(): Fixture {
     bids.push(...folded.bids);
   }
 
+  // A registered 8x H100 worker; the counters and amounts an unregistered address starts with.
   const worker = (address: Hex, o: Partial<WorkerRow>): WorkerRow => ({
-    address,
+    ...emptyWorker(address, { timestamp: BASE_TIME, blockNumber: 50n } as LoggedEvent),
     registered: true,
     available: true,
     gpuModelRaw: stringToHex(H100, { size: 32 }),
@@ -149,22 +151,8 @@ export function buildFixture(): Fixture {
     pricePerGpuHour: 2_000_000n,
     metadataURI: `https://example.com/${address}`,
     stake: 10n * ETHER,
-    locked: 0n,
-    unbonding: 0n,
-    unlockAt: null,
-    activeJobs: 0,
-    jobsAssigned: 0,
-    jobsCompleted: 0,
-    jobsReclaimed: 0,
-    disputesWon: 0,
-    disputesLost: 0,
-    slashCount: 0,
-    slashedTotal: 0n,
     reputation: 500,
     reputationVersion: 1,
-    registeredAt: BASE_TIME,
-    updatedAt: BASE_TIME,
-    updatedBlock: 50n,
     ...o,
   });
   const workers = [

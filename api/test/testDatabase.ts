@@ -14,6 +14,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as ponderSchema from '../../indexer/ponder.schema';
 import { postgresServer } from '../../testkit/database';
+import { dropSchema } from '../../indexer/run/adminQuery';
 import { register } from '../../testkit/reaper';
 import type { Db, Schema, Tables } from '../data/tables';
 
@@ -122,13 +123,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     stop: async () => {
       await pool.end();
       await writerPool.end();
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await dropSchema(url, schema);
     },
   });
 

@@ -12,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { adminQuery } from './adminQuery.ts';
 import { freePort } from './freePort.ts';
 import { runIndexer } from './runIndexer.ts';
 
@@ -171,15 +171,7 @@ export type TestDatabase = { url: string; name: string; drop: () => Promise<void
  */
 export async function freshDatabase(baseUrl: string, prefix = 'loom_test'): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: baseUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (sql: string) => adminQuery(baseUrl, sql);
   await admin(`CREATE DATABASE "${name}"`);
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;

@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createPublicClient, http } from 'viem';
+import { dropSchema } from './adminQuery.ts';
 import { startPonder, type Ponder } from './ponderProcess.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -189,16 +189,6 @@ async function stateDigest(apiUrl: string): Promise<StateDigest> {
   const body = (await res.json().catch(() => ({}))) as { data?: { stateDigest: StateDigest }; errors?: { message: string }[] };
   if (!body.data) throw new ReplayError('REPLAY_FAILED', `stateDigest failed at ${endpoint}: ${body.errors?.[0]?.message ?? `HTTP ${res.status}`}`);
   return body.data.stateDigest;
-}
-
-async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
 }
 
 async function main(argv: string[], signal: AbortSignal): Promise<number> {
