@@ -20,6 +20,8 @@ export type WorkerProcess = {
   lines: Record<string, unknown>[];
   /** Everything it printed, as it came. */
   output: string[];
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
   stop: () => Promise<void>;
 };
 
@@ -57,9 +59,10 @@ export function workerEnv(target: WorkerTarget, index: number, dataDir: string):
 export async function startWorker(
   target: WorkerTarget,
   index: number,
-  opts: { env?: Record<string, string | undefined>; command?: string[]; readyTimeoutMs?: number } = {},
+  opts: { env?: Record<string, string | undefined>; command?: string[]; readyTimeoutMs?: number; dataDir?: string } = {},
 ): Promise<WorkerProcess> {
-  const dataDir = mkdtempSync(join(tempDir(`worker-${index}`), 'data-'));
+  // A restarted worker is given its data directory again (its state file: cursor, jobs in hand).
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tempDir(`worker-${index}`), 'data-'));
   chmodSync(dataDir, 0o711); // the sandbox user must reach the job directories
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -71,7 +74,8 @@ export async function startWorker(
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const [command, ...args] = opts.command ?? [process.execPath, '--import', 'tsx', 'worker/cli.ts', 'start'];
   const child = spawn(command!, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const w: WorkerProcess = { index, address: accountOf(index).address.toLowerCase() as `0x${string}`, child, lines: [], output: [], stop: async () => {} };
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const w: WorkerProcess = { index, address: accountOf(index).address.toLowerCase() as `0x${string}`, child, lines: [], output: [], exited, stop: async () => {} };
   // SIGINT: the daemon's own clean shutdown.
   w.stop = registerProcess(`worker ${index}`, child, { signal: 'SIGINT', logs: () => w.output.join('') });
   let buffer = '';

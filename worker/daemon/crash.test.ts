@@ -10,7 +10,7 @@
  * - killed mid-job and restarted past the execution deadline: the worker posts nothing and says so;
  *   the client reclaims; the worker carries on with the next job.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,10 +21,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { freePort } from '../../indexer/run/freePort';
 import { addressOf, keyOf } from '../../testkit/accounts';
 import { scriptSpec } from '../../testkit/jobs';
-import { registerProcess } from '../../testkit/reaper';
-import { root } from '../../testkit/root';
 import { type Stack, startStack } from '../../testkit/stack';
 import { waitFor } from '../../testkit/waitFor';
+import { root } from '../../testkit/root';
+import { startWorker as startWorker_, type WorkerProcess, workerEnv } from '../../testkit/workers';
 import { skipSandboxTests } from '../test/sandboxAvailability';
 
 const WORKER = 7;
@@ -34,7 +34,7 @@ const me = addressOf(WORKER).toLowerCase();
 
 let m: Stack;
 let dataDir: string;
-type Run = { child: ChildProcess; lines: Record<string, unknown>[]; raw: string[]; metricsPort: number; exited: Promise<number | null> };
+type Run = WorkerProcess & { metricsPort: number };
 const runs: Run[] = [];
 
 beforeAll(async () => {
@@ -48,45 +48,14 @@ afterAll(async () => {
   await m?.stop();
 });
 
-/** Starts `loom-worker start` as a child process and waits until it follows the market. */
-function workerEnv(metricsPort: number): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    LOOM_WORKER_KEY: KEY,
-    LOOM_API_URL: m.ponder.url,
-    LOOM_ARTIFACT_URL: m.artifactUrl,
-    LOOM_RPC_URL: m.anvil.rpcUrl,
-    LOOM_DEPLOYMENT_FILE: m.deploymentPath,
-    LOOM_WORKER_DATA_DIR: dataDir,
-    LOOM_WORKER_STAKE: '1',
-    LOOM_METRICS_PORT: String(metricsPort),
-    LOOM_HOUSEKEEPING_MS: '300',
-    LOOM_RESERVE_SECONDS: '10',
-    LOOM_SUBMIT_RESERVE_SECONDS: '5',
-    LOG_LEVEL: 'debug',
-  };
-}
+const target = () => ({ apiUrl: m.ponder.url, rpcUrl: m.anvil.rpcUrl, deploymentPath: m.deploymentPath, artifactUrl: m.artifactUrl, usdc: m.usdc });
 
+/** Starts `loom-worker start` as a child process (its data directory kept across restarts) and waits until it follows the market. */
 async function startWorker(): Promise<Run> {
   const metricsPort = await freePort();
-  const env = workerEnv(metricsPort);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/cli.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: Run = { child, lines: [], raw: [], metricsPort, exited: new Promise((r) => child.once('exit', (code) => r(code))) };
-  let buffer = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    run.raw.push(d.toString());
-    buffer += d.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop()!;
-    for (const p of parts) if (p.trim()) run.lines.push(JSON.parse(p));
-  });
-  child.stderr!.on('data', (d: Buffer) => run.raw.push(d.toString()));
+  const env = { LOOM_METRICS_PORT: String(metricsPort), LOOM_HOUSEKEEPING_MS: '300', LOOM_ALLOWED_TOKENS: undefined, LOOM_WORKER_PRICE_PER_GPU_HOUR: undefined, LOOM_WORKER_METADATA_URI: undefined };
+  const run = Object.assign(await startWorker_(target(), WORKER, { env, dataDir, readyTimeoutMs: 60_000 }), { metricsPort });
   runs.push(run);
-  registerProcess(`worker run ${runs.length}`, child, { signal: 'SIGKILL', logs: () => run.raw.join('') });
-  await waitFor('the worker to follow the market', () => run.lines.some((l) => l.msg === 'following the market'), 60_000).catch((err) => {
-    throw new Error(`${(err as Error).message}\n${run.raw.join('').slice(-3000)}`);
-  });
   return run;
 }
 
@@ -145,7 +114,7 @@ describe.skipIf(skipSandboxTests)('worker daemon, crashes', () => {
     // The worker's own environment did hold it (the probe looked in the right kind of place).
     expect(execFileSync('cat', [`/proc/${worker.child.pid}/environ`]).toString()).toContain('LOOM_WORKER_KEY');
     // And the worker never logged it.
-    expect(worker.raw.join('')).not.toContain(KEY.slice(2));
+    expect(worker.output.join('')).not.toContain(KEY.slice(2));
     await m.send(CLIENT, 'release', [job.terms]);
   });
 
@@ -229,7 +198,7 @@ describe.skipIf(skipSandboxTests)('worker daemon, crashes', () => {
   });
 
   test('default: `loom-worker status` shows the worker as the market sees it; `loom-worker withdraw` takes its earnings', async () => {
-    const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'worker/cli.ts', ...args], { cwd: root, env: workerEnv(0), encoding: 'utf8' });
+    const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'worker/cli.ts', ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...workerEnv(target(), WORKER, dataDir) }, encoding: 'utf8' });
     await m.synced();
     const status = JSON.parse(cli('status', '--json'));
     expect(status).toMatchObject({ registered: true, available: true, stake: parseEther('0.9').toString(), locked: '0' });
