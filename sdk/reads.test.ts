@@ -158,7 +158,14 @@ describe('subscriptions', () => {
     const stream = reader.subscribe(JobUpdatedSubscription, { ids: [job.jobId] });
     const iterator = stream[Symbol.asyncIterator]();
     try {
-      const update = iterator.next();
+      // A subscriber that joins while the API's feed is still taking in the posting block (its
+      // tables have it already) is sent the job's OPEN state first; the cancel's state follows.
+      const update = (async () => {
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done || next.value.jobUpdated.job?.status !== 'OPEN') return next;
+        }
+      })();
       // jobUpdated is not resumable: the cancel must come after the server holds the stream.
       await waitForSubscriptions(ponder, 1);
       await client.cancelJob(job.terms);
