@@ -22,7 +22,6 @@ export const MODE = Object.fromEntries(jobModeKeys.map((k, i) => [k, i])) as { r
 
 /** An event's or a revert's uint8 as the API's name; undefined for a value the contract does not define (or None). */
 export const jobModeOf = (value: number | bigint): JobMode | undefined => jobModeKeys[Number(value)];
-export const jobStatusOf = (value: number | bigint): JobStatus | undefined => nonNone(jobStatusKeys[Number(value)]);
 export const closeReasonOf = (value: number | bigint): CloseReason | undefined => nonNone(closeReasonKeys[Number(value)]);
 
 function nonNone<K extends string>(key: K | undefined): Exclude<K, 'NONE'> | undefined {

@@ -24,8 +24,9 @@ export type KeysetPage<Row> = {
  */
 export async function keysetPage<T extends PgTable>(db: Db, table: T, o: KeysetPage<T['$inferSelect']>): Promise<Connection<T['$inferSelect']>> {
   // The tables are the indexer's; drizzle's generic select cannot name their row type from `T` alone.
-  const from = () => db.select().from(table as never);
-  const rows = (await from()
+  const rows = (await db
+    .select()
+    .from(table as never)
     .where(and(o.where, o.afterKey && afterCondition(o.order, o.afterKey)))
     .orderBy(...orderByOf(o.order))
     .limit(o.first + 1)) as T['$inferSelect'][];

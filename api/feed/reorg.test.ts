@@ -21,7 +21,6 @@ import { gql as query, startIndexer, type Indexer } from '../../testkit/indexer'
 import { connectMarket, randomWorkload, WORKLOAD_JOB_DEFAULTS, type Market, type PostedJob } from '../../testkit/workload';
 import { ChangeFeed } from './changeFeed';
 import type { Context } from '../context';
-import type { JobEventRow } from '../data/tables';
 import { ApiError } from '../graphql/errors';
 import { subscribeJobEvents, type JobEventPayload } from './subscriptions';
 import { eventCursor, retractionCursor } from '../data/eventCursors';
