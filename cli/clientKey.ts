@@ -1,7 +1,7 @@
 /**
  * The client's key: LOOM_CLIENT_KEY (0x + 64 hex), else a V3 keystore (--keystore or
  * LOOM_CLIENT_KEYSTORE, password from LOOM_CLIENT_KEYSTORE_PASSWORD or a hidden prompt), decrypted
- * by the worker's own loader (worker/keys.ts). Never a flag (flags show in `ps`), never printed: the
+ * by the SDK's key loader (sdk/node/keys.ts), the worker's too. Never a flag (flags show in `ps`), never printed: the
  * result is a viem account whose private key stays in a closure, and the variables that held a
  * secret are removed from the environment once read, so no child process inherits them.
  */

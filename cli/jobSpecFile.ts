@@ -1,5 +1,5 @@
 /**
- * A job spec file, read and checked with the worker's own parser (worker/spec/jobSpec.ts) before any
+ * A job spec file, read and checked with the SDK's parser (sdk/spec/jobSpec.ts), the one workers use, before any
  * transaction: a spec no worker would run is refused here, for free, rather than on-chain for gas.
  *
  * What is posted is the spec's compact JSON (whitespace costs calldata gas and counts toward the

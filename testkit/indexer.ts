@@ -1,5 +1,5 @@
 /**
- * The indexer for tests: Ponder (scripts/lib/ponder.ts) on the chain, serving the API, on its own
+ * The indexer for tests: Ponder (indexer/run/ponderProcess.ts) on the chain, serving the API, on its own
  * PGlite directory or, with `postgres`, in a new database on that server (a schema alone is not
  * isolation enough: Ponder's block cache is shared by every schema of a database). Registered with
  * the reaper as soon as it is spawned, so a setup that times out while Ponder starts leaves nothing.

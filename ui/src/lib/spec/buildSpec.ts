@@ -1,6 +1,6 @@
 /**
  * The post form's job spec: a draft as the form holds it, turned into a v1 spec and validated with
- * the worker's own `parseSpec` (worker/spec/jobSpec.ts), so the UI accepts exactly what workers run.
+ * the SDK's `parseSpec` (sdk/spec/jobSpec.ts), the one workers use, so the UI accepts exactly what workers run.
  */
 import { bytesToHex, type Hex } from 'viem';
 import { MAX_SPEC_BYTES, parseSpec, type JobSpec } from '$sdk/spec/jobSpec';
