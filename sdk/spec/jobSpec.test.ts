@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { MAX_SPEC_BYTES, parseSpec } from './jobSpec';
 
 const sha = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+const digest = `sha256:${'ab'.repeat(32)}`;
 
 /** parseSpec's reason for a spec that must be refused. */
 function reason(input: unknown): string {
@@ -16,7 +17,7 @@ describe('parseSpec', () => {
   test('default', () => {
     // The shape the indexer and API tests already post.
     const r = parseSpec(
-      '{"version":1,"image":"loom/cuda","command":["python","train.py"],"inputs":[{"uri":"https://example.org/data/train.py","sha256":"' +
+      '{"version":1,"command":["python","train.py"],"inputs":[{"uri":"https://example.org/data/train.py","sha256":"' +
         sha.toUpperCase() +
         '"}],"outputs":["/out"],"resources":{"gpus":1}}',
     );
@@ -24,7 +25,6 @@ describe('parseSpec', () => {
     if (!r.ok) return;
     expect(r.spec).toEqual({
       version: 1,
-      image: 'loom/cuda',
       argv: ['python', 'train.py'],
       command: ['python', 'train.py'],
       workdir: '/in',
@@ -54,6 +54,18 @@ describe('parseSpec', () => {
     ]);
   });
 
+  test('behavior: an image spec keeps its reference, and may leave command and workdir to the image', () => {
+    const r = parseSpec({ version: 1, image: `pytorch/pytorch:2.4.0@${digest}` });
+    expect(r.ok && r.spec).toMatchObject({ image: { registry: 'docker.io', repository: 'pytorch/pytorch', tag: '2.4.0', digest, text: `docker.io/pytorch/pytorch:2.4.0@${digest}` }, argv: [] });
+    expect(r.ok && 'workdir' in r.spec).toBe(false);
+    const w = parseSpec({ version: 1, image: `busybox@${digest}`, command: ['ls'], workdir: '/srv' });
+    expect(w.ok && [w.spec.argv, w.spec.workdir]).toEqual([['ls'], '/srv']);
+  });
+
+  test('error: an image named by tag alone', () => {
+    expect(reason({ version: 1, image: 'pytorch/pytorch:2.4.0', command: ['python'] })).toMatch(/^image: "pytorch\/pytorch:2.4.0" is not pinned by digest: a tag can point to other content/);
+  });
+
   test('error: invalid JSON', () => {
     expect(reason('{"version":1,')).toMatch(/^invalid JSON: /);
     expect(reason(new Uint8Array([0x7b, 0xff, 0x7d]))).toBe('invalid JSON: the spec is not valid UTF-8');
@@ -68,8 +80,8 @@ describe('parseSpec', () => {
   });
 
   test('error: missing fields', () => {
-    expect(reason({ version: 1 })).toBe('command: exactly one of command and script is required');
-    expect(reason({ version: 1, command: ['a'], script: 'b' })).toBe('command: exactly one of command and script is required');
+    expect(reason({ version: 1 })).toBe('command: one of command and script is required (or an image, whose default command runs)');
+    expect(reason({ version: 1, command: ['a'], script: 'b' })).toBe('command: at most one of command and script');
     expect(reason({ version: 1, command: ['true'], inputs: [{ uri: 'https://example.org/a' }] })).toBe('missing field: inputs.0.sha256');
   });
 

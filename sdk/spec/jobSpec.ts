@@ -8,6 +8,7 @@
  * checked here so the sandbox builder can trust them.
  */
 import { z } from 'zod';
+import { type ImageRef, parseImageRef } from './imageRef';
 
 /** The contract's MAX_SPEC_BYTES: a spec longer than this could never have been posted. */
 export const MAX_SPEC_BYTES = 8192;
@@ -65,10 +66,16 @@ const resourcesSchema = z.strictObject({
 const specSchema = z
   .strictObject({
     version: z.literal(1),
-    image: z.string().min(1).max(256).optional(),
+    image: z
+      .string()
+      .superRefine((v, ctx) => {
+        const r = parseImageRef(v);
+        if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+      })
+      .optional(),
     command: z.array(z.string().max(4096).refine(noNul, 'must not contain NUL')).min(1).max(256).optional(),
     script: z.string().min(1).max(8192).refine(noNul, 'must not contain NUL').optional(),
-    workdir: cleanPath.default('/in'),
+    workdir: cleanPath.optional(),
     env: z
       .record(
         z.string().regex(envName, 'must match [A-Za-z_][A-Za-z0-9_]*'),
@@ -85,8 +92,11 @@ const specSchema = z
     resources: resourcesSchema.default(() => resourcesSchema.parse({})),
   })
   .superRefine((s, ctx) => {
-    if ((s.command === undefined) === (s.script === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['command'], message: 'exactly one of command and script is required' });
+    if (s.command !== undefined && s.script !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'at most one of command and script' });
+    } else if (s.command === undefined && s.script === undefined && s.image === undefined) {
+      // An image brings its own default (Entrypoint + Cmd); the host has none.
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'one of command and script is required (or an image, whose default command runs)' });
     }
     if (s.command !== undefined && s.command[0] === '') {
       ctx.addIssue({ code: 'custom', path: ['command', 0], message: 'the program must not be empty' });
@@ -115,12 +125,17 @@ export type JobResources = z.infer<typeof resourcesSchema>;
 /** A valid v1 spec with every default applied. */
 export type JobSpec = {
   version: 1;
-  image?: string;
-  /** argv; for a script spec: ['/bin/sh', '-c', script]. */
+  /** The image the job runs in (image mode); absent: the worker's own read-only root (host mode). */
+  image?: ImageRef;
+  /**
+   * argv; for a script spec: ['/bin/sh', '-c', script]. Empty only in image mode without command or
+   * script: the image's Entrypoint + Cmd run (the worker resolves it with the image's config).
+   */
   argv: string[];
   command?: string[];
   script?: string;
-  workdir: string;
+  /** Host mode: the spec's, default /in. Image mode: the spec's when it sets one, else absent (the image's WorkingDir, else /). */
+  workdir?: string;
   env: Record<string, string>;
   inputs: JobInput[];
   outputs: string[];
@@ -221,14 +236,16 @@ function resolveSpec(s: ParsedSpec): ParseSpecResult {
     mounts.push(mountPath);
     inputs.push({ name, uri: input.uri, sha256, ...(input.size === undefined ? {} : { size: input.size }), mountPath });
   }
-  const argv = s.command ?? ['/bin/sh', '-c', s.script!];
+  const argv = s.command ?? (s.script === undefined ? [] : ['/bin/sh', '-c', s.script]);
+  const image = s.image === undefined ? undefined : (parseImageRef(s.image) as { ok: true; ref: ImageRef }).ref;
+  const workdir = s.workdir ?? (image === undefined ? '/in' : undefined);
   const spec: JobSpec = {
     version: 1,
-    ...(s.image === undefined ? {} : { image: s.image }),
+    ...(image === undefined ? {} : { image }),
     argv,
     ...(s.command === undefined ? {} : { command: s.command }),
     ...(s.script === undefined ? {} : { script: s.script }),
-    workdir: s.workdir,
+    ...(workdir === undefined ? {} : { workdir }),
     env: s.env,
     inputs,
     outputs: s.outputs,

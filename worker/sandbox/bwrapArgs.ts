@@ -95,11 +95,12 @@ export function buildBwrapArgs(plan: BwrapPlan): string[] {
   for (const input of plan.inputs) args.push('--ro-bind', input.hostPath, input.mountPath);
   args.push('--bind', plan.outDir, '/out');
 
-  if (spec.workdir !== '/' && !systemRoots.has(spec.workdir.split('/')[1] ?? '')) args.push('--dir', spec.workdir);
+  const workdir = spec.workdir ?? '/';
+  if (workdir !== '/' && !systemRoots.has(workdir.split('/')[1] ?? '')) args.push('--dir', workdir);
   // The root and /dev are tmpfs bwrap built: read-only once everything is in place. (Device nodes
   // stay usable on a read-only mount; only creating files there is refused.)
   args.push('--remount-ro', '/dev', '--remount-ro', '/');
-  args.push('--chdir', spec.workdir);
+  args.push('--chdir', workdir);
   args.push('--');
   return args;
 }
