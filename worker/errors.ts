@@ -14,6 +14,8 @@ const workerErrorCodes = [
   'INVALID_SPEC',
   /** An input could not be fetched, was too large, or did not match its sha256. */
   'INPUT_REJECTED',
+  /** The job's image cannot be used: a registry off the allow-list, no such manifest, too large, another platform, a blob that does not match its digest, a layer that escapes its root. */
+  'IMAGE_REJECTED',
   /** The sandbox cannot be used (no bubblewrap, no user namespaces, no cgroups) and unsafe mode is off. */
   'SANDBOX_UNAVAILABLE',
   /** The sandbox could not be set up for this job (bwrap or cgroup setup failed). */
