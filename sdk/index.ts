@@ -42,5 +42,6 @@ export * from './format/durations';
 export * from './format/requirements';
 export * from './format/tokens';
 export * from './spec/jobSpec';
+export * from './spec/imageRef';
 export { LoomError, type LoomErrorCode } from './errors';
 export { loomMarketAbi, testUsdcAbi } from '../abis/generated';

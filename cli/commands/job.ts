@@ -14,7 +14,8 @@ import { runWithdraw } from './job/withdraw';
 export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <command> --help for its options)
 
   post <spec.json>        Post a job: the spec is checked, the budget escrowed (ETH, or an ERC-20
-                          approved first); --budget, --token, --mode, --open-for, ...
+                          approved first); --budget, --token, --mode, --open-for, ...;
+                          --image ref@sha256:… runs it in that image (the spec file optional)
   list                    Jobs, newest first (--status, --client, --worker, --mode, --token, --min-price, --max-price, --first)
   show <id>               One job: terms, state, result, bids and events (--at-block N: as it was then)
   watch <id>              Follow a job live until it closes (--json: one JSON line per event)

@@ -1,8 +1,8 @@
 /**
- * `loom job post <spec.json> --budget 0.5 [--token eth|usdc|0x…] [--mode claim|auction] …`
+ * `loom job post [<spec.json>] [--image ref@sha256:…] --budget 0.5 [--token eth|usdc|0x…] [--mode claim|auction] …`
  *
- * Order matters: everything that can be checked without a signature is checked first (the spec with
- * the worker's parser, the amounts in the token's decimals, the deadlines against the contract's
+ * Order matters: everything that can be checked without a signature is checked first (`--image` with
+ * the SDK's parseImageRef, then the spec with the worker's parser, the amounts in the token's decimals, the deadlines against the contract's
  * bounds and the spec's timeout), so bad input never costs a transaction. Then the key is loaded,
  * the deadlines are taken from the chain's clock (not this machine's), and the SDK simulates,
  * approves an ERC-20 when the allowance is short, and posts.
@@ -13,19 +13,21 @@ import { resolveClientConfig, connectionOptions } from '../../config';
 import { jobModeOf } from '../../../sdk/enums';
 import { randomSalt } from '../../../sdk/jobParams';
 import { parseTermsFlags, TERMS_DEFAULTS, type TermsFlags } from '../../parse/parseTermsFlags';
-import { readSpecFile } from '../../jobSpecFile';
+import { readSpecFile, specFromImage } from '../../jobSpecFile';
+import { runsIn, specSummary } from '../../output/specSummary';
 import { formatAmount } from '../../../sdk/format/amounts';
 import { formatRequirement, decodeGpuModel } from '../../../sdk/format/requirements';
 import { ETH_TOKEN } from '../../../sdk/format/tokens';
 import { TABLE_AMOUNTS, formatTime, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderFields } from '../../output/table';
-import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
+import { type OptionTable, UsageError, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { formatDuration } from '../../parse/parseDuration';
 import { resolveToken } from '../../resolveToken';
 import { openReader, openWriter, waitIndexed } from '../../session';
 
 const options: OptionTable = {
+  image: { type: 'string', value: '<ref@sha256:…>', help: "The image the job runs in, pinned by digest; replaces the spec file's (default: the spec's, else the worker's host)" },
   budget: { type: 'string', value: '<amount>', help: 'Escrowed budget in the token, e.g. 0.5 (required)' },
   token: { type: 'string', value: '<eth|symbol|0x…>', help: 'Payment token: eth (default), an allowed token by symbol (usdc) or address' },
   mode: { type: 'string', value: '<claim|auction>', help: `claim: the first eligible worker takes it; auction: workers bid (default ${TERMS_DEFAULTS.mode})` },
@@ -43,27 +45,38 @@ const options: OptionTable = {
 };
 
 export const POST_USAGE = `Usage: loom job post <spec.json> --budget <amount> [options]
+       loom job post [<spec.json>] --image <registry/repository[:tag]@sha256:<64 hex>> --budget <amount> [options]
 
 Posts a job. The spec (a JSON file, job spec v1: sdk/spec/job-spec.v1.schema.json) is checked
 with the worker's own parser before anything is signed. Durations: 90s, 10m, 1h30m, 2d.
+
+Images: --image runs the job in that OCI image, named by digest (a tag alone is refused: it can be
+moved to other content). The image's Env, WorkingDir and Entrypoint + Cmd apply as in a container
+runtime; the spec's command replaces Cmd, and with no command or script (or no spec file at all)
+the image's default command runs. Without an image the job runs on the worker's host, read-only.
+Find a digest with: skopeo inspect docker://<image>:<tag> (or docker buildx imagetools inspect).
+
 The key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password LOOM_CLIENT_KEYSTORE_PASSWORD
 or a prompt).
 
 Example:
   loom job post train.json --budget 0.5 --token eth --mode claim --open-for 1h \\
     --execution-timeout 30m --challenge-window 10m
+  loom job post --image nvcr.io/nvidia/pytorch:24.05-py3@sha256:<64 hex> --budget 0.5
 
 Options:
 ${optionsHelp(options)}`;
 
 export async function runPost(argv: string[]): Promise<number> {
-  const { values, positionals, help } = parseCommandLine(argv, { options, usage: POST_USAGE, positionals: [1, 1] });
+  const { values, positionals, help } = parseCommandLine(argv, { options, usage: POST_USAGE, positionals: [0, 1] });
   if (help) return showHelp(POST_USAGE);
   const config = resolveClientConfig(values);
-  const flags = values as TermsFlags & { token?: string; 'no-wait'?: boolean };
+  const flags = values as TermsFlags & { token?: string; image?: string; 'no-wait'?: boolean };
   const progress = createProgress();
 
-  const spec = await readSpecFile(positionals[0]!);
+  const path = positionals[0];
+  if (path === undefined && flags.image === undefined) throw new UsageError('missing the spec file (or --image, to run an image by itself)', POST_USAGE);
+  const spec = path === undefined ? specFromImage(flags.image!) : await readSpecFile(path, flags.image === undefined ? {} : { image: flags.image });
   const reader = openReader(config);
 
   // The token's decimals decide what the budget means: resolve it before reading any amount.
@@ -104,6 +117,7 @@ export async function runPost(argv: string[]): Promise<number> {
         blockNumber: posted.receipt.blockNumber,
         ...(posted.approval ? { approvalTxHash: posted.approval.hash } : {}),
         specHash: spec.specHash,
+        ...(spec.spec.image ? { image: spec.spec.image.text } : {}),
         terms: t,
         indexed,
       }),
@@ -121,6 +135,8 @@ export async function runPost(argv: string[]): Promise<number> {
         ['execution', `${formatDuration(t.executionTimeout)} after assignment`],
         ['challenge', `${formatDuration(t.challengeWindow)} after the result`],
         ['requires', formatRequirement(t.minGpuCount, t.minVramMiB, decodeGpuModel(t.gpuModel))],
+        ['runs', specSummary(spec.value, spec.bytes)],
+        ['runs in', runsIn(spec.value)],
         ['spec hash', spec.specHash],
       ]),
     );

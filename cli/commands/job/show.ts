@@ -13,24 +13,17 @@ import { createProgress } from '../../output/progress';
 import { renderFields, renderTable } from '../../output/table';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { formatDuration } from '../../parse/parseDuration';
-import { type ApiEvent, type ApiJob, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
+import { type ApiEvent, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
 import { statusText } from './list';
 import { summarizeArgs } from './watch';
+import { runsIn, specSummary } from '../../output/specSummary';
 
 const options: OptionTable = {
   'at-block': { type: 'string', value: '<n>', help: 'The job as it was at the end of this block' },
   ...connectionOptions,
 };
 
-const USAGE = `Usage: loom job show <job id> [options]\n\nOne job: terms, state, result, bids and events.\n\nOptions:\n${optionsHelp(options)}`;
-
-/** What the spec asks to run, in one line: "image loom/py · python train.py". */
-function specSummary(job: ApiJob): string {
-  const s = job.specJson as { image?: string; command?: string[]; script?: string } | null;
-  if (!s || typeof s !== 'object') return `${(job.spec.length - 2) / 2} bytes (not JSON)`;
-  const run = Array.isArray(s.command) ? s.command.join(' ') : typeof s.script === 'string' ? s.script.replace(/\s+/g, ' ') : '?';
-  return `${s.image ? `image ${s.image} · ` : ''}${run.length > 80 ? `${run.slice(0, 79)}…` : run}`;
-}
+const USAGE = `Usage: loom job show <job id> [options]\n\nOne job: terms, state, what it runs and where (its image, shortened: --json has the whole spec), result, bids and events.\n\nOptions:\n${optionsHelp(options)}`;
 
 export async function runShow(argv: string[]): Promise<number> {
   const { values, positionals, help } = parseCommandLine(argv, { options, usage: USAGE, positionals: [1, 1] });
@@ -75,7 +68,8 @@ export async function runShow(argv: string[]): Promise<number> {
     ['execution', `${formatDuration(t.executionTimeout)} after assignment`],
     ['challenge', `${formatDuration(t.challengeWindow)} after the result`],
     ['arbiter', t.arbiter],
-    ['spec', specSummary(job)],
+    ['runs', specSummary(job.specJson, job.spec)],
+    ['runs in', runsIn(job.specJson)],
     ['posted', `${formatTime(job.postedAt, now)}, block ${job.postedBlock}, tx ${job.postedTx}`],
   ];
   if (job.worker) {
