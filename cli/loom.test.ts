@@ -7,7 +7,8 @@
  * - A claim job posted from a spec file: `job show` and `job list` reflect it.
  * - Cancelled twice: the second is refused with the contract's error name, and sends nothing;
  *   `job withdraw` pulls the refund.
- * - Bad input (a missing spec, a bad budget, an invalid spec, no key, an unknown flag): a clear
+ * - An image job posted with `--image` alone: `job show` names the image and its default command.
+ * - Bad input (a missing spec, a bad budget, an invalid spec, a tag-only image, no key, an unknown flag): a clear
  *   message, a non-zero exit code, and not one transaction.
  * - An auction paid in tUSDC (approved first): the worker bids, `accept-bid` takes the lowest bid,
  *   the worker runs the job, `job result` downloads it and verifies its hash (and refuses a tampered
@@ -157,6 +158,19 @@ describe('loom', () => {
     expect(withdrawn.withdrawn).toMatchObject([{ token: '0x0000000000000000000000000000000000000000', amount: '500000000000000000' }]);
   });
 
+  test("behavior: job post --image alone: the image's default command, show names the image (digest shortened)", async () => {
+    const image = `busybox:1.36@sha256:${'0123456789abcdef'.repeat(4)}`;
+    const posted = await loomJson(['job', 'post', '--image', image, '--budget', '0.01', '--execution-timeout', '2h']);
+    expect(posted).toMatchObject({ indexed: true, image: `docker.io/library/${image}` });
+    const shown = await loom(['job', 'show', posted.jobId]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^runs\s+\(the image's default command\)$/m);
+    expect(shown.stdout).toMatch(/^runs in\s+image docker\.io\/library\/busybox:1\.36@sha256:0123456789ab…$/m);
+    expect((await loomJson(['job', 'show', posted.jobId])).job.specJson).toEqual({ version: 1, image });
+    // Closed again, so the worker started below never sees it open.
+    await loomJson(['job', 'cancel', posted.jobId]);
+  });
+
   test('error: bad input is named, exits non-zero, and costs no transaction', async () => {
     const nonce = await nonceOf(CLIENT);
     const good = specFile('good.json', { version: 1, script: 'true', resources: { timeoutSeconds: 30 } });
@@ -171,6 +185,9 @@ describe('loom', () => {
       [['job', 'post', good, '--budget', '1', '--token', 'doge'], 1, /no allowed token is called "doge"/],
       [['job', 'post', good, '--budget', '1'], 1, /no client key: set LOOM_CLIENT_KEY/, { LOOM_CLIENT_KEY: undefined }],
       [['job', 'post', good, '--budjet', '1'], 2, /Unknown option '--budjet'[\s\S]*Usage: loom job post/],
+      [['job', 'post', '--budget', '1'], 2, /missing the spec file \(or --image/],
+      [['job', 'post', '--image', 'busybox:1.36', '--budget', '1'], 1, /--image: "busybox:1.36" is not pinned by digest: a tag can point to other content/],
+      [['job', 'post', good, '--image', `busybox@sha256:${'AB'.repeat(32)}`, '--budget', '1'], 1, /--image: the digest must be sha256: followed by 64 lowercase hex/],
       [['job', 'show', '0x1234'], 1, /"0x1234" is not a job id/],
       [['job', 'show', `0x${'ab'.repeat(32)}`], 1, /no job 0x(ab){32}/],
       [['job', 'frobnicate'], 2, /unknown job command "frobnicate"/],
