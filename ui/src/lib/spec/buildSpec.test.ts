@@ -1,10 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { hexToString } from 'viem';
 import { parseSpec } from '$sdk/spec/jobSpec';
-import { buildSpec, checkSpec, defaultSpecDraft, emptyInput, issueAt, parseIssues, type SpecDraft } from './buildSpec';
+import { buildSpec, checkImage, checkSpec, defaultSpecDraft, emptyInput, issueAt, parseIssues, runsImageDefault, type SpecDraft } from './buildSpec';
 import { joinArgs, splitArgs } from './splitArgs';
 
 const SHA = 'a'.repeat(64);
+const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+const CUDA = `nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04@${DIGEST}`;
 const draft = (patch: Partial<SpecDraft>): SpecDraft => ({ ...defaultSpecDraft(), command: 'python train.py', ...patch });
 
 describe('splitArgs', () => {
@@ -49,7 +51,7 @@ describe('the post form spec', () => {
       draft({
         kind: 'script',
         script: 'echo hi > /out/a.txt',
-        image: 'loom/cuda',
+        image: CUDA,
         env: [{ name: 'EPOCHS', value: '3' }, { name: '', value: '' }],
         inputs: [{ ...emptyInput(), uri: 'https://example.org/data.bin', sha256: SHA, size: '42' }],
         outputs: '/out/a.txt\n/out/logs\n',
@@ -59,7 +61,7 @@ describe('the post form spec', () => {
     if (!check.ok) return;
     expect(check.value).toMatchObject({
       script: 'echo hi > /out/a.txt',
-      image: 'loom/cuda',
+      image: CUDA,
       env: { EPOCHS: '3' },
       inputs: [{ uri: 'https://example.org/data.bin', sha256: SHA, size: 42 }],
       outputs: ['/out/a.txt', '/out/logs'],
@@ -95,6 +97,40 @@ describe('the post form spec', () => {
     expect(!env.ok && issueAt(env.issues, 'env')).toBe('is set by the worker');
     const dup = buildSpec(draft({ env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] }));
     expect(dup.issues).toEqual([{ path: 'env.A', message: 'is set twice' }]);
+  });
+
+  test('behavior: with an image, command and script may be empty: the image\'s default runs, in its WorkingDir', () => {
+    for (const kind of ['command', 'script'] as const) {
+      const d = draft({ kind, command: '', script: ' ', image: ` ${CUDA} ` });
+      expect(runsImageDefault(d)).toBe(true);
+      const check = checkSpec(d);
+      expect(check.ok).toBe(true);
+      if (!check.ok) return;
+      expect(check.value).toEqual({ version: 1, image: CUDA, resources: { memoryMiB: 4096, cpus: 1, timeoutSeconds: 600 } });
+      expect(check.spec).toMatchObject({ argv: [], image: { registry: 'nvcr.io', repository: 'nvidia/cuda', tag: '12.4.1-base-ubuntu22.04', digest: DIGEST } });
+      expect(check.spec.workdir).toBeUndefined();
+    }
+    // A command given with an image replaces its Cmd: it is written as usual.
+    const withCommand = checkSpec(draft({ image: CUDA, workdir: '/srv' }));
+    expect(withCommand.ok && withCommand.value).toMatchObject({ image: CUDA, command: ['python', 'train.py'], workdir: '/srv' });
+    expect(runsImageDefault(draft({ image: CUDA }))).toBe(false);
+    expect(runsImageDefault(draft({ command: '' }))).toBe(false);
+    // Without an image the host has no default: the empty command is still an error.
+    const host = checkSpec(draft({ command: '' }));
+    expect(!host.ok && issueAt(host.issues, 'command')).toMatch(/or set an image/);
+  });
+
+  test("error: an image not pinned by digest is refused with parseImageRef's whole reason, on the image field", () => {
+    expect(checkImage('  ')).toBeUndefined();
+    expect(checkImage(` busybox:1.36@${DIGEST}`)).toMatchObject({ ok: true, ref: { text: `docker.io/library/busybox:1.36@${DIGEST}` } });
+    const tag = checkSpec(draft({ command: '', image: 'pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime' }));
+    expect(tag.ok).toBe(false);
+    if (tag.ok) return;
+    // One issue, not the reason cut at its "; ".
+    expect(tag.issues).toHaveLength(1);
+    expect(issueAt(tag.issues, 'image')).toMatch(/^"pytorch\/pytorch:2.4.0-cuda12.4-cudnn9-runtime" is not pinned by digest: a tag can point to other content .*; skopeo inspect/);
+    const upper = checkSpec(draft({ image: `busybox@sha256:${'AB'.repeat(32)}` }));
+    expect(!upper.ok && issueAt(upper.issues, 'image')).toBe('the digest must be sha256: followed by 64 lowercase hex digits');
   });
 
   test('error: a spec over 8 KiB is refused with its size', () => {

@@ -1,8 +1,13 @@
 /**
  * The post form's job spec: a draft as the form holds it, turned into a v1 spec and validated with
  * the SDK's `parseSpec` (sdk/spec/jobSpec.ts), the one workers use, so the UI accepts exactly what workers run.
+ *
+ * With an image (pinned by digest, checked with the SDK's `parseImageRef` as the user types), the
+ * command or script may be left empty: the image's default command (Entrypoint + Cmd) runs, and the
+ * working directory defaults to the image's WorkingDir.
  */
 import { bytesToHex, type Hex } from 'viem';
+import { parseImageRef, type ParseImageRefResult } from '$sdk/spec/imageRef';
 import { MAX_SPEC_BYTES, parseSpec, type JobSpec } from '$sdk/spec/jobSpec';
 import { splitArgs } from './splitArgs';
 
@@ -10,9 +15,10 @@ export type InputDraft = { uri: string; sha256: string; name: string; mountPath:
 
 export type SpecDraft = {
   kind: 'command' | 'script';
-  /** A command line, split into argv like a shell would (no expansion). */
+  /** A command line, split into argv like a shell would (no expansion). Optional with an image. */
   command: string;
   script: string;
+  /** `registry/repository[:tag]@sha256:<64 hex>`, or empty: the worker's host (host mode). */
   image: string;
   workdir: string;
   env: { name: string; value: string }[];
@@ -57,16 +63,22 @@ export type SpecCheck =
 export function buildSpec(draft: SpecDraft): { value: Record<string, unknown>; issues: SpecIssue[] } {
   const issues: SpecIssue[] = [];
   const value: Record<string, unknown> = { version: 1 };
-  if (draft.image.trim()) value.image = draft.image.trim();
+  const image = draft.image.trim();
+  if (image) {
+    // Checked here rather than left to parseSpec: the reason is one message (it may contain "; ").
+    const ref = parseImageRef(image);
+    if (!ref.ok) issues.push({ path: 'image', message: ref.reason });
+    value.image = image;
+  }
   if (draft.kind === 'command') {
     const split = splitArgs(draft.command);
     if (!split.ok) issues.push({ path: 'command', message: split.reason });
-    else if (split.argv.length === 0) issues.push({ path: 'command', message: 'enter the program to run and its arguments' });
-    else value.command = split.argv;
-  } else if (!draft.script.trim()) {
-    issues.push({ path: 'script', message: 'enter the script to run' });
-  } else {
+    else if (split.argv.length > 0) value.command = split.argv;
+    else if (!image) issues.push({ path: 'command', message: 'enter the program to run and its arguments (or set an image: its default command runs)' });
+  } else if (draft.script.trim()) {
     value.script = draft.script;
+  } else if (!image) {
+    issues.push({ path: 'script', message: 'enter the script to run (or set an image: its default command runs)' });
   }
   if (draft.workdir.trim()) value.workdir = draft.workdir.trim();
 
@@ -110,6 +122,18 @@ export function buildSpec(draft: SpecDraft): { value: Record<string, unknown>; i
   if (draft.timeoutSeconds !== null) resources.timeoutSeconds = draft.timeoutSeconds;
   value.resources = resources;
   return { value, issues };
+}
+
+/** The image field as the user types: undefined while empty (host mode), else parseImageRef's verdict. */
+export function checkImage(text: string): ParseImageRefResult | undefined {
+  const image = text.trim();
+  return image ? parseImageRef(image) : undefined;
+}
+
+/** True when the draft leaves the program to the image: an image is set and the chosen field is empty. */
+export function runsImageDefault(draft: Pick<SpecDraft, 'kind' | 'command' | 'script' | 'image'>): boolean {
+  if (!draft.image.trim()) return false;
+  return draft.kind === 'command' ? draft.command.trim() === '' : draft.script.trim() === '';
 }
 
 /** Splits parseSpec's reason ("a.b: message; missing field: c; unknown field: d") into issues. */
