@@ -55,6 +55,8 @@ const ANVIL_MNEMONIC = 'test test test test test test test test test test test j
 export const DEMO_ACCOUNTS = { clients: [1, 2], workers: [6, 7], arbiter: 8 } as const;
 /** What every demo job requires: more than a local machine claims. */
 export const DEMO_REQUIREMENTS = { minGpuCount: 8, minVramMiB: 81_920 } as const;
+/** PyTorch's runtime image on Docker Hub, pinned by the digest public Dockerfiles pin it with. */
+export const DEMO_IMAGE = 'pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime@sha256:c16f4c749e2d9e96878875cdf6cc45cddda1d1a36fddd371dd6f2360f1b6e2a2';
 
 export type DemoJob = {
   /** What the job shows, e.g. `open auction with bids`. */
@@ -192,9 +194,11 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     job.closeReason = reason;
   };
 
+  // Workers refuse an image named by tag alone, so the demo's is pinned by digest (the tag is for people).
+  // These jobs never run here (they ask for 8 GPUs; the demo workers act from this script), so nothing pulls it.
   const spec = (name: string, gpus: number, timeoutSeconds: number, command: string[]) => ({
     version: 1,
-    image: 'pytorch/pytorch:2.4.0-cuda12.4-cudnn9-runtime',
+    image: DEMO_IMAGE,
     command,
     env: { DEMO_JOB: name },
     resources: { gpus, vramMiB: 81_920, memoryMiB: 262_144, cpus: 32, timeoutSeconds },
