@@ -2,8 +2,9 @@
  * `loom job post [<spec.json>] [--image ref@sha256:…] --budget 0.5 [--token eth|usdc|0x…] [--mode claim|auction] …`
  *
  * Order matters: everything that can be checked without a signature is checked first (`--image` with
- * the SDK's parseImageRef, then the spec with the worker's parser, the amounts in the token's decimals, the deadlines against the contract's
- * bounds and the spec's timeout), so bad input never costs a transaction. Then the key is loaded,
+ * the SDK's parseImageRef, then the spec with the worker's parser, the amounts in the token's
+ * decimals, the deadlines against the contract's bounds and the spec's timeout), so bad input never
+ * costs a transaction. Then the key is loaded,
  * the deadlines are taken from the chain's clock (not this machine's), and the SDK simulates,
  * approves an ERC-20 when the allowance is short, and posts.
  */
@@ -62,7 +63,8 @@ or a prompt).
 Example:
   loom job post train.json --budget 0.5 --token eth --mode claim --open-for 1h \\
     --execution-timeout 30m --challenge-window 10m
-  loom job post --image nvcr.io/nvidia/pytorch:24.05-py3@sha256:<64 hex> --budget 0.5
+  loom job post --image nvcr.io/nvidia/pytorch:24.05-py3@sha256:<64 hex> --budget 0.5 \\
+    --execution-timeout 2h        # the spec's default run time limit is 1h
 
 Options:
 ${optionsHelp(options)}`;
