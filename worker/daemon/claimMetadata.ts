@@ -31,3 +31,21 @@ export function claimMetadataURI(c: { metadataURI: string; hostMode: boolean; im
   // Node's fetch) take these characters in a data URI as they are.
   return `data:application/json,${JSON.stringify({ loom: 1, modes: offeredModes({ hostMode: c.hostMode, allowedRegistries: c.images.allowedRegistries }) })}`;
 }
+
+/**
+ * The modes a claim's metadata URI says its worker runs, when it is such a document; undefined for
+ * any other URI (an operator's own document is not fetched here).
+ * @example
+ * claimModes('data:application/json,{"loom":1,"modes":["image"]}') // ['image']
+ */
+export function claimModes(metadataURI: string): WorkerMode[] | undefined {
+  const prefix = 'data:application/json,';
+  if (!metadataURI.startsWith(prefix)) return undefined;
+  try {
+    const doc = JSON.parse(decodeURIComponent(metadataURI.slice(prefix.length))) as { loom?: unknown; modes?: unknown };
+    if (doc.loom !== 1 || !Array.isArray(doc.modes)) return undefined;
+    return doc.modes.filter((m): m is WorkerMode => m === 'image' || m === 'host');
+  } catch {
+    return undefined;
+  }
+}
