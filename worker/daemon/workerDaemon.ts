@@ -111,8 +111,10 @@ export class WorkerDaemon {
       for (const w of runner.capabilities.warnings) log.warn(w);
       sandbox = runner;
     }
-    const hardware = this.o.hardware ?? (await detectHardware({ pricePerGpuHour: c.pricePerGpuHour, metadataURI: claimMetadataURI(c) }));
-    if (hardware.warning) log.warn(hardware.warning);
+    const detected = this.o.hardware ?? (await detectHardware({ pricePerGpuHour: c.pricePerGpuHour }));
+    if (detected.warning) log.warn(detected.warning);
+    // The claim's metadata says which modes this worker runs (claimMetadata.ts), unless the operator publishes their own.
+    const hardware: Hardware = { ...detected, claim: { ...detected.claim, metadataURI: claimMetadataURI(c) } };
     const store =
       this.o.images ??
       (await ImageStore.open({ dir: c.images.dir, cacheBytes: c.images.cacheBytes, maxImageBytes: c.images.maxImageBytes, allowedRegistries: c.images.allowedRegistries, logger: log }));
