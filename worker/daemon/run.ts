@@ -163,6 +163,11 @@ export class JobRunner {
           break;
       }
     } catch (err) {
+      if (h.stopped) {
+        // Stopped while its image was being pulled (an aborted pull throws): not a failure of the worker.
+        log.warn({ why: h.stopped }, 'job stopped; no result posted');
+        return;
+      }
       // The worker's own failure (sandbox, disk, API, chain): never silent. The job stays assigned
       // on-chain; reconciliation retries it while time is left.
       metrics.jobsAbandoned.inc({ reason: 'worker_error' });
