@@ -23,6 +23,7 @@ import { type DaemonConfig, options as configOptions, resolveConfig } from './da
 import { type OptionTable, UsageError, optionsHelp, parseCommandLine } from '../sdk/node/options';
 import { connectChain } from '../sdk/chain/connectChain';
 import { ensureRegistered } from './daemon/ensureRegistered';
+import { claimMetadataURI, claimModes, offeredModes } from './daemon/claimMetadata';
 import { LoomApi } from './daemon/loomApi';
 import { createWorkerWriter } from './daemon/createWorkerWriter';
 import { Terminal, statusText } from './daemon/terminal';
@@ -148,11 +149,15 @@ async function connect(config: DaemonConfig) {
 
 async function register(config: DaemonConfig, logger: Logger): Promise<number> {
   const { key, writer, api } = await connect(config);
-  const hardware = await detectHardware({ pricePerGpuHour: config.pricePerGpuHour, metadataURI: config.metadataURI });
+  const hardware = await detectHardware({ pricePerGpuHour: config.pricePerGpuHour, metadataURI: claimMetadataURI(config) });
   if (hardware.warning) logger.warn(hardware.warning);
   const r = await ensureRegistered({ api, writer, address: key.address, claim: hardware.claim, stake: config.stake, logger });
   const changed = r.registered || r.updated || r.madeAvailable;
-  logger.info({ worker: key.address, registered: r.registered, claimUpdated: r.updated, madeAvailable: r.madeAvailable }, changed ? 'registration done' : 'already registered, claim unchanged, available');
+  const modes = offeredModes({ hostMode: config.hostMode, allowedRegistries: config.images.allowedRegistries });
+  logger.info(
+    { worker: key.address, registered: r.registered, claimUpdated: r.updated, madeAvailable: r.madeAvailable, modes, metadataURI: hardware.claim.metadataURI },
+    changed ? 'registration done' : 'already registered, claim unchanged, available',
+  );
   return 0;
 }
 
@@ -185,6 +190,7 @@ async function status(config: DaemonConfig, addressFlag: string | undefined, jso
     reputation: worker?.reputation ?? null,
     jobsCompleted: worker?.jobsCompleted ?? 0,
     claim: worker?.claim ?? null,
+    modes: worker ? (claimModes(worker.claim.metadataURI) ?? null) : null,
     jobs: held.map((j) => ({ id: j.id, status: j.status, executionDeadline: j.executionDeadline, challengeDeadline: j.challengeDeadline })),
     balances: balances.filter((b) => BigInt(b.amount) > 0n),
     stateCursor: cursor,
@@ -198,6 +204,7 @@ async function status(config: DaemonConfig, addressFlag: string | undefined, jso
     `registered  ${report.registered}   available ${report.available}   reputation ${report.reputation ?? '-'}   completed ${report.jobsCompleted}`,
     `stake       ${formatEther(BigInt(report.stake))} ETH (locked ${formatEther(BigInt(report.locked))}, free ${formatEther(BigInt(report.freeStake))}, unbonding ${formatEther(BigInt(report.unbonding))})`,
     report.claim ? `claim       ${report.claim.gpuCount} GPU x ${report.claim.vramMiB} MiB, ${report.claim.cpuCores} cores, ${report.claim.ramMiB} MiB RAM` : 'claim       -',
+    `modes       ${report.modes ? report.modes.join(', ') || 'none' : report.claim?.metadataURI ? `see ${report.claim.metadataURI}` : '-'}`,
     `jobs held   ${report.jobs.length ? report.jobs.map((j) => `${j.id.slice(0, 10)}… ${j.status}`).join(', ') : 'none'}`,
     `balances    ${report.balances.length ? report.balances.map((b) => `${b.amount} of ${b.token === '0x0000000000000000000000000000000000000000' ? 'ETH (wei)' : b.token}`).join(', ') : 'nothing to withdraw'}`,
   ];

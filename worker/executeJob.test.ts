@@ -1,9 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { executeJob } from './executeJob';
+import { packOutputs } from '../sdk/node/packOutputs';
+import type { ImageRef } from '../sdk/spec/imageRef';
+import { WorkerError } from './errors';
+import { type JobRunRequest, executeJob } from './executeJob';
+import type { Gpu } from './hardware';
+import type { PreparedImage } from './image/imageTypes';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
 import { SandboxRunner } from './sandbox/sandboxRunner';
 import { parseSpec, type JobSpec } from '../sdk/spec/jobSpec';
@@ -54,5 +60,112 @@ describe('executeJob', () => {
     expect(a.result.resultHash).toBe(b.result.resultHash);
     expect(a.result.entries).toEqual(['logs/', 'logs/run.log', 'upper.txt']);
     expect(execFileSync('tar', ['-xOf', a.result.path, 'upper.txt'], { encoding: 'utf8' })).toBe(GOOD.toUpperCase());
+  });
+
+  // Image mode, with a stand-in for the image store (worker/image/imageStore.ts) and a sandbox that
+  // writes the job's outputs as a run would: these check what executeJob hands each and packs. Real
+  // pulls and real image runs are the image store's and the sandbox's tests, and the daemon's end to end.
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  const manifestDigest = `sha256:${'cd'.repeat(32)}`;
+  const imageSpec = (over: Record<string, unknown> = {}) => {
+    const r = parseSpec({ version: 1, image: `127.0.0.1:5000/loom/busybox:1.36@${digest}`, script: 'echo hi > /out/hello.txt', resources: { memoryMiB: 128, timeoutSeconds: 30 }, ...over });
+    if (!r.ok) throw new Error(r.reason);
+    return r.spec;
+  };
+
+  /** A sandbox that writes /out/hello.txt, records each request, and checks the image is held while it runs. */
+  function writingSandbox(held: () => boolean = () => true) {
+    const runs: JobRunRequest[] = [];
+    return {
+      runs,
+      run: async (req: JobRunRequest): Promise<SandboxResult> => {
+        runs.push(req);
+        if (!held()) throw new Error('the image was released before the run');
+        const outDir = join(req.jobDir, 'out');
+        await mkdir(outDir, { recursive: true });
+        await writeFile(join(outDir, 'hello.txt'), 'hi\n');
+        return {
+          ok: true, exitCode: 0, signal: null, timedOut: false, oomKilled: false, pidsLimitHit: false, outputLimitHit: false, cancelled: false, durationMs: 5,
+          stdoutTail: '', stderrTail: '', stdoutBytes: 0, stderrBytes: 0, reason: null, enforced: { sandbox: true, memory: true, swap: true, pids: true, cpu: true }, outDir,
+        };
+      },
+    };
+  }
+
+  function fakeStore(fail?: Error) {
+    const calls: { ref: ImageRef; deadline?: number; signal?: AbortSignal }[] = [];
+    let released = 0;
+    const store = {
+      calls,
+      get released() {
+        return released;
+      },
+      prepare: async (ref: ImageRef, o: { signal?: AbortSignal; deadline?: number } = {}): Promise<PreparedImage> => {
+        calls.push({ ref, ...o });
+        if (fail) throw fail;
+        return { ref, manifestDigest, rootDir: '/var/lib/loom/images/roots/cd', config: { env: ['PATH=/bin'], workingDir: '/work', cmd: ['sh'] }, pulled: true, release: async () => void released++ };
+      },
+    };
+    return store;
+  }
+
+  const gpus: (Gpu & { uuid: string })[] = [
+    { index: 0, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, uuid: 'GPU-00000000-1111-2222-3333-444444444444' },
+    { index: 1, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559, uuid: 'GPU-55555555-6666-7777-8888-999999999999' },
+  ];
+
+  test('behavior: an image job runs in its prepared image, held until the run ends; the bundle carries the run record (image, manifest digest, the GPUs given)', async () => {
+    const store = fakeStore();
+    const sandbox = writingSandbox(() => store.released === 0);
+    const spec = imageSpec({ resources: { gpus: 1, memoryMiB: 128, timeoutSeconds: 30 } });
+    const deadline = Date.now() + 60_000;
+    const a = await executeJob({ jobId: jobId(10), spec, workDir: root, sandbox, images: store, imageDeadline: deadline, gpuIndices: [1], machineGpus: gpus });
+    if (!a.ok) throw new Error(`job failed: ${a.reason}`);
+    expect(store.calls).toEqual([{ ref: spec.image, deadline }]);
+    expect(store.released).toBe(1);
+    expect(sandbox.runs[0]).toMatchObject({ gpuIndices: [1], image: { rootDir: '/var/lib/loom/images/roots/cd', config: { env: ['PATH=/bin'], workingDir: '/work', cmd: ['sh'] } } });
+    expect(a.result.entries).toEqual(['.loom/', '.loom/run.json', 'hello.txt']);
+    expect(JSON.parse(execFileSync('tar', ['-xOf', a.result.path, '.loom/run.json'], { encoding: 'utf8' }))).toEqual({
+      loom: 'job-run',
+      version: 1,
+      image: { reference: `127.0.0.1:5000/loom/busybox:1.36@${digest}`, manifestDigest },
+      gpus: [{ index: 1, uuid: 'GPU-55555555-6666-7777-8888-999999999999', name: 'NVIDIA H100 80GB HBM3' }],
+    });
+    // The same outputs and the same record: the same bytes, whatever the job's id.
+    const b = await executeJob({ jobId: jobId(11), spec, workDir: root, sandbox: writingSandbox(), images: fakeStore(), gpuIndices: [1], machineGpus: gpus });
+    expect(b.ok && b.result.resultHash).toBe(a.result.resultHash);
+  });
+
+  test('behavior: a CPU job in host mode packs exactly its outputs, with no record, as before images', async () => {
+    const r = parseSpec({ version: 1, script: 'echo hi > /out/hello.txt', resources: { memoryMiB: 128, timeoutSeconds: 30 } });
+    if (!r.ok) throw new Error(r.reason);
+    const store = fakeStore();
+    const outcome = await executeJob({ jobId: jobId(12), spec: r.spec, workDir: root, sandbox: writingSandbox(), images: store });
+    if (!outcome.ok) throw new Error(outcome.reason);
+    expect(store.calls).toEqual([]);
+    expect(outcome.result.entries).toEqual(['hello.txt']);
+    const plain = await packOutputs({ outDir: outcome.run.outDir, outputs: ['/out'], destination: join(root, 'plain.tar'), maxBytes: 2 ** 20 });
+    expect(readFileSync(outcome.result.path).equals(readFileSync(plain.path))).toBe(true);
+  });
+
+  test('error: an image that cannot be pulled fails at stage image with its reason, before anything runs; the report names the image', async () => {
+    const reason = `blob sha256:${'ef'.repeat(32)} of 127.0.0.1:5000/loom/busybox does not match its digest (got sha256:${'01'.repeat(32)})`;
+    const store = fakeStore(new WorkerError('IMAGE_REJECTED', reason));
+    const sandbox = writingSandbox();
+    const outcome = await executeJob({ jobId: jobId(13), spec: imageSpec(), workDir: root, sandbox, images: store });
+    expect(outcome).toMatchObject({ ok: false, stage: 'image', reason });
+    expect(sandbox.runs).toEqual([]);
+    expect(outcome.result.entries).toEqual(['.loom/', '.loom/run.json', 'loom-failure.json']);
+    expect(JSON.parse(execFileSync('tar', ['-xOf', outcome.result.path, 'loom-failure.json'], { encoding: 'utf8' }))).toMatchObject({ stage: 'image', reason });
+    expect(JSON.parse(execFileSync('tar', ['-xOf', outcome.result.path, '.loom/run.json'], { encoding: 'utf8' }))).toEqual({
+      loom: 'job-run',
+      version: 1,
+      image: { reference: `127.0.0.1:5000/loom/busybox:1.36@${digest}` },
+      gpus: [],
+    });
+
+    // The worker's own trouble (a full disk) is thrown, not reported as the job's failure.
+    await expect(executeJob({ jobId: jobId(14), spec: imageSpec(), workDir: root, sandbox, images: fakeStore(new Error('ENOSPC: no space left on device')) })).rejects.toThrow('ENOSPC');
+    await expect(executeJob({ jobId: jobId(15), spec: imageSpec(), workDir: root, sandbox })).rejects.toThrow(/no image store/);
   });
 });

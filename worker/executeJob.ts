@@ -1,6 +1,7 @@
 /**
- * One job, start to result: fetch and verify the inputs, run the spec in the sandbox, pack /out
- * deterministically. Each stage can refuse the job with a reason, and a later stage never starts
+ * One job, start to result: fetch and verify the inputs, prepare the job's image (image mode: pull
+ * by digest, unpack, held until the run ends), run the spec in the sandbox, pack /out
+ * deterministically (with the worker's record of the run, runRecord.ts, for image and GPU jobs). Each stage can refuse the job with a reason, and a later stage never starts
  * after an earlier one refused: a job whose inputs do not hash right never runs. A refused job's
  * result is its failure report (failureReport.ts), so every job ends with a bundle to post.
  *
@@ -12,11 +13,18 @@ import { join } from 'node:path';
 import type { Hex } from 'viem';
 import { LoomError } from '../sdk/errors';
 import { type PackResult, packOutputs } from '../sdk/node/packOutputs';
+import type { ImageRef } from '../sdk/spec/imageRef';
 import type { JobSpec } from '../sdk/spec/jobSpec';
 import { WorkerError } from './errors';
 import { type FailureStage, packFailureReport } from './failureReport';
+import type { Gpu } from './hardware';
+import type { ImageConfig, PreparedImage } from './image/imageTypes';
 import { type FetchInputsOptions, type StagedInput, fetchInputs } from './inputs/fetchInputs';
+import { type RunRecord, gpusGiven, runRecordFile } from './runRecord';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
+
+/** A sandbox run, in an image's root when `image` is set (image mode; the sandbox runner's RunRequest). */
+export type JobRunRequest = RunRequest & { image?: { rootDir: string; config: ImageConfig } };
 
 export type ExecuteJobOptions = {
   /** The on-chain job id; the job's directory is named after it. */
@@ -24,11 +32,20 @@ export type ExecuteJobOptions = {
   spec: JobSpec;
   /** Where job directories live. */
   workDir: string;
-  sandbox: { run(req: RunRequest): Promise<SandboxResult> };
+  sandbox: { run(req: JobRunRequest): Promise<SandboxResult> };
   /** Input fetching options (artifact store, limits); `dir` is the job's. */
   inputs?: Omit<FetchInputsOptions, 'dir' | 'signal'>;
+  /** Where an image job's image comes from (the image store); required for a spec with an image. */
+  images?: { prepare(ref: ImageRef, o?: { signal?: AbortSignal; deadline?: number }): Promise<PreparedImage> };
+  /**
+   * When the image must be ready (epoch ms): the pull counts inside the execution window, so one
+   * that cannot finish in time fails here with its reason while there is still time to post the report.
+   */
+  imageDeadline?: number;
   /** GPUs assigned to this job (default: the first `resources.gpus`). */
   gpuIndices?: number[];
+  /** This machine's GPUs as detected (hardware.ts): the record names the ones the job was given. */
+  machineGpus?: Gpu[];
   signal?: AbortSignal;
 };
 
@@ -47,7 +64,12 @@ export type JobResult =
  */
 export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
   const jobDir = await freshJobDir(o.workDir, o.jobId);
-  const fail = (stage: FailureStage, reason: string, run?: SandboxResult) => failed({ jobId: o.jobId, jobDir, stage, reason, ...(run ? { run } : {}) });
+  const gpuIndices = o.gpuIndices ?? Array.from({ length: o.spec.resources.gpus }, (_, i) => i);
+  const record: RunRecord = {
+    ...(o.spec.image ? { image: { reference: o.spec.image.text } } : {}),
+    gpus: o.spec.resources.gpus > 0 ? gpusGiven(o.machineGpus ?? [], gpuIndices) : [],
+  };
+  const fail = (stage: FailureStage, reason: string, run?: SandboxResult) => failed({ jobId: o.jobId, jobDir, stage, reason, record, ...(run ? { run } : {}) });
 
   let inputs: StagedInput[];
   try {
@@ -57,35 +79,63 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
     throw err;
   }
 
-  const run = await o.sandbox.run({
-    name: o.jobId.replace(/^0x/, '').slice(0, 16),
-    spec: o.spec,
-    jobDir,
-    inputs,
-    ...(o.gpuIndices ? { gpuIndices: o.gpuIndices } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
-  if (!run.ok) return fail('run', run.reason ?? 'failed', run);
-
-  let result: PackResult;
-  try {
-    result = await packOutputs({ outDir: run.outDir, outputs: o.spec.outputs, destination: join(jobDir, 'result.tar'), maxBytes: o.spec.resources.outputMiB * 2 ** 20 });
-  } catch (err) {
-    if (err instanceof LoomError && err.code === 'OUTPUT_REJECTED') return fail('outputs', err.shortMessage, run);
-    throw err;
+  let image: PreparedImage | undefined;
+  if (o.spec.image) {
+    if (!o.images) throw new Error(`job ${o.jobId} has an image (${o.spec.image.text}) and this worker was given no image store`);
+    try {
+      image = await o.images.prepare(o.spec.image, { ...(o.signal ? { signal: o.signal } : {}), ...(o.imageDeadline === undefined ? {} : { deadline: o.imageDeadline }) });
+    } catch (err) {
+      // The image's own fault (a blob that does not match its digest, a layer escaping its root, too
+      // big, not ready by the deadline) is the job's failure; anything else is the worker's.
+      if (err instanceof WorkerError && err.code === 'IMAGE_REJECTED') return fail('image', err.shortMessage);
+      throw err;
+    }
+    record.image = { reference: o.spec.image.text, manifestDigest: image.manifestDigest };
   }
-  return { ok: true, jobDir, run, result };
+
+  try {
+    const run = await o.sandbox.run({
+      name: o.jobId.replace(/^0x/, '').slice(0, 16),
+      spec: o.spec,
+      jobDir,
+      inputs,
+      ...(o.gpuIndices ? { gpuIndices: o.gpuIndices } : {}),
+      ...(image ? { image: { rootDir: image.rootDir, config: image.config } } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    if (!run.ok) return await fail('run', run.reason ?? 'failed', run);
+
+    let result: PackResult;
+    const recordFile = runRecordFile(record);
+    try {
+      result = await packOutputs({
+        outDir: run.outDir,
+        outputs: o.spec.outputs,
+        destination: join(jobDir, 'result.tar'),
+        maxBytes: o.spec.resources.outputMiB * 2 ** 20,
+        ...(recordFile ? { extraFiles: [recordFile] } : {}),
+      });
+    } catch (err) {
+      if (err instanceof LoomError && err.code === 'OUTPUT_REJECTED') return await fail('outputs', err.shortMessage, run);
+      throw err;
+    }
+    return { ok: true, jobDir, run, result };
+  } finally {
+    // The root may be evicted once no run holds it; the sandbox's processes are all gone by now.
+    await image?.release();
+  }
 }
 
 /**
- * The result of a job whose spec is invalid (it fails at the first stage and never runs).
+ * The result of a job refused before it runs: an invalid spec (stage `spec`), or one this worker
+ * will not run. It never runs; its failure report is the result.
  * @example
  * const parsed = parseSpec(bytes);
- * const r = parsed.ok ? await executeJob({ ..., spec: parsed.spec }) : await rejectInvalidSpec({ jobId, workDir, reason: parsed.reason });
+ * const r = parsed.ok ? await executeJob({ ..., spec: parsed.spec }) : await rejectJob({ jobId, workDir, stage: 'spec', reason: `invalid spec: ${parsed.reason}` });
  */
-export async function rejectInvalidSpec(o: { jobId: Hex; workDir: string; reason: string }): Promise<JobResult> {
+export async function rejectJob(o: { jobId: Hex; workDir: string; stage: FailureStage; reason: string }): Promise<JobResult> {
   const jobDir = await freshJobDir(o.workDir, o.jobId);
-  return failed({ jobId: o.jobId, jobDir, stage: 'spec', reason: `invalid spec: ${o.reason}` });
+  return failed({ jobId: o.jobId, jobDir, stage: o.stage, reason: o.reason });
 }
 
 /** The job's directory, emptied: one left by an earlier attempt (a crash) is stale. */
@@ -96,6 +146,6 @@ async function freshJobDir(workDir: string, jobId: Hex): Promise<string> {
   return jobDir;
 }
 
-async function failed(o: { jobId: Hex; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult }): Promise<JobResult> {
+async function failed(o: { jobId: Hex; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult; record?: RunRecord }): Promise<JobResult> {
   return { ok: false, jobDir: o.jobDir, stage: o.stage, reason: o.reason, ...(o.run ? { run: o.run } : {}), result: await packFailureReport(o) };
 }

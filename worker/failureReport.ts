@@ -5,23 +5,25 @@
  * It is itself a deterministic bundle (packed like outputs): `loom-failure.json` says at which
  * stage and why the job failed (exit code, signal, timeout, OOM, process limit, refused inputs or
  * outputs), with the tails of stdout and stderr. The client can read it, re-run the job elsewhere,
- * or dispute it.
+ * or dispute it. An image job or a GPU job carries the worker's record of the run too
+ * (`.loom/run.json`, runRecord.ts), as its outputs would have.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hex } from 'viem';
 import { type PackResult, packOutputs } from '../sdk/node/packOutputs';
+import { type RunRecord, runRecordFile } from './runRecord';
 import type { SandboxResult } from './sandbox/sandboxRunner';
 
-/** Where a job can fail: its spec, its inputs, its run, or its outputs. */
-export type FailureStage = 'spec' | 'inputs' | 'run' | 'outputs';
+/** Where a job can fail: its spec, its inputs, its image (the pull), its run, or its outputs. */
+export type FailureStage = 'spec' | 'inputs' | 'image' | 'run' | 'outputs';
 
 /**
  * Packs the failure report of a job into `<jobDir>/failure-report.tar`.
  * @example
  * const bundle = await packFailureReport({ jobId, jobDir, stage: 'run', reason: 'exit code 1', run });
  */
-export async function packFailureReport(o: { jobId: Hex; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult }): Promise<PackResult> {
+export async function packFailureReport(o: { jobId: Hex; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult; record?: RunRecord }): Promise<PackResult> {
   const dir = join(o.jobDir, 'failure-report');
   await mkdir(dir, { recursive: true });
   // Only facts the job determines: no durations, no host names, so a re-run reports the same bytes.
@@ -49,5 +51,6 @@ export async function packFailureReport(o: { jobId: Hex; jobDir: string; stage: 
     await writeFile(join(dir, 'stdout.txt'), o.run.stdoutTail);
     await writeFile(join(dir, 'stderr.txt'), o.run.stderrTail);
   }
-  return packOutputs({ outDir: dir, outputs: ['/out'], destination: join(o.jobDir, 'failure-report.tar'), maxBytes: 16 * 2 ** 20 });
+  const record = o.record && runRecordFile(o.record);
+  return packOutputs({ outDir: dir, outputs: ['/out'], destination: join(o.jobDir, 'failure-report.tar'), maxBytes: 16 * 2 ** 20, ...(record ? { extraFiles: [record] } : {}) });
 }

@@ -100,4 +100,32 @@ describe('packOutputs', () => {
     writeFileSync(join(big, 'big'), Buffer.alloc(2 ** 20));
     await expect(pack(big)).rejects.toThrow(`over the ${2 ** 20}-byte limit`);
   });
+
+  test('behavior: extra files pack exactly as if they had been written under /out, and may not replace an output', async () => {
+    const record = '{"loom":"job-run"}\n';
+    const a = dir();
+    const b = dir();
+    writeTree(a, [0, 1, 2, 3, 4], 1_000_000, 0o600);
+    writeTree(b, [0, 1, 2, 3, 4], 1_000_000, 0o600);
+    mkdirSync(join(b, '.loom'));
+    writeFileSync(join(b, '.loom', 'run.json'), record);
+    const withExtra = await packOutputs({ outDir: a, outputs: ['/out'], destination: `${a}.tar`, maxBytes: 2 ** 20, extraFiles: [{ path: '.loom/run.json', content: record }] });
+    const onDisk = await pack(b);
+    expect(readFileSync(withExtra.path).equals(readFileSync(onDisk.path))).toBe(true);
+    expect(withExtra.entries.slice(0, 2)).toEqual(['.loom/', '.loom/run.json']);
+    expect(execFileSync('tar', ['-xOf', withExtra.path, '.loom/run.json'], { encoding: 'utf8' })).toBe(record);
+    // Selected outputs: the extra file still comes with its parents.
+    expect((await packOutputs({ outDir: a, outputs: ['/out/logs'], destination: `${a}-logs.tar`, maxBytes: 2 ** 20, extraFiles: [{ path: '.loom/run.json', content: record }] })).entries).toEqual([
+      '.loom/', '.loom/run.json', 'logs/', 'logs/eval/', 'logs/eval/metrics.json', 'logs/train.log',
+    ]);
+
+    await expect(packOutputs({ outDir: b, outputs: ['/out'], destination: `${b}-2.tar`, maxBytes: 2 ** 20, extraFiles: [{ path: '.loom/run.json', content: record }] })).rejects.toThrow(
+      "output /out/.loom/run.json is reserved for the worker's record of the run",
+    );
+    const c = dir();
+    writeFileSync(join(c, '.loom'), 'a file');
+    await expect(packOutputs({ outDir: c, outputs: ['/out'], destination: `${c}.tar`, maxBytes: 2 ** 20, extraFiles: [{ path: '.loom/run.json', content: record }] })).rejects.toThrow(
+      "output /out/.loom is in the way of the worker's /out/.loom/run.json: that name is reserved",
+    );
+  });
 });

@@ -33,6 +33,13 @@ export type PackOptions = {
   destination: string;
   /** Largest tar in bytes; past it the result is refused. */
   maxBytes: number;
+  /**
+   * Files the packer adds that are not in /out (the worker's record of the run): each packed at its
+   * relative `path` as a 0644 file, its parent directories as directories, in the same byte order as
+   * everything else. A job output at one of these paths (or a parent that is not a directory)
+   * refuses the result: the bundle holds one file per name.
+   */
+  extraFiles?: { path: string; content: string | Uint8Array }[];
 };
 
 export type PackResult = {
@@ -50,7 +57,8 @@ export type PackResult = {
 type Entry =
   | { kind: 'dir'; name: string }
   | { kind: 'file'; name: string; hostPath: string; size: number; executable: boolean }
-  | { kind: 'symlink'; name: string; target: string };
+  | { kind: 'symlink'; name: string; target: string }
+  | { kind: 'data'; name: string; content: Buffer };
 
 /**
  * Packs the outputs into a deterministic tar and hashes it.
@@ -59,11 +67,11 @@ type Entry =
  * const { resultHash } = await packOutputs({ outDir, outputs: spec.outputs, destination: `${jobDir}/result.tar`, maxBytes: spec.resources.outputMiB * 2 ** 20 });
  */
 export async function packOutputs(options: PackOptions): Promise<PackResult> {
-  const entries = await collectEntries(options.outDir, options.outputs);
+  const entries = addExtraFiles(await collectEntries(options.outDir, options.outputs), options.extraFiles ?? []);
 
   let total = 2 * BLOCK;
   for (const e of entries) {
-    total += headerBlocks(e) * BLOCK + (e.kind === 'file' ? roundUp(e.size) : 0);
+    total += headerBlocks(e) * BLOCK + (e.kind === 'file' ? roundUp(e.size) : e.kind === 'data' ? roundUp(e.content.length) : 0);
     if (total > options.maxBytes) {
       throw coded('OUTPUT_REJECTED', `the outputs are over the ${options.maxBytes}-byte limit`);
     }
@@ -85,6 +93,11 @@ export async function packOutputs(options: PackOptions): Promise<PackResult> {
       }
       if (e.kind === 'file') {
         size += await copyFile(e, write);
+      } else if (e.kind === 'data') {
+        await write(e.content);
+        const pad = roundUp(e.content.length) - e.content.length;
+        if (pad > 0) await write(Buffer.alloc(pad));
+        size += roundUp(e.content.length);
       }
     }
     const end = Buffer.alloc(2 * BLOCK);
@@ -173,6 +186,28 @@ async function collectEntries(outDir: string, outputs: string[]): Promise<Entry[
   return [...byName.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
 }
 
+/** The outputs' entries with the extra files (and their parent directories) merged in, in byte order. */
+function addExtraFiles(entries: Entry[], extras: { path: string; content: string | Uint8Array }[]): Entry[] {
+  if (extras.length === 0) return entries;
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  for (const extra of extras) {
+    const parts = extra.path.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..')) throw new Error(`extra file path "${extra.path}" must be relative and normalized`);
+    for (let i = 1; i <= parts.length; i++) {
+      const name = parts.slice(0, i).join('/');
+      const existing = byName.get(name);
+      if (i < parts.length) {
+        if (existing === undefined) byName.set(name, { kind: 'dir', name });
+        else if (existing.kind !== 'dir') throw coded('OUTPUT_REJECTED', `output /out/${name} is in the way of the worker's /out/${extra.path}: that name is reserved`);
+      } else {
+        if (existing !== undefined) throw coded('OUTPUT_REJECTED', `output /out/${name} is reserved for the worker's record of the run`);
+        byName.set(name, { kind: 'data', name, content: Buffer.from(extra.content) });
+      }
+    }
+  }
+  return [...byName.values()].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+}
+
 function utf8Name(raw: Buffer, parent: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(raw);
@@ -208,6 +243,7 @@ function needsPax(e: Entry): boolean {
   return (
     splitUstarName(tarName(e)) === undefined ||
     (e.kind === 'file' && e.size > USTAR_MAX_SIZE) ||
+    (e.kind === 'data' && e.content.length > USTAR_MAX_SIZE) ||
     (e.kind === 'symlink' && Buffer.byteLength(e.target) > 100)
   );
 }
@@ -219,7 +255,7 @@ function headerBlocks(e: Entry): number {
 function headers(e: Entry): Buffer[] {
   const typeflag = e.kind === 'dir' ? '5' : e.kind === 'symlink' ? '2' : '0';
   const mode = e.kind === 'dir' || (e.kind === 'file' && e.executable) ? 0o755 : e.kind === 'symlink' ? 0o777 : 0o644;
-  const size = e.kind === 'file' ? e.size : 0;
+  const size = e.kind === 'file' ? e.size : e.kind === 'data' ? e.content.length : 0;
   const linkname = e.kind === 'symlink' ? e.target : '';
   if (!needsPax(e)) {
     const split = splitUstarName(tarName(e))!;

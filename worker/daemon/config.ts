@@ -4,10 +4,14 @@
  * over the environment. The key itself is never a flag (flags show in `ps`): LOOM_WORKER_KEY, or
  * LOOM_KEYSTORE + LOOM_KEYSTORE_PASSWORD.
  */
-import { resolve } from 'node:path';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
 import { type Address, getAddress, isAddress, parseEther } from 'viem';
 import { type Flags, type OptionSpec, resolveOptions } from '../../sdk/node/options';
 import { WorkerError } from '../errors';
+import { DEFAULT_ALLOWED_REGISTRIES } from '../image/imageStore';
+import { isLocalAddress } from '../inputs/fetchInputs';
+import { DOCKER_HUB } from '../../sdk/spec/imageRef';
 import { type StrategyOptions, ETH, defaultStrategy } from './strategy';
 import { WORKER_RESERVE_SECONDS } from '../../sdk/marketRules';
 
@@ -43,6 +47,19 @@ export type DaemonConfig = {
   cgroupParent?: string;
   keepJobDirs: boolean;
   logLevel: string;
+  /** Jobs without an image run against this machine's own read-only root (default on). */
+  hostMode: boolean;
+  /** Image mode: where images come from and how much of them the worker keeps. */
+  images: {
+    /** Registries (host[:port], lowercase, Docker Hub as docker.io) images are pulled from; empty: no image jobs. */
+    allowedRegistries: string[];
+    /** Largest image taken, compressed and unpacked (bytes). */
+    maxImageBytes: number;
+    /** Unpacked roots and blobs kept, evicted least-recently-used past it (bytes). */
+    cacheBytes: number;
+    /** The image cache: `<data dir>/images`. */
+    dir: string;
+  };
 };
 
 function fail(message: string): never {
@@ -100,6 +117,32 @@ function modes(v: string, name: string): StrategyOptions['modes'] {
   return { claim: list.includes('claim'), auction: list.includes('auction') };
 }
 
+function gib(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || !/^\d+(\.\d+)?$/.test(v.trim())) fail(`${name} must be a positive number of GiB, not "${v}"`);
+  return Math.floor(n * 2 ** 30);
+}
+
+const registryPattern = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/;
+
+/** The registries as image references name them (parseImageRef): lowercase host[:port], Docker Hub as docker.io. "none": no image jobs. */
+function registries(v: string, name: string): string[] {
+  if (v.trim().toLowerCase() === 'none') return [];
+  const list = v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 0) fail(`${name} must list registries (host[:port], comma-separated) or be "none"`);
+  return [...new Set(list.map((r) => {
+    if (!registryPattern.test(r)) fail(`${name}: "${r}" is not a registry host[:port] (e.g. ghcr.io, 127.0.0.1:5000)`);
+    return r === 'index.docker.io' || r === 'registry-1.docker.io' ? DOCKER_HUB : r;
+  }))];
+}
+
+/** A registry on this machine or a private network: taken only with --allow-private-inputs, like inputs from such hosts. */
+function isLocalRegistry(registry: string): boolean {
+  const host = registry.replace(/:[0-9]+$/, '').replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  return isIP(host) !== 0 && isLocalAddress(host);
+}
+
 /** Every option, in the order of `--help`. */
 export const options = {
   'api-url': { type: 'string', env: 'LOOM_API_URL', default: 'http://127.0.0.1:42069', help: 'The Loom API (GraphQL at /graphql).' },
@@ -137,6 +180,16 @@ export const options = {
   'cgroup-parent': { type: 'string', env: 'LOOM_CGROUP_PARENT', help: 'Cgroup delegated to the worker for job limits (unprivileged workers).' },
   'keep-job-dirs': { type: 'boolean', negatable: true, env: 'LOOM_KEEP_JOB_DIRS', default: 'false', help: 'Keep job directories after their result is posted (debugging).' },
   'log-level': { type: 'string', env: 'LOG_LEVEL', default: 'info', help: 'pino level: trace, debug, info, warn, error.' },
+  'host-mode': { type: 'boolean', negatable: true, env: 'LOOM_HOST_MODE', default: 'true', help: "Take jobs without an image, run against this machine's read-only root (--no-host-mode: image jobs only)." },
+  'allowed-registries': {
+    type: 'string',
+    env: 'LOOM_ALLOWED_REGISTRIES',
+    default: DEFAULT_ALLOWED_REGISTRIES.join(','),
+    parse: registries,
+    help: 'Registries images are pulled from (host[:port], comma-separated), or "none"; a loopback/private one needs --allow-private-inputs.',
+  },
+  'max-image-gib': { type: 'string', env: 'LOOM_MAX_IMAGE_GIB', default: '20', parse: gib, help: 'Largest image taken (GiB, compressed and unpacked), checked before claiming.' },
+  'image-cache-gib': { type: 'string', env: 'LOOM_IMAGE_CACHE_GIB', default: '50', parse: gib, help: 'Image cache (<data dir>/images) kept under this size (GiB), least recently used evicted.' },
 } satisfies Record<string, OptionSpec>;
 
 /**
@@ -158,9 +211,16 @@ export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = proces
     ...(v['max-collateral'] === undefined ? {} : { maxCollateral: v['max-collateral'] }),
     reserveSeconds: v['reserve-seconds'],
     modes: v.modes,
+    hostMode: v['host-mode'],
   };
   if (v['submit-reserve-seconds'] > strategy.reserveSeconds) fail('--submit-reserve-seconds must not exceed --reserve-seconds');
   const apiUrl = v['api-url'].replace(/\/+$/, '');
+  const local = v['allowed-registries'].filter(isLocalRegistry);
+  if (local.length > 0 && !v['allow-private-inputs']) {
+    fail(`--allowed-registries: ${local.join(', ')} ${local.length === 1 ? 'is a loopback or private registry' : 'are loopback or private registries'}, taken only with --allow-private-inputs (tests, private deployments)`);
+  }
+  if (!v['host-mode'] && v['allowed-registries'].length === 0) fail('--no-host-mode with --allowed-registries none leaves no job this worker could run');
+  if (v['max-image-gib'] > v['image-cache-gib']) fail('--max-image-gib must not exceed --image-cache-gib (an image must fit the cache)');
 
   return {
     apiUrl,
@@ -185,5 +245,12 @@ export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = proces
     ...(v['cgroup-parent'] ? { cgroupParent: v['cgroup-parent'] } : {}),
     keepJobDirs: v['keep-job-dirs'],
     logLevel: v['log-level'],
+    hostMode: v['host-mode'],
+    images: {
+      allowedRegistries: v['allowed-registries'],
+      maxImageBytes: v['max-image-gib'],
+      cacheBytes: v['image-cache-gib'],
+      dir: join(v['data-dir'], 'images'),
+    },
   };
 }

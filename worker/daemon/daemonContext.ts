@@ -1,21 +1,23 @@
 /**
  * What the daemon's parts share: the one state (daemonState.ts), the services they act through
- * (the API, the market writer, the sandbox, the input cache, the cursor file), and three helpers.
+ * (the API, the market writer, the sandbox, the input cache, the images, the cursor file), and helpers.
  * workerDaemon.ts builds it once the chain is connected and hands it to each part.
  */
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { Hardware } from '../hardware';
-import type { RunRequest, SandboxResult } from '../sandbox/sandboxRunner';
+import type { JobRunRequest } from '../executeJob';
+import type { SandboxResult } from '../sandbox/sandboxRunner';
 import type { DaemonConfig } from './config';
 import type { MarketWriter } from './createWorkerWriter';
 import type { DaemonState } from './daemonState';
 import type { InputCache } from './inputCache';
+import type { JobImages } from './jobImages';
 import type { LoomApi } from './loomApi';
 import type { WorkerMetrics } from './metrics';
 import type { StateFile } from './stateFile';
 
-export type JobSandbox = { run(req: RunRequest): Promise<SandboxResult> };
+export type JobSandbox = { run(req: JobRunRequest): Promise<SandboxResult> };
 
 export type DaemonContext = {
   readonly config: DaemonConfig;
@@ -29,6 +31,8 @@ export type DaemonContext = {
   readonly sandbox: JobSandbox;
   readonly hardware: Hardware;
   readonly inputCache: InputCache;
+  /** Image jobs: the check before a claim, early pulls, the run's image. */
+  readonly images: JobImages;
   readonly stateFile: StateFile;
   /** Where job directories live. */
   readonly jobsDir: string;
@@ -38,4 +42,6 @@ export type DaemonContext = {
   track(task: Promise<unknown>): void;
   /** Sets the gauges that follow the state. */
   updateGauges(): void;
+  /** Forgets what was made ready for a job before its run (verified inputs, an early image pull): it ran, or left. */
+  dropPrepared(jobId: Hex): void;
 };

@@ -1,6 +1,8 @@
 /**
- * Taking jobs: each open job is considered once (strategy.ts decides), its inputs are verified
- * before any transaction, then it is claimed or bid for, or refused with a reason. Jobs refused
+ * Taking jobs: each open job is considered once (strategy.ts decides), its image is checked with
+ * the registry (allow-list, manifest, size, platform, CUDA: jobImages.ts) and its inputs are
+ * verified before any transaction, then it is claimed or bid for, or refused with a reason. An
+ * image job's pull starts once its bid stands or its claim is mined. Jobs refused
  * for want of a slot or of free stake are considered again, oldest first, when either frees up.
  */
 import { type Hex, parseEventLogs } from 'viem';
@@ -56,6 +58,11 @@ export class Intake {
     this.ctx.updateGauges();
     let assigned = false;
     try {
+      const image = await this.ctx.images.check(decision.spec);
+      if (!image.ok) {
+        this.refuse(id, `image_${image.code}`, image.reason);
+        return;
+      }
       const inputs = await inputCache.verify(id, decision.spec.inputs);
       if (!inputs.ok) {
         this.refuse(id, 'inputs', inputs.reason);
@@ -70,6 +77,7 @@ export class Intake {
         log.info({ price: terms.budget.toString(), tx: hash }, 'claimed');
         state.claiming.delete(id);
         assigned = true;
+        if (decision.spec.image) this.ctx.images.warm(id, decision.spec.image);
         this.runner.onAssigned({ ...job, status: 'ASSIGNED', price: terms.budget.toString() }, Number(assignedLog?.args.executionDeadline ?? 0));
       } else {
         const { hash } = await writer.placeBid(terms, decision.price);
@@ -79,6 +87,8 @@ export class Intake {
         if (bid) bid.placed = true;
         assigned = true; // keeps the verified inputs until the client decides
         log.info({ price: decision.price.toString(), budget: terms.budget.toString(), tx: hash }, 'bid placed');
+        // Pull while the bid stands: an accepted bid then runs from the cache.
+        if (decision.spec.image) this.ctx.images.warm(id, decision.spec.image);
       }
     } catch (err) {
       if (decision.action === 'bid') state.bids.delete(id);
@@ -91,7 +101,7 @@ export class Intake {
       }
     } finally {
       state.claiming.delete(id);
-      if (!assigned) void inputCache.drop(id);
+      if (!assigned) this.ctx.dropPrepared(id);
       this.ctx.updateGauges();
     }
   }
@@ -142,13 +152,13 @@ export class Intake {
   notChosen(id: Hex, assignedTo: string): void {
     if (!this.ctx.state.bids.delete(id)) return;
     this.ctx.logger.info({ jobId: id, assignedTo }, 'not chosen: the job went to another worker');
-    void this.ctx.inputCache.drop(id);
+    this.ctx.dropPrepared(id);
     this.ctx.updateGauges();
   }
 
   /** Forgets a bid on a job that closed. */
   forgetBid(id: Hex): void {
-    if (this.ctx.state.bids.delete(id)) void this.ctx.inputCache.drop(id);
+    if (this.ctx.state.bids.delete(id)) this.ctx.dropPrepared(id);
   }
 
   /** Forgets bids the client can no longer accept (their accept window passed). */
@@ -157,7 +167,7 @@ export class Intake {
     for (const [id, b] of state.bids) {
       if (b.placed && now > b.terms.openUntil + ACCEPT_WINDOW) {
         state.bids.delete(id);
-        void this.ctx.inputCache.drop(id);
+        this.ctx.dropPrepared(id);
         this.ctx.logger.info({ jobId: id }, 'bid lapsed: the client did not accept it in time');
       }
     }

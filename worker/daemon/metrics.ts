@@ -106,7 +106,7 @@ export class Histogram implements Metric {
 /** Every metric the daemon exports (documented in worker/daemon/README.md). */
 export class WorkerMetrics {
   readonly jobsRun = new Counter('loom_worker_jobs_run_total', 'Jobs run to a result, by outcome (succeeded: the job exited 0; failed: a failure report was the result).');
-  readonly jobsFailed = new Counter('loom_worker_jobs_failed_total', 'Jobs whose run failed, by stage (inputs, run, outputs, worker).');
+  readonly jobsFailed = new Counter('loom_worker_jobs_failed_total', 'Jobs whose run failed, by stage (spec, inputs, image, run, outputs).');
   readonly jobsSubmitted = new Counter('loom_worker_results_submitted_total', 'Results posted on-chain (submitResult mined).');
   readonly jobsAbandoned = new Counter('loom_worker_jobs_abandoned_total', 'Assigned jobs left without a result, by reason (deadline, worker_error).');
   readonly decisions = new Counter('loom_worker_decisions_total', 'Posted jobs considered, by decision (claim, bid, skip) and reason.');
@@ -126,13 +126,19 @@ export class WorkerMetrics {
     'From a JobPosted delivery to the mined claimJob or placeBid (seconds).',
     [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   );
+  readonly imagePrepares = new Counter('loom_worker_image_prepares_total', 'Job images prepared, by source: registry (something was downloaded) or cache (all of it was cached).');
+  readonly imagePullDuration = new Histogram(
+    'loom_worker_image_pull_seconds',
+    'Time to prepare a job image that needed a download: pull, check and unpack (seconds).',
+    [1, 5, 15, 30, 60, 120, 300, 600, 1800],
+  );
   readonly jobDuration = new Histogram('loom_worker_job_duration_seconds', 'From assignment seen to result mined (seconds).', [1, 5, 15, 60, 300, 900, 3600, 14_400, 86_400]);
 
   render(): string {
     const all: Metric[] = [
       this.jobsRun, this.jobsFailed, this.jobsSubmitted, this.jobsAbandoned, this.decisions, this.transactions, this.txRefused,
       this.earnings, this.withdrawn, this.events, this.reconnects, this.queueLength, this.runningJobs, this.openBids, this.up,
-      this.startTime, this.pickupLatency, this.jobDuration,
+      this.startTime, this.pickupLatency, this.jobDuration, this.imagePrepares, this.imagePullDuration,
     ];
     return `${all.map((m) => m.render()).join('\n')}\n`;
   }

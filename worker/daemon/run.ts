@@ -1,21 +1,26 @@
 /**
  * Running the jobs assigned to this worker: queue each, start it when a slot and its GPUs are free,
- * run it (executeJob.ts: inputs, sandbox, pack; or the failure report), upload the bundle, post its
- * hash, and free the slot. The run is stopped `submitReserveSeconds` before the execution deadline,
- * so the upload and `submitResult` still fit.
+ * run it (executeJob.ts: inputs, image, sandbox, pack; or the failure report), upload the bundle,
+ * post its hash, and free the slot. The run is stopped `submitReserveSeconds` before the execution
+ * deadline, so the upload and `submitResult` still fit; an image's pull counts inside that window
+ * and must be done a little earlier still, so a pull that cannot finish fails with its reason and
+ * its failure report is posted in time.
  */
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Hex, hexToBytes } from 'viem';
 import { toContractTerms } from '../../sdk/jobTerms';
 import { parseSpec } from '../../sdk/spec/jobSpec';
-import { type JobResult, executeJob, rejectInvalidSpec } from '../executeJob';
+import { type JobResult, executeJob, rejectJob } from '../executeJob';
 import type { DaemonContext } from './daemonContext';
 import type { HeldJob } from './daemonState';
 import { describeError } from './describeError';
 import type { ApiJob } from './loomApi';
 import { submitResult } from './submitResult';
 import { uploadArtifact } from './uploadArtifact';
+
+/** An image must be ready this long before the run is stopped: time to pack and hand over the failure report. */
+const IMAGE_READY_MARGIN_MS = 5_000;
 
 export class JobRunner {
   constructor(
@@ -51,7 +56,7 @@ export class JobRunner {
     // Not started yet: nothing to stop, just forget it.
     if (h.stage === 'queued') {
       this.ctx.state.held.delete(h.id);
-      void this.ctx.inputCache.drop(h.id);
+      this.ctx.dropPrepared(h.id);
       this.ctx.updateGauges();
     }
   }
@@ -101,12 +106,13 @@ export class JobRunner {
       const abort = new AbortController();
       h.abort = abort;
       if (h.stopped) abort.abort();
-      const timer = setTimeout(() => abort.abort(), (left - reserve) * 1000);
+      const stopAt = Date.now() + (left - reserve) * 1000;
+      const timer = setTimeout(() => abort.abort(), stopAt - Date.now());
       h.startedAt = Date.now();
-      log.info({ timeoutSeconds: h.parsed.ok ? h.parsed.spec.resources.timeoutSeconds : null, secondsToDeadline: left }, 'running');
+      log.info({ timeoutSeconds: h.parsed.ok ? h.parsed.spec.resources.timeoutSeconds : null, secondsToDeadline: left, image: h.parsed.ok ? h.parsed.spec.image?.text : undefined }, 'running');
       let produced: JobResult;
       try {
-        produced = await this.produce(h, gpus, abort.signal);
+        produced = await this.produce(h, gpus, abort.signal, Math.max(Date.now(), stopAt - IMAGE_READY_MARGIN_MS));
       } finally {
         clearTimeout(timer);
       }
@@ -157,6 +163,11 @@ export class JobRunner {
           break;
       }
     } catch (err) {
+      if (h.stopped) {
+        // Stopped while its image was being pulled (an aborted pull throws): not a failure of the worker.
+        log.warn({ why: h.stopped }, 'job stopped; no result posted');
+        return;
+      }
       // The worker's own failure (sandbox, disk, API, chain): never silent. The job stays assigned
       // on-chain; reconciliation retries it while time is left.
       metrics.jobsAbandoned.inc({ reason: 'worker_error' });
@@ -164,7 +175,7 @@ export class JobRunner {
     } finally {
       for (const g of gpus) state.gpusInUse.delete(g);
       state.held.delete(h.id);
-      void this.ctx.inputCache.drop(h.id);
+      this.ctx.dropPrepared(h.id);
       if (jobDir && !config.keepJobDirs) await rm(jobDir, { recursive: true, force: true }).catch(() => {});
       this.pump();
       this.onSlotFreed();
@@ -172,9 +183,13 @@ export class JobRunner {
   }
 
   /** Runs the job (retrying the worker's own errors twice), or reports an invalid spec. */
-  private async produce(h: HeldJob, gpus: number[], signal: AbortSignal): Promise<JobResult> {
+  private async produce(h: HeldJob, gpus: number[], signal: AbortSignal, imageDeadline: number): Promise<JobResult> {
     const { config, inputCache, jobsDir } = this.ctx;
-    if (!h.parsed.ok) return rejectInvalidSpec({ jobId: h.id, workDir: jobsDir, reason: h.parsed.reason });
+    if (!h.parsed.ok) return rejectJob({ jobId: h.id, workDir: jobsDir, stage: 'spec', reason: `invalid spec: ${h.parsed.reason}` });
+    // Taken before the operator turned host mode off (a restart finds it assigned): not run on the host.
+    if (h.parsed.spec.image === undefined && !config.hostMode) {
+      return rejectJob({ jobId: h.id, workDir: jobsDir, stage: 'spec', reason: 'the job has no image and host mode was turned off on this worker after it was taken' });
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await executeJob({
@@ -183,7 +198,10 @@ export class JobRunner {
           workDir: jobsDir,
           sandbox: this.ctx.sandbox,
           inputs: { artifactBaseUrl: config.artifactUrl, allowPrivateNetwork: config.allowPrivateInputs, fetch: inputCache.fetchFor(h.id) },
+          images: this.ctx.images,
+          imageDeadline,
           gpuIndices: gpus,
+          machineGpus: this.ctx.hardware.gpus,
           signal,
         });
       } catch (err) {

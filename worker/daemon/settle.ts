@@ -42,7 +42,7 @@ export class Settlement {
   /** A job closed: a bid on it is forgotten; ours, its payout is counted and a run of it stopped. */
   closed(id: Hex, job: ApiJob | null, args: MarketEventArgs<'JobClosed'>): void {
     const { state, metrics } = this.ctx;
-    if (state.bids.delete(id)) void this.ctx.inputCache.drop(id);
+    if (state.bids.delete(id)) this.ctx.dropPrepared(id);
     if (args.worker.toLowerCase() !== this.me()) return;
     state.awaitingRelease.delete(id);
     const payout = args.workerPayout;

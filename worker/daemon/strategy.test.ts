@@ -62,6 +62,7 @@ describe('strategy', () => {
       [job({}, '{"version":1'), ctx, opts(), 'spec_invalid'],
       [job({}, { version: 3, script: 'true' }), ctx, opts(), 'spec_invalid'],
       [job({ mode: 1 }), ctx, opts({ modes: { claim: true, auction: false } }), 'mode'],
+      [job({ mode: 1 }), ctx, opts({ hostMode: false }), 'host_mode_off'],
       [job({ token: USDC }), ctx, opts(), 'token'],
       [job({ minGpuCount: 4 }), ctx, opts(), 'hardware'],
       [job({ minVramMiB: 100_000 }), ctx, opts(), 'hardware'],
@@ -88,6 +89,15 @@ describe('strategy', () => {
     expect(reason(decide(job({ token: USDC }), ctx, opts({ allowedTokens: 'any' })))).toBe('claim');
     // A bid holds no job slot: a busy worker still bids.
     expect(reason(decide(job({ mode: 1 }), { ...ctx, heldJobs: 5 }))).toBe('bid');
+  });
+
+  test('behavior: with host mode off, a job without an image is refused and an image job is taken', () => {
+    const image = `127.0.0.1:5000/loom/busybox@sha256:${'ab'.repeat(32)}`;
+    expect(decide(job(), ctx, opts({ hostMode: false }))).toEqual({ action: 'skip', reason: 'host_mode_off', detail: 'the job has no image and this worker runs image jobs only (host mode is off)' });
+    const d = decide(job({}, { version: 1, image, resources: { memoryMiB: 256, timeoutSeconds: 600 } }), ctx, opts({ hostMode: false }));
+    expect(d).toMatchObject({ action: 'claim', spec: { image: { registry: '127.0.0.1:5000', repository: 'loom/busybox', digest: `sha256:${'ab'.repeat(32)}` }, argv: [] } });
+    // Host mode on (the default) takes both.
+    expect(reason(decide(job({}, { version: 1, image, resources: { memoryMiB: 256, timeoutSeconds: 600 } }), ctx))).toBe('claim');
   });
 
   test('error: a refusal says why in words', () => {

@@ -6,7 +6,9 @@
  *  1. open      the job is OPEN and `openUntil` has not passed (chain time).
  *  2. spec      keccak256(spec) equals the terms' `specHash`, and the spec is a valid v1 spec
  *               (`parseSpec`): a job whose spec the worker cannot run is never taken.
- *  3. mode      claim and/or auction jobs, as configured.
+ *  3. mode      claim and/or auction jobs, as configured; a job without an image (host mode)
+ *               only while host mode is on (`host_mode_off` otherwise). Whether an image job's
+ *               image can be used is asked of the registry after this (intake.ts), as it is not pure.
  *  4. token     the payment token is allowed (default: ETH only).
  *  5. hardware  the registered claim meets the terms (minGpuCount, minVramMiB, gpuModel: what the
  *               contract checks) and the machine meets the spec (GPUs, VRAM per GPU, memory, CPUs).
@@ -47,6 +49,8 @@ export type StrategyOptions = {
   reserveSeconds: number;
   /** Which modes to take (default both). */
   modes: { claim: boolean; auction: boolean };
+  /** Take jobs without an image, run against the machine's own read-only root (default true). */
+  hostMode: boolean;
 };
 
 export const defaultStrategy: StrategyOptions = {
@@ -57,6 +61,7 @@ export const defaultStrategy: StrategyOptions = {
   bidMarkupBps: 0,
   reserveSeconds: 120,
   modes: { claim: true, auction: true },
+  hostMode: true,
 };
 
 /** What the worker is, and holds, when it decides. */
@@ -81,7 +86,7 @@ export type JobToDecide = {
   spec: Hex;
 };
 
-const skipReasons = ['not_open', 'spec_hash', 'spec_invalid', 'mode', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity'] as const;
+const skipReasons = ['not_open', 'spec_hash', 'spec_invalid', 'mode', 'host_mode_off', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
 export type Decision =
@@ -113,6 +118,7 @@ export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOption
 
   // 3. mode, 4. token
   if (auction ? !o.modes.auction : !o.modes.claim) return skip('mode', `${auction ? 'auction' : 'claim'} jobs are not taken`);
+  if (spec.image === undefined && !o.hostMode) return skip('host_mode_off', 'the job has no image and this worker runs image jobs only (host mode is off)');
   const token = t.token.toLowerCase() as Address;
   if (o.allowedTokens !== 'any' && !o.allowedTokens.some((a) => a.toLowerCase() === token)) return skip('token', `token ${token} is not allowed`);
 

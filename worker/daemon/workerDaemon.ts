@@ -23,7 +23,9 @@ import type { Logger } from 'pino';
 import { connectChain } from '../../sdk/chain/connectChain';
 import { WorkerError } from '../errors';
 import { type Hardware, detectHardware } from '../hardware';
+import { ImageStore } from '../image/imageStore';
 import { SandboxRunner } from '../sandbox/sandboxRunner';
+import { claimMetadataURI, offeredModes } from './claimMetadata';
 import type { DaemonConfig } from './config';
 import { type MarketWriter, createWorkerWriter } from './createWorkerWriter';
 import type { DaemonContext, JobSandbox } from './daemonContext';
@@ -34,6 +36,7 @@ import { EventFollower } from './follow';
 import { Housekeeping } from './housekeeping';
 import { InputCache } from './inputCache';
 import { Intake } from './intake';
+import { type ImageSource, JobImages } from './jobImages';
 import { LoomApi } from './loomApi';
 import { WorkerMetrics, serveMetrics } from './metrics';
 import { reconcile } from './reconcile';
@@ -51,6 +54,8 @@ export type DaemonOptions = {
   sandbox?: JobSandbox;
   /** Default: detectHardware(). */
   hardware?: Hardware;
+  /** Default: the image store in `<data dir>/images` (ImageStore.open with the config's registries and sizes). */
+  images?: ImageSource;
 };
 
 /** The daemon's parts, wired once the chain is connected. */
@@ -106,14 +111,27 @@ export class WorkerDaemon {
       for (const w of runner.capabilities.warnings) log.warn(w);
       sandbox = runner;
     }
-    const hardware = this.o.hardware ?? (await detectHardware({ pricePerGpuHour: c.pricePerGpuHour, metadataURI: c.metadataURI }));
-    if (hardware.warning) log.warn(hardware.warning);
+    const detected = this.o.hardware ?? (await detectHardware({ pricePerGpuHour: c.pricePerGpuHour }));
+    if (detected.warning) log.warn(detected.warning);
+    // The claim's metadata says which modes this worker runs (claimMetadata.ts), unless the operator publishes their own.
+    const hardware: Hardware = { ...detected, claim: { ...detected.claim, metadataURI: claimMetadataURI(c) } };
+    const store =
+      this.o.images ??
+      (await ImageStore.open({ dir: c.images.dir, cacheBytes: c.images.cacheBytes, maxImageBytes: c.images.maxImageBytes, allowedRegistries: c.images.allowedRegistries, logger: log }));
+    // Until hardware.ts reads the driver's CUDA version (issue 12), GPU image jobs are checked against none.
+    const driverCuda = (hardware as Hardware & { cudaVersion?: string }).cudaVersion;
+    const images = new JobImages(store, { logger: log, metrics: this.metrics, ...(driverCuda === undefined ? {} : { driverCuda }) });
+    log.info(
+      { modes: offeredModes({ hostMode: c.hostMode, allowedRegistries: c.images.allowedRegistries }), registries: c.images.allowedRegistries, maxImageBytes: c.images.maxImageBytes, imageCacheBytes: c.images.cacheBytes, metadataURI: hardware.claim.metadataURI },
+      'offering',
+    );
 
     const chain = await connectChain({ rpcUrl: c.rpcUrl, account: this.o.account, ...(c.market ? { market: c.market } : {}), ...(c.deploymentFile ? { deploymentFile: c.deploymentFile } : {}) });
     const writer = createWorkerWriter({ ...chain, account: this.o.account, metrics: this.metrics });
     this.stateFile = new StateFile(join(c.dataDir, 'worker-state.json'), { chainId: chain.chainId, market: chain.market, worker: this.address });
     log.info({ worker: this.address, market: chain.market, chainId: chain.chainId, api: c.apiUrl }, 'starting');
 
+    const inputCache = new InputCache(join(c.dataDir, 'inputs'), { artifactBaseUrl: c.artifactUrl, allowPrivateNetwork: c.allowPrivateInputs });
     const ctx: DaemonContext = {
       config: c,
       logger: log,
@@ -124,12 +142,17 @@ export class WorkerDaemon {
       writer,
       sandbox,
       hardware,
-      inputCache: new InputCache(join(c.dataDir, 'inputs'), { artifactBaseUrl: c.artifactUrl, allowPrivateNetwork: c.allowPrivateInputs }),
+      inputCache,
+      images,
       stateFile: this.stateFile,
       jobsDir: this.jobsDir,
       chainNow: async () => Number((await chain.publicClient.getBlock({ blockTag: 'latest' })).timestamp),
       track: (task) => this.track(task),
       updateGauges: () => state.updateGauges(this.metrics),
+      dropPrepared: (id) => {
+        void inputCache.drop(id);
+        void images.drop(id);
+      },
     };
     // Intake and the runner call each other: a claimed job is run, and a job leaving its slot lets
     // deferred jobs be considered again.

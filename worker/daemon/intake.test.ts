@@ -1,0 +1,160 @@
+/**
+ * Intake of image jobs: the image is checked with the registry (here a stand-in for the image store,
+ * worker/image/imageStore.ts) after the strategy and before any transaction, and pulled early once
+ * the bid stands. The writer records what would have been sent; the daemon's end-to-end tests
+ * (workerDaemon.test.ts) take jobs through a real chain and API.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { type Hex, keccak256, toHex, zeroHash } from 'viem';
+import { afterAll, describe, expect, test } from 'vitest';
+import type { ApiJobTerms } from '../../sdk/jobTerms';
+import { jobIdOf, toContractTerms } from '../../sdk/jobTerms';
+import type { ImageRef } from '../../sdk/spec/imageRef';
+import { claimFor } from '../hardware';
+import type { ImageCheck, PreparedImage } from '../image/imageTypes';
+import { resolveConfig } from './config';
+import type { MarketWriter } from './createWorkerWriter';
+import type { DaemonContext } from './daemonContext';
+import { DaemonState } from './daemonState';
+import { InputCache } from './inputCache';
+import { Intake } from './intake';
+import { JobImages } from './jobImages';
+import type { ApiJob } from './loomApi';
+import { WorkerMetrics } from './metrics';
+import type { JobRunner } from './run';
+
+const dataDir = mkdtempSync(join(os.tmpdir(), 'loom-intake-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const digest = `sha256:${'ab'.repeat(32)}`;
+const image = `127.0.0.1:5000/loom/cuda@${digest}`;
+const okCheck = (env: string[] = ['PATH=/usr/bin']): ImageCheck => ({
+  ok: true,
+  manifestDigest: `sha256:${'cd'.repeat(32)}`,
+  platform: { os: 'linux', architecture: 'amd64' },
+  compressedBytes: 1_000_000,
+  layers: 2,
+  config: { env },
+});
+
+let salt = 0n;
+function apiJob(spec: unknown, mode: 'CLAIM' | 'AUCTION' = 'CLAIM'): ApiJob {
+  const hex = toHex(JSON.stringify(spec));
+  const terms: ApiJobTerms = {
+    client: '0x0000000000000000000000000000000000000001',
+    token: '0x0000000000000000000000000000000000000000',
+    arbiter: '0x0000000000000000000000000000000000000002',
+    budget: String(10n ** 16n),
+    collateral: String(10n ** 16n),
+    feeBps: 100,
+    mode,
+    openUntil: '2000',
+    executionTimeout: 3600,
+    challengeWindow: 3600,
+    minGpuCount: 0,
+    minVramMiB: 0,
+    gpuModel: zeroHash,
+    specHash: keccak256(hex),
+    salt: String(++salt),
+  };
+  return { id: jobIdOf(toContractTerms(terms)), status: 'OPEN', terms, spec: hex } as unknown as ApiJob;
+}
+
+/** An intake around a stand-in store and writer; `events` says what happened, in order. */
+function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean } = {}) {
+  const events: string[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const metrics = new WorkerMetrics();
+  let released = 0;
+  const store = {
+    check: async (ref: ImageRef): Promise<ImageCheck> => (events.push(`check ${ref.text}`), (o.check ?? (() => okCheck()))(ref)),
+    prepare: async (ref: ImageRef, opts: { signal?: AbortSignal; deadline?: number } = {}): Promise<PreparedImage> => {
+      events.push(`prepare ${ref.text}${opts.deadline === undefined ? '' : ' with a deadline'}`);
+      return { ref, manifestDigest: `sha256:${'cd'.repeat(32)}`, rootDir: '/images/cd', config: { env: [] }, pulled: true, release: async () => void released++ };
+    },
+  };
+  const writer = {
+    claimJob: async () => (events.push('claimJob'), { hash: '0x01', receipt: { logs: [] } }),
+    placeBid: async (_t: unknown, price: bigint) => (events.push(`placeBid ${price}`), { hash: '0x02', receipt: { logs: [] } }),
+  } as unknown as MarketWriter;
+  const assigned: string[] = [];
+  const runner = { onAssigned: (job: ApiJob) => void assigned.push(job.id) } as unknown as JobRunner;
+  const config = resolveConfig({ 'data-dir': dataDir, 'allowed-registries': '127.0.0.1:5000', 'allow-private-inputs': true, ...(o.hostMode === false ? { 'no-host-mode': true } : {}) }, {});
+  const images = new JobImages(store, {
+    logger,
+    metrics,
+    driverCuda: '12.4',
+    // A stand-in for ../gpu/cudaRequirement.ts: an image asking for CUDA 13 is more than this driver.
+    checkCuda: (env, driver) => (env.includes('NVIDIA_REQUIRE_CUDA=cuda>=13.0') ? { ok: false, reason: `the image requires cuda>=13.0; the driver supports CUDA ${driver}` } : { ok: true }),
+  });
+  const state = new DaemonState();
+  state.noteWorker({ claim: { gpuModel: zeroHash, gpuCount: 1, vramMiB: 81559 }, freeStake: String(10n ** 18n) });
+  const inputCache = new InputCache(join(dataDir, 'inputs'), {});
+  const ctx = {
+    config,
+    logger,
+    metrics,
+    state,
+    writer,
+    hardware: { claim: claimFor([{ index: 0, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 }], { cpuCores: 8, ramMiB: 16_384 }), gpus: [] },
+    inputCache,
+    images,
+    chainNow: async () => 1000,
+    track: () => {},
+    updateGauges: () => {},
+    dropPrepared: (id: Hex) => void images.drop(id),
+  } as unknown as DaemonContext;
+  return { intake: new Intake(ctx, runner), events, logs, metrics, state, assigned, released: () => released };
+}
+
+const refusals = (logs: Record<string, unknown>[]) => logs.filter((l) => l.msg === 'job refused').map((l) => ({ reason: l.reason, detail: l.detail }));
+
+describe('intake of image jobs', () => {
+  test('error: an image the store refuses costs no transaction; the refusal is logged and counted with its reason', async () => {
+    const reason = 'the image is 31.2 GiB unpacked, over this worker\'s 20 GiB limit (--max-image-gib)';
+    const t = setup({ check: () => ({ ok: false, code: 'too_large', reason }) });
+    const job = apiJob({ version: 1, image, script: 'true', resources: { timeoutSeconds: 600 } });
+    await t.intake.consider(job, Date.now());
+    expect(t.events).toEqual([`check ${image}`]);
+    expect(refusals(t.logs)).toEqual([{ reason: 'image_too_large', detail: reason }]);
+    expect(t.metrics.decisions.get({ decision: 'skip', reason: 'image_too_large' })).toBe(1);
+    expect(t.state.claiming.size + t.state.bids.size).toBe(0);
+  });
+
+  test("error: a GPU job whose image asks for a newer CUDA than the driver's is refused before any transaction; a CPU job of that image is not", async () => {
+    const t = setup({ check: () => okCheck(['PATH=/usr/bin', 'NVIDIA_REQUIRE_CUDA=cuda>=13.0']) });
+    await t.intake.consider(apiJob({ version: 1, image, script: 'nvidia-smi', resources: { gpus: 1, vramMiB: 1024, timeoutSeconds: 600 } }), Date.now());
+    expect(refusals(t.logs)).toEqual([{ reason: 'image_cuda', detail: 'the image requires cuda>=13.0; the driver supports CUDA 12.4' }]);
+    expect(t.events).toEqual([`check ${image}`]);
+
+    const cpu = apiJob({ version: 1, image, script: 'true', resources: { timeoutSeconds: 600 } });
+    await t.intake.consider(cpu, Date.now());
+    expect(t.events).toEqual([`check ${image}`, `check ${image}`, 'claimJob', `prepare ${image}`]);
+    expect(t.assigned).toEqual([cpu.id]);
+  });
+
+  test('default: an image job is checked, bid for, and its image pulled while the bid stands; a bid not chosen lets the image go', async () => {
+    const t = setup();
+    const job = apiJob({ version: 1, image, resources: { timeoutSeconds: 600 } }, 'AUCTION');
+    await t.intake.consider(job, Date.now());
+    expect(t.events).toEqual([`check ${image}`, 'placeBid 1', `prepare ${image}`]);
+    expect(t.metrics.decisions.get({ decision: 'bid', reason: 'accepted' })).toBe(1);
+    await new Promise((r) => setImmediate(r));
+    expect(t.metrics.imagePrepares.get({ source: 'registry' })).toBe(1);
+    t.intake.notChosen(job.id.toLowerCase() as Hex, '0x0000000000000000000000000000000000000009');
+    await new Promise((r) => setImmediate(r));
+    expect(t.released()).toBe(1);
+  });
+
+  test('behavior: with host mode off, a job without an image is refused by the strategy and never reaches the registry', async () => {
+    const t = setup({ hostMode: false });
+    await t.intake.consider(apiJob({ version: 1, script: 'true', resources: { timeoutSeconds: 600 } }), Date.now());
+    expect(t.events).toEqual([]);
+    expect(refusals(t.logs)).toEqual([{ reason: 'host_mode_off', detail: 'the job has no image and this worker runs image jobs only (host mode is off)' }]);
+    expect(t.metrics.decisions.get({ decision: 'skip', reason: 'host_mode_off' })).toBe(1);
+  });
+});

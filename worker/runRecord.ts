@@ -1,0 +1,47 @@
+/**
+ * The worker's record of a run, packed into the result bundle as `.loom/run.json`: the image the
+ * job ran in (its reference and the manifest digest pulled for this platform) and the GPUs it was
+ * given (index on the host, UUID, name, from hardware detection). It says what the job ran on; a
+ * client checking a result, or disputing it, reads it there.
+ *
+ * A CPU job in host mode has nothing to record, so its bundle is exactly the packed outputs, as
+ * before images existed (the same outputs give the same result hash). The record holds only facts
+ * of the run (no times, no host names): the same outputs and the same record give the same bytes.
+ * GPU UUIDs differ between machines, so a GPU job's bundle names the worker's own GPUs.
+ */
+import type { Gpu } from './hardware';
+
+export const RUN_RECORD_PATH = '.loom/run.json';
+
+export type GpuRecord = { index: number; uuid?: string; name: string };
+
+export type RunRecord = {
+  /** The job's image: absent in host mode; `manifestDigest` once it is known (after the pull). */
+  image?: { reference: string; manifestDigest?: string };
+  gpus: GpuRecord[];
+};
+
+/**
+ * The GPUs given to a job, as detection lists them, by the indices assigned.
+ * @example
+ * gpusGiven(hardware.gpus, [1]) // [{ index: 1, uuid: 'GPU-5c2e…', name: 'NVIDIA H100 80GB HBM3' }]
+ */
+export function gpusGiven(gpus: Gpu[], indices: number[]): GpuRecord[] {
+  return indices.map((index) => {
+    // `uuid` comes with nvidia-smi's uuid column (issue 12); read it when detection gives it.
+    const g = gpus.find((x) => x.index === index) as (Gpu & { uuid?: string }) | undefined;
+    return { index, ...(g?.uuid ? { uuid: g.uuid } : {}), name: g?.name ?? '' };
+  });
+}
+
+/** The record as a file to pack, or undefined when there is nothing to record (a CPU job in host mode). */
+export function runRecordFile(r: RunRecord): { path: string; content: string } | undefined {
+  if (r.image === undefined && r.gpus.length === 0) return undefined;
+  const record = {
+    loom: 'job-run',
+    version: 1,
+    ...(r.image ? { image: { reference: r.image.reference, ...(r.image.manifestDigest ? { manifestDigest: r.image.manifestDigest } : {}) } } : {}),
+    gpus: r.gpus.map((g) => ({ index: g.index, ...(g.uuid ? { uuid: g.uuid } : {}), name: g.name })),
+  };
+  return { path: RUN_RECORD_PATH, content: `${JSON.stringify(record, null, 2)}\n` };
+}
