@@ -16,7 +16,7 @@
  *   the driver libraries masked by an empty file.
  *
  * Image mode (`plan.image`): everything above but the host's /usr and /etc. The image root's
- * top-level entries are mirrored read-only into bwrap's tmpfs root (imageRoot.ts), so the image's
+ * entries are mirrored read-only into bwrap's tmpfs root as imageRoot.ts plans it, so the image's
  * /usr, /etc, /opt... are the job's; /proc, /dev, /sys, /tmp, /in and /out are the sandbox's as in
  * host mode. /etc/passwd and /etc/group are the image's own: its programs may expect their users
  * (a job runs as uid 1000 whatever the image's USER says, and that uid may have no name there).
@@ -31,7 +31,7 @@ import type { JobSpec } from '../../sdk/spec/jobSpec';
 import type { ImageProcess } from '../image/imageProcess';
 import type { GpuHost } from './gpuPassthrough';
 import type { HostLayout } from './hostLayout';
-import { type ImageRootEntry, type MountPoint, SANDBOX_PROVIDED } from './imageRoot';
+import type { ImageTreeOp, MountPoint } from './imageRoot';
 import { SANDBOX_GID, SANDBOX_UID } from './sandboxEtc';
 
 export type BwrapFeatures = {
@@ -59,13 +59,14 @@ export type BwrapPlan = {
 };
 
 export type ImagePlan = {
-  /** The unpacked root (PreparedImage.rootDir). */
-  rootDir: string;
-  /** Its top-level entries (readImageRoot). */
-  entries: ImageRootEntry[];
+  /** The image's tree as the sandbox builds it (planImageRoot). */
+  tree: ImageTreeOp[];
   /** How the job starts (imageProcess). */
   process: ImageProcess;
-  /** Optional mount points that could not be made in the image: their binds are left out. */
+  /**
+   * Mount points that could not be made in the image and that the job goes without: optional ones
+   * (their binds are left out) and a working directory reached through a link (left to chdir).
+   */
   unavailable?: string[];
 };
 
@@ -155,9 +156,10 @@ const imageEtcFiles = ['hosts', 'hostname'];
 function imageModeArgs(plan: BwrapPlan, image: ImagePlan): string[] {
   const args = isolationArgs(plan);
   const unavailable = new Set(image.unavailable ?? []);
-  for (const e of image.entries) {
-    if (e.kind === 'symlink') args.push('--symlink', e.target, `/${e.name}`);
-    else args.push('--ro-bind', `${image.rootDir}/${e.name}`, `/${e.name}`);
+  for (const t of image.tree) {
+    if (t.op === 'symlink') args.push('--symlink', t.target, t.path);
+    else if (t.op === 'dir') args.push('--perms', t.mode.toString(8).padStart(4, '0'), '--dir', t.path);
+    else args.push('--ro-bind', t.source, t.path);
   }
   for (const name of imageEtcFiles) if (!unavailable.has(`/etc/${name}`)) args.push('--ro-bind', `${plan.etcDir}/${name}`, `/etc/${name}`);
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp');
@@ -173,35 +175,22 @@ function imageModeArgs(plan: BwrapPlan, image: ImagePlan): string[] {
   args.push('--bind', plan.outDir, '/out');
 
   const { workdir } = image.process;
-  // A working directory outside the image's own entries is made on the tmpfs; one inside them was
-  // made in the image beforehand (imageMountPoints).
-  if (workdir !== '/' && !inImage(workdir, image.entries) && !['proc', 'sys'].includes(topLevel(workdir))) args.push('--dir', workdir);
+  // Made on the tmpfs where the image lacks it (its parents were expanded: planImageRoot), a no-op
+  // where it exists. Never through a link in the image: bwrap would follow it on the host's side.
+  if (workdir !== '/' && !unavailable.has(workdir)) args.push('--dir', workdir);
   args.push('--remount-ro', '/dev', '--remount-ro', '/');
   args.push('--chdir', workdir);
   args.push('--');
   return args;
 }
 
-function topLevel(path: string): string {
-  return path.split('/')[1] ?? '';
-}
-
-/** Whether a sandbox path lies under one of the image's mirrored top-level entries. */
-function inImage(path: string, entries: ImageRootEntry[]): boolean {
-  const top = topLevel(path);
-  return !SANDBOX_PROVIDED.has(top) && entries.some((e) => e.name === top);
-}
-
 /**
- * The mount points that must exist inside the image's root before bwrap runs (ensureMountPoints):
- * every bind target and the working directory that lie under one of the image's own entries.
+ * Every bind target and the working directory of an image job: planImageRoot makes room for those
+ * that fall inside the image's own directories.
  */
-export function imageMountPoints(plan: BwrapPlan & { image: ImagePlan }): MountPoint[] {
-  const { image } = plan;
+export function imageMountPoints(plan: Pick<BwrapPlan, 'gpuHost' | 'gpuIndices' | 'inputs'>, workdir: string): MountPoint[] {
   const points: MountPoint[] = [];
-  const add = (p: MountPoint) => {
-    if (inImage(p.path, image.entries)) points.push(p);
-  };
+  const add = (p: MountPoint) => points.push(p);
   for (const name of imageEtcFiles) add({ path: `/etc/${name}`, kind: 'file', purpose: `the sandbox's /etc/${name}`, optional: true });
   if (plan.gpuIndices.length > 0) {
     for (const lib of plan.gpuHost.containerLibraries) add({ path: `${NVIDIA_LIB_DIR}/${lib.soname}`, kind: 'file', purpose: `the driver library ${lib.soname}` });
@@ -210,7 +199,7 @@ export function imageMountPoints(plan: BwrapPlan & { image: ImagePlan }): MountP
   for (const input of plan.inputs) add({ path: input.mountPath, kind: 'file', purpose: `the input mounted at ${input.mountPath}` });
   // A working directory reached through a link in the image is left to chdir, which follows it
   // inside the sandbox; one that does not exist there fails the job with bwrap's reason.
-  if (image.process.workdir !== '/') add({ path: image.process.workdir, kind: 'dir', purpose: 'the working directory', linkOk: true });
+  if (workdir !== '/') add({ path: workdir, kind: 'dir', purpose: 'the working directory', linkOk: true });
   return points;
 }
 

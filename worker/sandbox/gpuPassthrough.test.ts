@@ -9,8 +9,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type JobSpec, parseSpec } from '../../sdk/spec/jobSpec';
-import { type BwrapPlan, type ImagePlan, buildBwrapArgs, imageMountPoints, sandboxEnv } from './bwrapArgs';
+import { type BwrapPlan, buildBwrapArgs, imageMountPoints, sandboxEnv } from './bwrapArgs';
 import { type GpuHost, detectGpuHost, parseDriverVersion, parseLdconfig } from './gpuPassthrough';
+import { planImageRoot } from './imageRoot';
 
 const V = '550.54.15';
 const OLD = '535.104.05';
@@ -21,6 +22,7 @@ const lib = join(t, 'usr/lib/x86_64-linux-gnu');
 const lib32 = join(t, 'usr/lib/i386-linux-gnu');
 const oldLib = join(t, 'opt/old-driver/lib');
 const cudaLib = join(t, 'usr/local/cuda/lib64');
+const root = join(t, 'image');
 let host: GpuHost;
 
 /** A library file and its links, as the driver's installer and ldconfig leave them. */
@@ -67,6 +69,11 @@ beforeAll(async () => {
   writeFileSync(join(t, 'usr/bin/nvidia-smi'), '#!/bin/sh\necho "GPU 0: Fake"\n');
   chmodSync(join(t, 'usr/bin/nvidia-smi'), 0o755);
   writeFileSync(join(t, 'version'), `NVRM version: NVIDIA UNIX x86_64 Kernel Module  ${V}  Tue Mar  5 22:23:56 UTC 2024\nGCC version:  gcc version 12.2.0 (Debian 12.2.0-14)\n`);
+  // An image: /bin a link into /usr, an /etc without hosts, /usr with bin, lib and local.
+  for (const d of ['etc', 'usr/bin', 'usr/lib', 'usr/local/bin', 'usr/local/share']) mkdirSync(join(root, d), { recursive: true });
+  symlinkSync('usr/bin', join(root, 'bin'));
+  writeFileSync(join(root, 'etc/os-release'), 'ID=fake\n');
+  writeFileSync(join(root, 'usr/bin/sh'), '');
   host = await detectGpuHost({ devDir: join(t, 'dev'), ldconfig: [join(t, 'ldconfig')], driverVersionFile: join(t, 'version'), binDirs: [join(t, 'usr/bin')] });
 });
 
@@ -78,7 +85,7 @@ function spec(json: Record<string, unknown>): JobSpec {
   return r.spec;
 }
 
-function plan(s: JobSpec, gpuIndices: number[], image?: ImagePlan): BwrapPlan {
+function plan(s: JobSpec, gpuIndices: number[]): BwrapPlan {
   return {
     spec: s,
     inputs: [],
@@ -88,19 +95,18 @@ function plan(s: JobSpec, gpuIndices: number[], image?: ImagePlan): BwrapPlan {
     gpuHost: host,
     gpuIndices,
     features: { disableUserns: true },
-    ...(image ? { image } : {}),
   };
 }
 
-const image: ImagePlan = {
-  rootDir: '/cache/images/abc/rootfs',
-  entries: [
-    { name: 'bin', kind: 'symlink', target: 'usr/bin' },
-    { name: 'etc', kind: 'dir' },
-    { name: 'usr', kind: 'dir' },
-  ],
-  process: { argv: ['nvidia-smi', '-L'], env: { PATH: '/usr/bin:/bin', HOME: '/tmp', LD_LIBRARY_PATH: '/opt/lib' }, workdir: '/' },
-};
+const process = { argv: ['nvidia-smi', '-L'], env: { PATH: '/usr/bin:/bin', HOME: '/tmp', LD_LIBRARY_PATH: '/opt/lib' }, workdir: '/' };
+
+/** The image job's plan, with the image's tree planned for its mount points as the runner does. */
+async function imagePlan(gpuIndices: number[], proc = process): Promise<BwrapPlan> {
+  const base = plan(spec({ image: IMAGE, resources: { gpus: gpuIndices.length } }), gpuIndices);
+  const { tree, failed } = await planImageRoot(root, imageMountPoints(base, proc.workdir));
+  expect(failed).toEqual([]);
+  return { ...base, image: { tree, process: proc } };
+}
 
 const isolation = ['--unshare-all', '--unshare-user', '--disable-userns', '--uid', '1000', '--gid', '1000', '--hostname', 'loom', '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
 
@@ -153,13 +159,21 @@ describe('detectGpuHost (fake driver tree)', () => {
 });
 
 describe('GPU mounts (golden)', () => {
-  test('default: an image GPU job given GPU 1 gets exactly /dev/nvidia1, the control nodes, sysfs, the driver’s libraries and nvidia-smi', () => {
-    const p = plan(spec({ image: IMAGE, command: ['-L'], resources: { gpus: 1 } }), [1], image);
+  test('default: an image GPU job given GPU 1 gets exactly /dev/nvidia1, the control nodes, sysfs, the driver’s libraries and nvidia-smi', async () => {
+    const p = await imagePlan([1]);
     expect(buildBwrapArgs(p)).toEqual([
       ...isolation,
+      // The image, read-only; /etc and /usr/local rebuilt entry by entry, as the sandbox's hosts
+      // file and the driver's directory go where the image has nothing.
       '--symlink', 'usr/bin', '/bin',
-      '--ro-bind', '/cache/images/abc/rootfs/etc', '/etc',
-      '--ro-bind', '/cache/images/abc/rootfs/usr', '/usr',
+      '--perms', '0755', '--dir', '/etc',
+      '--ro-bind', `${root}/etc/os-release`, '/etc/os-release',
+      '--perms', '0755', '--dir', '/usr',
+      '--ro-bind', `${root}/usr/bin`, '/usr/bin',
+      '--ro-bind', `${root}/usr/lib`, '/usr/lib',
+      '--perms', '0755', '--dir', '/usr/local',
+      '--ro-bind', `${root}/usr/local/bin`, '/usr/local/bin',
+      '--ro-bind', `${root}/usr/local/share`, '/usr/local/share',
       '--ro-bind', '/jobs/j/etc/hosts', '/etc/hosts',
       '--ro-bind', '/jobs/j/etc/hostname', '/etc/hostname',
       '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp',
@@ -183,8 +197,7 @@ describe('GPU mounts (golden)', () => {
       '--',
     ]);
     expect(sandboxEnv(p)).toEqual({ PATH: '/usr/local/nvidia/bin:/usr/bin:/bin', HOME: '/tmp', LD_LIBRARY_PATH: '/usr/local/nvidia/lib64:/opt/lib' });
-    // The libraries' and nvidia-smi's mount points are made in the image's /usr first; /etc's optionally.
-    expect(imageMountPoints(p as BwrapPlan & { image: ImagePlan }).map((m) => `${m.kind} ${m.path}${m.optional ? ' (optional)' : ''}`)).toEqual([
+    expect(imageMountPoints(p, '/').map((m) => `${m.kind} ${m.path}${m.optional ? ' (optional)' : ''}`)).toEqual([
       'file /etc/hosts (optional)',
       'file /etc/hostname (optional)',
       'file /usr/local/nvidia/lib64/libcuda.so.1',
@@ -196,18 +209,22 @@ describe('GPU mounts (golden)', () => {
     ]);
   });
 
-  test('behavior: two GPUs, 0 and 2, get those two nodes only', () => {
-    const args = buildBwrapArgs(plan(spec({ image: IMAGE, resources: { gpus: 2 } }), [0, 2], image)).join(' ');
+  test('behavior: two GPUs, 0 and 2, get those two nodes only', async () => {
+    const args = buildBwrapArgs(await imagePlan([0, 2])).join(' ');
     expect(args).toContain(`--dev-bind ${t}/dev/nvidia0 /dev/nvidia0 --dev-bind ${t}/dev/nvidia2 /dev/nvidia2 --dev-bind`);
     expect(args).not.toContain('/dev/nvidia1 ');
   });
 
-  test('behavior: an image CPU job sees no device node, sysfs, driver library or nvidia-smi, and no driver path in its env', () => {
-    const p = plan(spec({ image: IMAGE, command: ['-L'] }), [], image);
-    const args = buildBwrapArgs(p).join(' ');
-    expect(args).not.toMatch(/nvidia|\/sys|fake-driver/);
+  test('behavior: an image CPU job sees no device node, sysfs, driver library or nvidia-smi, and no driver path in its env', async () => {
+    const p = await imagePlan([]);
+    const args = buildBwrapArgs(p);
+    expect(args.join(' ')).not.toMatch(/nvidia|\/sys/);
+    expect(args.join(' ')).not.toContain(`${t}/dev`);
+    expect(args.join(' ')).not.toContain(`${t}/usr/lib`);
+    // The image's /usr is bound whole: nothing needs room there.
+    expect(args).toContain(`${root}/usr`);
     expect(sandboxEnv(p)).toEqual({ PATH: '/usr/bin:/bin', HOME: '/tmp', LD_LIBRARY_PATH: '/opt/lib' });
-    expect(imageMountPoints(p as BwrapPlan & { image: ImagePlan }).map((m) => m.path)).toEqual(['/etc/hosts', '/etc/hostname']);
+    expect(imageMountPoints(p, '/').map((m) => m.path)).toEqual(['/etc/hosts', '/etc/hostname']);
   });
 
   test('behavior: host mode keeps binding every driver library where ldconfig lists it, only for GPU jobs', () => {
@@ -220,8 +237,8 @@ describe('GPU mounts (golden)', () => {
     expect(cpu).not.toMatch(/\/dev\/nvidia|\/sys/);
   });
 
-  test('behavior: an image that already lists the driver’s directories keeps its order', () => {
-    const own: ImagePlan = { ...image, process: { ...image.process, env: { PATH: '/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/bin', HOME: '/tmp', LD_LIBRARY_PATH: '/usr/local/nvidia/lib:/usr/local/nvidia/lib64' } } };
-    expect(sandboxEnv(plan(spec({ image: IMAGE, resources: { gpus: 1 } }), [0], own))).toEqual(own.process.env);
+  test('behavior: an image that already lists the driver’s directories keeps its order', async () => {
+    const env = { PATH: '/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/bin', HOME: '/tmp', LD_LIBRARY_PATH: '/usr/local/nvidia/lib:/usr/local/nvidia/lib64' };
+    expect(sandboxEnv(await imagePlan([0], { ...process, env }))).toEqual(env);
   });
 });

@@ -1,45 +1,40 @@
 /**
- * An unpacked image's root as the sandbox mirrors it, and the mount points a job needs inside it.
+ * An unpacked image's root as the sandbox builds it: which of its entries are bound read-only
+ * whole, and which directories are rebuilt entry by entry so that a mount point can be made in them.
  *
  * The sandbox's / stays bwrap's own tmpfs; each top-level entry of the image's root is mirrored
  * into it read-only (a directory or file bound, a symbolic link recreated), except the names the
  * sandbox provides itself (/proc, /dev, /sys, /tmp, /out and /in). So /in, /out and mount points
- * outside the image's own directories are made on the tmpfs, and the image's files are never
- * written by a job.
+ * outside the image's entries are made on the tmpfs.
  *
  * A bind whose target lies inside one of the image's directories (/usr/local/nvidia/lib64/
  * libcuda.so.1, /etc/hosts, an input under /data, a working directory) needs that target to exist,
- * and a read-only bind cannot be written: `ensureMountPoints` makes the missing ones (empty files,
- * directories) in the unpacked root before the run. The root is the worker's own cache, seen by
- * jobs read-only, so this is safe; making them is idempotent and safe with jobs of the same image
- * running at once (an existing one is used). The image is untrusted: the walk never follows a
- * symbolic link (a link on the way refuses that mount point), so nothing is made outside the root.
+ * and a read-only bind cannot be written. Where the target is missing, the directories on its way
+ * are "expanded": made on the tmpfs (with the image's modes), their entries bound one by one, down
+ * to the deepest one the image has; bwrap then makes the rest of the path on the tmpfs. The
+ * unpacked root, the worker's shared cache, is never written, so jobs of one image can run at once
+ * and a CPU job sees exactly the image (no mount point a GPU job needed). The image is untrusted:
+ * the walk never follows a symbolic link (a link on the way refuses that mount point), so nothing
+ * outside the root is looked at or shown.
  */
-import { chmod, lstat, mkdir, open, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type ImageRootEntry = { name: string; kind: 'dir' | 'file' } | { name: string; kind: 'symlink'; target: string };
+/** One step of building the image's tree in the sandbox, in order (parents before children). */
+export type ImageTreeOp =
+  | { op: 'bind'; source: string; path: string }
+  | { op: 'symlink'; target: string; path: string }
+  /** An expanded directory: made on the tmpfs with the image's mode; its entries follow. */
+  | { op: 'dir'; path: string; mode: number };
 
 /** Top-level names the sandbox provides itself: the image's own are not shown. */
 export const SANDBOX_PROVIDED = new Set(['proc', 'dev', 'sys', 'tmp', 'out', 'in']);
-
-/** The image root's top-level entries to mirror, sorted by name (device nodes, sockets and fifos are left out). */
-export async function readImageRoot(rootDir: string): Promise<ImageRootEntry[]> {
-  const entries: ImageRootEntry[] = [];
-  for (const d of await readdir(rootDir, { withFileTypes: true })) {
-    if (SANDBOX_PROVIDED.has(d.name)) continue;
-    if (d.isDirectory()) entries.push({ name: d.name, kind: 'dir' });
-    else if (d.isFile()) entries.push({ name: d.name, kind: 'file' });
-    else if (d.isSymbolicLink()) entries.push({ name: d.name, kind: 'symlink', target: await readlink(join(rootDir, d.name)) });
-  }
-  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
 
 export type MountPoint = {
   /** Absolute, clean path in the sandbox. */
   path: string;
   kind: 'file' | 'dir';
-  /** What it is for, in the refusal reason ("input data.bin", "the working directory"). */
+  /** What it is for, in the refusal reason ("the input mounted at /data/x", "the working directory"). */
   purpose: string;
   /** When it cannot be made, go on without it (the caller leaves its bind out) rather than refuse the job. */
   optional?: boolean;
@@ -49,63 +44,75 @@ export type MountPoint = {
 
 export type MountPointFailure = { point: MountPoint; reason: string; /** A symbolic link was on the way. */ link: boolean };
 
-export type MountPointResult = { made: MountPoint[]; failed: MountPointFailure[] };
+export type ImageRootPlan = { tree: ImageTreeOp[]; failed: MountPointFailure[] };
 
 /** The failures that refuse the job: those of points that are neither optional nor reachable through a link. */
-export function fatalFailures(result: MountPointResult): MountPointFailure[] {
-  return result.failed.filter((f) => !f.point.optional && !(f.point.linkOk && f.link));
+export function fatalFailures(failed: MountPointFailure[]): MountPointFailure[] {
+  return failed.filter((f) => !f.point.optional && !(f.point.linkOk && f.link));
+}
+
+/** Whether a sandbox path lies under one of the image's top-level entries (not one the sandbox provides). */
+export function inImage(path: string, topLevelNames: Iterable<string>): boolean {
+  const top = path.split('/')[1] ?? '';
+  return !SANDBOX_PROVIDED.has(top) && new Set(topLevelNames).has(top);
 }
 
 /**
- * Makes each mount point that is missing in `rootDir` (parent directories 0755, files empty 0444),
- * without following symbolic links. Reports the points that could not be made, with reasons.
+ * Plans the image's tree for a job: the root's top-level entries, with the directories on the way
+ * to each missing mount point expanded. Mount points outside the image's entries need nothing here.
  *
  * @example
- * const { failed } = await ensureMountPoints(image.rootDir, [{ path: '/usr/local/nvidia/lib64/libcuda.so.1', kind: 'file', purpose: 'the driver library libcuda.so.1' }]);
+ * const { tree, failed } = await planImageRoot(image.rootDir, [{ path: '/usr/local/nvidia/lib64/libcuda.so.1', kind: 'file', purpose: 'the driver library libcuda.so.1' }]);
  */
-export async function ensureMountPoints(rootDir: string, points: MountPoint[]): Promise<MountPointResult> {
-  const result: MountPointResult = { made: [], failed: [] };
+export async function planImageRoot(rootDir: string, points: MountPoint[]): Promise<ImageRootPlan> {
+  const top = (await readdir(rootDir)).filter((n) => !SANDBOX_PROVIDED.has(n));
+  const expand = new Set<string>();
+  const failed: MountPointFailure[] = [];
   for (const point of points) {
-    const failure = await ensureOne(rootDir, point);
-    if (failure === undefined) result.made.push(point);
-    else result.failed.push({ point, ...failure });
+    if (!inImage(point.path, top)) continue;
+    const r = await expansionFor(rootDir, point);
+    if ('reason' in r) failed.push({ point, ...r });
+    else for (const dir of r.expand) expand.add(dir);
   }
-  return result;
+  const tree: ImageTreeOp[] = [];
+  await mirror(rootDir, '', top, expand, tree);
+  return { tree, failed };
 }
 
-async function ensureOne(rootDir: string, point: MountPoint): Promise<{ reason: string; link: boolean } | undefined> {
-  const reason = await walk(rootDir, point);
-  return reason === undefined ? undefined : typeof reason === 'string' ? { reason, link: false } : reason;
-}
-
-async function walk(rootDir: string, point: MountPoint): Promise<string | { reason: string; link: true } | undefined> {
+/** The image directories to expand so that `point` can be made: none when it exists already. */
+async function expansionFor(rootDir: string, point: MountPoint): Promise<{ expand: string[] } | { reason: string; link: boolean }> {
   const parts = point.path.split('/').filter((p) => p !== '');
-  if (parts.length === 0 || parts.some((p) => p === '.' || p === '..')) return `${point.purpose}: ${point.path} is not a clean absolute path`;
-  let dir = rootDir;
-  let shown = '';
+  if (parts.length === 0 || parts.some((p) => p === '.' || p === '..')) return { reason: `${point.purpose}: ${point.path} is not a clean absolute path`, link: false };
+  const ancestors: string[] = [];
   for (const [i, part] of parts.entries()) {
+    const shown = `/${parts.slice(0, i + 1).join('/')}`;
     const last = i === parts.length - 1;
-    const path = join(dir, part);
-    shown += `/${part}`;
-    const want = last ? point.kind : 'dir';
-    let st = await lstat(path).catch(() => undefined);
-    if (st === undefined) {
-      try {
-        if (want === 'dir') await mkdir(path, { mode: 0o755 });
-        else await (await open(path, 'wx', 0o444)).close();
-        // Whatever the worker's umask: the unprivileged sandbox user must reach it.
-        await chmod(path, want === 'dir' ? 0o755 : 0o444);
-      } catch (err) {
-        // Another job of the same image made it first: check what is there now.
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return `${point.purpose}: cannot make ${shown} in the image: ${(err as Error).message}`;
-      }
-      st = await lstat(path).catch(() => undefined);
-    }
-    if (st === undefined) return `${point.purpose}: ${shown} vanished from the image while it was being made`;
+    const st = await lstat(join(rootDir, shown)).catch(() => undefined);
+    // Missing: every directory above it is rebuilt on the tmpfs, where bwrap makes the rest.
+    if (st === undefined) return { expand: ancestors };
     if (st.isSymbolicLink()) return { reason: `${point.purpose}: ${shown} is a symbolic link in the image, so ${point.path} cannot be mounted there`, link: true };
-    if (want === 'dir' && !st.isDirectory()) return `${point.purpose}: ${shown} is not a directory in the image, so ${point.path} cannot be ${last ? 'used' : 'mounted'}`;
-    if (want === 'file' && !st.isFile()) return `${point.purpose}: ${shown} is a directory (or other non-file) in the image, so a file cannot be mounted there`;
-    dir = path;
+    if (!last && !st.isDirectory()) return { reason: `${point.purpose}: ${shown} is not a directory in the image, so ${point.path} cannot be made`, link: false };
+    if (last && point.kind === 'dir' && !st.isDirectory()) return { reason: `${point.purpose}: ${shown} is not a directory in the image`, link: false };
+    if (last && point.kind === 'file' && !st.isFile()) return { reason: `${point.purpose}: ${shown} is a directory (or another non-file) in the image, so a file cannot be mounted there`, link: false };
+    ancestors.push(shown);
   }
-  return undefined;
+  // It exists as it should: bound over (a file) or used as it is (a directory).
+  return { expand: [] };
+}
+
+/** Appends the ops that show `names` of the image directory `dir` (sandbox path; '' for the root). */
+async function mirror(rootDir: string, dir: string, names: string[], expand: Set<string>, tree: ImageTreeOp[]): Promise<void> {
+  for (const name of [...names].sort()) {
+    const path = `${dir}/${name}`;
+    const source = join(rootDir, path);
+    const st = await lstat(source).catch(() => undefined);
+    if (st === undefined) continue;
+    if (st.isSymbolicLink()) tree.push({ op: 'symlink', target: await readlink(source), path });
+    else if (st.isDirectory() && expand.has(path)) {
+      // setuid/setgid/sticky bits mean nothing on a read-only tmpfs directory.
+      tree.push({ op: 'dir', path, mode: st.mode & 0o777 });
+      await mirror(rootDir, path, await readdir(source), expand, tree);
+    } else if (st.isDirectory() || st.isFile()) tree.push({ op: 'bind', source, path });
+    // Device nodes, sockets and fifos are not shown (the image store drops device nodes anyway).
+  }
 }

@@ -15,7 +15,7 @@
  *
  * A run with `image` (image mode) runs the job in an unpacked OCI image instead of the host's /usr:
  * the image's root read-only as the job's /, its config deciding argv, env and workdir
- * (imageProcess.ts), the mount points the job needs made in the root first (imageRoot.ts), and
+ * (imageProcess.ts), room made on the sandbox's side for the mount points it needs (imageRoot.ts), and
  * everything else as in host mode (bwrapArgs.ts). The self-test stays in host mode.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -31,7 +31,7 @@ import type { ImageConfig } from '../image/imageTypes';
 import { type BwrapFeatures, type BwrapPlan, type ImagePlan, buildBwrapArgs, imageMountPoints, sandboxEnv } from './bwrapArgs';
 import { type GpuHost, detectGpuHost } from './gpuPassthrough';
 import { type HostLayout, detectHostLayout } from './hostLayout';
-import { ensureMountPoints, fatalFailures, readImageRoot } from './imageRoot';
+import { fatalFailures, planImageRoot } from './imageRoot';
 import { type CgroupStats, type CgroupSupport, JobCgroup, detectCgroupSupport } from './jobCgroup';
 import { CGROUP_JOIN_FAILED, buildLaunchCommand } from './launchCommand';
 import { writeSandboxEtc } from './sandboxEtc';
@@ -87,7 +87,7 @@ export type RunRequest = {
   signal?: AbortSignal;
   /**
    * Image mode: the unpacked image (PreparedImage's rootDir and config), whose root is the job's
-   * read-only /. Absent: host mode. The worker may make empty mount points in the root (imageRoot.ts).
+   * read-only /. Absent: host mode. The root is only read, so jobs of one image may run at once.
    */
   image?: { rootDir: string; config: ImageConfig };
 };
@@ -442,24 +442,22 @@ async function assertReachable(path: string, user: { uid: number; gid: number },
 }
 
 /**
- * Image mode's part of the plan: how the job starts (imageProcess), the image root's entries, and
- * the mount points made in the root; a job whose mount points cannot be made is refused with the reasons.
+ * Image mode's part of the plan: how the job starts (imageProcess) and the image's tree with room
+ * for the job's mount points; a job whose mount points cannot be made is refused with the reasons.
  */
 async function prepareImagePlan(image: { rootDir: string; config: ImageConfig }, base: Pick<BwrapPlan, 'spec' | 'inputs' | 'gpuIndices' | 'gpuHost'>): Promise<ImagePlan> {
   const proc = imageProcess(base.spec, image.config);
   if ('error' in proc) throw new WorkerError('IMAGE_REJECTED', proc.error);
-  let entries: ImagePlan['entries'];
+  let planned: Awaited<ReturnType<typeof planImageRoot>>;
   try {
-    entries = await readImageRoot(image.rootDir);
+    planned = await planImageRoot(image.rootDir, imageMountPoints(base, proc.workdir));
   } catch (err) {
     throw new WorkerError('SANDBOX_SETUP_FAILED', `cannot read the image's root ${image.rootDir}: ${(err as Error).message}`, { cause: err });
   }
-  const plan: ImagePlan = { rootDir: image.rootDir, entries, process: proc };
-  const result = await ensureMountPoints(image.rootDir, imageMountPoints({ ...base, image: plan } as BwrapPlan & { image: ImagePlan }));
-  const fatal = fatalFailures(result);
+  const fatal = fatalFailures(planned.failed);
   if (fatal.length > 0) throw new WorkerError('SANDBOX_SETUP_FAILED', fatal.map((f) => f.reason).join('; '));
-  const unavailable = result.failed.filter((f) => f.point.optional).map((f) => f.point.path);
-  return unavailable.length > 0 ? { ...plan, unavailable } : plan;
+  const unavailable = planned.failed.map((f) => f.point.path);
+  return { tree: planned.tree, process: proc, ...(unavailable.length > 0 ? { unavailable } : {}) };
 }
 
 type RawRun = {
