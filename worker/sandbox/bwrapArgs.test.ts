@@ -6,13 +6,22 @@ import { parseLdconfig } from './gpuPassthrough';
 import { buildLaunchCommand } from './launchCommand';
 
 const gpuHost: GpuHost = {
-  gpuNodes: ['/dev/nvidia0', '/dev/nvidia1'],
-  controlNodes: ['/dev/nvidia-uvm', '/dev/nvidiactl'],
+  gpuNodes: [
+    { hostPath: '/dev/nvidia0', path: '/dev/nvidia0' },
+    { hostPath: '/dev/nvidia1', path: '/dev/nvidia1' },
+  ],
+  controlNodes: [
+    { hostPath: '/dev/nvidia-uvm', path: '/dev/nvidia-uvm' },
+    { hostPath: '/dev/nvidiactl', path: '/dev/nvidiactl' },
+  ],
   libraries: [
     { path: '/usr/lib/x86_64-linux-gnu/libcuda.so.1', realPath: '/usr/lib/x86_64-linux-gnu/libcuda.so.550.54.15' },
     { path: '/usr/local/nvidia/lib64/libnvidia-ml.so.1', realPath: '/usr/local/nvidia/lib64/libnvidia-ml.so.550.54.15' },
     { path: '/opt/nvidia/lib/libnvidia-ptxjitcompiler.so.1', realPath: '/opt/nvidia/lib/libnvidia-ptxjitcompiler.so.550.54.15' },
   ],
+  driverVersion: '550.54.15',
+  containerLibraries: [{ soname: 'libcuda.so.1', realPath: '/usr/lib/x86_64-linux-gnu/libcuda.so.550.54.15' }],
+  nvidiaSmi: '/usr/bin/nvidia-smi',
 };
 
 function spec(json: Record<string, unknown>): JobSpec {

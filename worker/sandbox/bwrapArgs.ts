@@ -14,11 +14,24 @@
  * - a read-only root and /dev everywhere else;
  * - GPU device nodes, /sys and the driver libraries only when it asks for GPUs; a CPU job finds
  *   the driver libraries masked by an empty file.
+ *
+ * Image mode (`plan.image`): everything above but the host's /usr and /etc. The image root's
+ * entries are mirrored read-only into bwrap's tmpfs root as imageRoot.ts plans it, so the image's
+ * /usr, /etc, /opt... are the job's; /proc, /dev, /sys, /tmp, /in and /out are the sandbox's as in
+ * host mode. /etc/passwd and /etc/group are the image's own: its programs may expect their users
+ * (a job runs as uid 1000 whatever the image's USER says, and that uid may have no name there).
+ * /etc/hosts and /etc/hostname are the sandbox's (localhost and the hostname "loom" resolve as the
+ * sandbox's network namespace has them), unless the image's are something other than a file.
+ * A GPU job gets its device nodes, /sys, and the driver's compute and utility libraries under
+ * /usr/local/nvidia/lib64 with nvidia-smi under /usr/local/nvidia/bin, as NVIDIA's container
+ * toolkit gives them (gpuPassthrough.ts); a CPU job gets none of it.
  */
 import { dirname } from 'node:path';
 import type { JobSpec } from '../../sdk/spec/jobSpec';
+import type { ImageProcess } from '../image/imageProcess';
 import type { GpuHost } from './gpuPassthrough';
 import type { HostLayout } from './hostLayout';
+import type { ImageTreeOp, MountPoint } from './imageRoot';
 import { SANDBOX_GID, SANDBOX_UID } from './sandboxEtc';
 
 export type BwrapFeatures = {
@@ -41,7 +54,25 @@ export type BwrapPlan = {
   features: BwrapFeatures;
   /** The fd bwrap reads the seccomp filter from (seccompFilter.ts); none: no filter. */
   seccompFd?: number;
+  /** Image mode: the unpacked image is the job's root; absent: host mode. */
+  image?: ImagePlan;
 };
+
+export type ImagePlan = {
+  /** The image's tree as the sandbox builds it (planImageRoot). */
+  tree: ImageTreeOp[];
+  /** How the job starts (imageProcess). */
+  process: ImageProcess;
+  /**
+   * Mount points that could not be made in the image and that the job goes without: optional ones
+   * (their binds are left out) and a working directory reached through a link (left to chdir).
+   */
+  unavailable?: string[];
+};
+
+/** Where a GPU job in an image finds the driver, as NVIDIA's CUDA images expect it. */
+export const NVIDIA_LIB_DIR = '/usr/local/nvidia/lib64';
+export const NVIDIA_BIN_DIR = '/usr/local/nvidia/bin';
 
 /** Top-level directories that are the system's: a workdir under them must already exist. */
 const systemRoots = new Set(['usr', 'bin', 'sbin', 'lib', 'lib64', 'lib32', 'libx32', 'etc', 'proc', 'dev', 'sys']);
@@ -53,8 +84,12 @@ function underBoundTree(path: string, layout: HostLayout): boolean {
 
 /** Builds bwrap's arguments, up to and including `--`; append the job's argv. */
 export function buildBwrapArgs(plan: BwrapPlan): string[] {
-  const { spec, layout, gpuHost } = plan;
-  const args: string[] = [
+  return plan.image ? imageModeArgs(plan, plan.image) : hostModeArgs(plan);
+}
+
+/** Namespaces, identity, capabilities and the seccomp filter: the same in both modes. */
+function isolationArgs(plan: BwrapPlan): string[] {
+  return [
     '--unshare-all',
     '--unshare-user',
     ...(plan.features.disableUserns ? ['--disable-userns'] : []),
@@ -66,7 +101,20 @@ export function buildBwrapArgs(plan: BwrapPlan): string[] {
     '--cap-drop', 'ALL',
     ...(plan.seccompFd === undefined ? [] : ['--seccomp', String(plan.seccompFd)]),
   ];
+}
 
+/** The job's own GPU nodes and the control nodes, and sysfs, which NVML and the CUDA driver read. */
+function gpuDeviceArgs(plan: BwrapPlan): string[] {
+  const args: string[] = [];
+  for (const i of plan.gpuIndices) args.push('--dev-bind', plan.gpuHost.gpuNodes[i]!.hostPath, plan.gpuHost.gpuNodes[i]!.path);
+  for (const node of plan.gpuHost.controlNodes) args.push('--dev-bind', node.hostPath, node.path);
+  args.push('--ro-bind', '/sys', '/sys');
+  return args;
+}
+
+function hostModeArgs(plan: BwrapPlan): string[] {
+  const { spec, layout, gpuHost } = plan;
+  const args = isolationArgs(plan);
   for (const e of layout.rootEntries) {
     if (e.kind === 'dir') args.push('--ro-bind', e.path, e.path);
     else args.push('--symlink', e.target, e.path);
@@ -79,10 +127,7 @@ export function buildBwrapArgs(plan: BwrapPlan): string[] {
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp');
 
   if (plan.gpuIndices.length > 0) {
-    for (const i of plan.gpuIndices) args.push('--dev-bind', gpuHost.gpuNodes[i]!, gpuHost.gpuNodes[i]!);
-    for (const node of gpuHost.controlNodes) args.push('--dev-bind', node, node);
-    // NVML and the CUDA driver read the PCI topology from sysfs.
-    args.push('--ro-bind', '/sys', '/sys');
+    args.push(...gpuDeviceArgs(plan));
     for (const lib of gpuHost.libraries) {
       if (!underBoundTree(lib.realPath, layout)) args.push('--ro-bind', lib.realPath, lib.path);
     }
@@ -105,12 +150,66 @@ export function buildBwrapArgs(plan: BwrapPlan): string[] {
   return args;
 }
 
+/** The sandbox's own /etc files in image mode (see the top of the file). */
+const imageEtcFiles = ['hosts', 'hostname'];
+
+function imageModeArgs(plan: BwrapPlan, image: ImagePlan): string[] {
+  const args = isolationArgs(plan);
+  const unavailable = new Set(image.unavailable ?? []);
+  for (const t of image.tree) {
+    if (t.op === 'symlink') args.push('--symlink', t.target, t.path);
+    else if (t.op === 'dir') args.push('--perms', t.mode.toString(8).padStart(4, '0'), '--dir', t.path);
+    else args.push('--ro-bind', t.source, t.path);
+  }
+  for (const name of imageEtcFiles) if (!unavailable.has(`/etc/${name}`)) args.push('--ro-bind', `${plan.etcDir}/${name}`, `/etc/${name}`);
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp');
+
+  if (plan.gpuIndices.length > 0) {
+    args.push(...gpuDeviceArgs(plan));
+    for (const lib of plan.gpuHost.containerLibraries) args.push('--ro-bind', lib.realPath, `${NVIDIA_LIB_DIR}/${lib.soname}`);
+    if (plan.gpuHost.nvidiaSmi) args.push('--ro-bind', plan.gpuHost.nvidiaSmi, `${NVIDIA_BIN_DIR}/nvidia-smi`);
+  }
+
+  args.push('--dir', '/in');
+  for (const input of plan.inputs) args.push('--ro-bind', input.hostPath, input.mountPath);
+  args.push('--bind', plan.outDir, '/out');
+
+  const { workdir } = image.process;
+  // Made on the tmpfs where the image lacks it (its parents were expanded: planImageRoot), a no-op
+  // where it exists. Never through a link in the image: bwrap would follow it on the host's side.
+  if (workdir !== '/' && !unavailable.has(workdir)) args.push('--dir', workdir);
+  args.push('--remount-ro', '/dev', '--remount-ro', '/');
+  args.push('--chdir', workdir);
+  args.push('--');
+  return args;
+}
+
+/**
+ * Every bind target and the working directory of an image job: planImageRoot makes room for those
+ * that fall inside the image's own directories.
+ */
+export function imageMountPoints(plan: Pick<BwrapPlan, 'gpuHost' | 'gpuIndices' | 'inputs'>, workdir: string): MountPoint[] {
+  const points: MountPoint[] = [];
+  const add = (p: MountPoint) => points.push(p);
+  for (const name of imageEtcFiles) add({ path: `/etc/${name}`, kind: 'file', purpose: `the sandbox's /etc/${name}`, optional: true });
+  if (plan.gpuIndices.length > 0) {
+    for (const lib of plan.gpuHost.containerLibraries) add({ path: `${NVIDIA_LIB_DIR}/${lib.soname}`, kind: 'file', purpose: `the driver library ${lib.soname}` });
+    if (plan.gpuHost.nvidiaSmi) add({ path: `${NVIDIA_BIN_DIR}/nvidia-smi`, kind: 'file', purpose: 'nvidia-smi' });
+  }
+  for (const input of plan.inputs) add({ path: input.mountPath, kind: 'file', purpose: `the input mounted at ${input.mountPath}` });
+  // A working directory reached through a link in the image is left to chdir, which follows it
+  // inside the sandbox; one that does not exist there fails the job with bwrap's reason.
+  if (workdir !== '/') add({ path: workdir, kind: 'dir', purpose: 'the working directory', linkOk: true });
+  return points;
+}
+
 /**
  * The environment a job starts with: PATH, HOME and LANG set by the worker, the spec's own
  * variables (non-secret by construction: the spec is public), and for a GPU job whose driver
  * libraries live outside /usr, LD_LIBRARY_PATH to find them. Nothing from the worker's environment.
  */
-export function sandboxEnv(plan: Pick<BwrapPlan, 'spec' | 'gpuHost' | 'gpuIndices' | 'layout'>): Record<string, string> {
+export function sandboxEnv(plan: Pick<BwrapPlan, 'spec' | 'gpuHost' | 'gpuIndices' | 'layout' | 'image'>): Record<string, string> {
+  if (plan.image) return imageEnv(plan.image.process.env, plan.gpuIndices.length > 0);
   const env: Record<string, string> = {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: '/tmp',
@@ -122,4 +221,22 @@ export function sandboxEnv(plan: Pick<BwrapPlan, 'spec' | 'gpuHost' | 'gpuIndice
     if (dirs.length > 0) env.LD_LIBRARY_PATH = [...(env.LD_LIBRARY_PATH ? [env.LD_LIBRARY_PATH] : []), ...dirs].join(':');
   }
   return env;
+}
+
+/**
+ * Image mode: the process's environment (imageProcess: defaults, the image's Env, the spec's), and
+ * for a GPU job the driver's directories as NVIDIA's CUDA images set them (PATH starts with
+ * /usr/local/nvidia/bin, LD_LIBRARY_PATH has /usr/local/nvidia/lib64), added first where the image
+ * does not already list them: the driver's libcuda must be the one loaded, whatever else the image has.
+ */
+export function imageEnv(env: Record<string, string>, gpu: boolean): Record<string, string> {
+  const out = { ...env };
+  if (!gpu) return out;
+  const prepend = (name: string, dir: string) => {
+    const list = (out[name] ?? '').split(':').filter(Boolean);
+    if (!list.includes(dir)) out[name] = [dir, ...list].join(':');
+  };
+  prepend('PATH', NVIDIA_BIN_DIR);
+  prepend('LD_LIBRARY_PATH', NVIDIA_LIB_DIR);
+  return out;
 }

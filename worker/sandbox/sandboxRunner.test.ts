@@ -207,7 +207,7 @@ describe.skipIf(skipSandboxTests)('sandbox', () => {
 
   test('behavior: a CPU job finds the GPU driver libraries masked', async () => {
     // A stand-in "driver library" that exists on every host: the job must see it empty.
-    const fakeGpuHost = { gpuNodes: [], controlNodes: [], libraries: [{ path: '/usr/bin/env', realPath: '/usr/bin/env' }] };
+    const fakeGpuHost = { gpuNodes: [], controlNodes: [], libraries: [{ path: '/usr/bin/env', realPath: '/usr/bin/env' }], containerLibraries: [] };
     const masked = await SandboxRunner.create({ workDir: root, gpuHost: fakeGpuHost });
     const parsed = parseSpec({ version: 1, script: 'test -s /usr/bin/env && echo visible || echo masked; ls /dev | grep -c nvidia' });
     if (!parsed.ok) throw new Error(parsed.reason);

@@ -12,6 +12,11 @@
  * holds more than `resources.outputMiB`), and afterwards the cgroup's counters say whether the kernel OOM-killed
  * it or refused it processes. The cgroup is emptied and removed before `run` returns, so every
  * process of the job is gone when the outputs are packed.
+ *
+ * A run with `image` (image mode) runs the job in an unpacked OCI image instead of the host's /usr:
+ * the image's root read-only as the job's /, its config deciding argv, env and workdir
+ * (imageProcess.ts), room made on the sandbox's side for the mount points it needs (imageRoot.ts), and
+ * everything else as in host mode (bwrapArgs.ts). The self-test stays in host mode.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,9 +26,12 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { WorkerError } from '../errors';
 import type { JobSpec } from '../../sdk/spec/jobSpec';
-import { type BwrapFeatures, buildBwrapArgs, sandboxEnv } from './bwrapArgs';
+import { imageProcess } from '../image/imageProcess';
+import type { ImageConfig } from '../image/imageTypes';
+import { type BwrapFeatures, type BwrapPlan, type ImagePlan, buildBwrapArgs, imageMountPoints, sandboxEnv } from './bwrapArgs';
 import { type GpuHost, detectGpuHost } from './gpuPassthrough';
 import { type HostLayout, detectHostLayout } from './hostLayout';
+import { fatalFailures, planImageRoot } from './imageRoot';
 import { type CgroupStats, type CgroupSupport, JobCgroup, detectCgroupSupport } from './jobCgroup';
 import { CGROUP_JOIN_FAILED, buildLaunchCommand } from './launchCommand';
 import { writeSandboxEtc } from './sandboxEtc';
@@ -77,6 +85,11 @@ export type RunRequest = {
   gpuIndices?: number[];
   /** Aborting kills the job (e.g. the job was reclaimed or the worker is stopping). */
   signal?: AbortSignal;
+  /**
+   * Image mode: the unpacked image (PreparedImage's rootDir and config), whose root is the job's
+   * read-only /. Absent: host mode. The root is only read, so jobs of one image may run at once.
+   */
+  image?: { rootDir: string; config: ImageConfig };
 };
 
 export type SandboxResult = {
@@ -216,12 +229,18 @@ export class SandboxRunner {
     if (gpuIndices.length !== spec.resources.gpus) throw new WorkerError('SANDBOX_SETUP_FAILED', `the job asks for ${spec.resources.gpus} GPUs but ${gpuIndices.length} were assigned`);
     const missing = gpuIndices.filter((i) => caps.gpuHost.gpuNodes[i] === undefined);
     if (missing.length > 0) throw new WorkerError('SANDBOX_SETUP_FAILED', `the job asks for ${spec.resources.gpus} GPUs; this machine has ${caps.gpuHost.gpuNodes.length}`);
+    if (req.image && !sandboxed) throw new WorkerError('SANDBOX_SETUP_FAILED', `an image job needs the sandbox, and there is none: ${caps.bwrap.ok ? '' : caps.bwrap.reason}`);
+    if (req.image && gpuIndices.length > 0 && !caps.gpuHost.containerLibraries.some((l) => l.soname.startsWith('libcuda.so'))) {
+      const version = caps.gpuHost.driverVersion === undefined ? 'the driver version is unknown' : `driver ${caps.gpuHost.driverVersion}`;
+      throw new WorkerError('SANDBOX_SETUP_FAILED', `a GPU job in an image needs the driver's libcuda, and ldconfig lists none of the running driver's (${version})`);
+    }
 
     const outDir = join(req.jobDir, 'out');
     const etcDir = join(req.jobDir, 'sandbox-etc');
     await mkdir(outDir, { recursive: true, mode: 0o755 });
     await writeSandboxEtc(etcDir);
     if (caps.dropTo) await this.grantSandboxUser(req.jobDir, outDir, caps.dropTo);
+    if (caps.dropTo && req.image) await assertReachable(req.image.rootDir, caps.dropTo, 'the image');
 
     let cgroup: JobCgroup | undefined;
     if (caps.cgroups.ok) {
@@ -235,7 +254,7 @@ export class SandboxRunner {
 
     try {
       const filter = sandboxed ? this.seccomp : null;
-      const plan = {
+      const plan: BwrapPlan = {
         spec,
         inputs: req.inputs,
         outDir,
@@ -245,8 +264,10 @@ export class SandboxRunner {
         gpuIndices,
         features: sandboxed ? caps.bwrap.features : { disableUserns: false },
         ...(filter ? { seccompFd: SECCOMP_FD } : {}),
+        ...(req.image ? { image: await prepareImagePlan(req.image, { spec, inputs: req.inputs, gpuIndices, gpuHost: caps.gpuHost }) } : {}),
       };
       const env = sandboxEnv(plan);
+      const argv = plan.image ? plan.image.process.argv : spec.argv;
       const launch = caps.bwrap.ok
         ? buildLaunchCommand({
             cgroupProcs: cgroup?.procsFiles ?? [],
@@ -254,7 +275,7 @@ export class SandboxRunner {
             envPath: '/usr/bin/env',
             env,
             program: caps.bwrap.path,
-            args: ['--json-status-fd', '3', ...buildBwrapArgs(plan), ...spec.argv],
+            args: ['--json-status-fd', '3', ...buildBwrapArgs(plan), ...argv],
           })
         : // Unsafe mode without bubblewrap: the job runs on the host, in its output directory.
           buildLaunchCommand({ cgroupProcs: cgroup?.procsFiles ?? [], envPath: '/usr/bin/env', env, program: spec.argv[0]!, args: spec.argv.slice(1) });
@@ -274,15 +295,7 @@ export class SandboxRunner {
   private async grantSandboxUser(jobDir: string, outDir: string, user: { uid: number; gid: number }): Promise<void> {
     await chmod(jobDir, 0o711);
     await chown(outDir, user.uid, user.gid);
-    // bwrap opens the bind sources as that user: every directory above the job must be searchable.
-    for (let dir = dirname(jobDir); ; dir = dirname(dir)) {
-      const st = await stat(dir);
-      const searchable = (st.mode & 0o001) !== 0 || (st.uid === user.uid && (st.mode & 0o100) !== 0) || (st.gid === user.gid && (st.mode & 0o010) !== 0);
-      if (!searchable) {
-        throw new WorkerError('SANDBOX_SETUP_FAILED', `the sandbox user (uid ${user.uid}) cannot reach ${jobDir}: make ${dir} searchable (chmod o+x) or use a work directory under one that is`);
-      }
-      if (dir === dirname(dir)) break;
-    }
+    await assertReachable(jobDir, user, 'the job directory');
   }
 
   private spawnAndWait(
@@ -414,6 +427,37 @@ export class SandboxRunner {
       outDir: ctx.outDir,
     };
   }
+}
+
+/** bwrap opens the bind sources as the sandbox user: every directory above `path` must be searchable by it. */
+async function assertReachable(path: string, user: { uid: number; gid: number }, what: string): Promise<void> {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const st = await stat(dir);
+    const searchable = (st.mode & 0o001) !== 0 || (st.uid === user.uid && (st.mode & 0o100) !== 0) || (st.gid === user.gid && (st.mode & 0o010) !== 0);
+    if (!searchable) {
+      throw new WorkerError('SANDBOX_SETUP_FAILED', `the sandbox user (uid ${user.uid}) cannot reach ${what} ${path}: make ${dir} searchable (chmod o+x) or use a work directory under one that is`);
+    }
+    if (dir === dirname(dir)) break;
+  }
+}
+
+/**
+ * Image mode's part of the plan: how the job starts (imageProcess) and the image's tree with room
+ * for the job's mount points; a job whose mount points cannot be made is refused with the reasons.
+ */
+async function prepareImagePlan(image: { rootDir: string; config: ImageConfig }, base: Pick<BwrapPlan, 'spec' | 'inputs' | 'gpuIndices' | 'gpuHost'>): Promise<ImagePlan> {
+  const proc = imageProcess(base.spec, image.config);
+  if ('error' in proc) throw new WorkerError('IMAGE_REJECTED', proc.error);
+  let planned: Awaited<ReturnType<typeof planImageRoot>>;
+  try {
+    planned = await planImageRoot(image.rootDir, imageMountPoints(base, proc.workdir));
+  } catch (err) {
+    throw new WorkerError('SANDBOX_SETUP_FAILED', `cannot read the image's root ${image.rootDir}: ${(err as Error).message}`, { cause: err });
+  }
+  const fatal = fatalFailures(planned.failed);
+  if (fatal.length > 0) throw new WorkerError('SANDBOX_SETUP_FAILED', fatal.map((f) => f.reason).join('; '));
+  const unavailable = planned.failed.map((f) => f.point.path);
+  return { tree: planned.tree, process: proc, ...(unavailable.length > 0 ? { unavailable } : {}) };
 }
 
 type RawRun = {
