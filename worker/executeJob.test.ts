@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { packOutputs } from '../sdk/node/packOutputs';
 import type { ImageRef } from '../sdk/spec/imageRef';
 import { WorkerError } from './errors';
-import { type JobRunRequest, executeJob } from './executeJob';
+import { executeJob } from './executeJob';
 import type { Gpu } from './hardware';
 import type { PreparedImage } from './image/imageTypes';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
@@ -75,10 +75,10 @@ describe('executeJob', () => {
 
   /** A sandbox that writes /out/hello.txt, records each request, and checks the image is held while it runs. */
   function writingSandbox(held: () => boolean = () => true) {
-    const runs: JobRunRequest[] = [];
+    const runs: RunRequest[] = [];
     return {
       runs,
-      run: async (req: JobRunRequest): Promise<SandboxResult> => {
+      run: async (req: RunRequest): Promise<SandboxResult> => {
         runs.push(req);
         if (!held()) throw new Error('the image was released before the run');
         const outDir = join(req.jobDir, 'out');

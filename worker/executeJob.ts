@@ -18,13 +18,10 @@ import type { JobSpec } from '../sdk/spec/jobSpec';
 import { WorkerError } from './errors';
 import { type FailureStage, packFailureReport } from './failureReport';
 import type { Gpu } from './hardware';
-import type { ImageConfig, PreparedImage } from './image/imageTypes';
+import type { PreparedImage } from './image/imageTypes';
 import { type FetchInputsOptions, type StagedInput, fetchInputs } from './inputs/fetchInputs';
 import { type RunRecord, gpusGiven, runRecordFile } from './runRecord';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
-
-/** A sandbox run, in an image's root when `image` is set (image mode; the sandbox runner's RunRequest). */
-export type JobRunRequest = RunRequest & { image?: { rootDir: string; config: ImageConfig } };
 
 export type ExecuteJobOptions = {
   /** The on-chain job id; the job's directory is named after it. */
@@ -32,7 +29,7 @@ export type ExecuteJobOptions = {
   spec: JobSpec;
   /** Where job directories live. */
   workDir: string;
-  sandbox: { run(req: JobRunRequest): Promise<SandboxResult> };
+  sandbox: { run(req: RunRequest): Promise<SandboxResult> };
   /** Input fetching options (artifact store, limits); `dir` is the job's. */
   inputs?: Omit<FetchInputsOptions, 'dir' | 'signal'>;
   /** Where an image job's image comes from (the image store); required for a spec with an image. */

@@ -28,8 +28,7 @@ export type RunRecord = {
  */
 export function gpusGiven(gpus: Gpu[], indices: number[]): GpuRecord[] {
   return indices.map((index) => {
-    // `uuid` comes with nvidia-smi's uuid column (issue 12); read it when detection gives it.
-    const g = gpus.find((x) => x.index === index) as (Gpu & { uuid?: string }) | undefined;
+    const g = gpus.find((x) => x.index === index);
     return { index, ...(g?.uuid ? { uuid: g.uuid } : {}), name: g?.name ?? '' };
   });
 }

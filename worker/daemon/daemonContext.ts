@@ -6,7 +6,7 @@
 import type { Address, Hex } from 'viem';
 import type { Logger } from 'pino';
 import type { Hardware } from '../hardware';
-import type { JobRunRequest } from '../executeJob';
+import type { RunRequest } from '../sandbox/sandboxRunner';
 import type { SandboxResult } from '../sandbox/sandboxRunner';
 import type { DaemonConfig } from './config';
 import type { MarketWriter } from './createWorkerWriter';
@@ -17,7 +17,7 @@ import type { LoomApi } from './loomApi';
 import type { WorkerMetrics } from './metrics';
 import type { StateFile } from './stateFile';
 
-export type JobSandbox = { run(req: JobRunRequest): Promise<SandboxResult> };
+export type JobSandbox = { run(req: RunRequest): Promise<SandboxResult> };
 
 export type DaemonContext = {
   readonly config: DaemonConfig;

@@ -100,7 +100,7 @@ function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean } 
     metrics,
     state,
     writer,
-    hardware: { claim: claimFor([{ index: 0, name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 }], { cpuCores: 8, ramMiB: 16_384 }), gpus: [] },
+    hardware: { claim: claimFor([{ index: 0, uuid: 'GPU-00000000-0000-0000-0000-000000000000', name: 'NVIDIA H100 80GB HBM3', memoryMiB: 81559 }], { cpuCores: 8, ramMiB: 16_384 }), gpus: [] },
     inputCache,
     images,
     chainNow: async () => 1000,

@@ -32,6 +32,8 @@ export class JobImages {
       metrics: WorkerMetrics;
       /** The CUDA version the running driver supports (nvidia-smi); undefined on a machine without one. */
       driverCuda?: string;
+      /** The running driver's version (nvidia-smi), for requirements on the driver itself. */
+      driverVersion?: string;
       /** The CUDA check (default: the image's NVIDIA_REQUIRE_CUDA against the driver, ../gpu/cudaRequirement.ts). */
       checkCuda?: typeof checkCudaRequirement;
     },
@@ -47,7 +49,9 @@ export class JobImages {
     const check = await this.store.check(spec.image, signal ? { signal } : {});
     if (!check.ok) return check;
     if (spec.resources.gpus > 0) {
-      const cuda = (this.o.checkCuda ?? checkCudaRequirement)(check.config.env, this.o.driverCuda);
+      // The job's environment as it will run: the image's Env with the spec's on top (imageProcess.ts).
+      const env = [...check.config.env, ...Object.entries(spec.env).map(([k, v]) => `${k}=${v}`)];
+      const cuda = (this.o.checkCuda ?? checkCudaRequirement)(env, this.o.driverCuda, this.o.driverVersion === undefined ? {} : { driverVersion: this.o.driverVersion });
       if (!cuda.ok) return { ok: false, code: 'cuda', reason: cuda.reason };
     }
     return { ok: true };

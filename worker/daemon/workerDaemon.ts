@@ -118,9 +118,12 @@ export class WorkerDaemon {
     const store =
       this.o.images ??
       (await ImageStore.open({ dir: c.images.dir, cacheBytes: c.images.cacheBytes, maxImageBytes: c.images.maxImageBytes, allowedRegistries: c.images.allowedRegistries, logger: log }));
-    // Until hardware.ts reads the driver's CUDA version (issue 12), GPU image jobs are checked against none.
-    const driverCuda = (hardware as Hardware & { cudaVersion?: string }).cudaVersion;
-    const images = new JobImages(store, { logger: log, metrics: this.metrics, ...(driverCuda === undefined ? {} : { driverCuda }) });
+    const images = new JobImages(store, {
+      logger: log,
+      metrics: this.metrics,
+      ...(hardware.cudaVersion === undefined ? {} : { driverCuda: hardware.cudaVersion }),
+      ...(hardware.driverVersion === undefined ? {} : { driverVersion: hardware.driverVersion }),
+    });
     log.info(
       { modes: offeredModes({ hostMode: c.hostMode, allowedRegistries: c.images.allowedRegistries }), registries: c.images.allowedRegistries, maxImageBytes: c.images.maxImageBytes, imageCacheBytes: c.images.cacheBytes, metadataURI: hardware.claim.metadataURI },
       'offering',
