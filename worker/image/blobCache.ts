@@ -97,6 +97,8 @@ export class BlobCache {
   async prefetch(target: RegistryTarget, d: Descriptor, signal?: AbortSignal): Promise<void> {
     if (this.downloads.has(d.digest) || (await this.has(d.digest)) || this.downloads.has(d.digest)) return;
     const stream = await this.download(target, d, false, signal);
+    // Its failure is `stored`'s rejection, which the caller awaits.
+    stream.on('error', () => {});
     stream.resume();
     await this.downloads.get(d.digest);
   }

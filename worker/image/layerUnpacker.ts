@@ -22,7 +22,7 @@
 import type { Dirent } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, rm, symlink, chmod, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import { ImageRefusalError } from './imageRefusal';
 
@@ -37,6 +37,23 @@ export function unpackedFileMode(mode: number): number {
 /** The mode of an unpacked directory: the file rule, plus rwx for the owner. */
 export function unpackedDirMode(mode: number): number {
   return unpackedFileMode(mode) | 0o700;
+}
+
+/**
+ * Completes a tar stream that stops right after its last file's data: umoci writes layers without
+ * the last block's padding and the end-of-archive blocks, which Go's tar reader (Docker, containerd,
+ * umoci) takes as the end. The bytes were checked against the layer's digest before this point, so
+ * leniency about the trailer lets nothing unpublished in.
+ */
+class TarEnd extends Transform {
+  private bytes = 0;
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    cb(null, Buffer.alloc(((512 - (this.bytes % 512)) % 512) + 1024));
+  }
 }
 
 export class LayerUnpacker {
@@ -61,7 +78,7 @@ export class LayerUnpacker {
     this.layerPaths = new Set();
     const extract = tarExtract();
     tar.on('error', (err) => extract.destroy(err));
-    tar.pipe(extract as unknown as NodeJS.WritableStream);
+    tar.pipe(new TarEnd()).pipe(extract as unknown as NodeJS.WritableStream);
     try {
       for await (const entry of extract) await this.entry(entry.header, entry as unknown as Readable);
     } catch (err) {
@@ -247,7 +264,8 @@ export class LayerUnpacker {
   /** The entry's path relative to the root ('' for the root itself); refuses names that leave it. */
   private relative(name: string, what: string): string {
     if (name.includes('\0')) throw this.refuse(`a ${what} name contains a NUL byte`);
-    if (name.startsWith('/')) throw this.refuse(`the ${what} "${name}" is an absolute path: an entry may not name a path outside the image's root`);
+    // "/" alone is the root itself (umoci writes its root entry so); any other absolute name is refused.
+    if (name.startsWith('/') && !/^[/.]*$/.test(name)) throw this.refuse(`the ${what} "${name}" is an absolute path: an entry may not name a path outside the image's root`);
     const parts = name.split('/').filter((p) => p !== '' && p !== '.');
     if (parts.includes('..')) throw this.refuse(`the ${what} "${name}" has a ".." segment: an entry may not leave the image's root`);
     return parts.join('/');
