@@ -93,14 +93,18 @@ export class BlobCache {
     }
   }
 
-  /** Starts downloading a layer into the cache, unless it is there or on its way; resolves when stored. */
-  async prefetch(target: RegistryTarget, d: Descriptor, signal?: AbortSignal): Promise<void> {
-    if (this.downloads.has(d.digest) || (await this.has(d.digest)) || this.downloads.has(d.digest)) return;
+  /**
+   * Starts downloading a layer into the cache, unless it is there or on its way; resolves when stored,
+   * with whether this call downloaded it.
+   */
+  async prefetch(target: RegistryTarget, d: Descriptor, signal?: AbortSignal): Promise<boolean> {
+    if (this.downloads.has(d.digest) || (await this.has(d.digest)) || this.downloads.has(d.digest)) return false;
     const stream = await this.download(target, d, false, signal);
     // Its failure is `stored`'s rejection, which the caller awaits.
     stream.on('error', () => {});
     stream.resume();
     await this.downloads.get(d.digest);
+    return true;
   }
 
   private async download(target: RegistryTarget, d: Descriptor, passOn: boolean, signal?: AbortSignal): Promise<Readable> {

@@ -267,7 +267,12 @@ export class ImageStore {
         // Later layers download while this one unpacks (a few at a time).
         for (ahead = Math.max(ahead, i + 1); ahead < layers.length && ahead <= i + (this.o.prefetchLayers ?? 2); ahead++) {
           const next = layers[ahead]!;
-          prefetches.push(this.blobs.prefetch(ref, next, s).catch(() => {}));
+          prefetches.push(
+            this.blobs.prefetch(ref, next, s).then(
+              (got) => void (got && (fetched += next.size)),
+              () => {},
+            ),
+          );
         }
         const { stream, fetched: got } = await this.blobs.open(ref, layer, s);
         if (got) fetched += layer.size;
