@@ -8,7 +8,7 @@
  * - Layouts are also edited directly, for what umoci does not make: a layer crafted byte by byte (a
  *   tar that tries to leave the root), another platform's manifest, a multi-platform index.
  * - `skopeo copy` pushes a layout's tag (`--all` for an index), digests preserved; the digest is read
- *   back from the registry.
+ *   back from the registry. `pushAsIs` pushes through the registry API where skopeo would change a layer.
  * - `umoci raw unpack --rootless` is the oracle an unpacked tree is compared with.
  */
 import { execFile } from 'node:child_process';
@@ -143,11 +143,13 @@ function rewrite(img: LayoutImage, newTag: string, edit: (manifest: ManifestJson
 
 /**
  * Adds a layer made of `tar` (uncompressed tar bytes, crafted by the caller: tar-stream's pack makes
- * names umoci would never write) as `newTag`; gzip-compressed unless `gzip` is false.
+ * names umoci would never write) as `newTag`; gzip-compressed unless `gzip` is false; `mediaType`
+ * overrides the layer's media type (to offer one the store does not read).
  */
-export function appendTarLayer(img: LayoutImage, newTag: string, tar: Buffer, opts: { gzip?: boolean } = {}): LayoutImage {
+export function appendTarLayer(img: LayoutImage, newTag: string, tar: Buffer, opts: { gzip?: boolean; mediaType?: string } = {}): LayoutImage {
   const gzip = opts.gzip ?? true;
-  const layer = writeBlob(img.layout, gzip ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.oci.image.layer.v1.tar', gzip ? gzipSync(tar) : tar);
+  const mediaType = opts.mediaType ?? (gzip ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.oci.image.layer.v1.tar');
+  const layer = writeBlob(img.layout, mediaType, gzip ? gzipSync(tar) : tar);
   const diffId = `sha256:${createHash('sha256').update(tar).digest('hex')}`;
   return rewrite(img, newTag, (manifest, config) => {
     manifest.layers.push(layer);
@@ -215,6 +217,29 @@ export async function pushImage(registry: Registry, img: LayoutImage, repository
   const parsed = parseImageRef(text);
   if (!parsed.ok) throw new Error(parsed.reason);
   return { ...img, digest, ref: parsed.ref, text };
+}
+
+/**
+ * Pushes a layout's tag byte for byte through the registry API (blobs, then the manifest), where
+ * skopeo would change it: skopeo compresses uncompressed layers and reads the compression of the ones
+ * it copies. For uncompressed layers and media types the store refuses.
+ */
+export async function pushAsIs(registry: Registry, img: LayoutImage, repository: string): Promise<PushedImage> {
+  const d = tagDescriptor(img);
+  const manifest = JSON.parse(readBlob(img.layout, d.digest).toString()) as ManifestJson;
+  for (const blob of [manifest.config, ...manifest.layers]) {
+    const start = await fetch(`${registry.url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+    const location = new URL(start.headers.get('location')!, registry.url);
+    location.searchParams.set('digest', blob.digest);
+    const put = await fetch(location, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(readBlob(img.layout, blob.digest)) });
+    if (put.status !== 201) throw new Error(`uploading ${blob.digest} to ${repository}: HTTP ${put.status} ${await put.text()}`);
+  }
+  const res = await fetch(`${registry.url}/v2/${repository}/manifests/${img.tag}`, { method: 'PUT', headers: { 'content-type': d.mediaType }, body: new Uint8Array(readBlob(img.layout, d.digest)) });
+  if (res.status !== 201) throw new Error(`pushing the manifest of ${repository}:${img.tag}: HTTP ${res.status} ${await res.text()}`);
+  const text = `${registry.host}/${repository}:${img.tag}@${d.digest}`;
+  const parsed = parseImageRef(text);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return { ...img, digest: d.digest, ref: parsed.ref, text };
 }
 
 /** `umoci raw unpack --rootless` of a layout's tag into `dest` (which must not exist): the oracle tree. */

@@ -22,6 +22,7 @@ import {
   insertLayer,
   layerDigests,
   newLayout,
+  pushAsIs,
   pushImage,
   randomFiles,
   umociUnpack,
@@ -47,7 +48,7 @@ async function openStore(name: string, o: Partial<ImageStoreOptions> = {}): Prom
 }
 
 /** Tar bytes made entry by entry (names umoci would never write). */
-async function tarOf(entries: { name: string; type?: 'file' | 'symlink' | 'link' | 'directory'; linkname?: string; content?: string }[]): Promise<Buffer> {
+async function tarOf(entries: { name: string; type?: 'file' | 'symlink' | 'link' | 'directory' | 'character-device' | 'fifo'; linkname?: string; content?: string; mode?: number }[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on('data', (c) => chunks.push(c as Buffer));
@@ -56,7 +57,7 @@ async function tarOf(entries: { name: string; type?: 'file' | 'symlink' | 'link'
     const type = e.type ?? 'file';
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error | null) => (err ? reject(err) : resolve());
-      const header = { name: e.name, type, linkname: e.linkname, mode: type === 'directory' ? 0o755 : 0o644 };
+      const header = { name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), devmajor: 1, devminor: 3 };
       if (type === 'file') p.entry(header, e.content ?? 'x', done);
       else p.entry(header, done);
     });
@@ -205,6 +206,37 @@ describe('pull and unpack', () => {
     // A single manifest whose config says another platform is refused the same way.
     const lone = await pushImage(registry, asPlatform(img, riscv, 'lone'), 'loom/foreign');
     expect(await store.check(lone.ref)).toMatchObject({ ok: false, code: 'platform', reason: expect.stringContaining('linux/riscv64') });
+  });
+  test('behavior: an uncompressed layer applies on top: hard link to a lower file, a file replacing a lower directory, devices and fifos dropped', async () => {
+    const base = await busyboxImage(work, 'plain');
+    const tar = await tarOf([
+      { name: 'bin/busybox-again', type: 'link', linkname: 'bin/busybox' },
+      { name: 'etc', type: 'directory', mode: 0o2750 },
+      { name: 'etc/os-release', content: 'ID=plain\n', mode: 0o4700 },
+      { name: 'bin/sh', content: 'no longer a symlink' },
+      { name: 'dev/null', type: 'character-device' },
+      { name: 'run/pipe', type: 'fifo' },
+    ]);
+    const pushed = await pushAsIs(registry, appendTarLayer(base, 'plain-layer', tar, { gzip: false }), 'loom/plain');
+    expect(pushed.ref.digest).toBe(pushed.digest);
+    const store = await openStore('plain');
+    const image = await store.prepare(pushed.ref);
+    const tree = fileTree(image.rootDir);
+    expect(tree.get('bin/busybox-again')!.ino).toBe(tree.get('bin/busybox')!.ino);
+    expect(tree.get('bin/sh')).toMatchObject({ type: 'file' });
+    expect(tree.get('etc')!.mode).toBe(0o755);
+    expect(tree.get('etc/os-release')!.mode).toBe(0o755);
+    expect(readFileSync(join(image.rootDir, 'etc/os-release'), 'utf8')).toBe('ID=plain\n');
+    expect(tree.has('dev/null')).toBe(false);
+    expect(tree.has('run/pipe')).toBe(false);
+    await image.release();
+  });
+
+  test('error: a zstd-compressed layer is refused before anything is downloaded, with the reason', async () => {
+    const base = await busyboxImage(work, 'zstd');
+    const pushed = await pushAsIs(registry, appendTarLayer(base, 'zstd-layer', await tarOf([{ name: 'a' }]), { gzip: false, mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd' }), 'loom/zstd');
+    const store = await openStore('zstd');
+    expect(await store.check(pushed.ref)).toMatchObject({ ok: false, code: 'invalid', reason: expect.stringContaining('zstd') });
   });
 });
 
