@@ -62,7 +62,7 @@ describe('system packages', () => {
     expect(systemPackagesFor('start', {}, ['--help'])).toEqual([]);
     expect(systemPackagesFor('start', {}, ['--rpc-url', 'http://x'])).toEqual([]);
     expect(systemPackagesFor('start', { LOOM_RPC_URL: 'http://x', LOOM_WORKER_KEY: '0x1' }, [])).toEqual(['bubblewrap']);
-    expect(systemPackagesFor('test', { LOOM_LOCAL_WORKERS: '0' }, [])).toEqual(['bubblewrap', 'chromium', 'postgresql']);
+    expect(systemPackagesFor('test', { LOOM_LOCAL_WORKERS: '0' }, [])).toEqual(['bubblewrap', 'chromium', 'postgresql', 'docker-registry', 'skopeo', 'umoci', 'busybox-static']);
   });
 });
 
