@@ -14,7 +14,7 @@
  * 4. image-cpu  a CPU job in the same image sees no GPU device and no driver library;
  * 5. host-cpu   a CPU job in host mode sees no GPU device, and CUDA is unavailable to it.
  *
- * Usage: node check.mjs --layout <oci layout dir> --report <file.json> [--work <dir>]
+ * Usage: node check.mjs --layout <oci layout dir> --report <file.json> [--work <dir>] [--require-gpu]
  */
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -38,7 +38,7 @@ export type GpuCheckReport = { ok: boolean; startedAt: string; host: Record<stri
 export const CHECK_IMAGE_REPOSITORY = 'loom/gpu-check';
 
 /** Runs every check; never throws for a failing check (it is in the report). */
-export async function runGpuCheck(o: { layoutDir: string; workDir?: string }): Promise<GpuCheckReport> {
+export async function runGpuCheck(o: { layoutDir: string; workDir?: string; requireGpu?: boolean }): Promise<GpuCheckReport> {
   const startedAt = new Date().toISOString();
   const base = o.workDir ?? os.tmpdir();
   await mkdir(base, { recursive: true });
@@ -53,7 +53,8 @@ export async function runGpuCheck(o: { layoutDir: string; workDir?: string }): P
     const gpus = hardware.gpus;
     const host = { hostname: os.hostname(), osRelease: await osRelease(), kernel: os.release(), gpus, driverVersion: hardware.driverVersion, cudaVersion: hardware.cudaVersion, warning: hardware.warning };
     const hasGpu = gpus.length > 0;
-    const noGpu = (name: string): CheckResult => ({ name, status: 'skipped', detail: { reason: hardware.warning ?? 'no NVIDIA GPU on this machine (nvidia-smi lists none)' } });
+    // On the GPU machine a missing GPU is a failure (--require-gpu), not a skip.
+    const noGpu = (name: string): CheckResult => ({ name, status: o.requireGpu ? 'failed' : 'skipped', detail: { reason: hardware.warning ?? 'no NVIDIA GPU on this machine (nvidia-smi lists none)' } });
 
     // 1. hardware
     if (!hasGpu) checks.push(noGpu('hardware'));
@@ -95,8 +96,10 @@ export async function runGpuCheck(o: { layoutDir: string; workDir?: string }): P
 
     // 4. image-cpu
     checks.push(await step('image-cpu', async () => {
-      const r = await run('image-cpu', spec({ image: ref.ref.text, script: SEES_NO_GPU }), true);
-      return { ok: r.ok, detail: { run: summary(r) } };
+      const r = await run('image-cpu', spec({ image: ref.ref.text, script: `grep ^ID= /etc/os-release; ${SEES_NO_GPU}` }), true);
+      // It ran in the image's userspace, not the host's.
+      const inImage = r.stdoutTail.includes('ID=loom-gpu-check');
+      return { ok: r.ok && inImage, detail: { run: summary(r), inImage } };
     }));
 
     // 5. host-cpu
@@ -178,12 +181,12 @@ async function osRelease(): Promise<string | undefined> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { layout: { type: 'string' }, report: { type: 'string' }, work: { type: 'string' } } });
+  const { values } = parseArgs({ options: { layout: { type: 'string' }, report: { type: 'string' }, work: { type: 'string' }, 'require-gpu': { type: 'boolean' } } });
   if (!values.layout || !values.report) {
-    console.error('usage: check --layout <oci layout dir> --report <report.json> [--work <dir>]');
+    console.error('usage: check --layout <oci layout dir> --report <report.json> [--work <dir>] [--require-gpu]');
     process.exit(2);
   }
-  const report = await runGpuCheck({ layoutDir: resolve(values.layout), ...(values.work ? { workDir: values.work } : {}) });
+  const report = await runGpuCheck({ layoutDir: resolve(values.layout), requireGpu: values['require-gpu'] === true, ...(values.work ? { workDir: values.work } : {}) });
   await writeFile(values.report, `${JSON.stringify(report, null, 2)}\n`);
   for (const c of report.checks) console.log(`${c.status.padEnd(7)} ${c.name}`);
   console.log(report.ok ? 'GPU check passed' : 'GPU check FAILED');

@@ -8,7 +8,8 @@
  *                 Python's lzma where xz is missing; a Node >= 20 already there is used instead);
  * - `image/`      the check's image as an OCI layout: busybox, Debian's glibc and cuda-probe
  *                 (cudaProbe.c, built here with gcc) — a userspace that is not the GPU host's;
- * - `run.sh`      the entry point: `bash .cache/gpu-check/run.sh <report.json>`.
+ * - `run.sh`      the entry point: `sh .cache/gpu-check/run.sh <report.json> --require-gpu`
+ *                 (without --require-gpu, a machine without a GPU skips the GPU checks).
  *
  * Then it runs the check here (on a machine without a GPU the GPU checks are skipped) unless
  * `--prepare-only` is given, and prints the command for a GPU machine.
@@ -60,13 +61,15 @@ export async function buildCheckImage(layoutDir: string): Promise<string> {
 }
 
 const RUN_SH = `#!/bin/sh
-# The GPU check's entry point on a GPU machine: sh run.sh <report.json>. See e2e/gpu/prepare.ts.
+# The GPU check's entry point on a GPU machine: sh run.sh <report.json> [--require-gpu]. See e2e/gpu/prepare.ts.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 report=\${1:-$here/report.json}
+[ $# -gt 0 ] && shift
 node=$(command -v node || true)
 if [ -z "$node" ] || ! "$node" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
-  node=$here/node
+  # Unpacked outside the carried directory, which must stay small enough to travel.
+  node=\${TMPDIR:-/tmp}/loom-gpu-check-node-$(cat "$here/node.version")
   if [ ! -x "$node" ]; then
     if command -v xz >/dev/null 2>&1; then xz -dc "$here/node.xz" > "$node.part"
     else python3 -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' "$here/node.xz" "$node.part"
@@ -74,7 +77,7 @@ if [ -z "$node" ] || ! "$node" -e 'process.exit(Number(process.versions.node.spl
     chmod +x "$node.part" && mv "$node.part" "$node"
   fi
 fi
-exec "$node" "$here/check.mjs" --layout "$here/image" --report "$report"
+exec "$node" "$here/check.mjs" --layout "$here/image" --report "$report" "$@"
 `;
 
 /** Writes the carry directory; returns its path and size. */
@@ -121,9 +124,10 @@ async function main(): Promise<void> {
   const prepareOnly = process.argv.includes('--prepare-only');
   const { dir, bytes } = await prepareGpuCheck();
   console.log(`prepared ${dir} (${(bytes / 2 ** 20).toFixed(1)} MiB; a GPU machine takes at most 64 MiB)`);
-  console.log(`on a GPU machine: sh ${CARRY_DIR}/run.sh <report.json>   (carry ${CARRY_DIR})`);
+  console.log(`on a GPU machine: sh ${CARRY_DIR}/run.sh <report.json> --require-gpu   (carry ${CARRY_DIR})`);
   if (prepareOnly) return;
-  const report = join(dir, 'report.json');
+  // Beside the carried directory, not in it: it travels as it is.
+  const report = join(root, '.cache', 'gpu-check-report.json');
   const r = spawnSync('sh', [join(dir, 'run.sh'), report], { stdio: 'inherit' });
   console.log(`report: ${report}`);
   process.exit(r.status ?? 1);
