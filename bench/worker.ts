@@ -26,6 +26,7 @@ import { waitFor } from '../testkit/waitFor.ts';
 import { WorkerDaemon } from '../worker/daemon/workerDaemon.ts';
 import { SandboxRunner } from '../worker/sandbox/sandboxRunner.ts';
 import { parseSpec } from '../sdk/spec/jobSpec.ts';
+import { imageBench } from './workerImage.ts';
 
 const PICKUP_JOBS = Number(process.env.LOOM_BENCH_PICKUP_JOBS ?? 100);
 const WARMUP_JOBS = 5;
@@ -153,5 +154,9 @@ async function overheadBench(): Promise<Record<string, number>> {
 
 export async function workerBench(): Promise<Record<string, number>> {
   const only = process.env.LOOM_BENCH_WORKER;
-  return { ...(only === 'pickup' ? {} : await overheadBench()), ...(only === 'sandbox' ? {} : await pickupBench()) };
+  return {
+    ...(only === undefined || only === 'sandbox' ? await overheadBench() : {}),
+    ...(only === undefined || only === 'image' ? await imageBench() : {}),
+    ...(only === undefined || only === 'pickup' ? await pickupBench() : {}),
+  };
 }
