@@ -39,6 +39,7 @@ export * from './receipts';
 export * from './marketRules';
 export * from './format/amounts';
 export * from './format/durations';
+export * from './format/images';
 export * from './format/requirements';
 export * from './format/tokens';
 export * from './spec/jobSpec';

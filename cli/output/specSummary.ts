@@ -2,12 +2,8 @@
  * What a job runs and where, in one line each, for `loom job post` and `loom job show`. The spec
  * comes from the API's `specJson`: anything a stranger posted, so every shape is handled.
  */
-import { type ImageRef, parseImageRef } from '../../sdk/spec/imageRef';
-
-/** The digest shortened as the web UI shows it (sha256: and 12 hex digits); `--json` has the whole reference. */
-export function shortImage(ref: ImageRef): string {
-  return `${ref.text.slice(0, ref.text.length - ref.digest.length)}${ref.digest.slice(0, 'sha256:'.length + 12)}…`;
-}
+import { shortImageRef } from '../../sdk/format/images';
+import { parseImageRef } from '../../sdk/spec/imageRef';
 
 /**
  * "image docker.io/library/busybox:1.36@sha256:0123456789ab…", "the worker's host (no image)", or
@@ -18,7 +14,7 @@ export function runsIn(specJson: unknown): string {
   if (specJson.image === undefined) return "the worker's host (no image: its own read-only /usr)";
   if (typeof specJson.image !== 'string') return 'an image that is not a string (workers refuse the spec)';
   const parsed = parseImageRef(specJson.image);
-  return parsed.ok ? `image ${shortImage(parsed.ref)}` : `image "${specJson.image}", which workers refuse: ${parsed.reason}`;
+  return parsed.ok ? `image ${shortImageRef(parsed.ref)}` : `image "${specJson.image}", which workers refuse: ${parsed.reason}`;
 }
 
 /** The command, the script on one line, or the image's default: "python train.py", "(the image's default command)". */

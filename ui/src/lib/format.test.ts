@@ -1,12 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { formatReputation, shortAddress, shortDigest, shortHash } from './format';
+import { formatReputation, shortAddress, shortHash } from './format';
 
 describe('addresses and reputation', () => {
   test('default: addresses are shortened', () => {
     expect(shortAddress('0x70997970C51812dc3A010C7d01b50e0d17dc79C8')).toBe('0x7099…79C8');
     expect(shortAddress(null)).toBe('—');
     expect(shortHash(`0x${'ab'.repeat(32)}`)).toBe('0xabababab…abab');
-    expect(shortDigest(`sha256:${'0123456789abcdef'.repeat(4)}`)).toBe('sha256:0123456789ab…');
   });
 
   test('default: reputation out of 100', () => {

@@ -15,12 +15,6 @@ export function shortHash(hash: string | null | undefined): string {
   return `${hash.slice(0, 10)}…${hash.slice(-4)}`;
 }
 
-/** "sha256:0123456789ab…": an image digest's algorithm and 12 hex digits, as `loom job show` prints it. */
-export function shortDigest(digest: string): string {
-  const at = digest.indexOf(':') + 1;
-  return digest.length > at + 12 ? `${digest.slice(0, at + 12)}…` : digest;
-}
-
 /** A unix time as a local date and time: "3 Jan 2025, 14:05". */
 export function formatDateTime(unix: number | bigint | string): string {
   return new Date(Number(unix) * 1000).toLocaleString('en-GB', {
