@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseImageRef } from '../../sdk/spec/imageRef';
 import { runsIn, specSummary } from './specSummary';
 
 const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
