@@ -13,6 +13,11 @@
  * - An auction paid in tUSDC (approved first): the worker bids, `accept-bid` takes the lowest bid,
  *   the worker runs the job, `job result` downloads it and verifies its hash (and refuses a tampered
  *   artifact, writing nothing), `release` pays the worker, and `job watch` followed it all live.
+ * - An image job: a busybox image built here and pushed to a local registry (Debian's docker-registry
+ *   on loopback, on the worker's allow-list), posted from a spec file with `--image ref@sha256:…`; the
+ *   worker pulls it and runs the command in it with the image's Env, `job result` verifies the
+ *   download against the on-chain hash, and the bundle holds the output and `.loom/run.json` (the
+ *   reference and the manifest digest pulled).
  * - `index digest` equals the digest of `index replay` (a fresh indexer replaying from genesis), on
  *   PostgreSQL when DATABASE_URL is set, else on PGlite.
  */
@@ -22,6 +27,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Deployment } from '../sdk/chain/deploymentRecord';
 import { createDatabase } from '../testkit/database';
+import { type PushedImage, busyboxImage, layerDigests, pushImage } from '../testkit/images';
+import { type Registry, startRegistry } from '../testkit/registry';
 import { accountOf, keyOf } from '../testkit/accounts';
 import type { Indexer } from '../testkit/indexer';
 import { root } from '../testkit/root';
@@ -43,6 +50,8 @@ let deployment: Deployment;
 let deploymentFile: string;
 let workDir: string;
 let worker: WorkerProcess | undefined;
+let registry: Registry;
+let image: PushedImage;
 
 /** The environment `loom` gets: only what a user would set (no DATABASE_URL: the replay runs on PGlite). */
 function loomEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -105,8 +114,15 @@ function specFile(name: string, spec: unknown): string {
 
 beforeAll(async () => {
   workDir = tempDir('cli-test');
+  const pushed = (async () => {
+    registry = await startRegistry();
+    // Its Env reaches the job; its Cmd is replaced by the spec's command.
+    const built = await busyboxImage(workDir, 'v1', { env: ['PATH=/bin', 'GREETING=hello from the image'], cmd: ['sh', '-c', 'echo default'] });
+    image = await pushImage(registry, built, 'loom/cli-test');
+  })();
   stack = await startStack({ name: 'cli', indexer: { schema: 'cli_test', artifactDir: join(workDir, 'artifacts') } });
   ({ anvil, deployment, deploymentFile, ponder } = stack);
+  await pushed;
 }, 180_000);
 
 afterAll(async () => {
@@ -213,8 +229,13 @@ describe('loom', () => {
       WORKER,
       {
         command: [LOOM, 'worker', 'start'],
-        // 3.6 tUSDC per GPU-hour: a 30-second job is worth 0.03 tUSDC, the worker's bid.
-        env: { LOOM_MIN_PRICE_PER_GPU_HOUR: `${deployment.TestUSDC.address}=3600000` },
+        env: {
+          // 3.6 tUSDC per GPU-hour: a 30-second job is worth 0.03 tUSDC, the worker's bid.
+          LOOM_MIN_PRICE_PER_GPU_HOUR: `${deployment.TestUSDC.address}=3600000`,
+          // The test registry, on loopback: taken only with private inputs allowed.
+          LOOM_ALLOWED_REGISTRIES: registry.host,
+          LOOM_ALLOW_PRIVATE_INPUTS: 'true',
+        },
       },
     );
 
@@ -274,6 +295,40 @@ describe('loom', () => {
     const names = watched.trim().split('\n').map((l) => JSON.parse(l).event.name);
     expect(names).toEqual(['JobPosted', 'BidPlaced', 'JobAssigned', 'ResultSubmitted', 'JobClosed']);
   }, 240_000);
+
+  test('behavior: an image job pulled from the local registry: run in the image, result verified, run record in the bundle', async () => {
+    expect(image.text).toMatch(/^127\.0\.0\.1:\d+\/loom\/cli-test:v1@sha256:[0-9a-f]{64}$/);
+    const spec = specFile('image.json', { version: 1, command: ['sh', '-c', 'echo "$GREETING" > /out/hello.txt'], resources: { timeoutSeconds: 30, memoryMiB: 256 } });
+    const posted = await loomJson(['job', 'post', spec, '--image', image.text, '--budget', '0.05', '--mode', 'claim', '--execution-timeout', '5m']);
+    const id: string = posted.jobId;
+    expect(posted.image).toBe(image.text);
+    const shown = await loom(['job', 'show', id]);
+    expect(shown.stdout).toMatch(new RegExp(`^runs in\\s+image ${registry.host.replace(/\./g, '\\.')}/loom/cli-test:v1@sha256:${image.digest.slice(7, 19)}…$`, 'm'));
+
+    const submitted = await waitFor('the image job\'s result', async () => {
+      const { job } = await gql('query($id: ID!) { job(id: $id) { status worker resultHash } }', { id });
+      return job.status === 'SUBMITTED' ? job : undefined;
+    }, 120_000);
+    expect(submitted.worker.toLowerCase()).toBe(accountOf(WORKER).address.toLowerCase());
+    // Pulled from the registry by digest: the manifest, and each layer once.
+    expect(registry.logs()).toContain(`"GET /v2/loom/cli-test/manifests/${image.digest} `);
+    for (const layer of layerDigests(image)) expect(registry.blobGets(layer)).toBe(1);
+
+    const out = join(workDir, 'image-result.tar');
+    const result = await loomJson(['job', 'result', id, '-o', out]);
+    expect(result).toMatchObject({ verified: true, sha256: submitted.resultHash, path: out });
+    const entries = execFileSync('tar', ['-tf', out], { encoding: 'utf8' }).trim().split('\n');
+    expect(entries).toEqual(['.loom/', '.loom/run.json', 'hello.txt']);
+    expect(execFileSync('tar', ['-xOf', out, 'hello.txt'], { encoding: 'utf8' })).toBe('hello from the image\n');
+    expect(JSON.parse(execFileSync('tar', ['-xOf', out, '.loom/run.json'], { encoding: 'utf8' }))).toEqual({
+      loom: 'job-run',
+      version: 1,
+      image: { reference: image.text, manifestDigest: image.digest },
+      gpus: [],
+    });
+
+    expect(await loomJson(['job', 'release', id])).toMatchObject({ action: 'release', indexed: true });
+  }, 180_000);
 
   test('behavior: index digest equals the digest of a replay from genesis', async () => {
     // The worker withdraws its pay after the close: stop it so the chain is quiet, then compare.

@@ -4,7 +4,10 @@
 import type { Page } from 'playwright-core';
 
 export type PostJobOptions = {
-  script: string;
+  /** Run by /bin/sh -c; optional with an image (left empty, the image's default command runs). */
+  script?: string;
+  /** An image reference pinned by digest (`registry/repository:tag@sha256:…`): the job runs in it. */
+  image?: string;
   budget: string;
   token?: 'ETH' | 'tUSDC';
   mode?: 'CLAIM' | 'AUCTION';
@@ -19,7 +22,12 @@ export type PostJobOptions = {
 export async function postJobViaForm(page: Page, baseUrl: string, o: PostJobOptions): Promise<string> {
   if (!page.url().endsWith('/jobs/new')) await page.goto(`${baseUrl}/jobs/new`);
   await page.getByRole('radio', { name: 'Script' }).check();
-  await page.locator('textarea[name="script"]').fill(o.script);
+  if (o.image !== undefined) {
+    await page.locator('input[name="image"]').fill(o.image);
+    // The form parses it as it is typed: a reference it takes is shown back, parsed.
+    await page.getByTestId('image-parsed').waitFor();
+  }
+  await page.locator('textarea[name="script"]').fill(o.script ?? '');
   await page.getByLabel('Memory').fill(String(o.memoryGiB ?? 0.25));
   await page.locator('input[name="timeout"]').fill(String(o.timeoutMinutes ?? 1));
   if (o.token) await page.getByRole('radio', { name: o.token, exact: true }).check();

@@ -5,12 +5,18 @@
  *
  * - A job posted in the form appears in the marketplace without a reload; a worker runs it; the
  *   client releases it; the timeline completes and the result's sha256 checks out in the browser.
+ * - An image job posted in the form (the image field holds a reference pushed to a local registry,
+ *   on worker A's allow-list): worker A pulls and runs it, the page names the image, and the result
+ *   saved through the page's link hashes to the on-chain hash and holds the output and its run record.
  * - An auction in tUSDC (approval, then post) gets a bid from each worker; the client accepts one.
  * - A dispute with evidence, listed for the arbiter, who splits the price and slashes collateral.
  * - A wrong network, a declined signature and a revert are explained in words.
  *
  * Screenshots land in ui/test-results/screenshots. In CI (CI=true) a missing Chromium fails the run.
  */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createPublicClient, createWalletClient, http, parseEther, parseEventLogs, toHex, zeroAddress, zeroHash, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
@@ -20,6 +26,8 @@ import { loomMarketAbi, testUsdcAbi } from '../../abis/generated';
 import { chromiumAvailable, connectWallet, injectWallet, launch, screenshot, CHROMIUM } from './browser';
 import { postJobViaForm, runAction, waitForEvent } from './flows';
 import { accountOf } from '../../testkit/accounts';
+import { type PushedImage, busyboxImage, layerDigests, pushImage } from '../../testkit/images';
+import { type Registry, startRegistry } from '../../testkit/registry';
 import { type Stack, startStack } from '../../testkit/stack';
 import { waitFor } from '../../testkit/waitFor';
 
@@ -36,6 +44,8 @@ if (!chromiumAvailable) {
 
 let stack: Stack;
 let ctx: BrowserContext;
+let registry: Registry;
+let image: PushedImage;
 const client = accountOf(CLIENT).address;
 const arbiter = accountOf(ARBITER).address;
 
@@ -71,8 +81,18 @@ describe.skipIf(!chromiumAvailable)('web UI on the real stack', () => {
   beforeAll(async () => {
     stack = await startStack({ name: 'ui-e2e', indexer: true, artifacts: { cors: true }, ui: true });
     const usdc = stack.deployment.TestUSDC.address;
-    // Two workers with different prices in tUSDC, so an auction gets two different bids.
-    await stack.startWorker(WORKER_A, { LOOM_MIN_PRICE_PER_GPU_HOUR: `${usdc}=3600000`, LOOM_BID_MARKUP_BPS: '1000' });
+    // A local registry with an image whose Env the job's script reads.
+    registry = await startRegistry();
+    const built = await busyboxImage(stack.workDir, 'v1', { env: ['PATH=/bin', 'GREETING=hello from the image'] });
+    image = await pushImage(registry, built, 'loom/ui-test');
+    // Two workers with different prices in tUSDC, so an auction gets two different bids; only A
+    // takes images from the test registry (a loopback one needs private inputs allowed).
+    await stack.startWorker(WORKER_A, {
+      LOOM_MIN_PRICE_PER_GPU_HOUR: `${usdc}=3600000`,
+      LOOM_BID_MARKUP_BPS: '1000',
+      LOOM_ALLOWED_REGISTRIES: registry.host,
+      LOOM_ALLOW_PRIVATE_INPUTS: 'true',
+    });
     await stack.startWorker(WORKER_B, { LOOM_MIN_PRICE_PER_GPU_HOUR: `${usdc}=7200000`, LOOM_BID_MARKUP_BPS: '2000' });
     ctx = await launch();
   }, 300_000);
@@ -134,6 +154,51 @@ describe.skipIf(!chromiumAvailable)('web UI on the real stack', () => {
     await screenshot(market, '03-marketplace-phone');
     await market.close();
     await poster.close();
+  });
+
+  test('behavior: an image job from the form is pulled from the local registry and run; the saved result matches the on-chain hash', async () => {
+    const page = await walletPage(CLIENT, '/jobs/new');
+    const id = await postJobViaForm(page, stack.uiUrl, {
+      image: image.text,
+      script: 'echo "$GREETING" > /out/hello.txt',
+      budget: '0.02',
+      executionMinutes: 5,
+    });
+    // The spec's "Runs in" names the image, its digest shortened with the whole in the title.
+    const place = page.getByTestId('job-image');
+    await place.waitFor();
+    expect(await place.getAttribute('data-mode')).toBe('image');
+    expect(await place.textContent()).toContain(`${registry.host}/loom/ui-test:v1`);
+    expect(await page.getByTestId('image-digest').getAttribute('title')).toBe(image.digest);
+
+    await waitForEvent(page, 'ResultSubmitted');
+    await screenshot(page, '05b-image-job-submitted');
+    const job = await stack.job(id as Hex);
+    // Worker A, the one with the registry on its allow-list, pulled the image by digest and ran it.
+    expect(job.worker).toBe(stack.workers[0]!.address);
+    expect(registry.logs()).toContain(`"GET /v2/loom/ui-test/manifests/${image.digest} `);
+    for (const layer of layerDigests(image)) expect(registry.blobGets(layer)).toBe(1);
+
+    // Downloaded and hashed in the browser, then saved through the page's link: the same bytes.
+    expect(await page.getByTestId('result-hash').textContent()).toBe(job.resultHash);
+    await page.getByTestId('verify-result').click();
+    await page.getByTestId('verify-ok').waitFor({ timeout: 20_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Save result (.tar)' }).click()]);
+    const saved = await download.path();
+    const bytes = readFileSync(saved);
+    expect(`0x${createHash('sha256').update(bytes).digest('hex')}`).toBe(job.resultHash);
+    expect(execFileSync('tar', ['-tf', saved], { encoding: 'utf8' }).trim().split('\n')).toEqual(['.loom/', '.loom/run.json', 'hello.txt']);
+    expect(execFileSync('tar', ['-xOf', saved, 'hello.txt'], { encoding: 'utf8' })).toBe('hello from the image\n');
+    expect(JSON.parse(execFileSync('tar', ['-xOf', saved, '.loom/run.json'], { encoding: 'utf8' }))).toEqual({
+      loom: 'job-run',
+      version: 1,
+      image: { reference: image.text, manifestDigest: image.digest },
+      gpus: [],
+    });
+
+    await runAction(page, 'release');
+    await waitForEvent(page, 'JobClosed');
+    await page.close();
   });
 
   test('behavior: an auction in tUSDC gets two bids and the client accepts one', async () => {
