@@ -382,12 +382,21 @@ export class SandboxRunner {
 
     let exitCode: number | null;
     let signal: NodeJS.Signals | null = null;
+    let notStarted: string | undefined;
     if (ctx.sandboxed) {
       exitCode = run.status.exitCode ?? null;
       if (exitCode === null && !run.timedOut && !run.cancelled && !run.outputOver && !oomKilled) {
-        // bwrap never reported the job's exit: it failed before starting it.
-        const why = run.code === CGROUP_JOIN_FAILED ? `could not join the job's cgroup: ${run.stderr.text().trim()}` : run.stderr.text().trim() || `bwrap exited with ${run.code ?? run.signal}`;
-        throw new WorkerError('SANDBOX_SETUP_FAILED', why);
+        // The sandbox was built (bwrap reported the child) but the job's program could not be
+        // executed: not in its root, not executable. The job's own failure, reported with the exit
+        // status a shell gives it (127 not found, 126 not executable), not the worker's.
+        const exec = run.status.childPid === undefined ? null : execFailure(run.stderr.text());
+        if (!exec) {
+          // bwrap never reported the job's exit: it failed before starting it.
+          const why = run.code === CGROUP_JOIN_FAILED ? `could not join the job's cgroup: ${run.stderr.text().trim()}` : run.stderr.text().trim() || `bwrap exited with ${run.code ?? run.signal}`;
+          throw new WorkerError('SANDBOX_SETUP_FAILED', why);
+        }
+        exitCode = exec.exitCode;
+        notStarted = exec.reason;
       }
       if (exitCode !== null && exitCode > 128 && exitCode <= 128 + 64) signal = signalName(exitCode - 128);
       if (exitCode === null) signal = 'SIGKILL';
@@ -403,6 +412,7 @@ export class SandboxRunner {
     else if (run.outputOver?.over === 'bytes') reason = `output too large: /out held more than its ${limit(spec.resources.outputMiB)} (resources.outputMiB) while the job ran; killed`;
     else if (run.outputOver) reason = `too many outputs: /out held more than ${this.maxOutputEntries} files and directories while the job ran; killed`;
     else if (oomKilled) reason = `out of memory: the kernel killed the job at its ${limit(spec.resources.memoryMiB)} limit (resources.memoryMiB)`;
+    else if (notStarted) reason = notStarted;
     else if (exitCode !== 0) reason = signal ? `killed by ${signal} (exit status ${exitCode})` : `exited with code ${exitCode}`;
     if (reason !== null && pidsLimitHit) reason += `; it reached its process limit of ${spec.resources.pids} (resources.pids)`;
 
@@ -472,6 +482,16 @@ type RawRun = {
   stdout: TailBuffer;
   stderr: TailBuffer;
 };
+
+/**
+ * bwrap's last word when the job's program cannot be executed (`bwrap: execvp <program>: <error>`,
+ * its final step once the sandbox is built): the reason and the exit status a shell would give.
+ */
+function execFailure(stderr: string): { exitCode: number; reason: string } | null {
+  const m = /^bwrap: execvp (.*): ([^\n]*)\s*$/.exec(stderr.trimEnd().split('\n').at(-1) ?? '');
+  if (!m) return null;
+  return { exitCode: /No such file or directory/.test(m[2]!) ? 127 : 126, reason: `the job's program could not be started: ${m[1]}: ${m[2]}` };
+}
 
 /** The child's fd that carries the seccomp filter to bwrap. */
 const SECCOMP_FD = 4;
