@@ -6,6 +6,7 @@
  * `ponder start` on PGlite (the artifact store does not care which).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startChain } from '../../testkit/chain';
 import { type Indexer, startIndexer } from '../../testkit/indexer';
@@ -22,18 +23,25 @@ beforeAll(async () => {
   s3 = await startS3();
   // 5 MiB parts: a 12 MiB upload goes the multipart way inside the API process.
   const env = { ...s3.env, LOOM_ARTIFACT_S3_PART_SIZE: String(5 * MiB) };
+  // Each replica also gets a local artifact directory of its own: were the bucket ignored, nothing
+  // would be shared.
   if (postgresUrl) {
-    a = await startIndexer(chain, { schema: 's3_replicas', postgres: postgresUrl, env });
-    b = await startIndexer(chain, { schema: 's3_replicas', databaseUrl: a.databaseUrl, mode: 'serve', env });
+    a = await startIndexer(chain, { schema: 's3_replicas', postgres: postgresUrl, env, artifactDir: true });
+    b = await startIndexer(chain, { schema: 's3_replicas', databaseUrl: a.databaseUrl, mode: 'serve', env, artifactDir: true });
   } else {
-    a = await startIndexer(chain, { schema: 's3_replica_a', env });
-    b = await startIndexer(chain, { schema: 's3_replica_b', env });
+    a = await startIndexer(chain, { schema: 's3_replica_a', env, artifactDir: true });
+    b = await startIndexer(chain, { schema: 's3_replica_b', env, artifactDir: true });
   }
 });
 afterAll(async () => {
   await b?.stop();
   await a?.stop();
 });
+
+async function keys(): Promise<string[]> {
+  const out = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+  return (out.Contents ?? []).map((o) => o.Key!);
+}
 
 const sha = (bytes: Uint8Array) => `0x${createHash('sha256').update(bytes).digest('hex')}`;
 
@@ -44,6 +52,9 @@ describe('artifacts on S3 across API replicas', () => {
     const put = await fetch(`${a.url}/artifacts/${hash}`, { method: 'PUT', body: bytes });
     expect(put.status).toBe(201);
     expect(await put.json()).toMatchObject({ hash, size: bytes.length, created: true });
+    // In the bucket, under the default prefix, and nothing left under tmp/.
+    expect(await keys()).toContain(`artifacts/${hash.slice(2, 4)}/${hash.slice(2)}`);
+    expect((await keys()).filter((k) => k.startsWith('artifacts/tmp/'))).toEqual([]);
 
     const got = await fetch(`${b.url}/artifacts/${hash}`);
     expect(got.status).toBe(200);
@@ -65,6 +76,7 @@ describe('artifacts on S3 across API replicas', () => {
     expect(put.status).toBe(201);
     const { hash } = (await put.json()) as { hash: string };
     expect(hash).toBe(sha(bytes));
+    expect(await keys()).toContain(`artifacts/${hash.slice(2, 4)}/${hash.slice(2)}`);
     const got = await fetch(`${a.url}/artifacts/${hash}`);
     expect(got.status).toBe(200);
     expect(await got.text()).toBe('result bundle from a worker');
