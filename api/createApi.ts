@@ -14,7 +14,7 @@ import pino, { type Logger } from 'pino';
 import { ApiMetrics } from './apiMetrics';
 import { artifactRoutes } from './artifacts/artifactRoutes';
 import type { ArtifactStore } from './artifacts/artifactStore';
-import { defaultArtifactDir, LocalArtifactStore } from './artifacts/localArtifactStore';
+import { artifactStoreFromEnv } from './artifacts/artifactStoreFromEnv';
 import { ChangeFeed, type ChangeSignal } from './feed/changeFeed';
 import { createApiSchema } from './graphql/createApiSchema';
 import type { Context } from './context';
@@ -45,7 +45,8 @@ export type ApiOptions = {
   subscriptions?: SubscriptionOptions;
   /**
    * The content-addressed artifact store served at /artifacts (job inputs and result bundles).
-   * Default: on local disk in LOOM_ARTIFACT_DIR (.data/artifacts); `false`: not served.
+   * Default: from the environment (artifacts/artifactStoreFromEnv.ts): an S3 bucket with
+   * LOOM_ARTIFACT_S3_BUCKET, else the local disk in LOOM_ARTIFACT_DIR (.data/artifacts); `false`: not served.
    */
   artifacts?: ArtifactStore | false;
 };
@@ -149,7 +150,7 @@ export function createApi(options: ApiOptions): Hono {
   const app = new Hono();
 
   if (options.artifacts !== false) {
-    const store = options.artifacts ?? new LocalArtifactStore({ dir: defaultArtifactDir() });
+    const store = options.artifacts ?? artifactStoreFromEnv();
     // Browsers download results from another origin (the UI) and check their hash themselves.
     app.use('/artifacts/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['ETag', 'Content-Length'] }));
     app.route('/artifacts', artifactRoutes(store, { logger }));
