@@ -19,7 +19,8 @@ import { subscribe, type TestSubscription } from '../test/sse';
 import { createTestDatabase, type TestDatabase } from '../test/testDatabase';
 
 const STALLED = 20;
-const MAX_QUEUED = 100;
+/** Above one block's events, so a reader that keeps up never overflows on one batch. */
+const MAX_QUEUED = 150;
 const EVENT_BYTES = 4096;
 const PER_BLOCK = 100;
 /** What Node's socket buffer holds before it says "wait for drain" (16 KiB), plus one event, with room. */
@@ -50,6 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   reader?.dispose();
   for (const s of sockets) s.destroy();
+  (server as import("node:http").Server | undefined)?.closeAllConnections();
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
   await t?.drop();
 });
