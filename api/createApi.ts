@@ -117,7 +117,11 @@ export function createApi(options: ApiOptions): Hono {
   const clientLimits: ClientLimits = { ...clientLimitsFromEnv(), ...clientOverrides };
   const admission = new ClientAdmission(clientLimits, clientClock);
   const clientOf = (c: HonoContext) => clientIp(c, clientLimits.trustProxy) ?? 'unknown';
-  const subscriptionLimits = { ...defaultSubscriptionLimits, maxQueued: clientLimits.maxQueued };
+  // A backfill page is queued while at most a page waits: two pages must fit in the bound.
+  const subscriptionLimits = {
+    maxQueued: clientLimits.maxQueued,
+    backfillPage: Math.max(1, Math.min(defaultSubscriptionLimits.backfillPage, Math.floor(clientLimits.maxQueued / 2))),
+  };
   const queueStats: QueueStats = { queued: 0, overflows: 0 };
 
   // One change feed per API (one per process in Ponder), shared by every subscription.
