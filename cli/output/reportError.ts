@@ -35,7 +35,7 @@ export function toCliError(err: unknown): CliError {
   }
   if (err instanceof LoomApiError && err.code === 'RATE_LIMITED') {
     const wait = err.retryAfterSeconds !== undefined ? `in ${err.retryAfterSeconds} s` : 'later';
-    return new CliError('API', `the Loom API refused the request: this client is over its rate limit; retry ${wait} (${err.message})`, { cause: err });
+    return new CliError('API', `the Loom API is rate limiting this client: retry ${wait}. ${err.message}`, { cause: err });
   }
   if (err instanceof LoomApiError) return new CliError('API', err.message, { cause: err });
   if (err instanceof BaseError) return new CliError('TX_FAILED', err.shortMessage, { cause: err });
