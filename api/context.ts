@@ -3,6 +3,7 @@
  * indexer's pure job fold (for time travel) and the change feed.
  */
 import type { ChangeFeed } from './feed/changeFeed';
+import type { QueueStats } from './feed/pushQueue';
 import type { Loaders } from './data/loaders';
 import type { Db, JobFold, Tables } from './data/tables';
 
@@ -17,4 +18,10 @@ export type Context = {
   requestId: string;
   /** The process's change feed, for subscriptions (absent: subscriptions answer UNAVAILABLE). */
   feed?: ChangeFeed;
+  /** Bounds of each subscriber (feed/subscriptions.ts: SubscriptionLimits; default defaultSubscriptionLimits). */
+  subscriptionLimits?: { maxQueued: number; backfillPage: number };
+  /** The API's counters of queued items, shared by every subscriber's queue. */
+  queueStats?: QueueStats;
+  /** Called when this request's subscription is ended for falling too far behind (its connection then gets a grace period). */
+  onSlowClient?: () => void;
 };

@@ -7,15 +7,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createYoga } from 'graphql-yoga';
-import { Hono } from 'hono';
+import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import pino, { type Logger } from 'pino';
 import { ApiMetrics } from './apiMetrics';
+import { ClientAdmission, type NodeResponse, StreamTicket } from './clients/clientAdmission';
+import { clientIp } from './clients/clientIp';
+import { type ClientLimits, clientLimitsFromEnv } from './clients/clientLimits';
+import { useStreamAdmission } from './clients/streamAdmission';
 import { artifactRoutes } from './artifacts/artifactRoutes';
 import type { ArtifactStore } from './artifacts/artifactStore';
 import { artifactStoreFromEnv } from './artifacts/artifactStoreFromEnv';
 import { ChangeFeed, type ChangeSignal } from './feed/changeFeed';
+import type { QueueStats } from './feed/pushQueue';
+import { defaultSubscriptionLimits } from './feed/subscriptions';
 import { createApiSchema } from './graphql/createApiSchema';
 import type { Context } from './context';
 import type { Db, JobFold, Tables } from './data/tables';
@@ -49,6 +55,11 @@ export type ApiOptions = {
    * LOOM_ARTIFACT_S3_BUCKET, else the local disk in LOOM_ARTIFACT_DIR (.data/artifacts); `false`: not served.
    */
   artifacts?: ArtifactStore | false;
+  /**
+   * Per-client limits (requests, open streams, slow subscribers; api/clients/clientLimits.ts), over
+   * those of the environment (LOOM_API_*, see api/README.md). `now`: the request limit's clock, for tests.
+   */
+  clients?: Partial<ClientLimits> & { now?: () => number };
 };
 
 export type SubscriptionOptions = {
@@ -78,9 +89,16 @@ const CurrentResponse = function CurrentResponse(body?: BodyInit | null, init?: 
 } as unknown as typeof Response;
 
 /** A GraphQL-shaped error body for failures outside GraphQL execution. */
-const errorBody = (code: string, message: string, requestId?: string) => ({
-  errors: [{ message, extensions: { code, ...(requestId && { requestId }) } }],
+const errorBody = (code: string, message: string, requestId?: string, extra?: Record<string, number>) => ({
+  errors: [{ message, extensions: { code, ...extra, ...(requestId && { requestId }) } }],
 });
+
+/** HTTP 429 with Retry-After and a RATE_LIMITED error (extensions.retryAfter: the same seconds). */
+const rateLimited = (message: string, retryAfter: number, requestId: string) =>
+  Response.json(errorBody('RATE_LIMITED', message, requestId, { retryAfter }), {
+    status: 429,
+    headers: { 'retry-after': String(retryAfter), 'x-request-id': requestId },
+  });
 
 /**
  * Builds the API.
@@ -96,6 +114,16 @@ export function createApi(options: ApiOptions): Hono {
   const limits = { ...defaultLimits, ...options.limits };
   const metrics = new ApiMetrics();
   const inFlight = new Map<string, Promise<unknown>>();
+  const { now: clientClock, ...clientOverrides } = options.clients ?? {};
+  const clientLimits: ClientLimits = { ...clientLimitsFromEnv(), ...clientOverrides };
+  const admission = new ClientAdmission(clientLimits, clientClock);
+  const clientOf = (c: HonoContext) => clientIp(c, clientLimits.trustProxy) ?? 'unknown';
+  // A backfill page is queued while at most a page waits: two pages must fit in the bound.
+  const subscriptionLimits = {
+    maxQueued: clientLimits.maxQueued,
+    backfillPage: Math.max(1, Math.min(defaultSubscriptionLimits.backfillPage, Math.floor(clientLimits.maxQueued / 2))),
+  };
+  const queueStats: QueueStats = { queued: 0, overflows: 0 };
 
   // One change feed per API (one per process in Ponder), shared by every subscription.
   const ponder = options.subscriptions?.feed || options.subscriptions?.signal !== undefined ? undefined : ponderRuntime(logger);
@@ -114,7 +142,7 @@ export function createApi(options: ApiOptions): Hono {
     feed.start().catch(() => {});
   }
 
-  const yoga = createYoga<ServerContext, Context>({
+  const yoga = createYoga<ServerContext & { streamTicket?: StreamTicket }, Context>({
     schema: createApiSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -135,7 +163,7 @@ export function createApi(options: ApiOptions): Hono {
       TextEncoder: globalThis.TextEncoder,
       TextDecoder: globalThis.TextDecoder,
     },
-    context: ({ trace }): Context => ({
+    context: ({ trace, streamTicket }): Context => ({
       db,
       tables,
       loaders: createLoaders(db, tables),
@@ -143,8 +171,11 @@ export function createApi(options: ApiOptions): Hono {
       inFlight,
       requestId: trace.requestId,
       feed,
+      subscriptionLimits,
+      queueStats,
+      onSlowClient: streamTicket && (() => streamTicket.tooSlow()),
     }),
-    plugins: [useOperationLimits(limits), useSubscriptionTransport(), useNormalizedErrors()],
+    plugins: [useOperationLimits(limits), useSubscriptionTransport(), useStreamAdmission(), useNormalizedErrors()],
   });
 
   const app = new Hono();
@@ -153,10 +184,23 @@ export function createApi(options: ApiOptions): Hono {
     const store = options.artifacts ?? artifactStoreFromEnv();
     // Browsers download results from another origin (the UI) and check their hash themselves.
     app.use('/artifacts/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['ETag', 'Content-Length'] }));
-    app.route('/artifacts', artifactRoutes(store, { logger }));
+    app.route('/artifacts', artifactRoutes(store, { logger, trustProxy: clientLimits.trustProxy }));
   }
 
-  app.use('/graphql', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], maxAge: 86_400 }));
+  app.use('/graphql', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['Retry-After', 'X-Request-Id'], maxAge: 86_400 }));
+  // Each client's token bucket, before anything reads the body (preflights are free).
+  app.use('/graphql', async (c, next) => {
+    if (c.req.method === 'OPTIONS') return next();
+    const decision = admission.takeRequest(clientOf(c));
+    if (decision.ok) return next();
+    metrics.observeHttp('/graphql', c.req.method, 429);
+    const { burst, perSecond } = clientLimits.requests as { burst: number; perSecond: number };
+    return rateLimited(
+      `Too many requests from this client (at most ${burst} at once, then ${perSecond} per second); retry in ${decision.retryAfterSeconds} s`,
+      decision.retryAfterSeconds,
+      randomUUID(),
+    );
+  });
   app.use(
     '/graphql',
     bodyLimit({
@@ -177,11 +221,28 @@ export function createApi(options: ApiOptions): Hono {
     };
     const started = performance.now();
     metrics.requestStarted();
+    const streamTicket = new StreamTicket(admission, clientOf(c));
     let response: Response;
     try {
-      response = await yoga.fetch(c.req.raw, { trace });
+      response = await yoga.fetch(c.req.raw, { trace, streamTicket });
     } finally {
       metrics.requestEnded();
+    }
+    if (streamTicket.refusedFor !== undefined) {
+      // Refused before it started (useStreamAdmission): whatever yoga made of that, the answer is a 429.
+      await response.body?.cancel().catch(() => {});
+      response = rateLimited(
+        `Too many open subscriptions from this client (at most ${clientLimits.streamsPerClient}); close one, or retry in ${streamTicket.refusedFor} s`,
+        streamTicket.refusedFor,
+        requestId,
+      );
+    } else if (streamTicket.release) {
+      // A subscription holds its slot as long as its response is open.
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+        response = admission.watch(streamTicket, response, (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing);
+      } else {
+        streamTicket.release();
+      }
     }
     if (response.status === 406) {
       // yoga's bare 406: no media type the client accepts can carry the result (a subscription
@@ -251,9 +312,12 @@ export function createApi(options: ApiOptions): Hono {
       '# HELP loom_api_subscriptions Subscriptions following the change feed now.',
       '# TYPE loom_api_subscriptions gauge',
       `loom_api_subscriptions ${feed.listenerCount}`,
+      '# HELP loom_api_subscription_queued_items Events waiting in subscribers\' queues for their clients to read.',
+      '# TYPE loom_api_subscription_queued_items gauge',
+      `loom_api_subscription_queued_items ${queueStats.queued}`,
       '',
     ].join('\n');
-    return c.body(metrics.render() + subscriptions, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    return c.body(metrics.render() + subscriptions + admission.renderMetrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
   });
 
   app.onError((err, c) => {

@@ -191,7 +191,8 @@ export async function apiBench(): Promise<Record<string, number>> {
   const history = await loadHistory('dense');
   try {
     log(`replaying ${history.events} events on PostgreSQL`);
-    const run = await replay(history, { db: 'postgres', keep: true, env: { LOOM_PONDER_GRAPHQL: '1', LOG_LEVEL: 'warn' } });
+    // The load comes from one address at full speed: the per-client request limit is off (api/README.md).
+    const run = await replay(history, { db: 'postgres', keep: true, env: { LOOM_PONDER_GRAPHQL: '1', LOG_LEVEL: 'warn', LOOM_API_REQUESTS_BURST: 'off' } });
     try {
       const ponder = run.ponder!;
       const ours = `${ponder.url}/graphql`;

@@ -9,6 +9,8 @@
  * Every failure is a LoomApiError with a `code`: the API's `extensions.code` (BAD_USER_INPUT,
  * INVALID_CURSOR, NOT_FOUND, UNAVAILABLE, ... see api/README.md), or UNREACHABLE (no answer, or
  * none in time), HTTP_<status> (an answer that is not GraphQL), BAD_RESPONSE (GraphQL without data).
+ * RATE_LIMITED (HTTP 429: this client is over the API's per-client limit on requests or open
+ * streams) carries `retryAfterSeconds`, from the Retry-After header: wait that long, then retry.
  *
  * @example
  * const reader = createLoomReader({ url: 'http://127.0.0.1:42069' });
@@ -32,6 +34,7 @@ export type LoomApiErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'NOT_FOUND'
   | 'UNAVAILABLE'
+  | 'RATE_LIMITED'
   | 'INTERNAL'
   | 'UNREACHABLE'
   | 'BAD_RESPONSE'
@@ -43,11 +46,14 @@ export class LoomApiError extends LoomError {
   readonly code: LoomApiErrorCode;
   /** The operation that failed, when it is named. */
   readonly operationName: string | undefined;
+  /** RATE_LIMITED: seconds to wait before retrying (the API's Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: LoomApiErrorCode, shortMessage: string, options?: { cause?: unknown; operationName?: string }) {
+  constructor(code: LoomApiErrorCode, shortMessage: string, options?: { cause?: unknown; operationName?: string; retryAfterSeconds?: number }) {
     super(shortMessage, options);
     this.code = code;
     this.operationName = options?.operationName;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
     this.message = `${code}: ${options?.operationName ? `${options.operationName}: ` : ''}${shortMessage}`;
   }
 }
@@ -86,7 +92,7 @@ export type LoomReader = {
   listen<Result, Variables>(doc: TadaDocumentNode<Result, Variables>, variables: NoInfer<Variables> | undefined, listener: LoomListener<Result>): () => void;
 };
 
-type GraphqlError = { message: string; extensions?: { code?: string } };
+type GraphqlError = { message: string; extensions?: { code?: string; retryAfter?: unknown } };
 
 /**
  * A reader for the API at `url`.
@@ -126,7 +132,7 @@ export function createLoomReader(options: LoomReaderOptions): LoomReader {
     } catch (err) {
       throw new LoomApiError(`HTTP_${res.status}`, `the Loom API at ${url} answered HTTP ${res.status} without GraphQL`, { cause: err, operationName });
     }
-    if (body.errors?.length) throw fromGraphqlErrors(body.errors, operationName, `HTTP_${res.status}`);
+    if (body.errors?.length) throw fromGraphqlErrors(body.errors, operationName, `HTTP_${res.status}`, retryAfterOf(res));
     if (body.data == null) throw new LoomApiError(res.ok ? 'BAD_RESPONSE' : `HTTP_${res.status}`, `HTTP ${res.status} without data`, { operationName });
     return body.data;
   }
@@ -249,10 +255,18 @@ function dataOf<Result>(delivery: Delivery<Result>, operationName: string | unde
   return delivery.data;
 }
 
-function fromGraphqlErrors(errors: readonly GraphqlError[], operationName: string | undefined, fallback: LoomApiErrorCode): LoomApiError {
+function fromGraphqlErrors(errors: readonly GraphqlError[], operationName: string | undefined, fallback: LoomApiErrorCode, retryAfter?: number): LoomApiError {
   const e = errors[0]!;
   const code = (e.extensions?.code as LoomApiErrorCode | undefined) ?? fallback;
-  return new LoomApiError(code, e.message, { operationName, cause: errors });
+  const inBody = Number(e.extensions?.retryAfter);
+  const retryAfterSeconds = code === 'RATE_LIMITED' ? (retryAfter ?? (inBody >= 0 ? inBody : 1)) : undefined;
+  return new LoomApiError(code, e.message, { operationName, cause: errors, ...(retryAfterSeconds !== undefined && { retryAfterSeconds }) });
+}
+
+/** The Retry-After header in seconds (the API sends seconds, not dates), if any. */
+function retryAfterOf(res: Response): number | undefined {
+  const value = Number(res.headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 /** A failed stream: the API's GraphQL error when it answered with one, else how the transport failed. */
@@ -262,7 +276,7 @@ async function fromStreamFailure(err: unknown, url: string, operationName: strin
     if (!res) return new LoomApiError('UNREACHABLE', `the Loom API at ${url} is unreachable: ${err.message}`, { cause: err, operationName });
     try {
       const body = (await res.json()) as { errors?: GraphqlError[] };
-      if (body.errors?.length) return fromGraphqlErrors(body.errors, operationName, `HTTP_${res.status}`);
+      if (body.errors?.length) return fromGraphqlErrors(body.errors, operationName, `HTTP_${res.status}`, retryAfterOf(res));
     } catch {}
     return new LoomApiError(`HTTP_${res.status}`, `the Loom API at ${url} answered HTTP ${res.status}`, { cause: err, operationName });
   }

@@ -1,8 +1,21 @@
 /**
  * The queue between the change feed and one subscriber: a push queue consumed as an async iterator
- * (yoga reads it and writes SSE events). `return()` (the client went away) ends it at once, even
- * while a `next()` waits, and runs the cleanup.
+ * (yoga reads it and writes SSE events, as fast as the client's socket drains). `return()` (the client
+ * went away) ends it at once, even while a `next()` waits, and runs the cleanup.
+ *
+ * Bounded: past `maxItems` waiting items (a client that reads slower than events come, or not at
+ * all) it drops them, delivers `overflow()` and ends, so a slow client holds at most `maxItems`.
  */
+export type QueueOptions = {
+  /** Items waiting in every queue that shares it (the API's gauge). */
+  stats?: QueueStats;
+  /** Called once when the queue overflows. */
+  onOverflow?: () => void;
+};
+
+/** Counters shared by the queues of one API. */
+export type QueueStats = { queued: number; overflows: number };
+
 export class PushQueue<T> implements AsyncIterableIterator<T> {
   private readonly items: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | null = null;
@@ -11,7 +24,16 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
   private readonly cleanups: (() => void)[] = [];
   private drainWaiters: { below: number; resolve: () => void }[] = [];
 
-  constructor(private readonly maxItems: number, private readonly overflow: () => T) {}
+  constructor(
+    private readonly maxItems: number,
+    private readonly overflow: () => T,
+    private readonly options: QueueOptions = {},
+  ) {}
+
+  /** Keeps the shared gauge in step with `items`. */
+  private counted(delta: number) {
+    if (this.options.stats) this.options.stats.queued += delta;
+  }
 
   get closed(): boolean {
     return this.finished || this.ending;
@@ -36,9 +58,13 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
       return;
     }
     this.items.push(item);
+    this.counted(1);
     if (this.items.length > this.maxItems) {
+      this.counted(-this.items.length);
       this.items.length = 0;
+      if (this.options.stats) this.options.stats.overflows++;
       this.fail(this.overflow());
+      this.options.onOverflow?.();
     }
   }
 
@@ -59,6 +85,7 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
   next(): Promise<IteratorResult<T>> {
     if (this.items.length > 0) {
       const value = this.items.shift()!;
+      this.counted(-1);
       this.releaseDrainWaiters();
       return Promise.resolve({ value, done: false });
     }
@@ -72,6 +99,7 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
   }
 
   return(): Promise<IteratorResult<T>> {
+    this.counted(-this.items.length);
     this.items.length = 0;
     this.finish();
     return Promise.resolve({ value: undefined, done: true });

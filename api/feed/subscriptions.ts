@@ -46,6 +46,11 @@ export const defaultSubscriptionLimits: SubscriptionLimits = { maxQueued: 10_000
 const slowClient = () =>
   new ApiError('UNAVAILABLE', 'The subscription fell too far behind and was ended; resubscribe with the last cursor received');
 
+/** A subscriber's queue: bounded by `limits.maxQueued`, counted in the API's gauge, its overflow reported. */
+function subscriberQueue<T>(ctx: Context, limits: SubscriptionLimits, error: (error: unknown) => T): PushQueue<T> {
+  return new PushQueue<T>(limits.maxQueued, () => error(slowClient()), { stats: ctx.queueStats, onOverflow: ctx.onSlowClient });
+}
+
 /** The feed, started (UNAVAILABLE when there is none). */
 async function readyFeed(ctx: Context): Promise<ChangeFeed> {
   if (!ctx.feed) throw new ApiError('UNAVAILABLE', 'Subscriptions are not available on this server');
@@ -90,7 +95,7 @@ async function resolveStart(ctx: Context, feed: ChangeFeed, cursor: Subscription
 export async function subscribeJobEvents(
   ctx: Context,
   args: { after?: string | null; filter?: JobEventFilter | null },
-  limits: SubscriptionLimits = defaultSubscriptionLimits,
+  limits: SubscriptionLimits = ctx.subscriptionLimits ?? defaultSubscriptionLimits,
 ): Promise<AsyncIterableIterator<JobEventPayload>> {
   const where = jobEventFilterCondition(ctx.tables, args.filter);
   const matches = jobEventMatcher(args.filter);
@@ -100,7 +105,7 @@ export async function subscribeJobEvents(
   await feed.sync();
   const start = await resolveStart(ctx, feed, cursor);
 
-  const queue = new PushQueue<JobEventPayload>(limits.maxQueued, () => ({ kind: 'error', error: slowClient() }));
+  const queue = subscriberQueue<JobEventPayload>(ctx, limits, (error) => ({ kind: 'error', error }));
   let after = start.after;
 
   /** A batch's reorg: retract what the subscriber holds beyond the fork, newest first. */
@@ -156,14 +161,14 @@ export async function subscribeJobEvents(
 export async function subscribeJobUpdates(
   ctx: Context,
   args: { ids?: readonly string[] | null; filter?: JobFilter | null },
-  limits: SubscriptionLimits = defaultSubscriptionLimits,
+  limits: SubscriptionLimits = ctx.subscriptionLimits ?? defaultSubscriptionLimits,
 ): Promise<AsyncIterableIterator<JobUpdatePayload>> {
   const matches = jobMatcher(args.filter); // checks the filter as the query does
   const list = boundedList('ids', args.ids, 100);
   const ids = list ? new Set(list.map((id) => parseJobId(id))) : undefined;
   const feed = await readyFeed(ctx);
 
-  const queue = new PushQueue<JobUpdatePayload>(limits.maxQueued, () => ({ kind: 'error', error: slowClient() }));
+  const queue = subscriberQueue<JobUpdatePayload>(ctx, limits, (error) => ({ kind: 'error', error }));
   const wanted = (change: JobChange) => {
     if (ids && !ids.has(change.jobId)) return false;
     if (!args.filter) return true;

@@ -22,6 +22,8 @@ export const errorCodes = [
   'NOT_FOUND',
   /** The database is unreachable, timed out or not ready; retry later. */
   'UNAVAILABLE',
+  /** The client is over its per-client limit (requests, or open streams): HTTP 429, retry after `Retry-After` seconds. */
+  'RATE_LIMITED',
   /** Anything else: a bug. Details are logged server-side under the request id. */
   'INTERNAL',
 ] as const;

@@ -32,6 +32,13 @@ describe('reportError', () => {
     expect(toCliError(new Error('boom')).code).toBe('API');
   });
 
+  it('behavior: RATE_LIMITED says the client is rate limited and when to retry', () => {
+    const limited = new LoomApiError('RATE_LIMITED', 'Too many requests from this client; retry in 3 s', { operationName: 'Jobs', retryAfterSeconds: 3 });
+    const e = toCliError(limited);
+    expect(e.code).toBe('API');
+    expect(e.shortMessage).toBe('the Loom API is rate limiting this client: retry in 3 s. RATE_LIMITED: Jobs: Too many requests from this client; retry in 3 s');
+  });
+
   it('behavior: stderr always, a JSON error on stdout with --json, exit 1 or 2', () => {
     const err = sink();
     const out = sink();

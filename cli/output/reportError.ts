@@ -33,6 +33,10 @@ export function toCliError(err: unknown): CliError {
     const why = revert ? describeRevert(revert) : err.shortMessage.replace(/^\w+ refused: /, '');
     return new CliError('TX_FAILED', `${what}: ${why}`, { cause: err, ...(revert ? { revert } : {}) });
   }
+  if (err instanceof LoomApiError && err.code === 'RATE_LIMITED') {
+    const wait = err.retryAfterSeconds !== undefined ? `in ${err.retryAfterSeconds} s` : 'later';
+    return new CliError('API', `the Loom API is rate limiting this client: retry ${wait}. ${err.message}`, { cause: err });
+  }
   if (err instanceof LoomApiError) return new CliError('API', err.message, { cause: err });
   if (err instanceof BaseError) return new CliError('TX_FAILED', err.shortMessage, { cause: err });
   return new CliError('API', err instanceof Error ? err.message : String(err), { cause: err });

@@ -14,7 +14,7 @@ import type { Hex } from 'viem';
 import { LoomApiError } from '../../sdk/reads';
 import type { DaemonContext } from './daemonContext';
 import type { Intake } from './intake';
-import type { ApiDelivery, EventStream } from './loomApi';
+import { type ApiDelivery, type EventStream, rateLimitedWaitMs } from './loomApi';
 import type { JobRunner } from './run';
 import type { Settlement } from './settle';
 
@@ -46,6 +46,7 @@ export class EventFollower {
     const { state, api, logger } = this.ctx;
     let backoff = 250;
     while (!state.stopping) {
+      let wait: number | undefined;
       const stream = api.subscribeEvents(state.cursor);
       this.stream = stream;
       try {
@@ -67,15 +68,17 @@ export class EventFollower {
           state.reconcileDue = true;
           await this.parts.intake.scanOpenJobs().catch(() => {});
         } else {
-          logger.warn({ err: message }, 'the event stream failed; resubscribing');
+          // Over the API's limit on open streams: wait what it asks (Retry-After), not our backoff.
+          wait = rateLimitedWaitMs(err);
+          logger.warn({ err: message, ...(wait !== undefined && { retryInMs: wait }) }, 'the event stream failed; resubscribing');
         }
       } finally {
         stream.close();
       }
       if (state.stopping) break;
       this.ctx.metrics.reconnects.inc();
-      await sleep(backoff);
-      backoff = Math.min(backoff * 2, 10_000);
+      await sleep(wait ?? backoff);
+      if (wait === undefined) backoff = Math.min(backoff * 2, 10_000);
     }
   }
 

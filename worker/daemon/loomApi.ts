@@ -5,8 +5,10 @@
  * starts from what the indexer made of the chain.
  *
  * Failures are the SDK's LoomApiError, with the API's code (INVALID_CURSOR, UNAVAILABLE, ...) or
- * UNREACHABLE.
+ * UNREACHABLE. A query the API refuses as RATE_LIMITED (this machine is over its per-client limit) is
+ * retried after the Retry-After the API asks for, a few times, instead of failing the daemon's work.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Address, Hex } from 'viem';
 import {
   BalancesQuery,
@@ -23,7 +25,7 @@ import {
 import { type MarketEvent, typedEvent } from '../../sdk/events';
 import type { JobStatus } from '../../sdk/enums';
 import type { VariablesOf } from '../../sdk/graphql';
-import { createLoomReader, type LoomReader, type LoomSubscription } from '../../sdk/reads';
+import { createLoomReader, LoomApiError, type LoomReader, type LoomSubscription } from '../../sdk/reads';
 
 export type ApiJob = JobResult;
 export type ApiWorker = WorkerResult;
@@ -58,7 +60,7 @@ export class LoomApi {
     private readonly options: { timeoutMs?: number; fetch?: typeof fetch } = {},
   ) {
     this.url = url.replace(/\/+$/, '').replace(/\/graphql$/, '');
-    this.reader = createLoomReader({ url: this.url, ...options });
+    this.reader = backOffWhenRateLimited(createLoomReader({ url: this.url, ...options }));
   }
 
   async worker(address: Address): Promise<ApiWorker | null> {
@@ -152,4 +154,32 @@ export class LoomApi {
       }),
     };
   }
+}
+
+/** RATE_LIMITED answers retried at most this many times per query, waiting what Retry-After says (capped). */
+const RATE_LIMITED_RETRIES = 5;
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** How long a RATE_LIMITED error asks us to wait (ms), or undefined for any other failure. */
+export function rateLimitedWaitMs(err: unknown): number | undefined {
+  if (!(err instanceof LoomApiError) || err.code !== 'RATE_LIMITED') return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(1, err.retryAfterSeconds ?? 1) * 1000);
+}
+
+/** `reader`, whose queries wait out RATE_LIMITED refusals (Retry-After) and retry. */
+function backOffWhenRateLimited(reader: LoomReader): LoomReader {
+  return {
+    ...reader,
+    async query(doc, variables, options) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await reader.query(doc, variables, options);
+        } catch (err) {
+          const wait = rateLimitedWaitMs(err);
+          if (wait === undefined || attempt >= RATE_LIMITED_RETRIES) throw err;
+          await sleep(wait, undefined, options?.signal ? { signal: options.signal } : undefined);
+        }
+      }
+    },
+  };
 }

@@ -136,10 +136,12 @@ export async function runWatch(argv: string[]): Promise<number> {
         // The server ended the stream (a restart): resubscribe from the last cursor.
       } catch (err) {
         if (stopped) break;
-        const retryable = err instanceof LoomApiError && (err.code === 'UNAVAILABLE' || err.code === 'UNREACHABLE' || err.code.startsWith('HTTP_5'));
+        const retryable = err instanceof LoomApiError && (err.code === 'UNAVAILABLE' || err.code === 'UNREACHABLE' || err.code === 'RATE_LIMITED' || err.code.startsWith('HTTP_5'));
         if (!retryable || ++failures > maxReconnects) throw err;
         progress.update(`the event stream failed (${err.code}); reconnecting (${failures}/${maxReconnects})`);
-        await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** (failures - 1), 10_000)));
+        // RATE_LIMITED: the API says how long to wait (Retry-After).
+        const backoff = Math.min(500 * 2 ** (failures - 1), 10_000);
+        await new Promise((r) => setTimeout(r, err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : backoff));
       }
     }
   } finally {
