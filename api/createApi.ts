@@ -16,9 +16,12 @@ import { ClientAdmission, type NodeResponse, StreamTicket } from './clients/clie
 import { clientIp } from './clients/clientIp';
 import { type ClientLimits, clientLimitsFromEnv } from './clients/clientLimits';
 import { useStreamAdmission } from './clients/streamAdmission';
-import { artifactRoutes } from './artifacts/artifactRoutes';
 import type { ArtifactStore } from './artifacts/artifactStore';
 import { artifactStoreFromEnv } from './artifacts/artifactStoreFromEnv';
+import { artifactRoutes, type UploadPolicy } from './artifacts/artifactRoutes';
+import { defaultGraceSeconds, startArtifactCollector } from './artifacts/collectArtifacts';
+import { registeredWorkerCheck } from './artifacts/registeredWorker';
+import { uploadHeaders } from './artifacts/uploadSignature';
 import { ChangeFeed, type ChangeSignal } from './feed/changeFeed';
 import type { QueueStats } from './feed/pushQueue';
 import { defaultSubscriptionLimits } from './feed/subscriptions';
@@ -60,6 +63,19 @@ export type ApiOptions = {
    * those of the environment (LOOM_API_*, see api/README.md). `now`: the request limit's clock, for tests.
    */
   clients?: Partial<ClientLimits> & { now?: () => number };
+  /**
+   * Who may upload (api/artifacts/README.md, "Signed uploads"): `domain` (the chain id and market
+   * address signatures name; without it only anonymous uploads, if allowed, are accepted), quotas,
+   * anonymous uploads. Results are accepted from workers registered in the indexed tables.
+   */
+  artifactUploads?: Omit<UploadPolicy, 'isRegisteredWorker'>;
+  /**
+   * Retention (api/artifacts/collectArtifacts.ts): deletes unreferenced artifacts older than
+   * `graceSeconds` (LOOM_ARTIFACT_GRACE_SECONDS, else 7 days), every `intervalSeconds`
+   * (LOOM_ARTIFACT_GC_INTERVAL_SECONDS, else 3600; 0 turns it off). Default: on when the API runs
+   * inside Ponder; `false`: off.
+   */
+  artifactRetention?: { graceSeconds?: number; intervalSeconds?: number } | false;
 };
 
 export type SubscriptionOptions = {
@@ -182,9 +198,27 @@ export function createApi(options: ApiOptions): Hono {
 
   if (options.artifacts !== false) {
     const store = options.artifacts ?? artifactStoreFromEnv();
-    // Browsers download results from another origin (the UI) and check their hash themselves.
-    app.use('/artifacts/*', cors({ origin: '*', allowMethods: ['GET', 'HEAD'], exposeHeaders: ['ETag', 'Content-Length'] }));
-    app.route('/artifacts', artifactRoutes(store, { logger, trustProxy: clientLimits.trustProxy }));
+    // Browsers download results from another origin (the UI) and check their hash themselves, and
+    // upload inputs signed by the connected wallet (the signature, not the origin, says who uploads).
+    app.use(
+      '/artifacts/*',
+      cors({
+        origin: '*',
+        allowMethods: ['GET', 'HEAD', 'PUT'],
+        allowHeaders: ['Content-Type', ...Object.values(uploadHeaders)],
+        exposeHeaders: ['ETag', 'Content-Length', 'Retry-After'],
+      }),
+    );
+    app.route('/artifacts', artifactRoutes(store, { logger, trustProxy: clientLimits.trustProxy, uploads: { ...options.artifactUploads, isRegisteredWorker: registeredWorkerCheck(db, tables) } }));
+
+    // Retention: on by default inside Ponder (a test's createApi runs none unless asked).
+    const retention = options.artifactRetention ?? (ponder ? {} : false);
+    const envInterval = Number(process.env.LOOM_ARTIFACT_GC_INTERVAL_SECONDS ?? 3600);
+    const intervalSeconds = retention === false ? 0 : (retention.intervalSeconds ?? (Number.isFinite(envInterval) ? envInterval : 3600));
+    if (retention !== false && intervalSeconds > 0) {
+      const collector = startArtifactCollector({ store, db, tables, graceSeconds: retention.graceSeconds ?? defaultGraceSeconds(), intervalSeconds, logger });
+      ponder?.onShutdown(() => collector.stop());
+    }
   }
 
   app.use('/graphql', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['Retry-After', 'X-Request-Id'], maxAge: 86_400 }));

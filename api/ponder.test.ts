@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { encodeAbiParameters, keccak256, type AbiParameter } from 'viem';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi } from '../abis/generated';
+import { type ArtifactPurpose, signArtifactUpload } from '../sdk/artifactUpload';
+import { accountOf } from '../testkit/accounts';
 import { runScenario, type Scenario } from '../indexer/test/scenario';
 import { startChain, type Chain } from '../testkit/chain';
 import { postgresServer } from '../testkit/database';
@@ -67,18 +69,37 @@ describe('api served by Ponder', () => {
     expect(data.worker.claim).toEqual({ ramMiB: 4_294_967_295, vramMiB: 81_920 });
   });
 
-  test('behavior: the artifact store is served by the API process: PUT returns the sha256, GET returns the bytes', async () => {
+  test('behavior: the artifact store is served by the API process: signed uploads (for this chain and market) stored, unsigned refused', async () => {
+    const url = (hash: string) => `${live!.url}/artifacts/${hash}`;
     const bytes = new TextEncoder().encode(`result bundle ${Date.now()}`);
-    const put = await fetch(`${live!.url}/artifacts`, { method: 'PUT', body: bytes });
-    expect(put.status).toBe(201);
-    const { hash } = (await put.json()) as { hash: string };
-    expect(hash).toBe(`0x${createHash('sha256').update(bytes).digest('hex')}`);
-    const get = await fetch(`${live!.url}/artifacts/${hash}`, { headers: { origin: 'http://127.0.0.1:3000' } });
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sign = (i: number, purpose: ArtifactPurpose, chainId = chain.deployment.chainId) =>
+      signArtifactUpload({ signer: accountOf(i), chainId, market: chain.market, sha256, size: bytes.length, purpose });
+    const put = (headers: Record<string, string>, path = url(`0x${sha256}`)) => fetch(path, { method: 'PUT', body: bytes, headers });
+
+    expect((await put({})).status).toBe(401);
+    expect((await put({}, `${live!.url}/artifacts`)).status).toBe(401);
+    // The store's identity is the indexer's chain and market: a signature for another chain is refused.
+    expect((await put(await sign(4, 'result', 1))).status).toBe(401);
+    // Results: registered workers only, read from the indexed tables (worker c deregistered).
+    expect((await put(await sign(6, 'result'))).status).toBe(403);
+    const stored = await put(await sign(4, 'result'));
+    expect(stored.status).toBe(201);
+    expect((await stored.json()).hash).toBe(`0x${sha256}`);
+
+    const get = await fetch(url(`0x${sha256}`), { headers: { origin: 'http://127.0.0.1:3000' } });
     expect(get.status).toBe(200);
     expect(get.headers.get('access-control-allow-origin')).toBe('*');
     expect(new Uint8Array(await get.arrayBuffer())).toEqual(bytes);
-    const wrong = await fetch(`${live!.url}/artifacts/0x${'00'.repeat(32)}`, { method: 'PUT', body: bytes });
-    expect(wrong.status).toBe(400);
+    const wrong = await fetch(url(`0x${'00'.repeat(32)}`), { method: 'PUT', body: bytes, headers: await sign(1, 'input') });
+    expect(wrong.status).toBe(401);
+    // A browser may upload from another origin: the preflight allows PUT with the upload headers.
+    const preflight = await fetch(url(`0x${sha256}`), {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:3000', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,x-loom-upload-signature' },
+    });
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-loom-upload-signature');
   });
 
   test('default: job terms round-trip to the contract: their ABI encoding hashes to the job id', async () => {

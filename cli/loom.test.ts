@@ -10,7 +10,8 @@
  * - An image job posted with `--image` alone: `job show` names the image and its default command.
  * - Bad input (a missing spec, a bad budget, an invalid spec, a tag-only image, no key, an unknown flag): a clear
  *   message, a non-zero exit code, and not one transaction.
- * - An auction paid in tUSDC (approved first): the worker bids, `accept-bid` takes the lowest bid,
+ * - An auction paid in tUSDC (approved first) on an input uploaded with `job upload` (signed with the
+ *   client key; the same bytes unsigned are refused): the worker bids, `accept-bid` takes the lowest bid,
  *   the worker runs the job, `job result` downloads it and verifies its hash (and refuses a tampered
  *   artifact, writing nothing), `release` pays the worker, and `job watch` followed it all live.
  * - An image job: a busybox image built here and pushed to a local registry (Debian's docker-registry
@@ -22,6 +23,7 @@
  *   PostgreSQL when DATABASE_URL is set, else on PGlite.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -239,7 +241,24 @@ describe('loom', () => {
       },
     );
 
-    const spec = specFile('auction.json', { version: 1, script: 'echo auction-result > /out/result.txt', resources: { timeoutSeconds: 30, memoryMiB: 256 } });
+    // The job's input, uploaded with `loom job upload` (signed with the client key); the store
+    // refuses the same bytes unsigned.
+    const data = join(workDir, 'data.txt');
+    writeFileSync(data, 'auction-result\n');
+    const sha = createHash('sha256').update('auction-result\n').digest('hex');
+    const unsigned = await fetch(`${ponder.url}/artifacts/0x${sha}`, { method: 'PUT', body: 'auction-result\n' });
+    expect(unsigned.status).toBe(401);
+    expect((await loom(['job', 'upload', data, '--purpose', 'result'])).stderr).toMatch(/--purpose must be input or model/);
+    const uploaded = await loomJson(['job', 'upload', data]);
+    expect(uploaded).toEqual({ path: data, size: 15, sha256: sha, uri: `artifact://${sha}`, created: true, purpose: 'input' });
+    expect(await (await fetch(`${ponder.url}/artifacts/0x${sha}`)).text()).toBe('auction-result\n');
+
+    const spec = specFile('auction.json', {
+      version: 1,
+      script: 'cat /in/data.txt > /out/result.txt',
+      inputs: [{ uri: uploaded.uri, sha256: sha, name: 'data.txt' }],
+      resources: { timeoutSeconds: 30, memoryMiB: 256 },
+    });
     const posted = await loomJson(['job', 'post', spec, '--budget', '5', '--token', 'usdc', '--mode', 'auction', '--open-for', '10m', '--execution-timeout', '5m', '--challenge-window', '1h']);
     const id: string = posted.jobId;
     // tUSDC has 6 decimals; the allowance was short, so the post approved first.

@@ -3,14 +3,14 @@
  * market), job lookups, and waiting until the indexer has seen a transaction, so that `loom job
  * cancel X && loom job show X` shows the job cancelled.
  */
-import type { Hex, PublicClient } from 'viem';
+import type { Address, Hex, PublicClient } from 'viem';
 import { connectChain } from '../sdk/chain/connectChain';
 import { EventFields, JobEventsQuery, JobQuery, type JobResult } from '../sdk/documents';
 import type { ResultOf } from '../sdk/graphql';
 import { createLoomReader, type LoomReader } from '../sdk/reads';
 import { createMarketWriter, type MarketWriter } from '../sdk/writes';
 import { CliError } from './cliError';
-import { loadClientKey } from './clientKey';
+import { type ClientKey, loadClientKey } from './clientKey';
 import type { ClientConfig } from './config';
 import type { Progress } from './output/progress';
 
@@ -47,7 +47,14 @@ export async function fetchJobEvents(reader: LoomReader, id: Hex, limit = 10_000
   }
 }
 
-export type WriterSession = { writer: MarketWriter; publicClient: PublicClient; chainId: number };
+export type WriterSession = {
+  writer: MarketWriter;
+  publicClient: PublicClient;
+  chainId: number;
+  market: Address;
+  /** The client key's account (it also signs uploads to the artifact store). */
+  account: ClientKey['account'];
+};
 
 /** Loads the client key, connects to the chain (checking LOOM_CHAIN_ID) and the market. */
 export async function openWriter(config: ClientConfig, progress: Progress): Promise<WriterSession> {
@@ -68,7 +75,7 @@ export async function openWriter(config: ClientConfig, progress: Progress): Prom
     throw new CliError('CONFIG', `the RPC at ${config.rpcUrl} is chain ${chain.chainId}, not ${config.chainId} (LOOM_CHAIN_ID / --chain-id)`);
   }
   const writer = createMarketWriter({ publicClient: chain.publicClient, walletClient: chain.walletClient, market: chain.market, account });
-  return { writer, publicClient: chain.publicClient, chainId: chain.chainId };
+  return { writer, publicClient: chain.publicClient, chainId: chain.chainId, market: chain.market, account };
 }
 
 /**

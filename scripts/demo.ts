@@ -47,6 +47,7 @@ import { MODE, type CloseReason, type JobStatus } from '../sdk/enums';
 import type { JobTerms } from '../sdk/jobTerms';
 import { createMarketWriter, type MarketWriter } from '../sdk/writes';
 import { packOutputs } from '../sdk/node/packOutputs';
+import { putArtifact, signArtifactUpload } from '../sdk/artifactUpload';
 import { deploymentPath, readDeployment, type Deployment } from '../sdk/chain/deploymentRecord';
 
 /** anvil's well-known development mnemonic: its keys guard nothing but a local chain. */
@@ -165,23 +166,31 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
   // Results: small deterministic bundles, packed as a worker packs its outputs.
   const scratch = await mkdtemp(join(tmpdir(), 'loom-demo-'));
   let results = 0;
-  const result = async (files: Record<string, string>): Promise<[Hex, string]> => {
+  // The store takes results from registered workers only, signed by them (sdk/artifactUpload.ts).
+  const workerAccounts = new Map(
+    DEMO_ACCOUNTS.workers.map((i) => {
+      const account = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i });
+      return [account.address.toLowerCase(), account] as const;
+    }),
+  );
+  const result = async (worker: Writer, files: Record<string, string>): Promise<[Hex, string]> => {
     const outDir = join(scratch, `out-${++results}`);
     await mkdir(outDir);
     for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
     const packed = await packOutputs({ outDir, outputs: ['/out'], destination: `${outDir}.tar`, maxBytes: 1 << 20 });
     if (o.apiUrl) {
-      const res = await fetch(`${o.apiUrl.replace(/\/+$/, '')}/artifacts/0x${packed.sha256}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/octet-stream' },
-        body: await readFile(packed.path),
+      const signer = workerAccounts.get(worker.address.toLowerCase());
+      if (!signer) throw new Error(`demo: ${worker.address} is not a demo worker`);
+      const body = await readFile(packed.path);
+      const headers = await signArtifactUpload({ signer, chainId, market, sha256: packed.sha256, size: body.length, purpose: 'result' });
+      await putArtifact({ baseUrl: o.apiUrl, body, sha256: packed.sha256, headers }).catch((err: Error) => {
+        throw new Error(`demo: ${err.message}`);
       });
-      if (!res.ok) throw new Error(`demo: the artifact store refused a result (${res.status} ${await res.text()})`);
     }
     return [packed.resultHash, `artifact://${packed.sha256}`];
   };
   const submit = async (w: Writer, job: DemoJob, files: Record<string, string>) => {
-    const [hash, uri] = await result(files);
+    const [hash, uri] = await result(w, files);
     await w.submitResult(job.terms, hash, uri);
     job.status = 'SUBMITTED';
   };
@@ -217,6 +226,8 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     });
     await w1.register(claim(H100, 'https://example.com/loom-demo/worker-h100.json'), parseEther('2'));
     await w2.register(claim(A100, 'https://example.com/loom-demo/worker-a100.json'), parseEther('2'));
+    // The store takes results from workers registered in the API's index: let it see them first.
+    if (o.apiUrl) await waitForIndexed(o.apiUrl, await pub.getBlockNumber());
 
     // Jobs whose deadlines must pass, first: then one move of the clock covers both.
     log('demo: an expired and a reclaimed job (moving the chain 2 minutes ahead)');

@@ -44,5 +44,6 @@ export * from './format/requirements';
 export * from './format/tokens';
 export * from './spec/jobSpec';
 export * from './spec/imageRef';
+export * from './artifactUpload';
 export { LoomError, type LoomErrorCode } from './errors';
 export { loomMarketAbi, testUsdcAbi } from '../abis/generated';

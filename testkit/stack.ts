@@ -42,7 +42,10 @@ export function startStack(opts: StackOptions) {
     const indexerOptions = opts.indexer ? { schema: opts.name.replace(/\W/g, '_'), ...(opts.indexer === true ? {} : opts.indexer) } : undefined;
     let ponder: Indexer | undefined = indexerOptions ? await startIndexer(chain, indexerOptions) : undefined;
     const artifacts: ArtifactServer | undefined = opts.artifacts
-      ? await startArtifactServer({ cors: opts.artifacts !== true && opts.artifacts.cors })
+      ? await startArtifactServer({
+          cors: opts.artifacts !== true && opts.artifacts.cors,
+          chain: { chainId: chain.deployment.chainId, market: chain.market, publicClient: chain.publicClient },
+        })
       : undefined;
     const api = () => {
       if (!ponder) throw new Error('this stack has no indexer: startStack({ indexer: true })');

@@ -15,7 +15,8 @@ function setup(options: Parameters<typeof artifactRoutes>[1] = {}) {
   const dir = join(root, `store${n++}`);
   const store = new LocalArtifactStore({ dir });
   const app = new Hono();
-  app.route('/artifacts', artifactRoutes(store, { trustProxy: true, ...options }));
+  // The store's own behaviour, with anonymous uploads allowed; signatures: signedUploads.test.ts.
+  app.route('/artifacts', artifactRoutes(store, { trustProxy: true, uploads: { allowAnonymous: true }, ...options }));
   return { app, store, dir };
 }
 

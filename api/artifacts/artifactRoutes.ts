@@ -1,19 +1,52 @@
 /**
  * The artifact store over HTTP, as a Hono sub-app to mount at `/artifacts`:
  *
- *   PUT  /artifacts               body = the bytes; 201 { hash, size, uri } (200 when already stored)
- *   PUT  /artifacts/0x<sha256>    the same, refused with 400 HASH_MISMATCH unless the bytes hash to it
+ *   PUT  /artifacts/0x<sha256>    body = the bytes, signed (headers below); 201 { hash, size, uri } (200 when already stored)
+ *   PUT  /artifacts               unsigned uploads only, when anonymous uploads are allowed
  *   GET  /artifacts/0x<sha256>    the bytes; ETag = the hash, cached forever (immutable); 304 on If-None-Match
  *   HEAD /artifacts/0x<sha256>    the headers only
  *
- * Uploads over `maxBytes` are refused with 413 (from Content-Length before reading, else while
- * streaming); each client IP gets `puts` uploads and `gets` downloads per window, then 429 with
- * Retry-After. Errors are JSON: `{ "error": { "code": "HASH_MISMATCH", "message": "…" } }`.
+ * An upload is signed by its uploader (uploadSignature.ts: EIP-712 over the hash, size, purpose,
+ * time and this store's chain and market): results only by a registered worker, inputs and models by
+ * anyone, each signer within its quota (uploadQuota.ts). Unsigned uploads are refused (401) unless
+ * `allowAnonymous` (local development). Uploads over `maxBytes` are refused with 413 (from
+ * Content-Length before reading, else while streaming); each client IP gets `puts` uploads and `gets`
+ * downloads per window, then 429 with Retry-After. Errors are JSON:
+ * `{ "error": { "code": "HASH_MISMATCH", "message": "…" } }`.
  */
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import { ArtifactError, type ArtifactErrorCode, type ArtifactStore, parseArtifactHash } from './artifactStore';
 import { type RateLimit, RateLimiter } from './rateLimiter';
+import { type Quota, UploadQuota } from './uploadQuota';
+import { type UploadCheck, type UploadDomain, type UploadPurpose, uploadHeaders, verifyUploadHeaders } from './uploadSignature';
+
+/** Who may upload what (README.md, "Signed uploads"). */
+export type UploadPolicy = {
+  /** The store's identity that signatures name: without it, signed uploads are refused. */
+  domain?: UploadDomain;
+  /** Whether `address` is a registered worker: only those upload results. Without it, results are refused. */
+  isRegisteredWorker?: (address: `0x${string}`) => Promise<boolean>;
+  /** Accept unsigned uploads (local development only). Default: LOOM_ARTIFACTS_ALLOW_ANONYMOUS=1. */
+  allowAnonymous?: boolean;
+  /** Per-signer quotas: `result` for workers' results, `input` for inputs and models (see defaultQuotas). */
+  quotas?: { result?: Partial<Quota>; input?: Partial<Quota> };
+  /** How long a signature stays valid, in seconds (default LOOM_ARTIFACT_SIGNATURE_MAX_AGE_SECONDS, else 300). */
+  maxAgeSeconds?: number;
+};
+
+/** The default per-signer quotas, each overridable from the environment (README.md). */
+export function defaultQuotas(env: NodeJS.ProcessEnv = process.env): { result: Quota; input: Quota } {
+  const n = (name: string, fallback: number) => {
+    const v = Number(env[name]);
+    return Number.isFinite(v) && v > 0 ? v : fallback;
+  };
+  const windowSeconds = n('LOOM_ARTIFACT_QUOTA_WINDOW_SECONDS', 3600);
+  return {
+    result: { bytes: n('LOOM_ARTIFACT_RESULT_QUOTA_BYTES', 20 * 2 ** 30), count: n('LOOM_ARTIFACT_RESULT_QUOTA_COUNT', 2000), windowSeconds },
+    input: { bytes: n('LOOM_ARTIFACT_INPUT_QUOTA_BYTES', 5 * 2 ** 30), count: n('LOOM_ARTIFACT_INPUT_QUOTA_COUNT', 200), windowSeconds },
+  };
+}
 
 export type ArtifactRoutesOptions = {
   /** Largest upload in bytes (default LOOM_ARTIFACT_MAX_BYTES, else 1 GiB). */
@@ -29,19 +62,26 @@ export type ArtifactRoutesOptions = {
   clientIp?: (c: Context) => string | undefined;
   /** Read the client's address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
+  /** Who may upload (signatures, quotas, anonymous uploads). */
+  uploads?: UploadPolicy;
   logger?: Logger;
-  /** For tests: the clock of the rate limits. */
+  /** For tests: the clock (ms) of the rate limits, quotas and signature ages. */
   now?: () => number;
 };
 
-const status: Record<ArtifactErrorCode, 400 | 404 | 413 | 429 | 500> = {
+const status: Record<ArtifactErrorCode, 400 | 401 | 403 | 404 | 413 | 429 | 500> = {
   BAD_REQUEST: 400,
   HASH_MISMATCH: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   TOO_LARGE: 413,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 429,
   INTERNAL: 500,
 };
+
+const quotaClass: Record<UploadPurpose, 'result' | 'input'> = { result: 'result', input: 'input', model: 'input' };
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -66,6 +106,18 @@ export function artifactRoutes(store: ArtifactStore, options: ArtifactRoutesOpti
     return fail(c, 'RATE_LIMITED', `too many requests; retry in ${decision.retryAfterSeconds} s`, { 'retry-after': String(decision.retryAfterSeconds) });
   };
 
+  const policy = options.uploads ?? {};
+  const now = options.now ?? Date.now;
+  const allowAnonymous = policy.allowAnonymous ?? process.env.LOOM_ARTIFACTS_ALLOW_ANONYMOUS === '1';
+  const maxAgeSeconds = policy.maxAgeSeconds ?? (Number(process.env.LOOM_ARTIFACT_SIGNATURE_MAX_AGE_SECONDS) || 300);
+  const quotaDefaults = defaultQuotas();
+  const quotas = {
+    result: new UploadQuota({ ...quotaDefaults.result, ...policy.quotas?.result }, now),
+    input: new UploadQuota({ ...quotaDefaults.input, ...policy.quotas?.input }, now),
+  };
+  const unsignedRefusal =
+    'uploads must be signed: PUT /artifacts/0x<sha256> with the x-loom-upload-* headers (sdk signArtifactUpload); this store accepts no anonymous uploads';
+
   const upload = async (c: Context, expectedParam: string | undefined) => {
     const over = limited(c, puts);
     if (over) return over;
@@ -79,13 +131,73 @@ export function artifactRoutes(store: ArtifactStore, options: ArtifactRoutesOpti
       return fail(c, 'TOO_LARGE', `the artifact is ${declared} bytes, over the ${maxBytes}-byte limit`);
     }
     const body = c.req.raw.body;
+    const discard = () => body?.cancel().catch(() => {});
+
+    // Who uploads: a verified signer, or nobody (anonymous, when allowed).
+    let signer: { address: `0x${string}`; purpose: UploadPurpose; size: number } | undefined;
+    const signed = Object.values(uploadHeaders).some((name) => c.req.header(name) !== undefined);
+    const check: UploadCheck = !signed
+      ? { kind: 'unsigned' }
+      : !policy.domain
+        ? { kind: 'refused', message: 'this store checks no signatures (it was given no chain id and market address)' }
+        : expected === undefined
+          ? { kind: 'refused', message: 'a signed upload names its hash: PUT /artifacts/0x<sha256>' }
+          : await verifyUploadHeaders((name) => c.req.header(name), expected, { domain: policy.domain, maxAgeSeconds, maxSkewSeconds: 60, now: Math.floor(now() / 1000) });
+    if (check.kind === 'unsigned') {
+      if (!allowAnonymous) {
+        await discard();
+        return fail(c, 'UNAUTHORIZED', unsignedRefusal);
+      }
+    } else if (check.kind === 'refused') {
+      await discard();
+      return fail(c, 'UNAUTHORIZED', check.message);
+    } else {
+      const u = check.upload;
+      if (u.purpose === 'result' && !(await policy.isRegisteredWorker?.(u.signer))) {
+        await discard();
+        return fail(c, 'FORBIDDEN', `results are accepted from registered workers only, and ${u.signer} is not one`);
+      }
+      if (Number.isFinite(declared) && declared !== u.size) {
+        await discard();
+        return fail(c, 'BAD_REQUEST', `the body is ${declared} bytes, the signature says ${u.size}`);
+      }
+      if (u.size > maxBytes) {
+        await discard();
+        return fail(c, 'TOO_LARGE', `the artifact is ${u.size} bytes, over the ${maxBytes}-byte limit`);
+      }
+      signer = { address: u.signer, purpose: u.purpose, size: u.size };
+    }
+
     if (expected !== undefined && (await store.has(expected))) {
-      // Already stored under the hash the client named: nothing to read.
-      await body?.cancel().catch(() => {});
+      // Already stored under the hash the client named: nothing to read, nothing charged.
+      await discard();
       return c.json({ hash: expected, uri: `artifact://${expected.slice(2)}`, created: false }, 200, { location: `/artifacts/${expected}` });
     }
-    const result = await store.put(body ?? new Uint8Array(0), { maxBytes, ...(expected ? { expected } : {}) });
-    options.logger?.info({ hash: result.hash, size: result.size, created: result.created }, 'artifact stored');
+
+    let release: (() => void) | undefined;
+    if (signer) {
+      const decision = quotas[quotaClass[signer.purpose]].reserve(signer.address, signer.size);
+      if (!decision.ok) {
+        await discard();
+        return decision.reason === 'never'
+          ? fail(c, 'TOO_LARGE', decision.message)
+          : fail(c, 'QUOTA_EXCEEDED', decision.message, { 'retry-after': String(decision.retryAfterSeconds) });
+      }
+      release = decision.release;
+    }
+    let result: Awaited<ReturnType<ArtifactStore['put']>>;
+    try {
+      // A signed upload reads no more than the size its signer was charged for.
+      result = await store.put(body ?? new Uint8Array(0), { maxBytes: signer ? Math.min(signer.size, maxBytes) : maxBytes, ...(expected ? { expected } : {}) });
+    } catch (err) {
+      release?.();
+      throw err;
+    }
+    if (!result.created) release?.();
+    options.logger?.info(
+      { hash: result.hash, size: result.size, created: result.created, ...(signer ? { signer: signer.address, purpose: signer.purpose } : { anonymous: true }) },
+      'artifact stored',
+    );
     return c.json({ hash: result.hash, size: result.size, uri: `artifact://${result.hash.slice(2)}`, created: result.created }, result.created ? 201 : 200, {
       location: `/artifacts/${result.hash}`,
     });

@@ -4,7 +4,8 @@
  * and results from here and can check what they got against the hash.
  *
  * A backend only has to keep bytes under their hash: the local disk (localArtifactStore.ts) by
- * default; an S3 bucket or an IPFS node can implement the same three methods (see README.md).
+ * default; an S3 bucket or an IPFS node can implement the same methods (see README.md). `list` and `delete`
+ * serve retention (collectArtifacts.ts) only: uploads never delete.
  */
 import type { Readable } from 'node:stream';
 
@@ -33,6 +34,14 @@ export type StoredArtifact = {
   body: ReadableStream<Uint8Array>;
 };
 
+/** One artifact as `list()` yields it. */
+export type ListedArtifact = {
+  hash: ArtifactHash;
+  size: number;
+  /** When the bytes were stored (first stored: storing them again need not move it). */
+  storedAt: Date;
+};
+
 /**
  * A content-addressed store. Implementations must:
  * - name bytes only by the sha256 they computed themselves, never by a name a client chose;
@@ -49,9 +58,16 @@ export interface ArtifactStore {
   /** The bytes under `hash` as a stream, or null when the store has none. */
   get(hash: ArtifactHash): Promise<StoredArtifact | null>;
   has(hash: ArtifactHash): Promise<boolean>;
+  /**
+   * Every stored artifact, in no particular order, uploads in progress excluded. Streams: a store
+   * may hold millions. An artifact stored or deleted while the listing runs may or may not appear.
+   */
+  list(): AsyncIterable<ListedArtifact>;
+  /** Removes the bytes under `hash`; false when there were none. Readers already streaming them may finish. */
+  delete(hash: ArtifactHash): Promise<boolean>;
 }
 
-export const artifactErrorCodes = ['BAD_REQUEST', 'HASH_MISMATCH', 'TOO_LARGE', 'NOT_FOUND', 'RATE_LIMITED', 'INTERNAL'] as const;
+export const artifactErrorCodes = ['BAD_REQUEST', 'HASH_MISMATCH', 'UNAUTHORIZED', 'FORBIDDEN', 'TOO_LARGE', 'NOT_FOUND', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'INTERNAL'] as const;
 export type ArtifactErrorCode = (typeof artifactErrorCodes)[number];
 
 /** Why the store refused: one class, a closed set of codes (also the HTTP error body's `error.code`). */

@@ -8,10 +8,19 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, opendir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { ArtifactError, type ArtifactHash, type ArtifactSource, type ArtifactStore, type PutOptions, type PutResult, type StoredArtifact } from './artifactStore';
+import {
+  ArtifactError,
+  type ArtifactHash,
+  type ArtifactSource,
+  type ArtifactStore,
+  type ListedArtifact,
+  type PutOptions,
+  type PutResult,
+  type StoredArtifact,
+} from './artifactStore';
 
 export type LocalArtifactStoreOptions = {
   /** Where the files live (created when missing). */
@@ -73,6 +82,47 @@ export class LocalArtifactStore implements ArtifactStore {
     return { size, body: Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array> };
   }
 
+  /** Walks `<dir>/<2 hex>/`: only names that are a full hash under their own prefix count (tmp/ is skipped). */
+  async *list(): AsyncIterable<ListedArtifact> {
+    let top: string[];
+    try {
+      top = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    for (const prefix of top.sort()) {
+      if (!PREFIX.test(prefix)) continue;
+      let entries: AsyncIterable<{ name: string; isFile(): boolean }>;
+      try {
+        entries = await opendir(join(this.dir, prefix));
+      } catch {
+        continue; // removed meanwhile
+      }
+      for await (const entry of entries) {
+        if (!entry.isFile() || !NAME.test(entry.name) || !entry.name.startsWith(prefix)) continue;
+        let st: Awaited<ReturnType<typeof stat>>;
+        try {
+          st = await stat(join(this.dir, prefix, entry.name));
+        } catch {
+          continue; // deleted meanwhile
+        }
+        // mtime: set when the upload's temporary file was written, kept by the rename.
+        yield { hash: `0x${entry.name}` as ArtifactHash, size: st.size, storedAt: st.mtime };
+      }
+    }
+  }
+
+  async delete(hash: ArtifactHash): Promise<boolean> {
+    try {
+      await unlink(this.pathOf(hash));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
   async put(source: ArtifactSource, options: PutOptions = {}): Promise<PutResult> {
     await this.init();
     const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -110,6 +160,9 @@ export class LocalArtifactStore implements ArtifactStore {
     }
   }
 }
+
+const PREFIX = /^[0-9a-f]{2}$/;
+const NAME = /^[0-9a-f]{64}$/;
 
 async function* chunks(source: ArtifactSource): AsyncIterable<Uint8Array> {
   if (source instanceof Uint8Array) {

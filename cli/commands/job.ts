@@ -8,6 +8,7 @@ import { runList } from './job/list';
 import { runPost } from './job/post';
 import { runResult } from './job/result';
 import { runShow } from './job/show';
+import { runUpload } from './job/upload';
 import { runWatch } from './job/watch';
 import { runWithdraw } from './job/withdraw';
 
@@ -25,6 +26,8 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
   dispute <id> --reason … Dispute a submitted result within the challenge window
   reclaim <id>            Refund a job whose worker missed the execution deadline
   expire <id>             Close a job nobody took in time
+  upload <file>           Upload an input (or --purpose model) to the artifact store, signed with the
+                          client key; prints its artifact:// URI and sha256 for a spec's inputs
   result <id> [-o file]   Download the result and verify its sha256 against the on-chain hash
   withdraw                Withdraw the refunds the market credited to you`;
 
@@ -34,6 +37,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   show: runShow,
   watch: runWatch,
   result: runResult,
+  upload: runUpload,
   withdraw: runWithdraw,
   ...Object.fromEntries(Object.keys(ACTIONS).map((name) => [name, (argv: string[]) => runAction(name, argv)])),
 };

@@ -8,6 +8,8 @@
  * - An image job posted in the form (the image field holds a reference pushed to a local registry,
  *   on worker A's allow-list): worker A pulls and runs it, the page names the image, and the result
  *   saved through the page's link hashes to the on-chain hash and holds the output and its run record.
+ * - A local file picked in the form is uploaded to the artifact store, signed by the wallet, and is
+ *   the input the worker runs on.
  * - An auction in tUSDC (approval, then post) gets a bid from each worker; the client accepts one.
  * - A dispute with evidence, listed for the arbiter, who splits the price and slashes collateral.
  * - A wrong network, a declined signature and a revert are explained in words.
@@ -196,6 +198,29 @@ describe.skipIf(!chromiumAvailable)('web UI on the real stack', () => {
       gpus: [],
     });
 
+    await runAction(page, 'release');
+    await waitForEvent(page, 'JobClosed');
+    await page.close();
+  });
+
+  test('behavior: a local file uploaded from the form, signed by the wallet, is the input the worker runs on', async () => {
+    const page = await walletPage(CLIENT, '/jobs/new');
+    const content = `input bytes from the browser ${Date.now()}\n`;
+    const sha = createHash('sha256').update(content).digest('hex');
+    await page.getByRole('button', { name: '+ Add input' }).click();
+    await page.getByTestId('input-file-0').setInputFiles({ name: 'data.txt', mimeType: 'text/plain', buffer: Buffer.from(content) });
+    // Hashed in the browser, then uploaded with one typed-data signature from the wallet.
+    await page.getByTestId('upload-input-0').click();
+    await page.getByTestId('uploaded-input-0').waitFor({ timeout: 20_000 });
+    expect(await page.getByPlaceholder('https://example.org/data.bin or artifact://<sha256>').inputValue()).toBe(`artifact://${sha}`);
+    const stored = await fetch(`${stack.artifactUrl}/artifacts/0x${sha}`);
+    expect(await stored.text()).toBe(content);
+
+    const id = await postJobViaForm(page, stack.uiUrl, { script: 'cp /in/data.txt /out/copy.txt', budget: '0.02', executionMinutes: 5 });
+    await waitForEvent(page, 'ResultSubmitted');
+    const job = await stack.job(id as Hex);
+    const result = Buffer.from(await (await fetch(`${stack.artifactUrl}/artifacts/${job.resultHash}`)).arrayBuffer());
+    expect(result.includes(Buffer.from(content))).toBe(true);
     await runAction(page, 'release');
     await waitForEvent(page, 'JobClosed');
     await page.close();

@@ -16,6 +16,7 @@ import type { JobImages } from './jobImages';
 import type { LoomApi } from './loomApi';
 import type { WorkerMetrics } from './metrics';
 import type { StateFile } from './stateFile';
+import type { SignUpload } from './uploadArtifact';
 
 export type JobSandbox = { run(req: RunRequest): Promise<SandboxResult> };
 
@@ -36,6 +37,8 @@ export type DaemonContext = {
   readonly stateFile: StateFile;
   /** Where job directories live. */
   readonly jobsDir: string;
+  /** Signs a result upload with the worker's key, for this chain's market (uploadArtifact.ts). */
+  signResultUpload: SignUpload;
   /** The latest block's timestamp: deadlines are in chain time. */
   chainNow(): Promise<number>;
   /** Runs a task in the background; `stop` waits for it, and an unexpected error is logged. */

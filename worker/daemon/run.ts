@@ -137,6 +137,7 @@ export class JobRunner {
         baseUrl: config.artifactUrl,
         path: bundle.path,
         sha256: bundle.sha256,
+        sign: this.ctx.signResultUpload,
         deadline: deadlineMs,
         onRetry: (attempt, reason) => log.warn({ attempt, reason }, 'upload failed; retrying'),
       });

@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Account, Address } from 'viem';
 import type { Logger } from 'pino';
 import { connectChain } from '../../sdk/chain/connectChain';
+import { resultUploadSigner } from './uploadArtifact';
 import { WorkerError } from '../errors';
 import { type Hardware, detectHardware } from '../hardware';
 import { ImageStore } from '../image/imageStore';
@@ -149,6 +150,7 @@ export class WorkerDaemon {
       images,
       stateFile: this.stateFile,
       jobsDir: this.jobsDir,
+      signResultUpload: resultUploadSigner(this.o.account, chain.chainId, chain.market),
       chainNow: async () => Number((await chain.publicClient.getBlock({ blockTag: 'latest' })).timestamp),
       track: (task) => this.track(task),
       updateGauges: () => state.updateGauges(this.metrics),

@@ -7,9 +7,12 @@ import * as schema from 'ponder:schema';
 import ponderSchema from 'ponder:schema';
 import { graphql } from 'ponder';
 import { createApi } from '../../../api/createApi';
+import config from '../../ponder.config';
 import { foldJob } from '../fold/job';
 
-const app = createApi({ db, tables: schema, foldJob });
+// Upload signatures name the store by the chain and market this indexer follows.
+const artifactUploads = { domain: { chainId: config.chains.loom.id, market: config.contracts.LoomMarket.address } };
+const app = createApi({ db, tables: schema, foldJob, artifactUploads });
 
 // Ponder's own generated GraphQL over the same tables, only when LOOM_PONDER_GRAPHQL=1: bench/api.ts
 // compares our /graphql with it in one process. Off by default: it has none of our limits or error codes.

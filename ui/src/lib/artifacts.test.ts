@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { createWalletClient, http, verifyTypedData } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, test } from 'vitest';
-import { downloadAndVerify, downloadUrlOf, formatBytes, sha256Hex } from './artifacts';
+import { artifactUploadTypedData } from '$sdk/artifactUpload';
+import { downloadAndVerify, downloadUrlOf, formatBytes, sha256Hex, uploadInput } from './artifacts';
 
 const bytes = new TextEncoder().encode('hello from Loom\n');
 const hash = `0x${createHash('sha256').update(bytes).digest('hex')}`;
@@ -34,5 +37,37 @@ describe('results', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(5 * 1024 ** 3)).toBe('5 GiB');
+  });
+});
+
+describe('inputs', () => {
+  const market = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+  const config = { artifactUrl: 'http://store.example/', chainId: 31337, market } as const;
+  // A local account signs in the client itself: nothing reaches the transport.
+  const wallet = createWalletClient({ account: privateKeyToAccount(generatePrivateKey()), transport: http('http://127.0.0.1:9') });
+
+  test('default: a file is PUT under its sha256 with the wallet’s typed-data signature for this market', async () => {
+    const sent: { url: string; init: RequestInit }[] = [];
+    const fetchImpl = (async (url: string, init: RequestInit) => {
+      sent.push({ url, init });
+      return Response.json({ hash, size: bytes.length, uri: `artifact://${hash.slice(2)}`, created: true }, { status: 201 });
+    }) as unknown as typeof fetch;
+    const result = await uploadInput({ file: new Blob([bytes]), sha256: hash, wallet, config, fetchImpl });
+    expect(result).toEqual({ hash, uri: `artifact://${hash.slice(2)}`, created: true });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.url).toBe(`http://store.example/artifacts/${hash}`);
+    expect(sent[0]!.init.method).toBe('PUT');
+    const h = sent[0]!.init.headers as Record<string, string>;
+    expect(h).toMatchObject({ 'x-loom-upload-signer': wallet.account.address, 'x-loom-upload-purpose': 'input', 'x-loom-upload-size': String(bytes.length) });
+    const message = { sha256: hash as `0x${string}`, size: BigInt(bytes.length), purpose: 'input' as const, issuedAt: BigInt(h['x-loom-upload-issued-at']!) };
+    const typed = artifactUploadTypedData({ chainId: 31337, market, message });
+    expect(await verifyTypedData({ ...typed, address: wallet.account.address, signature: h['x-loom-upload-signature'] as `0x${string}` })).toBe(true);
+  });
+
+  test('error: a refusal says what the store said', async () => {
+    const refuse = (async () => Response.json({ error: { code: 'QUOTA_EXCEEDED', message: 'used its upload quota' } }, { status: 429, headers: { 'retry-after': '30' } })) as unknown as typeof fetch;
+    await expect(uploadInput({ file: new Blob([bytes]), sha256: hash, wallet, config, fetchImpl: refuse })).rejects.toThrow(
+      'the artifact store refused the upload: 429 QUOTA_EXCEEDED: used its upload quota',
+    );
   });
 });

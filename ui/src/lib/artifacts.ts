@@ -1,7 +1,11 @@
 /**
  * Results: where a result URI can be downloaded from, and the browser-side sha256 check against
  * the hash the worker posted on-chain (crypto.subtle: available on https and on localhost).
+ * Inputs: a local file uploaded to the artifact store, signed by the connected wallet.
  */
+import type { Account, WalletClient } from 'viem';
+import { putArtifact, signArtifactUpload, type ArtifactUploadSigner, type PutArtifactResult } from '$sdk/artifactUpload';
+import type { LoomConfig } from './config';
 
 /** An http(s) URL to fetch the result from, or undefined when the URI is not fetchable here (ipfs://, …). */
 export function downloadUrlOf(resultURI: string, artifactBaseUrl: string): string | undefined {
@@ -43,4 +47,22 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${Number(v.toFixed(1))} ${units[i]}`;
+}
+
+/**
+ * Uploads a local file to the artifact store as a job input, signed by the connected wallet (one
+ * signature prompt: the store takes signed uploads only). Resolves with its `artifact://` URI.
+ */
+export async function uploadInput(o: {
+  file: Blob;
+  /** 0x-prefixed sha256 of the file (sha256Hex). */
+  sha256: string;
+  wallet: WalletClient & { account: Account };
+  config: Pick<LoomConfig, 'artifactUrl' | 'chainId' | 'market'>;
+  fetchImpl?: typeof fetch;
+}): Promise<PutArtifactResult> {
+  const { wallet } = o;
+  const signer: ArtifactUploadSigner = { address: wallet.account.address, signTypedData: (td) => wallet.signTypedData({ account: wallet.account, ...td }) };
+  const headers = await signArtifactUpload({ signer, chainId: o.config.chainId, market: o.config.market, sha256: o.sha256, size: o.file.size, purpose: 'input' });
+  return putArtifact({ baseUrl: o.config.artifactUrl, body: o.file, sha256: o.sha256, headers, ...(o.fetchImpl ? { fetch: o.fetchImpl } : {}) });
 }
