@@ -44,6 +44,11 @@ export type RpcProxyOptions = {
   rates?: FaultRates;
   /** Rates for particular JSON-RPC methods, instead of `rates` (e.g. eth_sendRawTransaction). */
   methodRates?: Record<string, FaultRates>;
+  /**
+   * Each of these kinds once, on every `every`-th request (10, 20, ...), whatever the draw: a test
+   * then meets every kind it names, not only those its rates happened to draw.
+   */
+  guaranteed?: { kinds: FaultKind[]; every: number };
   /** Only requests whose (first) JSON-RPC method passes are faulted (default: all). */
   methods?: (method: string) => boolean;
   /** Delay range of a slow request, ms (default 200-1500). */
@@ -194,7 +199,9 @@ export async function startRpcProxy(target: string, opts: RpcProxyOptions = {}):
     }
     const method = methodOf(body);
     const drawn = draw(method);
-    const kind = drawn.kind && (opts.methods?.(method) ?? true) ? drawn.kind : undefined;
+    const g = opts.guaranteed;
+    const forced = g && counts.requests % g.every === 0 ? g.kinds[counts.requests / g.every - 1] : undefined;
+    const kind = forced ?? (drawn.kind && (opts.methods?.(method) ?? true) ? drawn.kind : undefined);
     if (kind) {
       counts.injected[kind]++;
       const m = (counts.byMethod[method] ??= {});
@@ -355,6 +362,7 @@ export async function startRpcProxy(target: string, opts: RpcProxyOptions = {}):
     outage: async (mode = 'refuse') => {
       down = mode;
       note(`outage (${mode})`);
+      counts.wsDropped += webSockets.size;
       for (const s of [...sockets, ...webSockets]) s.destroy();
       if (mode === 'refuse') await closeListener();
     },

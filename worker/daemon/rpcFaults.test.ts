@@ -19,7 +19,7 @@ import { loomMarketAbi } from '../../abis/generated';
 import { type JobTerms, jobIdOf } from '../../sdk/jobTerms';
 import { addressOf } from '../../testkit/accounts';
 import { scriptSpec } from '../../testkit/jobs';
-import { type RpcProxy, startRpcProxy } from '../../testkit/rpcProxy';
+import { FAULT_KINDS, type RpcProxy, startRpcProxy } from '../../testkit/rpcProxy';
 import { type Stack, startStack } from '../../testkit/stack';
 import { waitFor } from '../../testkit/waitFor';
 import { type WorkerProcess, startWorker } from '../../testkit/workers';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   if (skipSandboxTests) return;
   console.log(`rpcFaults (worker) seed: ${seed} (LOOM_TEST_SEED=${seed} replays the faults)`);
   m = await startStack({ name: 'worker-rpc-faults', indexer: true, artifacts: true, jobDefaults: { executionTimeout: 180, challengeWindow: 3600 } });
-  proxy = await startRpcProxy(m.rpcUrl, { name: 'worker', seed, rates: RATES, methodRates: { eth_sendRawTransaction: SEND_RATES } });
+  proxy = await startRpcProxy(m.rpcUrl, { name: 'worker', seed, rates: RATES, methodRates: { eth_sendRawTransaction: SEND_RATES }, guaranteed: { kinds: [...FAULT_KINDS], every: 10 } });
   startBlock = await m.pub.getBlockNumber({ cacheTime: 0 });
   startNonce = await nonce('latest');
   const target = { apiUrl: m.ponder.url, rpcUrl: proxy.url, deploymentPath: m.deploymentPath, artifactUrl: m.artifactUrl, usdc: m.usdc };
@@ -105,6 +105,7 @@ describe.skipIf(skipSandboxTests)('worker daemon behind a faulty RPC', () => {
 
     // The faults were there, on the worker's transactions too.
     expect(proxy.injectedTotal(), `seed ${seed}`).toBeGreaterThanOrEqual(10);
+    for (const [kind, n] of Object.entries(counts.injected)) expect(n, `${kind} (seed ${seed})`).toBeGreaterThan(0);
     const lostSends = counts.byMethod.eth_sendRawTransaction ?? {};
     expect((lostSends.reset ?? 0) + (lostSends.truncate ?? 0) + (lostSends.hang ?? 0), `answers to transactions lost (seed ${seed})`).toBeGreaterThan(0);
     expect(counts.outage, `seed ${seed}`).toBeGreaterThan(0);
