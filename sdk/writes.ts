@@ -9,6 +9,9 @@
  *   program fires several at once; receipts are awaited concurrently.
  * - A transaction mined but reverted (the state changed between simulation and block) is a TxError
  *   with `mined: true`, its revert decoded by replaying the call (best effort).
+ * - A failure of the RPC itself (no answer, an HTTP error, an answer that is not JSON) is a TxError
+ *   with `rpc` set: "not sent" before the signed transaction went out, `maybeSent` while it did (the
+ *   node may have taken it and lost only its answer).
  *
  * The typed helpers (`postJob`, `claimJob`, `release`, ...) take a job's terms either as the
  * contract's struct (`JobTerms`) or as the API returns them (`Job.terms`): the latter are converted.
@@ -41,6 +44,7 @@ import { receiptEvents } from './receipts';
 import { LoomError } from './errors';
 import { type ApiJobTerms, type JobTerms, toContractTerms } from './jobTerms';
 import { type DecodedRevert, decodeRevert, formatRevert } from './revert';
+import { type RpcFailure, describeRpcFailure, rpcFailure } from './rpcFailure';
 
 type MarketAbi = typeof loomMarketAbi;
 
@@ -75,18 +79,31 @@ export class TxError extends LoomError {
   readonly mined: boolean;
   /** The transaction, when one was sent. */
   readonly hash: Hash | undefined;
+  /** The RPC failed (no answer, an HTTP error, an answer that is not JSON) rather than the contract refusing. */
+  readonly rpc: RpcFailure | undefined;
+  /**
+   * The RPC failed while the signed transaction was being sent: the node may have taken it (its
+   * answer was lost). Check the chain before sending it again.
+   */
+  readonly maybeSent: boolean;
 
-  constructor(functionName: string, shortMessage: string, options: { revert?: DecodedRevert; mined?: boolean; hash?: Hash; cause?: unknown } = {}) {
+  constructor(
+    functionName: string,
+    shortMessage: string,
+    options: { revert?: DecodedRevert; mined?: boolean; hash?: Hash; cause?: unknown; rpc?: RpcFailure; maybeSent?: boolean } = {},
+  ) {
     super(shortMessage, { cause: options.cause });
     this.functionName = functionName;
     this.revert = options.revert;
     this.mined = options.mined ?? false;
     this.hash = options.hash;
+    this.rpc = options.rpc;
+    this.maybeSent = options.maybeSent ?? false;
   }
 }
 
-/** What happened to a transaction, for metrics and logs. */
-export type TxOutcome = { functionName: string; outcome: 'refused' | 'mined' | 'reverted'; revert?: DecodedRevert };
+/** What happened to a transaction, for metrics and logs (`unknown`: the RPC failed while it was being sent). */
+export type TxOutcome = { functionName: string; outcome: 'refused' | 'mined' | 'reverted' | 'unknown'; revert?: DecodedRevert };
 
 export type MarketWriterOptions = {
   /** Reads: simulations, receipts, allowances. */
@@ -153,7 +170,14 @@ export function createMarketWriter(options: MarketWriterOptions) {
         return await walletClient.writeContract({ ...(request as object), account, chain } as never);
       } catch (err) {
         const revert = decodeRevert(err);
+        const rpc = revert ? undefined : rpcFailure(err);
+        // The node may have taken the transaction before its answer was lost: not "refused".
+        if (rpc && (rpc.method === 'eth_sendRawTransaction' || rpc.method === 'eth_sendTransaction')) {
+          options.onOutcome?.({ functionName: call.functionName, outcome: 'unknown' });
+          throw new TxError(call.functionName, `${call.functionName} may have been sent: ${describeRpcFailure(rpc)}`, { rpc, maybeSent: true, cause: err });
+        }
         options.onOutcome?.({ functionName: call.functionName, outcome: 'refused', ...(revert ? { revert } : {}) });
+        if (rpc) throw new TxError(call.functionName, `${call.functionName} not sent: ${describeRpcFailure(rpc)}`, { rpc, cause: err });
         const why = revert ? formatRevert(revert) : err instanceof BaseError ? err.shortMessage : (err as Error).message;
         throw new TxError(call.functionName, `${call.functionName} refused: ${why}`, { revert, cause: err });
       }

@@ -8,6 +8,7 @@ import { BaseError } from 'viem';
 import { enumMemberName } from '../../sdk/enums';
 import { UsageError } from '../../sdk/node/options';
 import { LoomApiError } from '../../sdk/reads';
+import { describeRpcFailure, rpcFailure } from '../../sdk/rpcFailure';
 import { TxError } from '../../sdk/writes';
 import { CliError, type RevertInfo } from '../cliError';
 import { toJson } from './format';
@@ -28,6 +29,11 @@ export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof UsageError) return new CliError('USAGE', err.shortMessage, { details: err.usage });
   if (err instanceof TxError) {
+    // The RPC failed, not the contract: say so, and never "nothing was sent" when it may have been.
+    if (err.maybeSent && err.rpc) {
+      return new CliError('TX_FAILED', `${err.functionName} may have been sent: ${describeRpcFailure(err.rpc)}; check before sending it again`, { cause: err });
+    }
+    if (err.rpc) return new CliError('TX_FAILED', `${err.functionName} not sent: ${describeRpcFailure(err.rpc)}`, { cause: err });
     const revert = err.revert ? { name: err.revert.name, args: err.revert.args } : undefined;
     const what = err.mined ? `${err.functionName} reverted on-chain${err.hash ? ` in ${err.hash}` : ''}` : `${err.functionName} refused (nothing was sent)`;
     const why = revert ? describeRevert(revert) : err.shortMessage.replace(/^\w+ refused: /, '');
@@ -38,6 +44,8 @@ export function toCliError(err: unknown): CliError {
     return new CliError('API', `the Loom API is rate limiting this client: retry ${wait}. ${err.message}`, { cause: err });
   }
   if (err instanceof LoomApiError) return new CliError('API', err.message, { cause: err });
+  const rpc = rpcFailure(err);
+  if (rpc) return new CliError('TX_FAILED', describeRpcFailure(rpc), { cause: err });
   if (err instanceof BaseError) return new CliError('TX_FAILED', err.shortMessage, { cause: err });
   return new CliError('API', err instanceof Error ? err.message : String(err), { cause: err });
 }

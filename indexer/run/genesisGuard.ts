@@ -38,7 +38,8 @@ export type ChainIdentity = { chainId: number; genesisHash: `0x${string}` };
  * The field keeps the name `genesisHash`, which the deployment records and the guard's tables use.
  */
 export async function chainIdentity(rpcUrl: string): Promise<ChainIdentity> {
-  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+  // viem's retries (3, backing off): one 5xx, reset or cut answer from the node must not stop the indexer's start.
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 3 }) });
   const chainId = await client.getChainId();
   const head = await client.getBlockNumber({ cacheTime: 0 });
   const first = await client.getBlock({ blockNumber: head >= 1n ? 1n : 0n });

@@ -5,6 +5,7 @@
  */
 import { type Account, type Address, type Chain, type PublicClient, type WalletClient, createPublicClient, createWalletClient, defineChain, getAddress, http } from 'viem';
 import { coded } from '../errors';
+import { rpcFailure } from '../rpcFailure';
 import { deploymentPath, findDeployment } from './deploymentRecord';
 
 export type ChainConnection = {
@@ -21,7 +22,8 @@ export async function connectChain(o: { rpcUrl: string; account: Account; market
   try {
     chainId = await probe.getChainId();
   } catch (err) {
-    throw coded('CONFIG_INVALID', `the chain at ${o.rpcUrl} does not answer: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    const why = rpcFailure(err)?.reason ?? (err as Error).message.split('\n')[0];
+    throw coded('CONFIG_INVALID', `the chain at ${o.rpcUrl} does not answer: ${why}`, { cause: err });
   }
   const chain = defineChain({
     id: chainId,

@@ -3,7 +3,8 @@
  * hardware claim and stake when it is not registered, replaces the claim (`updateClaim`) when the
  * hardware or the advertised offer changed, and opens it to jobs (`setAvailability(true)`).
  * What is on-chain is read from the API (`worker(address)`); the contract refuses what is not
- * needed (AlreadyRegistered), which is read as done.
+ * needed (AlreadyRegistered), which is read as done. A change whose transaction the RPC failed to
+ * send, or whose answer it lost, is looked for in the API and sent again if it is not there.
  */
 import type { Address } from 'viem';
 import type { Logger } from 'pino';
@@ -43,30 +44,63 @@ export async function ensureRegistered(o: {
   const result: RegistrationResult = { registered: false, updated: false, madeAvailable: false, worker: null };
   let w = await o.api.worker(o.address);
   if (!w?.registered) {
-    try {
-      await o.writer.register(o.claim, o.stake);
+    let already = false;
+    const register = async () => {
+      try {
+        await o.writer.register(o.claim, o.stake);
+      } catch (err) {
+        // The indexer has not caught up with an earlier registration: the chain says we are registered.
+        if (!(err instanceof TxError && err.revert?.name === 'AlreadyRegistered')) throw err;
+        already = true;
+      }
+    };
+    w = await sendOnce(o, 'register', register, (x) => x?.registered === true);
+    if (!already) {
       result.registered = true;
       o.logger.info({ stake: o.stake.toString(), claim: printable(o.claim) }, 'registered as a worker');
-    } catch (err) {
-      // The indexer has not caught up with an earlier registration: the chain says we are registered.
-      if (!(err instanceof TxError && err.revert?.name === 'AlreadyRegistered')) throw err;
     }
-    w = await waitFor(o.api, o.address, (x) => x?.registered === true, o.waitMs);
   }
   if (w && claimChanged(w.claim, o.claim)) {
-    await o.writer.updateClaim(o.claim);
+    w = await sendOnce(o, 'updateClaim', () => o.writer.updateClaim(o.claim), (x) => x !== null && !claimChanged(x.claim, o.claim));
     result.updated = true;
     o.logger.info({ claim: printable(o.claim) }, 'hardware claim updated');
-    w = await waitFor(o.api, o.address, (x) => x !== null && !claimChanged(x.claim, o.claim), o.waitMs);
   }
   if (w && !w.available) {
-    await o.writer.setAvailability(true);
+    w = await sendOnce(o, 'setAvailability', () => o.writer.setAvailability(true), (x) => x?.available === true);
     result.madeAvailable = true;
     o.logger.info('available for jobs');
-    w = await waitFor(o.api, o.address, (x) => x?.available === true, o.waitMs);
   }
   result.worker = w;
   return result;
+}
+
+/** Sends of one registration change when the RPC fails, and how long the API is watched after a lost answer. */
+const RPC_ATTEMPTS = 5;
+const MAYBE_SENT_WAIT_MS = 15_000;
+
+/**
+ * Sends one registration change and waits for the API to show it. When the RPC fails instead (a
+ * TxError with `rpc`: not sent, or sent with its answer lost), the API says whether it happened; if
+ * not, it is sent again, a few times: a change that did go through is then refused by its simulation.
+ */
+async function sendOnce(
+  o: { api: LoomApi; address: Address; logger: Logger; waitMs?: number },
+  what: string,
+  send: () => Promise<unknown>,
+  done: (w: ApiWorker | null) => boolean,
+): Promise<ApiWorker | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send();
+      return await waitFor(o.api, o.address, done, o.waitMs);
+    } catch (err) {
+      if (!(err instanceof TxError && err.rpc) || attempt >= RPC_ATTEMPTS) throw err;
+      o.logger.warn({ attempt, err: err.message }, `${what}: the RPC failed; checking whether it went through`);
+      // A transaction the node took may show only after the indexer catches up.
+      const seen = await waitFor(o.api, o.address, done, err.maybeSent ? MAYBE_SENT_WAIT_MS : 0);
+      if (done(seen)) return seen;
+    }
+  }
 }
 
 async function waitFor(api: LoomApi, address: Address, done: (w: ApiWorker | null) => boolean, waitMs = 60_000): Promise<ApiWorker | null> {

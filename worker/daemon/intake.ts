@@ -42,14 +42,18 @@ export class Intake {
       this.refuse(id, 'terms', `the API's terms are unusable: ${(err as Error).message}`);
       return;
     }
-    const now = await this.ctx.chainNow();
+    let now: number;
+    try {
+      now = await this.ctx.chainNow();
+    } catch (err) {
+      // The RPC failed: nothing was decided; the job is considered again later.
+      this.deferOnRpcFailure(id, terms, receivedAt, err);
+      return;
+    }
     const decision = decide({ status: job.status, terms, spec: job.spec }, this.strategyContext(now), this.ctx.config.strategy);
     if (decision.action === 'skip') {
       this.refuse(id, decision.reason, decision.detail);
-      if (decision.reason === 'capacity' || decision.reason === 'collateral') {
-        state.deferred.set(id, { openUntil: terms.openUntil, seenAt: receivedAt });
-        if (state.deferred.size > 1000) state.deferred.delete(state.deferred.keys().next().value!);
-      }
+      if (decision.reason === 'capacity' || decision.reason === 'collateral') this.defer(id, terms, receivedAt);
       return;
     }
     // Reserve the slot (or bid) and the collateral now, before anything is awaited.
@@ -92,7 +96,11 @@ export class Intake {
       }
     } catch (err) {
       if (decision.action === 'bid') state.bids.delete(id);
-      if (err instanceof TxError) {
+      if (err instanceof TxError && err.rpc) {
+        // The RPC failed, not the contract: not a refusal. A claim whose answer was lost may have
+        // gone through (its JobAssigned event runs it); otherwise the job is considered again later.
+        this.deferOnRpcFailure(id, terms, receivedAt, err);
+      } else if (err instanceof TxError) {
         // Usually another worker was faster (UnexpectedStatus): the simulation spared the gas.
         this.refuse(id, 'refused', err.revert ? formatRevert(err.revert) : err.shortMessage);
       } else {
@@ -127,7 +135,9 @@ export class Intake {
     this.ctx.track(
       (async () => {
         try {
-          const now = await this.ctx.chainNow();
+          // The RPC failing here only postpones the retry to the next round.
+          const now = await this.ctx.chainNow().catch(() => undefined);
+          if (now === undefined) return;
           for (const [id, d] of [...state.deferred]) {
             if (state.stopping) return;
             if (now > d.openUntil) {
@@ -171,6 +181,20 @@ export class Intake {
         this.ctx.logger.info({ jobId: id }, 'bid lapsed: the client did not accept it in time');
       }
     }
+  }
+
+  /** Keeps an open job to consider again when a slot or stake frees up (retryDeferred). */
+  private defer(id: Hex, terms: JobTerms, seenAt: number): void {
+    const { state } = this.ctx;
+    state.deferred.set(id, { openUntil: terms.openUntil, seenAt });
+    if (state.deferred.size > 1000) state.deferred.delete(state.deferred.keys().next().value!);
+  }
+
+  /** The RPC failed while taking a job: counted and logged, and the job deferred (retryDeferred reads it again from the API). */
+  private deferOnRpcFailure(id: Hex, terms: JobTerms, seenAt: number, err: unknown): void {
+    this.ctx.metrics.decisions.inc({ decision: 'skip', reason: 'rpc' });
+    this.ctx.logger.warn({ jobId: id, err: describeError(err) }, 'the RPC failed while taking the job; will consider it again');
+    this.defer(id, terms, seenAt);
   }
 
   private refuse(id: Hex, reason: string, detail: string): void {

@@ -110,7 +110,7 @@ export class WorkerMetrics {
   readonly jobsSubmitted = new Counter('loom_worker_results_submitted_total', 'Results posted on-chain (submitResult mined).');
   readonly jobsAbandoned = new Counter('loom_worker_jobs_abandoned_total', 'Assigned jobs left without a result, by reason (deadline, worker_error).');
   readonly decisions = new Counter('loom_worker_decisions_total', 'Posted jobs considered, by decision (claim, bid, skip) and reason.');
-  readonly transactions = new Counter('loom_worker_transactions_total', 'Transactions sent, by function and outcome (mined, reverted).');
+  readonly transactions = new Counter('loom_worker_transactions_total', 'Transactions sent, by function and outcome (mined, reverted; unknown: the RPC failed while sending it).');
   readonly txRefused = new Counter('loom_worker_transactions_refused_total', 'Transactions not sent because their simulation reverted, by function and Solidity error.');
   readonly earnings = new Counter('loom_worker_earnings_total', "Payouts credited to the worker when its jobs closed, net of fees, by token (the token's smallest unit).");
   readonly withdrawn = new Counter('loom_worker_withdrawn_total', 'Balances withdrawn, by token.');

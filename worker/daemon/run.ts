@@ -17,6 +17,8 @@ import type { HeldJob } from './daemonState';
 import { describeError } from './describeError';
 import type { ApiJob } from './loomApi';
 import { submitResult } from './submitResult';
+import { TxError } from './createWorkerWriter';
+import { rpcFailure } from '../../sdk/rpcFailure';
 import { uploadArtifact } from './uploadArtifact';
 
 /** An image must be ready this long before the run is stopped: time to pack and hand over the failure report. */
@@ -92,7 +94,7 @@ export class JobRunner {
     const reserve = config.submitReserveSeconds;
     let jobDir: string | undefined;
     try {
-      const now = await this.ctx.chainNow();
+      const now = await this.whileRpcFails(h, 'reading the chain time', () => this.ctx.chainNow());
       const left = h.executionDeadline - now;
       if (left <= reserve) {
         log.error(
@@ -132,7 +134,7 @@ export class JobRunner {
       }
 
       h.stage = 'uploading';
-      const deadlineMs = Date.now() + (h.executionDeadline - (await this.ctx.chainNow())) * 1000;
+      const deadlineMs = Date.now() + (h.executionDeadline - (await this.whileRpcFails(h, 'reading the chain time', () => this.ctx.chainNow()))) * 1000;
       const uri = await uploadArtifact({
         baseUrl: config.artifactUrl,
         path: bundle.path,
@@ -143,7 +145,10 @@ export class JobRunner {
       });
 
       h.stage = 'submitting';
-      const outcome = await submitResult({ api: this.ctx.api, writer: this.ctx.writer, jobId: h.id, terms: h.terms, resultHash: bundle.resultHash, resultURI: uri, worker: this.ctx.address });
+      // Safe to repeat: submitResult reads the job first, and the contract refuses a second result.
+      const outcome = await this.whileRpcFails(h, 'submitting the result', () =>
+        submitResult({ api: this.ctx.api, writer: this.ctx.writer, jobId: h.id, terms: h.terms, resultHash: bundle.resultHash, resultURI: uri, worker: this.ctx.address }),
+      );
       state.done.add(h.id);
       switch (outcome.kind) {
         case 'submitted':
@@ -180,6 +185,29 @@ export class JobRunner {
       if (jobDir && !config.keepJobDirs) await rm(jobDir, { recursive: true, force: true }).catch(() => {});
       this.pump();
       this.onSlotFreed();
+    }
+  }
+
+  /**
+   * Runs `step` again while it fails for the RPC (no answer, an HTTP error, an answer cut short)
+   * and the job's execution deadline has not passed: a result is not thrown away, nor the job run
+   * again, for a node that misbehaved for a moment. After a transaction whose answer was lost, the
+   * worker's pending transactions are let through first, so the retry sees what they did.
+   */
+  private async whileRpcFails<T>(h: HeldJob, what: string, step: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await step();
+      } catch (err) {
+        const rpc = err instanceof TxError ? err.rpc : rpcFailure(err);
+        // The deadline is chain time, read here on the local clock: past it the contract refuses anyway (DeadlinePassed).
+        if (!rpc || h.stopped || Date.now() / 1000 > h.executionDeadline) throw err;
+        this.ctx.logger.warn({ jobId: h.id, attempt, err: describeError(err) }, `the RPC failed while ${what}; retrying`);
+        await sleep(Math.min(500 * attempt, 5_000));
+        if (err instanceof TxError && err.maybeSent) {
+          for (let i = 0; i < 60 && (await this.ctx.writer.pendingCount().catch(() => 1)) > 0; i++) await sleep(1_000);
+        }
+      }
     }
   }
 
