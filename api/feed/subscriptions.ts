@@ -22,7 +22,7 @@ import { type JobEventFilter, jobEventFilterCondition, jobEventMatcher, type Job
 import { boundedList } from '../graphql/checkArgs';
 import { ApiError } from '../graphql/errors';
 import { parseJobId } from '../graphql/scalars';
-import { type ChangeFeed, type FeedBatch, type JobChange, positionBefore } from './changeFeed';
+import { blockOfId, type ChangeFeed, type FeedBatch, type JobChange, positionBefore } from './changeFeed';
 import { PushQueue } from './pushQueue';
 
 /** One item of a `jobEvents` stream. */
@@ -75,6 +75,16 @@ async function resolveStart(ctx: Context, feed: ChangeFeed, cursor: Subscription
   // The cursor's event was removed by a reorg: the feed's log says what else was.
   const batch = feed.findRetraction(cursor.id, cursor.blockHash);
   if (!batch) {
+    // Beyond this server's latest indexed block, the cursor's event may well be on the chain: this
+    // server is behind, not reorganized (an indexer restarted after a crash rolls its unfinalized
+    // blocks back and indexes them again; a replica lags). Retry, rather than start over from now.
+    const block = blockOfId(cursor.id);
+    if (feed.head === null || block > feed.head) {
+      throw new ApiError(
+        'UNAVAILABLE',
+        `this server has not indexed block ${block} of the cursor yet (it is at ${feed.head ?? 'no block'}); retry with the same cursor`,
+      );
+    }
     throw new ApiError(
       'INVALID_CURSOR',
       'after points at an event that is no longer on the chain, removed by a reorganization this server did not see; start again from a cursor of Query.jobEvents',

@@ -1,0 +1,246 @@
+/**
+ * The indexer killed: kill -9 of the indexing process (Ponder's whole process group) at seeded random
+ * moments, during the backfill of a history and during live indexing while a workload runs, each
+ * time restarted on the same database and port (PostgreSQL when DATABASE_URL is set, else PGlite).
+ *
+ * - After a restart that gets far enough to be ready (a sample of the restarts: the kill moments are
+ *   random), the event log's digest at its indexed block equals an uninterrupted indexer's at that
+ *   block; at the end of each phase the whole state's digest equals the uninterrupted one's.
+ * - A client following the event log with the SDK (`listen` from a cursor, resubscribing with its
+ *   last cursor whenever the stream fails) ends with exactly the uninterrupted indexer's events
+ *   after its first cursor, which are the chain's own logs: nothing missed, nothing twice.
+ *
+ * The seed is printed; LOOM_TEST_SEED replays the workload and the kill moments. LOOM_KILL_POINTS
+ * sets the kills per phase (default 10 each).
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type Ponder, startPonder } from '../run/ponderProcess';
+import { type Chain, startChain } from '../../testkit/chain';
+import { createDatabase } from '../../testkit/database';
+import { followEvents, type EventFollower } from '../../testkit/eventFollower';
+import { gql, type Indexer, startIndexer } from '../../testkit/indexer';
+import { keepLogs, registerProcess } from '../../testkit/reaper';
+import { tempDir } from '../../testkit/tempDir';
+import { waitFor } from '../../testkit/waitFor';
+import { connectMarket, type Market, type PostedJob, prng, randomWorkload, WORKLOAD_JOB_DEFAULTS } from '../../testkit/workload';
+import { freePort } from '../run/freePort';
+import { join } from 'node:path';
+
+const seed = Number(process.env.LOOM_TEST_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const KILLS_PER_PHASE = Number(process.env.LOOM_KILL_POINTS ?? 10);
+const HISTORY_STEPS = 120;
+const postgresUrl = process.env.DATABASE_URL;
+const SCHEMA = 'kill9';
+
+type Digest = { digest: string; scope: string; atBlock: string };
+type KillPoint = { phase: 'backfill' | 'live'; n: number; afterMs: number; ready: boolean; indexed: number | null };
+type Check = { phase: string; atBlock: string; scope: string; equal: boolean };
+
+let chain: Chain;
+let m: Market;
+let jobs: PostedJob[] = [];
+let clean: Indexer;
+const kills: KillPoint[] = [];
+const checks: Check[] = [];
+const log: string[] = [];
+const r = prng(seed);
+
+/** How the killed indexer is started, every time on the same data and port. */
+let target: { port: number; databaseUrl?: string; pgliteDir?: string; artifactDir: string };
+let incarnation = 0;
+/** How long the uninterrupted indexer took to be ready. */
+let startupMs = 0;
+
+const head = () => chain.pub.getBlockNumber({ cacheTime: 0 });
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+const digestAt = async (url: string, atBlock?: bigint): Promise<Digest> =>
+  (await gql(url, 'query($b: BigInt) { stateDigest(atBlock: $b) { digest scope atBlock } }', { b: atBlock?.toString() ?? null })).stateDigest;
+
+/** Spawns the indexer under test (not waiting for anything), registered with the reaper. */
+async function spawnIndexer(env: Record<string, string> = {}): Promise<Ponder> {
+  incarnation++;
+  const ponder = await startPonder({
+    rpcUrl: chain.rpcUrl,
+    deploymentFile: chain.deploymentFile,
+    schema: SCHEMA,
+    port: target.port,
+    databaseUrl: target.databaseUrl,
+    pgliteDir: target.pgliteDir,
+    env: { LOOM_ARTIFACT_DIR: target.artifactDir, ...env },
+    waitReady: false,
+  });
+  registerProcess(`ponder ${SCHEMA} #${incarnation}`, ponder.process, { group: true, logs: ponder.logs });
+  return ponder;
+}
+
+/** kill -9 of the indexer's process group; resolves once it is gone. */
+async function kill9(ponder: Ponder): Promise<void> {
+  if (ponder.process.exitCode !== null || ponder.process.signalCode !== null) return;
+  const gone = new Promise((res) => ponder.process.once('exit', res));
+  process.kill(-ponder.process.pid!, 'SIGKILL');
+  await gone;
+}
+
+const isReady = (url: string) => fetch(`${url}/ready`, { signal: AbortSignal.timeout(2_000) }).then((res) => res.ok, () => false);
+const indexedBlock = async (ponder: Ponder): Promise<number | null> => {
+  try {
+    const chains = Object.values(await ponder.status());
+    return chains[0]?.block.number ?? null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * While `ponder` lives: once it is ready, compares its event log's digest at the block before its
+ * indexed head with the uninterrupted indexer's (which has indexed past it). A kill may cut it short.
+ */
+async function checkWhileAlive(ponder: Ponder, phase: string): Promise<void> {
+  const alive = () => ponder.process.exitCode === null && ponder.process.signalCode === null;
+  try {
+    while (alive() && !(await isReady(ponder.url))) await sleep(100);
+    if (!alive()) return;
+    const at = await indexedBlock(ponder);
+    if (at === null || at < 2) return;
+    const block = BigInt(at - 1);
+    const mine = await digestAt(ponder.url, block);
+    if (!alive()) return;
+    await clean.waitForBlock(at, 30_000);
+    const theirs = await digestAt(clean.url, block);
+    checks.push({ phase, atBlock: mine.atBlock, scope: mine.scope, equal: mine.digest === theirs.digest && mine.scope === theirs.scope });
+  } catch {
+    // Killed mid-check: this restart is simply not part of the sample.
+  }
+}
+
+/** When to kill: `ms` after the start, or as soon as `block` is indexed (at the latest `ms` after the start). */
+type Moment = { ms: number; block?: number };
+
+/**
+ * `count` kill points: each time the indexer is started, killed with SIGKILL at a seeded random
+ * moment drawn by `draw`, and started again. Returns the next incarnation, started and left alive.
+ */
+async function killLoop(phase: 'backfill' | 'live', count: number, draw: () => Moment, env: Record<string, string> = {}): Promise<Ponder> {
+  for (let n = 1; n <= count; n++) {
+    const moment = draw();
+    const ponder = await spawnIndexer(env);
+    const started = Date.now();
+    const checking = checkWhileAlive(ponder, phase);
+    const exited = new Promise((res) => ponder.process.once('exit', res));
+    const reached = async () => {
+      if (moment.block === undefined) return sleep(moment.ms);
+      while (Date.now() - started < moment.ms && ((await indexedBlock(ponder)) ?? -1) < moment.block) await sleep(20);
+    };
+    await Promise.race([reached(), exited]);
+    if (ponder.process.exitCode !== null) throw new Error(`the indexer exited by itself (${ponder.process.exitCode}) before kill point ${phase} ${n}\n${ponder.logs().slice(-3000)}`);
+    const afterMs = Date.now() - started;
+    const [ready, indexed] = await Promise.all([isReady(ponder.url), indexedBlock(ponder)]);
+    await kill9(ponder);
+    await checking;
+    kills.push({ phase, n, afterMs, ready, indexed });
+    log.push(`kill -9 #${kills.length} (${phase} ${n}, ${moment.block === undefined ? `${moment.ms} ms` : `block ${moment.block}`}) ${afterMs} ms after start: ${ready ? 'ready' : 'not ready'}, indexed block ${indexed ?? 'none'}`);
+  }
+  return spawnIndexer(env);
+}
+
+beforeAll(async () => {
+  console.log(`kill9.test seed: ${seed} (LOOM_TEST_SEED=${seed} replays the workload and the kill moments)`);
+  chain = await startChain({ name: 'kill9', jobDefaults: WORKLOAD_JOB_DEFAULTS });
+  m = connectMarket(chain);
+  await m.setup();
+  jobs = (await randomWorkload(m, seed, HISTORY_STEPS)).jobs;
+  // The uninterrupted indexer, on PGlite: it follows the chain for the whole test. How long it takes
+  // to serve sets the range of the kill moments.
+  const t0 = Date.now();
+  clean = await startIndexer(chain, { schema: 'kill9_clean' });
+  startupMs = Date.now() - t0;
+  await clean.waitForBlock(await head(), 120_000);
+  target = {
+    port: await freePort(),
+    artifactDir: tempDir('kill9-artifacts'),
+    ...(postgresUrl ? { databaseUrl: (await createDatabase(postgresUrl, 'loom_kill9')).url } : { pgliteDir: join(tempDir('kill9'), 'pglite') }),
+  };
+}, 180_000);
+
+afterAll(() => {
+  keepLogs('kill points', () => `seed ${seed}\n${log.join('\n')}\n${JSON.stringify(checks, null, 1)}\n`);
+});
+
+test('behavior: kill -9 at 20 random points in backfill and live indexing: the same digests as an uninterrupted indexer, and a resuming subscriber misses and repeats nothing', async () => {
+  const started = Date.now();
+  const backfillHead = await head();
+  const referenceAtBackfill = await digestAt(clean.url);
+  expect(referenceAtBackfill).toMatchObject({ scope: 'FULL', atBlock: backfillHead.toString() });
+
+  // The follower starts after the clean indexer's first event and talks to the killed one only.
+  const first = (await gql(clean.url, '{ jobEvents(first: 1) { edges { cursor node { id } } } }')).jobEvents.edges[0];
+  const follower: EventFollower = followEvents(`http://127.0.0.1:${target.port}`, first.cursor);
+
+  // Phase 1, backfill. Ponder's own rate limit for the RPC (one bucket, 20 requests/s) spreads the
+  // backfill over seconds, so that kills land in it: at a random moment of the start (build,
+  // migration, crash recovery), or when a random block of the history is indexed.
+  const startBlock = chain.deployment.LoomMarket.startBlock;
+  const backfillDraw = (): Moment =>
+    r.next() < 0.3 ? { ms: r.int(100, startupMs) } : { ms: startupMs * 4, block: r.int(Number(startBlock), Number(backfillHead)) };
+  let ponder = await killLoop('backfill', KILLS_PER_PHASE, backfillDraw, { LOOM_RPC_BUCKETS: '1' });
+  await ponder.waitForBlock(backfillHead, 120_000);
+  await waitFor('the restarted indexer to be ready', () => isReady(ponder.url), 60_000);
+  const afterBackfill = await digestAt(ponder.url);
+  expect(afterBackfill, `seed ${seed}`).toEqual(referenceAtBackfill);
+  checks.push({ phase: 'backfill end', atBlock: afterBackfill.atBlock, scope: afterBackfill.scope, equal: true });
+  await kill9(ponder);
+
+  // Phase 2, live: a workload runs while the indexer is killed and restarted.
+  let working = true;
+  const workload = (async () => {
+    for (let round = 1; working; round++) jobs = (await randomWorkload(m, seed + round, 8, jobs, { paceMs: 60 })).jobs;
+  })();
+  try {
+    ponder = await killLoop('live', KILLS_PER_PHASE, () => ({ ms: r.int(300, Math.round(startupMs * 2.5)) }));
+  } finally {
+    working = false;
+    await workload;
+  }
+  const finalHead = await head();
+  await ponder.waitForBlock(finalHead, 120_000);
+  await clean.waitForBlock(finalHead, 120_000);
+  const [mine, theirs] = [await digestAt(ponder.url), await digestAt(clean.url)];
+  expect(mine.atBlock).toBe(finalHead.toString());
+  expect(mine, `seed ${seed}`).toEqual(theirs);
+  checks.push({ phase: 'live end', atBlock: mine.atBlock, scope: mine.scope, equal: true });
+
+  // The follower: exactly the uninterrupted indexer's events after its first cursor, which are the
+  // chain's own logs.
+  const reference = await allEventIds(clean.url);
+  const expected = reference.slice(reference.indexOf(first.node.id) + 1);
+  await follower.until((events) => events.length >= expected.length, 60_000).catch(() => {});
+  await sleep(300); // nothing more may come
+  follower.close();
+  expect(follower.events().map((e) => e.id), `seed ${seed}`).toEqual(expected);
+  expect(follower.deliveries.filter((d) => d.retracted)).toEqual([]);
+  const logs = await chain.pub.getLogs({ address: chain.market, fromBlock: 0n, toBlock: finalHead });
+  const onChain = new Set(logs.map((l) => `${l.blockNumber!.toString().padStart(12, '0')}-${l.logIndex!.toString().padStart(6, '0')}`));
+  expect(reference.filter((id) => !onChain.has(id))).toEqual([]);
+
+  const sampled = checks.filter((c) => !c.phase.endsWith('end'));
+  console.log(
+    `kill9 (seed ${seed}, ${postgresUrl ? 'PostgreSQL' : 'PGlite'}): ${kills.length} kill points (${kills.filter((k) => k.ready).length} after ready), ` +
+      `${sampled.length} restarts checked mid-run, ${follower.subscriptions} subscriptions (${follower.failures.length} failures: ` +
+      `${[...new Set(follower.failures)].join(', ')}), ${expected.length} events, ${Math.round((Date.now() - started) / 1000)} s`,
+  );
+  expect(kills.length).toBeGreaterThanOrEqual(20);
+  expect(sampled.filter((c) => !c.equal), `seed ${seed}`).toEqual([]);
+  expect(sampled.length).toBeGreaterThan(0);
+}, 600_000);
+
+/** Every event id of the API's log, in order. */
+async function allEventIds(url: string): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { jobEvents } = await gql(url, 'query($after: String) { jobEvents(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }', { after });
+    ids.push(...jobEvents.edges.map((e: { node: { id: string } }) => e.node.id));
+    if (!jobEvents.pageInfo.hasNextPage) return ids;
+    after = jobEvents.pageInfo.endCursor;
+  }
+}
