@@ -73,17 +73,20 @@ export function startPostgres(): Promise<PrivatePostgres> {
     const stop = async (mode: 'immediate' | 'fast' = 'fast') => {
       await exec('pg_ctl', ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '30']);
     };
+    let lastLog = '';
     const readLog = () => {
+      if (!existsSync(logFile)) return lastLog;
       try {
         return execFileSync('tail', ['-c', '65536', logFile], { encoding: 'utf8' });
       } catch {
-        return '';
+        return lastLog;
       }
     };
     register({
       name: `postgres ${port}`,
       stop: async () => {
         await stop('fast').catch(() => stopSync());
+        lastLog = readLog();
         removeDir();
       },
       kill: () => {
