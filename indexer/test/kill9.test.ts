@@ -48,7 +48,7 @@ const r = prng(seed);
 /** How the killed indexer is started, every time on the same data and port. */
 let target: { port: number; databaseUrl?: string; pgliteDir?: string; artifactDir: string };
 let incarnation = 0;
-/** How long the uninterrupted indexer took to be ready. */
+/** How long a start of the indexer under test takes until its API answers (sets the kill moments' range). */
 let startupMs = 0;
 
 const head = () => chain.pub.getBlockNumber({ cacheTime: 0 });
@@ -120,9 +120,10 @@ type Moment = { ms: number; block?: number };
  * `count` kill points: each time the indexer is started, killed with SIGKILL at a seeded random
  * moment drawn by `draw`, and started again. Returns the next incarnation, started and left alive.
  */
-async function killLoop(phase: 'backfill' | 'live', count: number, draw: () => Moment, env: Record<string, string> = {}): Promise<Ponder> {
+async function killLoop(phase: 'backfill' | 'live', count: number, draw: (lastIndexed: number) => Moment, env: Record<string, string> = {}): Promise<Ponder> {
+  let lastIndexed = 0;
   for (let n = 1; n <= count; n++) {
-    const moment = draw();
+    const moment = draw(lastIndexed);
     const ponder = await spawnIndexer(env);
     const started = Date.now();
     const checking = checkWhileAlive(ponder, phase);
@@ -138,6 +139,7 @@ async function killLoop(phase: 'backfill' | 'live', count: number, draw: () => M
     await kill9(ponder);
     await checking;
     kills.push({ phase, n, afterMs, ready, indexed });
+    lastIndexed = Math.max(lastIndexed, indexed ?? 0);
     log.push(`kill -9 #${kills.length} (${phase} ${n}, ${moment.block === undefined ? `${moment.ms} ms` : `block ${moment.block}`}) ${afterMs} ms after start: ${ready ? 'ready' : 'not ready'}, indexed block ${indexed ?? 'none'}`);
   }
   return spawnIndexer(env);
@@ -149,11 +151,8 @@ beforeAll(async () => {
   m = connectMarket(chain);
   await m.setup();
   jobs = (await randomWorkload(m, seed, HISTORY_STEPS)).jobs;
-  // The uninterrupted indexer, on PGlite: it follows the chain for the whole test. How long it takes
-  // to serve sets the range of the kill moments.
-  const t0 = Date.now();
-  clean = await startIndexer(chain, { schema: 'kill9_clean' });
-  startupMs = Date.now() - t0;
+  // The uninterrupted indexer, in a database of its own: it follows the chain for the whole test.
+  clean = await startIndexer(chain, { schema: 'kill9_clean', ...(postgresUrl ? { postgres: postgresUrl } : {}) });
   await clean.waitForBlock(await head(), 120_000);
   target = {
     port: await freePort(),
@@ -176,15 +175,26 @@ test('behavior: kill -9 at 20 random points in backfill and live indexing: the s
   const first = (await gql(clean.url, '{ jobEvents(first: 1) { edges { cursor node { id } } } }')).jobEvents.edges[0];
   const follower: EventFollower = followEvents(`http://127.0.0.1:${target.port}`, first.cursor);
 
-  // Phase 1, backfill. Ponder's own rate limit for the RPC (one bucket, 20 requests/s) spreads the
-  // backfill over seconds, so that kills land in it: at a random moment of the start (build,
-  // migration, crash recovery), or when a random block of the history is indexed.
+  // Phase 1, backfill, at a rate limit of 40 RPC requests/s (two of Ponder's buckets) that spreads
+  // it over seconds: the first kill when the API first answers (which measures a start), then at
+  // a random moment of a start (build, migration, crash recovery), or when a random block of the
+  // history not yet seen indexed is.
   const startBlock = chain.deployment.LoomMarket.startBlock;
-  const backfillDraw = (): Moment =>
-    r.next() < 0.3 ? { ms: r.int(100, startupMs) } : { ms: startupMs * 4, block: r.int(Number(startBlock), Number(backfillHead)) };
-  let ponder = await killLoop('backfill', KILLS_PER_PHASE, backfillDraw, { LOOM_RPC_BUCKETS: '1' });
-  await ponder.waitForBlock(backfillHead, 120_000);
-  await waitFor('the restarted indexer to be ready', () => isReady(ponder.url), 60_000);
+  const slow = { LOOM_RPC_BUCKETS: '2' };
+  const firstStart = await spawnIndexer(slow);
+  const t0 = Date.now();
+  await waitFor('the first start to serve', async () => (await indexedBlock(firstStart)) !== null || (await fetch(`${firstStart.url}/health`)).ok, 120_000, 25);
+  startupMs = Date.now() - t0;
+  const firstIndexed = await indexedBlock(firstStart);
+  await kill9(firstStart);
+  kills.push({ phase: 'backfill', n: 0, afterMs: startupMs, ready: false, indexed: firstIndexed });
+  log.push(`kill -9 #1 (backfill 0) when the API first answered, ${startupMs} ms after start, indexed block ${firstIndexed ?? 'none'}`);
+  const backfillDraw = (lastIndexed: number): Moment =>
+    r.next() < 0.3
+      ? { ms: r.int(100, startupMs) }
+      : { ms: startupMs + 10_000, block: r.int(Math.min(Math.max(lastIndexed + 1, startBlock), Number(backfillHead)), Number(backfillHead)) };
+  let ponder = await killLoop('backfill', KILLS_PER_PHASE - 1, backfillDraw, slow);
+  await caughtUp(ponder, backfillHead);
   const afterBackfill = await digestAt(ponder.url);
   expect(afterBackfill, `seed ${seed}`).toEqual(referenceAtBackfill);
   checks.push({ phase: 'backfill end', atBlock: afterBackfill.atBlock, scope: afterBackfill.scope, equal: true });
@@ -193,16 +203,16 @@ test('behavior: kill -9 at 20 random points in backfill and live indexing: the s
   // Phase 2, live: a workload runs while the indexer is killed and restarted.
   let working = true;
   const workload = (async () => {
-    for (let round = 1; working; round++) jobs = (await randomWorkload(m, seed + round, 8, jobs, { paceMs: 60 })).jobs;
+    for (let round = 1; working; round++) jobs = (await randomWorkload(m, seed + round, 8, jobs, { paceMs: 150 })).jobs;
   })();
   try {
-    ponder = await killLoop('live', KILLS_PER_PHASE, () => ({ ms: r.int(300, Math.round(startupMs * 2.5)) }));
+    ponder = await killLoop('live', KILLS_PER_PHASE, () => ({ ms: r.int(300, startupMs + 3_000) }));
   } finally {
     working = false;
     await workload;
   }
   const finalHead = await head();
-  await ponder.waitForBlock(finalHead, 120_000);
+  await caughtUp(ponder, finalHead);
   await clean.waitForBlock(finalHead, 120_000);
   const [mine, theirs] = [await digestAt(ponder.url), await digestAt(clean.url)];
   expect(mine.atBlock).toBe(finalHead.toString());
@@ -232,6 +242,15 @@ test('behavior: kill -9 at 20 random points in backfill and live indexing: the s
   expect(sampled.filter((c) => !c.equal), `seed ${seed}`).toEqual([]);
   expect(sampled.length).toBeGreaterThan(0);
 }, 600_000);
+
+/**
+ * Ready, then at `block`. In that order: after a crash, Ponder's checkpoint still names the old head
+ * until its crash recovery has rolled back to the last finalized block, when it drops back to it.
+ */
+async function caughtUp(ponder: Ponder, block: bigint): Promise<void> {
+  await waitFor('the restarted indexer to be ready', () => isReady(ponder.url), 120_000);
+  await ponder.waitForBlock(block, 120_000);
+}
 
 /** Every event id of the API's log, in order. */
 async function allEventIds(url: string): Promise<string[]> {
