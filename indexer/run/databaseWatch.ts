@@ -13,7 +13,7 @@
 import pg from 'pg';
 
 export type DatabaseWatch = {
-  /** Resolves once the server answers (at once when the watch is connected). */
+  /** Resolves once the server answers (at once when the watch is connected), or the watch is closed. */
   whenUp: () => Promise<void>;
   close: () => Promise<void>;
 };
@@ -27,7 +27,7 @@ export function watchDatabase(url: string, on: { lost: (err?: unknown) => void; 
   let client: pg.Client | undefined;
   let up = false;
   let wasLost = false;
-  let waiters: (() => void)[] = [];
+  const waiters: (() => void)[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const lose = (c: pg.Client, err?: unknown) => {
@@ -68,11 +68,12 @@ export function watchDatabase(url: string, on: { lost: (err?: unknown) => void; 
   void connect();
 
   return {
-    whenUp: () => (up ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    whenUp: () => (up || closed ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     close: async () => {
       closed = true;
       clearTimeout(timer);
-      waiters = [];
+      // Whoever waits for the server learns that the watch is over (and checks why itself).
+      for (const w of waiters.splice(0)) w();
       const c = client;
       client = undefined;
       await c?.end().catch(() => {});
