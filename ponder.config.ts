@@ -70,7 +70,13 @@ if (!address) {
 
 export default createConfig({
   database: process.env.DATABASE_URL
-    ? { kind: 'postgres', connectionString: process.env.DATABASE_URL }
+    ? {
+        kind: 'postgres',
+        connectionString: process.env.DATABASE_URL,
+        // A server that does not answer (down, unreachable) fails a connection attempt after 10 s
+        // rather than the TCP timeout: the API then answers UNAVAILABLE within that bound.
+        poolConfig: { connectionTimeoutMillis: 10_000 },
+      }
     : { kind: 'pglite', directory: process.env.LOOM_PGLITE_DIR },
   chains: {
     loom: {

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { type Ponder, startPonder } from '../indexer/run/ponderProcess';
 import { createDatabase } from './database';
-import { registerProcess, starting } from './reaper';
+import { register, starting } from './reaper';
 import { tempDir } from './tempDir';
 
 export type IndexerOptions = {
@@ -27,6 +27,8 @@ export type IndexerOptions = {
   artifactDir?: string | true;
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Restart Ponder after a lost database connection (PostgreSQL; see PonderOptions.supervise). */
+  supervise?: boolean;
 };
 
 export type Indexer = Ponder & {
@@ -56,8 +58,19 @@ export function startIndexer(chain: { rpcUrl: string; deploymentFile: string }, 
       guard: opts.guard,
       env: { ...(artifactDir ? { LOOM_ARTIFACT_DIR: artifactDir } : {}), ...opts.env },
       waitReady: false,
+      supervise: opts.supervise,
     });
-    const stop = registerProcess(`ponder ${opts.schema}`, ponder.process, { group: true, logs: ponder.logs });
+    // Whichever Ponder process is current (a supervised one is restarted), stopped with its group.
+    const stop = register({
+      name: `ponder ${opts.schema}`,
+      stop: ponder.stop,
+      logs: ponder.logs,
+      kill: () => {
+        try {
+          process.kill(-ponder.process.pid!, 'SIGKILL');
+        } catch {}
+      },
+    });
     const indexer: Indexer = { ...ponder, stop, databaseUrl, options: { ...opts, pgliteDir, artifactDir, port: ponder.port } };
     const timeoutMs = opts.readyTimeoutMs ?? 120_000;
     const deadline = Date.now() + timeoutMs;

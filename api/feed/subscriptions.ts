@@ -18,11 +18,12 @@ import { and, asc, eq, gt, lt } from 'ponder';
 import type { Context } from '../context';
 import type { JobEventRow } from '../data/tables';
 import { decodeSubscriptionCursor, type SubscriptionCursor } from '../data/eventCursors';
+import { readIndexingStatus } from '../data/indexingStatus';
 import { type JobEventFilter, jobEventFilterCondition, jobEventMatcher, type JobFilter, jobMatcher } from '../data/filters';
 import { boundedList } from '../graphql/checkArgs';
 import { ApiError } from '../graphql/errors';
 import { parseJobId } from '../graphql/scalars';
-import { type ChangeFeed, type FeedBatch, type JobChange, positionBefore } from './changeFeed';
+import { blockOfId, type ChangeFeed, type FeedBatch, type JobChange, positionBefore } from './changeFeed';
 import { PushQueue } from './pushQueue';
 
 /** One item of a `jobEvents` stream. */
@@ -80,6 +81,18 @@ async function resolveStart(ctx: Context, feed: ChangeFeed, cursor: Subscription
   // The cursor's event was removed by a reorg: the feed's log says what else was.
   const batch = feed.findRetraction(cursor.id, cursor.blockHash);
   if (!batch) {
+    // Beyond this server's latest indexed block, or while it (re)indexes, the cursor's event may
+    // well be on the chain: this server is behind, not reorganized. An indexer restarted after a
+    // crash rolls its unfinalized blocks back and indexes them again (Ponder's checkpoint still
+    // names the old head until then, and it is not ready meanwhile); a replica lags. Retry with the
+    // same cursor, rather than start over from now.
+    const block = blockOfId(cursor.id);
+    if (feed.head === null || block > feed.head || !(await readIndexingStatus(ctx.db)).ready) {
+      throw new ApiError(
+        'UNAVAILABLE',
+        `this server has not indexed the block of the cursor (${block}) yet; retry with the same cursor`,
+      );
+    }
     throw new ApiError(
       'INVALID_CURSOR',
       'after points at an event that is no longer on the chain, removed by a reorganization this server did not see; start again from a cursor of Query.jobEvents',

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { adminQuery } from './adminQuery.ts';
 import { freePort } from './freePort.ts';
 import { runIndexer } from './runIndexer.ts';
+import { watchDatabase } from './databaseWatch.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -45,6 +46,13 @@ export type PonderOptions = {
   env?: Record<string, string>;
   /** Also append everything Ponder prints to this file (`npm start` keeps its logs there). */
   logFile?: string;
+  /**
+   * `start` on PostgreSQL: restart Ponder (same port, same schema) once the database answers again
+   * after the connection to it was lost (databaseWatch.ts says why), and after Ponder exited with
+   * its "retryable" code 75 (its queries kept failing past its own retries, about a minute). The
+   * API is down for the few seconds of the restart. `process` is then always the current Ponder.
+   */
+  supervise?: boolean;
 };
 
 /** Ponder's /status: the latest indexed block per chain. */
@@ -56,7 +64,10 @@ export type Ponder = {
   schema: string;
   /** The PGlite directory, when running on PGlite. */
   pgliteDir?: string;
-  process: ChildProcess;
+  /** The Ponder process (the current one, when supervised). */
+  readonly process: ChildProcess;
+  /** How many times supervision restarted Ponder. */
+  restarts: () => number;
   /** What Ponder printed (the last MiB at most). */
   logs: () => string;
   status: () => Promise<PonderStatus>;
@@ -94,48 +105,110 @@ export async function startPonder(opts: PonderOptions): Promise<Ponder> {
   for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
   if (env.NODE_ENV === 'test') delete env.NODE_ENV;
 
-  const child = await runIndexer({
-    mode,
-    root: opts.root,
-    guard: opts.guard,
-    schema: opts.schema,
-    port,
-    env,
-    stdio: 'pipe',
-    detached: true,
-  });
+  const spawnPonder = () =>
+    runIndexer({
+      mode,
+      root: opts.root,
+      guard: opts.guard,
+      schema: opts.schema,
+      port,
+      env,
+      stdio: 'pipe',
+      detached: true,
+    });
   // Keep a bounded tail in memory: `npm start` runs for days.
   const MAX_OUTPUT = 1 << 20;
   let output = '';
   const log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
-  const collect = (d: Buffer) => {
+  const collect = (d: Buffer | string) => {
     log?.write(d);
     output += d;
     if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT / 2);
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  child.once('exit', () => log?.end());
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let child!: ChildProcess;
+  let exited!: Promise<number | null>;
+  let stopping = false;
+  let restarts = 0;
+  let restarting: Promise<void> | undefined;
+  const adopt = (c: ChildProcess) => {
+    child = c;
+    c.stdout?.on('data', collect);
+    c.stderr?.on('data', collect);
+    exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+  };
+  adopt(await spawnPonder());
+
+  const signal = (c: ChildProcess, s: NodeJS.Signals) => {
+    try {
+      process.kill(-c.pid!, s);
+    } catch {}
+  };
+  const stopChild = async () => {
+    const c = child;
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    signal(c, 'SIGTERM');
+    const timer = setTimeout(() => signal(c, 'SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  // Supervision (PostgreSQL, `start`): see PonderOptions.supervise.
+  const supervised = opts.supervise === true && mode === 'start' && opts.databaseUrl !== undefined;
+  const restart = (why: string) =>
+    (restarting ??= (async () => {
+      try {
+        await watch?.whenUp();
+        if (stopping) return;
+        collect(`[loom] ${why}: restarting the indexer, which resumes from what the database holds\n`);
+        await stopChild();
+        for (;;) {
+          if (stopping) return;
+          try {
+            adopt(await spawnPonder());
+            restarts++;
+            break;
+          } catch (err) {
+            // The database went away again before Ponder started: wait for it once more.
+            collect(`[loom] the indexer could not start (${(err as Error).message}); retrying\n`);
+            await sleep(1_000);
+            await watch?.whenUp();
+          }
+        }
+        watchExit();
+      } finally {
+        restarting = undefined;
+      }
+    })());
+  const watch = supervised
+    ? watchDatabase(opts.databaseUrl!, {
+        lost: () => collect('[loom] the connection to the database was lost\n'),
+        back: () => void restart('the database answers again after a lost connection'),
+      })
+    : undefined;
+  const watchExit = () => {
+    const c = child;
+    c.once('exit', (code) => {
+      if (!stopping && code === 75 && child === c) void restart('the indexer exited with code 75 (retryable)');
+    });
+  };
+  if (supervised) watchExit();
+  exited.then(() => {
+    if (!supervised) log?.end();
+  });
 
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const kill = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, signal);
-      } catch {}
-    };
-    kill('SIGTERM');
-    const timer = setTimeout(() => kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    stopping = true;
+    await watch?.close();
+    await restarting;
+    await stopChild();
+    log?.end();
   };
   const status = async () => (await (await fetch(`${url}/status`)).json()) as PonderStatus;
   const waitForBlock = async (block: bigint | number, timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`ponder exited with ${child.exitCode} while waiting for block ${block}\n${output}`);
+      if (child.exitCode !== null && !restarting) throw new Error(`ponder exited with ${child.exitCode} while waiting for block ${block}\n${output}`);
       try {
         const chains = Object.values(await status());
         if (chains.length > 0 && chains.every((c) => BigInt(c.block.number) >= BigInt(block))) return;
@@ -145,7 +218,20 @@ export async function startPonder(opts: PonderOptions): Promise<Ponder> {
     }
   };
 
-  const ponder: Ponder = { url, port, schema: opts.schema, pgliteDir, process: child, logs: () => output, status, waitForBlock, stop };
+  const ponder: Ponder = {
+    url,
+    port,
+    schema: opts.schema,
+    pgliteDir,
+    get process() {
+      return child;
+    },
+    restarts: () => restarts,
+    logs: () => output,
+    status,
+    waitForBlock,
+    stop,
+  };
   if (opts.waitReady === false) return ponder;
 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);

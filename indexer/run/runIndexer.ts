@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { guardGenesis } from './genesisGuard.ts';
+import { forgetPgliteProcess, recordIndexerProcess, releaseStaleLock } from './staleLock.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -34,8 +35,9 @@ export type IndexerOptions = {
 export const PONDER_BIN = join(root, 'node_modules', '.bin', 'ponder');
 
 /**
- * Guards the database (start mode) and spawns `ponder --root indexer <mode>`. Returns the child
- * process; the caller owns it.
+ * Guards the database (start mode), unlocks the schema when the indexer last started on it was
+ * killed (staleLock.ts), and spawns `ponder --root indexer <mode>`. Returns the child process; the
+ * caller owns it.
  */
 export async function runIndexer(opts: IndexerOptions = {}): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { PONDER_TELEMETRY_DISABLED: '1', ...(opts.env ?? process.env) };
@@ -49,8 +51,21 @@ export async function runIndexer(opts: IndexerOptions = {}): Promise<ChildProces
       schema,
     });
   }
+  const target = { databaseUrl: env.DATABASE_URL, pgliteDir: env.LOOM_PGLITE_DIR, schema };
+  if (mode === 'start') {
+    const dead = await releaseStaleLock(target);
+    if (dead !== undefined) console.error(`indexer: unlocked schema "${schema}", left locked by indexer process ${dead}, which was killed`);
+  }
   const args = ['--root', opts.root ?? 'indexer', mode, '--schema', schema, '--port', String(opts.port ?? Number(env.PORT ?? 42069))];
-  return spawn(PONDER_BIN, args, { cwd: root, env, stdio: opts.stdio ?? 'inherit', detached: opts.detached });
+  const child = spawn(PONDER_BIN, args, { cwd: root, env, stdio: opts.stdio ?? 'inherit', detached: opts.detached });
+  if (mode === 'start' && child.pid !== undefined) {
+    const pid = child.pid;
+    // A record that cannot be written only costs the next start after a crash Ponder's lock expiry.
+    await recordIndexerProcess(target, pid).catch((err) => console.error(`indexer: could not record process ${pid}: ${(err as Error).message}`));
+    // Ponder unlocks the schema whenever it shuts down by itself; only a kill leaves the lock.
+    if (!target.databaseUrl) child.once('exit', (_code, signal) => signal !== 'SIGKILL' && forgetPgliteProcess(target.pgliteDir, pid));
+  }
+  return child;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
