@@ -35,15 +35,16 @@ import { accountOf, keyOf } from '../testkit/accounts';
 import type { Indexer } from '../testkit/indexer';
 import { root } from '../testkit/root';
 import { type Stack, startStack } from '../testkit/stack';
+import { LOOM_BIN, type LoomRun, loomProcessEnv, runLoom } from '../testkit/loomCli';
 import { tempDir } from '../testkit/tempDir';
 import { waitFor as poll } from '../testkit/waitFor';
 import { type WorkerProcess, startWorker } from '../testkit/workers';
 
-const LOOM = join(root, 'cli', 'loom.ts');
+const LOOM = LOOM_BIN;
 const CLIENT = 1;
 const WORKER = 5;
 
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = LoomRun;
 
 let stack: Stack;
 let anvil: { rpcUrl: string };
@@ -56,36 +57,16 @@ let registry: Registry;
 let image: PushedImage;
 
 /** The environment `loom` gets: only what a user would set (no DATABASE_URL: the replay runs on PGlite). */
-function loomEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    LOOM_API_URL: ponder.url,
-    LOOM_RPC_URL: anvil.rpcUrl,
-    LOOM_DEPLOYMENT_FILE: join(root, deploymentFile),
-    LOOM_CLIENT_KEY: keyOf(CLIENT),
-    ...extra,
-  };
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  return env;
-}
+const loomEnv = (extra: Record<string, string | undefined> = {}) => ({
+  LOOM_API_URL: ponder.url,
+  LOOM_RPC_URL: anvil.rpcUrl,
+  LOOM_DEPLOYMENT_FILE: join(root, deploymentFile),
+  LOOM_CLIENT_KEY: keyOf(CLIENT),
+  ...extra,
+});
 
 /** Runs the real binary (through its shebang) and collects what it printed. */
-function loom(args: string[], extra: Record<string, string | undefined> = {}, timeoutMs = 90_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(LOOM, args, { cwd: root, env: loomEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const loom = (args: string[], extra: Record<string, string | undefined> = {}, timeoutMs = 90_000): Promise<Run> => runLoom(args, loomEnv(extra), timeoutMs);
 
 /** `loom … --json`, expecting success; the parsed stdout. */
 // biome-ignore lint: JSON read field by field in assertions.
@@ -267,7 +248,7 @@ describe('loom', () => {
     expect(posted.approvalTxHash).toMatch(/^0x[0-9a-f]{64}$/);
 
     // The watch starts after the post: its history comes from a query, the rest live.
-    const watch = spawn(LOOM, ['job', 'watch', id, '--json'], { cwd: root, env: loomEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const watch = spawn(LOOM, ['job', 'watch', id, '--json'], { cwd: root, env: loomProcessEnv(loomEnv()), stdio: ['ignore', 'pipe', 'pipe'] });
     let watched = '';
     watch.stdout.on('data', (d) => (watched += d));
     watch.stderr.on('data', (d) => (watched += d));

@@ -9,21 +9,19 @@
  * transaction may have gone out never says that nothing was sent. `job show`, which reads the API and
  * only asks the chain for token symbols, still shows the job.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addressOf, keyOf } from '../testkit/accounts';
-import { root } from '../testkit/root';
+import { type LoomRun, runLoom } from '../testkit/loomCli';
 import { type RpcProxy, startRpcProxy } from '../testkit/rpcProxy';
 import { type Stack, startStack } from '../testkit/stack';
 import { tempDir } from '../testkit/tempDir';
 
-const LOOM = join(root, 'cli', 'loom.ts');
 const CLIENT = 1;
 const WORKER = 6;
 
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = LoomRun;
 
 let stack: Stack;
 let proxy: RpcProxy;
@@ -33,30 +31,8 @@ let jobId: string;
 let usdcJobId: string;
 
 /** Runs the real binary with LOOM_RPC_URL at the proxy. */
-function loom(args: string[], extra: Record<string, string> = {}, timeoutMs = 90_000): Promise<Run> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    LOOM_API_URL: stack.ponder.url,
-    LOOM_RPC_URL: proxy.url,
-    LOOM_DEPLOYMENT_FILE: stack.deploymentPath,
-    LOOM_CLIENT_KEY: keyOf(CLIENT),
-    ...extra,
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(LOOM, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const loom = (args: string[], extra: Record<string, string> = {}, timeoutMs = 90_000): Promise<Run> =>
+  runLoom(args, { LOOM_API_URL: stack.ponder.url, LOOM_RPC_URL: proxy.url, LOOM_DEPLOYMENT_FILE: stack.deploymentPath, LOOM_CLIENT_KEY: keyOf(CLIENT), ...extra }, timeoutMs);
 
 const nonceOf = async (i: number) => Number(await stack.rpc<string>('eth_getTransactionCount', [addressOf(i), 'latest']));
 

@@ -77,6 +77,16 @@ export function startStack(opts: StackOptions) {
     /** The job as the API sees it. */
     const job = async (id: Hex) =>
       (await query(`query($id: ID!) { job(id: $id) { id status closeReason worker price resultHash resultURI workerPayout fee clientRefund slashed executionDeadline challengeDeadline } }`, { id })).job;
+    /** Waits until the API shows the job in `status`; resolves with the job then. */
+    const jobIn = (id: Hex, status: string, timeoutMs = 90_000) =>
+      waitFor(
+        `job ${id} ${status}`,
+        async () => {
+          const j = await job(id);
+          return j?.status === status && j;
+        },
+        timeoutMs,
+      );
     /** The events of a job (names), from the API. */
     const events = async (id: Hex): Promise<string[]> =>
       (await query(`query($id: ID!) { jobEvents(filter: { jobId: $id }, first: 100) { edges { node { name } } } }`, { id })).jobEvents.edges.map(
@@ -123,6 +133,7 @@ export function startStack(opts: StackOptions) {
       startWorker: addWorker,
       gql: query,
       job,
+      jobIn,
       events,
       synced,
       approveUsdc,

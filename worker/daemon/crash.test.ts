@@ -75,15 +75,7 @@ async function bundleOf(resultHash: Hex): Promise<string> {
   return path;
 }
 
-const submittedJob = (id: Hex, timeoutMs = 60_000) =>
-  waitFor(
-    `job ${id} submitted`,
-    async () => {
-      const j = await m.job(id);
-      return j?.status === 'SUBMITTED' && j;
-    },
-    timeoutMs,
-  );
+const submittedJob = (id: Hex, timeoutMs = 60_000) => m.jobIn(id, 'SUBMITTED', timeoutMs);
 
 describe.skipIf(skipSandboxTests)('worker daemon, crashes', () => {
   let worker: Run;

@@ -135,15 +135,7 @@ afterAll(async () => {
 
 const logged = (w: WorkerProcess, msg: string, jobId?: Hex) => w.lines.filter((l) => l.msg === msg && (jobId === undefined || l.jobId === jobId));
 
-const submitted = (id: Hex, timeoutMs = 90_000) =>
-  waitFor(
-    `job ${id} submitted`,
-    async () => {
-      const j = await m.job(id);
-      return j?.status === 'SUBMITTED' && j;
-    },
-    timeoutMs,
-  );
+const submitted = (id: Hex, timeoutMs = 90_000) => m.jobIn(id, 'SUBMITTED', timeoutMs);
 
 /** Downloads a result from the artifact store, checks it against the hash on-chain, and unpacks it; returns a reader of its files. */
 async function bundleOf(job: { resultHash: Hex; resultURI: string }): Promise<{ names: string[]; read: (name: string) => string }> {

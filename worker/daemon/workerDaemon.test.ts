@@ -121,10 +121,7 @@ describe.skipIf(skipSandboxTests)('worker daemon', () => {
       budget,
       collateral: parseEther('0.1'),
     });
-    const submitted = await waitFor('the result on-chain', async () => {
-      const j = await m.job(job.id);
-      return j.status === 'SUBMITTED' && j;
-    });
+    const submitted = await m.jobIn(job.id, 'SUBMITTED');
     expect(submitted.worker).toBe(me.toLowerCase());
     const bundle = await fetchResult(submitted.resultHash, submitted.resultURI);
     expect(untar(bundle, 'hello.txt')).toBe('hello from 1000\n');
@@ -195,10 +192,7 @@ describe.skipIf(skipSandboxTests)('worker daemon', () => {
       spec: scriptSpec('tr a-z A-Z < /in/data.txt > /out/upper.txt', { inputs: [{ name: 'data.txt', uri: `${inputs.url}/good.txt`, sha256: sha256(GOOD) }] }),
       budget: parseEther('0.01'),
     });
-    const done = await waitFor('the good job submitted', async () => {
-      const j = await m.job(good.id);
-      return j.status === 'SUBMITTED' && j;
-    });
+    const done = await m.jobIn(good.id, 'SUBMITTED');
     expect(untar(await fetchResult(done.resultHash, done.resultURI), 'upper.txt')).toBe(GOOD.toUpperCase());
     await m.send(CLIENT, 'release', [good.terms]);
   });
