@@ -16,6 +16,17 @@ const labelText = (labels: Labels) => {
   return parts.length ? `{${parts.join(',')}}` : '';
 };
 
+/**
+ * One metric family in the exposition format: its HELP and TYPE lines, then one sample per label
+ * set (a bare number: one sample without labels).
+ * @example
+ * metricFamily('loom_api_sse_streams', 'gauge', 'Subscription responses open now.', 3)
+ */
+export function metricFamily(name: string, type: 'counter' | 'gauge', help: string, samples: number | [Labels, number][]): string[] {
+  const rows: [Labels, number][] = typeof samples === 'number' ? [[{}, samples]] : samples;
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...rows.map(([labels, value]) => `${name}${labelText(labels)} ${value}`)];
+}
+
 export type OperationObservation = {
   operationName: string | null;
   operationType: string | null;

@@ -11,7 +11,7 @@ import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import pino, { type Logger } from 'pino';
-import { ApiMetrics } from './apiMetrics';
+import { ApiMetrics, metricFamily } from './apiMetrics';
 import { ClientAdmission, type NodeResponse, StreamTicket } from './clients/clientAdmission';
 import { clientIp } from './clients/clientIp';
 import { type ClientLimits, clientLimitsFromEnv } from './clients/clientLimits';
@@ -343,12 +343,8 @@ export function createApi(options: ApiOptions): Hono {
   app.get('/api/metrics', (c) => {
     metrics.observeHttp('/api/metrics', 'GET', 200);
     const subscriptions = [
-      '# HELP loom_api_subscriptions Subscriptions following the change feed now.',
-      '# TYPE loom_api_subscriptions gauge',
-      `loom_api_subscriptions ${feed.listenerCount}`,
-      '# HELP loom_api_subscription_queued_items Events waiting in subscribers\' queues for their clients to read.',
-      '# TYPE loom_api_subscription_queued_items gauge',
-      `loom_api_subscription_queued_items ${queueStats.queued}`,
+      ...metricFamily('loom_api_subscriptions', 'gauge', 'Subscriptions following the change feed now.', feed.listenerCount),
+      ...metricFamily('loom_api_subscription_queued_items', 'gauge', "Events waiting in subscribers' queues for their clients to read.", queueStats.queued),
       '',
     ].join('\n');
     return c.body(metrics.render() + subscriptions + admission.renderMetrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });

@@ -11,6 +11,7 @@
  * buffer. When the queue overflows, the subscription ends with UNAVAILABLE ("fell too far behind");
  * the connection then has `slowClientGraceMs` to read that end, after which it is cut.
  */
+import { metricFamily } from '../apiMetrics';
 import type { ClientLimits } from './clientLimits';
 import { RateLimiter, type RateDecision } from './rateLimiter';
 import { type StreamRelease, StreamSlots } from './streamSlots';
@@ -144,22 +145,14 @@ export class ClientAdmission {
   renderMetrics(): string {
     const c = this.counters;
     return [
-      '# HELP loom_api_rate_limited_total Requests refused with RATE_LIMITED, by what was over its limit.',
-      '# TYPE loom_api_rate_limited_total counter',
-      `loom_api_rate_limited_total{limit="requests"} ${c.requestsRefused}`,
-      `loom_api_rate_limited_total{limit="streams"} ${c.streamsRefused}`,
-      '# HELP loom_api_sse_streams Subscription responses (Server-Sent Events) open now.',
-      '# TYPE loom_api_sse_streams gauge',
-      `loom_api_sse_streams ${this.openStreams}`,
-      '# HELP loom_api_sse_buffered_bytes Bytes written to open streams that their clients have not read yet, held by this process.',
-      '# TYPE loom_api_sse_buffered_bytes gauge',
-      `loom_api_sse_buffered_bytes ${this.bufferedBytes}`,
-      '# HELP loom_api_slow_subscribers_total Subscriptions ended for falling too far behind (UNAVAILABLE).',
-      '# TYPE loom_api_slow_subscribers_total counter',
-      `loom_api_slow_subscribers_total ${c.slowClientsEnded}`,
-      '# HELP loom_api_slow_connections_cut_total Connections closed because they did not read that end within the grace period.',
-      '# TYPE loom_api_slow_connections_cut_total counter',
-      `loom_api_slow_connections_cut_total ${c.slowClientsCut}`,
+      ...metricFamily('loom_api_rate_limited_total', 'counter', 'Requests refused with RATE_LIMITED, by what was over its limit.', [
+        [{ limit: 'requests' }, c.requestsRefused],
+        [{ limit: 'streams' }, c.streamsRefused],
+      ]),
+      ...metricFamily('loom_api_sse_streams', 'gauge', 'Subscription responses (Server-Sent Events) open now.', this.openStreams),
+      ...metricFamily('loom_api_sse_buffered_bytes', 'gauge', 'Bytes written to open streams that their clients have not read yet, held by this process.', this.bufferedBytes),
+      ...metricFamily('loom_api_slow_subscribers_total', 'counter', 'Subscriptions ended for falling too far behind (UNAVAILABLE).', c.slowClientsEnded),
+      ...metricFamily('loom_api_slow_connections_cut_total', 'counter', 'Connections closed because they did not read that end within the grace period.', c.slowClientsCut),
       '',
     ].join('\n');
   }
