@@ -8,6 +8,11 @@ export const loomMarketAbi = [
   {
     type: 'constructor',
     inputs: [
+      {
+        name: 'registry_',
+        internalType: 'contract ILoomRegistry',
+        type: 'address',
+      },
       { name: 'owner_', internalType: 'address', type: 'address' },
       { name: 'treasury_', internalType: 'address', type: 'address' },
       { name: 'defaultArbiter_', internalType: 'address', type: 'address' },
@@ -15,6 +20,7 @@ export const loomMarketAbi = [
     ],
     stateMutability: 'nonpayable',
   },
+  { type: 'receive', stateMutability: 'payable' },
   {
     type: 'function',
     inputs: [],
@@ -73,13 +79,6 @@ export const loomMarketAbi = [
   },
   {
     type: 'function',
-    inputs: [],
-    name: 'UNBONDING_PERIOD',
-    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
-    stateMutability: 'view',
-  },
-  {
-    type: 'function',
     inputs: [
       {
         name: 'terms',
@@ -115,13 +114,6 @@ export const loomMarketAbi = [
     name: 'acceptOwnership',
     outputs: [],
     stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
-    inputs: [],
-    name: 'addStake',
-    outputs: [],
-    stateMutability: 'payable',
   },
   {
     type: 'function',
@@ -219,13 +211,6 @@ export const loomMarketAbi = [
   },
   {
     type: 'function',
-    inputs: [],
-    name: 'deregister',
-    outputs: [],
-    stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
     inputs: [
       {
         name: 'terms',
@@ -290,13 +275,6 @@ export const loomMarketAbi = [
     inputs: [],
     name: 'feeBps',
     outputs: [{ name: '', internalType: 'uint16', type: 'uint16' }],
-    stateMutability: 'view',
-  },
-  {
-    type: 'function',
-    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
-    name: 'gpuModelOf',
-    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
     stateMutability: 'view',
   },
   {
@@ -446,25 +424,12 @@ export const loomMarketAbi = [
   },
   {
     type: 'function',
-    inputs: [
-      {
-        name: 'claim',
-        internalType: 'struct HardwareClaim',
-        type: 'tuple',
-        components: [
-          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
-          { name: 'gpuCount', internalType: 'uint16', type: 'uint16' },
-          { name: 'vramMiB', internalType: 'uint32', type: 'uint32' },
-          { name: 'cpuCores', internalType: 'uint16', type: 'uint16' },
-          { name: 'ramMiB', internalType: 'uint32', type: 'uint32' },
-          { name: 'pricePerGpuHour', internalType: 'uint96', type: 'uint96' },
-          { name: 'metadataURI', internalType: 'string', type: 'string' },
-        ],
-      },
+    inputs: [],
+    name: 'registry',
+    outputs: [
+      { name: '', internalType: 'contract ILoomRegistry', type: 'address' },
     ],
-    name: 'register',
-    outputs: [],
-    stateMutability: 'payable',
+    stateMutability: 'view',
   },
   {
     type: 'function',
@@ -500,13 +465,6 @@ export const loomMarketAbi = [
     type: 'function',
     inputs: [],
     name: 'renounceOwnership',
-    outputs: [],
-    stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
-    inputs: [{ name: 'amount', internalType: 'uint96', type: 'uint96' }],
-    name: 'requestUnstake',
     outputs: [],
     stateMutability: 'nonpayable',
   },
@@ -549,13 +507,6 @@ export const loomMarketAbi = [
       { name: 'allowed', internalType: 'bool', type: 'bool' },
     ],
     name: 'setArbiter',
-    outputs: [],
-    stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
-    inputs: [{ name: 'available', internalType: 'bool', type: 'bool' }],
-    name: 'setAvailability',
     outputs: [],
     stateMutability: 'nonpayable',
   },
@@ -706,38 +657,6 @@ export const loomMarketAbi = [
   },
   {
     type: 'function',
-    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
-    name: 'unbonding',
-    outputs: [
-      { name: 'amount', internalType: 'uint96', type: 'uint96' },
-      { name: 'unlockAt', internalType: 'uint40', type: 'uint40' },
-    ],
-    stateMutability: 'view',
-  },
-  {
-    type: 'function',
-    inputs: [
-      {
-        name: 'claim',
-        internalType: 'struct HardwareClaim',
-        type: 'tuple',
-        components: [
-          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
-          { name: 'gpuCount', internalType: 'uint16', type: 'uint16' },
-          { name: 'vramMiB', internalType: 'uint32', type: 'uint32' },
-          { name: 'cpuCores', internalType: 'uint16', type: 'uint16' },
-          { name: 'ramMiB', internalType: 'uint32', type: 'uint32' },
-          { name: 'pricePerGpuHour', internalType: 'uint96', type: 'uint96' },
-          { name: 'metadataURI', internalType: 'string', type: 'string' },
-        ],
-      },
-    ],
-    name: 'updateClaim',
-    outputs: [],
-    stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
     inputs: [
       { name: 'token', internalType: 'address', type: 'address' },
       { name: 'to', internalType: 'address', type: 'address' },
@@ -775,27 +694,6 @@ export const loomMarketAbi = [
     name: 'withdrawBid',
     outputs: [],
     stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
-    inputs: [{ name: 'to', internalType: 'address', type: 'address' }],
-    name: 'withdrawStake',
-    outputs: [],
-    stateMutability: 'nonpayable',
-  },
-  {
-    type: 'function',
-    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
-    name: 'workers',
-    outputs: [
-      { name: 'stake', internalType: 'uint96', type: 'uint96' },
-      { name: 'locked', internalType: 'uint96', type: 'uint96' },
-      { name: 'gpuCount', internalType: 'uint16', type: 'uint16' },
-      { name: 'vramMiB', internalType: 'uint32', type: 'uint32' },
-      { name: 'registered', internalType: 'bool', type: 'bool' },
-      { name: 'available', internalType: 'bool', type: 'bool' },
-    ],
-    stateMutability: 'view',
   },
   {
     type: 'event',
@@ -1143,6 +1041,840 @@ export const loomMarketAbi = [
     anonymous: false,
     inputs: [
       {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'allowed', internalType: 'bool', type: 'bool', indexed: false },
+    ],
+    name: 'TokenAllowed',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'treasury',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'TreasurySet',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'account',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'to', internalType: 'address', type: 'address', indexed: false },
+      {
+        name: 'amount',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+    ],
+    name: 'Withdrawn',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'AlreadyRegistered',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
+    name: 'ArbiterNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'BidNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'BudgetOverflow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'CommitmentMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'deadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DeadlineNotReached',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'deadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DeadlinePassed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
+    name: 'DefaultArbiterRequired',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'to', internalType: 'address', type: 'address' },
+      { name: 'amount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'EthTransferFailed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'feeBps', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxFeeBps', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FeeTooHigh',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'revealDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FinalizeTooEarly',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'free', internalType: 'uint256', type: 'uint256' },
+      { name: 'required', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InsufficientFreeStake',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidBidPrice',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'challengeWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidChallengeWindow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'openUntil', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidOpenUntil',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+      { name: 'quorum', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidReplication',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'workerAmount', internalType: 'uint256', type: 'uint256' },
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'slash', internalType: 'uint256', type: 'uint256' },
+      { name: 'collateral', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidRuling',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'commitWindow', internalType: 'uint256', type: 'uint256' },
+      { name: 'revealWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidWindow',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobAlreadyClosed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'held', internalType: 'uint256', type: 'uint256' },
+      { name: 'requested', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'LockNotHeld',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'MarketNotTrusted',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'NoTrustChangePending',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotArbiter',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotAssignedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotClient',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotParty',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'NotRegistered',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotSlotWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'account', internalType: 'address', type: 'address' },
+      { name: 'token', internalType: 'address', type: 'address' },
+    ],
+    name: 'NothingToWithdraw',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'owner', internalType: 'address', type: 'address' }],
+    name: 'OwnableInvalidOwner',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'account', internalType: 'address', type: 'address' }],
+    name: 'OwnableUnauthorizedAccount',
+  },
+  { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'RequirementsNotMet',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'commitDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'RevealNotOpen',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'SafeERC20FailedOperation',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'SlotAlreadyHeld',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'filled', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SlotsTaken',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SpecTooLarge',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'locked', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'StakeLocked',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TextTooLong',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'TokenNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'expected', internalType: 'uint256', type: 'uint256' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TransferAmountMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'effectiveAt', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TrustChangeNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'amount', internalType: 'uint256', type: 'uint256' },
+      { name: 'unlockAt', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'UnbondingNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'sender', internalType: 'address', type: 'address' }],
+    name: 'UnexpectedSender',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'expected', internalType: 'enum SlotState', type: 'uint8' },
+      { name: 'actual', internalType: 'enum SlotState', type: 'uint8' },
+    ],
+    name: 'UnexpectedSlotState',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'expected', internalType: 'enum JobStatus', type: 'uint8' },
+      { name: 'actual', internalType: 'enum JobStatus', type: 'uint8' },
+    ],
+    name: 'UnexpectedStatus',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'expected', internalType: 'uint256', type: 'uint256' },
+      { name: 'sent', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'ValueMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'WorkerUnavailable',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+    ],
+    name: 'WrongMode',
+  },
+  { type: 'error', inputs: [], name: 'ZeroAddress' },
+  { type: 'error', inputs: [], name: 'ZeroBudget' },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroCommitment',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroResultHash',
+  },
+] as const
+
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+// LoomRegistry
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+
+export const loomRegistryAbi = [
+  {
+    type: 'constructor',
+    inputs: [
+      { name: 'owner_', internalType: 'address', type: 'address' },
+      { name: 'markets', internalType: 'address[]', type: 'address[]' },
+    ],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_TEXT_BYTES',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'TRUST_DELAY',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'UNBONDING_PERIOD',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'acceptOwnership',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'addStake',
+    outputs: [],
+    stateMutability: 'payable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'applyTrust',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      {
+        name: 'req',
+        internalType: 'struct Requirements',
+        type: 'tuple',
+        components: [
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+        ],
+      },
+      { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+    ],
+    name: 'checkEligible',
+    outputs: [],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'deregister',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'encryptionKeyOf',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'gpuModelOf',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      {
+        name: 'req',
+        internalType: 'struct Requirements',
+        type: 'tuple',
+        components: [
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+        ],
+      },
+      { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+    ],
+    name: 'lock',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'lockedBy',
+    outputs: [{ name: '', internalType: 'uint96', type: 'uint96' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'owner',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'pendingOwner',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'pendingTrust',
+    outputs: [
+      { name: 'trusted', internalType: 'bool', type: 'bool' },
+      { name: 'effectiveAt', internalType: 'uint40', type: 'uint40' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'trusted_', internalType: 'bool', type: 'bool' },
+    ],
+    name: 'proposeTrust',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'claim',
+        internalType: 'struct HardwareClaim',
+        type: 'tuple',
+        components: [
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'gpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'vramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'cpuCores', internalType: 'uint16', type: 'uint16' },
+          { name: 'ramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'pricePerGpuHour', internalType: 'uint96', type: 'uint96' },
+          { name: 'metadataURI', internalType: 'string', type: 'string' },
+        ],
+      },
+    ],
+    name: 'register',
+    outputs: [],
+    stateMutability: 'payable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'renounceOwnership',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'amount', internalType: 'uint96', type: 'uint96' }],
+    name: 'requestUnstake',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'available', internalType: 'bool', type: 'bool' }],
+    name: 'setAvailability',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'key', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'setEncryptionKey',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'newOwner', internalType: 'address', type: 'address' }],
+    name: 'transferOwnership',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'trusted',
+    outputs: [{ name: '', internalType: 'bool', type: 'bool' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'unbonding',
+    outputs: [
+      { name: 'amount', internalType: 'uint96', type: 'uint96' },
+      { name: 'unlockAt', internalType: 'uint40', type: 'uint40' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+      { name: 'slash', internalType: 'uint96', type: 'uint96' },
+    ],
+    name: 'unlock',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'claim',
+        internalType: 'struct HardwareClaim',
+        type: 'tuple',
+        components: [
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'gpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'vramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'cpuCores', internalType: 'uint16', type: 'uint16' },
+          { name: 'ramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'pricePerGpuHour', internalType: 'uint96', type: 'uint96' },
+          { name: 'metadataURI', internalType: 'string', type: 'string' },
+        ],
+      },
+    ],
+    name: 'updateClaim',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'to', internalType: 'address', type: 'address' }],
+    name: 'withdrawStake',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'workers',
+    outputs: [
+      { name: 'stake', internalType: 'uint96', type: 'uint96' },
+      { name: 'locked', internalType: 'uint96', type: 'uint96' },
+      { name: 'gpuCount', internalType: 'uint16', type: 'uint16' },
+      { name: 'vramMiB', internalType: 'uint32', type: 'uint32' },
+      { name: 'registered', internalType: 'bool', type: 'bool' },
+      { name: 'available', internalType: 'bool', type: 'bool' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'key', internalType: 'bytes32', type: 'bytes32', indexed: false },
+    ],
+    name: 'EncryptionKeySet',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'market',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'trusted', internalType: 'bool', type: 'bool', indexed: false },
+      {
+        name: 'effectiveAt',
+        internalType: 'uint40',
+        type: 'uint40',
+        indexed: false,
+      },
+    ],
+    name: 'MarketTrustProposed',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'market',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'trusted', internalType: 'bool', type: 'bool', indexed: false },
+    ],
+    name: 'MarketTrustSet',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'previousOwner',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'newOwner',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'OwnershipTransferStarted',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'previousOwner',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'newOwner',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'OwnershipTransferred',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
         name: 'worker',
         internalType: 'address',
         type: 'address',
@@ -1183,33 +1915,6 @@ export const loomMarketAbi = [
     anonymous: false,
     inputs: [
       {
-        name: 'token',
-        internalType: 'address',
-        type: 'address',
-        indexed: true,
-      },
-      { name: 'allowed', internalType: 'bool', type: 'bool', indexed: false },
-    ],
-    name: 'TokenAllowed',
-  },
-  {
-    type: 'event',
-    anonymous: false,
-    inputs: [
-      {
-        name: 'treasury',
-        internalType: 'address',
-        type: 'address',
-        indexed: true,
-      },
-    ],
-    name: 'TreasurySet',
-  },
-  {
-    type: 'event',
-    anonymous: false,
-    inputs: [
-      {
         name: 'worker',
         internalType: 'address',
         type: 'address',
@@ -1236,32 +1941,6 @@ export const loomMarketAbi = [
       },
     ],
     name: 'UnstakeRequested',
-  },
-  {
-    type: 'event',
-    anonymous: false,
-    inputs: [
-      {
-        name: 'account',
-        internalType: 'address',
-        type: 'address',
-        indexed: true,
-      },
-      {
-        name: 'token',
-        internalType: 'address',
-        type: 'address',
-        indexed: true,
-      },
-      { name: 'to', internalType: 'address', type: 'address', indexed: false },
-      {
-        name: 'amount',
-        internalType: 'uint256',
-        type: 'uint256',
-        indexed: false,
-      },
-    ],
-    name: 'Withdrawn',
   },
   {
     type: 'event',
@@ -1380,6 +2059,22 @@ export const loomMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'BudgetOverflow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'CommitmentMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'deadline', internalType: 'uint256', type: 'uint256' },
       { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
@@ -1415,6 +2110,15 @@ export const loomMarketAbi = [
       { name: 'maxFeeBps', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'FeeTooHigh',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'revealDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FinalizeTooEarly',
   },
   {
     type: 'error',
@@ -1458,12 +2162,33 @@ export const loomMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+      { name: 'quorum', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidReplication',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'workerAmount', internalType: 'uint256', type: 'uint256' },
       { name: 'price', internalType: 'uint256', type: 'uint256' },
       { name: 'slash', internalType: 'uint256', type: 'uint256' },
       { name: 'collateral', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InvalidRuling',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'commitWindow', internalType: 'uint256', type: 'uint256' },
+      { name: 'revealWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidWindow',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobAlreadyClosed',
   },
   {
     type: 'error',
@@ -1474,6 +2199,31 @@ export const loomMarketAbi = [
     type: 'error',
     inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
     name: 'JobNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'held', internalType: 'uint256', type: 'uint256' },
+      { name: 'requested', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'LockNotHeld',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'MarketNotTrusted',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'NoTrustChangePending',
   },
   {
     type: 'error',
@@ -1515,6 +2265,15 @@ export const loomMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotSlotWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'account', internalType: 'address', type: 'address' },
       { name: 'token', internalType: 'address', type: 'address' },
     ],
@@ -1541,8 +2300,28 @@ export const loomMarketAbi = [
   },
   {
     type: 'error',
-    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
-    name: 'SafeERC20FailedOperation',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'commitDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'RevealNotOpen',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'SlotAlreadyHeld',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'filled', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SlotsTaken',
   },
   {
     type: 'error',
@@ -1585,11 +2364,35 @@ export const loomMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'effectiveAt', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TrustChangeNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'worker', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
       { name: 'unlockAt', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'UnbondingNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'sender', internalType: 'address', type: 'address' }],
+    name: 'UnexpectedSender',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'expected', internalType: 'enum SlotState', type: 'uint8' },
+      { name: 'actual', internalType: 'enum SlotState', type: 'uint8' },
+    ],
+    name: 'UnexpectedSlotState',
   },
   {
     type: 'error',
@@ -1623,6 +2426,1155 @@ export const loomMarketAbi = [
   },
   { type: 'error', inputs: [], name: 'ZeroAddress' },
   { type: 'error', inputs: [], name: 'ZeroBudget' },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroCommitment',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroResultHash',
+  },
+] as const
+
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+// LoomReplicatedMarket
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+
+export const loomReplicatedMarketAbi = [
+  {
+    type: 'constructor',
+    inputs: [
+      {
+        name: 'registry_',
+        internalType: 'contract ILoomRegistry',
+        type: 'address',
+      },
+      { name: 'owner_', internalType: 'address', type: 'address' },
+      { name: 'treasury_', internalType: 'address', type: 'address' },
+      { name: 'feeBps_', internalType: 'uint16', type: 'uint16' },
+    ],
+    stateMutability: 'nonpayable',
+  },
+  { type: 'receive', stateMutability: 'payable' },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_FEE_BPS',
+    outputs: [{ name: '', internalType: 'uint16', type: 'uint16' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_OPEN_PERIOD',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_PHASE_WINDOW',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_REPLICAS',
+    outputs: [{ name: '', internalType: 'uint8', type: 'uint8' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_SPEC_BYTES',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_TEXT_BYTES',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'acceptOwnership',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'terms',
+        internalType: 'struct ReplicatedTerms',
+        type: 'tuple',
+        components: [
+          { name: 'client', internalType: 'address', type: 'address' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+    ],
+    name: 'cancelReplicatedJob',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'terms',
+        internalType: 'struct ReplicatedTerms',
+        type: 'tuple',
+        components: [
+          { name: 'client', internalType: 'address', type: 'address' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'slot', internalType: 'uint8', type: 'uint8' },
+      { name: 'commitment', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'commitResult',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'resultHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'salt', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'commitmentOf',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'pure',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'account', internalType: 'address', type: 'address' },
+    ],
+    name: 'credits',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'feeBps',
+    outputs: [{ name: '', internalType: 'uint16', type: 'uint16' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'terms',
+        internalType: 'struct ReplicatedTerms',
+        type: 'tuple',
+        components: [
+          { name: 'client', internalType: 'address', type: 'address' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+    ],
+    name: 'finalize',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'owner',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'pendingOwner',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'p',
+        internalType: 'struct ReplicatedParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'spec', internalType: 'bytes', type: 'bytes' },
+    ],
+    name: 'postReplicatedJob',
+    outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'payable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'registry',
+    outputs: [
+      { name: '', internalType: 'contract ILoomRegistry', type: 'address' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'renounceOwnership',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'terms',
+        internalType: 'struct ReplicatedTerms',
+        type: 'tuple',
+        components: [
+          { name: 'client', internalType: 'address', type: 'address' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+    ],
+    name: 'replicatedJobIdOf',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'pure',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'replicatedJobs',
+    outputs: [
+      { name: 'status', internalType: 'enum ReplicatedStatus', type: 'uint8' },
+      { name: 'filled', internalType: 'uint8', type: 'uint8' },
+      { name: 'committed', internalType: 'uint8', type: 'uint8' },
+      { name: 'revealed', internalType: 'uint8', type: 'uint8' },
+      { name: 'revealDeadline', internalType: 'uint40', type: 'uint40' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'terms',
+        internalType: 'struct ReplicatedTerms',
+        type: 'tuple',
+        components: [
+          { name: 'client', internalType: 'address', type: 'address' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'slot', internalType: 'uint8', type: 'uint8' },
+      { name: 'resultHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'salt', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'resultURI', internalType: 'string', type: 'string' },
+    ],
+    name: 'revealResult',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'feeBps_', internalType: 'uint16', type: 'uint16' }],
+    name: 'setFee',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'allowed', internalType: 'bool', type: 'bool' },
+    ],
+    name: 'setTokenAllowed',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'treasury_', internalType: 'address', type: 'address' }],
+    name: 'setTreasury',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'slotHashes',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'slots',
+    outputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'state', internalType: 'enum SlotState', type: 'uint8' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'terms',
+        internalType: 'struct ReplicatedTerms',
+        type: 'tuple',
+        components: [
+          { name: 'client', internalType: 'address', type: 'address' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+    ],
+    name: 'takeSlot',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'tokenAllowed',
+    outputs: [{ name: '', internalType: 'bool', type: 'bool' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'newOwner', internalType: 'address', type: 'address' }],
+    name: 'transferOwnership',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'treasury',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'to', internalType: 'address', type: 'address' },
+    ],
+    name: 'withdraw',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'feeBps',
+        internalType: 'uint16',
+        type: 'uint16',
+        indexed: false,
+      },
+    ],
+    name: 'FeeSet',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'previousOwner',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'newOwner',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'OwnershipTransferStarted',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'previousOwner',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'newOwner',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'OwnershipTransferred',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'outcome',
+        internalType: 'enum ReplicatedOutcome',
+        type: 'uint8',
+        indexed: true,
+      },
+      {
+        name: 'resultHash',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: false,
+      },
+      {
+        name: 'workers',
+        internalType: 'address[]',
+        type: 'address[]',
+        indexed: false,
+      },
+      {
+        name: 'payouts',
+        internalType: 'uint96[]',
+        type: 'uint96[]',
+        indexed: false,
+      },
+      {
+        name: 'slashed',
+        internalType: 'uint96[]',
+        type: 'uint96[]',
+        indexed: false,
+      },
+      { name: 'fee', internalType: 'uint96', type: 'uint96', indexed: false },
+      {
+        name: 'clientRefund',
+        internalType: 'uint96',
+        type: 'uint96',
+        indexed: false,
+      },
+      {
+        name: 'winnerSlashShare',
+        internalType: 'uint96',
+        type: 'uint96',
+        indexed: false,
+      },
+      {
+        name: 'clientSlashShare',
+        internalType: 'uint96',
+        type: 'uint96',
+        indexed: false,
+      },
+    ],
+    name: 'ReplicatedJobClosed',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'client',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'terms',
+        internalType: 'struct ReplicatedTerms',
+        type: 'tuple',
+        components: [
+          { name: 'client', internalType: 'address', type: 'address' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+        indexed: false,
+      },
+      { name: 'spec', internalType: 'bytes', type: 'bytes', indexed: false },
+    ],
+    name: 'ReplicatedJobPosted',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'slot', internalType: 'uint8', type: 'uint8', indexed: false },
+      {
+        name: 'commitment',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: false,
+      },
+      {
+        name: 'committed',
+        internalType: 'uint8',
+        type: 'uint8',
+        indexed: false,
+      },
+      {
+        name: 'revealDeadline',
+        internalType: 'uint40',
+        type: 'uint40',
+        indexed: false,
+      },
+    ],
+    name: 'ResultCommitted',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'slot', internalType: 'uint8', type: 'uint8', indexed: false },
+      {
+        name: 'resultHash',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: false,
+      },
+      {
+        name: 'resultURI',
+        internalType: 'string',
+        type: 'string',
+        indexed: false,
+      },
+    ],
+    name: 'ResultRevealed',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'slot', internalType: 'uint8', type: 'uint8', indexed: false },
+      { name: 'filled', internalType: 'uint8', type: 'uint8', indexed: false },
+    ],
+    name: 'SlotTaken',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'allowed', internalType: 'bool', type: 'bool', indexed: false },
+    ],
+    name: 'TokenAllowed',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'treasury',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'TreasurySet',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'account',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'to', internalType: 'address', type: 'address', indexed: false },
+      {
+        name: 'amount',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+    ],
+    name: 'Withdrawn',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'AlreadyRegistered',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
+    name: 'ArbiterNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'BidNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'BudgetOverflow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'CommitmentMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'deadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DeadlineNotReached',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'deadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DeadlinePassed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
+    name: 'DefaultArbiterRequired',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'to', internalType: 'address', type: 'address' },
+      { name: 'amount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'EthTransferFailed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'feeBps', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxFeeBps', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FeeTooHigh',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'revealDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FinalizeTooEarly',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'free', internalType: 'uint256', type: 'uint256' },
+      { name: 'required', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InsufficientFreeStake',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidBidPrice',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'challengeWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidChallengeWindow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'openUntil', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidOpenUntil',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+      { name: 'quorum', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidReplication',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'workerAmount', internalType: 'uint256', type: 'uint256' },
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'slash', internalType: 'uint256', type: 'uint256' },
+      { name: 'collateral', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidRuling',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'commitWindow', internalType: 'uint256', type: 'uint256' },
+      { name: 'revealWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidWindow',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobAlreadyClosed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'held', internalType: 'uint256', type: 'uint256' },
+      { name: 'requested', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'LockNotHeld',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'MarketNotTrusted',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'NoTrustChangePending',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotArbiter',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotAssignedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotClient',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotParty',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'NotRegistered',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotSlotWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'account', internalType: 'address', type: 'address' },
+      { name: 'token', internalType: 'address', type: 'address' },
+    ],
+    name: 'NothingToWithdraw',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'owner', internalType: 'address', type: 'address' }],
+    name: 'OwnableInvalidOwner',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'account', internalType: 'address', type: 'address' }],
+    name: 'OwnableUnauthorizedAccount',
+  },
+  { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'RequirementsNotMet',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'commitDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'RevealNotOpen',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'SafeERC20FailedOperation',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'SlotAlreadyHeld',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'filled', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SlotsTaken',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SpecTooLarge',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'locked', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'StakeLocked',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TextTooLong',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'TokenNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'expected', internalType: 'uint256', type: 'uint256' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TransferAmountMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'effectiveAt', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TrustChangeNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'amount', internalType: 'uint256', type: 'uint256' },
+      { name: 'unlockAt', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'UnbondingNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'sender', internalType: 'address', type: 'address' }],
+    name: 'UnexpectedSender',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'expected', internalType: 'enum SlotState', type: 'uint8' },
+      { name: 'actual', internalType: 'enum SlotState', type: 'uint8' },
+    ],
+    name: 'UnexpectedSlotState',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'expected', internalType: 'enum JobStatus', type: 'uint8' },
+      { name: 'actual', internalType: 'enum JobStatus', type: 'uint8' },
+    ],
+    name: 'UnexpectedStatus',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'expected', internalType: 'uint256', type: 'uint256' },
+      { name: 'sent', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'ValueMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'WorkerUnavailable',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+    ],
+    name: 'WrongMode',
+  },
+  { type: 'error', inputs: [], name: 'ZeroAddress' },
+  { type: 'error', inputs: [], name: 'ZeroBudget' },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroCommitment',
+  },
   {
     type: 'error',
     inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
@@ -1856,4 +3808,44 @@ export const closeReasonKeys = [
   'RECLAIMED',
   'DISPUTE_RESOLVED',
   'ARBITRATION_TIMED_OUT',
+] as const
+
+/** `enum ReplicatedStatus` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
+export const replicatedStatusNames = ['None', 'Running', 'Closed'] as const
+
+/** `enum ReplicatedStatus` as the indexer and the GraphQL API spell it, indexed by value. */
+export const replicatedStatusKeys = ['NONE', 'RUNNING', 'CLOSED'] as const
+
+/** `enum ReplicatedOutcome` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
+export const replicatedOutcomeNames = [
+  'None',
+  'QuorumReached',
+  'NoQuorum',
+  'ExpiredUnfilled',
+  'Cancelled',
+] as const
+
+/** `enum ReplicatedOutcome` as the indexer and the GraphQL API spell it, indexed by value. */
+export const replicatedOutcomeKeys = [
+  'NONE',
+  'QUORUM_REACHED',
+  'NO_QUORUM',
+  'EXPIRED_UNFILLED',
+  'CANCELLED',
+] as const
+
+/** `enum SlotState` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
+export const slotStateNames = [
+  'Empty',
+  'Taken',
+  'Committed',
+  'Revealed',
+] as const
+
+/** `enum SlotState` as the indexer and the GraphQL API spell it, indexed by value. */
+export const slotStateKeys = [
+  'EMPTY',
+  'TAKEN',
+  'COMMITTED',
+  'REVEALED',
 ] as const

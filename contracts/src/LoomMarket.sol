@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {CloseReason, JobMode, JobParams, JobStatus, JobTerms} from "./interfaces/ILoomTypes.sol";
+import {CloseReason, JobMode, JobParams, JobStatus, JobTerms, Requirements} from "./interfaces/ILoomTypes.sol";
 import {ILoomMarket} from "./interfaces/ILoomMarket.sol";
+import {ILoomRegistry} from "./interfaces/ILoomRegistry.sol";
+import {Arbiters} from "./base/Arbiters.sol";
+import {Ledger} from "./base/Ledger.sol";
 import {MarketConfig} from "./base/MarketConfig.sol";
-import {WorkerRegistry} from "./base/WorkerRegistry.sol";
 import {Payouts} from "./libraries/Payouts.sol";
 
 /// @title Loom job market
 /// @notice See ILoomMarket. Jobs move Open -> Assigned -> Submitted -> (Disputed ->) Closed, or
-/// Open -> Closed (cancel, expiry), or Assigned -> Closed (reclaim). Closed is terminal.
-contract LoomMarket is WorkerRegistry {
+/// Open -> Closed (cancel, expiry), or Assigned -> Closed (reclaim). Closed is terminal. Workers and
+/// their stake are the registry's: assignment locks the job's collateral there, closing unlocks it.
+contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
+    uint256 public constant MAX_EXECUTION_TIMEOUT = 30 days;
+    uint256 public constant MAX_CHALLENGE_WINDOW = 30 days;
+    /// @notice How long the client of an auction may still accept a bid after bidding closed.
+    uint256 public constant ACCEPT_WINDOW = 1 days;
+    /// @notice How long an arbiter has to rule once a dispute is raised.
+    uint256 public constant ARBITRATION_PERIOD = 7 days;
+
     /// @dev One slot: 20 + 1 + 1 + 5 = 27 bytes. Everything else about a job is in its terms.
     /// `deadline`: execution (Assigned), challenge (Submitted), arbitration (Disputed).
     /// The price is not stored: it is the budget in Claim mode and the accepted bid in Auction mode.
@@ -25,8 +35,10 @@ contract LoomMarket is WorkerRegistry {
     /// @dev An accepted bid stays stored: it is the job's price until the job closes.
     mapping(bytes32 jobId => mapping(address worker => uint96 price)) public bids;
 
-    constructor(address owner_, address treasury_, address defaultArbiter_, uint16 feeBps_)
-        MarketConfig(owner_, treasury_, defaultArbiter_, feeBps_)
+    constructor(ILoomRegistry registry_, address owner_, address treasury_, address defaultArbiter_, uint16 feeBps_)
+        MarketConfig(owner_, treasury_, feeBps_)
+        Arbiters(defaultArbiter_)
+        Ledger(registry_)
     {}
 
     /// @inheritdoc ILoomMarket
@@ -61,7 +73,7 @@ contract LoomMarket is WorkerRegistry {
         bytes32 jobId = _openAuction(terms);
         if (block.timestamp > terms.openUntil) revert DeadlinePassed(jobId, terms.openUntil, block.timestamp);
         if (price == 0 || price > terms.budget) revert InvalidBidPrice(price, terms.budget);
-        _checkEligible(jobId, terms, msg.sender);
+        registry.checkEligible(jobId, msg.sender, _requirements(terms), terms.collateral);
         bids[jobId][msg.sender] = price;
         emit BidPlaced(jobId, msg.sender, price);
     }
@@ -225,8 +237,7 @@ contract LoomMarket is WorkerRegistry {
     }
 
     function _assign(bytes32 jobId, JobTerms calldata terms, address worker, uint96 price) private {
-        Worker storage w = _checkEligible(jobId, terms, worker);
-        if (terms.collateral != 0) w.locked += terms.collateral;
+        registry.lock(jobId, worker, _requirements(terms), terms.collateral);
         uint40 executionDeadline = uint40(block.timestamp + terms.executionTimeout);
         jobs[jobId] = Job(worker, JobStatus.Assigned, CloseReason.None, executionDeadline);
         uint96 refund = terms.budget - price;
@@ -253,6 +264,16 @@ contract LoomMarket is WorkerRegistry {
         _credit(terms.token, terms.client, clientRefund);
         _credit(address(0), terms.client, slashed);
         emit JobClosed(jobId, reason, worker, workerPayout, fee, clientRefund, slashed);
+    }
+
+    /// @dev Takes `slash` of the job's collateral from the worker's stake (the registry sends it here,
+    /// and `_close` credits it to the client) and releases the rest.
+    function _unlock(address worker, uint96 collateral, uint96 slash) private {
+        if (collateral != 0) registry.unlock(worker, collateral, slash);
+    }
+
+    function _requirements(JobTerms calldata terms) private pure returns (Requirements memory) {
+        return Requirements(terms.minGpuCount, terms.minVramMiB, terms.gpuModel);
     }
 
     function _openAuction(JobTerms calldata terms) private view returns (bytes32 jobId) {

@@ -9,11 +9,19 @@ import { resolve } from 'node:path';
 import type { Address, Hex } from 'viem';
 import { coded } from '../errors';
 
-/** One deployment of the market on one chain, as the deploy script records it. */
+/** A deployed contract: where it is and the block to index it from. */
+export type DeployedContract = { address: Address; startBlock: number };
+
+/** One deployment of the contract set on one chain, as the deploy script records it. */
 export type Deployment = {
   chainId: number;
-  LoomMarket: { address: Address; startBlock: number };
-  TestUSDC: { address: Address; startBlock: number };
+  /** Workers and their stake, locked and slashed by the markets. */
+  LoomRegistry: DeployedContract;
+  /** Single-worker jobs. */
+  LoomMarket: DeployedContract;
+  /** Jobs replicated on k of n workers. */
+  LoomReplicatedMarket: DeployedContract;
+  TestUSDC: DeployedContract;
   owner: Address;
   arbiter: Address;
   treasury: Address;

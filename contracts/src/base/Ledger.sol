@@ -4,19 +4,34 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {ILoomMarket} from "../interfaces/ILoomMarket.sol";
+import {IMarketBase} from "../interfaces/IMarketBase.sol";
+import {ILoomRegistry} from "../interfaces/ILoomRegistry.sol";
 
 /// @notice Money in and out. Every payout is a credit that its owner pulls with `withdraw`, so a
 /// recipient that reverts on receipt blocks only itself (it can withdraw to another address).
 /// Tokens are measured by balance delta on the way in: a token that delivers less than asked
-/// (fee-on-transfer) is rejected. Rebasing tokens must not be allow-listed.
-abstract contract Ledger is ILoomMarket, ReentrancyGuardTransient {
+/// (fee-on-transfer) is rejected. Rebasing tokens must not be allow-listed. Slashed stake arrives
+/// from the registry as ETH (`unlock` sends it) and is credited at once.
+abstract contract Ledger is IMarketBase, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+
+    /// @inheritdoc IMarketBase
+    ILoomRegistry public immutable registry;
 
     /// @dev address(0) stands for ETH.
     mapping(address token => mapping(address account => uint256)) public credits;
 
-    /// @inheritdoc ILoomMarket
+    constructor(ILoomRegistry registry_) {
+        if (address(registry_) == address(0)) revert ZeroAddress();
+        registry = registry_;
+    }
+
+    /// @notice Slashed stake from the registry; nobody else may send ETH outside a call that takes it.
+    receive() external payable {
+        if (msg.sender != address(registry)) revert UnexpectedSender(msg.sender);
+    }
+
+    /// @inheritdoc IMarketBase
     function withdraw(address token, address to) external nonReentrant {
         if (to == address(0)) revert ZeroAddress();
         uint256 amount = credits[token][msg.sender];

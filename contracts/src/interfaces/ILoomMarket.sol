@@ -1,42 +1,20 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {CloseReason, HardwareClaim, JobParams, JobStatus, JobTerms} from "./ILoomTypes.sol";
-import {ILoomMarketErrors} from "./ILoomMarketErrors.sol";
+import {CloseReason, JobParams, JobStatus, JobTerms} from "./ILoomTypes.sol";
+import {IMarketBase} from "./IMarketBase.sol";
 import {ILoomMarketEvents} from "./ILoomMarketEvents.sol";
 
 /// @title Loom job market
-/// @notice Clients escrow budgets for GPU jobs; staked workers claim or bid, run them, post result
-/// hashes and get paid; arbiters settle disputes. Every step is an event.
+/// @notice Single-worker jobs: clients escrow budgets for GPU jobs; workers staked in the registry
+/// claim or bid, run them, post result hashes and get paid; arbiters settle disputes. Every step is
+/// an event.
 /// @dev A job's terms are never stored: the job id is `keccak256(abi.encode(terms))`, the terms are
 /// emitted in `JobPosted`, and every later call passes them back as calldata. Storage holds only what
 /// changes (one slot per job). Payouts are credited and pulled with `withdraw`.
-/// Stake and collateral are in ETH whatever the job's token.
-interface ILoomMarket is ILoomMarketErrors, ILoomMarketEvents {
-    // ---- workers ----
-
-    /// @notice Registers the caller as a worker with `claim` and `msg.value` as initial stake; available at once.
-    function register(HardwareClaim calldata claim) external payable;
-
-    /// @notice Replaces the caller's hardware claim.
-    function updateClaim(HardwareClaim calldata claim) external;
-
-    /// @notice Opens (true) or closes (false) the caller to new jobs. Jobs it holds are unaffected.
-    function setAvailability(bool available) external;
-
-    /// @notice Adds `msg.value` to the caller's stake.
-    function addStake() external payable;
-
-    /// @notice Moves `amount` of free (unlocked) stake into unbonding; it can be withdrawn after
-    /// UNBONDING_PERIOD. A new request adds to the pending amount and restarts the cooldown.
-    function requestUnstake(uint96 amount) external;
-
-    /// @notice Sends the caller's unbonded stake to `to` once its cooldown has passed.
-    function withdrawStake(address to) external;
-
-    /// @notice Leaves the market: requires no locked collateral; all stake starts unbonding.
-    function deregister() external;
-
+/// Stake and collateral are in ETH whatever the job's token; the registry holds the stake, and this
+/// market locks a job's collateral there on assignment and unlocks or slashes it when the job closes.
+interface ILoomMarket is IMarketBase, ILoomMarketEvents {
     // ---- jobs ----
 
     /// @notice Posts a job and escrows its budget (`msg.value` for ETH, `transferFrom` for an ERC-20).
@@ -94,21 +72,7 @@ interface ILoomMarket is ILoomMarketErrors, ILoomMarketEvents {
     /// credited back to the client and the worker's whole collateral is slashed to the client.
     function reclaim(JobTerms calldata terms) external;
 
-    // ---- funds ----
-
-    /// @notice Sends the caller's whole credited balance of `token` (address(0): ETH) to `to`.
-    function withdraw(address token, address to) external;
-
     // ---- owner ----
-
-    /// @notice Sets the fee for jobs posted from now on; never above MAX_FEE_BPS.
-    function setFee(uint16 feeBps) external;
-
-    /// @notice Sets where fees are credited from now on.
-    function setTreasury(address treasury) external;
-
-    /// @notice Adds or removes an ERC-20 from the allow-list. Jobs already posted are unaffected.
-    function setTokenAllowed(address token, bool allowed) external;
 
     /// @notice Adds or removes an arbiter from the allow-list. A job keeps the arbiter it was posted with.
     function setArbiter(address arbiter, bool allowed) external;
@@ -128,18 +92,6 @@ interface ILoomMarket is ILoomMarketErrors, ILoomMarketEvents {
         view
         returns (address worker, JobStatus status, CloseReason closeReason, uint40 deadline);
 
-    /// @notice A worker's stake and eligibility-relevant claim.
-    function workers(address worker)
-        external
-        view
-        returns (uint96 stake, uint96 locked, uint16 gpuCount, uint32 vramMiB, bool registered, bool available);
-
-    /// @notice A worker's stake in unbonding and when it unlocks.
-    function unbonding(address worker) external view returns (uint96 amount, uint40 unlockAt);
-
     /// @notice A worker's bid on a job (0: none).
     function bids(bytes32 jobId, address worker) external view returns (uint96 price);
-
-    /// @notice An account's withdrawable balance of `token` (address(0): ETH).
-    function credits(address token, address account) external view returns (uint256);
 }

@@ -1,41 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {CloseReason, HardwareClaim, JobTerms} from "./ILoomTypes.sol";
+import {CloseReason, JobTerms} from "./ILoomTypes.sol";
 
-/// @notice Every state change of the market emits exactly one of these events, and each carries
-/// everything an indexer needs: indexers never read contract state. Once shipped, an event's
-/// name and fields do not change.
+/// @notice The single-worker market's own events (the shared ones are in IMarketBase, the workers' in
+/// ILoomRegistry). Every state change emits exactly one event, and each carries everything an indexer
+/// needs: indexers never read contract state. Once shipped, an event's name and fields do not change.
 interface ILoomMarketEvents {
-    // ---- configuration (the constructor emits the initial values too) ----
+    // ---- arbiters (the constructor emits the initial values too) ----
 
-    /// @notice The protocol fee for jobs posted from now on.
-    event FeeSet(uint16 feeBps);
-    /// @notice Where protocol fees are credited from now on.
-    event TreasurySet(address indexed treasury);
-    /// @notice An ERC-20 was added to or removed from the allow-list.
-    event TokenAllowed(address indexed token, bool allowed);
     /// @notice An arbiter was added to or removed from the allow-list.
     event ArbiterAllowed(address indexed arbiter, bool allowed);
     /// @notice The arbiter used by jobs that name none.
     event DefaultArbiterSet(address indexed arbiter);
-
-    // ---- workers ----
-
-    /// @notice A worker registered with its hardware claim and an initial stake (ETH).
-    event WorkerRegistered(address indexed worker, HardwareClaim claim, uint96 stake);
-    /// @notice A worker replaced its hardware claim.
-    event WorkerClaimUpdated(address indexed worker, HardwareClaim claim);
-    /// @notice A worker opened or closed itself to new jobs.
-    event WorkerAvailabilitySet(address indexed worker, bool available);
-    /// @notice A worker added stake; `stake` is the new total.
-    event StakeAdded(address indexed worker, uint96 amount, uint96 stake);
-    /// @notice A worker moved `amount` of free stake into unbonding; `stake` and `unbonding` are the new totals.
-    event UnstakeRequested(address indexed worker, uint96 amount, uint96 stake, uint96 unbonding, uint40 unlockAt);
-    /// @notice A worker withdrew its unbonded stake to `to`.
-    event StakeWithdrawn(address indexed worker, address to, uint96 amount);
-    /// @notice A worker left: availability off, all its stake unbonding until `unlockAt`.
-    event WorkerDeregistered(address indexed worker, uint96 unbonding, uint40 unlockAt);
 
     // ---- jobs ----
 
@@ -75,9 +52,4 @@ interface ILoomMarketEvents {
         uint96 clientRefund,
         uint96 slashed
     );
-
-    // ---- funds ----
-
-    /// @notice An account withdrew its whole credited balance of `token` (address(0): ETH) to `to`.
-    event Withdrawn(address indexed account, address indexed token, address to, uint256 amount);
 }

@@ -96,3 +96,87 @@ struct HardwareClaim {
     uint96 pricePerGpuHour;
     string metadataURI;
 }
+
+/// @notice What a job requires of a worker's hardware, as the registry checks it.
+struct Requirements {
+    uint16 minGpuCount;
+    uint32 minVramMiB;
+    /// @dev Required GPU model as a left-aligned short string; zero accepts any model.
+    bytes32 gpuModel;
+}
+
+/// @notice What a client states when posting a replicated job. The contract completes it into
+/// `ReplicatedTerms`. The budget escrowed is `price * replicas`.
+struct ReplicatedParams {
+    /// @dev address(0) for ETH, otherwise an allow-listed ERC-20.
+    address token;
+    /// @dev What one replica earns (before the fee).
+    uint96 price;
+    /// @dev Stake (in ETH) each replica's worker locks until the job ends; slashable.
+    uint96 collateral;
+    /// @dev n: how many workers run the job, 2 to MAX_REPLICAS.
+    uint8 replicas;
+    /// @dev k: how many equal results make the job's result; more than half of `replicas`.
+    uint8 quorum;
+    /// @dev Last second at which a slot can be taken.
+    uint40 openUntil;
+    /// @dev Seconds after `openUntil` by which every slot's worker must have committed.
+    uint32 commitWindow;
+    /// @dev Seconds the reveal phase lasts once it opens (all slots committed, or the commit deadline).
+    uint32 revealWindow;
+    uint16 minGpuCount;
+    uint32 minVramMiB;
+    bytes32 gpuModel;
+    uint64 salt;
+}
+
+/// @notice A replicated job's immutable terms: emitted in `ReplicatedJobPosted`, never stored, hashed
+/// into the job id, passed back as calldata.
+struct ReplicatedTerms {
+    address client;
+    address token;
+    uint96 price;
+    uint96 collateral;
+    /// @dev The protocol fee in basis points, fixed when the job was posted.
+    uint16 feeBps;
+    uint8 replicas;
+    uint8 quorum;
+    uint40 openUntil;
+    uint32 commitWindow;
+    uint32 revealWindow;
+    uint16 minGpuCount;
+    uint32 minVramMiB;
+    bytes32 gpuModel;
+    /// @dev keccak256 of the spec bytes emitted in `ReplicatedJobPosted`.
+    bytes32 specHash;
+    uint64 salt;
+}
+
+/// @notice Where a replicated job is. Phases within `Running` (taking slots, committing, revealing)
+/// follow from the counts and the clock.
+enum ReplicatedStatus {
+    None,
+    Running,
+    Closed
+}
+
+/// @notice How a replicated job ended.
+enum ReplicatedOutcome {
+    None,
+    /// @dev At least `quorum` workers revealed the same result hash: they were paid.
+    QuorumReached,
+    /// @dev No result hash reached the quorum: the client was refunded.
+    NoQuorum,
+    /// @dev Fewer than `quorum` slots were taken by `openUntil`: refund, nobody slashed.
+    ExpiredUnfilled,
+    /// @dev The client cancelled before any slot was taken.
+    Cancelled
+}
+
+/// @notice A slot's progress.
+enum SlotState {
+    Empty,
+    Taken,
+    Committed,
+    Revealed
+}

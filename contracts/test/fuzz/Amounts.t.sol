@@ -61,7 +61,7 @@ contract AmountsFuzzTest is MarketFixture {
         vm.prank(worker);
         market.claimJob(t);
 
-        (uint96 stake, uint96 locked,,,,) = market.workers(worker);
+        (uint96 stake, uint96 locked,,,,) = registry.workers(worker);
         assertEq(stake, p.collateral + extraStake, "stake unchanged");
         assertEq(locked, p.collateral, "collateral locked");
         assertEq(market.credits(p.token, client), 0, "a claim refunds nothing");
@@ -160,7 +160,7 @@ contract AmountsFuzzTest is MarketFixture {
 
         assertEq(market.credits(p.token, client), p.budget - price, "the unused budget is credited back");
         assertEq(_balanceOf(p.token, address(market)), marketBefore, "a refund is credited, not sent");
-        (, uint96 locked,,,,) = market.workers(worker);
+        (, uint96 locked,,,,) = registry.workers(worker);
         assertEq(locked, p.collateral, "collateral locked");
         _assertMarketHolds(p.token, price);
     }
@@ -391,14 +391,14 @@ contract AmountsFuzzTest is MarketFixture {
         uint256 tooMuch = _bound(amount, free + 1, type(uint96).max);
         vm.expectRevert(abi.encodeWithSelector(InsufficientFreeStake.selector, worker, free, tooMuch));
         vm.prank(worker);
-        market.requestUnstake(uint96(tooMuch));
+        registry.requestUnstake(uint96(tooMuch));
 
         vm.assume(free > 0);
         amount = _bound(amount, 1, free);
         vm.prank(worker);
-        market.requestUnstake(uint96(amount));
-        (uint96 stakeAfter, uint96 locked,,,,) = market.workers(worker);
-        (uint96 unbonding,) = market.unbonding(worker);
+        registry.requestUnstake(uint96(amount));
+        (uint96 stakeAfter, uint96 locked,,,,) = registry.workers(worker);
+        (uint96 unbonding,) = registry.unbonding(worker);
         assertEq(stakeAfter, stake - amount, "stake drops by the amount");
         assertEq(unbonding, amount, "the amount is unbonding");
         assertEq(locked, collateral, "locked collateral untouched");
@@ -471,7 +471,7 @@ contract AmountsFuzzTest is MarketFixture {
 
     /// @dev The worker's collateral is unlocked and `slashed` of it left the stake.
     function _assertCollateralFree(uint96 collateral, uint256 slashed) internal view {
-        (uint96 stake, uint96 locked,,,,) = market.workers(worker);
+        (uint96 stake, uint96 locked,,,,) = registry.workers(worker);
         assertEq(locked, 0, "collateral unlocked");
         assertEq(stake, collateral - slashed, "stake lost exactly the slash");
     }
@@ -485,8 +485,8 @@ contract AmountsFuzzTest is MarketFixture {
         for (uint256 i; i < accounts.length; i++) {
             eth += market.credits(address(0), accounts[i]);
             tokens += market.credits(address(usdc), accounts[i]);
-            (uint96 stake,,,,,) = market.workers(accounts[i]);
-            (uint96 unbonding,) = market.unbonding(accounts[i]);
+            (uint96 stake,,,,,) = registry.workers(accounts[i]);
+            (uint96 unbonding,) = registry.unbonding(accounts[i]);
             eth += uint256(stake) + unbonding;
         }
         assertEq(address(market).balance, eth, "ETH: stake + credits + live escrow");

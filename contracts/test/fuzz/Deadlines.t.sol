@@ -245,7 +245,7 @@ contract DeadlinesFuzzTest is MarketFixture {
         amount = _bound(amount, 1, 10 ether);
         vm.warp(block.timestamp + _bound(requestDelay, 0, 365 days));
         vm.prank(worker);
-        market.requestUnstake(uint96(amount));
+        registry.requestUnstake(uint96(amount));
         uint256 unlockAt = block.timestamp + UNBONDING_PERIOD;
 
         _assertWithdrawStakeOpensAt(amount, unlockAt);
@@ -254,7 +254,7 @@ contract DeadlinesFuzzTest is MarketFixture {
     function testFuzz_withdrawStake_afterDeregisterOpensAtUnlockAt(uint256 requestDelay) public {
         vm.warp(block.timestamp + _bound(requestDelay, 0, 365 days));
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
         uint256 unlockAt = block.timestamp + UNBONDING_PERIOD;
 
         _assertWithdrawStakeOpensAt(10 ether, unlockAt);
@@ -264,10 +264,10 @@ contract DeadlinesFuzzTest is MarketFixture {
         first = _bound(first, 1, 5 ether);
         second = _bound(second, 1, 5 ether);
         vm.prank(worker);
-        market.requestUnstake(uint96(first));
+        registry.requestUnstake(uint96(first));
         vm.warp(block.timestamp + _bound(gap, 0, 2 * UNBONDING_PERIOD));
         vm.prank(worker);
-        market.requestUnstake(uint96(second));
+        registry.requestUnstake(uint96(second));
         uint256 unlockAt = block.timestamp + UNBONDING_PERIOD;
 
         _assertWithdrawStakeOpensAt(first + second, unlockAt);
@@ -366,21 +366,21 @@ contract DeadlinesFuzzTest is MarketFixture {
 
     /// @dev One second before `unlockAt` the stake is still bonded; at `unlockAt` it goes out whole.
     function _assertWithdrawStakeOpensAt(uint256 amount, uint256 unlockAt) internal {
-        (uint96 unbonding, uint40 storedUnlockAt) = market.unbonding(worker);
+        (uint96 unbonding, uint40 storedUnlockAt) = registry.unbonding(worker);
         assertEq(unbonding, amount, "unbonding amount");
         assertEq(storedUnlockAt, unlockAt, "unlockAt = request time + UNBONDING_PERIOD");
 
         vm.warp(unlockAt - 1);
         vm.expectRevert(abi.encodeWithSelector(UnbondingNotReady.selector, worker, amount, unlockAt));
         vm.prank(worker);
-        market.withdrawStake(worker);
+        registry.withdrawStake(worker);
 
         vm.warp(unlockAt);
         uint256 before = worker.balance;
         vm.prank(worker);
-        market.withdrawStake(worker);
+        registry.withdrawStake(worker);
         assertEq(worker.balance - before, amount, "the whole unbonded stake is paid out");
-        (unbonding,) = market.unbonding(worker);
+        (unbonding,) = registry.unbonding(worker);
         assertEq(unbonding, 0, "nothing left unbonding");
     }
 

@@ -6,8 +6,9 @@ import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {LoomMarket} from "../../src/LoomMarket.sol";
+import {LoomRegistry} from "../../src/LoomRegistry.sol";
 import {TestUSDC} from "../../src/TestUSDC.sol";
-import {ILoomMarketErrors} from "../../src/interfaces/ILoomMarketErrors.sol";
+import {ILoomErrors} from "../../src/interfaces/ILoomErrors.sol";
 import {ILoomMarketEvents} from "../../src/interfaces/ILoomMarketEvents.sol";
 import {HardwareClaim, JobMode, JobParams, JobStatus, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
 import {ReentrantActor} from "../mocks/ReentrantActor.sol";
@@ -53,6 +54,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         Claim
     }
 
+    LoomRegistry public immutable registry;
     LoomMarket public immutable market;
     TestUSDC public immutable usdc;
     address public immutable owner;
@@ -88,7 +90,8 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     /// @notice Successful calls per handler function, for tuning the bounds.
     mapping(bytes32 action => uint256) public calls;
 
-    constructor(LoomMarket market_, TestUSDC usdc_, address sink_) {
+    constructor(LoomRegistry registry_, LoomMarket market_, TestUSDC usdc_, address sink_) {
+        registry = registry_;
         market = market_;
         usdc = usdc_;
         owner = market_.owner();
@@ -125,7 +128,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (!found) return;
         stake = _bound(stake, 0, MAX_STAKE);
         vm.prank(a);
-        market.register{value: stake}(_hardware(hardwareSeed));
+        registry.register{value: stake}(_hardware(hardwareSeed));
         ghost_stakeDeposited += stake;
         calls["register"]++;
     }
@@ -135,7 +138,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (!found) return;
         amount = _bound(amount, 1, MAX_STAKE);
         vm.prank(a);
-        market.addStake{value: amount}();
+        registry.addStake{value: amount}();
         ghost_stakeDeposited += amount;
         calls["addStake"]++;
     }
@@ -145,7 +148,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (!found) return;
         amount = _bound(amount, 1, _freeStake(a));
         vm.prank(a);
-        market.requestUnstake(uint96(amount));
+        registry.requestUnstake(uint96(amount));
         calls["requestUnstake"]++;
     }
 
@@ -160,7 +163,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         (bool found, address a) = _findActor(actorSeed, _canDeregister);
         if (!found) return;
         vm.prank(a);
-        market.deregister();
+        registry.deregister();
         calls["deregister"]++;
     }
 
@@ -168,7 +171,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         (bool found, address a) = _findActor(actorSeed, _isRegistered);
         if (!found) return;
         vm.prank(a);
-        market.setAvailability(flag % 4 != 1); // mostly open: closed workers take no jobs
+        registry.setAvailability(flag % 4 != 1); // mostly open: closed workers take no jobs
         calls["setAvailability"]++;
     }
 
@@ -347,7 +350,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
             if (credit == 0) continue;
             if (a == address(refuser) && token == address(0) && armSeed % 4 == 0) {
                 vm.expectRevert(
-                    abi.encodeWithSelector(ILoomMarketErrors.EthTransferFailed.selector, address(refuser), credit)
+                    abi.encodeWithSelector(ILoomErrors.EthTransferFailed.selector, address(refuser), credit)
                 );
                 vm.prank(a);
                 market.withdraw(token, a);
@@ -424,10 +427,10 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         for (uint256 k; k < _actors.length; k++) {
             if (_isRegistered(_actors[k])) {
                 vm.prank(_actors[k]);
-                market.deregister();
+                registry.deregister();
             }
         }
-        vm.warp(block.timestamp + market.UNBONDING_PERIOD());
+        vm.warp(block.timestamp + registry.UNBONDING_PERIOD());
         for (uint256 k; k < _actors.length; k++) {
             if (_hasUnbonded(_actors[k])) _withdrawStake(_actors[k], 0);
         }
@@ -535,7 +538,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
         if (a == address(reentrant)) _arm(armSeed);
         uint256 before = to.balance;
         vm.prank(a);
-        market.withdrawStake(to);
+        registry.withdrawStake(to);
         ghost_stakeWithdrawn += to.balance - before;
         _afterPayout();
     }
@@ -706,7 +709,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     // ---- actor filters ----
 
     function _isRegistered(address a) internal view returns (bool registered) {
-        (,,,, registered,) = market.workers(a);
+        (,,,, registered,) = registry.workers(a);
     }
 
     function _isUnregistered(address a) internal view returns (bool) {
@@ -714,7 +717,7 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     }
 
     function _freeStake(address a) internal view returns (uint256) {
-        (uint96 stake, uint96 locked,,,,) = market.workers(a);
+        (uint96 stake, uint96 locked,,,,) = registry.workers(a);
         return stake - locked;
     }
 
@@ -723,20 +726,20 @@ contract Handler is CommonBase, StdCheats, StdUtils {
     }
 
     function _hasUnbonded(address a) internal view returns (bool) {
-        (uint96 amount, uint40 unlockAt) = market.unbonding(a);
+        (uint96 amount, uint40 unlockAt) = registry.unbonding(a);
         return amount != 0 && block.timestamp >= unlockAt;
     }
 
     function _canDeregister(address a) internal view returns (bool) {
-        (, uint96 locked,,, bool registered,) = market.workers(a);
+        (, uint96 locked,,, bool registered,) = registry.workers(a);
         return registered && locked == 0;
     }
 
     function _isEligible(address a, JobTerms memory t) internal view returns (bool) {
         (uint96 stake, uint96 locked, uint16 gpuCount, uint32 vramMiB, bool registered, bool available) =
-            market.workers(a);
+            registry.workers(a);
         return registered && available && gpuCount >= t.minGpuCount && vramMiB >= t.minVramMiB
-            && (t.gpuModel == bytes32(0) || market.gpuModelOf(a) == t.gpuModel) && stake - locked >= t.collateral;
+            && (t.gpuModel == bytes32(0) || registry.gpuModelOf(a) == t.gpuModel) && stake - locked >= t.collateral;
     }
 
     // ---- building inputs ----

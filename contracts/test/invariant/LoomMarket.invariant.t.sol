@@ -19,7 +19,7 @@ contract LoomMarketInvariantTest is MarketFixture {
 
     function setUp() public override {
         super.setUp();
-        handler = new Handler(market, usdc, sink);
+        handler = new Handler(registry, market, usdc, sink);
         // Every run starts with all actors registered on capable machines; the handler may make them leave.
         uint256 actorCount = handler.actors().length;
         for (uint256 k; k < actorCount; k++) {
@@ -77,8 +77,8 @@ contract LoomMarketInvariantTest is MarketFixture {
         uint256 eth = handler.ghost_escrow(address(0));
         uint256 tokens = handler.ghost_escrow(address(usdc));
         for (uint256 k; k < accounts.length; k++) {
-            (uint96 stake,,,,,) = market.workers(accounts[k]);
-            (uint96 unbonding,) = market.unbonding(accounts[k]);
+            (uint96 stake,,,,,) = registry.workers(accounts[k]);
+            (uint96 unbonding,) = registry.unbonding(accounts[k]);
             eth += uint256(stake) + unbonding + market.credits(address(0), accounts[k]);
             tokens += market.credits(address(usdc), accounts[k]);
         }
@@ -158,7 +158,7 @@ contract LoomMarketInvariantTest is MarketFixture {
             }
         }
         for (uint256 k; k < actors.length; k++) {
-            (uint96 stake, uint96 locked,,,,) = market.workers(actors[k]);
+            (uint96 stake, uint96 locked,,,,) = registry.workers(actors[k]);
             assertEq(locked, expected[k], "locked != live collateral");
             assertLe(locked, stake, "locked above stake");
         }
@@ -169,8 +169,8 @@ contract LoomMarketInvariantTest is MarketFixture {
         address[] memory actors = handler.actors();
         uint256 held;
         for (uint256 k; k < actors.length; k++) {
-            (uint96 stake,,,,,) = market.workers(actors[k]);
-            (uint96 unbonding,) = market.unbonding(actors[k]);
+            (uint96 stake,,,,,) = registry.workers(actors[k]);
+            (uint96 unbonding,) = registry.unbonding(actors[k]);
             held += uint256(stake) + unbonding;
         }
         assertEq(

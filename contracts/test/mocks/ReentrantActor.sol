@@ -2,14 +2,17 @@
 pragma solidity ^0.8.28;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-import {ILoomMarket} from "../../src/interfaces/ILoomMarket.sol";
+import {ILoomRegistry} from "../../src/interfaces/ILoomRegistry.sol";
+import {IMarketBase} from "../../src/interfaces/IMarketBase.sol";
 
-/// @notice An account that calls back into the market whenever the market pays it ETH. Tests act as
-/// it with `vm.prank`. On every payout it tries to re-enter `withdraw` and `withdrawStake`, which the
-/// market's guard must refuse, and then one unguarded call armed beforehand (for example `release`
-/// or `claimJob`), which may go through: state is settled before the market sends anything.
+/// @notice An account that calls back whenever the market or the registry pays it ETH. Tests act as
+/// it with `vm.prank`. On every payout it tries to re-enter the payer's paying function (`withdraw`,
+/// `withdrawStake`), which the payer's guard must refuse, and then one unguarded market call armed
+/// beforehand (for example `release` or `claimJob`), which may go through: state is settled before
+/// anything is sent.
 contract ReentrantActor {
-    ILoomMarket public immutable market;
+    IMarketBase public immutable market;
+    ILoomRegistry public immutable registry;
 
     /// @notice Calldata tried once on the next payout, then cleared.
     bytes public armedCall;
@@ -20,8 +23,9 @@ contract ReentrantActor {
     /// @notice Re-entries into `withdraw` or `withdrawStake` that got through: must stay zero.
     uint256 public reentriesSucceeded;
 
-    constructor(ILoomMarket market_) {
+    constructor(IMarketBase market_) {
         market = market_;
+        registry = market_.registry();
     }
 
     function arm(bytes calldata data) external {
@@ -30,9 +34,13 @@ contract ReentrantActor {
     }
 
     receive() external payable {
-        if (msg.sender != address(market)) return;
-        _tryGuarded(abi.encodeCall(ILoomMarket.withdraw, (address(0), address(this))));
-        _tryGuarded(abi.encodeCall(ILoomMarket.withdrawStake, (address(this))));
+        if (msg.sender == address(market)) {
+            _tryGuarded(address(market), abi.encodeCall(IMarketBase.withdraw, (address(0), address(this))));
+        } else if (msg.sender == address(registry)) {
+            _tryGuarded(address(registry), abi.encodeCall(ILoomRegistry.withdrawStake, (address(this))));
+        } else {
+            return;
+        }
         bytes memory data = armedCall;
         if (data.length != 0) {
             delete armedCall;
@@ -41,8 +49,8 @@ contract ReentrantActor {
     }
 
     /// @dev Never reverts: a refused re-entry must not turn into a refused payout.
-    function _tryGuarded(bytes memory data) private {
-        (bool ok, bytes memory ret) = address(market).call(data);
+    function _tryGuarded(address target, bytes memory data) private {
+        (bool ok, bytes memory ret) = target.call(data);
         if (ok) {
             reentriesSucceeded++;
         } else if (bytes4(ret) == ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector) {

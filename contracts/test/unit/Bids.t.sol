@@ -145,7 +145,7 @@ contract BidsTest is MarketFixture {
     function test_placeBid_revertsIfWorkerUnavailable() public {
         (, JobTerms memory t) = _auction();
         vm.prank(worker);
-        market.setAvailability(false);
+        registry.setAvailability(false);
         vm.expectRevert(abi.encodeWithSelector(WorkerUnavailable.selector, worker));
         _bid(worker, t, 0.6 ether);
     }
@@ -364,14 +364,14 @@ contract BidsTest is MarketFixture {
     function test_acceptBid_revertsIfBidderBecameUnavailable() public {
         (, JobTerms memory t) = _auctionWithBid();
         vm.prank(worker);
-        market.setAvailability(false);
+        registry.setAvailability(false);
         _expectAcceptRefused(t, worker, abi.encodeWithSelector(WorkerUnavailable.selector, worker));
     }
 
     function test_acceptBid_revertsIfBidderDeregistered() public {
         (, JobTerms memory t) = _auctionWithBid();
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
         _expectAcceptRefused(t, worker, abi.encodeWithSelector(NotRegistered.selector, worker));
     }
 
@@ -380,14 +380,14 @@ contract BidsTest is MarketFixture {
         HardwareClaim memory smaller = _hardware();
         smaller.vramMiB = 24_576;
         vm.prank(worker);
-        market.updateClaim(smaller);
+        registry.updateClaim(smaller);
         _expectAcceptRefused(t, worker, abi.encodeWithSelector(RequirementsNotMet.selector, jobId, worker));
     }
 
     function test_acceptBid_revertsIfBidderStakeNoLongerCovers() public {
         (, JobTerms memory t) = _auctionWithBid();
         vm.prank(worker);
-        market.requestUnstake(0.95 ether);
+        registry.requestUnstake(0.95 ether);
         bytes memory revertData = abi.encodeWithSelector(InsufficientFreeStake.selector, worker, 0.05 ether, 0.1 ether);
         _expectAcceptRefused(t, worker, revertData);
     }

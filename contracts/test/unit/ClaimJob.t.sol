@@ -150,7 +150,7 @@ contract ClaimJobTest is MarketFixture {
     function test_claimJob_revertsIfWorkerUnavailable() public {
         (, JobTerms memory t) = _open(_params(JobMode.Claim));
         vm.prank(worker);
-        market.setAvailability(false);
+        registry.setAvailability(false);
         vm.expectRevert(abi.encodeWithSelector(WorkerUnavailable.selector, worker));
         _claim(worker, t);
     }

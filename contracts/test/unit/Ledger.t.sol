@@ -265,24 +265,24 @@ contract LedgerTest is MarketFixture {
 
     function test_withdrawStake_blocksReentrantWithdrawStake() public {
         LedgerReentrantAccount account = _reentrantWorkerWithUnbondedStake();
-        account.setReentry(abi.encodeCall(market.withdrawStake, (address(account))));
+        account.setReentry(abi.encodeCall(registry.withdrawStake, (address(account))));
 
         vm.expectEmit(true, true, true, true, address(market));
         emit StakeWithdrawn(address(account), address(account), 1 ether);
-        account.act(abi.encodeCall(market.withdrawStake, (address(account))));
+        account.act(abi.encodeCall(registry.withdrawStake, (address(account))));
 
         assertTrue(account.reentered(), "receive() re-entered");
         assertFalse(account.reentrySucceeded(), "reentry refused");
         assertEq(account.reentryRevertData(), reentrantCall, "by the reentrancy guard");
         assertEq(address(account).balance, 1 ether, "paid once");
-        (uint96 amount,) = market.unbonding(address(account));
+        (uint96 amount,) = registry.unbonding(address(account));
         assertEq(amount, 0, "unbonding cleared");
     }
 
     function test_withdraw_blocksReentrantWithdrawStake() public {
         LedgerReentrantAccount account = _reentrantWorkerWithUnbondedStake();
         _creditEth(account);
-        account.setReentry(abi.encodeCall(market.withdrawStake, (address(account))));
+        account.setReentry(abi.encodeCall(registry.withdrawStake, (address(account))));
 
         account.act(abi.encodeCall(market.withdraw, (address(0), address(account))));
 
@@ -290,11 +290,11 @@ contract LedgerTest is MarketFixture {
         assertFalse(account.reentrySucceeded(), "reentry refused");
         assertEq(account.reentryRevertData(), reentrantCall, "by the reentrancy guard");
         assertEq(address(account).balance, 1 ether, "only the credit was paid");
-        (uint96 amount,) = market.unbonding(address(account));
+        (uint96 amount,) = registry.unbonding(address(account));
         assertEq(amount, 1 ether, "stake still unbonding");
 
         // Outside the payout, the stake can be withdrawn as usual.
-        account.act(abi.encodeCall(market.withdrawStake, (address(account))));
+        account.act(abi.encodeCall(registry.withdrawStake, (address(account))));
         assertEq(address(account).balance, 2 ether, "stake paid afterwards");
     }
 
@@ -303,7 +303,7 @@ contract LedgerTest is MarketFixture {
         _creditEth(account);
         account.setReentry(abi.encodeCall(market.withdraw, (address(0), address(account))));
 
-        account.act(abi.encodeCall(market.withdrawStake, (address(account))));
+        account.act(abi.encodeCall(registry.withdrawStake, (address(account))));
 
         assertFalse(account.reentrySucceeded(), "reentry refused");
         assertEq(account.reentryRevertData(), reentrantCall, "by the reentrancy guard");
@@ -364,8 +364,8 @@ contract LedgerTest is MarketFixture {
     /// @dev A contract worker whose whole 1 ETH stake has finished unbonding.
     function _reentrantWorkerWithUnbondedStake() internal returns (LedgerReentrantAccount account) {
         account = new LedgerReentrantAccount(market);
-        account.act{value: 1 ether}(abi.encodeCall(market.register, (_hardware())));
-        account.act(abi.encodeCall(market.requestUnstake, (1 ether)));
-        vm.warp(block.timestamp + market.UNBONDING_PERIOD());
+        account.act{value: 1 ether}(abi.encodeCall(registry.register, (_hardware())));
+        account.act(abi.encodeCall(registry.requestUnstake, (1 ether)));
+        vm.warp(block.timestamp + registry.UNBONDING_PERIOD());
     }
 }

@@ -42,34 +42,34 @@ contract MarketConfigTest is MarketFixture {
         emit ArbiterAllowed(arbiter, true);
         vm.expectEmit(true, true, true, true, expected);
         emit DefaultArbiterSet(arbiter);
-        LoomMarket deployed = new LoomMarket(owner, treasury, arbiter, 250);
+        LoomMarket deployed = new LoomMarket(registry, owner, treasury, arbiter, 250);
 
         assertEq(address(deployed), expected, "deployed where expected");
     }
 
     function test_constructor_acceptsMaxFee() public {
-        LoomMarket deployed = new LoomMarket(owner, treasury, arbiter, 1_000);
+        LoomMarket deployed = new LoomMarket(registry, owner, treasury, arbiter, 1_000);
         assertEq(deployed.feeBps(), deployed.MAX_FEE_BPS(), "fee at cap");
     }
 
     function test_constructor_revertsIfFeeTooHigh() public {
         vm.expectRevert(abi.encodeWithSelector(FeeTooHigh.selector, 1_001, 1_000));
-        new LoomMarket(owner, treasury, arbiter, 1_001);
+        new LoomMarket(registry, owner, treasury, arbiter, 1_001);
     }
 
     function test_constructor_revertsIfTreasuryZero() public {
         vm.expectRevert(abi.encodeWithSelector(ZeroAddress.selector));
-        new LoomMarket(owner, address(0), arbiter, FEE_BPS);
+        new LoomMarket(registry, owner, address(0), arbiter, FEE_BPS);
     }
 
     function test_constructor_revertsIfDefaultArbiterZero() public {
         vm.expectRevert(abi.encodeWithSelector(ZeroAddress.selector));
-        new LoomMarket(owner, treasury, address(0), FEE_BPS);
+        new LoomMarket(registry, owner, treasury, address(0), FEE_BPS);
     }
 
     function test_constructor_revertsIfOwnerZero() public {
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
-        new LoomMarket(address(0), treasury, arbiter, FEE_BPS);
+        new LoomMarket(registry, address(0), treasury, arbiter, FEE_BPS);
     }
 
     // ---- setFee ----

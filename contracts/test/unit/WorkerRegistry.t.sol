@@ -21,7 +21,7 @@ contract WorkerRegistryTest is MarketFixture {
 
     function setUp() public override {
         super.setUp();
-        unbondingPeriod = uint40(market.UNBONDING_PERIOD());
+        unbondingPeriod = uint40(registry.UNBONDING_PERIOD());
     }
 
     // ---- register ----
@@ -38,8 +38,8 @@ contract WorkerRegistryTest is MarketFixture {
         assertEq(w.vramMiB, 81_920, "vramMiB");
         assertTrue(w.registered, "registered");
         assertTrue(w.available, "available at once");
-        assertEq(market.gpuModelOf(worker), H100, "gpu model");
-        (uint96 unbondingAmount, uint40 unlockAt) = market.unbonding(worker);
+        assertEq(registry.gpuModelOf(worker), H100, "gpu model");
+        (uint96 unbondingAmount, uint40 unlockAt) = registry.unbonding(worker);
         assertEq(unbondingAmount, 0, "nothing unbonding");
         assertEq(unlockAt, 0, "no unlock time");
         assertEq(address(market).balance, marketBefore + 1 ether, "stake held by the market");
@@ -68,7 +68,7 @@ contract WorkerRegistryTest is MarketFixture {
         assertTrue(w.registered, "registered");
         assertEq(w.gpuCount, 0, "no GPUs");
         assertEq(w.vramMiB, 0, "no VRAM");
-        assertEq(market.gpuModelOf(worker), bytes32(0), "no GPU model");
+        assertEq(registry.gpuModelOf(worker), bytes32(0), "no GPU model");
 
         // A CPU-only worker can take a job that asks for no GPU.
         JobParams memory p = _params(JobMode.Claim);
@@ -85,7 +85,7 @@ contract WorkerRegistryTest is MarketFixture {
         claim.metadataURI = string(new bytes(1024));
 
         vm.prank(worker);
-        market.register(claim);
+        registry.register(claim);
 
         assertTrue(_worker(worker).registered, "registered");
     }
@@ -96,7 +96,7 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(TextTooLong.selector, 1025, 1024));
         vm.prank(worker);
-        market.register{value: 1 ether}(claim);
+        registry.register{value: 1 ether}(claim);
     }
 
     function test_register_revertsIfAlreadyRegistered() public {
@@ -104,15 +104,15 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(AlreadyRegistered.selector, worker));
         vm.prank(worker);
-        market.register{value: 1 ether}(_hardware());
+        registry.register{value: 1 ether}(_hardware());
     }
 
     function test_register_afterDeregisterStartsAfresh() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.setAvailability(false);
+        registry.setAvailability(false);
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
 
         HardwareClaim memory claim = _hardware();
         claim.gpuModel = bytes32("NVIDIA A100 40GB");
@@ -127,8 +127,8 @@ contract WorkerRegistryTest is MarketFixture {
         assertEq(w.stake, 0.5 ether, "only the new stake is active");
         assertEq(w.gpuCount, 1, "new gpuCount");
         assertEq(w.vramMiB, 40_960, "new vramMiB");
-        assertEq(market.gpuModelOf(worker), bytes32("NVIDIA A100 40GB"), "new model");
-        (uint96 unbondingAmount, uint40 unlockAt) = market.unbonding(worker);
+        assertEq(registry.gpuModelOf(worker), bytes32("NVIDIA A100 40GB"), "new model");
+        (uint96 unbondingAmount, uint40 unlockAt) = registry.unbonding(worker);
         assertEq(unbondingAmount, 1 ether, "old stake keeps unbonding");
         assertEq(unlockAt, START + unbondingPeriod, "old cooldown kept");
     }
@@ -146,12 +146,12 @@ contract WorkerRegistryTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit WorkerClaimUpdated(worker, claim);
         vm.prank(worker);
-        market.updateClaim(claim);
+        registry.updateClaim(claim);
 
         WorkerView memory w = _worker(worker);
         assertEq(w.gpuCount, 8, "gpuCount");
         assertEq(w.vramMiB, 24_576, "vramMiB");
-        assertEq(market.gpuModelOf(worker), bytes32("NVIDIA L4"), "gpu model");
+        assertEq(registry.gpuModelOf(worker), bytes32("NVIDIA L4"), "gpu model");
         assertEq(w.stake, 1 ether, "stake untouched");
         assertTrue(w.registered, "still registered");
         assertTrue(w.available, "availability untouched");
@@ -162,9 +162,9 @@ contract WorkerRegistryTest is MarketFixture {
         HardwareClaim memory claim = _cpuOnlyHardware();
 
         vm.prank(worker);
-        market.updateClaim(claim);
+        registry.updateClaim(claim);
 
-        assertEq(market.gpuModelOf(worker), bytes32(0), "model cleared");
+        assertEq(registry.gpuModelOf(worker), bytes32(0), "model cleared");
         assertEq(_worker(worker).gpuCount, 0, "gpuCount cleared");
     }
 
@@ -172,7 +172,7 @@ contract WorkerRegistryTest is MarketFixture {
         _assigned();
 
         vm.prank(worker);
-        market.updateClaim(_hardware());
+        registry.updateClaim(_hardware());
 
         assertEq(_worker(worker).locked, 0.1 ether, "collateral still locked");
     }
@@ -180,7 +180,7 @@ contract WorkerRegistryTest is MarketFixture {
     function test_updateClaim_revertsIfNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, stranger));
         vm.prank(stranger);
-        market.updateClaim(_hardware());
+        registry.updateClaim(_hardware());
     }
 
     function test_updateClaim_revertsIfMetadataURITooLong() public {
@@ -190,7 +190,7 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(TextTooLong.selector, 2048, 1024));
         vm.prank(worker);
-        market.updateClaim(claim);
+        registry.updateClaim(claim);
     }
 
     // ---- setAvailability ----
@@ -201,20 +201,20 @@ contract WorkerRegistryTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit WorkerAvailabilitySet(worker, false);
         vm.prank(worker);
-        market.setAvailability(false);
+        registry.setAvailability(false);
         assertFalse(_worker(worker).available, "closed");
 
         vm.expectEmit(true, true, true, true, address(market));
         emit WorkerAvailabilitySet(worker, true);
         vm.prank(worker);
-        market.setAvailability(true);
+        registry.setAvailability(true);
         assertTrue(_worker(worker).available, "reopened");
     }
 
     function test_setAvailability_blocksNewJobs() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.setAvailability(false);
+        registry.setAvailability(false);
         (, JobTerms memory t) = _post(_params(JobMode.Claim));
 
         vm.expectRevert(abi.encodeWithSelector(WorkerUnavailable.selector, worker));
@@ -225,7 +225,7 @@ contract WorkerRegistryTest is MarketFixture {
     function test_setAvailability_leavesHeldJobsAlone() public {
         (bytes32 jobId, JobTerms memory t) = _assigned();
         vm.prank(worker);
-        market.setAvailability(false);
+        registry.setAvailability(false);
 
         vm.prank(worker);
         market.submitResult(t, keccak256("result"), "ipfs://result");
@@ -235,7 +235,7 @@ contract WorkerRegistryTest is MarketFixture {
     function test_setAvailability_revertsIfNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, stranger));
         vm.prank(stranger);
-        market.setAvailability(true);
+        registry.setAvailability(true);
     }
 
     // ---- addStake ----
@@ -246,7 +246,7 @@ contract WorkerRegistryTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit StakeAdded(worker, 0.25 ether, 1.25 ether);
         vm.prank(worker);
-        market.addStake{value: 0.25 ether}();
+        registry.addStake{value: 0.25 ether}();
 
         assertEq(_worker(worker).stake, 1.25 ether, "stake");
         assertEq(address(market).balance, 1.25 ether, "market holds the stake");
@@ -256,7 +256,7 @@ contract WorkerRegistryTest is MarketFixture {
         _assigned();
 
         vm.prank(worker);
-        market.addStake{value: 1 ether}();
+        registry.addStake{value: 1 ether}();
 
         WorkerView memory w = _worker(worker);
         assertEq(w.stake, 2 ether, "stake");
@@ -266,7 +266,7 @@ contract WorkerRegistryTest is MarketFixture {
     function test_addStake_revertsIfNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, stranger));
         vm.prank(stranger);
-        market.addStake{value: 1 ether}();
+        registry.addStake{value: 1 ether}();
     }
 
     // ---- requestUnstake ----
@@ -278,10 +278,10 @@ contract WorkerRegistryTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit UnstakeRequested(worker, 0.4 ether, 0.6 ether, 0.4 ether, unlockAt);
         vm.prank(worker);
-        market.requestUnstake(0.4 ether);
+        registry.requestUnstake(0.4 ether);
 
         assertEq(_worker(worker).stake, 0.6 ether, "stake");
-        (uint96 amount, uint40 at) = market.unbonding(worker);
+        (uint96 amount, uint40 at) = registry.unbonding(worker);
         assertEq(amount, 0.4 ether, "unbonding");
         assertEq(at, unlockAt, "unlockAt");
         assertEq(address(market).balance, 1 ether, "nothing paid out yet");
@@ -291,7 +291,7 @@ contract WorkerRegistryTest is MarketFixture {
         _register(worker, 1 ether);
 
         vm.prank(worker);
-        market.requestUnstake(1 ether);
+        registry.requestUnstake(1 ether);
 
         WorkerView memory w = _worker(worker);
         assertEq(w.stake, 0, "no stake left");
@@ -301,16 +301,16 @@ contract WorkerRegistryTest is MarketFixture {
     function test_requestUnstake_addsToPendingAndRestartsCooldown() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.requestUnstake(0.3 ether);
+        registry.requestUnstake(0.3 ether);
 
         vm.warp(START + 1 days);
         uint40 unlockAt = uint40(START + 1 days) + unbondingPeriod;
         vm.expectEmit(true, true, true, true, address(market));
         emit UnstakeRequested(worker, 0.2 ether, 0.5 ether, 0.5 ether, unlockAt);
         vm.prank(worker);
-        market.requestUnstake(0.2 ether);
+        registry.requestUnstake(0.2 ether);
 
-        (uint96 amount, uint40 at) = market.unbonding(worker);
+        (uint96 amount, uint40 at) = registry.unbonding(worker);
         assertEq(amount, 0.5 ether, "amounts add up");
         assertEq(at, unlockAt, "cooldown restarted");
     }
@@ -319,7 +319,7 @@ contract WorkerRegistryTest is MarketFixture {
         _assigned();
 
         vm.prank(worker);
-        market.requestUnstake(0.9 ether);
+        registry.requestUnstake(0.9 ether);
 
         WorkerView memory w = _worker(worker);
         assertEq(w.stake, 0.1 ether, "only the locked collateral stays");
@@ -331,7 +331,7 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(InsufficientFreeStake.selector, worker, 0.9 ether, 0.9 ether + 1));
         vm.prank(worker);
-        market.requestUnstake(0.9 ether + 1);
+        registry.requestUnstake(0.9 ether + 1);
     }
 
     function test_requestUnstake_revertsIfZero() public {
@@ -339,13 +339,13 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(InsufficientFreeStake.selector, worker, 1 ether, 0));
         vm.prank(worker);
-        market.requestUnstake(0);
+        registry.requestUnstake(0);
     }
 
     function test_requestUnstake_revertsIfNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, stranger));
         vm.prank(stranger);
-        market.requestUnstake(1);
+        registry.requestUnstake(1);
     }
 
     function test_requestUnstake_allowedAgainOnceCollateralUnlocked() public {
@@ -354,7 +354,7 @@ contract WorkerRegistryTest is MarketFixture {
         market.release(t);
 
         vm.prank(worker);
-        market.requestUnstake(1 ether);
+        registry.requestUnstake(1 ether);
 
         WorkerView memory w = _worker(worker);
         assertEq(w.locked, 0, "collateral unlocked");
@@ -369,7 +369,7 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(InsufficientFreeStake.selector, worker, 0.9 ether, 1 ether));
         vm.prank(worker);
-        market.requestUnstake(1 ether);
+        registry.requestUnstake(1 ether);
     }
 
     // ---- withdrawStake ----
@@ -377,18 +377,18 @@ contract WorkerRegistryTest is MarketFixture {
     function test_withdrawStake_paysAtUnlockTime() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.requestUnstake(0.4 ether);
-        (, uint40 unlockAt) = market.unbonding(worker);
+        registry.requestUnstake(0.4 ether);
+        (, uint40 unlockAt) = registry.unbonding(worker);
         vm.warp(unlockAt);
         uint256 balanceBefore = worker.balance;
 
         vm.expectEmit(true, true, true, true, address(market));
         emit StakeWithdrawn(worker, worker, 0.4 ether);
         vm.prank(worker);
-        market.withdrawStake(worker);
+        registry.withdrawStake(worker);
 
         assertEq(worker.balance, balanceBefore + 0.4 ether, "paid");
-        (uint96 amount, uint40 at) = market.unbonding(worker);
+        (uint96 amount, uint40 at) = registry.unbonding(worker);
         assertEq(amount, 0, "unbonding cleared");
         assertEq(at, 0, "unlockAt cleared");
         assertEq(_worker(worker).stake, 0.6 ether, "remaining stake untouched");
@@ -398,13 +398,13 @@ contract WorkerRegistryTest is MarketFixture {
     function test_withdrawStake_revertsOneSecondBeforeUnlock() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.requestUnstake(0.4 ether);
-        (, uint40 unlockAt) = market.unbonding(worker);
+        registry.requestUnstake(0.4 ether);
+        (, uint40 unlockAt) = registry.unbonding(worker);
         vm.warp(unlockAt - 1);
 
         vm.expectRevert(abi.encodeWithSelector(UnbondingNotReady.selector, worker, 0.4 ether, unlockAt));
         vm.prank(worker);
-        market.withdrawStake(worker);
+        registry.withdrawStake(worker);
     }
 
     function test_withdrawStake_toAnotherAddress() public {
@@ -415,7 +415,7 @@ contract WorkerRegistryTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit StakeWithdrawn(worker, payee, 1 ether);
         vm.prank(worker);
-        market.withdrawStake(payee);
+        registry.withdrawStake(payee);
 
         assertEq(payee.balance, 1 ether, "payee paid");
         assertEq(worker.balance, workerBefore, "worker not paid");
@@ -424,12 +424,12 @@ contract WorkerRegistryTest is MarketFixture {
     function test_withdrawStake_afterDeregister() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
         vm.warp(START + unbondingPeriod);
         uint256 balanceBefore = worker.balance;
 
         vm.prank(worker);
-        market.withdrawStake(worker);
+        registry.withdrawStake(worker);
 
         assertEq(worker.balance, balanceBefore + 1 ether, "whole stake back");
         assertEq(address(market).balance, 0, "market empty");
@@ -440,17 +440,17 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(UnbondingNotReady.selector, worker, 0, 0));
         vm.prank(worker);
-        market.withdrawStake(worker);
+        registry.withdrawStake(worker);
     }
 
     function test_withdrawStake_revertsIfWithdrawnAlready() public {
         _unbondedWholeStake();
         vm.prank(worker);
-        market.withdrawStake(worker);
+        registry.withdrawStake(worker);
 
         vm.expectRevert(abi.encodeWithSelector(UnbondingNotReady.selector, worker, 0, 0));
         vm.prank(worker);
-        market.withdrawStake(worker);
+        registry.withdrawStake(worker);
     }
 
     function test_withdrawStake_revertsIfZeroAddress() public {
@@ -458,7 +458,7 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(ZeroAddress.selector));
         vm.prank(worker);
-        market.withdrawStake(address(0));
+        registry.withdrawStake(address(0));
     }
 
     function test_withdrawStake_revertsIfRecipientRejectsEth() public {
@@ -467,9 +467,9 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(EthTransferFailed.selector, rejecter, 1 ether));
         vm.prank(worker);
-        market.withdrawStake(rejecter);
+        registry.withdrawStake(rejecter);
 
-        (uint96 amount,) = market.unbonding(worker);
+        (uint96 amount,) = registry.unbonding(worker);
         assertEq(amount, 1 ether, "stake still unbonding, can go elsewhere");
     }
 
@@ -482,15 +482,15 @@ contract WorkerRegistryTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit WorkerDeregistered(worker, 1 ether, unlockAt);
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
 
         WorkerView memory w = _worker(worker);
         assertFalse(w.registered, "not registered");
         assertFalse(w.available, "not available");
         assertEq(w.stake, 0, "no stake");
         assertEq(w.gpuCount, 0, "claim cleared");
-        assertEq(market.gpuModelOf(worker), bytes32(0), "model cleared");
-        (uint96 amount, uint40 at) = market.unbonding(worker);
+        assertEq(registry.gpuModelOf(worker), bytes32(0), "model cleared");
+        (uint96 amount, uint40 at) = registry.unbonding(worker);
         assertEq(amount, 1 ether, "all stake unbonding");
         assertEq(at, unlockAt, "unlockAt");
     }
@@ -498,16 +498,16 @@ contract WorkerRegistryTest is MarketFixture {
     function test_deregister_addsToPendingUnbonding() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.requestUnstake(0.3 ether);
+        registry.requestUnstake(0.3 ether);
         vm.warp(START + 1 days);
         uint40 unlockAt = uint40(START + 1 days) + unbondingPeriod;
 
         vm.expectEmit(true, true, true, true, address(market));
         emit WorkerDeregistered(worker, 1 ether, unlockAt);
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
 
-        (uint96 amount, uint40 at) = market.unbonding(worker);
+        (uint96 amount, uint40 at) = registry.unbonding(worker);
         assertEq(amount, 1 ether, "pending and remaining stake together");
         assertEq(at, unlockAt, "cooldown restarted");
     }
@@ -515,11 +515,11 @@ contract WorkerRegistryTest is MarketFixture {
     function test_deregister_blocksWorkerCalls() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
 
         vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, worker));
         vm.prank(worker);
-        market.addStake{value: 1 ether}();
+        registry.addStake{value: 1 ether}();
 
         (, JobTerms memory t) = _post(_params(JobMode.Claim));
         vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, worker));
@@ -532,7 +532,7 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.expectRevert(abi.encodeWithSelector(StakeLocked.selector, worker, 0.1 ether));
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
     }
 
     function test_deregister_allowedOnceJobClosed() public {
@@ -541,9 +541,9 @@ contract WorkerRegistryTest is MarketFixture {
         market.release(t);
 
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
 
-        (uint96 amount,) = market.unbonding(worker);
+        (uint96 amount,) = registry.unbonding(worker);
         assertEq(amount, 1 ether, "whole stake unbonding");
         assertFalse(_worker(worker).registered, "left");
     }
@@ -551,17 +551,17 @@ contract WorkerRegistryTest is MarketFixture {
     function test_deregister_revertsIfNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, stranger));
         vm.prank(stranger);
-        market.deregister();
+        registry.deregister();
     }
 
     function test_deregister_revertsIfDeregisteredAlready() public {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
 
         vm.expectRevert(abi.encodeWithSelector(NotRegistered.selector, worker));
         vm.prank(worker);
-        market.deregister();
+        registry.deregister();
     }
 
     // ---- helpers ----
@@ -571,7 +571,7 @@ contract WorkerRegistryTest is MarketFixture {
         vm.expectEmit(true, true, true, true, address(market));
         emit WorkerRegistered(worker, claim, stake);
         vm.prank(worker);
-        market.register{value: stake}(claim);
+        registry.register{value: stake}(claim);
     }
 
     /// @dev `_hardware()` without a GPU.
@@ -586,11 +586,11 @@ contract WorkerRegistryTest is MarketFixture {
     function _unbondedWholeStake() internal {
         _register(worker, 1 ether);
         vm.prank(worker);
-        market.requestUnstake(1 ether);
+        registry.requestUnstake(1 ether);
         vm.warp(START + unbondingPeriod);
     }
 
     function _worker(address who) internal view returns (WorkerView memory w) {
-        (w.stake, w.locked, w.gpuCount, w.vramMiB, w.registered, w.available) = market.workers(who);
+        (w.stake, w.locked, w.gpuCount, w.vramMiB, w.registered, w.available) = registry.workers(who);
     }
 }

@@ -3,20 +3,35 @@ pragma solidity ^0.8.28;
 
 import {Test} from "forge-std/Test.sol";
 import {LoomMarket} from "../../src/LoomMarket.sol";
+import {LoomRegistry} from "../../src/LoomRegistry.sol";
+import {LoomReplicatedMarket} from "../../src/LoomReplicatedMarket.sol";
 import {TestUSDC} from "../../src/TestUSDC.sol";
-import {ILoomMarketErrors} from "../../src/interfaces/ILoomMarketErrors.sol";
+import {ILoomErrors} from "../../src/interfaces/ILoomErrors.sol";
 import {ILoomMarketEvents} from "../../src/interfaces/ILoomMarketEvents.sol";
+import {ILoomRegistryEvents} from "../../src/interfaces/ILoomRegistryEvents.sol";
+import {ILoomReplicatedMarketEvents} from "../../src/interfaces/ILoomReplicatedMarketEvents.sol";
+import {IMarketBaseEvents} from "../../src/interfaces/IMarketBaseEvents.sol";
 import {HardwareClaim, JobMode, JobParams, JobStatus, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
 import {CloseReason} from "../../src/interfaces/ILoomTypes.sol";
 import {jobTermsOf} from "./JobTermsOf.sol";
 
-/// @notice A deployed market with funded actors and helpers that walk a job through its life.
-abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
+/// @notice The deployed set (registry, single-worker market, replicated market) with funded actors and
+/// helpers that walk a job through its life.
+abstract contract MarketFixture is
+    Test,
+    ILoomErrors,
+    IMarketBaseEvents,
+    ILoomMarketEvents,
+    ILoomRegistryEvents,
+    ILoomReplicatedMarketEvents
+{
     uint16 internal constant FEE_BPS = 100; // 1%
     uint256 internal constant START = 1_700_000_000;
     bytes32 internal constant H100 = bytes32("NVIDIA H100 80GB HBM3");
 
+    LoomRegistry internal registry;
     LoomMarket internal market;
+    LoomReplicatedMarket internal replicated;
     TestUSDC internal usdc;
 
     address internal owner = makeAddr("owner");
@@ -33,10 +48,22 @@ abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
 
     function setUp() public virtual {
         vm.warp(START);
-        market = new LoomMarket(owner, treasury, arbiter, FEE_BPS);
+        // The registry trusts both markets from the start: their addresses follow from this
+        // contract's nonce, as the deploy script computes them from the deployer's.
+        uint64 nonce = vm.getNonce(address(this));
+        address[] memory markets = new address[](2);
+        markets[0] = vm.computeCreateAddress(address(this), nonce + 1);
+        markets[1] = vm.computeCreateAddress(address(this), nonce + 2);
+        registry = new LoomRegistry(owner, markets);
+        market = new LoomMarket(registry, owner, treasury, arbiter, FEE_BPS);
+        replicated = new LoomReplicatedMarket(registry, owner, treasury, FEE_BPS);
+        assertEq(address(market), markets[0], "market at its predicted address");
+        assertEq(address(replicated), markets[1], "replicated market at its predicted address");
         usdc = new TestUSDC();
-        vm.prank(owner);
+        vm.startPrank(owner);
         market.setTokenAllowed(address(usdc), true);
+        replicated.setTokenAllowed(address(usdc), true);
+        vm.stopPrank();
 
         address[5] memory actors = [client, worker, worker2, stranger, arbiter];
         for (uint256 i; i < actors.length; i++) {
@@ -44,6 +71,8 @@ abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
             usdc.mint(actors[i], 1_000_000e6);
             vm.prank(actors[i]);
             usdc.approve(address(market), type(uint256).max);
+            vm.prank(actors[i]);
+            usdc.approve(address(replicated), type(uint256).max);
         }
     }
 
@@ -63,7 +92,7 @@ abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
 
     function _register(address who, uint96 stake) internal {
         vm.prank(who);
-        market.register{value: stake}(_hardware());
+        registry.register{value: stake}(_hardware());
     }
 
     // ---- jobs ----
@@ -181,7 +210,7 @@ abstract contract MarketFixture is Test, ILoomMarketErrors, ILoomMarketEvents {
     }
 
     function _assertStake(address who, uint96 stake, uint96 locked) internal view {
-        (uint96 s, uint96 l,,,,) = market.workers(who);
+        (uint96 s, uint96 l,,,,) = registry.workers(who);
         assertEq(s, stake, "worker stake");
         assertEq(l, locked, "worker locked");
     }

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {JobMode, JobStatus} from "./ILoomTypes.sol";
+import {JobMode, JobStatus, SlotState} from "./ILoomTypes.sol";
 
-/// @notice Every way a call to the market can be rejected. Each error names the rule that was
-/// broken and carries the values that broke it, so clients can explain a revert in plain words.
-interface ILoomMarketErrors {
+/// @notice Every way a call to a Loom contract (registry, markets) can be rejected. Each error names
+/// the rule that was broken and carries the values that broke it, so clients can explain a revert in
+/// plain words. One list for all contracts: a client decodes any revert with it.
+interface ILoomErrors {
     // ---- jobs ----
 
     /// @notice No job has this id (its terms hash to nothing that was posted).
@@ -70,6 +71,45 @@ interface ILoomMarketErrors {
     error StakeLocked(address worker, uint256 locked);
     /// @notice No unbonding stake, or it is still in its cooldown.
     error UnbondingNotReady(address worker, uint256 amount, uint256 unlockAt);
+    /// @notice Only a market the registry trusts may lock a worker's stake.
+    error MarketNotTrusted(address market);
+    /// @notice A market tried to unlock or slash more collateral than it locked for this worker.
+    error LockNotHeld(address market, address worker, uint256 held, uint256 requested);
+    /// @notice No change of trust is pending for this market.
+    error NoTrustChangePending(address market);
+    /// @notice A pending change of trust takes effect only at `effectiveAt`.
+    error TrustChangeNotReady(address market, uint256 effectiveAt, uint256 timestamp);
+    /// @notice Only the registry sends ETH to a market (slashed stake).
+    error UnexpectedSender(address sender);
+
+    // ---- replicated jobs ----
+
+    /// @notice `replicas` must lie in 2..MAX_REPLICAS and `quorum` in (replicas/2, replicas].
+    error InvalidReplication(uint256 replicas, uint256 quorum);
+    /// @notice The commit and reveal windows must each lie between 1 second and MAX_PHASE_WINDOW.
+    error InvalidWindow(uint256 commitWindow, uint256 revealWindow);
+    /// @notice The price times the replicas does not fit in a uint96.
+    error BudgetOverflow(uint256 price, uint256 replicas);
+    /// @notice Every slot of the job is taken.
+    error NoFreeSlot(bytes32 jobId);
+    /// @notice A worker may hold only one slot of a job.
+    error SlotAlreadyHeld(bytes32 jobId, address worker);
+    /// @notice The slot is not held by the caller.
+    error NotSlotWorker(bytes32 jobId, uint256 slot, address caller);
+    /// @notice The slot is not at the step this call needs.
+    error UnexpectedSlotState(bytes32 jobId, uint256 slot, SlotState expected, SlotState actual);
+    /// @notice The commitment must not be zero.
+    error ZeroCommitment(bytes32 jobId);
+    /// @notice The revealed hash and salt do not hash to the slot's commitment.
+    error CommitmentMismatch(bytes32 jobId, uint256 slot);
+    /// @notice The reveal phase has not opened: some slot is still within its commit window.
+    error RevealNotOpen(bytes32 jobId, uint256 commitDeadline, uint256 timestamp);
+    /// @notice The job cannot be finalized yet: reveals are still possible.
+    error FinalizeTooEarly(bytes32 jobId, uint256 revealDeadline, uint256 timestamp);
+    /// @notice The replicated job has been closed already.
+    error JobAlreadyClosed(bytes32 jobId);
+    /// @notice A slot has been taken: the job can no longer be cancelled.
+    error SlotsTaken(bytes32 jobId, uint256 filled);
 
     // ---- results and disputes ----
 

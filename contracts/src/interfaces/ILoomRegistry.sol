@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {HardwareClaim, Requirements} from "./ILoomTypes.sol";
+import {ILoomErrors} from "./ILoomErrors.sol";
+import {ILoomRegistryEvents} from "./ILoomRegistryEvents.sol";
+
+/// @title Loom worker registry
+/// @notice Workers, their hardware claims and their ETH stake. Markets the registry trusts lock stake
+/// as a job's collateral and slash it by the job's outcome; each market can unlock or slash only what it
+/// locked itself. The owner chooses the trusted markets, behind a delay longer than the unbonding
+/// period, so a worker who distrusts a new market can leave with its stake before it takes effect. The
+/// owner can never move stake.
+interface ILoomRegistry is ILoomErrors, ILoomRegistryEvents {
+    // ---- workers ----
+
+    /// @notice Registers the caller as a worker with `claim` and `msg.value` as initial stake; available at once.
+    function register(HardwareClaim calldata claim) external payable;
+
+    /// @notice Replaces the caller's hardware claim.
+    function updateClaim(HardwareClaim calldata claim) external;
+
+    /// @notice Opens (true) or closes (false) the caller to new jobs. Jobs it holds are unaffected.
+    function setAvailability(bool available) external;
+
+    /// @notice Publishes the caller's public encryption key (X25519); zero withdraws it.
+    function setEncryptionKey(bytes32 key) external;
+
+    /// @notice Adds `msg.value` to the caller's stake.
+    function addStake() external payable;
+
+    /// @notice Moves `amount` of free (unlocked) stake into unbonding; it can be withdrawn after
+    /// UNBONDING_PERIOD. A new request adds to the pending amount and restarts the cooldown.
+    function requestUnstake(uint96 amount) external;
+
+    /// @notice Sends the caller's unbonded stake to `to` once its cooldown has passed.
+    function withdrawStake(address to) external;
+
+    /// @notice Leaves the registry: requires no locked collateral; all stake starts unbonding.
+    function deregister() external;
+
+    // ---- markets ----
+
+    /// @notice Reverts unless `worker` may take `jobId` now: registered, available, meeting `req`, with
+    /// free stake covering `collateral`. Then, a trusted market calling, locks `collateral` of its stake
+    /// for the caller. A lock of zero needs no trust: it is the eligibility check alone.
+    function lock(bytes32 jobId, address worker, Requirements calldata req, uint96 collateral) external;
+
+    /// @notice The eligibility check of `lock`, changing nothing (for bids).
+    function checkEligible(bytes32 jobId, address worker, Requirements calldata req, uint96 collateral)
+        external
+        view;
+
+    /// @notice Releases `collateral` that the calling market locked for `worker`, taking `slash` of it
+    /// out of the stake and sending that ETH to the caller, which credits it.
+    function unlock(address worker, uint96 collateral, uint96 slash) external;
+
+    // ---- owner ----
+
+    /// @notice Proposes to trust (or stop trusting) `market`; `applyTrust` makes it so after TRUST_DELAY.
+    /// A new proposal for the same market replaces the pending one and restarts the delay.
+    function proposeTrust(address market, bool trusted) external;
+
+    /// @notice Applies a pending change of trust once its delay has passed. Anyone may call it.
+    function applyTrust(address market) external;
+
+    // ---- views ----
+
+    /// @notice A worker's stake and eligibility-relevant claim.
+    function workers(address worker)
+        external
+        view
+        returns (uint96 stake, uint96 locked, uint16 gpuCount, uint32 vramMiB, bool registered, bool available);
+
+    /// @notice A worker's stake in unbonding and when it unlocks.
+    function unbonding(address worker) external view returns (uint96 amount, uint40 unlockAt);
+
+    /// @notice Collateral `market` has locked of `worker`'s stake.
+    function lockedBy(address market, address worker) external view returns (uint96);
+
+    /// @notice Whether `market` may lock stake now.
+    function trusted(address market) external view returns (bool);
+}
