@@ -57,6 +57,7 @@ export function readConfig(env: Env, cwd = process.cwd()): LoomConfig {
       `no LoomMarket address: set PUBLIC_MARKET_ADDRESS, or deploy (npm run contracts:deploy) so that deployments/${chainId}.json exists`,
     );
   }
+  const market = address('PUBLIC_MARKET_ADDRESS', marketValue);
   const registryValue = env.PUBLIC_REGISTRY_ADDRESS || deployment?.record.LoomRegistry?.address;
   if (!registryValue) {
     throw new ConfigError(`no LoomRegistry address: set PUBLIC_REGISTRY_ADDRESS, or deploy (npm run contracts:deploy) so that deployments/${chainId}.json exists`);
@@ -71,7 +72,7 @@ export function readConfig(env: Env, cwd = process.cwd()): LoomConfig {
     rpcUrl,
     chainId,
     chainName: CHAIN_NAMES[chainId] ?? `Chain ${chainId}`,
-    market: address('PUBLIC_MARKET_ADDRESS', marketValue),
+    market,
     registry: address('PUBLIC_REGISTRY_ADDRESS', registryValue),
     replicated: replicatedValue ? address('PUBLIC_REPLICATED_MARKET_ADDRESS', replicatedValue) : undefined,
     usdc: usdcValue ? address('PUBLIC_USDC_ADDRESS', usdcValue) : undefined,
