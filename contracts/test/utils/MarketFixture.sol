@@ -43,8 +43,9 @@ abstract contract MarketFixture is
     address internal stranger = makeAddr("stranger");
 
     /// @dev A 256-byte job spec, the size the gas benchmarks use.
-    bytes internal spec =
-        bytes('{"version":1,"image":"loom/gpu","command":["python","train.py","--epochs","3"],"inputs":[{"uri":"https://example.org/data.tar","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],"outputs":["/out"],"resources":{"gpus":1,"cpus":4}}');
+    bytes internal spec = bytes(
+        '{"version":1,"image":"loom/gpu","command":["python","train.py","--epochs","3"],"inputs":[{"uri":"https://example.org/data.tar","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],"outputs":["/out"],"resources":{"gpus":1,"cpus":4}}'
+    );
 
     function setUp() public virtual {
         vm.warp(START);
