@@ -274,11 +274,16 @@ abstract contract MarketFixture is
     /// @dev `who` makes the market call `call` (built with abi.encodeCall) and it reverts with `revertData`.
     /// One helper for every entry point, so that a revert test reads as setup plus one line.
     function _expectRefused(address who, bytes memory call, bytes memory revertData) internal {
+        _expectRefusedBy(address(market), who, call, revertData);
+    }
+
+    /// @dev `_expectRefused` for any contract of the set (`target`: the registry, either market).
+    function _expectRefusedBy(address target, address who, bytes memory call, bytes memory revertData) internal {
         vm.expectRevert(revertData);
         vm.prank(who);
         // With expectRevert pending, a low-level call returns success when it reverted with `revertData`,
         // and failure with forge's mismatch message otherwise: pass that on, or the test would pass.
-        (bool matched, bytes memory mismatch) = address(market).call(call);
+        (bool matched, bytes memory mismatch) = target.call(call);
         if (!matched) {
             assembly ("memory-safe") {
                 revert(add(mismatch, 32), mload(mismatch))
