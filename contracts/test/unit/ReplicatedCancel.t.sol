@@ -34,6 +34,8 @@ contract ReplicatedCancelTest is ReplicatedFixture {
         assertEq(address(replicated).balance, 3 ether, "waits to be withdrawn");
 
         uint256 clientBefore = client.balance;
+        vm.expectEmit(true, true, true, true, address(replicated));
+        emit Withdrawn(client, address(0), client, 3 ether);
         vm.prank(client);
         replicated.withdraw(address(0), client);
         assertEq(client.balance, clientBefore + 3 ether, "withdrawn");

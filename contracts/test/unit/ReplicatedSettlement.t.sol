@@ -34,11 +34,9 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0, 0));
         _assertRepJob(jobId, ReplicatedStatus.Closed, 3, 3, 3, START + t.revealWindow);
         _assertEthCredits(0, 0.03 ether, _amounts(0.99 ether, 0.99 ether, 0.99 ether));
-        for (uint256 i; i < 3; i++) {
-            _assertReplicaStake(i, REPLICA_STAKE, 0);
-        }
         assertEq(address(replicated).balance, 3 ether, "the budget, now credits");
         assertEq(address(registry).balance, 3 * REPLICA_STAKE, "no stake moved");
     }
@@ -62,10 +60,8 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0.1 ether, 0));
         _assertEthCredits(0.05 ether, 0.03 ether, _amounts(1.51 ether, 0, 1.51 ether));
-        _assertReplicaStake(0, REPLICA_STAKE, 0);
-        _assertReplicaStake(1, REPLICA_STAKE - 0.1 ether, 0);
-        _assertReplicaStake(2, REPLICA_STAKE, 0);
         assertEq(address(replicated).balance, 3.1 ether, "budget and the slash, as credits");
         assertEq(address(registry).balance, 2.9 ether, "the slash left the registry");
     }
@@ -88,9 +84,8 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0, 0.1 ether));
         _assertEthCredits(0.05 ether, 0.03 ether, _amounts(1.51 ether, 1.51 ether, 0));
-        _assertReplicaStake(2, REPLICA_STAKE - 0.1 ether, 0);
-        _assertReplicaStake(0, REPLICA_STAKE, 0);
     }
 
     function test_finalize_slashesASlotThatNeverCommitted() public {
@@ -111,7 +106,7 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
-        _assertReplicaStake(0, REPLICA_STAKE - 0.1 ether, 0);
+        _assertStakesAfter(_amounts(0.1 ether, 0, 0));
         _assertEthCredits(0.05 ether, 0.03 ether, _amounts(0, 1.51 ether, 1.51 ether));
     }
 
@@ -137,8 +132,8 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0.1 ether + 1, 0, 0));
         _assertEthCredits(0.05 ether + 2, 0.03 ether, _amounts(0, 1.51 ether + 1, 1.51 ether + 1));
-        _assertReplicaStake(0, REPLICA_STAKE - 0.1 ether - 1, 0);
         assertEq(address(replicated).balance, 3 ether + 3 + 0.1 ether + 1, "everything credited, nothing lost");
     }
 
@@ -172,6 +167,7 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(slashed);
         uint96 winner = payout + 16_666_666_666_666_666;
         assertEq(_repCredit(address(0), client), 1 ether + 1 + 50_000_000_000_000_002, "client: empty slot, wei, slash");
         assertEq(_repCredit(address(0), treasury), 39_999_999_999_999_999, "treasury: three fees");
@@ -179,8 +175,6 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         assertEq(_repCredit(address(0), replicaWorkers[1]), 0, "dissenter");
         assertEq(_repCredit(address(0), replicaWorkers[2]), winner, "winner 2");
         assertEq(_repCredit(address(0), replicaWorkers[3]), winner, "winner 3");
-        _assertReplicaStake(1, REPLICA_STAKE - 0.1 ether, 0);
-        _assertReplicaStake(3, REPLICA_STAKE, 0);
         assertEq(address(replicated).balance, 5 ether + 0.1 ether, "everything credited, nothing lost");
     }
 
@@ -202,6 +196,7 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0));
         assertEq(_repCredit(address(0), client), 1 ether, "the empty slot's price");
     }
 
@@ -234,10 +229,9 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(slashed);
         assertEq(_repCredit(address(0), client), 2 + 100_000_000_000_000_001, "client");
         assertEq(_repCredit(address(0), replicaWorkers[3]), payout + 33_333_333_333_333_333, "a winner");
-        _assertReplicaStake(1, REPLICA_STAKE - 0.1 ether, 0);
-        _assertReplicaStake(4, REPLICA_STAKE - 0.1 ether, 0);
     }
 
     function test_finalize_paysUsdcAndSlashesInEth() public {
@@ -261,7 +255,10 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0, 0.1 ether));
         assertEq(_repCredit(address(usdc), replicaWorkers[0]), 148.5e6, "winner paid in USDC");
+        assertEq(_repCredit(address(usdc), replicaWorkers[1]), 148.5e6, "the other winner too");
+        assertEq(_repCredit(address(usdc), replicaWorkers[2]), 0, "nothing for the dissenter");
         assertEq(_repCredit(address(usdc), treasury), 3e6, "fee in USDC");
         assertEq(_repCredit(address(usdc), client), 0, "no USDC refund");
         _assertEthCredits(0.05 ether, 0, _amounts(0.025 ether, 0.025 ether, 0));
@@ -290,6 +287,7 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0, 0));
         _assertEthCredits(0, 0, _amounts(1 ether, 1 ether, 1 ether));
     }
 
@@ -313,10 +311,8 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0, 0.1 ether));
         _assertEthCredits(3.1 ether, 0, _amounts(0, 0, 0));
-        _assertReplicaStake(0, REPLICA_STAKE, 0);
-        _assertReplicaStake(1, REPLICA_STAKE, 0);
-        _assertReplicaStake(2, REPLICA_STAKE - 0.1 ether, 0);
     }
 
     function test_finalize_noQuorumWhenAllDisagreeSlashesNobody() public {
@@ -337,10 +333,8 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0, 0));
         _assertEthCredits(3 ether, 0, _amounts(0, 0, 0));
-        for (uint256 i; i < 3; i++) {
-            _assertReplicaStake(i, REPLICA_STAKE, 0);
-        }
     }
 
     function test_finalize_noQuorumBelowAStrictQuorumSparesTheMajority() public {
@@ -362,6 +356,7 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0, 0));
         _assertEthCredits(3 ether, 0, _amounts(0, 0, 0));
     }
 
@@ -386,6 +381,7 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(_amounts(0, 0.1 ether, 0));
         assertEq(_repCredit(address(usdc), client), 300e6, "whole budget back in USDC");
         assertEq(_repCredit(address(0), client), 0.1 ether, "the slash in ETH");
     }
@@ -411,10 +407,10 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
+        _assertStakesAfter(new uint96[](1));
         _assertRepJob(jobId, ReplicatedStatus.Closed, 1, 1, 0, 0);
         assertEq(_repCredit(address(0), client), 3 ether, "whole budget back");
         assertEq(_repCredit(address(0), replicaWorkers[0]), 0, "nothing for the lone worker");
-        _assertReplicaStake(0, REPLICA_STAKE, 0);
         assertEq(address(registry).balance, REPLICA_STAKE, "no stake moved");
     }
 
@@ -458,12 +454,17 @@ contract ReplicatedSettlementTest is ReplicatedFixture {
         );
         _finalize(t);
 
-        for (uint256 i; i < 3; i++) {
-            _assertReplicaStake(i, REPLICA_STAKE, 0);
-        }
+        _assertStakesAfter(new uint96[](3));
     }
 
     // ---- helpers ----
+
+    /// @dev After settlement: each replica's stake lost exactly `slashed[i]` and none of it is locked any more.
+    function _assertStakesAfter(uint96[] memory slashed) internal view {
+        for (uint256 i; i < slashed.length; i++) {
+            _assertReplicaStake(i, REPLICA_STAKE - slashed[i], 0);
+        }
+    }
 
     /// @dev ETH credits in the replicated market of the client, the treasury and replicaWorkers[0..).
     function _assertEthCredits(uint256 toClient, uint256 toTreasury, uint96[] memory toReplicas) internal view {
