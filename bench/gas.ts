@@ -18,6 +18,8 @@ import {
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { loomMarketAbi } from '../abis/generated.ts';
+import { abiOf, contractFor } from '../sdk/contracts.ts';
+import { contractsOf } from '../sdk/chain/deploymentRecord.ts';
 import { startAnvil } from '../scripts/lib/anvil.ts';
 import { deploy } from '../scripts/deploy.ts';
 
@@ -39,7 +41,7 @@ export async function gasBench(): Promise<Record<string, number>> {
   const anvil = await startAnvil();
   try {
     const d = await deploy(anvil.rpcUrl, { quiet: true, file: '.cache/deployments/bench-gas.json', feeBps: 0 });
-    const market = d.LoomMarket.address;
+    const contracts = contractsOf(d);
     const transport = http(anvil.rpcUrl);
     const pub = createPublicClient({ chain: foundry, transport, pollingInterval: 50 });
     const as = (i: number) => createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: i }), chain: foundry, transport });
@@ -50,8 +52,10 @@ export async function gasBench(): Promise<Record<string, number>> {
       if (receipt.status !== 'success') throw new Error(`transaction ${receipt.transactionHash} reverted`);
       return receipt;
     };
-    const write = (wallet: typeof client, functionName: string, args: unknown[], value?: bigint) =>
-      send(wallet.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never));
+    const write = (wallet: typeof client, functionName: string, args: unknown[], value?: bigint) => {
+      const to = contractFor(functionName);
+      return send(wallet.writeContract({ address: contracts[to], abi: abiOf[to], functionName, args, value } as never));
+    };
 
     const hardware = {
       gpuModel: toHex('NVIDIA H100 80GB HBM3', { size: 32 }),

@@ -74,7 +74,7 @@ export async function openWriter(config: ClientConfig, progress: Progress): Prom
   if (config.chainId !== undefined && chain.chainId !== config.chainId) {
     throw new CliError('CONFIG', `the RPC at ${config.rpcUrl} is chain ${chain.chainId}, not ${config.chainId} (LOOM_CHAIN_ID / --chain-id)`);
   }
-  const writer = createMarketWriter({ publicClient: chain.publicClient, walletClient: chain.walletClient, market: chain.market, account });
+  const writer = createMarketWriter({ publicClient: chain.publicClient, walletClient: chain.walletClient, contracts: chain.contracts, account });
   return { writer, publicClient: chain.publicClient, chainId: chain.chainId, market: chain.market, account };
 }
 

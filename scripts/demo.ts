@@ -42,13 +42,13 @@ import {
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { loomMarketAbi } from '../sdk';
+import { loomMarketAbi, loomRegistryAbi } from '../sdk';
 import { MODE, type CloseReason, type JobStatus } from '../sdk/enums';
 import type { JobTerms } from '../sdk/jobTerms';
 import { createMarketWriter, type MarketWriter } from '../sdk/writes';
 import { packOutputs } from '../sdk/node/packOutputs';
 import { putArtifact, signArtifactUpload } from '../sdk/artifactUpload';
-import { deploymentPath, readDeployment, type Deployment } from '../sdk/chain/deploymentRecord';
+import { contractsOf, deploymentPath, readDeployment, type Deployment } from '../sdk/chain/deploymentRecord';
 
 /** anvil's well-known development mnemonic: its keys guard nothing but a local chain. */
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
@@ -79,7 +79,7 @@ export type DemoResult = {
 
 export type DemoOptions = {
   rpcUrl: string;
-  deployment: Pick<Deployment, 'LoomMarket' | 'TestUSDC' | 'arbiter'>;
+  deployment: Pick<Deployment, 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket' | 'TestUSDC' | 'arbiter'>;
   /** The API, whose artifact store receives the demo results; omitted: results are not uploaded. */
   apiUrl?: string;
   /** Progress lines (default: none). */
@@ -114,7 +114,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     createMarketWriter({
       publicClient: pub,
       walletClient: createWalletClient({ account: mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: i }), chain: foundry, transport }),
-      market: o.deployment.LoomMarket.address,
+      contracts: contractsOf(o.deployment),
       pollingIntervalMs: 20,
     });
   type Writer = MarketWriter;
@@ -127,7 +127,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     throw new Error(`the deployment's arbiter ${o.deployment.arbiter} is not anvil's account ${DEMO_ACCOUNTS.arbiter}: not a local deployment`);
   }
 
-  const [, , , , registered] = await pub.readContract({ address: market, abi: loomMarketAbi, functionName: 'workers', args: [w1.address] });
+  const [, , , , registered] = await pub.readContract({ address: o.deployment.LoomRegistry.address, abi: loomRegistryAbi, functionName: 'workers', args: [w1.address] });
   if (registered) {
     log('demo data already on this chain: nothing sent');
     return { seeded: false, jobs: [], workers: [w1.address, w2.address], head: await pub.getBlockNumber() };

@@ -215,6 +215,9 @@ type Chain = {
   rpcUrl: string;
   chainId: number;
   market: string;
+  registry: string;
+  /** The replicated-job market: the deployment's, or LOOM_REPLICATED_MARKET_ADDRESS when attached. */
+  replicated?: string;
   usdc?: string;
   /** Where this chain's index, worker state and logs live. */
   dir: string;
@@ -240,12 +243,15 @@ async function localChain(): Promise<Chain> {
     rpcUrl: a.rpcUrl,
     chainId: d.chainId,
     market: d.LoomMarket.address,
+    registry: d.LoomRegistry.address,
+    replicated: d.LoomReplicatedMarket.address,
     usdc: d.TestUSDC.address,
     dir: dataDir,
     deploymentFile: join(root, deploymentPath(d.chainId)),
     summary: [
       `chain       ${a.rpcUrl} (chain id ${d.chainId}, state in .data/anvil-state.json)`,
       `LoomMarket  ${d.LoomMarket.address}${d.deployed ? ' (deployed now)' : ' (already deployed)'}`,
+      `  registry  ${d.LoomRegistry.address}, replicated jobs ${d.LoomReplicatedMarket.address}`,
       `TestUSDC    ${d.TestUSDC.address}`,
     ],
   };
@@ -261,12 +267,16 @@ async function attachedChain(): Promise<Chain> {
   }
   // Found, not given: pass it on so that Ponder and a restart agree on it.
   env.LOOM_START_BLOCK = String(target.startBlock);
+  // The registry the market names: Ponder indexes it beside the markets.
+  env.LOOM_REGISTRY_ADDRESS = target.registry;
   const dir = join(dataDir, `chain-${target.chainId}-${target.market.slice(2, 10).toLowerCase()}`);
   mkdirSync(dir, { recursive: true });
   return {
     rpcUrl: target.rpcUrl,
     chainId: target.chainId,
     market: target.market,
+    registry: target.registry,
+    replicated: env.LOOM_REPLICATED_MARKET_ADDRESS || undefined,
     usdc: env.LOOM_USDC_ADDRESS || undefined,
     dir,
     summary: [
@@ -348,6 +358,8 @@ try {
     PUBLIC_RPC_URL: chain.rpcUrl,
     PUBLIC_CHAIN_ID: String(chain.chainId),
     PUBLIC_MARKET_ADDRESS: chain.market,
+    PUBLIC_REGISTRY_ADDRESS: chain.registry,
+    PUBLIC_REPLICATED_MARKET_ADDRESS: chain.replicated ?? '',
     PUBLIC_USDC_ADDRESS: chain.usdc ?? '',
   });
 
@@ -376,7 +388,10 @@ try {
       LOOM_METRICS_PORT: metricsPort === null ? 'off' : String(metricsPort + i),
     };
     if (chain.deploymentFile) e.LOOM_DEPLOYMENT_FILE = chain.deploymentFile;
-    else e.LOOM_MARKET_ADDRESS = chain.market;
+    else {
+      e.LOOM_MARKET_ADDRESS = chain.market;
+      if (chain.replicated) e.LOOM_REPLICATED_MARKET_ADDRESS = chain.replicated;
+    }
     return e;
   };
   const metricsNote = (i: number) => (metricsPort === null ? '' : `metrics :${metricsPort + i}, `);

@@ -42,7 +42,7 @@ describe('typedEvent', () => {
   });
 
   test('error: an event the ABI does not have is refused by name', () => {
-    expect(() => typedEvent({ name: 'JobTeleported', args: {} })).toThrow('unknown LoomMarket event JobTeleported');
+    expect(() => typedEvent({ name: 'JobTeleported', args: {} })).toThrow('unknown Loom event JobTeleported');
   });
 
   test('default: every ABI event is known', () => {

@@ -9,14 +9,14 @@
  * if (event.name === 'JobAssigned') event.args.price; // bigint
  */
 import type { AbiParameter, ContractEventName, GetEventArgs, Hex } from 'viem';
-import { loomMarketAbi } from '../abis/generated';
+import { loomAbi } from './contracts';
 
-export type MarketEventName = ContractEventName<typeof loomMarketAbi>;
+export type MarketEventName = ContractEventName<typeof loomAbi>;
 
-/** The arguments of one LoomMarket event, as viem decodes them from the log. */
-export type MarketEventArgs<N extends MarketEventName> = GetEventArgs<typeof loomMarketAbi, N, { EnableUnion: false; IndexedOnly: false; Required: true }>;
+/** The arguments of one event of the contract set (registry, markets), as viem decodes them from the log. */
+export type MarketEventArgs<N extends MarketEventName> = GetEventArgs<typeof loomAbi, N, { EnableUnion: false; IndexedOnly: false; Required: true }>;
 
-/** A LoomMarket event with its arguments typed: a union discriminated by `name`. */
+/** An event of the contract set with its arguments typed: a union discriminated by `name`. */
 export type MarketEvent = { [N in MarketEventName]: { name: N; args: MarketEventArgs<N> } }[MarketEventName];
 
 /** Where an event stands in the chain, as the API serves it with its arguments. */
@@ -26,7 +26,7 @@ export type EventNode = {
 };
 
 const eventInputs = new Map<string, readonly AbiParameter[]>(
-  loomMarketAbi.filter((item) => item.type === 'event').map((item) => [item.name, item.inputs as readonly AbiParameter[]]),
+  loomAbi.filter((item) => item.type === 'event').map((item) => [item.name, item.inputs as readonly AbiParameter[]]),
 );
 
 /** The event names of the ABI, for a check that an API event is one this client knows. */
@@ -39,7 +39,7 @@ export const marketEventNames: readonly MarketEventName[] = [...eventInputs.keys
  */
 export function typedEvent<T extends EventNode>(node: T): MarketEvent & Omit<T, 'name' | 'args'> {
   const inputs = eventInputs.get(node.name);
-  if (!inputs) throw new Error(`unknown LoomMarket event ${node.name}`);
+  if (!inputs) throw new Error(`unknown Loom event ${node.name}`);
   return { ...node, args: argsFromJson(inputs, node.args) } as MarketEvent & Omit<T, 'name' | 'args'>;
 }
 

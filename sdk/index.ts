@@ -1,6 +1,7 @@
 /**
  * Loom's typed SDK, the browser-safe entry: reads through the GraphQL API (documents typed from
- * api/graphql/schema.graphql), writes as LoomMarket transactions (calls typed from the generated ABI),
+ * api/graphql/schema.graphql), writes as transactions to the contract set (registry, single-worker and
+ * replicated markets; calls typed from the generated ABIs),
  * simulated before they are signed, and the market's model every client shares: job parameters and
  * their bounds, the contract's enums, typed event payloads, receipts, tokens and formatting. Used by
  * the CLI, the worker and the web UI alike. What needs Node (keys, output packing, the chain
@@ -25,6 +26,9 @@ export {
   type MarketWriter,
   type MarketWriterOptions,
   type PostedJob,
+  type PostedReplicatedJob,
+  type ReplicatedJobParams,
+  type ReplicatedJobTerms,
   type Sent,
   type SpecInput,
   type TermsInput,
@@ -36,6 +40,8 @@ export * from './jobParams';
 export * from './enums';
 export * from './events';
 export * from './receipts';
+export * from './contracts';
+export * from './replication';
 export * from './marketRules';
 export * from './format/amounts';
 export * from './format/durations';
@@ -46,4 +52,4 @@ export * from './spec/jobSpec';
 export * from './spec/imageRef';
 export * from './artifactUpload';
 export { LoomError, type LoomErrorCode } from './errors';
-export { loomMarketAbi, testUsdcAbi } from '../abis/generated';
+export { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated';

@@ -9,6 +9,7 @@
  */
 export * from './node/keys';
 export * from './node/packOutputs';
+export * from './node/revealSalt';
 export * from './node/options';
 export * from './chain/connectChain';
 export * from './chain/deploymentRecord';

@@ -5,7 +5,8 @@
  * with the market's and the ERC-20 token's errors when that is all there is.
  */
 import { ContractFunctionRevertedError, decodeErrorResult, type Hex } from 'viem';
-import { loomMarketAbi, testUsdcAbi } from '../abis/generated';
+import { testUsdcAbi } from '../abis/generated';
+import { loomAbi } from './contracts';
 
 export type DecodedRevert = {
   /** The Solidity error's name, e.g. "UnexpectedStatus"; "Error" for a require string; "Panic" for a panic. */
@@ -13,8 +14,8 @@ export type DecodedRevert = {
   args: readonly unknown[];
 };
 
-/** The market's errors and OpenZeppelin's ERC-20 errors (a token's revert can bubble out of postJob). */
-const errorAbi = [...loomMarketAbi, ...testUsdcAbi].filter((item) => item.type === 'error');
+/** The contract set's errors and OpenZeppelin's ERC-20 errors (a token's revert can bubble out of postJob). */
+const errorAbi = [...loomAbi, ...testUsdcAbi].filter((item) => item.type === 'error');
 
 /** Raw revert data decoded with the market's and the token's errors; undefined when it is none of them. */
 export function decodeRevertData(data: Hex): DecodedRevert | undefined {

@@ -172,7 +172,7 @@ describe('refusals and reverts', () => {
     const observed = createMarketWriter({
       publicClient: m.publicClient,
       walletClient: m.wallet(4),
-      market: m.market,
+      contracts: m.contracts,
       pollingIntervalMs: 20,
       onOutcome: (o) => outcomes.push(o),
     });

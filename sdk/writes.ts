@@ -1,6 +1,7 @@
 /**
- * Writes to LoomMarket: typed contract calls (function names and arguments from the generated ABI),
- * each simulated before it is signed.
+ * Writes to the contract set (LoomRegistry, LoomMarket, LoomReplicatedMarket): typed contract calls
+ * (function names and arguments from the generated ABIs), each sent to the contract that has it
+ * (sdk/contracts.ts) and simulated before it is signed.
  *
  * - A transaction the contract would refuse is never sent: the simulation's revert is decoded into
  *   its Solidity error (sdk/revert.ts) and thrown as a TxError with `revert` set and `mined: false`;
@@ -17,7 +18,7 @@
  * contract's struct (`JobTerms`) or as the API returns them (`Job.terms`): the latter are converted.
  *
  * @example
- * const writer = createMarketWriter({ publicClient, walletClient, market });
+ * const writer = createMarketWriter({ publicClient, walletClient, contracts });
  * const { jobId } = await writer.postJob({ terms: { token: zeroAddress, budget: parseEther('0.1'), ... }, spec });
  * await writer.cancelJob(terms); // throws TxError, revert.name 'UnexpectedStatus', when it is no longer open
  */
@@ -39,23 +40,27 @@ import {
   stringToHex,
   zeroAddress,
 } from 'viem';
-import { loomMarketAbi } from '../abis/generated';
+import { type LoomAbi, type LoomContractName, type LoomContracts, abiOf, contractFor } from './contracts';
 import { receiptEvents } from './receipts';
-import { LoomError } from './errors';
+import { LoomError, coded } from './errors';
 import { type ApiJobTerms, type JobTerms, toContractTerms } from './jobTerms';
 import { type DecodedRevert, decodeRevert, formatRevert } from './revert';
 import { type RpcFailure, describeRpcFailure, rpcFailure } from './rpcFailure';
 
-type MarketAbi = typeof loomMarketAbi;
-
-/** LoomMarket's state-changing functions. */
-export type MarketFunctionName = ContractFunctionName<MarketAbi, 'nonpayable' | 'payable'>;
+/** The state-changing functions of the contract set. */
+export type MarketFunctionName = ContractFunctionName<LoomAbi, 'nonpayable' | 'payable'>;
 
 /** The arguments of `functionName`, as viem encodes them. */
-export type MarketFunctionArgs<F extends MarketFunctionName> = ContractFunctionArgs<MarketAbi, 'nonpayable' | 'payable', F>;
+export type MarketFunctionArgs<F extends MarketFunctionName> = ContractFunctionArgs<LoomAbi, 'nonpayable' | 'payable', F>;
 
 /** What a client states when posting a job (the contract's `JobParams`; it adds client and fee). */
 export type JobParams = MarketFunctionArgs<'postJob'>[0];
+
+/** What a client states when posting a replicated job (the contract's `ReplicatedParams`). */
+export type ReplicatedJobParams = MarketFunctionArgs<'postReplicatedJob'>[0];
+
+/** A replicated job's terms (the contract's `ReplicatedTerms`), as `ReplicatedJobPosted` emits them. */
+export type ReplicatedJobTerms = MarketFunctionArgs<'takeSlot'>[0];
 
 /** A worker's hardware claim (the contract's `HardwareClaim`). */
 export type HardwareClaim = MarketFunctionArgs<'register'>[0];
@@ -110,8 +115,8 @@ export type MarketWriterOptions = {
   publicClient: PublicClient;
   /** Signs and sends: a local account, or a wallet over EIP-1193. */
   walletClient: WalletClient;
-  /** LoomMarket's address. */
-  market: Address;
+  /** Where the contract set is (sdk/chain/connectChain.ts finds it). */
+  contracts: LoomContracts;
   /** Default: the wallet client's account. */
   account?: Account | Address;
   /** Default: the wallet client's chain, else the public client's. */
@@ -122,6 +127,13 @@ export type MarketWriterOptions = {
   pollingIntervalMs?: number;
   /** Called once per transaction with how it ended (refused in simulation, mined, reverted). */
   onOutcome?: (outcome: TxOutcome) => void;
+};
+
+export type PostedReplicatedJob = Sent & {
+  jobId: Hex;
+  /** The terms the contract completed (client, fee): pass them to every later call. */
+  terms: ReplicatedJobTerms;
+  approval?: Sent;
 };
 
 export type PostedJob = Sent & {
@@ -138,11 +150,17 @@ export type MarketWriter = ReturnType<typeof createMarketWriter>;
  * A writer for LoomMarket at `market`, signing with `walletClient`'s account.
  *
  * @example
- * const writer = createMarketWriter({ publicClient, walletClient, market });
+ * const writer = createMarketWriter({ publicClient, walletClient, contracts });
  * await writer.send('withdraw', [zeroAddress, writer.address]);
  */
 export function createMarketWriter(options: MarketWriterOptions) {
-  const { publicClient, walletClient, market } = options;
+  const { publicClient, walletClient, contracts } = options;
+  const market = contracts.market;
+  const addressOf = (name: LoomContractName): Address => {
+    const at = contracts[name];
+    if (!at) throw coded('CONFIG_INVALID', `no ${name === 'replicated' ? 'replicated market' : name} address is configured (LOOM_REPLICATED_MARKET_ADDRESS, or a deployment record that has one)`);
+    return at;
+  };
   const account = options.account ?? walletClient.account;
   if (!account) throw new LoomError('createMarketWriter: no account (pass `account`, or a wallet client with one)');
   const address: Address = typeof account === 'string' ? account : account.address;
@@ -206,21 +224,24 @@ export function createMarketWriter(options: MarketWriterOptions) {
     throw new TxError(call.functionName, `${call.functionName} reverted on-chain in ${hash}${revert ? `: ${formatRevert(revert)}` : ''}`, { revert, mined: true, hash });
   }
 
-  const marketCall = (functionName: string, args: readonly unknown[], value?: bigint): Call => ({
-    address: market,
-    abi: loomMarketAbi,
+  const marketCall = (functionName: string, args: readonly unknown[], value?: bigint, to: LoomContractName = contractFor(functionName)): Call => ({
+    address: addressOf(to),
+    abi: abiOf[to],
     functionName,
     args,
     ...(value !== undefined ? { value } : {}),
   });
-  const approveCall = (token: Address, amount: bigint): Call => ({ address: token, abi: erc20Abi, functionName: 'approve', args: [market, amount] });
+  const approveCall = (token: Address, amount: bigint, spender: Address): Call => ({ address: token, abi: erc20Abi, functionName: 'approve', args: [spender, amount] });
+
+  /** `value`: ETH sent along; `to`: the contract, for a function two of them have (default: contractFor). */
+  type SendOptions = { value?: bigint; to?: LoomContractName };
 
   /**
    * Simulates `functionName(...args)`, then signs, sends, and waits until it is mined.
    * Throws TxError when the simulation or the transaction reverts.
    */
-  async function send<const F extends MarketFunctionName>(functionName: F, args: MarketFunctionArgs<F>, opts: { value?: bigint } = {}): Promise<Sent> {
-    const call = marketCall(functionName, args as readonly unknown[], opts.value);
+  async function send<const F extends MarketFunctionName>(functionName: F, args: MarketFunctionArgs<F>, opts: SendOptions = {}): Promise<Sent> {
+    const call = marketCall(functionName, args as readonly unknown[], opts.value, opts.to);
     return confirm(call, await broadcast(call));
   }
 
@@ -228,13 +249,13 @@ export function createMarketWriter(options: MarketWriterOptions) {
    * Simulates, signs and sends, and resolves with the hash without waiting: for wallet UIs that
    * follow the transaction themselves. Throws TxError (nothing sent) when the simulation reverts.
    */
-  function write<const F extends MarketFunctionName>(functionName: F, args: MarketFunctionArgs<F>, opts: { value?: bigint } = {}): Promise<Hash> {
-    return broadcast(marketCall(functionName, args as readonly unknown[], opts.value));
+  function write<const F extends MarketFunctionName>(functionName: F, args: MarketFunctionArgs<F>, opts: SendOptions = {}): Promise<Hash> {
+    return broadcast(marketCall(functionName, args as readonly unknown[], opts.value, opts.to));
   }
 
-  /** How much of `token` the market may spend for `owner` (default: this account). */
-  function allowance(token: Address, owner: Address = address): Promise<bigint> {
-    return publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [owner, market] });
+  /** How much of `token` a market (default: the single-worker one) may spend for `owner` (default: this account). */
+  function allowance(token: Address, owner: Address = address, spender: Address = market): Promise<bigint> {
+    return publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [owner, spender] });
   }
 
   /** `owner`'s balance of `token` (the zero address: ETH). */
@@ -244,15 +265,15 @@ export function createMarketWriter(options: MarketWriterOptions) {
       : publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [owner] });
   }
 
-  /** Lets the market spend `amount` of `token` (the step before posting a job paid in it). */
-  async function approve(token: Address, amount: bigint): Promise<Sent> {
-    const call = approveCall(token, amount);
+  /** Lets a market (default: the single-worker one) spend `amount` of `token` (the step before posting a job paid in it). */
+  async function approve(token: Address, amount: bigint, spender: Address = market): Promise<Sent> {
+    const call = approveCall(token, amount, spender);
     return confirm(call, await broadcast(call));
   }
 
   /** `approve` without waiting for the block (see `write`). */
-  function writeApprove(token: Address, amount: bigint): Promise<Hash> {
-    return broadcast(approveCall(token, amount));
+  function writeApprove(token: Address, amount: bigint, spender: Address = market): Promise<Hash> {
+    return broadcast(approveCall(token, amount, spender));
   }
 
   /**
@@ -269,12 +290,29 @@ export function createMarketWriter(options: MarketWriterOptions) {
     return { ...sent, jobId: posted.args.jobId, terms: posted.args.terms as JobTerms, ...(approval ? { approval } : {}) };
   }
 
+  /**
+   * Posts a replicated job: escrows `price * replicas` (ETH, or an ERC-20 approved first when the
+   * allowance is short) and emits the spec. Resolves with the job id and the completed terms.
+   */
+  async function postReplicatedJob({ terms, spec }: { terms: ReplicatedJobParams; spec: SpecInput }): Promise<PostedReplicatedJob> {
+    const budget = terms.price * BigInt(terms.replicas);
+    const eth = terms.token === zeroAddress;
+    const spender = addressOf('replicated');
+    let approval: Sent | undefined;
+    if (!eth && (await allowance(terms.token, address, spender)) < budget) approval = await approve(terms.token, budget, spender);
+    const sent = await send('postReplicatedJob', [terms, specBytes(spec)], eth ? { value: budget } : {});
+    const [posted] = receiptEvents(sent.receipt, 'ReplicatedJobPosted');
+    if (!posted) throw new LoomError(`postReplicatedJob: no ReplicatedJobPosted event in ${sent.hash}`);
+    return { ...sent, jobId: posted.args.jobId, terms: posted.args.terms as ReplicatedJobTerms, ...(approval ? { approval } : {}) };
+  }
+
   const t = (terms: TermsInput): JobTerms => (typeof terms.budget === 'string' ? toContractTerms(terms as ApiJobTerms) : (terms as JobTerms));
 
   return {
     /** The signing account's address. */
     address,
     market,
+    contracts,
     send,
     write,
     allowance,
@@ -282,6 +320,7 @@ export function createMarketWriter(options: MarketWriterOptions) {
     approve,
     writeApprove,
     postJob,
+    postReplicatedJob,
 
     // The client's steps.
     /** Accepts `worker`'s bid on an auction job (its open window must have ended). */
@@ -302,8 +341,15 @@ export function createMarketWriter(options: MarketWriterOptions) {
     reclaim: (terms: TermsInput) => send('reclaim', [t(terms)]),
     /** Closes a job nobody took in time (anyone). */
     expire: (terms: TermsInput) => send('expire', [t(terms)]),
-    /** Withdraws this account's credited balance of `token` (the zero address: ETH) to `to` (default: itself). */
-    withdraw: (token: Address, to: Address = address) => send('withdraw', [token, to]),
+    /**
+     * Withdraws this account's credited balance of `token` (the zero address: ETH) in one market
+     * (default: the single-worker one; each market keeps its own credits) to `to` (default: itself).
+     */
+    withdraw: (token: Address, to: Address = address, from: 'market' | 'replicated' = 'market') => send('withdraw', [token, to], { to: from }),
+    /** Cancels a replicated job no worker has taken a slot of; the budget is credited back. */
+    cancelReplicatedJob: (terms: ReplicatedJobTerms) => send('cancelReplicatedJob', [terms]),
+    /** Settles a replicated job once reveals are over (anyone; see LoomReplicatedMarket.finalize). */
+    finalize: (terms: ReplicatedJobTerms) => send('finalize', [terms]),
 
     // The worker's steps.
     /** Registers as a worker with a hardware claim and an ETH stake. */
@@ -320,6 +366,15 @@ export function createMarketWriter(options: MarketWriterOptions) {
     /** Bids `price` (at most the budget) on an auction job; a second bid replaces the first. */
     placeBid: (terms: TermsInput, price: bigint) => send('placeBid', [t(terms), price]),
     withdrawBid: (terms: TermsInput) => send('withdrawBid', [t(terms)]),
+    /** Publishes the public key clients seal job secrets to. */
+    setEncryptionKey: (key: Hex) => send('setEncryptionKey', [key]),
+    /** Takes the next free slot of a replicated job. */
+    takeSlot: (terms: ReplicatedJobTerms) => send('takeSlot', [terms]),
+    /** Commits to a result for a slot (see `resultCommitment`). */
+    commitResult: (terms: ReplicatedJobTerms, slot: number, commitment: Hex) => send('commitResult', [terms, slot, commitment]),
+    /** Reveals what the slot committed to, once the reveal phase is open. */
+    revealResult: (terms: ReplicatedJobTerms, slot: number, resultHash: Hex, salt: Hex, resultURI: string) =>
+      send('revealResult', [terms, slot, resultHash, salt, resultURI]),
     /** Posts the result's hash and where to fetch it, before the execution deadline. */
     submitResult: (terms: TermsInput, resultHash: Hex, resultURI: string) => send('submitResult', [t(terms), resultHash, resultURI]),
 

@@ -11,7 +11,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Address, PublicClient } from 'viem';
-import { loomMarketAbi } from '../abis/generated';
+import { loomRegistryAbi } from '../abis/generated';
 import { artifactRoutes } from '../api/artifacts/artifactRoutes';
 import { LocalArtifactStore } from '../api/artifacts/localArtifactStore';
 import { uploadHeaders } from '../api/artifacts/uploadSignature';
@@ -25,7 +25,7 @@ export type ArtifactServerOptions = {
   dir?: string;
   cors?: boolean;
   /** The chain whose market signatures name and whose registered workers may upload results. */
-  chain?: { chainId: number; market: Address; publicClient: PublicClient };
+  chain?: { chainId: number; market: Address; registry: Address; publicClient: PublicClient };
   allowAnonymous?: boolean;
 };
 
@@ -42,7 +42,7 @@ export async function startArtifactServer(opts: ArtifactServerOptions = {}): Pro
   const chain = opts.chain;
   const isRegisteredWorker = chain
     ? async (address: Address) => {
-        const [, , , , registered] = await chain.publicClient.readContract({ address: chain.market, abi: loomMarketAbi, functionName: 'workers', args: [address] });
+        const [, , , , registered] = await chain.publicClient.readContract({ address: chain.registry, abi: loomRegistryAbi, functionName: 'workers', args: [address] });
         return registered;
       }
     : undefined;

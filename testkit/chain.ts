@@ -16,9 +16,9 @@ import {
   publicActions,
 } from 'viem';
 import { foundry } from 'viem/chains';
-import { loomMarketAbi } from '../abis/generated';
+import { abiOf, contractFor } from '../sdk/contracts';
 import { deploy } from '../scripts/deploy';
-import type { Deployment } from '../sdk/chain/deploymentRecord';
+import { contractsOf, type Deployment } from '../sdk/chain/deploymentRecord';
 import { type Anvil, type AnvilOptions, startAnvil } from '../scripts/lib/anvil';
 import { createMarketWriter } from '../sdk/writes';
 import { accountOf, addressOf } from './accounts';
@@ -78,13 +78,15 @@ export function connectChain(anvil: Anvil, deployment: Deployment, deploymentFil
   const transport = http(rpcUrl);
   const wallet = (i: number) => createWalletClient({ account: accountOf(i), chain: foundry, transport });
   type Wallet = ReturnType<typeof wallet>;
-  const market: Address = deployment.LoomMarket.address;
+  const contracts = contractsOf(deployment);
+  const market: Address = contracts.market;
   const usdc: Address = deployment.TestUSDC.address;
 
-  /** Sends a market call from account `i` (or a wallet); throws on revert. */
+  /** Sends a call to the contract set from account `i` (or a wallet), to the contract that has it; throws on revert. */
   const send = async (from: number | Wallet, functionName: string, args: readonly unknown[] = [], value?: bigint): Promise<TransactionReceipt> => {
     const w = typeof from === 'number' ? wallet(from) : from;
-    const hash = await w.writeContract({ address: market, abi: loomMarketAbi, functionName, args, value } as never);
+    const to = contractFor(functionName);
+    const hash = await w.writeContract({ address: contracts[to], abi: abiOf[to], functionName, args, value } as never);
     const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 10 });
     if (receipt.status !== 'success') throw new Error(`${functionName} reverted (${hash})`);
     return receipt;
@@ -111,8 +113,11 @@ export function connectChain(anvil: Anvil, deployment: Deployment, deploymentFil
     wallet,
     address: (i: number): Address => addressOf(i),
     /** The SDK's writer for account `i`. */
-    writer: (i: number) => createMarketWriter({ publicClient: pub as unknown as PublicClient, walletClient: wallet(i), market, pollingIntervalMs: 20 }),
+    writer: (i: number) => createMarketWriter({ publicClient: pub as unknown as PublicClient, walletClient: wallet(i), contracts, pollingIntervalMs: 20 }),
+    contracts,
     market,
+    registry: contracts.registry,
+    replicated: contracts.replicated!,
     usdc,
     send,
     rpc,

@@ -44,7 +44,7 @@ export function startStack(opts: StackOptions) {
     const artifacts: ArtifactServer | undefined = opts.artifacts
       ? await startArtifactServer({
           cors: opts.artifacts !== true && opts.artifacts.cors,
-          chain: { chainId: chain.deployment.chainId, market: chain.market, publicClient: chain.publicClient },
+          chain: { chainId: chain.deployment.chainId, market: chain.market, registry: chain.registry, publicClient: chain.publicClient },
         })
       : undefined;
     const api = () => {

@@ -9,7 +9,8 @@
  * that would succeed.
  */
 import { parseEther, parseEventLogs, toHex, type Address, type Hex, type TransactionReceipt } from 'viem';
-import { loomMarketAbi, testUsdcAbi } from '../abis/generated';
+import { testUsdcAbi } from '../abis/generated';
+import { abiOf, contractFor, loomAbi } from '../sdk/contracts';
 import type { JobTerms } from '../sdk/jobTerms';
 import { ROLES } from './accounts';
 import type { Chain } from './chain';
@@ -56,7 +57,8 @@ export function connectMarket(chain: Chain) {
   /** Simulates, then sends; undefined (nothing sent) when the contract would revert. */
   const tryCall = async (w: Wallet, functionName: string, args: readonly unknown[] = [], value?: bigint): Promise<Sent | undefined> => {
     try {
-      await pub.simulateContract({ address: market, abi: loomMarketAbi, functionName, args, value, account: w.account } as never);
+      const to = contractFor(functionName);
+      await pub.simulateContract({ address: chain.contracts[to], abi: abiOf[to], functionName, args, value, account: w.account } as never);
     } catch {
       return undefined;
     }
@@ -133,7 +135,7 @@ export async function randomWorkload(
     if (!s) return false;
     sent.push(s);
     log.push(label);
-    for (const e of parseEventLogs({ abi: loomMarketAbi, logs: s.receipt.logs })) {
+    for (const e of parseEventLogs({ abi: loomAbi, logs: s.receipt.logs })) {
       const args = e.args as Record<string, unknown>;
       const id = args.jobId as string | undefined;
       if (!id) continue;

@@ -24,7 +24,7 @@ contract BenchWorker {
     constructor(ILoomMarket market_, HardwareClaim memory hardware) payable {
         market = market_;
         driver = msg.sender;
-        market_.register{value: msg.value}(hardware);
+        market_.registry().register{value: msg.value}(hardware);
     }
 
     modifier onlyDriver() {

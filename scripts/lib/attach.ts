@@ -1,7 +1,8 @@
 /**
  * Attach mode of `npm start`: the chain and the market are someone else's. Before anything starts,
  * check that the RPC answers with the expected chain id, that a LoomMarket is deployed at the
- * address, and where indexing must begin; each failure is a sentence that says what to fix.
+ * address, which registry it uses (the market names it), and where indexing must begin (where the
+ * registry, deployed first, appeared); each failure is a sentence that says what to fix.
  */
 import { createPublicClient, http, isAddress, getAddress, type Address } from 'viem';
 import { loomMarketAbi } from '../../sdk';
@@ -10,7 +11,9 @@ export type AttachTarget = {
   rpcUrl: string;
   chainId: number;
   market: Address;
-  /** The first block to index: LOOM_START_BLOCK, or the block the market's code appeared in. */
+  /** The worker registry, as the market names it (`registry()`). */
+  registry: Address;
+  /** The first block to index: LOOM_START_BLOCK, or the block the registry's code appeared in. */
   startBlock: number;
   /** True when startBlock was found on the chain rather than given. */
   startBlockFound: boolean;
@@ -55,17 +58,18 @@ export async function checkAttachTarget(o: { rpcUrl: string; chainId?: string; m
   } catch {
     throw new AttachError(`the contract at ${market} on chain ${chainId} does not answer as a LoomMarket (LOOM_MARKET_ADDRESS)`);
   }
-  if (startBlock !== undefined) return { rpcUrl: o.rpcUrl, chainId, market, startBlock, startBlockFound: false };
+  const registry = await pub.readContract({ address: market, abi: loomMarketAbi, functionName: 'registry' });
+  if (startBlock !== undefined) return { rpcUrl: o.rpcUrl, chainId, market, registry, startBlock, startBlockFound: false };
 
-  // Indexing from block 0 of a public chain would take hours: find the block the market was
-  // deployed in. Its constructor logs (OwnershipTransferred), so the market's first log is in that
+  // Indexing from block 0 of a public chain would take hours: find the block the registry (deployed
+  // before the markets) was deployed in. Its constructor logs (OwnershipTransferred), so its first log is in that
   // block; RPCs that cap eth_getLogs ranges refuse a search from 0, archive nodes then answer a
   // binary search over eth_getCode at past blocks.
   const head = await pub.getBlockNumber();
   let found: bigint | undefined;
   let why = '';
   try {
-    const [first] = await pub.getLogs({ address: market, fromBlock: 0n, toBlock: head });
+    const [first] = await pub.getLogs({ address: registry, fromBlock: 0n, toBlock: head });
     found = first?.blockNumber ?? undefined;
   } catch (err) {
     why = short(err);
@@ -76,7 +80,7 @@ export async function checkAttachTarget(o: { rpcUrl: string; chainId?: string; m
       let hi = head;
       while (lo < hi) {
         const mid = (lo + hi) / 2n;
-        const at = await pub.getCode({ address: market, blockNumber: mid });
+        const at = await pub.getCode({ address: registry, blockNumber: mid });
         if (at && at !== '0x') hi = mid;
         else lo = mid + 1n;
       }
@@ -87,7 +91,7 @@ export async function checkAttachTarget(o: { rpcUrl: string; chainId?: string; m
       );
     }
   }
-  return { rpcUrl: o.rpcUrl, chainId, market, startBlock: Number(found), startBlockFound: true };
+  return { rpcUrl: o.rpcUrl, chainId, market, registry, startBlock: Number(found), startBlockFound: true };
 }
 
 function short(err: unknown): string {

@@ -1,9 +1,12 @@
 /**
- * The chain connection: viem clients for the RPC, the chain id it reports, and LoomMarket's address
- * (from the configuration, or from the deployment record written by scripts/deploy.ts), checked to
- * hold code.
+ * The chain connection: viem clients for the RPC, the chain id it reports, and the contract set's
+ * addresses: LoomMarket's from the configuration or the deployment record written by scripts/deploy.ts
+ * (checked to hold code), the registry's as that market names it (`registry()`), and the replicated
+ * market's from the configuration or the record.
  */
 import { type Account, type Address, type Chain, type PublicClient, type WalletClient, createPublicClient, createWalletClient, defineChain, getAddress, http } from 'viem';
+import { loomMarketAbi } from '../../abis/generated';
+import type { LoomContracts } from '../contracts';
 import { coded } from '../errors';
 import { rpcFailure } from '../rpcFailure';
 import { deploymentPath, findDeployment } from './deploymentRecord';
@@ -12,11 +15,19 @@ export type ChainConnection = {
   chainId: number;
   chain: Chain;
   market: Address;
+  contracts: LoomContracts;
   publicClient: PublicClient;
   walletClient: WalletClient;
 };
 
-export async function connectChain(o: { rpcUrl: string; account: Account; market?: Address; deploymentFile?: string }): Promise<ChainConnection> {
+export async function connectChain(o: {
+  rpcUrl: string;
+  account: Account;
+  market?: Address;
+  /** LoomReplicatedMarket's address; default: the deployment record's. */
+  replicated?: Address;
+  deploymentFile?: string;
+}): Promise<ChainConnection> {
   const probe = createPublicClient({ transport: http(o.rpcUrl, { retryCount: 2 }) });
   let chainId: number;
   try {
@@ -36,15 +47,24 @@ export async function connectChain(o: { rpcUrl: string; account: Account; market
   const walletClient = createWalletClient({ chain, transport, account: o.account });
 
   let market = o.market;
-  if (market === undefined) {
+  let replicated = o.replicated;
+  if (market === undefined || replicated === undefined) {
     // A record named but missing, or for another chain, fails here with its own reason.
     const found = findDeployment({ chainId, ...(o.deploymentFile === undefined ? {} : { file: o.deploymentFile }), roots: ['.'] });
-    if (!found) throw coded('CONFIG_INVALID', `no market address: set LOOM_MARKET_ADDRESS, or a deployment file (${deploymentPath(chainId)} does not exist)`);
-    const { path: file, record } = found;
-    if (!record.LoomMarket?.address) throw coded('CONFIG_INVALID', `${file} has no LoomMarket.address`);
-    market = getAddress(record.LoomMarket.address);
+    if (!found && market === undefined) {
+      throw coded('CONFIG_INVALID', `no market address: set LOOM_MARKET_ADDRESS, or a deployment file (${deploymentPath(chainId)} does not exist)`);
+    }
+    if (found && market === undefined) {
+      if (!found.record.LoomMarket?.address) throw coded('CONFIG_INVALID', `${found.path} has no LoomMarket.address`);
+      market = getAddress(found.record.LoomMarket.address);
+    }
+    const recorded = found?.record.LoomReplicatedMarket?.address;
+    if (replicated === undefined && recorded) replicated = getAddress(recorded);
   }
-  const code = await publicClient.getCode({ address: market });
+  const code = await publicClient.getCode({ address: market! });
   if (!code || code === '0x') throw coded('CONFIG_INVALID', `no contract at ${market} on chain ${chainId}`);
-  return { chainId, chain, market, publicClient, walletClient };
+  // The market names its registry: one address to configure, and never a registry it does not use.
+  const registry = await publicClient.readContract({ address: market!, abi: loomMarketAbi, functionName: 'registry' });
+  const contracts: LoomContracts = { registry, market: market!, ...(replicated ? { replicated } : {}) };
+  return { chainId, chain, market: market!, contracts, publicClient, walletClient };
 }

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Address, Hex } from 'viem';
+import type { LoomContracts } from '../contracts';
 import { coded } from '../errors';
 
 /** A deployed contract: where it is and the block to index it from. */
@@ -77,4 +78,9 @@ export function findDeployment(o: FindDeploymentOptions): { path: string; record
   }
   if (o.file) throw coded('CONFIG_INVALID', `${o.fileFrom ?? 'the deployment record'} not found: ${candidates[0]}`);
   return undefined;
+}
+
+/** The contract set's addresses in a deployment record. */
+export function contractsOf(record: Pick<Deployment, 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket'>): LoomContracts {
+  return { registry: record.LoomRegistry.address, market: record.LoomMarket.address, replicated: record.LoomReplicatedMarket.address };
 }

@@ -5,7 +5,8 @@
  * Here it is wired to the worker's metrics. The key stays inside the viem account: nothing here logs
  * the account object.
  */
-import type { Account, Address, Chain, PublicClient, WalletClient } from 'viem';
+import type { Account, Chain, PublicClient, WalletClient } from 'viem';
+import type { LoomContracts } from '../../sdk/contracts';
 import { createMarketWriter, type MarketWriter } from '../../sdk/writes';
 import type { WorkerMetrics } from './metrics';
 
@@ -16,7 +17,7 @@ export function createWorkerWriter(o: {
   walletClient: WalletClient;
   account: Account;
   chain: Chain;
-  market: Address;
+  contracts: LoomContracts;
   metrics?: WorkerMetrics;
   /** Receipt wait limit (default 120 s). */
   receiptTimeoutMs?: number;
@@ -26,7 +27,7 @@ export function createWorkerWriter(o: {
     walletClient: o.walletClient,
     account: o.account,
     chain: o.chain,
-    market: o.market,
+    contracts: o.contracts,
     receiptTimeoutMs: o.receiptTimeoutMs ?? 120_000,
     // The daemon waits on its own claims and results: poll faster than the public client's 250 ms.
     pollingIntervalMs: 100,

@@ -15,7 +15,12 @@ export type LoomConfig = {
   rpcUrl: string;
   chainId: number;
   chainName: string;
+  /** The single-worker market. */
   market: Address;
+  /** The worker registry (stake, hardware claims). */
+  registry: Address;
+  /** The replicated-job market, when the deployment has one. */
+  replicated: Address | undefined;
   /** The test USDC (6 decimals), when the deployment has one. */
   usdc: Address | undefined;
   /** A local development chain: the burner wallet and the faucet are offered. */

@@ -1,6 +1,6 @@
 /**
  * Why a transaction failed, in words: contract reverts by their Solidity error name with a plain
- * sentence (decoded by the SDK with the market's and the token's ABIs: sdk/revert.ts), a signature
+ * sentence (decoded by the SDK with the contract set's and the token's ABIs: sdk/revert.ts), a signature
  * the user declined, the wrong network, missing funds, an RPC that does not answer.
  */
 import { BaseError, ChainMismatchError, InsufficientFundsError, UserRejectedRequestError } from 'viem';
@@ -29,6 +29,9 @@ export type ExplainContext = {
 
 const STATUS_WORDS = ['not posted', 'open', 'running', 'waiting for release', 'disputed', 'closed'];
 const status = (n: unknown) => STATUS_WORDS[Number(n)] ?? `in status ${String(n)}`;
+/** enum SlotState (contracts/src/interfaces/ILoomTypes.sol) in words. */
+const SLOT_WORDS = ['empty', 'taken', 'committed', 'revealed'];
+const slotState = (n: unknown) => SLOT_WORDS[Number(n)] ?? `in state ${String(n)}`;
 const when = (t: unknown) => formatDateTime(Number(t));
 const units = (raw: unknown, ctx: ExplainContext) =>
   ctx.token && !ctx.token.unknown ? `${formatUnitsHuman(raw as bigint, ctx.token.decimals)} ${ctx.token.symbol}` : `${String(raw)} units`;
@@ -67,6 +70,25 @@ const MESSAGES: Record<string, (args: readonly unknown[], ctx: ExplainContext) =
   BidNotFound: () => 'This worker has no standing bid on the job (it may have withdrawn it).',
   StakeLocked: ([, locked]) => `The worker still has ${formatEth(locked as bigint)} of collateral locked in jobs.`,
   UnbondingNotReady: ([, , unlockAt]) => `No stake can be withdrawn yet: it unlocks ${when(unlockAt)}.`,
+  MarketNotTrusted: () => 'The worker registry does not trust this market to lock stake.',
+  LockNotHeld: () => 'This market holds no such collateral of the worker.',
+  NoTrustChangePending: () => 'No change of trusted markets is pending for this market.',
+  TrustChangeNotReady: ([, effectiveAt]) => `The change of trusted markets takes effect only ${when(effectiveAt)}.`,
+  UnexpectedSender: () => 'Only the worker registry sends ETH to a market.',
+  InvalidReplication: ([replicas, quorum]) =>
+    `${String(replicas)} replicas with a quorum of ${String(quorum)} is not allowed: 2 to 7 replicas, and a quorum of more than half of them.`,
+  InvalidWindow: () => 'The commit and reveal windows must each be between 1 second and 30 days.',
+  BudgetOverflow: () => 'The price times the number of replicas is too large.',
+  NoFreeSlot: () => 'Every slot of this job is taken.',
+  SlotAlreadyHeld: () => 'This worker holds a slot of the job already: each replica needs a different worker.',
+  NotSlotWorker: () => 'Only the worker holding this slot can do this.',
+  UnexpectedSlotState: ([, , expected, actual]) => `The slot is ${slotState(actual)}; this needs it to be ${slotState(expected)}.`,
+  ZeroCommitment: () => 'A commitment must not be zero.',
+  CommitmentMismatch: () => 'The revealed result and salt do not match what the worker committed to.',
+  RevealNotOpen: ([, commitDeadline]) => `Reveals open once every slot has committed, or after ${when(commitDeadline)}.`,
+  FinalizeTooEarly: ([, deadline]) => `Too early to settle: reveals are still possible until ${when(deadline)}.`,
+  JobAlreadyClosed: () => 'The job has been settled already.',
+  SlotsTaken: ([, filled]) => `Workers have taken ${String(filled)} slot(s) of the job: it can no longer be cancelled.`,
   ZeroResultHash: () => 'A result hash must not be zero.',
   TextTooLong: ([length, max]) => `The text is ${length} bytes long; at most ${max} bytes are accepted.`,
   InvalidRuling: ([, price, , collateral]) =>

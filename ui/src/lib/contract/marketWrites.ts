@@ -14,7 +14,12 @@ import { createMarketWriter } from '$sdk/writes';
 /** A writer for the connected account (the wallet's network is checked first, every time). */
 async function writer(wallet: WalletState) {
   const walletClient = await wallet.walletClient();
-  return createMarketWriter({ publicClient: wallet.publicClient, walletClient, market: wallet.config.market, chain: wallet.chain });
+  return createMarketWriter({
+    publicClient: wallet.publicClient,
+    walletClient,
+    contracts: { market: wallet.config.market, registry: wallet.config.registry, ...(wallet.config.replicated ? { replicated: wallet.config.replicated } : {}) },
+    chain: wallet.chain,
+  });
 }
 
 /** Refuses terms that do not hash to the job's id (they would revert with JobNotFound anyway). */

@@ -1,7 +1,8 @@
 /**
  * The UI's configuration from the environment, read on the server (so the built UI is configured
  * when it starts, not when it is built): PUBLIC_API_URL, PUBLIC_RPC_URL, PUBLIC_CHAIN_ID,
- * PUBLIC_MARKET_ADDRESS, PUBLIC_USDC_ADDRESS, PUBLIC_ARTIFACT_URL, PUBLIC_EXPLORER_URL; contract
+ * PUBLIC_MARKET_ADDRESS, PUBLIC_REGISTRY_ADDRESS, PUBLIC_REPLICATED_MARKET_ADDRESS, PUBLIC_USDC_ADDRESS,
+ * PUBLIC_ARTIFACT_URL, PUBLIC_EXPLORER_URL; contract
  * addresses default to the deployment record (LOOM_DEPLOYMENT_FILE, else deployments/<chainId>.json
  * in the working directory or its parent).
  */
@@ -48,13 +49,20 @@ export function readConfig(env: Env, cwd = process.cwd()): LoomConfig {
   const chainId = Number(env.PUBLIC_CHAIN_ID || 31337);
   if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new ConfigError(`PUBLIC_CHAIN_ID is not a chain id: "${env.PUBLIC_CHAIN_ID}"`);
 
-  const deployment = env.PUBLIC_MARKET_ADDRESS && env.PUBLIC_USDC_ADDRESS !== undefined ? undefined : deploymentOf(env, chainId, cwd);
+  const allGiven = env.PUBLIC_MARKET_ADDRESS && env.PUBLIC_REGISTRY_ADDRESS && env.PUBLIC_REPLICATED_MARKET_ADDRESS !== undefined && env.PUBLIC_USDC_ADDRESS !== undefined;
+  const deployment = allGiven ? undefined : deploymentOf(env, chainId, cwd);
   const marketValue = env.PUBLIC_MARKET_ADDRESS || deployment?.record.LoomMarket?.address;
   if (!marketValue) {
     throw new ConfigError(
       `no LoomMarket address: set PUBLIC_MARKET_ADDRESS, or deploy (npm run contracts:deploy) so that deployments/${chainId}.json exists`,
     );
   }
+  const market = address('PUBLIC_MARKET_ADDRESS', marketValue);
+  const registryValue = env.PUBLIC_REGISTRY_ADDRESS || deployment?.record.LoomRegistry?.address;
+  if (!registryValue) {
+    throw new ConfigError(`no LoomRegistry address: set PUBLIC_REGISTRY_ADDRESS, or deploy (npm run contracts:deploy) so that deployments/${chainId}.json exists`);
+  }
+  const replicatedValue = env.PUBLIC_REPLICATED_MARKET_ADDRESS ?? deployment?.record.LoomReplicatedMarket?.address;
   const usdcValue = env.PUBLIC_USDC_ADDRESS ?? deployment?.record.TestUSDC?.address;
 
   return {
@@ -64,7 +72,9 @@ export function readConfig(env: Env, cwd = process.cwd()): LoomConfig {
     rpcUrl,
     chainId,
     chainName: CHAIN_NAMES[chainId] ?? `Chain ${chainId}`,
-    market: address('PUBLIC_MARKET_ADDRESS', marketValue),
+    market,
+    registry: address('PUBLIC_REGISTRY_ADDRESS', registryValue),
+    replicated: replicatedValue ? address('PUBLIC_REPLICATED_MARKET_ADDRESS', replicatedValue) : undefined,
     usdc: usdcValue ? address('PUBLIC_USDC_ADDRESS', usdcValue) : undefined,
     localChain: chainId === 31337 || chainId === 1337,
     explorerUrl: env.PUBLIC_EXPLORER_URL ? trimSlash(env.PUBLIC_EXPLORER_URL) : undefined,
