@@ -18,11 +18,14 @@ beforeAll(async () => {
   ({ anvil, deployment: d } = chain);
 });
 
-test('default: finds the block the market was deployed in', async () => {
+test('default: the registry the market names, and the block it (deployed first) was deployed in', async () => {
   const t = await checkAttachTarget({ rpcUrl: anvil.rpcUrl, chainId: '31337', market: d.LoomMarket.address.toLowerCase() });
   expect(t.market).toBe(d.LoomMarket.address);
+  expect(t.registry).toBe(d.LoomRegistry.address);
   expect(t.startBlockFound).toBe(true);
-  expect(await rpc('eth_getCode', [d.LoomMarket.address, `0x${t.startBlock.toString(16)}`])).not.toBe('0x');
+  expect(await rpc('eth_getCode', [d.LoomRegistry.address, `0x${t.startBlock.toString(16)}`])).not.toBe('0x');
+  expect(await rpc('eth_getCode', [d.LoomRegistry.address, `0x${(t.startBlock - 1).toString(16)}`])).toBe('0x');
+  // Nothing of the set is older than its registry: indexing from there misses no event.
   expect(await rpc('eth_getCode', [d.LoomMarket.address, `0x${(t.startBlock - 1).toString(16)}`])).toBe('0x');
   expect(t.startBlock).toBeGreaterThan(5);
 });
