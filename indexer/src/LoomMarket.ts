@@ -8,7 +8,7 @@ import { ponder } from 'ponder:registry';
 import { arbiter, bid, job } from 'ponder:schema';
 import { applyBidEvent, bidKeyOf } from './fold/bid';
 import { creditsOf, withdrawalOf } from './fold/credits';
-import { argsOf, big, hex, ZERO_ADDRESS, type Args } from './fold/event';
+import { argsOf, big, hex, ZERO_ADDRESS } from './fold/event';
 import { applyJobEvent, jobPatchOf } from './fold/job';
 import {
   allowToken,
@@ -77,7 +77,7 @@ ponder.on('LoomMarket:DefaultArbiterSet', ({ event, context }) =>
 );
 ponder.on('LoomMarket:TokenAllowed', ({ event, context }) => allowToken(context.db, 'LoomMarket', event));
 ponder.on('LoomMarket:ArbiterAllowed', async ({ event, context }) => {
-  const args = argsOf(await record(context.db, 'LoomMarket', 'ArbiterAllowed', event)) as Args;
+  const args = argsOf(await record(context.db, 'LoomMarket', 'ArbiterAllowed', event));
   const row = { address: hex(args.arbiter), allowed: Boolean(args.allowed) };
   await context.db.insert(arbiter).values(row).onConflictDoUpdate(row);
 });

@@ -20,7 +20,7 @@ import {
 import type { AbiParameter } from 'viem';
 import { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi } from '../../abis/generated';
 import type { Credit } from './fold/credits';
-import { argsToJson, eventId, hex, utcDay, ZERO_ADDRESS, type Args, type Hex, type LoggedEvent } from './fold/event';
+import { argsOf, argsToJson, eventId, hex, utcDay, ZERO_ADDRESS, type Args, type Hex, type LoggedEvent } from './fold/event';
 import type { Job } from './fold/job';
 import { dailyCountersOf, dailyVolumeOf, emptyDailyStat } from './fold/stats';
 import { applyWorkerEvent, workerPatchOf, workersOf, type WorkerEventContext } from './fold/worker';
@@ -166,7 +166,7 @@ type MarketSettings = Partial<Pick<typeof market.$inferInsert, 'feeBps' | 'treas
 /** Records a market's settings event and applies it to the market's row. */
 export async function setMarket(db: Db, contract: 'LoomMarket' | 'LoomReplicatedMarket', name: string, event: PonderEvent, patch: (args: Args) => MarketSettings) {
   const logged = await record(db, contract, name, event);
-  const values = { ...patch(logged.args as Args), updatedBlock: event.block.number };
+  const values = { ...patch(argsOf(logged)), updatedBlock: event.block.number };
   await db
     .insert(market)
     .values({
@@ -183,7 +183,7 @@ export async function setMarket(db: Db, contract: 'LoomMarket' | 'LoomReplicated
 /** Records a market's TokenAllowed and applies it to the market's allow-list. */
 export async function allowToken(db: Db, contract: 'LoomMarket' | 'LoomReplicatedMarket', event: PonderEvent) {
   const logged = await record(db, contract, 'TokenAllowed', event);
-  const args = logged.args as Args;
+  const args = argsOf(logged);
   const row = { market: logged.contract, token: hex(args.token), allowed: Boolean(args.allowed) };
   await db.insert(allowedToken).values(row).onConflictDoUpdate(row);
 }

@@ -3,9 +3,13 @@
  * ResultCommitted, ResultRevealed, ReplicatedJobClosed). It shares the `job` table with single jobs
  * (see indexer/ponder.schema.ts for what the shared columns hold); job.ts dispatches here.
  */
+import type { job as jobTable } from '../../ponder.schema';
 import { argsOf, big, decodeShortString, decodeSpecJson, hex, utcDay, ZERO_ADDRESS, ZERO_BYTES32, type LoggedEvent } from './event';
-import type { Job, JobStatus } from './job';
 import { quorumResultURI, replicatedOutcomeOf, type Slot } from './slot';
+
+// The row type from the schema, as job.ts has it (job.ts dispatches here, so this module cannot import it).
+type Job = typeof jobTable.$inferSelect;
+type JobStatus = Job['status'];
 
 /** A replicated job's events, in the order they can come. */
 export const REPLICATED_JOB_EVENTS = new Set(['ReplicatedJobPosted', 'SlotTaken', 'ResultCommitted', 'ResultRevealed', 'ReplicatedJobClosed']);
