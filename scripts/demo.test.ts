@@ -35,7 +35,7 @@ type ApiJob = {
 };
 
 async function allJobs(): Promise<ApiJob[]> {
-  const data = await gql<{ jobs: { edges: { node: ApiJob }[] } }>(`{ jobs(first: 100) { edges { node {
+  const data = await gql<{ jobs: { edges: { node: ApiJob }[] } }>(`{ jobs(first: 100, filter: { kind: SINGLE }) { edges { node {
     id spec status closeReason resultURI resultHash bids { edges { node { worker status } } }
     terms { client token arbiter budget collateral feeBps mode openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
   } } } }`);
@@ -72,6 +72,46 @@ test('default: the API shows demo jobs in every status and every cheap close rea
   expect(workers.workers.edges.filter((e) => e.node.registered).map((e) => e.node.address.toLowerCase()).sort()).toEqual(
     demo.workers.map((a) => a.toLowerCase()).sort(),
   );
+});
+
+type ApiReplicatedJob = {
+  id: string;
+  outcome: string | null;
+  slotsFilled: number;
+  commits: number;
+  reveals: number;
+  resultHash: string | null;
+  resultURI: string | null;
+  slots: { worker: string; state: string; verdict: string | null; slashed: string | null }[];
+};
+
+test('default: the API shows the demo replicated jobs in each outcome, and one still revealing', async () => {
+  const data = await gql<{ jobs: { edges: { node: ApiReplicatedJob }[] } }>(`{ jobs(first: 100, filter: { kind: REPLICATED }) { edges { node {
+    id outcome slotsFilled commits reveals resultHash resultURI slots { worker state verdict slashed }
+  } } } }`);
+  const jobs = data.jobs.edges.map((e) => e.node);
+  expect(jobs.map((j) => j.id).sort()).toEqual(demo.replicated.map((j) => j.id).sort());
+  for (const j of demo.replicated) {
+    const indexed = jobs.find((x) => x.id === j.id)!;
+    expect({ label: j.label, outcome: indexed.outcome ?? 'RUNNING' }).toEqual({ label: j.label, outcome: j.outcome });
+  }
+  const byOutcome = (o: string) => jobs.find((j) => j.outcome === o)!;
+  expect(byOutcome('QUORUM_REACHED').slots.map((s) => s.verdict)).toEqual(['AGREED', 'AGREED']);
+  // The worker that never revealed lost its collateral.
+  expect(byOutcome('NO_QUORUM').slots.map((s) => [s.state, s.slashed])).toEqual([
+    ['REVEALED', '0'],
+    ['COMMITTED', '50000000000000000'],
+  ]);
+  expect(byOutcome('EXPIRED_UNFILLED').slotsFilled).toBe(1);
+  expect(byOutcome('CANCELLED').slotsFilled).toBe(0);
+  const running = jobs.find((j) => j.outcome === null)!;
+  expect([running.slotsFilled, running.commits, running.reveals]).toEqual([2, 2, 1]);
+  // The quorum's result is a real bundle in the store.
+  const quorum = byOutcome('QUORUM_REACHED');
+  const sha = quorum.resultURI!.replace('artifact://', '');
+  expect(`0x${sha}`).toBe(quorum.resultHash);
+  const res = await fetch(`${ponder.url}/artifacts/0x${sha}`);
+  expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(sha);
 });
 
 test('behavior: demo results are in the artifact store, matching the hashes on-chain', async () => {
