@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parseEther } from 'viem';
-import { canCancelReplicated, formatEscrow, outcomeLabel, replicationStanding, slotStateLabel, verdictLabel, type ReplicationProgress } from './replication';
+import { canCancelReplicated, formatEscrow, outcomeLabel, outcomeOf, replicationStanding, slotStateLabel, verdictLabel, type ReplicationProgress } from './replication';
 import { ETH_TOKEN, testUsdc } from './tokens';
 
 const openUntil = 1_700_000_000;
@@ -89,6 +89,7 @@ test('labels: outcomes, slot states and verdicts in words; unknown names as they
     'Cancelled',
     'LATER',
   ]);
+  expect([0, 1, 2, 3, 4, 5].map(outcomeOf)).toEqual([undefined, 'QUORUM_REACHED', 'NO_QUORUM', 'EXPIRED_UNFILLED', 'CANCELLED', undefined]);
   expect(['TAKEN', 'COMMITTED', 'REVEALED'].map(slotStateLabel)).toEqual(['Running', 'Committed', 'Revealed']);
   expect([null, 'AGREED', 'DISAGREED', 'UNREVEALED'].map(verdictLabel)).toEqual(['—', 'Agreed', 'Disagreed: slashed', 'Never revealed: slashed']);
 });

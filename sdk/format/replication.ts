@@ -85,6 +85,12 @@ const OUTCOME_WORDS: Record<ReplicatedOutcome, string> = {
   CANCELLED: 'Cancelled',
 };
 
+/** An event's uint8 outcome as the API's name; undefined for None or a value the contract does not define. */
+export function outcomeOf(value: number | bigint): ReplicatedOutcome | undefined {
+  const key = replicatedOutcomeKeys[Number(value)];
+  return key === undefined || key === 'NONE' ? undefined : key;
+}
+
 /** "Quorum reached", "No quorum"...; an unknown name as it is. */
 export const outcomeLabel = (outcome: string): string => OUTCOME_WORDS[outcome as ReplicatedOutcome] ?? outcome;
 
