@@ -10,7 +10,7 @@
  * approves an ERC-20 when the allowance is short, and posts.
  */
 import { type PublicClient, createPublicClient, http } from 'viem';
-import { MarketQuery } from '../../../sdk/documents';
+import { MarketsQuery } from '../../../sdk/documents';
 import { resolveClientConfig, connectionOptions } from '../../config';
 import { jobModeOf } from '../../../sdk/enums';
 import { randomSalt } from '../../../sdk/jobParams';
@@ -106,7 +106,9 @@ export async function runPost(argv: string[]): Promise<number> {
   const tokenFlag = flags.token ?? 'eth';
   if (tokenFlag.toLowerCase() !== 'eth') {
     progress.update('reading the token');
-    const allowedTokens = await reader.query(MarketQuery).then((r) => r.market?.allowedTokens, () => undefined);
+    // The allow-list of the market the job goes to: each market keeps its own.
+    const kind = isReplicated(flags) ? 'REPLICATED' : 'SINGLE';
+    const allowedTokens = await reader.query(MarketsQuery).then((r) => r.markets.find((m) => m.kind === kind)?.allowedTokens, () => undefined);
     const publicClient = createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1 }) }) as PublicClient;
     token = await resolveToken(tokenFlag, { publicClient, allowedTokens });
   }
