@@ -33,7 +33,7 @@ describe('resolveClientConfig', () => {
 
   it('error: bad addresses, URLs and chain ids are named', () => {
     expect(() => resolveClientConfig({ market: '0x123' }, {})).toThrowError('--market: "0x123" is not an address');
-    expect(() => resolveClientConfig({}, { LOOM_REPLICATED_MARKET_ADDRESS: 'nope' })).toThrowError('--replicated: "nope" is not an address');
+    expect(() => resolveClientConfig({}, { LOOM_REPLICATED_MARKET_ADDRESS: 'nope' })).toThrowError('--replicated-market: "nope" is not an address');
     expect(() => resolveClientConfig({ 'api-url': 'ftp://x' }, {})).toThrowError(CliError);
     expect(() => resolveClientConfig({}, { LOOM_CHAIN_ID: 'mainnet' })).toThrowError(/--chain-id/);
   });

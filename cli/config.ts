@@ -55,7 +55,7 @@ export const connectionOptions = {
   'artifact-url': { type: 'string', value: '<url>', env: 'LOOM_ARTIFACT_URL', parse: httpUrl, help: 'The artifact store (default: the API URL)' },
   'rpc-url': { type: 'string', value: '<url>', env: 'LOOM_RPC_URL', default: 'http://127.0.0.1:8545', parse: httpUrl, help: 'The chain, for transactions' },
   market: { type: 'string', value: '<0x…>', env: 'LOOM_MARKET_ADDRESS', parse: address, help: "LoomMarket's address (default: the deployment file's)" },
-  replicated: {
+  'replicated-market': {
     type: 'string',
     value: '<0x…>',
     env: 'LOOM_REPLICATED_MARKET_ADDRESS',
@@ -79,7 +79,7 @@ export function resolveClientConfig(flags: Flags, env: NodeJS.ProcessEnv = proce
     artifactUrl: v['artifact-url'] ?? v['api-url'],
     rpcUrl: v['rpc-url'],
     ...(v.market === undefined ? {} : { market: v.market }),
-    ...(v.replicated === undefined ? {} : { replicated: v.replicated }),
+    ...(v['replicated-market'] === undefined ? {} : { replicated: v['replicated-market'] }),
     ...(v['deployment-file'] === undefined ? {} : { deploymentFile: v['deployment-file'] }),
     ...(v['chain-id'] === undefined ? {} : { chainId: v['chain-id'] }),
     ...(v.keystore === undefined ? {} : { keystore: v.keystore }),

@@ -27,9 +27,10 @@ Groups:
   index     Compare an indexer with the chain: digest, replay
 
 Configuration (flags or environment): --api-url LOOM_API_URL, --rpc-url LOOM_RPC_URL,
---market LOOM_MARKET_ADDRESS, --replicated LOOM_REPLICATED_MARKET_ADDRESS, --deployment-file
-LOOM_DEPLOYMENT_FILE, --chain-id LOOM_CHAIN_ID, --artifact-url LOOM_ARTIFACT_URL. The client key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE
-(password LOOM_CLIENT_KEYSTORE_PASSWORD or a prompt); never a flag, never printed.
+--market LOOM_MARKET_ADDRESS, --replicated-market LOOM_REPLICATED_MARKET_ADDRESS,
+--deployment-file LOOM_DEPLOYMENT_FILE, --chain-id LOOM_CHAIN_ID, --artifact-url LOOM_ARTIFACT_URL.
+The client key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password
+LOOM_CLIENT_KEYSTORE_PASSWORD or a prompt); never a flag, never printed.
 
 Every command takes --help and --json. Exit codes: 0 success, 1 failure, 2 bad usage.
 

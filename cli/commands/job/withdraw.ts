@@ -71,7 +71,7 @@ export async function runWithdraw(argv: string[]): Promise<number> {
     for (const d of done) process.stdout.write(`withdrew ${formatAmount(d.amount, book.get(d.token), TABLE_AMOUNTS)} from the ${MARKET_WORDS[d.kind]} (tx ${d.txHash})\n`);
   }
   for (const k of skipped) {
-    process.stderr.write(`loom: ${formatAmount(k.amount, book.get(k.token), TABLE_AMOUNTS)} is credited at ${k.market}, a market this configuration does not name (--market, --replicated)\n`);
+    process.stderr.write(`loom: ${formatAmount(k.amount, book.get(k.token), TABLE_AMOUNTS)} is credited at ${k.market}, a market this configuration does not name (--market, --replicated-market)\n`);
   }
   return 0;
 }
