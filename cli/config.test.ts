@@ -15,11 +15,13 @@ describe('resolveClientConfig', () => {
       LOOM_MARKET_ADDRESS: '0x5fbdb2315678afecb367f032d93f642f64180aa3',
       LOOM_CHAIN_ID: '84532',
       LOOM_ARTIFACT_URL: 'http://store.example',
+      LOOM_REPLICATED_MARKET_ADDRESS: '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512',
     };
     const c = resolveClientConfig({ 'rpc-url': 'http://other.example', json: true }, env);
     expect(c.apiUrl).toBe('http://api.example:42069');
     expect(c.rpcUrl).toBe('http://other.example');
     expect(c.market).toBe('0x5FbDB2315678afecb367f032d93F642f64180aa3');
+    expect(c.replicated).toBe('0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512');
     expect(c.chainId).toBe(84532);
     expect(c.artifactUrl).toBe('http://store.example');
     expect(c.json).toBe(true);
@@ -31,6 +33,7 @@ describe('resolveClientConfig', () => {
 
   it('error: bad addresses, URLs and chain ids are named', () => {
     expect(() => resolveClientConfig({ market: '0x123' }, {})).toThrowError('--market: "0x123" is not an address');
+    expect(() => resolveClientConfig({}, { LOOM_REPLICATED_MARKET_ADDRESS: 'nope' })).toThrowError('--replicated-market: "nope" is not an address');
     expect(() => resolveClientConfig({ 'api-url': 'ftp://x' }, {})).toThrowError(CliError);
     expect(() => resolveClientConfig({}, { LOOM_CHAIN_ID: 'mainnet' })).toThrowError(/--chain-id/);
   });

@@ -1,5 +1,5 @@
 /**
- * Where `loom` reads and writes: the API, the artifact store, the chain and the market. Every option
+ * Where `loom` reads and writes: the API, the artifact store, the chain and the markets. Every option
  * is a flag or an environment variable, with the worker's names (worker/daemon/config.ts) so that
  * one environment serves both CLIs; flags win. The client key is never a flag: LOOM_CLIENT_KEY, or a
  * keystore (see clientKey.ts).
@@ -17,6 +17,8 @@ export type ClientConfig = {
   rpcUrl: string;
   /** LoomMarket's address; undefined: from the deployment file. */
   market?: Address;
+  /** LoomReplicatedMarket's address; undefined: from the deployment file. */
+  replicated?: Address;
   /** Deployment record with the market's address (default deployments/<chainId>.json). */
   deploymentFile?: string;
   /** When set, the RPC must report this chain id (a guard against signing on the wrong chain). */
@@ -53,6 +55,13 @@ export const connectionOptions = {
   'artifact-url': { type: 'string', value: '<url>', env: 'LOOM_ARTIFACT_URL', parse: httpUrl, help: 'The artifact store (default: the API URL)' },
   'rpc-url': { type: 'string', value: '<url>', env: 'LOOM_RPC_URL', default: 'http://127.0.0.1:8545', parse: httpUrl, help: 'The chain, for transactions' },
   market: { type: 'string', value: '<0x…>', env: 'LOOM_MARKET_ADDRESS', parse: address, help: "LoomMarket's address (default: the deployment file's)" },
+  'replicated-market': {
+    type: 'string',
+    value: '<0x…>',
+    env: 'LOOM_REPLICATED_MARKET_ADDRESS',
+    parse: address,
+    help: "LoomReplicatedMarket's address, for replicated jobs (default: the deployment file's)",
+  },
   'deployment-file': { type: 'string', value: '<path>', env: 'LOOM_DEPLOYMENT_FILE', parse: (path: string) => resolve(path), help: 'Deployment record (default deployments/<chainId>.json)' },
   'chain-id': { type: 'string', value: '<id>', env: 'LOOM_CHAIN_ID', parse: chainId, help: 'Refuse to sign unless the RPC is this chain' },
   keystore: { type: 'string', value: '<path>', env: 'LOOM_CLIENT_KEYSTORE', help: 'V3 keystore of the client key (or set LOOM_CLIENT_KEY)' },
@@ -70,6 +79,7 @@ export function resolveClientConfig(flags: Flags, env: NodeJS.ProcessEnv = proce
     artifactUrl: v['artifact-url'] ?? v['api-url'],
     rpcUrl: v['rpc-url'],
     ...(v.market === undefined ? {} : { market: v.market }),
+    ...(v['replicated-market'] === undefined ? {} : { replicated: v['replicated-market'] }),
     ...(v['deployment-file'] === undefined ? {} : { deploymentFile: v['deployment-file'] }),
     ...(v['chain-id'] === undefined ? {} : { chainId: v['chain-id'] }),
     ...(v.keystore === undefined ? {} : { keystore: v.keystore }),

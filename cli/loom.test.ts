@@ -10,6 +10,10 @@
  * - An image job posted with `--image` alone: `job show` names the image and its default command.
  * - Bad input (a missing spec, a bad budget, an invalid spec, a tag-only image, no key, an unknown flag): a clear
  *   message, a non-zero exit code, and not one transaction.
+ * - A replicated job (`--replicas 3 --quorum 2`): bad n and k refused before anything is sent, the
+ *   escrow (3 × the price) printed before the post, `job show` following three workers (acting through
+ *   the SDK) through slots, commits and reveals, `job finalize` settling it with a quorum, `cancel` on
+ *   another one, and `job withdraw` pulling credits from both markets.
  * - An auction paid in tUSDC (approved first) on an input uploaded with `job upload` (signed with the
  *   client key; the same bytes unsigned are refused): the worker bids, `accept-bid` takes the lowest bid,
  *   the worker runs the job, `job result` downloads it and verifies its hash (and refuses a tampered
@@ -36,6 +40,9 @@ import type { Indexer } from '../testkit/indexer';
 import { root } from '../testkit/root';
 import { type Stack, startStack } from '../testkit/stack';
 import { LOOM_BIN, type LoomRun, loomProcessEnv, runLoom } from '../testkit/loomCli';
+import { keccak256, parseEther, stringToHex, toHex, type Hex } from 'viem';
+import { resultCommitment } from '../sdk/replication';
+import { toReplicatedTerms } from '../sdk/replicatedTerms';
 import { tempDir } from '../testkit/tempDir';
 import { waitFor as poll } from '../testkit/waitFor';
 import { type WorkerProcess, startWorker } from '../testkit/workers';
@@ -204,6 +211,88 @@ describe('loom', () => {
     expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'BAD_INPUT', message: '--budget: "abc" is not an amount of ETH (e.g. 0.5)' } });
     expect(await nonceOf(CLIENT)).toBe(nonce);
   });
+
+  test('behavior: a replicated job: refused n and k, the escrow before the post, slots followed by show, finalize, withdraw from both markets', async () => {
+    const spec = specFile('replicated.json', { version: 1, script: 'echo same > /out/answer.txt', resources: { timeoutSeconds: 30, memoryMiB: 256 } });
+    const nonce = await nonceOf(CLIENT);
+    const refused: [string[], string | RegExp][] = [
+      [['--replicas', '1'], '--replicas must be a whole number from 2 to 7'],
+      [['--replicas', '8'], '--replicas must be a whole number from 2 to 7'],
+      [['--replicas', '4', '--quorum', '2'], '--quorum must be more than half of the 4 replicas and at most 4: 3 to 4'],
+      [['--replicas', '3', '--quorum', '4'], /--quorum must be more than half of the 3 replicas/],
+      [['--quorum', '2'], '--quorum is for replicated jobs: add --replicas <n>'],
+      [['--replicas', '3', '--mode', 'auction'], /--mode does not apply to a replicated job/],
+      [['--replicas', '3', '--commit-window', '1m'], /--commit-window is shorter than the spec's run timeout/],
+    ];
+    for (let i = 0; i < refused.length; i += 4) {
+      await Promise.all(
+        refused.slice(i, i + 4).map(async ([extra, message]) => {
+          const r = await loom(['job', 'post', spec, '--budget', '0.01', ...extra]);
+          expect({ extra, code: r.code, stderr: r.stderr }).toMatchObject({ code: 1, stderr: expect.stringMatching(message) });
+        }),
+      );
+    }
+    expect(await nonceOf(CLIENT)).toBe(nonce);
+
+    // --budget is one replica's price: three of them are escrowed, and said so before anything is sent.
+    const args = ['job', 'post', spec, '--replicas', '3', '--quorum', '2', '--budget', '0.01', '--collateral', '0.05', '--open-for', '10m', '--commit-window', '1h', '--reveal-window', '1h'];
+    const run = await loom([...args, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('loom: escrowing 3 × 0.01 ETH = 0.03 ETH (3 replicas at the --budget price each, quorum 2)');
+    const posted = JSON.parse(run.stdout);
+    expect(posted).toMatchObject({ kind: 'REPLICATED', escrow: '30000000000000000', indexed: true, terms: { price: '10000000000000000', replicas: 3, quorum: 2, commitWindow: 3600, revealWindow: 3600 } });
+    const id: Hex = posted.jobId;
+
+    const open = await loomJson(['job', 'show', id]);
+    expect(open.job).toMatchObject({ id, kind: 'REPLICATED', status: 'OPEN', replicas: 3, quorum: 2, slotsFilled: 0, slots: [] });
+    expect(open.replication).toMatchObject({ phase: 'TAKING_SLOTS', label: 'Taking slots: 0 of 3' });
+    // A single job's step on a replicated job is refused by name, before anything is sent.
+    const release = await loom(['job', 'release', id]);
+    expect(release).toMatchObject({ code: 1, stderr: expect.stringContaining(`job ${id} is a replicated job (its steps: cancel, finalize): release does not apply to it`) });
+
+    // Three workers, as a daemon would: each takes a slot, commits a sealed hash, then reveals it.
+    const workers = [4, 6, 7].map((i) => stack.writer(i));
+    for (const w of workers) await w.register(stack.claim(), parseEther('1'));
+    const terms = toReplicatedTerms(open.job.replicatedTerms);
+    const answers = [keccak256(stringToHex('same')), keccak256(stringToHex('same')), keccak256(stringToHex('other'))];
+    const salt = (i: number) => keccak256(toHex(`cli-salt-${i}`));
+    for (const w of workers) await w.takeSlot(terms);
+    for (const [i, w] of workers.entries()) await w.commitResult(terms, i, resultCommitment(id, w.address, answers[i]!, salt(i)));
+    await stack.synced();
+    const committed = await loom(['job', 'show', id]);
+    expect(committed.stdout).toMatch(/^phase\s+Revealing: 0 of 3$/m);
+    expect(committed.stdout).toMatch(/^progress\s+3 of 3 slots taken, 3 committed, 0 revealed$/m);
+    for (const [i, w] of workers.entries()) await w.revealResult(terms, i, answers[i]!, salt(i), `artifact://${answers[i]!.slice(2)}`);
+    await stack.synced();
+    const revealed = await loom(['job', 'show', id]);
+    expect(revealed.stdout).toMatch(/^phase\s+Ready to finalize: every slot revealed$/m);
+    for (const w of workers) expect(revealed.stdout).toMatch(new RegExp(`^\\s*\\d\\s+${w.address}\\s+REVEALED \\(revealed\\)`, 'mi'));
+
+    expect(await loomJson(['job', 'finalize', id])).toMatchObject({ jobId: id, action: 'finalize', indexed: true });
+    const closed = await loomJson(['job', 'show', id]);
+    expect(closed.job).toMatchObject({ status: 'CLOSED', outcome: 'QUORUM_REACHED', resultHash: answers[0], clientSlashShare: '25000000000000000' });
+    expect(closed.job.slots.map((s: { verdict: string }) => s.verdict)).toEqual(['AGREED', 'AGREED', 'DISAGREED']);
+    expect(closed.replication.phase).toBe('CLOSED');
+    const table = await loom(['job', 'show', id]);
+    expect(table.stdout).toMatch(/^status\s+CLOSED \(QUORUM_REACHED\)$/m);
+    expect(table.stdout).toMatch(/^slashed\s+0\.05 ETH \(each agreeing worker \+0\.0125 ETH, client \+0\.025 ETH\)$/m);
+
+    // Another one, cancelled before any slot is taken: its 0.03 ETH is credited in the replicated market.
+    const other = await loomJson([...args, '--salt', '7']);
+    expect(await loomJson(['job', 'cancel', other.jobId])).toMatchObject({ action: 'cancel', indexed: true });
+    expect((await loomJson(['job', 'show', other.jobId])).job).toMatchObject({ status: 'CLOSED', outcome: 'CANCELLED' });
+    // And a single job cancelled: a credit in the other market.
+    const single = await loomJson(['job', 'post', spec, '--budget', '0.02']);
+    await loomJson(['job', 'cancel', single.jobId]);
+
+    const withdrawn = await loomJson(['job', 'withdraw']);
+    const byKind = Object.fromEntries(withdrawn.withdrawn.map((w: { kind: string; amount: string }) => [w.kind, w.amount]));
+    expect(Object.keys(byKind).sort()).toEqual(['market', 'replicated']);
+    // The cancelled job's 0.03 ETH and the client's 0.025 ETH share of the dissenter's collateral.
+    expect(byKind.replicated).toBe(parseEther('0.055').toString());
+    expect(BigInt(byKind.market)).toBeGreaterThanOrEqual(parseEther('0.02'));
+    expect((await loomJson(['job', 'withdraw'])).withdrawn).toEqual([]);
+  }, 180_000);
 
   test('behavior: an auction in tUSDC: bid, accept-bid, verified result (tampered rejected), release, watched live', async () => {
     // `loom worker start`: the worker's own CLI behind the user's binary.

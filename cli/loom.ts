@@ -2,7 +2,7 @@
 /**
  * loom: the Loom client's command line.
  *
- *   loom job post|list|show|watch|accept-bid|cancel|release|dispute|reclaim|expire|result
+ *   loom job post|list|show|watch|accept-bid|cancel|release|dispute|reclaim|expire|finalize|result|withdraw
  *   loom worker start|register|status|withdraw     (the worker's own CLI, loom-worker)
  *   loom index digest|replay
  *
@@ -20,15 +20,17 @@ import { reportError } from './output/reportError';
 const USAGE = `Usage: loom <group> <command> [options]
 
 Groups:
-  job       Post jobs, list and show them, watch them live, accept bids, cancel, release, dispute,
-            reclaim, and download verified results
+  job       Post jobs (single or replicated on several workers), list and show them, watch them
+            live, accept bids, cancel, release, dispute, reclaim, finalize, download verified
+            results, withdraw credits
   worker    Run a GPU worker (start, register, status, withdraw): the loom-worker CLI
   index     Compare an indexer with the chain: digest, replay
 
 Configuration (flags or environment): --api-url LOOM_API_URL, --rpc-url LOOM_RPC_URL,
---market LOOM_MARKET_ADDRESS, --deployment-file LOOM_DEPLOYMENT_FILE, --chain-id LOOM_CHAIN_ID,
---artifact-url LOOM_ARTIFACT_URL. The client key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE
-(password LOOM_CLIENT_KEYSTORE_PASSWORD or a prompt); never a flag, never printed.
+--market LOOM_MARKET_ADDRESS, --replicated-market LOOM_REPLICATED_MARKET_ADDRESS,
+--deployment-file LOOM_DEPLOYMENT_FILE, --chain-id LOOM_CHAIN_ID, --artifact-url LOOM_ARTIFACT_URL.
+The client key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password
+LOOM_CLIENT_KEYSTORE_PASSWORD or a prompt); never a flag, never printed.
 
 Every command takes --help and --json. Exit codes: 0 success, 1 failure, 2 bad usage.
 

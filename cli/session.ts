@@ -66,6 +66,7 @@ export async function openWriter(config: ClientConfig, progress: Progress): Prom
       rpcUrl: config.rpcUrl,
       account,
       ...(config.market ? { market: config.market } : {}),
+      ...(config.replicated ? { replicated: config.replicated } : {}),
       ...(config.deploymentFile ? { deploymentFile: config.deploymentFile } : {}),
     });
   } catch (err) {

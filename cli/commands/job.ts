@@ -16,20 +16,24 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
 
   post <spec.json>        Post a job: the spec is checked, the budget escrowed (ETH, or an ERC-20
                           approved first); --budget, --token, --mode, --open-for, ...;
-                          --image ref@sha256:… runs it in that image (the spec file optional)
+                          --image ref@sha256:… runs it in that image (the spec file optional);
+                          --replicas n [--quorum k] replicates it on n workers (--budget: the price
+                          of one replica; n times it is escrowed)
   list                    Jobs, newest first (--status, --client, --worker, --mode, --token, --min-price, --max-price, --first)
-  show <id>               One job: terms, state, result, bids and events (--at-block N: as it was then)
+  show <id>               One job: terms, state, result, bids (a replicated job: its slots, phase and
+                          outcome) and events (--at-block N: as it was then)
   watch <id>              Follow a job live until it closes (--json: one JSON line per event)
   accept-bid <id> [0x…]   Accept a worker's bid (default: the lowest standing bid)
-  cancel <id>             Cancel a job nobody was assigned yet
+  cancel <id>             Cancel a job nobody was assigned yet (replicated: no slot taken yet)
   release <id>            Pay the worker for a submitted result
   dispute <id> --reason … Dispute a submitted result within the challenge window
   reclaim <id>            Refund a job whose worker missed the execution deadline
   expire <id>             Close a job nobody took in time
+  finalize <id>           Settle a replicated job once its reveals are over (anyone)
   upload <file>           Upload an input (or --purpose model) to the artifact store, signed with the
                           client key; prints its artifact:// URI and sha256 for a spec's inputs
   result <id> [-o file]   Download the result and verify its sha256 against the on-chain hash
-  withdraw                Withdraw the refunds the market credited to you`;
+  withdraw                Withdraw what either market credited to you (refunds, shares of slashes)`;
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   post: runPost,

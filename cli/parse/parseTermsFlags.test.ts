@@ -3,7 +3,8 @@ import { hexToString, zeroAddress, zeroHash } from 'viem';
 import { ETH_TOKEN } from '../../sdk/format/tokens';
 import { buildJobParams } from '../../sdk/jobParams';
 import { specFromText } from '../jobSpecFile';
-import { parseTermsFlags } from './parseTermsFlags';
+import { buildReplicatedParams } from '../../sdk/replicatedParams';
+import { parseReplicatedFlags, parseTermsFlags } from './parseTermsFlags';
 
 const usdc = { address: '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0', symbol: 'tUSDC', decimals: 6 } as const;
 const cpuSpec = specFromText(JSON.stringify({ version: 1, script: 'echo hi > /out/hi', resources: { timeoutSeconds: 60 } }), 'cpu.json').spec;
@@ -68,5 +69,49 @@ describe('parseTermsFlags', () => {
     expect(() => parseTermsFlags({ budget: '1', 'min-gpus': '1' }, gpuSpec, { token: ETH_TOKEN, now })).toThrowError(/--min-gpus 1 is below the spec's resources.gpus \(2\)/);
     expect(() => parseTermsFlags({ budget: '1', 'min-vram': '1GiB' }, gpuSpec, { token: ETH_TOKEN, now })).toThrowError(/below the spec's resources.vramMiB/);
     expect(() => parseTermsFlags({ budget: '0.0000001' }, cpuSpec, { token: usdc, now })).toThrowError(/tUSDC has 6/);
+    expect(() => parseTermsFlags({ budget: '1', quorum: '2' }, cpuSpec, { token: ETH_TOKEN, now })).toThrowError('--quorum is for replicated jobs: add --replicas <n>');
+  });
+});
+
+describe('parseReplicatedFlags', () => {
+  it("default: --budget is one replica's price; a majority quorum; one hour to commit and one to reveal", () => {
+    const p = parseReplicatedFlags({ budget: '0.01', replicas: '3', 'open-for': '10m' }, gpuSpec, { token: ETH_TOKEN, now, salt: 7n });
+    const same = buildReplicatedParams(
+      { token: zeroAddress, price: 10_000_000_000_000_000n, replicas: 3, openFor: 600, commitWindow: 3600, revealWindow: 3600, salt: 7n },
+      gpuSpec,
+      { now },
+    );
+    expect(same.ok && same.params).toEqual(p);
+    expect(p).toMatchObject({ price: 10_000_000_000_000_000n, replicas: 3, quorum: 2, openUntil: now + 600, commitWindow: 3600, revealWindow: 3600, minGpuCount: 2 });
+  });
+
+  it('behavior: quorum, windows, an ERC-20 price in its decimals, collateral', () => {
+    const p = parseReplicatedFlags(
+      { budget: '2.5', replicas: '5', quorum: '4', 'commit-window': '1h30m', 'reveal-window': '20m', collateral: '0.1' },
+      gpuSpec,
+      { token: usdc, now },
+    );
+    expect(p).toMatchObject({ token: usdc.address, price: 2_500_000n, replicas: 5, quorum: 4, commitWindow: 5400, revealWindow: 1200, collateral: 100_000_000_000_000_000n });
+  });
+
+  it('error: bad n and k, windows, and single-job flags are refused on their flag', () => {
+    const cases: [Record<string, string>, RegExp | string][] = [
+      [{ replicas: '3' }, '--budget is required (in ETH, e.g. --budget 0.5: the price of one replica)'],
+      [{ budget: '1', replicas: '1' }, '--replicas must be a whole number from 2 to 7'],
+      [{ budget: '1', replicas: '8' }, '--replicas must be a whole number from 2 to 7'],
+      [{ budget: '1', replicas: 'three' }, '--replicas: "three" is not a whole number'],
+      [{ budget: '1', replicas: '4', quorum: '2' }, '--quorum must be more than half of the 4 replicas and at most 4: 3 to 4'],
+      [{ budget: '1', replicas: '3', quorum: '4' }, /--quorum must be more than half of the 3 replicas/],
+      [{ budget: '1', replicas: '3', 'commit-window': '31d' }, '--commit-window must be between 1 s and 30 d'],
+      [{ budget: '1', replicas: '3', 'commit-window': '2m' }, /--commit-window is shorter than the spec's run timeout/],
+      [{ budget: '1', replicas: '3', 'reveal-window': '0s' }, '--reveal-window must be between 1 s and 30 d'],
+      [{ budget: '1', replicas: '3', mode: 'auction' }, '--mode does not apply to a replicated job (slots go to the first eligible workers)'],
+      [{ budget: '1', replicas: '3', arbiter: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8' }, /--arbiter does not apply to a replicated job/],
+      [{ budget: '1', replicas: '3', 'execution-timeout': '1h' }, /--execution-timeout does not apply .*--commit-window and --reveal-window/],
+      [{ budget: '1', replicas: '3', 'challenge-window': '1h' }, /--challenge-window does not apply/],
+    ];
+    for (const [flags, message] of cases) {
+      expect(() => parseReplicatedFlags(flags, cpuSpec, { token: ETH_TOKEN, now }), JSON.stringify(flags)).toThrowError(message);
+    }
   });
 });

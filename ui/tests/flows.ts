@@ -16,6 +16,10 @@ export type PostJobOptions = {
   openForMinutes?: number;
   collateral?: string;
   memoryGiB?: number;
+  /** Replicate the job on several workers: `budget` is then the price of one replica. */
+  replication?: { replicas: number; quorum?: number; commitMinutes?: number; revealMinutes?: number };
+  /** Runs on the filled form, before it is submitted (to read the summary). */
+  beforeSubmit?: (page: Page) => Promise<void>;
 };
 
 /** Fills the post form and submits it; resolves on the job's page with its id. */
@@ -31,11 +35,20 @@ export async function postJobViaForm(page: Page, baseUrl: string, o: PostJobOpti
   await page.getByLabel('Memory').fill(String(o.memoryGiB ?? 0.25));
   await page.locator('input[name="timeout"]').fill(String(o.timeoutMinutes ?? 1));
   if (o.token) await page.getByRole('radio', { name: o.token, exact: true }).check();
+  if (o.replication) {
+    const r = o.replication;
+    await page.getByLabel('Replicate on several workers').check();
+    await page.locator('input[name="replicas"]').fill(String(r.replicas));
+    await page.locator('input[name="quorum"]').fill(r.quorum === undefined ? '' : String(r.quorum));
+    await page.locator('input[name="commitWindow"]').fill(String(r.commitMinutes ?? 10));
+    await page.locator('input[name="revealWindow"]').fill(String(r.revealMinutes ?? 10));
+  }
   await page.locator('input[name="budget"]').fill(o.budget);
-  await page.getByRole('radio', { name: o.mode === 'AUCTION' ? 'Auction' : 'First claim' }).check();
+  if (!o.replication) await page.getByRole('radio', { name: o.mode === 'AUCTION' ? 'Auction' : 'First claim' }).check();
   await page.locator('input[name="openFor"]').fill(String(o.openForMinutes ?? 30));
-  await page.locator('input[name="executionTimeout"]').fill(String(o.executionMinutes ?? 5));
+  if (!o.replication) await page.locator('input[name="executionTimeout"]').fill(String(o.executionMinutes ?? 5));
   await page.locator('input[name="collateral"]').fill(o.collateral ?? '0');
+  await o.beforeSubmit?.(page);
   await page.getByTestId('post-job').click();
   await page.waitForURL(/\/jobs\/0x[0-9a-f]{64}$/, { timeout: 60_000 });
   return page.url().split('/').pop()!;

@@ -1,13 +1,17 @@
 /**
- * The client's steps on a job: `accept-bid`, `cancel`, `release`, `dispute`, `reclaim`, `expire`.
- * Each reads the job's terms from the API (every call after postJob passes them back), checks they
- * hash to the id, and sends through the SDK, which simulates first: a step the contract would refuse
- * is answered with its Solidity error (`UnexpectedStatus(…, Open, Closed)`) and nothing is sent.
+ * The client's steps on a job: `accept-bid`, `cancel`, `release`, `dispute`, `reclaim`, `expire`, and
+ * for a replicated job `cancel` and `finalize`. Each reads the job's terms from the API (every call
+ * after posting passes them back: a replicated job's are its `replicatedTerms`), checks they hash to
+ * the id, and sends through the SDK, which simulates first: a step the contract would refuse is
+ * answered with its Solidity error (`UnexpectedStatus(…, Open, Closed)`, `SlotsTaken(…, 1)`) and
+ * nothing is sent. A step of one kind of job asked of the other is refused before anything is read
+ * from the chain.
  */
 import { type Address, type Hex, getAddress, isAddress } from 'viem';
 import { BidsQuery } from '../../../sdk/documents';
 import { jobIdOf, toContractTerms } from '../../../sdk/jobTerms';
-import type { Sent } from '../../../sdk/writes';
+import { replicatedJobIdOf, toReplicatedTerms } from '../../../sdk/replicatedTerms';
+import type { ReplicatedJobTerms, Sent } from '../../../sdk/writes';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
 import { formatAmount } from '../../../sdk/format/amounts';
@@ -17,13 +21,17 @@ import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../..
 import { createTokenBook } from '../../../sdk/format/tokens';
 import { type ApiJob, fetchJob, openReader, openWriter, parseJobId, waitIndexed, type WriterSession } from '../../session';
 
+type Result = { sent: Sent; detail?: Record<string, unknown> };
 type Action = {
   summary: string;
   /** Extra positional arguments after the id. */
   extra?: string;
   options?: OptionTable;
   done: string;
-  run: (s: WriterSession, job: ApiJob, ctx: { values: Record<string, string | boolean | undefined>; positionals: string[]; reader: ReturnType<typeof openReader> }) => Promise<{ sent: Sent; detail?: Record<string, unknown> }>;
+  /** The step on a single-worker job; absent: it has none. */
+  run?: (s: WriterSession, job: ApiJob, ctx: { values: Record<string, string | boolean | undefined>; positionals: string[]; reader: ReturnType<typeof openReader> }) => Promise<Result>;
+  /** The step on a replicated job; absent: it has none. */
+  replicated?: (s: WriterSession, terms: ReplicatedJobTerms) => Promise<Result>;
 };
 
 export const ACTIONS: Record<string, Action> = {
@@ -48,9 +56,18 @@ export const ACTIONS: Record<string, Action> = {
     },
   },
   cancel: {
-    summary: 'Cancels a job nobody was assigned yet; the budget is credited back to the client.',
+    summary: 'Cancels a job nobody was assigned yet (a replicated job: no slot taken yet); the budget is credited back to the client.',
     done: 'cancelled',
     run: async (s, job) => ({ sent: await s.writer.cancelJob(toContractTerms(job.terms)) }),
+    replicated: async (s, terms) => ({ sent: await s.writer.cancelReplicatedJob(terms) }),
+  },
+  finalize: {
+    summary:
+      'Settles a replicated job (anyone may): once every taken slot revealed or the reveal phase is over, workers whose ' +
+      'results agree are paid and the others slashed; without a quorum the client is refunded; with fewer slots taken ' +
+      'than the quorum by the end of the open period, everyone is made whole. Each market credits its own: `loom job withdraw`.',
+    done: 'finalized',
+    replicated: async (s, terms) => ({ sent: await s.writer.finalize(terms) }),
   },
   release: {
     summary: 'Pays the worker for a submitted result (anyone may, once the challenge window has passed).',
@@ -100,13 +117,19 @@ export async function runAction(name: string, argv: string[]): Promise<number> {
 
   progress.update(`reading job ${id}`);
   const job = await fetchJob(reader, id);
+  const replicated = job.kind === 'REPLICATED' && job.replicatedTerms ? toReplicatedTerms(job.replicatedTerms) : undefined;
+  if (replicated ? !action.replicated : !action.run) {
+    const what = replicated ? 'a replicated job (its steps: cancel, finalize)' : 'a single-worker job';
+    throw new CliError('BAD_INPUT', `job ${id} is ${what}: ${name} does not apply to it`);
+  }
   // Terms that do not hash to the id would revert as JobNotFound: say what is actually wrong.
-  if (jobIdOf(toContractTerms(job.terms)).toLowerCase() !== id) throw new CliError('API', `the API's terms for ${id} do not hash to its id`);
+  const hashed = replicated ? replicatedJobIdOf(replicated) : jobIdOf(toContractTerms(job.terms));
+  if (hashed.toLowerCase() !== id) throw new CliError('API', `the API's terms for ${id} do not hash to its id`);
   const session = await openWriter(config, progress);
   progress.update(`${name}: simulating, then sending`);
-  let result: Awaited<ReturnType<Action['run']>>;
+  let result: Result;
   try {
-    result = await action.run(session, job, { values, positionals, reader });
+    result = replicated ? await action.replicated!(session, replicated) : await action.run!(session, job, { values, positionals, reader });
   } catch (err) {
     progress.fail(`${name} failed`);
     throw err;

@@ -53,8 +53,15 @@ describe('job list flags', () => {
     expect(() => listVariables({ first: '101' })).toThrowError(/--first/);
   });
 
-  it('statusText', () => {
-    expect(statusText({ status: 'CLOSED', closeReason: 'COMPLETED' })).toBe('CLOSED (COMPLETED)');
-    expect(statusText({ status: 'OPEN', closeReason: null })).toBe('OPEN');
+  it('behavior: --kind picks single-worker or replicated jobs', () => {
+    expect(listVariables({ kind: 'Replicated' }).filter).toEqual({ kind: 'REPLICATED' });
+    expect(listVariables({ kind: 'single' }).filter).toEqual({ kind: 'SINGLE' });
+    expect(() => listVariables({ kind: 'both' })).toThrowError('--kind must be single or replicated, not "both"');
+  });
+
+  it('statusText: how a job ended, a single job by its close reason, a replicated one by its outcome', () => {
+    expect(statusText({ status: 'CLOSED', closeReason: 'COMPLETED', outcome: null })).toBe('CLOSED (COMPLETED)');
+    expect(statusText({ status: 'CLOSED', closeReason: null, outcome: 'NO_QUORUM' })).toBe('CLOSED (NO_QUORUM)');
+    expect(statusText({ status: 'OPEN', closeReason: null, outcome: null })).toBe('OPEN');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `loom job list [--status open,assigned] [--client 0x…] [--worker 0x…] [--mode auction] [--token …]
+ * `loom job list [--status open,assigned] [--kind replicated] [--client 0x…] [--worker 0x…] [--mode auction] [--token …]
  * [--min-price 0.1] [--max-price 2] [--order posted-desc] [--first 20] [--after <cursor>] [--json]`:
  * one page of jobs from the API.
  */
@@ -33,8 +33,9 @@ const ORDERS = {
 
 const options: OptionTable = {
   status: { type: 'string', value: '<list>', help: `Only these statuses, comma-separated: ${JOB_STATUSES.join(', ').toLowerCase()}` },
+  kind: { type: 'string', value: '<single|replicated>', help: 'Only single-worker jobs, or only jobs replicated on several workers' },
   client: { type: 'string', value: '<0x…>', help: 'Only jobs posted by this client' },
-  worker: { type: 'string', value: '<0x…>', help: 'Only jobs assigned to this worker' },
+  worker: { type: 'string', value: '<0x…>', help: 'Only jobs assigned to this worker, or in which it took a slot' },
   mode: { type: 'string', value: '<claim|auction>', help: 'Only jobs in this mode' },
   token: { type: 'string', value: '<eth|usdc|0x…>', help: "Only jobs paid in this token (a symbol among the market's tokens, or an address)" },
   'min-price': { type: 'string', value: '<amount>', help: "Only jobs paying at least this (the agreed price, else the budget), in --token's unit, e.g. 0.5" },
@@ -75,6 +76,11 @@ export function listVariables(values: Record<string, string | boolean | undefine
     if (bad !== undefined || list.length === 0) throw new CliError('BAD_INPUT', `--status: "${bad ?? values.status}" is not one of ${JOB_STATUSES.join(', ').toLowerCase()}`);
     filter.status = list as JobStatus[];
   }
+  if (typeof values.kind === 'string') {
+    const k = values.kind.toUpperCase();
+    if (k !== 'SINGLE' && k !== 'REPLICATED') throw new CliError('BAD_INPUT', `--kind must be single or replicated, not "${values.kind}"`);
+    filter.kind = k;
+  }
   if (typeof values.client === 'string') filter.client = address('client', values.client);
   if (typeof values.worker === 'string') filter.worker = address('worker', values.worker);
   if (typeof values.mode === 'string') {
@@ -104,9 +110,10 @@ export function listVariables(values: Record<string, string | boolean | undefine
   };
 }
 
-/** "OPEN", "CLOSED (COMPLETED)". */
-export function statusText(job: Pick<ApiJob, 'status' | 'closeReason'>): string {
-  return job.closeReason ? `${job.status} (${job.closeReason})` : job.status;
+/** "OPEN", "CLOSED (COMPLETED)", "CLOSED (QUORUM_REACHED)". */
+export function statusText(job: Pick<ApiJob, 'status' | 'closeReason' | 'outcome'>): string {
+  const ended = job.closeReason ?? job.outcome;
+  return ended ? `${job.status} (${ended})` : job.status;
 }
 
 export async function runList(argv: string[]): Promise<number> {
@@ -149,7 +156,8 @@ export async function runList(argv: string[]): Promise<number> {
       [
         { header: 'ID', value: (j) => j.id, shrink: true, minWidth: 14 },
         { header: 'STATUS', value: statusText },
-        { header: 'MODE', value: (j) => j.terms.mode },
+        // A replicated job's "mode" is its replication and how far its slots are taken.
+        { header: 'MODE', value: (j) => (j.kind === 'REPLICATED' ? `${j.slotsFilled ?? 0}/${j.replicas} SLOTS` : j.terms.mode) },
         { header: 'BUDGET', value: (j) => formatAmount(j.terms.budget, book.get(j.terms.token), TABLE_AMOUNTS), align: 'right' },
         { header: 'PRICE', value: (j) => formatAmount(j.price, book.get(j.terms.token), TABLE_AMOUNTS), align: 'right' },
         { header: 'WORKER', value: (j) => shortId(j.worker) },

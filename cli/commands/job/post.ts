@@ -1,5 +1,6 @@
 /**
  * `loom job post [<spec.json>] [--image ref@sha256:…] --budget 0.5 [--token eth|usdc|0x…] [--mode claim|auction] …`
+ * `loom job post <spec.json> --replicas 3 [--quorum 2] --budget 0.01 [--commit-window 1h --reveal-window 1h] …`
  *
  * Order matters: everything that can be checked without a signature is checked first (`--image` with
  * the SDK's parseImageRef, then the spec with the worker's parser, the amounts in the token's
@@ -9,11 +10,14 @@
  * approves an ERC-20 when the allowance is short, and posts.
  */
 import { type PublicClient, createPublicClient, http } from 'viem';
-import { MarketQuery } from '../../../sdk/documents';
+import { MarketsQuery } from '../../../sdk/documents';
 import { resolveClientConfig, connectionOptions } from '../../config';
 import { jobModeOf } from '../../../sdk/enums';
 import { randomSalt } from '../../../sdk/jobParams';
-import { parseTermsFlags, TERMS_DEFAULTS, type TermsFlags } from '../../parse/parseTermsFlags';
+import { isReplicated, parseReplicatedFlags, parseTermsFlags, TERMS_DEFAULTS, type TermsFlags } from '../../parse/parseTermsFlags';
+import { MAX_REPLICAS } from '../../../sdk/replicatedParams';
+import { formatEscrow } from '../../../sdk/format/replication';
+import type { TokenInfo } from '../../../sdk/format/tokens';
 import { readSpecFile, specFromImage } from '../../jobSpecFile';
 import { runsIn, specSummary } from '../../output/specSummary';
 import { formatAmount } from '../../../sdk/format/amounts';
@@ -29,7 +33,7 @@ import { openReader, openWriter, waitIndexed } from '../../session';
 
 const options: OptionTable = {
   image: { type: 'string', value: '<ref@sha256:…>', help: "The image the job runs in, pinned by digest; replaces the spec file's (default: the spec's, else the worker's host)" },
-  budget: { type: 'string', value: '<amount>', help: 'Escrowed budget in the token, e.g. 0.5 (required)' },
+  budget: { type: 'string', value: '<amount>', help: 'Escrowed budget in the token, e.g. 0.5 (required); with --replicas, the price of one replica' },
   token: { type: 'string', value: '<eth|symbol|0x…>', help: 'Payment token: eth (default), an allowed token by symbol (usdc) or address' },
   mode: { type: 'string', value: '<claim|auction>', help: `claim: the first eligible worker takes it; auction: workers bid (default ${TERMS_DEFAULTS.mode})` },
   'open-for': { type: 'string', value: '<duration>', help: `How long it can be claimed or bid on (default ${TERMS_DEFAULTS.openFor})` },
@@ -41,6 +45,10 @@ const options: OptionTable = {
   'gpu-model': { type: 'string', value: '<name>', help: 'Require this GPU model, as workers register it (default: any)' },
   arbiter: { type: 'string', value: '<0x…>', help: "Arbiter of disputes (default: the market's)" },
   salt: { type: 'string', value: '<n>', help: 'Makes the id unique among identical terms (default: random)' },
+  replicas: { type: 'string', value: '<n>', help: `Replicate the job on n workers, 2 to ${MAX_REPLICAS} (LoomReplicatedMarket); --budget is then each one's price` },
+  quorum: { type: 'string', value: '<k>', help: 'How many equal results make the result: more than half of n (default: a bare majority)' },
+  'commit-window': { type: 'string', value: '<duration>', help: `After the open period, how long workers have to commit to a result (default ${TERMS_DEFAULTS.commitWindow})` },
+  'reveal-window': { type: 'string', value: '<duration>', help: `How long workers have to reveal what they committed to (default ${TERMS_DEFAULTS.revealWindow})` },
   'no-wait': { type: 'boolean', help: 'Do not wait for the indexer to show the job' },
   ...connectionOptions,
 };
@@ -57,6 +65,16 @@ runtime; the spec's command replaces Cmd, and with no command or script (or no s
 the image's default command runs. Without an image the job runs on the worker's host, read-only.
 Find a digest with: skopeo inspect docker://<image>:<tag> (or docker buildx imagetools inspect).
 
+Replicated jobs: --replicas n runs the job on n distinct workers (2 to ${MAX_REPLICAS}) and pays those whose
+results agree: a result hash revealed by --quorum k of them (more than half of n; default a bare
+majority) is the job's result, and a worker who revealed another or none loses its collateral. With
+--replicas, --budget is the price of ONE replica, what each worker earns before the fee, and you
+escrow n times it (printed before anything is sent); the price of slots nobody takes comes back at
+settlement. Slots are taken until --open-for ends; workers commit to a hash within --commit-window
+after that (the window must hold the spec's run timeout), then reveal it within --reveal-window.
+--mode, --arbiter, --execution-timeout and --challenge-window do not apply. Settle it with
+\`loom job finalize <id>\`; cancel it with \`loom job cancel <id>\` while no slot is taken.
+
 The key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password LOOM_CLIENT_KEYSTORE_PASSWORD
 or a prompt).
 
@@ -65,6 +83,8 @@ Example:
     --execution-timeout 30m --challenge-window 10m
   loom job post --image nvcr.io/nvidia/pytorch:24.05-py3@sha256:<64 hex> --budget 0.5 \\
     --execution-timeout 2h        # the spec's default run time limit is 1h
+  loom job post eval.json --replicas 3 --quorum 2 --budget 0.01 \\
+    --commit-window 1h --reveal-window 1h   # escrows 3 × 0.01 = 0.03 ETH
 
 Options:
 ${optionsHelp(options)}`;
@@ -86,17 +106,21 @@ export async function runPost(argv: string[]): Promise<number> {
   const tokenFlag = flags.token ?? 'eth';
   if (tokenFlag.toLowerCase() !== 'eth') {
     progress.update('reading the token');
-    const allowedTokens = await reader.query(MarketQuery).then((r) => r.market?.allowedTokens, () => undefined);
+    // The allow-list of the market the job goes to: each market keeps its own.
+    const kind = isReplicated(flags) ? 'REPLICATED' : 'SINGLE';
+    const allowedTokens = await reader.query(MarketsQuery).then((r) => r.markets.find((m) => m.kind === kind)?.allowedTokens, () => undefined);
     const publicClient = createPublicClient({ transport: http(config.rpcUrl, { retryCount: 1 }) }) as PublicClient;
     token = await resolveToken(tokenFlag, { publicClient, allowedTokens });
   }
   const salt = flags.salt === undefined ? randomSalt() : undefined;
+  const ctx = (now: number) => ({ token, now, ...(salt === undefined ? {} : { salt }) });
+  if (isReplicated(flags)) return postReplicated(flags, spec, token, ctx, config, reader, progress);
   // Every flag checked now, on this machine's clock; the real deadlines use the chain's below.
-  parseTermsFlags(flags, spec.spec, { token, now: Math.floor(Date.now() / 1000), ...(salt === undefined ? {} : { salt }) });
+  parseTermsFlags(flags, spec.spec, ctx(Math.floor(Date.now() / 1000)));
 
   const { writer, publicClient } = await openWriter(config, progress);
   const now = Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp);
-  const params = parseTermsFlags(flags, spec.spec, { token, now, ...(salt === undefined ? {} : { salt }) });
+  const params = parseTermsFlags(flags, spec.spec, ctx(now));
 
   progress.update(token === ETH_TOKEN ? 'posting the job' : `approving ${token.symbol} if needed, then posting the job`);
   let posted: Awaited<ReturnType<typeof writer.postJob>>;
@@ -136,6 +160,84 @@ export async function runPost(argv: string[]): Promise<number> {
         ['open until', formatTime(t.openUntil, now)],
         ['execution', `${formatDuration(t.executionTimeout)} after assignment`],
         ['challenge', `${formatDuration(t.challengeWindow)} after the result`],
+        ['requires', formatRequirement(t.minGpuCount, t.minVramMiB, decodeGpuModel(t.gpuModel))],
+        ['runs', specSummary(spec.value, spec.bytes)],
+        ['runs in', runsIn(spec.value)],
+        ['spec hash', spec.specHash],
+      ]),
+    );
+    if (!indexed && !flags['no-wait']) process.stderr.write(`loom: the API has not indexed the job yet (it will appear shortly): ${config.apiUrl}\n`);
+  }
+  return 0;
+}
+
+type Spec = Awaited<ReturnType<typeof readSpecFile>>;
+
+/**
+ * A replicated job: the flags checked on this machine's clock before the key is loaded, the escrow
+ * (n × the price of one replica) printed on stderr before anything is sent, then posted to
+ * LoomReplicatedMarket with deadlines on the chain's clock.
+ */
+async function postReplicated(
+  flags: TermsFlags & { 'no-wait'?: boolean },
+  spec: Spec,
+  token: TokenInfo,
+  ctx: (now: number) => { token: TokenInfo; now: number; salt?: bigint },
+  config: ReturnType<typeof resolveClientConfig>,
+  reader: ReturnType<typeof openReader>,
+  progress: ReturnType<typeof createProgress>,
+): Promise<number> {
+  const draft = parseReplicatedFlags(flags, spec.spec, ctx(Math.floor(Date.now() / 1000)));
+  // What will leave the wallet, said before the key is asked for and anything is signed.
+  progress.clear();
+  process.stderr.write(`loom: escrowing ${formatEscrow(draft.price, draft.replicas, token)} (${draft.replicas} replicas at the --budget price each, quorum ${draft.quorum})\n`);
+  const { writer, publicClient } = await openWriter(config, progress);
+  const now = Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp);
+  const params = parseReplicatedFlags(flags, spec.spec, ctx(now));
+
+  progress.update(token === ETH_TOKEN ? 'posting the replicated job' : `approving ${token.symbol} if needed, then posting the replicated job`);
+  let posted: Awaited<ReturnType<typeof writer.postReplicatedJob>>;
+  try {
+    posted = await writer.postReplicatedJob({ terms: params, spec: spec.bytes });
+  } catch (err) {
+    progress.fail('the job was not posted');
+    throw err;
+  }
+  progress.done(`posted in block ${posted.receipt.blockNumber}`);
+
+  const indexed = flags['no-wait'] ? false : await waitIndexed(reader, posted.jobId, posted.receipt.blockNumber, progress);
+  progress.clear();
+  const t = posted.terms;
+  const escrow = t.price * BigInt(t.replicas);
+  if (config.json) {
+    process.stdout.write(
+      toJson({
+        jobId: posted.jobId,
+        kind: 'REPLICATED',
+        txHash: posted.hash,
+        blockNumber: posted.receipt.blockNumber,
+        ...(posted.approval ? { approvalTxHash: posted.approval.hash } : {}),
+        specHash: spec.specHash,
+        ...(spec.spec.image ? { image: spec.spec.image.text } : {}),
+        escrow,
+        terms: t,
+        indexed,
+      }),
+    );
+  } else {
+    const commitDeadline = t.openUntil + t.commitWindow;
+    process.stdout.write(
+      renderFields([
+        ['job', posted.jobId],
+        ['tx', `${posted.hash} (block ${posted.receipt.blockNumber})`],
+        ...(posted.approval ? ([['approval', posted.approval.hash]] as const) : []),
+        ['replicas', `${t.replicas}, quorum ${t.quorum}`],
+        ['price', `${formatAmount(t.price, token, TABLE_AMOUNTS)} per replica`],
+        ['escrow', formatAmount(escrow, token, TABLE_AMOUNTS)],
+        ['collateral', `${formatAmount(t.collateral, ETH_TOKEN, TABLE_AMOUNTS)} per replica`],
+        ['slots until', formatTime(t.openUntil, now)],
+        ['commit by', formatTime(commitDeadline, now)],
+        ['reveal', `${formatDuration(t.revealWindow)} once every slot committed, at the latest from ${formatTime(commitDeadline, now)}`],
         ['requires', formatRequirement(t.minGpuCount, t.minVramMiB, decodeGpuModel(t.gpuModel))],
         ['runs', specSummary(spec.value, spec.bytes)],
         ['runs in', runsIn(spec.value)],

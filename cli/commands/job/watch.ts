@@ -15,6 +15,7 @@ import { formatAmount } from '../../../sdk/format/amounts';
 import { createTokenBook, ETH_TOKEN, type TokenInfo } from '../../../sdk/format/tokens';
 import { enumMemberName, jobModeOf } from '../../../sdk/enums';
 import { typedEvent } from '../../../sdk/events';
+import { formatEscrow, outcomeOf } from '../../../sdk/format/replication';
 import { TABLE_AMOUNTS, formatTime, shortId, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
@@ -33,8 +34,8 @@ With --json, one JSON line per event: { retracted, cursor, event }.
 Options:
 ${optionsHelp(options)}`;
 
-const TOKEN_AMOUNTS = new Set(['price', 'refund', 'workerPayout', 'fee', 'clientRefund', 'budget']);
-const ETH_AMOUNTS = new Set(['collateral', 'slashed', 'stake', 'amount']);
+const TOKEN_AMOUNTS = new Set(['price', 'refund', 'workerPayout', 'fee', 'clientRefund', 'budget', 'payouts']);
+const ETH_AMOUNTS = new Set(['collateral', 'slashed', 'stake', 'amount', 'winnerSlashShare', 'clientSlashShare']);
 const TIMES = new Set(['executionDeadline', 'challengeDeadline', 'arbitrationDeadline', 'openUntil', 'unlockAt']);
 const SKIPPED = new Set(['jobId', 'terms', 'spec', 'client', 'token']);
 
@@ -45,6 +46,10 @@ export function summarizeArgs(e: Pick<ApiEvent, 'name' | 'args'>, token: TokenIn
     const t = event.args.terms;
     return `client=${event.args.client} mode=${jobModeOf(t.mode) ?? t.mode} budget=${formatAmount(t.budget, token, TABLE_AMOUNTS)}`;
   }
+  if (event.name === 'ReplicatedJobPosted') {
+    const t = event.args.terms;
+    return `client=${event.args.client} replicas=${t.replicas} quorum=${t.quorum} escrow=${formatEscrow(t.price, t.replicas, token)}`;
+  }
   const args = event.args as Record<string, unknown>;
   const parts: string[] = [];
   // The arguments the API sent, in its order, with the values typed from the ABI.
@@ -52,9 +57,15 @@ export function summarizeArgs(e: Pick<ApiEvent, 'name' | 'args'>, token: TokenIn
     if (SKIPPED.has(k) && e.name !== 'Withdrawn') continue;
     const v = args[k];
     let text: string;
+    // Per-slot amounts (ReplicatedJobClosed) read like the single ones, in slot order.
+    const amount = (x: unknown, t: TokenInfo | undefined) => (Array.isArray(x) ? `[${x.map((y) => formatAmount(y as bigint, t, TABLE_AMOUNTS)).join(', ')}]` : formatAmount(x as bigint, t, TABLE_AMOUNTS));
     if (k === 'reason' && event.name === 'JobClosed') text = enumMemberName('CloseReason', event.args.reason) ?? String(v);
-    else if (TOKEN_AMOUNTS.has(k)) text = formatAmount(v as bigint, token, TABLE_AMOUNTS);
-    else if (ETH_AMOUNTS.has(k)) text = formatAmount(v as bigint, ETH_TOKEN, TABLE_AMOUNTS);
+    else if (k === 'outcome' && event.name === 'ReplicatedJobClosed') text = outcomeOf(event.args.outcome) ?? String(v);
+    // 0: the reveal phase opens at the commit deadline, not now.
+    else if (k === 'revealDeadline' && v === 0) continue;
+    else if (k === 'revealDeadline') text = formatTime(v as number).replace(/ \(.*\)$/, '');
+    else if (TOKEN_AMOUNTS.has(k)) text = amount(v, token);
+    else if (ETH_AMOUNTS.has(k)) text = amount(v, ETH_TOKEN);
     else if (TIMES.has(k)) text = formatTime(v as number).replace(/ \(.*\)$/, '');
     else if (typeof v === 'string' && /^0x[0-9a-f]{64}$/i.test(v)) text = shortId(v);
     else text = typeof v === 'string' ? v : toJson(v, false).trim();
@@ -92,9 +103,9 @@ export async function runWatch(argv: string[]): Promise<number> {
 
   const { events, endCursor } = await fetchJobEvents(reader, id);
   for (const event of events) print({ retracted: false, cursor: event.cursor, event });
-  const closed = (e: ApiEvent) => e.name === 'JobClosed';
+  const closed = (e: ApiEvent) => e.name === 'JobClosed' || e.name === 'ReplicatedJobClosed';
   if (events.some(closed) || status === 'CLOSED') {
-    if (!config.json) process.stdout.write(`job ${id} is closed: ${job.closeReason ?? 'CLOSED'}\n`);
+    if (!config.json) process.stdout.write(`job ${id} is closed: ${job.closeReason ?? job.outcome ?? 'CLOSED'}\n`);
     return 0;
   }
 
@@ -125,7 +136,10 @@ export async function runWatch(argv: string[]): Promise<number> {
           if (closed(d.event)) {
             sub.close();
             const closing = typedEvent(d.event);
-            const reason = (closing.name === 'JobClosed' && enumMemberName('CloseReason', closing.args.reason)) || 'closed';
+            const reason =
+              (closing.name === 'JobClosed' && enumMemberName('CloseReason', closing.args.reason)) ||
+              (closing.name === 'ReplicatedJobClosed' && outcomeOf(closing.args.outcome)) ||
+              'closed';
             progress.clear();
             if (!config.json) process.stdout.write(`job ${id} is closed: ${reason}\n`);
             return 0;

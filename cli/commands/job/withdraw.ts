@@ -1,10 +1,12 @@
 /**
  * `loom job withdraw [--to 0x…] [--json]`: the client's refunds are credited, not sent (a cancelled,
- * expired or reclaimed job, the unused budget of an accepted bid, a dispute's share): this pulls
- * every credited balance, one `withdraw(token, to)` per token. Workers use `loom worker withdraw`.
+ * expired or reclaimed job, the unused budget of an accepted bid, a dispute's share, a replicated
+ * job's refund and its share of slashed collateral): this pulls every credited balance from both
+ * markets, each of which keeps its own credits: one `withdraw(token, to)` per market and token.
+ * Workers use `loom worker withdraw`.
  */
 import { type Address, getAddress, isAddress } from 'viem';
-import { BalancesQuery } from '../../../sdk/documents';
+import { CreditsQuery } from '../../../sdk/documents';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
 import { formatAmount } from '../../../sdk/format/amounts';
@@ -21,8 +23,10 @@ const options: OptionTable = {
 
 const USAGE = `Usage: loom job withdraw [options]
 
-Withdraws every balance the market credited to the client (refunds of cancelled, expired or
-reclaimed jobs, unused auction budgets, dispute shares).
+Withdraws every balance either market credited to the client: the single-worker market's (refunds
+of cancelled, expired or reclaimed jobs, unused auction budgets, dispute shares) and the replicated
+market's (refunds, the price of untaken slots, shares of slashed collateral). Each market keeps its
+own credits, so each is withdrawn with its own transaction.
 
 Options:
 ${optionsHelp(options)}`;
@@ -39,19 +43,38 @@ export async function runWithdraw(argv: string[]): Promise<number> {
   const progress = createProgress();
   const { writer, publicClient } = await openWriter(config, progress);
   progress.update('reading credited balances');
-  const { balances } = await openReader(config).query(BalancesQuery, { account: writer.address });
-  const due = balances.filter((b) => BigInt(b.amount) > 0n);
+  const { credits } = await openReader(config).query(CreditsQuery, { account: writer.address });
+  const due = credits.filter((c) => BigInt(c.amount) > 0n);
   const book = createTokenBook(config.rpcUrl, publicClient);
-  await book.load(due.map((b) => b.token));
-  const done: { token: string; amount: string; txHash: string }[] = [];
-  for (const b of due) {
-    progress.update(`withdrawing ${formatAmount(b.amount, book.get(b.token), TABLE_AMOUNTS)}`);
-    const sent = await writer.withdraw(b.token as Address, to ?? writer.address);
-    done.push({ token: b.token, amount: b.amount, txHash: sent.hash });
+  await book.load(due.map((c) => c.token));
+  // Which of this session's markets holds each credit: by address, so a credit is only withdrawn
+  // where it is, and one in a market this session does not know is named rather than guessed.
+  const same = (a: string, b: string | undefined) => !!b && a.toLowerCase() === b.toLowerCase();
+  const marketOf = (at: string): MarketName | undefined =>
+    same(at, writer.contracts.market) ? 'market' : same(at, writer.contracts.replicated) ? 'replicated' : undefined;
+  const done: { market: string; kind: MarketName; token: string; amount: string; txHash: string }[] = [];
+  const skipped: { market: string; token: string; amount: string }[] = [];
+  for (const c of due) {
+    const from = marketOf(c.market);
+    if (!from) {
+      skipped.push({ market: c.market, token: c.token, amount: c.amount });
+      continue;
+    }
+    progress.update(`withdrawing ${formatAmount(c.amount, book.get(c.token), TABLE_AMOUNTS)} from the ${MARKET_WORDS[from]}`);
+    const sent = await writer.withdraw(c.token as Address, to ?? writer.address, from);
+    done.push({ market: c.market, kind: from, token: c.token, amount: c.amount, txHash: sent.hash });
   }
   progress.clear();
-  if (config.json) process.stdout.write(toJson({ account: writer.address, to: to ?? writer.address, withdrawn: done }));
-  else if (done.length === 0) process.stdout.write('nothing to withdraw\n');
-  else for (const d of done) process.stdout.write(`withdrew ${formatAmount(d.amount, book.get(d.token), TABLE_AMOUNTS)} (tx ${d.txHash})\n`);
+  if (config.json) process.stdout.write(toJson({ account: writer.address, to: to ?? writer.address, withdrawn: done, ...(skipped.length ? { skipped } : {}) }));
+  else {
+    if (done.length === 0 && skipped.length === 0) process.stdout.write('nothing to withdraw\n');
+    for (const d of done) process.stdout.write(`withdrew ${formatAmount(d.amount, book.get(d.token), TABLE_AMOUNTS)} from the ${MARKET_WORDS[d.kind]} (tx ${d.txHash})\n`);
+  }
+  for (const k of skipped) {
+    process.stderr.write(`loom: ${formatAmount(k.amount, book.get(k.token), TABLE_AMOUNTS)} is credited at ${k.market}, a market this configuration does not name (--market, --replicated-market)\n`);
+  }
   return 0;
 }
+
+type MarketName = 'market' | 'replicated';
+const MARKET_WORDS: Record<MarketName, string> = { market: 'single-worker market', replicated: 'replicated market' };

@@ -8,6 +8,7 @@ import { formatAmount, formatEth } from '$sdk/format/amounts';
 import type { TokenInfo } from '$sdk/format/tokens';
 import { closeReasonLabel, closeReasonOf } from '$sdk/enums';
 import { marketEventNames, typedEvent, type MarketEventName } from '$sdk/events';
+import { formatEscrow, outcomeLabel, outcomeOf } from '$sdk/format/replication';
 
 export type EventTone = 'neutral' | 'accent' | 'info' | 'success' | 'warning' | 'danger' | 'violet';
 
@@ -21,6 +22,7 @@ export type DescribedEvent = {
 };
 
 const CLOSE_TONES: Record<string, EventTone> = { COMPLETED: 'success', DISPUTE_RESOLVED: 'accent', ARBITRATION_TIMED_OUT: 'accent' };
+const OUTCOME_TONES: Record<string, EventTone> = { QUORUM_REACHED: 'success', NO_QUORUM: 'danger', EXPIRED_UNFILLED: 'neutral', CANCELLED: 'neutral' };
 
 export function describeEvent(name: string, rawArgs: unknown, token: TokenInfo): DescribedEvent {
   const fallback = { title: name.replace(/([a-z])([A-Z])/g, '$1 $2'), tone: 'neutral' } as const;
@@ -79,6 +81,42 @@ export function describeEvent(name: string, rawArgs: unknown, token: TokenInfo):
         title: `Closed · ${reason ? closeReasonLabel(reason) : `Closed (${a.reason})`}`,
         detail: parts.join(' · ') || undefined,
         tone: (reason && CLOSE_TONES[reason]) || 'danger',
+      };
+    }
+    case 'ReplicatedJobPosted': {
+      const { terms } = e.args;
+      return {
+        title: 'Replicated job posted',
+        detail: `${formatEscrow(terms.price, terms.replicas, token)} escrowed · quorum ${terms.quorum} of ${terms.replicas}${terms.collateral > 0n ? ` · collateral ${formatEth(terms.collateral)} each` : ''}`,
+        actor: e.args.client,
+        tone: 'accent',
+      };
+    }
+    case 'SlotTaken':
+      return { title: `Slot ${e.args.slot + 1} taken`, detail: `${shortAddress(e.args.worker)} runs it · ${e.args.filled} taken`, actor: e.args.worker, tone: 'info' };
+    case 'ResultCommitted':
+      return {
+        title: `Slot ${e.args.slot + 1} committed`,
+        detail: `a sealed result · ${e.args.committed} committed${e.args.revealDeadline > 0 ? ` · every slot committed: reveals due ${formatDateTime(e.args.revealDeadline)}` : ''}`,
+        actor: e.args.worker,
+        tone: 'violet',
+      };
+    case 'ResultRevealed':
+      return { title: `Slot ${e.args.slot + 1} revealed`, detail: `sha256 ${shortHash(e.args.resultHash)}`, actor: e.args.worker, tone: 'violet' };
+    case 'ReplicatedJobClosed': {
+      const a = e.args;
+      const outcome = outcomeOf(a.outcome);
+      const paid = a.payouts.reduce((sum, p) => sum + p, 0n);
+      const slashed = a.slashed.reduce((sum, p) => sum + p, 0n);
+      const parts: string[] = [];
+      if (paid > 0n) parts.push(`${a.payouts.filter((p) => p > 0n).length} workers paid ${amount(paid)}`);
+      if (a.fee > 0n) parts.push(`fee ${amount(a.fee)}`);
+      if (a.clientRefund > 0n) parts.push(`client refunded ${amount(a.clientRefund)}`);
+      if (slashed > 0n) parts.push(`${formatEth(slashed)} collateral slashed`);
+      return {
+        title: `Closed · ${outcome ? outcomeLabel(outcome) : `outcome ${a.outcome}`}`,
+        detail: parts.join(' · ') || undefined,
+        tone: (outcome && OUTCOME_TONES[outcome]) || 'neutral',
       };
     }
     case 'WorkerRegistered':

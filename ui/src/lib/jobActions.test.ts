@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { jobActions, rolesOf, type JobState } from './jobActions';
+import type { ReplicationProgress } from '$sdk/format/replication';
+import { jobActions, replicatedActions, rolesOf, type JobState } from './jobActions';
 
 const CLIENT = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const WORKER = '0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc';
@@ -82,5 +83,40 @@ describe('actions by state and role', () => {
 
   test('CLOSED: nothing for anyone', () => {
     for (const who of [CLIENT, WORKER, ARBITER, STRANGER]) expect(kinds(job({ status: 'CLOSED', worker: WORKER }), who, NOW + 10 * DAY)).toEqual([]);
+  });
+});
+
+describe('replicated jobs', () => {
+  const replicated = (patch: Partial<ReplicationProgress>): ReplicationProgress => ({
+    status: 'OPEN',
+    replicas: 3,
+    quorum: 2,
+    filled: 0,
+    committed: 0,
+    revealed: 0,
+    openUntil: NOW + 600,
+    commitWindow: 600,
+    revealWindow: 300,
+    ...patch,
+  });
+  const rkinds = (p: Partial<ReplicationProgress>, viewer: string | undefined, now = NOW) => replicatedActions(replicated(p), CLIENT.toLowerCase(), viewer, now).map((a) => a.kind);
+
+  test('default: the client cancels while no slot is taken; nobody else, and not after a slot is taken', () => {
+    expect(rkinds({}, CLIENT)).toEqual(['cancel']);
+    expect(rkinds({}, STRANGER)).toEqual([]);
+    expect(rkinds({}, undefined)).toEqual([]);
+    expect(rkinds({ filled: 1 }, CLIENT)).toEqual([]);
+  });
+
+  test('behavior: anyone finalizes once the contract would settle it', () => {
+    // Too few slots when they closed: expired unfilled.
+    expect(rkinds({ filled: 1 }, STRANGER, NOW + 601)).toEqual(['finalize']);
+    expect(rkinds({}, CLIENT, NOW + 601)).toEqual(['cancel', 'finalize']);
+    // Every slot revealed: no need to wait.
+    expect(rkinds({ status: 'SUBMITTED', filled: 3, committed: 3, revealed: 3, revealDeadline: NOW + 300 }, STRANGER)).toEqual(['finalize']);
+    // Still revealing, then past the reveal deadline.
+    expect(rkinds({ status: 'SUBMITTED', filled: 3, committed: 3, revealed: 2, revealDeadline: NOW + 300 }, CLIENT)).toEqual([]);
+    expect(rkinds({ status: 'SUBMITTED', filled: 3, committed: 3, revealed: 2, revealDeadline: NOW + 300 }, CLIENT, NOW + 301)).toEqual(['finalize']);
+    expect(rkinds({ status: 'CLOSED', filled: 3, committed: 3, revealed: 3 }, CLIENT, NOW + 10_000)).toEqual([]);
   });
 });

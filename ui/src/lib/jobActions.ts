@@ -1,9 +1,12 @@
 /**
  * What the viewer can do with a job now: a pure function of the job's state, the viewer's role and
- * the time, following the contract's rules (contracts/src/LoomMarket.sol). Workers' own steps
- * (claim, bid, submit) belong to the worker daemon and are not offered here.
+ * the time, following the contract's rules (contracts/src/LoomMarket.sol, and for replicated jobs
+ * contracts/src/LoomReplicatedMarket.sol through the SDK's `replicationStanding`). Workers' own
+ * steps (claim, bid, submit, take a slot, commit, reveal) belong to the worker daemon and are not
+ * offered here.
  */
 import { ACCEPT_WINDOW } from '$sdk/marketRules';
+import { canCancelReplicated, replicationStanding, type ReplicationProgress } from '$sdk/format/replication';
 
 export type JobActionKind =
   | 'acceptBid'
@@ -14,7 +17,8 @@ export type JobActionKind =
   | 'resolve'
   | 'settleTimeout'
   | 'expire'
-  | 'reclaim';
+  | 'reclaim'
+  | 'finalize';
 
 export type JobAction = {
   kind: JobActionKind;
@@ -64,6 +68,13 @@ const A = {
   settleTimeout: { kind: 'settleTimeout', label: 'Settle (arbiter timed out)', hint: 'The arbiter did not rule in time: split the price in half, no slash.', tone: 'neutral' },
   expire: { kind: 'expire', label: 'Close as expired', hint: 'Nobody took the job in time: return the budget to the client.', tone: 'neutral' },
   reclaim: { kind: 'reclaim', label: 'Reclaim', hint: 'The worker missed the deadline: refund the client and slash the collateral to the client.', tone: 'danger' },
+  cancelReplicated: { kind: 'cancel', label: 'Cancel job', hint: 'No worker has taken a slot yet: cancel it and get the whole escrow back.', tone: 'danger' },
+  finalize: {
+    kind: 'finalize',
+    label: 'Finalize',
+    hint: 'Settle the job now (anyone may): workers whose results agree are paid, the others slashed; without a quorum the client is refunded.',
+    tone: 'primary',
+  },
 } satisfies Record<string, JobAction>;
 
 /**
@@ -106,5 +117,21 @@ export function jobActions(job: JobState, viewer: string | undefined, now: numbe
     case 'CLOSED':
       break;
   }
+  return out;
+}
+
+/**
+ * The actions on a replicated job: the client cancels while no slot is taken; anyone finalizes once
+ * the contract would let them (every slot revealed, the reveal phase over, or too few slots taken
+ * when they closed).
+ *
+ * @example
+ * replicatedActions({ status: 'SUBMITTED', replicas: 3, filled: 3, revealed: 3, ... }, client, me, now) // [finalize]
+ */
+export function replicatedActions(job: ReplicationProgress, client: string, viewer: string | undefined, now: number): JobAction[] {
+  if (!viewer) return [];
+  const out: JobAction[] = [];
+  if (same(client, viewer) && canCancelReplicated(job)) out.push(A.cancelReplicated);
+  if (replicationStanding(job, now).phase === 'FINALIZABLE') out.push(A.finalize);
   return out;
 }

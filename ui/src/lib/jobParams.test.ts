@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { zeroAddress } from 'viem';
-import { draftJobParams, defaultTermsDraft, type TermsDraft } from './jobParams';
+import { draftJobParams, draftReplicatedParams, defaultTermsDraft, type TermsDraft } from './jobParams';
 import { createTokenRegistry, ETH_TOKEN } from '$sdk/format/tokens';
 
 const usdc = '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512' as const;
@@ -48,5 +48,49 @@ describe('draftJobParams', () => {
     expect(issues(terms({ executionTimeoutMinutes: 11 })).executionTimeoutMinutes).toMatch(/12 min/);
     expect(issues(terms({ challengeWindowHours: 721 })).challengeWindowHours).toMatch(/30 d/);
     expect(issues(terms({ gpuModel: 'x'.repeat(40) })).gpuModel).toMatch(/longer than 32 bytes/);
+  });
+});
+
+describe('draftReplicatedParams', () => {
+  const replicated = (patch: Partial<TermsDraft> = {}) => terms({ replicated: true, budget: '0.01', ...patch });
+  const issues = (draft: TermsDraft) => {
+    const r = draftReplicatedParams(draft, spec, { token: ETH_TOKEN, now: 0, salt: 1n });
+    return r.ok ? {} : Object.fromEntries(r.issues.map((i) => [i.field, i.message]));
+  };
+
+  test("default: three replicas, a majority quorum, an hour to commit and one to reveal; the budget is one replica's price", () => {
+    const r = draftReplicatedParams(replicated(), spec, { token: ETH_TOKEN, now: 1_000, salt: 7n });
+    expect(r).toEqual({
+      ok: true,
+      params: {
+        token: zeroAddress,
+        price: 10n ** 16n,
+        collateral: 0n,
+        replicas: 3,
+        quorum: 2,
+        openUntil: 1_000 + 3600,
+        commitWindow: 3600,
+        revealWindow: 3600,
+        minGpuCount: 2,
+        minVramMiB: 40_960,
+        gpuModel: expect.stringMatching(/^0x0{64}$/),
+        salt: 7n,
+      },
+    });
+  });
+
+  test('behavior: a chosen quorum and windows in minutes, priced in tUSDC', () => {
+    const r = draftReplicatedParams(replicated({ token: usdc, budget: '2.5', replicas: 5, quorum: 4, commitWindowMinutes: 90, revealWindowMinutes: 20 }), spec, { token: USDC, now: 0, salt: 1n });
+    expect(r.ok && r.params).toMatchObject({ token: usdc, price: 2_500_000n, replicas: 5, quorum: 4, commitWindow: 5400, revealWindow: 1200 });
+  });
+
+  test('error: bad n, k and windows, in words on their fields', () => {
+    expect(issues(replicated({ budget: '' })).budget).toBe('enter the price per replica in ETH, e.g. 0.5');
+    expect(issues(replicated({ replicas: 1 })).replicas).toBe('the number of replicas must be a whole number from 2 to 7');
+    expect(issues(replicated({ replicas: null })).replicas).toMatch(/from 2 to 7/);
+    expect(issues(replicated({ replicas: 4, quorum: 2 })).quorum).toBe('the quorum must be more than half of the 4 replicas and at most 4: 3 to 4');
+    expect(issues(replicated({ commitWindowMinutes: 5 })).commitWindowMinutes).toMatch(/^the commit window is shorter than the spec's run timeout/);
+    expect(issues(replicated({ revealWindowMinutes: 0 })).revealWindowMinutes).toBe('the reveal window must be between 1 s and 30 d');
+    expect(issues(replicated({ budget: '0' })).budget).toBe('the price per replica must be more than zero');
   });
 });

@@ -1,15 +1,18 @@
 /**
  * The post form's terms as typed (amounts as text, durations in minutes and hours), turned into the
- * SDK's input for `buildJobParams`, which checks them against the contract's rules before anything
- * is signed. The GPU requirement comes from the spec's resources, so the terms and the spec agree.
+ * SDK's input for `buildJobParams` (a single-worker job) or `buildReplicatedParams` (a replicated
+ * one), which check them against the contract's rules before anything is signed. The GPU requirement
+ * comes from the spec's resources, so the terms and the spec agree. For a replicated job the budget
+ * field is the price of one replica; the client escrows it once per replica.
  */
 import { parseEther, zeroAddress, type Address } from 'viem';
 import { buildJobParams, type JobParamsField } from '$sdk/jobParams';
+import { REPLICATED_DEFAULTS, buildReplicatedParams, type ReplicatedParamsField } from '$sdk/replicatedParams';
 import { parseAmount } from '$sdk/format/amounts';
 import type { TokenInfo } from '$sdk/format/tokens';
 import type { JobMode } from '$sdk/enums';
 import type { JobSpec } from '$sdk/spec/jobSpec';
-import type { JobParams } from '$sdk/writes';
+import type { JobParams, ReplicatedJobParams } from '$sdk/writes';
 
 export type TermsDraft = {
   token: Address;
@@ -25,6 +28,13 @@ export type TermsDraft = {
   gpuModel: string;
   /** Empty: the market's default arbiter. */
   arbiter: Address | '';
+  /** Run on several workers (LoomReplicatedMarket); the budget is then one replica's price. */
+  replicated: boolean;
+  replicas: number | null;
+  /** Null: a bare majority of the replicas. */
+  quorum: number | null;
+  commitWindowMinutes: number | null;
+  revealWindowMinutes: number | null;
 };
 
 export function defaultTermsDraft(): TermsDraft {
@@ -38,6 +48,11 @@ export function defaultTermsDraft(): TermsDraft {
     challengeWindowHours: 24,
     gpuModel: '',
     arbiter: '',
+    replicated: false,
+    replicas: REPLICATED_DEFAULTS.replicas,
+    quorum: null,
+    commitWindowMinutes: REPLICATED_DEFAULTS.commitWindow / 60,
+    revealWindowMinutes: REPLICATED_DEFAULTS.revealWindow / 60,
   };
 }
 
@@ -54,21 +69,78 @@ const FORM_FIELDS: Partial<Record<JobParamsField, [keyof TermsDraft, string]>> =
   arbiter: ['arbiter', 'the arbiter'],
 };
 
-/** The contract's `JobParams` for the draft, or the problems in words, each on its field. */
-export function draftJobParams(
-  draft: TermsDraft,
-  spec: Pick<JobSpec, 'resources'> | undefined,
-  ctx: { token: TokenInfo; now: number; salt?: bigint },
-): { ok: true; params: JobParams } | { ok: false; issues: TermsIssue[] } {
-  const issues: TermsIssue[] = [];
+/** Where each of the replicated builder's fields sits on the form, and what the form calls it. */
+const REPLICATED_FORM_FIELDS: Partial<Record<ReplicatedParamsField, [keyof TermsDraft, string]>> = {
+  price: ['budget', 'the price per replica'],
+  collateral: ['collateral', 'the collateral'],
+  openFor: ['openForMinutes', 'the open period'],
+  replicas: ['replicas', 'the number of replicas'],
+  quorum: ['quorum', 'the quorum'],
+  commitWindow: ['commitWindowMinutes', 'the commit window'],
+  revealWindow: ['revealWindowMinutes', 'the reveal window'],
+  gpuModel: ['gpuModel', 'the GPU model'],
+};
+
+type Ctx = { token: TokenInfo; now: number; salt?: bigint };
+
+/** The amounts as typed, parsed; what does not parse, in words. */
+function amounts(draft: TermsDraft, ctx: Ctx, issues: TermsIssue[]) {
   const budget = ctx.token.unknown ? undefined : parseAmount(draft.budget, ctx.token.decimals);
-  if (budget === undefined) issues.push({ field: 'budget', message: `enter the budget in ${ctx.token.symbol}, e.g. 0.5` });
+  if (budget === undefined) issues.push({ field: 'budget', message: `enter the ${draft.replicated ? 'price per replica' : 'budget'} in ${ctx.token.symbol}, e.g. 0.5` });
   let collateral: bigint | undefined;
   try {
     collateral = draft.collateral.trim() === '' ? 0n : parseEther(draft.collateral.trim().replace(/,/g, ''));
   } catch {
     issues.push({ field: 'collateral', message: 'enter the collateral in ETH, e.g. 0.1 (or 0)' });
   }
+  return { budget, collateral };
+}
+
+/**
+ * The contract's `ReplicatedParams` for a draft with `replicated` set, or the problems in words, each
+ * on its field. A quorum left empty is a bare majority.
+ */
+export function draftReplicatedParams(
+  draft: TermsDraft,
+  spec: Pick<JobSpec, 'resources'> | undefined,
+  ctx: Ctx,
+): { ok: true; params: ReplicatedJobParams } | { ok: false; issues: TermsIssue[] } {
+  const issues: TermsIssue[] = [];
+  const { budget, collateral } = amounts(draft, ctx, issues);
+  const built = buildReplicatedParams(
+    {
+      token: draft.token,
+      price: budget ?? 1n,
+      collateral: collateral ?? 0n,
+      replicas: draft.replicas ?? 0,
+      ...(draft.quorum === null ? {} : { quorum: draft.quorum }),
+      openFor: Math.round((draft.openForMinutes ?? 0) * 60),
+      commitWindow: Math.round((draft.commitWindowMinutes ?? 0) * 60),
+      revealWindow: Math.round((draft.revealWindowMinutes ?? 0) * 60),
+      gpuModel: draft.gpuModel,
+      ...(ctx.salt === undefined ? {} : { salt: ctx.salt }),
+    },
+    spec,
+    ctx,
+  );
+  if (!built.ok) {
+    for (const i of built.issues) {
+      const [field, name] = REPLICATED_FORM_FIELDS[i.field] ?? ['budget', i.field];
+      issues.push({ field, message: `${name} ${i.message}` });
+    }
+  }
+  if (issues.length || !built.ok) return { ok: false, issues };
+  return built;
+}
+
+/** The contract's `JobParams` for the draft, or the problems in words, each on its field. */
+export function draftJobParams(
+  draft: TermsDraft,
+  spec: Pick<JobSpec, 'resources'> | undefined,
+  ctx: Ctx,
+): { ok: true; params: JobParams } | { ok: false; issues: TermsIssue[] } {
+  const issues: TermsIssue[] = [];
+  const { budget, collateral } = amounts(draft, ctx, issues);
 
   const built = buildJobParams(
     {

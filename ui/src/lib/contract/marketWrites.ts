@@ -7,9 +7,13 @@
  */
 import { erc20Abi, zeroAddress, type Address, type Hex } from 'viem';
 import type { WalletState } from '$lib/wallet/walletState.svelte';
-import type { JobParams } from '$sdk/writes';
+import type { JobParams, ReplicatedJobParams, ReplicatedJobTerms } from '$sdk/writes';
 import { jobIdOf, type JobTerms as ContractTerms } from '$sdk/jobTerms';
+import { replicatedJobIdOf } from '$sdk/replicatedTerms';
 import { createMarketWriter } from '$sdk/writes';
+
+/** The market a job or a credit lives in: LoomMarket (single-worker jobs) or LoomReplicatedMarket. */
+export type MarketName = 'market' | 'replicated';
 
 /** A writer for the connected account (the wallet's network is checked first, every time). */
 async function writer(wallet: WalletState) {
@@ -26,6 +30,19 @@ async function writer(wallet: WalletState) {
 function checked(terms: ContractTerms, jobId?: Hex): ContractTerms {
   if (jobId && jobIdOf(terms).toLowerCase() !== jobId.toLowerCase()) throw new Error("The job's terms do not hash to its id.");
   return terms;
+}
+
+/** The same check for a replicated job's terms. */
+function checkedReplicated(terms: ReplicatedJobTerms, jobId?: Hex): ReplicatedJobTerms {
+  if (jobId && replicatedJobIdOf(terms).toLowerCase() !== jobId.toLowerCase()) throw new Error("The job's terms do not hash to its id.");
+  return terms;
+}
+
+/** The address of a market; a clear error when the deployment has no replicated market. */
+function marketAddress(wallet: WalletState, market: MarketName): Address {
+  const at = market === 'market' ? wallet.config.market : wallet.config.replicated;
+  if (!at) throw new Error('This deployment has no replicated market (PUBLIC_REPLICATED_MARKET_ADDRESS, or a deployment record with one).');
+  return at;
 }
 
 export const marketWrites = {
@@ -45,14 +62,25 @@ export const marketWrites = {
     (await writer(wallet)).write('settleTimedOutDispute', [checked(terms, jobId)]),
   expire: async (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => (await writer(wallet)).write('expire', [checked(terms, jobId)]),
   reclaim: async (wallet: WalletState, terms: ContractTerms, jobId?: Hex) => (await writer(wallet)).write('reclaim', [checked(terms, jobId)]),
-  withdraw: async (wallet: WalletState, token: Address, to: Address) => (await writer(wallet)).write('withdraw', [token, to]),
+  /** Withdraws the account's credit of `token` held by one market (each keeps its own). */
+  withdraw: async (wallet: WalletState, token: Address, to: Address, from: MarketName = 'market') =>
+    (await writer(wallet)).write('withdraw', [token, to], { to: from }),
 
-  /** ERC-20 approval of the market, the step before posting a job paid in a token. */
-  approve: async (wallet: WalletState, token: Address, amount: bigint) => (await writer(wallet)).writeApprove(token, amount),
+  /** Posts a replicated job, escrowing `price * replicas` (sent as ETH, or approved first for an ERC-20). */
+  postReplicatedJob: async (wallet: WalletState, params: ReplicatedJobParams, spec: Hex) =>
+    (await writer(wallet)).write('postReplicatedJob', [params, spec], params.token === zeroAddress ? { value: params.price * BigInt(params.replicas) } : {}),
+  cancelReplicatedJob: async (wallet: WalletState, terms: ReplicatedJobTerms, jobId?: Hex) =>
+    (await writer(wallet)).write('cancelReplicatedJob', [checkedReplicated(terms, jobId)]),
+  /** Settles a replicated job (anyone, once reveals are over or every slot revealed). */
+  finalize: async (wallet: WalletState, terms: ReplicatedJobTerms, jobId?: Hex) => (await writer(wallet)).write('finalize', [checkedReplicated(terms, jobId)]),
 
-  /** How much of `token` the market may spend for `owner` (read to decide whether to approve; no wallet needed). */
-  allowance: (wallet: WalletState, token: Address, owner: Address) =>
-    wallet.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [owner, wallet.config.market] }),
+  /** ERC-20 approval of a market (default: the single-worker one), the step before posting a job paid in a token. */
+  approve: async (wallet: WalletState, token: Address, amount: bigint, spender: MarketName = 'market') =>
+    (await writer(wallet)).writeApprove(token, amount, marketAddress(wallet, spender)),
+
+  /** How much of `token` a market may spend for `owner` (read to decide whether to approve; no wallet needed). */
+  allowance: (wallet: WalletState, token: Address, owner: Address, spender: MarketName = 'market') =>
+    wallet.publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'allowance', args: [owner, marketAddress(wallet, spender)] }),
 
   /** The owner's balance of `token` (zero address: ETH), to warn before posting. */
   balance: (wallet: WalletState, token: Address, owner: Address) =>

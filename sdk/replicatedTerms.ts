@@ -1,0 +1,60 @@
+/**
+ * A replicated job's terms, as the API serves them (`Job.replicatedTerms`: LoomReplicatedMarket's
+ * `ReplicatedTerms` field for field, 64-bit and wider integers as decimal strings) and as the
+ * contract takes them back: every call after `postReplicatedJob` passes them, and the contract
+ * hashes them into the job id. The single-worker job's counterpart is jobTerms.ts.
+ */
+import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
+import { loomReplicatedMarketAbi } from '../abis/generated';
+import type { ReplicatedJobTerms } from './writes';
+
+/** `Job.replicatedTerms` as the GraphQL API returns it (BigInt scalars as decimal strings). */
+export type ApiReplicatedTerms = {
+  client: string;
+  token: string;
+  price: string;
+  collateral: string;
+  feeBps: number;
+  replicas: number;
+  quorum: number;
+  openUntil: string;
+  commitWindow: number;
+  revealWindow: number;
+  minGpuCount: number;
+  minVramMiB: number | string;
+  gpuModel: string;
+  specHash: string;
+  salt: string;
+};
+
+/** The API's replicated terms as the contract's struct. */
+export function toReplicatedTerms(t: ApiReplicatedTerms): ReplicatedJobTerms {
+  return {
+    client: t.client as Address,
+    token: t.token as Address,
+    price: BigInt(t.price),
+    collateral: BigInt(t.collateral),
+    feeBps: t.feeBps,
+    replicas: t.replicas,
+    quorum: t.quorum,
+    openUntil: Number(t.openUntil),
+    commitWindow: t.commitWindow,
+    revealWindow: t.revealWindow,
+    minGpuCount: t.minGpuCount,
+    minVramMiB: Number(t.minVramMiB),
+    gpuModel: t.gpuModel as Hex,
+    specHash: t.specHash as Hex,
+    salt: BigInt(t.salt),
+  };
+}
+
+const termsParameter = (() => {
+  const fn = loomReplicatedMarketAbi.find((x) => x.type === 'function' && x.name === 'replicatedJobIdOf');
+  if (!fn || fn.type !== 'function') throw new Error('replicatedJobIdOf missing from the ABI');
+  return fn.inputs;
+})();
+
+/** keccak256(abi.encode(terms)): the id LoomReplicatedMarket derives from a replicated job's terms. */
+export function replicatedJobIdOf(terms: ReplicatedJobTerms): Hex {
+  return keccak256(encodeAbiParameters(termsParameter, [terms]));
+}
