@@ -1,39 +1,43 @@
 /**
  * Ponder configuration (indexer/ is Ponder's root; indexer/ponder.config.ts re-exports this file).
  *
- * Everything comes from the environment, with local defaults read by contract name from the deploy
- * script's record (deployments/<chainId>.json):
- *   LOOM_CHAIN_ID          chain id (default 31337, anvil)
- *   LOOM_RPC_URL           HTTP JSON-RPC (default http://127.0.0.1:8545)
- *   LOOM_WS_URL            optional WebSocket JSON-RPC, for lower-latency new-block delivery
- *   LOOM_MARKET_ADDRESS    LoomMarket address (default: the record's LoomMarket.address)
- *   LOOM_START_BLOCK       first block to index (default: the record's LoomMarket.startBlock)
- *   LOOM_DEPLOYMENT_FILE   another record to read the defaults from
+ * Three contracts are indexed: LoomRegistry (workers and their stake), LoomMarket (single-worker
+ * jobs) and LoomReplicatedMarket (jobs replicated on k of n workers). Everything comes from the
+ * environment, with local defaults read by contract name from the deploy script's record
+ * (deployments/<chainId>.json):
+ *   LOOM_CHAIN_ID                    chain id (default 31337, anvil)
+ *   LOOM_RPC_URL                     HTTP JSON-RPC (default http://127.0.0.1:8545)
+ *   LOOM_WS_URL                      optional WebSocket JSON-RPC, for lower-latency new-block delivery
+ *   LOOM_REGISTRY_ADDRESS            LoomRegistry address (default: the record's LoomRegistry.address)
+ *   LOOM_MARKET_ADDRESS              LoomMarket address (default: the record's LoomMarket.address)
+ *   LOOM_REPLICATED_MARKET_ADDRESS   LoomReplicatedMarket address (default: the record's LoomReplicatedMarket.address)
+ *   LOOM_START_BLOCK                 first block to index, for all three (default: each contract's
+ *                                    startBlock in the record)
+ *   LOOM_DEPLOYMENT_FILE             another record to read the defaults from
  *   LOOM_POLLING_MS        new-block polling interval (default 100 on anvil, 1000 elsewhere)
  *   DATABASE_URL           PostgreSQL; without it, PGlite embedded in indexer/.ponder/pglite
  *   LOOM_PGLITE_DIR        another PGlite directory (tests give each run its own)
  *   LOOM_RPC_BUCKETS       rate-limit buckets for a loopback RPC (default 50; 1 = Ponder's own limit), see below
  *
- * Example, Base Sepolia: LOOM_CHAIN_ID=84532 LOOM_RPC_URL=https://sepolia.base.org
- *   LOOM_MARKET_ADDRESS=0x... LOOM_START_BLOCK=<deploy block> npm run indexer:start
+ * Example, Base Sepolia: LOOM_CHAIN_ID=84532 LOOM_RPC_URL=https://sepolia.base.org LOOM_REGISTRY_ADDRESS=0x...
+ *   LOOM_MARKET_ADDRESS=0x... LOOM_REPLICATED_MARKET_ADDRESS=0x... LOOM_START_BLOCK=<deploy block> npm run indexer:start
  */
 import { fileURLToPath } from 'node:url';
 import { createConfig } from 'ponder';
-import { loomMarketAbi } from './abis/generated';
-import { findDeployment } from './sdk/chain/deploymentRecord';
+import { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi } from './abis/generated';
+import { findDeployment, type Deployment } from './sdk/chain/deploymentRecord';
 
 const LOCAL_CHAIN_ID = 31337;
 const chainId = Number(process.env.LOOM_CHAIN_ID ?? LOCAL_CHAIN_ID);
 const local = chainId === LOCAL_CHAIN_ID;
 
-function deploymentDefaults(): { address?: `0x${string}`; startBlock?: number } {
+function deploymentRecord(): Partial<Deployment> | undefined {
   // LOOM_DEPLOYMENT_FILE from the working directory; the default record beside this file.
-  const found = findDeployment({
+  return findDeployment({
     chainId,
     roots: [fileURLToPath(new URL('.', import.meta.url))],
     ...(process.env.LOOM_DEPLOYMENT_FILE ? { file: process.env.LOOM_DEPLOYMENT_FILE, fileFrom: 'LOOM_DEPLOYMENT_FILE' } : {}),
-  });
-  return { address: found?.record.LoomMarket?.address, startBlock: found?.record.LoomMarket?.startBlock };
+  })?.record;
 }
 
 /**
@@ -60,12 +64,15 @@ function rpcFor(url: string): string | string[] {
   return loopback && /^https?:/.test(url) && buckets > 1 ? Array.from({ length: Math.floor(buckets) }, () => url) : url;
 }
 
-const defaults = deploymentDefaults();
-const address = (process.env.LOOM_MARKET_ADDRESS ?? defaults.address) as `0x${string}` | undefined;
-if (!address) {
-  throw new Error(
-    `No LoomMarket address for chain ${chainId}: set LOOM_MARKET_ADDRESS or deploy first (npm run contracts:deploy).`,
-  );
+const record = deploymentRecord();
+
+/** A contract's address and first block: the environment's, else the record's. */
+function located(name: 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket', addressVariable: string) {
+  const address = (process.env[addressVariable] ?? record?.[name]?.address) as `0x${string}` | undefined;
+  if (!address) {
+    throw new Error(`No ${name} address for chain ${chainId}: set ${addressVariable} or deploy first (npm run contracts:deploy).`);
+  }
+  return { chain: 'loom' as const, address, startBlock: Number(process.env.LOOM_START_BLOCK ?? record?.[name]?.startBlock ?? 0) };
 }
 
 export default createConfig({
@@ -89,11 +96,8 @@ export default createConfig({
     },
   },
   contracts: {
-    LoomMarket: {
-      chain: 'loom',
-      abi: loomMarketAbi,
-      address,
-      startBlock: Number(process.env.LOOM_START_BLOCK ?? defaults.startBlock ?? 0),
-    },
+    LoomRegistry: { abi: loomRegistryAbi, ...located('LoomRegistry', 'LOOM_REGISTRY_ADDRESS') },
+    LoomMarket: { abi: loomMarketAbi, ...located('LoomMarket', 'LOOM_MARKET_ADDRESS') },
+    LoomReplicatedMarket: { abi: loomReplicatedMarketAbi, ...located('LoomReplicatedMarket', 'LOOM_REPLICATED_MARKET_ADDRESS') },
   },
 });

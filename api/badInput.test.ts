@@ -121,6 +121,7 @@ describe('error: malformed requests', () => {
     expectError(await gql(app, 'mutation { x }'), 'GRAPHQL_VALIDATION_FAILED');
     expectError(await gql(app, 'subscription { jobEvents { nope } }'), 'GRAPHQL_VALIDATION_FAILED', /nope/);
     expectError(await gql(app, '{ jobs(first: "ten") { totalCount } }'), 'GRAPHQL_VALIDATION_FAILED');
+    expectError(await gql(app, '{ jobs(filter: { kind: BOTH }) { totalCount } }'), 'GRAPHQL_VALIDATION_FAILED', /BOTH/);
   });
 
   test('error: a fragment cycle is GRAPHQL_VALIDATION_FAILED, not a hang', async () => {
@@ -213,7 +214,10 @@ describe('error: bad values', () => {
     for (const address of ['0x123', 'hello', `0x${'g'.repeat(40)}`, '0xAbCdEf0000000000000000000000000000000001']) {
       expectError(await gql(app, `{ worker(address: "${address}") { address } }`), 'BAD_USER_INPUT', /Address/);
       expectError(await gql(app, 'query($a: Address!) { balances(account: $a) { amount } }', { a: address }), 'BAD_USER_INPUT', /Address/);
+      expectError(await gql(app, 'query($a: Address!) { credits(account: $a) { amount } }', { a: address }), 'BAD_USER_INPUT', /Address/);
+      expectError(await gql(app, `{ market(address: "${address}") { feeBps } }`), 'BAD_USER_INPUT', /Address/);
     }
+    expectError(await gql(app, 'query($f: JobFilter) { jobs(filter: $f) { totalCount } }', { f: { market: '0x1' } }), 'BAD_USER_INPUT');
     expectError(await gql(app, '{ worker(address: 12) { address } }'), 'BAD_USER_INPUT', /Address/);
     expectError(await gql(app, 'query($f: JobFilter) { jobs(filter: $f) { totalCount } }', { f: { client: '0x1' } }), 'BAD_USER_INPUT');
   });
@@ -244,6 +248,8 @@ describe('error: bad values', () => {
     expectError(await gql(app, `{ jobs(filter: { fitsGpuModel: "${'x'.repeat(33)}" }) { totalCount } }`), 'BAD_USER_INPUT', /32 bytes/);
     expectError(await gql(app, '{ jobs(filter: { fitsGpuCount: -1 }) { totalCount } }'), 'BAD_USER_INPUT');
     expectError(await gql(app, '{ workers(filter: { minReputation: -5 }) { totalCount } }'), 'BAD_USER_INPUT');
+    expectError(await gql(app, `{ worker(address: "${accounts.w1}") { reputation(version: 3) } }`), 'BAD_USER_INPUT', /version 3/);
+    expectError(await gql(app, 'query($f: JobFilter) { jobs(filter: $f) { totalCount } }', { f: { kind: 'BOTH' } }), 'BAD_USER_INPUT');
     expectError(await gql(app, 'query($n: Int!) { jobs(first: $n) { totalCount } }', {}), 'BAD_USER_INPUT', /\$n/);
     expectError(await gql(app, 'query($n: Int) { jobs(first: $n) { totalCount } }', { n: 'ten' }), 'BAD_USER_INPUT');
   });
@@ -255,6 +261,8 @@ describe('error: bad values', () => {
     const missing = await gql(app, `{ matchWorkers(jobId: "${unknown}") { score } }`);
     expectError(missing, 'NOT_FOUND');
     expect(missing.body.data).toBeNull();
+    const noMarket = await gql(app, `{ market(address: "0x${'ee'.repeat(20)}") { feeBps } credits(account: "0x${'ee'.repeat(20)}") { amount } }`);
+    expect(noMarket.body).toEqual({ data: { market: null, credits: [] } });
   });
 
   test('behavior: an error in one field leaves the others answered', async () => {

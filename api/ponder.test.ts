@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { encodeAbiParameters, keccak256, type AbiParameter } from 'viem';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loomMarketAbi } from '../abis/generated';
+import { loomMarketAbi, loomReplicatedMarketAbi } from '../abis/generated';
 import { type ArtifactPurpose, signArtifactUpload } from '../sdk/artifactUpload';
 import { accountOf } from '../testkit/accounts';
 import { runScenario, type Scenario } from '../indexer/test/scenario';
@@ -120,6 +120,29 @@ describe('api served by Ponder', () => {
       expect(keccak256(encodeAbiParameters([termsParam], [terms])), name).toBe(job.id);
       expect(terms.client, name).toBe(job.terms.client.toLowerCase());
     }
+  });
+
+  test("default: replicated terms round-trip to LoomReplicatedMarket: their ABI encoding hashes to the job id", async () => {
+    const posted = loomReplicatedMarketAbi.find((i) => i.type === 'event' && i.name === 'ReplicatedJobPosted') as { inputs: readonly AbiParameter[] };
+    const termsParam = posted.inputs.find((p) => p.name === 'terms')!;
+    const fields = 'client token price collateral feeBps replicas quorum openUntil commitWindow revealWindow minGpuCount minVramMiB gpuModel specHash salt';
+    for (const [name, job] of Object.entries(scenario.replicatedJobs)) {
+      const { data } = await query(live!, `{ job(id: "${job.id}") { kind replicatedTerms { ${fields} } } }`);
+      expect(data.job.kind, name).toBe('REPLICATED');
+      const t = data.job.replicatedTerms;
+      const terms = { ...t, price: BigInt(t.price), collateral: BigInt(t.collateral), openUntil: Number(t.openUntil), salt: BigInt(t.salt) };
+      expect(keccak256(encodeAbiParameters([termsParam], [terms])), name).toBe(job.id);
+    }
+  });
+
+  test('behavior: time travel follows a replicated job through its reveals to its settlement', async () => {
+    const r1 = scenario.replicatedJobs.r1.id;
+    const q = `query($b: BigInt) { job(id: "${r1}", atBlock: $b) { status reveals outcome resultURI slots { state verdict } } }`;
+    const revealed = (await query(live!, q, { b: scenario.r1RevealedBlock.toString() })).data.job;
+    expect(revealed).toEqual({ status: 'SUBMITTED', reveals: 3, outcome: null, resultURI: null, slots: [0, 1, 2].map(() => ({ state: 'REVEALED', verdict: null })) });
+    const now = (await query(live!, q, {})).data.job;
+    expect(now).toMatchObject({ status: 'CLOSED', outcome: 'QUORUM_REACHED', resultURI: 'ipfs://r1-c' });
+    expect(now.slots.map((s: { verdict: string }) => s.verdict)).toEqual(['AGREED', 'DISAGREED', 'AGREED']);
   });
 
   test('behavior: time travel follows the chain history', async () => {

@@ -11,7 +11,7 @@ import { foldJob } from '../indexer/src/fold/job';
 import { createApi } from './createApi';
 import { type JobFilter, jobMatcher } from './data/filters';
 import type { JobRow } from './data/tables';
-import { accounts, ETH, H100, JOB_COUNT, jobIdOf, loadFixture, POST_BLOCK, USDC, type Fixture } from './test/fixtures';
+import { accounts, ETH, H100, jobIdOf, loadFixture, MARKET, POST_BLOCK, REPLICATED_MARKET, USDC, type Fixture } from './test/fixtures';
 import { gql } from './test/gql';
 import { createTestDatabase, type TestDatabase } from './test/testDatabase';
 
@@ -59,7 +59,7 @@ describe('jobs', () => {
     const ids = await walk('jobs', '', 7);
     expect(ids).toEqual(idsOf([...fixture.jobs].sort((a, b) => cmp(b.postedBlock, a.postedBlock))));
     const d = await data('{ jobs(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage endCursor } } }');
-    expect(d.jobs).toEqual({ totalCount: JOB_COUNT, edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false, endCursor: null } });
+    expect(d.jobs).toEqual({ totalCount: fixture.jobs.length, edges: [], pageInfo: { hasNextPage: true, hasPreviousPage: false, endCursor: null } });
   });
 
   test('behavior: every order is total and stable across pages', async () => {
@@ -79,7 +79,12 @@ describe('jobs', () => {
       ['status: [OPEN]', (j) => j.status === 'OPEN'],
       ['status: [ASSIGNED, CLOSED]', (j) => j.status === 'ASSIGNED' || j.status === 'CLOSED'],
       [`client: "${accounts.client1}"`, (j) => j.client === accounts.client1],
-      [`worker: "${accounts.w1}"`, (j) => j.worker === accounts.w1],
+      [`worker: "${accounts.w1}"`, (j) => j.worker === accounts.w1 || j.slotWorkers.includes(accounts.w1)],
+      [`worker: "${accounts.w4}"`, (j) => j.worker === accounts.w4 || j.slotWorkers.includes(accounts.w4)],
+      ['kind: REPLICATED', (j) => j.kind === 'REPLICATED'],
+      ['kind: SINGLE, status: [OPEN]', (j) => j.kind === 'SINGLE' && j.status === 'OPEN'],
+      [`market: "${REPLICATED_MARKET}"`, (j) => j.market === REPLICATED_MARKET],
+      [`market: "${MARKET}"`, (j) => j.market === MARKET],
       [`token: "${USDC}"`, (j) => j.token === USDC],
       ['mode: AUCTION', (j) => j.mode === 'AUCTION'],
       ['fitsGpuCount: 2', (j) => j.minGpuCount <= 2],
@@ -87,7 +92,7 @@ describe('jobs', () => {
       [`fitsGpuModel: "${H100}"`, (j) => j.gpuModelRaw === h100 || /^0x0+$/.test(j.gpuModelRaw)],
       ['fitsGpuModel: "NVIDIA A100 40GB"', (j) => /^0x0+$/.test(j.gpuModelRaw)],
       ['maxCollateral: "100000000000000000"', (j) => j.collateral <= 10n ** 17n],
-      [`openAfter: "${Number(fixture.jobs[0]!.openUntil)}"`, () => true],
+      [`openAfter: "${Number(fixture.jobs[0]!.openUntil)}"`, (j) => j.openUntil >= fixture.jobs[0]!.openUntil],
       [`openAfter: "${Number(fixture.jobs[0]!.openUntil) + 1}"`, () => false],
       [`minPrice: "${midPrice()}"`, (j) => (j.price ?? j.budget) >= midPrice()],
       [`maxPrice: "${midPrice()}"`, (j) => (j.price ?? j.budget) <= midPrice()],
@@ -108,6 +113,10 @@ describe('jobs', () => {
       { status: ['ASSIGNED', 'CLOSED'] },
       { client: accounts.client1 },
       { worker: accounts.w1 },
+      { worker: accounts.w3 },
+      { kind: 'REPLICATED' },
+      { kind: 'SINGLE', status: ['CLOSED'] },
+      { market: REPLICATED_MARKET },
       { token: USDC },
       { mode: 'AUCTION' },
       { fitsGpuCount: 2 },
@@ -420,11 +429,12 @@ describe('stats, market, balances', () => {
     expect(d.stats[0].tokens).toEqual([{ token: base.token, gpuJobsAssigned: 4, medianPricePerGpuHour: (10n ** 18n + 3n).toString() }]);
   });
 
-  test('default: market settings with ETH first, balances per token', async () => {
+  test('default: market settings with ETH first, balances per token summed over the markets', async () => {
     const d = await data(`{ market { feeBps treasury defaultArbiter allowedTokens arbiters updatedBlock } balances(account: "${accounts.client1}") { token amount credited withdrawn } }`);
     expect(d.market).toEqual({ feeBps: 100, treasury: accounts.treasury, defaultArbiter: accounts.arbiter, allowedTokens: [ETH, USDC], arbiters: [accounts.arbiter], updatedBlock: '1' });
+    // ETH: 0.001 in the single-worker market, 0.03 in the replicated one.
     expect(d.balances).toEqual([
-      { token: ETH, amount: (10n ** 15n).toString(), credited: (2n * 10n ** 15n).toString(), withdrawn: (10n ** 15n).toString() },
+      { token: ETH, amount: (31n * 10n ** 15n).toString(), credited: (32n * 10n ** 15n).toString(), withdrawn: (10n ** 15n).toString() },
       { token: USDC, amount: '0', credited: '5', withdrawn: '5' },
     ]);
     const none = await data(`{ balances(account: "${accounts.w6}") { amount } }`);

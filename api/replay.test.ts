@@ -24,14 +24,18 @@ let head: bigint;
 let workloadLog: string[] = [];
 let accounts: string[] = [];
 
-const JOB = `id status closeReason worker price refund pricePerGpuHour executionDeadline resultHash resultURI challengeDeadline
+const JOB = `id kind market replicas quorum slotsFilled commits reveals commitDeadline revealDeadline outcome winnerSlashShare clientSlashShare
+  replicatedTerms { price replicas quorum commitWindow revealWindow }
+  slots { index worker state commitment resultHash resultURI revealOrder verdict payout slashed slashShare takenBlock updatedBlock }
+  status closeReason worker price refund pricePerGpuHour executionDeadline resultHash resultURI challengeDeadline
   disputeReason arbitrationDeadline workerPayout fee clientRefund slashed activeBids postedAt postedBlock postedTx assignedAt
   assignedDay submittedAt closedAt updatedAt updatedBlock gpuModelName spec specJson
   terms { client token arbiter budget collateral feeBps mode openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
   assignee { address reputation }
   bids(first: 100) { totalCount edges { cursor node { worker price status placedAt placedBlock updatedAt updatedBlock } } }
   events(first: 100) { totalCount edges { cursor node { id name blockNumber account args } } }`;
-const WORKER = `address registered available gpuModelName stake locked freeStake unbonding unlockAt activeJobs jobsAssigned jobsCompleted
+const WORKER = `address registered available gpuModelName encryptionKey replicasAgreed replicasDisagreed replicasUnrevealed clients
+  v1: reputation(version: 1) stake locked freeStake unbonding unlockAt activeJobs jobsAssigned jobsCompleted
   jobsReclaimed disputesWon disputesLost slashCount slashedTotal reputation reputationVersion registeredAt updatedAt updatedBlock
   claim { gpuModel gpuCount vramMiB cpuCores ramMiB pricePerGpuHour metadataURI } earnings { token amount jobs }`;
 
@@ -74,9 +78,12 @@ async function answers(ponder: Indexer): Promise<Record<string, unknown>> {
     })
   ).stats;
   out.market = (await query(ponder, '{ market { feeBps treasury defaultArbiter allowedTokens arbiters updatedBlock } }')).market;
+  out.markets = (await query(ponder, '{ markets { address kind feeBps treasury defaultArbiter allowedTokens arbiters updatedBlock } }')).markets;
   out.balances = [];
   for (const account of accounts) {
-    (out.balances as Json[]).push((await query(ponder, `{ balances(account: "${account}") { account token amount credited withdrawn } }`)).balances);
+    (out.balances as Json[]).push(
+      await query(ponder, `{ balances(account: "${account}") { account token amount credited withdrawn } credits(account: "${account}") { market kind token amount credited withdrawn } }`),
+    );
   }
   const open = (out['jobs OPEN'] as Json[]).flatMap((p) => p.edges.map((e: Json) => e.node.id)).slice(0, 5);
   out.matches = [];

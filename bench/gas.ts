@@ -3,7 +3,8 @@
  * records the same steps as execution gas in the forge snapshot). A warm-up job runs first so that
  * first-ever account storage is not what is measured. The benchmark job pays in ETH, locks no
  * collateral and carries a 256-byte spec; the fee is 0 for the headline figures (like the floor
- * below) and 1% for `gas.releaseWithFee`.
+ * below) and 1% for `gas.releaseWithFee`. `gas.replicated.*`: a 3-replica, quorum-2 job of the same
+ * spec, every step from posting to finalize, all three workers agreeing.
  */
 import {
   createPublicClient,
@@ -17,7 +18,8 @@ import {
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { loomMarketAbi } from '../abis/generated.ts';
+import { loomMarketAbi, loomReplicatedMarketAbi } from '../abis/generated.ts';
+import { resultCommitment } from '../sdk/replication.ts';
 import { abiOf, contractFor } from '../sdk/contracts.ts';
 import { contractsOf } from '../sdk/chain/deploymentRecord.ts';
 import { startAnvil } from '../scripts/lib/anvil.ts';
@@ -45,7 +47,7 @@ export async function gasBench(): Promise<Record<string, number>> {
     const transport = http(anvil.rpcUrl);
     const pub = createPublicClient({ chain: foundry, transport, pollingInterval: 50 });
     const as = (i: number) => createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: i }), chain: foundry, transport });
-    const [owner, client, worker, worker2] = [as(0), as(1), as(4), as(5)];
+    const [owner, client, worker, worker2, worker3] = [as(0), as(1), as(4), as(5), as(6)];
 
     const send = async (hash: Promise<Hash>) => {
       const receipt = await pub.waitForTransactionReceipt({ hash: await hash });
@@ -68,6 +70,7 @@ export async function gasBench(): Promise<Record<string, number>> {
     };
     await write(worker, 'register', [hardware], 10n ** 18n);
     await write(worker2, 'register', [hardware], 10n ** 18n);
+    await write(worker3, 'register', [hardware], 10n ** 18n);
 
     let salt = 0n;
     const post = async (mode: 0 | 1) => {
@@ -110,6 +113,42 @@ export async function gasBench(): Promise<Record<string, number>> {
     await write(worker2, 'placeBid', [auction.terms, 9n * 10n ** 17n]);
     const accept = await write(client, 'acceptBid', [auction.terms, (worker.account as Account).address]);
 
+    // A 3-replica, quorum-2 job: the same spec, ETH, no collateral, all three agreeing. A warm-up
+    // replicated job first, for the same reason as above.
+    const replicated = async () => {
+      const now = (await pub.getBlock()).timestamp;
+      const params = {
+        token: '0x0000000000000000000000000000000000000000',
+        price: 10n ** 18n / 3n,
+        collateral: 0n,
+        replicas: 3,
+        quorum: 2,
+        openUntil: Number(now) + 3600,
+        commitWindow: 7200,
+        revealWindow: 3600,
+        minGpuCount: 1,
+        minVramMiB: 40_960,
+        gpuModel: toHex(0, { size: 32 }),
+        salt: ++salt,
+      };
+      const posted = await write(client, 'postReplicatedJob', [params, toHex(SPEC)], params.price * 3n);
+      const [event] = parseEventLogs({ abi: loomReplicatedMarketAbi, logs: posted.logs, eventName: 'ReplicatedJobPosted' });
+      const { jobId, terms } = event!.args;
+      const replicas = [worker, worker2, worker3];
+      const steps = [posted];
+      for (const w of replicas) steps.push(await write(w, 'takeSlot', [terms]));
+      const saltOf = (i: number) => toHex(i + 1, { size: 32 });
+      for (const [i, w] of replicas.entries()) {
+        const commitment = resultCommitment(jobId, (w.account as Account).address, result, saltOf(i));
+        steps.push(await write(w, 'commitResult', [terms, i, commitment]));
+      }
+      for (const [i, w] of replicas.entries()) steps.push(await write(w, 'revealResult', [terms, i, result, saltOf(i), uri]));
+      steps.push(await write(client, 'finalize', [terms]));
+      return steps.reduce((sum, r) => sum + Number(r.gasUsed), 0);
+    };
+    await replicated();
+    const replicatedTotal = await replicated();
+
     // The same release with the protocol fee on: one more credit (the treasury's).
     await write(owner, 'setFee', [100]);
     const feeJob = await post(0);
@@ -136,6 +175,9 @@ export async function gasBench(): Promise<Record<string, number>> {
       'gas.core.total': core,
       'gas.core.floor': floor,
       'gas.core.floorRatio': Math.round((core / floor) * 1000) / 1000,
+      'gas.replicated.total': replicatedTotal,
+      'gas.replicated.perReplica': Math.round(replicatedTotal / 3),
+      'gas.replicated.perReplicaRatio': Math.round((replicatedTotal / 3 / core) * 1000) / 1000,
     };
   } finally {
     await anvil.stop();

@@ -5,11 +5,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { apiBench } from './api.ts';
+import { contractSizesBench } from './contractSizes.ts';
 import { gasBench } from './gas.ts';
 import { indexerBench } from './indexer.ts';
 import { workerBench } from './worker.ts';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
+  contracts: contractSizesBench,
   gas: gasBench,
   indexer: indexerBench,
   api: apiBench,

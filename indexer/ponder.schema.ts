@@ -1,10 +1,13 @@
 /**
- * The indexed marketplace. Every row is a pure function of LoomMarket events (handlers never read
- * contract state), so a replay from genesis rebuilds exactly these tables.
- * Amounts are raw token units (wei, or the ERC-20's smallest unit); times are unix seconds.
+ * The indexed marketplace. Every row is a pure function of the events of Loom's three contracts
+ * (LoomRegistry: workers and their stake; LoomMarket: single-worker jobs; LoomReplicatedMarket: jobs
+ * run by several workers that must agree). Handlers never read contract state, so a replay from
+ * genesis rebuilds exactly these tables.
+ * Amounts are raw token units (wei, or the ERC-20's smallest unit); times are unix seconds. Credits,
+ * fees and settings belong to one market contract: those rows carry its address (`market`).
  */
 import { index, onchainEnum, onchainTable, primaryKey, relations } from 'ponder';
-import { closeReasonKeys, jobModeKeys, jobStatusKeys } from '../abis/generated';
+import { closeReasonKeys, jobModeKeys, jobStatusKeys, replicatedOutcomeKeys, slotStateKeys } from '../abis/generated';
 import { jsonText } from './jsonText';
 
 /** A contract enum's names in value order, without `None` (0: never stored), as PostgreSQL enum labels. */
@@ -16,13 +19,34 @@ function stored<K extends string>(keys: readonly K[]): [Exclude<K, 'NONE'>, ...E
 export const jobStatus = onchainEnum('job_status', stored(jobStatusKeys));
 export const closeReason = onchainEnum('close_reason', stored(closeReasonKeys));
 export const jobMode = onchainEnum('job_mode', stored(jobModeKeys));
+export const replicatedOutcome = onchainEnum('replicated_outcome', stored(replicatedOutcomeKeys));
+/** A slot's progress; EMPTY (0) is never stored: a slot row exists once taken. */
+export const slotState = onchainEnum('slot_state', slotStateKeys.filter((k) => k !== 'EMPTY') as ['TAKEN', 'COMMITTED', 'REVEALED']);
 export const bidStatus = onchainEnum('bid_status', ['ACTIVE', 'WITHDRAWN', 'ACCEPTED']);
+/** Which market a job lives in: LoomMarket (one worker) or LoomReplicatedMarket (k of n workers agree). */
+export const jobKind = onchainEnum('job_kind', ['SINGLE', 'REPLICATED']);
+/**
+ * What a replicated job's settlement said of one slot: AGREED (revealed the quorum's hash), DISAGREED
+ * (revealed another hash while a quorum was reached), UNREVEALED (never revealed: slashed). Slots of a
+ * job without a verdict (no quorum but revealed, expired unfilled) have none.
+ */
+export const slotVerdict = onchainEnum('slot_verdict', ['AGREED', 'DISAGREED', 'UNREVEALED']);
 
-/** A job: its terms (from JobPosted) and its current state. */
+/**
+ * A job of either market: its terms (from JobPosted or ReplicatedJobPosted) and its current state.
+ * The two kinds share the columns that mean the same thing; a replicated job's own terms and progress
+ * sit in the `replicas`..`clientSlashShare` columns (null for a single job), its workers in `job_slot`.
+ * For a replicated job, the single-job term columns hold what is true of it: `arbiter` zero (none),
+ * `budget` the escrow (price * replicas), `mode` CLAIM (slots go first come, first served),
+ * `executionTimeout` and `challengeWindow` 0 (its deadlines are `commitDeadline` and `revealDeadline`).
+ */
 export const job = onchainTable(
   'job',
   (t) => ({
     id: t.hex().primaryKey(),
+    kind: jobKind().notNull(),
+    /** The market contract that holds the job (and its escrow). */
+    market: t.hex().notNull(),
     // ---- terms, as emitted in JobPosted (a worker passes them back to the contract) ----
     client: t.hex().notNull(),
     token: t.hex().notNull(),
@@ -34,6 +58,11 @@ export const job = onchainTable(
     openUntil: t.bigint().notNull(),
     executionTimeout: t.integer().notNull(),
     challengeWindow: t.integer().notNull(),
+    // ---- replicated terms (ReplicatedJobPosted); null for a single job ----
+    replicas: t.integer(),
+    quorum: t.integer(),
+    commitWindow: t.integer(),
+    revealWindow: t.integer(),
     minGpuCount: t.integer().notNull(),
     // uint32 on chain: int4 would overflow (and stall indexing) above 2^31 - 1.
     minVramMiB: t.int8({ mode: 'number' }).notNull(),
@@ -48,9 +77,17 @@ export const job = onchainTable(
     /** The spec parsed as JSON when it is valid UTF-8 JSON, else null. Written as JSON text (see ./jsonText.ts). */
     specJson: jsonText(),
     // ---- state ----
+    /**
+     * A single job's status as the contract has it. A replicated job's, from its counts: OPEN while a
+     * slot is free, ASSIGNED once all are taken, SUBMITTED once results are in (every slot committed,
+     * or a reveal came), CLOSED when finalized.
+     */
     status: jobStatus().notNull(),
+    /** How a single job ended; null for a replicated job (see `outcome`). */
     closeReason: closeReason(),
+    /** A single job's worker; null for a replicated job (see `slotWorkers`). */
     worker: t.hex(),
+    /** A single job's agreed price (null until assigned); a replicated job's price per replica (from posting). */
     price: t.bigint(),
     refund: t.bigint(),
     /** price per GPU-hour in token units: price * 3600 / (minGpuCount * executionTimeout); null for CPU jobs. */
@@ -65,6 +102,22 @@ export const job = onchainTable(
     fee: t.bigint(),
     clientRefund: t.bigint(),
     slashed: t.bigint(),
+    // ---- replicated progress; null for a single job ----
+    /** Slots taken, committed, revealed. */
+    filled: t.integer(),
+    committed: t.integer(),
+    revealed: t.integer(),
+    /** The workers holding slots, in slot order (empty for a single job): the `worker` filter reads it. */
+    slotWorkers: t.hex().array().notNull(),
+    /** openUntil + commitWindow: every slot's worker must have committed by then. */
+    commitDeadline: t.bigint(),
+    /** The end of the reveal phase: set early when every slot committed, else commitDeadline + revealWindow. */
+    revealDeadline: t.bigint(),
+    outcome: replicatedOutcome(),
+    /** ETH (wei) credited at close to each worker of the quorum, from the dissenters' slashed collateral. */
+    winnerSlashShare: t.bigint(),
+    /** ETH (wei) credited at close to the client, from slashed collateral. */
+    clientSlashShare: t.bigint(),
     /** Bids currently standing (placed and not withdrawn). */
     activeBids: t.integer().notNull(),
     postedAt: t.bigint().notNull(),
@@ -82,6 +135,7 @@ export const job = onchainTable(
     // The default `jobs` order (newest first): without it every page sorts the whole table.
     postedIdx: index().on(table.postedBlock, table.id),
     statusIdx: index().on(table.status, table.postedBlock),
+    kindIdx: index().on(table.kind, table.postedBlock),
     clientIdx: index().on(table.client),
     workerIdx: index().on(table.worker),
     tokenIdx: index().on(table.token),
@@ -108,6 +162,40 @@ export const bid = onchainTable(
   }),
 );
 
+/** A taken slot of a replicated job: its worker, how far it got, and what the settlement gave it. */
+export const jobSlot = onchainTable(
+  'job_slot',
+  (t) => ({
+    jobId: t.hex().notNull(),
+    /** 0-based, in the order slots were taken. */
+    slot: t.integer().notNull(),
+    worker: t.hex().notNull(),
+    state: slotState().notNull(),
+    /** The commitment while COMMITTED (kept once revealed). */
+    commitment: t.hex(),
+    /** The revealed result hash and bundle URI; null until REVEALED. */
+    resultHash: t.hex(),
+    resultURI: t.text(),
+    /** 1 for the job's first reveal, 2 for the second...: the job's URI is its quorum's first. */
+    revealOrder: t.integer(),
+    /** At close: credited in the job's token (after the fee), ETH slashed, ETH credited from others' slashes. */
+    payout: t.bigint(),
+    slashed: t.bigint(),
+    slashShare: t.bigint(),
+    verdict: slotVerdict(),
+    takenAt: t.bigint().notNull(),
+    takenBlock: t.bigint().notNull(),
+    committedAt: t.bigint(),
+    revealedAt: t.bigint(),
+    updatedAt: t.bigint().notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.jobId, table.slot] }),
+    workerIdx: index().on(table.worker),
+  }),
+);
+
 /** A worker: its hardware claim, stake, and the record its reputation is computed from. */
 export const worker = onchainTable(
   'worker',
@@ -125,6 +213,8 @@ export const worker = onchainTable(
     /** Advertised USD price per GPU-hour with 6 decimals. */
     pricePerGpuHour: t.bigint().notNull(),
     metadataURI: t.text().notNull(),
+    /** The public key clients seal job secrets to (X25519); null when none is published. */
+    encryptionKey: t.hex(),
     /** ETH stake including locked collateral, excluding unbonding stake. */
     stake: t.bigint().notNull(),
     locked: t.bigint().notNull(),
@@ -138,6 +228,15 @@ export const worker = onchainTable(
     disputesLost: t.integer().notNull(),
     slashCount: t.integer().notNull(),
     slashedTotal: t.bigint().notNull(),
+    /** Replicated slots settled: revealed the quorum's hash, revealed another, never revealed. */
+    replicasAgreed: t.integer().notNull(),
+    replicasDisagreed: t.integer().notNull(),
+    replicasUnrevealed: t.integer().notNull(),
+    /** Distinct clients with a settled outcome for it (see `worker_client`). */
+    clients: t.integer().notNull(),
+    /** Reputation evidence, in thousandths of a job (indexer/src/reputation.ts): for it, and against it. */
+    evidenceFor: t.int8({ mode: 'number' }).notNull(),
+    evidenceAgainst: t.int8({ mode: 'number' }).notNull(),
     /** 0..1000, see indexer/src/reputation.ts. */
     reputation: t.integer().notNull(),
     reputationVersion: t.integer().notNull(),
@@ -151,7 +250,27 @@ export const worker = onchainTable(
   }),
 );
 
-/** What a worker has been paid, per token (payouts net of fees). */
+/**
+ * A worker's record with one client, the unit reputation counts in (indexer/src/reputation.ts):
+ * settled outcomes, and their weights in thousandths of a job.
+ */
+export const workerClient = onchainTable(
+  'worker_client',
+  (t) => ({
+    worker: t.hex().notNull(),
+    client: t.hex().notNull(),
+    /** Settled outcomes that counted for or against the worker (weightless ones included). */
+    outcomes: t.integer().notNull(),
+    /** Successes weighted by what they paid. */
+    successWeight: t.int8({ mode: 'number' }).notNull(),
+    /** Failures weighted by harm and by what they paid. */
+    failureWeight: t.int8({ mode: 'number' }).notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.worker, table.client] }) }),
+);
+
+/** What a worker has been paid, per token (payouts net of fees), across markets. */
 export const workerEarning = onchainTable(
   'worker_earning',
   (t) => ({
@@ -163,17 +282,22 @@ export const workerEarning = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.worker, table.token] }) }),
 );
 
-/** Credited, not yet withdrawn balances (the contract's `credits`), per token and account. */
+/** Credited, not yet withdrawn balances (each market's `credits`), per market, account and token. */
 export const balance = onchainTable(
   'balance',
   (t) => ({
+    /** The market contract holding the credit: `withdraw` is called there. */
+    market: t.hex().notNull(),
     account: t.hex().notNull(),
     token: t.hex().notNull(),
     amount: t.bigint().notNull(),
     credited: t.bigint().notNull(),
     withdrawn: t.bigint().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.account, table.token] }) }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.market, table.account, table.token] }),
+    accountIdx: index().on(table.account, table.token),
+  }),
 );
 
 /**
@@ -189,10 +313,12 @@ export const jobEvent = onchainTable(
     txHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
     timestamp: t.bigint().notNull(),
+    /** The contract that emitted it. */
+    contract: t.hex().notNull(),
     name: t.text().notNull(),
     /** The job the event is about, if any. */
     jobId: t.hex(),
-    /** The account the event is about (worker, client, party, owner...), if any. */
+    /** The account the event is about (worker, client, party, owner, market...), if any. */
     account: t.hex(),
     /** Decoded event arguments; bigints as decimal strings. Written as JSON text (see ./jsonText.ts). */
     args: jsonText().notNull(),
@@ -204,7 +330,11 @@ export const jobEvent = onchainTable(
   }),
 );
 
-/** Daily activity (UTC days of block timestamps). */
+/**
+ * Daily activity (UTC days of block timestamps), both markets together. A replicated job counts as
+ * posted, settled, and completed (quorum reached), cancelled or expired (unfilled); it is not counted
+ * as assigned or disputed.
+ */
 export const dailyStat = onchainTable('daily_stat', (t) => ({
   day: t.text().primaryKey(),
   jobsPosted: t.integer().notNull(),
@@ -231,22 +361,29 @@ export const dailyTokenStat = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.day, table.token] }) }),
 );
 
-/** The owner's settings, one row (id 1). */
+/** Each market's owner settings (their constructors emit the initial values). */
 export const market = onchainTable('market', (t) => ({
-  id: t.integer().primaryKey(),
+  address: t.hex().primaryKey(),
+  kind: jobKind().notNull(),
   feeBps: t.integer().notNull(),
   treasury: t.hex().notNull(),
-  defaultArbiter: t.hex().notNull(),
+  /** The single-worker market's default arbiter; null for the replicated market (no arbiters). */
+  defaultArbiter: t.hex(),
   updatedBlock: t.bigint().notNull(),
 }));
 
-/** ERC-20 allow-list (ETH, address zero, is always allowed). */
-export const allowedToken = onchainTable('allowed_token', (t) => ({
-  token: t.hex().primaryKey(),
-  allowed: t.boolean().notNull(),
-}));
+/** Each market's ERC-20 allow-list (ETH, address zero, is always allowed). */
+export const allowedToken = onchainTable(
+  'allowed_token',
+  (t) => ({
+    market: t.hex().notNull(),
+    token: t.hex().notNull(),
+    allowed: t.boolean().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.market, table.token] }) }),
+);
 
-/** Arbiter allow-list. */
+/** The single-worker market's arbiter allow-list. */
 export const arbiter = onchainTable('arbiter', (t) => ({
   address: t.hex().primaryKey(),
   allowed: t.boolean().notNull(),
@@ -254,6 +391,7 @@ export const arbiter = onchainTable('arbiter', (t) => ({
 
 export const jobRelations = relations(job, ({ many, one }) => ({
   bids: many(bid),
+  slots: many(jobSlot),
   events: many(jobEvent),
   assignee: one(worker, { fields: [job.worker], references: [worker.address] }),
 }));
@@ -261,9 +399,18 @@ export const bidRelations = relations(bid, ({ one }) => ({
   job: one(job, { fields: [bid.jobId], references: [job.id] }),
   bidder: one(worker, { fields: [bid.worker], references: [worker.address] }),
 }));
+export const jobSlotRelations = relations(jobSlot, ({ one }) => ({
+  job: one(job, { fields: [jobSlot.jobId], references: [job.id] }),
+  holder: one(worker, { fields: [jobSlot.worker], references: [worker.address] }),
+}));
 export const workerRelations = relations(worker, ({ many }) => ({
   bids: many(bid),
+  slots: many(jobSlot),
   earnings: many(workerEarning),
+  clients: many(workerClient),
+}));
+export const workerClientRelations = relations(workerClient, ({ one }) => ({
+  owner: one(worker, { fields: [workerClient.worker], references: [worker.address] }),
 }));
 export const workerEarningRelations = relations(workerEarning, ({ one }) => ({
   owner: one(worker, { fields: [workerEarning.worker], references: [worker.address] }),

@@ -9,6 +9,9 @@
  *             CLOSED as completed (claim in ETH, auction in USDC), cancelled, expired, reclaimed and
  *             dispute resolved. Demo results are real bundles in the artifact store when `apiUrl` is
  *             given, so their downloads work.
+ *   replicated  2-replica jobs (quorum 2: the two demo workers) in each outcome: quorum reached, no
+ *             quorum (one worker never revealed: slashed), expired unfilled, cancelled, and one still
+ *             running (both committed, one revealed).
  *
  * Every demo job asks for 8 GPUs with 80 GiB each, so a local worker daemon (which claims this
  * machine's hardware) does not take the OPEN ones: the contract would refuse it, and its strategy
@@ -33,6 +36,7 @@ import {
   createWalletClient,
   http,
   parseEther,
+  keccak256,
   stringToHex,
   toHex,
   zeroAddress,
@@ -45,7 +49,8 @@ import { foundry } from 'viem/chains';
 import { loomMarketAbi, loomRegistryAbi } from '../sdk';
 import { MODE, type CloseReason, type JobStatus } from '../sdk/enums';
 import type { JobTerms } from '../sdk/jobTerms';
-import { createMarketWriter, type MarketWriter } from '../sdk/writes';
+import { resultCommitment } from '../sdk/replication';
+import { createMarketWriter, type MarketWriter, type ReplicatedJobTerms } from '../sdk/writes';
 import { packOutputs } from '../sdk/node/packOutputs';
 import { putArtifact, signArtifactUpload } from '../sdk/artifactUpload';
 import { contractsOf, deploymentPath, readDeployment, type Deployment } from '../sdk/chain/deploymentRecord';
@@ -68,10 +73,19 @@ export type DemoJob = {
   terms: JobTerms;
 };
 
+/** A replicated demo job and how it ended (`RUNNING` while it has not). */
+export type DemoReplicatedJob = {
+  label: string;
+  id: Hex;
+  outcome: 'RUNNING' | 'QUORUM_REACHED' | 'NO_QUORUM' | 'EXPIRED_UNFILLED' | 'CANCELLED';
+  terms: ReplicatedJobTerms;
+};
+
 export type DemoResult = {
   /** False when the chain already had the demo (nothing was sent). */
   seeded: boolean;
   jobs: DemoJob[];
+  replicated: DemoReplicatedJob[];
   workers: Address[];
   /** The chain's head after seeding: wait for the indexer to reach it. */
   head: bigint;
@@ -130,7 +144,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
   const [, , , , registered] = await pub.readContract({ address: o.deployment.LoomRegistry.address, abi: loomRegistryAbi, functionName: 'workers', args: [w1.address] });
   if (registered) {
     log('demo data already on this chain: nothing sent');
-    return { seeded: false, jobs: [], workers: [w1.address, w2.address], head: await pub.getBlockNumber() };
+    return { seeded: false, jobs: [], replicated: [], workers: [w1.address, w2.address], head: await pub.getBlockNumber() };
   }
 
   const now = async () => Number((await pub.getBlock({ blockTag: 'latest' })).timestamp);
@@ -198,6 +212,47 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     await w.claimJob(job.terms);
     job.status = 'ASSIGNED';
   };
+  // Replicated jobs: two replicas, quorum two, the two demo workers in the slots.
+  const replicated: DemoReplicatedJob[] = [];
+  const postReplicated = async (label: string, p: { spec: Record<string, unknown>; price: bigint; collateral?: bigint; openFor: number; commitWindow: number; revealWindow: number }) => {
+    const posted = await ada.postReplicatedJob({
+      terms: {
+        token: zeroAddress,
+        price: p.price,
+        collateral: p.collateral ?? 0n,
+        replicas: 2,
+        quorum: 2,
+        openUntil: (await now()) + p.openFor,
+        commitWindow: p.commitWindow,
+        revealWindow: p.revealWindow,
+        ...DEMO_REQUIREMENTS,
+        gpuModel: zeroHash,
+        salt: ++salt,
+      },
+      spec: p.spec,
+    });
+    const job: DemoReplicatedJob = { label, id: posted.jobId, outcome: 'RUNNING', terms: posted.terms };
+    replicated.push(job);
+    return job;
+  };
+  /** The demo's reveal salt: public, like every demo key (a real worker derives it from its key). */
+  const demoSalt = (job: DemoReplicatedJob, w: Writer) => keccak256(stringToHex(`loom-demo:${job.id}:${w.address}`));
+  /** Each worker takes a slot and commits to the bundle of `files[i]`; returns what each will reveal. */
+  const commitAll = async (job: DemoReplicatedJob, files: Record<string, string>[]) => {
+    const answers: [Hex, string][] = [];
+    for (const w of [w1, w2]) await w.takeSlot(job.terms);
+    for (const [slot, w] of [w1, w2].entries()) {
+      const [hash, uri] = await result(w, files[slot]!);
+      answers.push([hash, uri]);
+      await w.commitResult(job.terms, slot, resultCommitment(job.id, w.address, hash, demoSalt(job, w)));
+    }
+    return answers;
+  };
+  const reveal = (job: DemoReplicatedJob, slot: number, [hash, uri]: [Hex, string]) => {
+    const w = [w1, w2][slot]!;
+    return w.revealResult(job.terms, slot, hash, demoSalt(job, w), uri);
+  };
+
   const close = (job: DemoJob, reason: NonNullable<DemoJob['closeReason']>) => {
     job.status = 'CLOSED';
     job.closeReason = reason;
@@ -245,12 +300,69 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       executionTimeout: 60,
     });
     await assign(w2, reclaimed);
+    const unfilled = await postReplicated('replicated, expired unfilled: one worker of two came', {
+      spec: { ...spec('replicated-unfilled', 8, 60, ['python', 'hash_dataset.py']), deterministic: true },
+      price: parseEther('0.02'),
+      openFor: 60,
+      commitWindow: 30,
+      revealWindow: 30,
+    });
+    await w1.takeSlot(unfilled.terms);
+    const noQuorum = await postReplicated('replicated, no quorum: a worker never revealed (slashed)', {
+      spec: { ...spec('replicated-no-quorum', 8, 60, ['python', 'checksum.py']), deterministic: true },
+      price: parseEther('0.02'),
+      collateral: parseEther('0.05'),
+      openFor: 60,
+      commitWindow: 30,
+      revealWindow: 30,
+    });
+    const [answer] = await commitAll(noQuorum, [{ 'sha256.txt': 'e3b0c442 data.tar\n' }, { 'sha256.txt': 'e3b0c442 data.tar\n' }]);
+    await reveal(noQuorum, 0, answer!);
     await pub.request({ method: 'evm_increaseTime' as never, params: [toHex(120)] as never });
     await pub.request({ method: 'evm_mine' as never, params: [] as never });
     await grace.expire(expired.terms);
     close(expired, 'EXPIRED');
     await ada.reclaim(reclaimed.terms);
     close(reclaimed, 'RECLAIMED');
+    await ada.finalize(unfilled.terms);
+    unfilled.outcome = 'EXPIRED_UNFILLED';
+    await ada.finalize(noQuorum.terms);
+    noQuorum.outcome = 'NO_QUORUM';
+
+    log('demo: replicated jobs (quorum reached, cancelled, running)');
+    const agreed = await postReplicated('replicated, quorum reached: both workers agree', {
+      spec: { ...spec('replicated-agreed', 8, HOUR, ['python', 'tokenize.py', '--vocab', '32k']), deterministic: true },
+      price: parseEther('0.05'),
+      collateral: parseEther('0.05'),
+      openFor: DAY,
+      commitWindow: DAY,
+      revealWindow: DAY,
+    });
+    const same = { 'tokens.txt': 'vocab 32000, 1.2B tokens (demo)\n' };
+    const agreedAnswers = await commitAll(agreed, [same, same]);
+    await reveal(agreed, 0, agreedAnswers[0]!);
+    await reveal(agreed, 1, agreedAnswers[1]!);
+    await ada.finalize(agreed.terms);
+    agreed.outcome = 'QUORUM_REACHED';
+    const withdrawn = await postReplicated('replicated, cancelled before any slot was taken', {
+      spec: { ...spec('replicated-cancelled', 8, HOUR, ['python', 'dedupe.py']), deterministic: true },
+      price: parseEther('0.01'),
+      openFor: DAY,
+      commitWindow: DAY,
+      revealWindow: DAY,
+    });
+    await ada.cancelReplicatedJob(withdrawn.terms);
+    withdrawn.outcome = 'CANCELLED';
+    const revealing = await postReplicated('replicated, revealing: both committed, one revealed', {
+      spec: { ...spec('replicated-revealing', 8, HOUR, ['python', 'eval.py', '--seed', '0']), deterministic: true },
+      price: parseEther('0.03'),
+      collateral: parseEther('0.05'),
+      openFor: DAY,
+      commitWindow: DAY,
+      revealWindow: 7 * DAY,
+    });
+    const revealingAnswers = await commitAll(revealing, [{ 'score.txt': '0.8123\n' }, { 'score.txt': '0.8123\n' }]);
+    await reveal(revealing, 0, revealingAnswers[0]!);
 
     log('demo: completed, cancelled and disputed jobs');
     const completed = await post(ada, 'completed: claimed, run and released', {
@@ -364,7 +476,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
 
   const head = await pub.getBlockNumber();
   log(`demo: ${jobs.length} jobs seeded (up to block ${head})`);
-  return { seeded: true, jobs, workers: [w1.address, w2.address], head };
+  return { seeded: true, jobs, replicated, workers: [w1.address, w2.address], head };
 }
 
 /** Resolves once the indexer behind `apiUrl` (Ponder's /status) has indexed `block`. */

@@ -12,9 +12,9 @@
  *   demo      with --demo (or LOOM_DEMO=1): a few jobs in every state (scripts/demo.ts), seeded
  *             once per chain
  *
- * Attach mode: with LOOM_RPC_URL (--rpc-url), LOOM_CHAIN_ID (--chain-id) and LOOM_MARKET_ADDRESS
- * (--market), and optionally LOOM_START_BLOCK (--start-block; else the block the market's code
- * appeared in), LOOM_WS_URL and LOOM_USDC_ADDRESS (a token for the UI's forms), no anvil is started
+ * Attach mode: with LOOM_RPC_URL (--rpc-url), LOOM_CHAIN_ID (--chain-id), LOOM_MARKET_ADDRESS
+ * (--market) and LOOM_REPLICATED_MARKET_ADDRESS (--replicated-market), and optionally
+ * LOOM_START_BLOCK (--start-block; else the block the registry the market names appeared in), LOOM_WS_URL and LOOM_USDC_ADDRESS (a token for the UI's forms), no anvil is started
  * and nothing is deployed: the chain id and the market's code are checked (a clear error and exit
  * code 1 otherwise), then the indexer (in .data/chain-<id>-<address>/) and the UI run against
  * that chain, and one worker only when its key is given (LOOM_WORKER_KEY, or LOOM_KEYSTORE with
@@ -55,7 +55,8 @@ const usage = `usage: npm start [-- options]
   --rpc-url <url>        attach to this chain instead of starting anvil                    LOOM_RPC_URL
   --chain-id <id>        its chain id (required to attach)                                 LOOM_CHAIN_ID
   --market <address>     the LoomMarket to index (required to attach)                      LOOM_MARKET_ADDRESS
-  --start-block <n>      first block to index (default: where the market was deployed)     LOOM_START_BLOCK
+  --replicated-market <address>  the LoomReplicatedMarket (required to attach)             LOOM_REPLICATED_MARKET_ADDRESS
+  --start-block <n>      first block to index (default: where the registry was deployed)   LOOM_START_BLOCK
   -h, --help             this text
 
 Ports: ANVIL_PORT (8545), API_PORT (42069), UI_PORT (3000), METRICS_PORT (9464).
@@ -68,6 +69,7 @@ const parse = () =>
       'rpc-url': { type: 'string' },
       'chain-id': { type: 'string' },
       market: { type: 'string' },
+      'replicated-market': { type: 'string' },
       'start-block': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -85,7 +87,7 @@ if (args.help) {
   process.exit(0);
 }
 // Flags win over the environment, under the environment's names, so every child sees the same.
-for (const [flag, name] of [['rpc-url', 'LOOM_RPC_URL'], ['chain-id', 'LOOM_CHAIN_ID'], ['market', 'LOOM_MARKET_ADDRESS'], ['start-block', 'LOOM_START_BLOCK']] as const) {
+for (const [flag, name] of [['rpc-url', 'LOOM_RPC_URL'], ['chain-id', 'LOOM_CHAIN_ID'], ['market', 'LOOM_MARKET_ADDRESS'], ['replicated-market', 'LOOM_REPLICATED_MARKET_ADDRESS'], ['start-block', 'LOOM_START_BLOCK']] as const) {
   if (args[flag] !== undefined) process.env[name] = args[flag];
 }
 const env = process.env;
@@ -260,7 +262,13 @@ async function localChain(): Promise<Chain> {
 async function attachedChain(): Promise<Chain> {
   let target: AttachTarget;
   try {
-    target = await checkAttachTarget({ rpcUrl: env.LOOM_RPC_URL!, chainId: env.LOOM_CHAIN_ID, market: env.LOOM_MARKET_ADDRESS, startBlock: env.LOOM_START_BLOCK });
+    target = await checkAttachTarget({
+      rpcUrl: env.LOOM_RPC_URL!,
+      chainId: env.LOOM_CHAIN_ID,
+      market: env.LOOM_MARKET_ADDRESS,
+      replicated: env.LOOM_REPLICATED_MARKET_ADDRESS,
+      startBlock: env.LOOM_START_BLOCK,
+    });
   } catch (err) {
     if (err instanceof AttachError) fail(err.message);
     throw err;
@@ -276,12 +284,13 @@ async function attachedChain(): Promise<Chain> {
     chainId: target.chainId,
     market: target.market,
     registry: target.registry,
-    replicated: env.LOOM_REPLICATED_MARKET_ADDRESS || undefined,
+    replicated: target.replicated,
     usdc: env.LOOM_USDC_ADDRESS || undefined,
     dir,
     summary: [
       `chain       ${target.rpcUrl} (chain id ${target.chainId}, attached: nothing deployed)`,
-      `LoomMarket  ${target.market} (indexed from block ${target.startBlock}${target.startBlockFound ? ', where its code appeared' : ''})`,
+      `LoomMarket  ${target.market} (indexed from block ${target.startBlock}${target.startBlockFound ? ', where the registry\'s code appeared' : ''})`,
+      `  registry  ${target.registry}, replicated jobs ${target.replicated}`,
     ],
   };
 }

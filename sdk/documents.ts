@@ -3,8 +3,9 @@
  * checked against api/graphql/schema.graphql by gql.tada. Fragments are unmasked (`@_unmask`): results read
  * their fields directly, no `readFragment` needed.
  *
- * Amounts and times are `BigInt` decimal strings; pass a job's `terms` to `toContractTerms`
- * (sdk/jobTerms.ts) to get the struct every contract call after `postJob` takes.
+ * Amounts and times are `BigInt` decimal strings; pass a SINGLE job's `terms` to `toContractTerms`
+ * (sdk/jobTerms.ts) to get the struct every contract call after `postJob` takes. A REPLICATED job's
+ * struct is its `replicatedTerms` (what LoomReplicatedMarket's calls take), its workers its `slots`.
  *
  * @example
  * const { job } = await reader.query(JobQuery, { id });
@@ -33,11 +34,59 @@ export const TermsFields = graphql(`
   }
 `);
 
-/** A job: terms, spec, state, deadlines, result and how it ended. */
+/** A replicated job's terms, LoomReplicatedMarket's `ReplicatedTerms` field for field. */
+export const ReplicatedTermsFields = graphql(`
+  fragment ReplicatedTermsFields on ReplicatedTerms @_unmask {
+    client
+    token
+    price
+    collateral
+    feeBps
+    replicas
+    quorum
+    openUntil
+    commitWindow
+    revealWindow
+    minGpuCount
+    minVramMiB
+    gpuModel
+    specHash
+    salt
+  }
+`);
+
+/** A replicated job's slot: its worker, how far it got, and what the settlement said of it. */
+export const SlotFields = graphql(`
+  fragment SlotFields on Slot @_unmask {
+    index
+    worker
+    state
+    commitment
+    resultHash
+    resultURI
+    revealOrder
+    verdict
+    payout
+    slashed
+    slashShare
+    takenAt
+    takenBlock
+    committedAt
+    revealedAt
+    updatedBlock
+  }
+`);
+
+/**
+ * A job of either kind: terms, spec, state, deadlines, result and how it ended; for a REPLICATED job
+ * also its struct, progress, slots and settlement (null, or empty, for a SINGLE job).
+ */
 export const JobFields = graphql(
   `
   fragment JobFields on Job @_unmask {
     id
+    kind
+    market
     status
     closeReason
     worker
@@ -69,9 +118,25 @@ export const JobFields = graphql(
     terms {
       ...TermsFields
     }
+    replicas
+    quorum
+    slotsFilled
+    commits
+    reveals
+    commitDeadline
+    revealDeadline
+    outcome
+    winnerSlashShare
+    clientSlashShare
+    replicatedTerms {
+      ...ReplicatedTermsFields
+    }
+    slots {
+      ...SlotFields
+    }
   }
 `,
-  [TermsFields],
+  [TermsFields, ReplicatedTermsFields, SlotFields],
 );
 
 /** A worker: hardware claim, stake and record. */
@@ -81,6 +146,7 @@ export const WorkerFields = graphql(`
     registered
     available
     gpuModelName
+    encryptionKey
     claim {
       gpuModel
       gpuCount
@@ -103,6 +169,10 @@ export const WorkerFields = graphql(`
     disputesLost
     slashCount
     slashedTotal
+    replicasAgreed
+    replicasDisagreed
+    replicasUnrevealed
+    clients
     reputation
     reputationVersion
     registeredAt
@@ -130,7 +200,7 @@ export const BidFields = graphql(`
   }
 `);
 
-/** One LoomMarket event as emitted (`args` by name, integers as decimal strings). */
+/** One event of Loom's contracts as emitted (`args` by name, integers as decimal strings), with its contract. */
 export const EventFields = graphql(`
   fragment EventFields on JobEvent @_unmask {
     id
@@ -139,6 +209,7 @@ export const EventFields = graphql(`
     blockHash
     txHash
     logIndex
+    contract
     timestamp
     name
     jobId
@@ -361,10 +432,12 @@ export const StatsQuery = graphql(
   [DailyStatFields],
 );
 
-/** The market's settings: fee, treasury, tokens, arbiters. */
+/** A market's settings (without `address`: the single-worker market's): fee, treasury, tokens, arbiters. */
 export const MarketQuery = graphql(`
-  query Market {
-    market {
+  query Market($address: Address) {
+    market(address: $address) {
+      address
+      kind
       feeBps
       treasury
       defaultArbiter
@@ -375,7 +448,40 @@ export const MarketQuery = graphql(`
   }
 `);
 
-/** An account's credited balances, one per token (`amount` is withdrawable now). */
+/** Every market's settings, the single-worker market first. */
+export const MarketsQuery = graphql(`
+  query Markets {
+    markets {
+      address
+      kind
+      feeBps
+      treasury
+      defaultArbiter
+      allowedTokens
+      arbiters
+      updatedBlock
+    }
+  }
+`);
+
+/**
+ * An account's credits per market and token: call `withdraw(token, to)` on each `market` whose
+ * `amount` (withdrawable now) is above 0.
+ */
+export const CreditsQuery = graphql(`
+  query Credits($account: Address!) {
+    credits(account: $account) {
+      market
+      kind
+      token
+      amount
+      credited
+      withdrawn
+    }
+  }
+`);
+
+/** An account's credited balances, one per token, summed over the markets (`amount` is withdrawable now). */
 export const BalancesQuery = graphql(`
   query Balances($account: Address!) {
     balances(account: $account) {
@@ -407,6 +513,9 @@ export const StateDigestQuery = graphql(`
 `);
 
 export type JobTermsResult = ResultOf<typeof TermsFields>;
+export type ReplicatedTermsResult = ResultOf<typeof ReplicatedTermsFields>;
+export type SlotResult = ResultOf<typeof SlotFields>;
+export type CreditResult = ResultOf<typeof CreditsQuery>['credits'][number];
 export type JobResult = ResultOf<typeof JobFields>;
 export type WorkerResult = ResultOf<typeof WorkerFields>;
 export type BidResult = ResultOf<typeof BidFields>;
@@ -420,8 +529,12 @@ export const JobCardFields = graphql(
   `
   fragment JobCardFields on Job @_unmask {
     id
+    kind
     status
     closeReason
+    outcome
+    replicas
+    slotsFilled
     gpuModelName
     specJson
     worker

@@ -84,6 +84,7 @@ async function mine(): Promise<void> {
     txHash: `0x${(block * 1000 + i).toString(16).padStart(64, '0')}` as `0x${string}`,
     logIndex: i,
     timestamp: 1_700_000_000n + BigInt(block),
+    contract: `0x${'3a'.repeat(20)}` as `0x${string}`,
     name: 'JobPosted',
     jobId: null,
     account: null,

@@ -25,6 +25,8 @@ const atLeast = (expr: SQLWrapper, value: bigint) => sql`${expr} >= ${value.toSt
 // ---- jobs ----
 
 export type JobFilter = {
+  kind?: JobRow['kind'] | null;
+  market?: Hex | null;
   status?: JobRow['status'][] | null;
   client?: Hex | null;
   worker?: Hex | null;
@@ -53,6 +55,8 @@ function checkJobFilter(filter: JobFilter) {
     fitsGpuCount: nonNegativeInt('fitsGpuCount', filter.fitsGpuCount),
     fitsVramMiB: nonNegativeInt('fitsVramMiB', filter.fitsVramMiB),
     gpuModel: filter.fitsGpuModel != null ? gpuModelBytes(filter.fitsGpuModel) : undefined,
+    kind: filter.kind || undefined,
+    market: lowercase(filter.market),
     client: lowercase(filter.client),
     worker: lowercase(filter.worker),
     token: lowercase(filter.token),
@@ -71,9 +75,12 @@ export function jobFilterCondition(tables: Tables, filter: JobFilter | null | un
   const f = checkJobFilter(filter);
   const { job } = tables;
   return and(
+    f.kind !== undefined ? eq(job.kind, f.kind) : undefined,
+    f.market !== undefined ? eq(job.market, f.market) : undefined,
     f.status ? inArray(job.status, [...f.status]) : undefined,
     f.client !== undefined ? eq(job.client, f.client) : undefined,
-    f.worker !== undefined ? eq(job.worker, f.worker) : undefined,
+    // A single job's worker, or a replicated job's slot holders.
+    f.worker !== undefined ? or(eq(job.worker, f.worker), sql`${f.worker} = any(${job.slotWorkers})`) : undefined,
     f.token !== undefined ? eq(job.token, f.token) : undefined,
     f.arbiter !== undefined ? eq(job.arbiter, f.arbiter) : undefined,
     f.mode !== undefined ? eq(job.mode, f.mode) : undefined,
@@ -92,9 +99,11 @@ export function jobMatcher(filter: JobFilter | null | undefined): (row: JobRow) 
   if (!filter) return () => true;
   const f = checkJobFilter(filter);
   return (j) =>
+    (f.kind === undefined || j.kind === f.kind) &&
+    (f.market === undefined || j.market === f.market) &&
     (!f.status || f.status.includes(j.status)) &&
     (f.client === undefined || j.client === f.client) &&
-    (f.worker === undefined || j.worker === f.worker) &&
+    (f.worker === undefined || j.worker === f.worker || j.slotWorkers.includes(f.worker)) &&
     (f.token === undefined || j.token === f.token) &&
     (f.arbiter === undefined || j.arbiter === f.arbiter) &&
     (f.mode === undefined || j.mode === f.mode) &&

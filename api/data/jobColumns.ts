@@ -19,6 +19,29 @@ const jobFieldColumns: Record<string, readonly JobColumnName[]> = {
   assignee: ['worker'],
   bids: ['id'],
   events: ['id'],
+  slots: ['id', 'kind'],
+  slotsFilled: ['filled'],
+  commits: ['committed'],
+  reveals: ['revealed'],
+  // Whole: a handful of small columns, and `kind` says whether there are any.
+  replicatedTerms: [
+    'kind',
+    'client',
+    'token',
+    'price',
+    'collateral',
+    'feeBps',
+    'replicas',
+    'quorum',
+    'openUntil',
+    'commitWindow',
+    'revealWindow',
+    'minGpuCount',
+    'minVramMiB',
+    'gpuModelRaw',
+    'specHash',
+    'salt',
+  ],
 };
 
 /** JobTerms fields resolved from other columns than their own name. */

@@ -1,11 +1,11 @@
 /**
- * Per-request loaders for everything a response nests (a job's bids and events, a bid's job and
- * worker, a worker's earnings): each level of a response costs one query, whatever the page size.
+ * Per-request loaders for everything a response nests (a job's bids, slots and events, a bid's job
+ * and worker, a worker's earnings): each level of a response costs one query, whatever the page size.
  */
 import { getTableColumns } from 'drizzle-orm';
 import { and, asc, eq, inArray, sql } from 'ponder';
 import { createBatchLoader, createLoaderGroup } from './batchLoader';
-import type { BidRow, Db, JobEventRow, JobRow, Tables, WorkerEarningRow, WorkerRow } from './tables';
+import type { BidRow, Db, JobEventRow, JobRow, SlotRow, Tables, WorkerEarningRow, WorkerRow } from './tables';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from './keyset';
 import { statement } from './statements';
 
@@ -28,7 +28,7 @@ export function jobBidsOrder(tables: Tables): KeysetOrder {
 }
 
 export function createLoaders(db: Db, tables: Tables) {
-  const { job, bid, worker, workerEarning, jobEvent } = tables;
+  const { job, jobSlot, bid, worker, workerEarning, jobEvent } = tables;
 
   const byKey = <R, K extends string>(keys: K[], rows: R[], keyOf: (r: R) => string) => {
     const map = new Map(rows.map((r) => [keyOf(r), r]));
@@ -96,6 +96,16 @@ export function createLoaders(db: Db, tables: Tables) {
         .from(worker)
         .where(inArray(worker.address, addresses as `0x${string}`[]));
       return byKey(addresses, rows, (r) => r.address) as (WorkerRow | undefined)[];
+    }),
+
+    /** Job.slots: every slot of each job (at most MAX_REPLICAS), in slot order. */
+    slotsByJob: createBatchLoader(async (jobIds: string[]) => {
+      const rows = await db
+        .select()
+        .from(jobSlot)
+        .where(inArray(jobSlot.jobId, jobIds as `0x${string}`[]))
+        .orderBy(asc(jobSlot.jobId), asc(jobSlot.slot));
+      return groupBy(jobIds, rows, (r) => r.jobId) as SlotRow[][];
     }),
 
     earningsByWorker: createBatchLoader(async (addresses: string[]) => {

@@ -37,6 +37,7 @@ beforeAll(async () => {
     events: [...fixture.events].reverse(),
     jobs: [...fixture.jobs].reverse(),
     bids: [...fixture.bids].reverse(),
+    slots: [...fixture.slots].reverse(),
     workers: [...fixture.workers].reverse(),
   };
   await loadFixture(b, reversed);
@@ -54,6 +55,8 @@ describe('stateDigest', () => {
     expect(da.tables.map((t: { name: string }) => t.name)).toEqual(digestTables.map((t) => t.name));
     expect(da.tables.find((t: { name: string }) => t.name === 'job').rows).toBe(fixture.jobs.length);
     expect(da.tables.find((t: { name: string }) => t.name === 'job_event').rows).toBe(fixture.events.length);
+    expect(da.tables.find((t: { name: string }) => t.name === 'job_slot').rows).toBe(fixture.slots.length);
+    expect(da.version).toBe(2);
     // At or after the head is the same thing.
     expect(await digest(a, fixture.head + 10n)).toEqual(da);
   });
@@ -72,7 +75,7 @@ describe('stateDigest', () => {
     const rows = fixture.events.filter((e) => e.blockNumber <= at).sort((x, y) => (x.id < y.id ? -1 : 1));
     const sha = (text: string) => `0x${createHash('sha256').update(text).digest('hex')}`;
     const table = { name: 'job_event', rows: rows.length, sha256: sha(rows.map((r) => `${canonicalJson(r)}\n`).join('')) };
-    const expected = sha(canonicalJson({ version: 1, scope: 'EVENTS', atBlock: at, tables: [table] }));
+    const expected = sha(canonicalJson({ version: 2, scope: 'EVENTS', atBlock: at, tables: [table] }));
     const got = await digest(a, at);
     expect(got.tables[0]).toEqual(table);
     expect(got.digest).toBe(expected);
@@ -85,6 +88,10 @@ describe('stateDigest', () => {
     expect(after.digest).not.toBe(before.digest);
     const changed = after.tables.filter((t: { sha256: string }, i: number) => t.sha256 !== before.tables[i].sha256);
     expect(changed.map((t: { name: string }) => t.name)).toEqual(['job']);
+    // A slot is covered too.
+    await b.writer.update(b.tables.jobSlot).set({ revealOrder: 9 }).where((await import('ponder')).eq(b.tables.jobSlot.jobId, fixture.slots[0]!.jobId));
+    const slotChanged = await digest(b);
+    expect(slotChanged.tables.filter((t: { sha256: string }, i: number) => t.sha256 !== after.tables[i].sha256).map((t: { name: string }) => t.name)).toEqual(['job_slot']);
     // Events only: unaffected.
     expect(await digest(b, POST_BLOCK + 9n)).toEqual(await digest(a, POST_BLOCK + 9n));
   });

@@ -16,23 +16,25 @@ import { readHeadBlock } from './indexingStatus';
 import type { SQL } from './keyset';
 
 /** Bumped whenever what is hashed, or how, changes. */
-export const DIGEST_VERSION = 1;
+export const DIGEST_VERSION = 2;
 const PAGE = 2_000;
 
 type TableName = keyof Tables;
 
 /** The covered tables: SQL name, schema export, primary-key columns (schema property names). */
 export const digestTables: { name: string; table: TableName; pk: string[] }[] = [
-  { name: 'allowed_token', table: 'allowedToken', pk: ['token'] },
+  { name: 'allowed_token', table: 'allowedToken', pk: ['market', 'token'] },
   { name: 'arbiter', table: 'arbiter', pk: ['address'] },
-  { name: 'balance', table: 'balance', pk: ['account', 'token'] },
+  { name: 'balance', table: 'balance', pk: ['market', 'account', 'token'] },
   { name: 'bid', table: 'bid', pk: ['jobId', 'worker'] },
   { name: 'daily_stat', table: 'dailyStat', pk: ['day'] },
   { name: 'daily_token_stat', table: 'dailyTokenStat', pk: ['day', 'token'] },
   { name: 'job', table: 'job', pk: ['id'] },
   { name: 'job_event', table: 'jobEvent', pk: ['id'] },
-  { name: 'market', table: 'market', pk: ['id'] },
+  { name: 'job_slot', table: 'jobSlot', pk: ['jobId', 'slot'] },
+  { name: 'market', table: 'market', pk: ['address'] },
   { name: 'worker', table: 'worker', pk: ['address'] },
+  { name: 'worker_client', table: 'workerClient', pk: ['worker', 'client'] },
   { name: 'worker_earning', table: 'workerEarning', pk: ['worker', 'token'] },
 ];
 

@@ -12,8 +12,10 @@ export type Schema = typeof ponderSchema;
 export type Tables = Pick<
   Schema,
   | 'job'
+  | 'jobSlot'
   | 'bid'
   | 'worker'
+  | 'workerClient'
   | 'workerEarning'
   | 'balance'
   | 'jobEvent'
@@ -28,6 +30,7 @@ export type Tables = Pick<
 export type Db = ReadonlyDrizzle<Schema>;
 
 export type JobRow = Schema['job']['$inferSelect'];
+export type SlotRow = Schema['jobSlot']['$inferSelect'];
 export type BidRow = Schema['bid']['$inferSelect'];
 export type WorkerRow = Schema['worker']['$inferSelect'];
 export type WorkerEarningRow = Schema['workerEarning']['$inferSelect'];
@@ -38,13 +41,13 @@ export type DailyTokenStatRow = Schema['dailyTokenStat']['$inferSelect'];
 export type MarketRow = Schema['market']['$inferSelect'];
 
 /**
- * The indexer's pure fold of one job's events (indexer/src/fold/job.ts `foldJob`): the job and its
- * bids after a sequence of its `job_event` rows in chain order, exactly as the indexer's rows were.
+ * The indexer's pure fold of one job's events (indexer/src/fold/job.ts `foldJob`): the job, its bids
+ * and its slots after a sequence of its `job_event` rows in chain order, exactly as the indexer's rows were.
  */
-export type JobFold = (events: readonly JobEventRow[]) => { job: JobRow | undefined; bids: BidRow[] };
+export type JobFold = (events: readonly JobEventRow[]) => { job: JobRow | undefined; bids: BidRow[]; slots: SlotRow[] };
 
 /**
  * A job as resolvers pass it on: a job row; when time-travelled, also the block and the job's bids
- * as of that block.
+ * and slots as of that block.
  */
-export type JobNode = JobRow & { asOfBlock?: bigint | null; bidsAtBlock?: BidRow[] };
+export type JobNode = JobRow & { asOfBlock?: bigint | null; bidsAtBlock?: BidRow[]; slotsAtBlock?: SlotRow[] };

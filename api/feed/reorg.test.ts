@@ -198,6 +198,7 @@ describe('the change feed on a plain database', () => {
       txHash: hashOf(block, 900 + i),
       logIndex: i,
       timestamp: 1_700_000_000n + BigInt(block),
+      contract: `0x${'3a'.repeat(20)}` as `0x${string}`,
       name: i % 2 ? 'BidPlaced' : 'JobPosted',
       jobId: null,
       account: null,

@@ -5,13 +5,17 @@
  *
  * - PGlite (`ponder start`): every event arrives once, in chain order, soon after it is mined; a
  *   subscriber that disconnects and comes back with its last cursor gets exactly what it missed,
- *   then live events; a filtered resume; jobUpdated delivers each changed job's new state.
+ *   then live events; a filtered resume; jobUpdated delivers each changed job's new state; a
+ *   replicated job's steps reach both streams, and jobUpdated filtered by kind sees only its kind.
  * - PostgreSQL (when DATABASE_URL is set): the same chain indexed by `ponder start` on a fresh
  *   database, and a separate `ponder serve` process (which indexes nothing) delivering live
  *   subscriptions driven by the indexing process's notifications.
  */
 import pino from 'pino';
+import { toHex, zeroAddress, zeroHash } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { resultCommitment } from '../../sdk/replication';
+import { addressOf, ROLES } from '../../testkit/accounts';
 import { startChain, type Chain } from '../../testkit/chain';
 import { gql as query, startIndexer, type Indexer } from '../../testkit/indexer';
 import { ChangeFeed } from './changeFeed';
@@ -167,6 +171,52 @@ describe('subscriptions on PGlite (ponder start)', () => {
       blocks.set(u.jobId, b);
     }
   });
+
+  test("behavior: a replicated job's steps reach both streams; jobUpdated filtered by kind sees only that kind", async () => {
+    const names = ['ReplicatedJobPosted', 'SlotTaken', 'ResultCommitted', 'ResultRevealed', 'ReplicatedJobClosed'];
+    const steps = track(subscribe<{ jobEvents: Delivery }>(`${live!.url}/graphql`, EVENTS, { filter: { names } }));
+    const REPLICATED_FIELDS = 'id kind status slotsFilled commits reveals outcome resultHash updatedBlock slots { worker state verdict }';
+    const replicatedUpdates = track(
+      subscribe<{ jobUpdated: Json }>(
+        `${live!.url}/graphql`,
+        `subscription($filter: JobFilter) { jobUpdated(filter: $filter) { jobId job { ${REPLICATED_FIELDS} } } }`,
+        { filter: { kind: 'REPLICATED' } },
+      ),
+    );
+    await waitForSubscriptions(live!, 4);
+
+    const [client] = ROLES.clients;
+    const workers = ROLES.workers.slice(0, 2);
+    for (const w of workers) await chain.writer(w).setAvailability(true);
+    const { jobId, terms } = await chain.writer(client).postReplicatedJob({
+      terms: { token: zeroAddress, price: 10n ** 15n, collateral: 0n, replicas: 2, quorum: 2, openUntil: (await chain.now()) + 3600, commitWindow: 600, revealWindow: 600, minGpuCount: 0, minVramMiB: 0, gpuModel: zeroHash, salt: 7n },
+      spec: { version: 1 },
+    });
+    // A single job changes in the middle: the kind filter keeps it out.
+    const single = await chain.post({ client, spec: { version: 1 } });
+    const result = toHex(0xa11, { size: 32 });
+    const salt = (slot: number) => toHex(slot + 1, { size: 32 });
+    for (const w of workers) await chain.writer(w).takeSlot(terms);
+    for (const [slot, w] of workers.entries()) await chain.writer(w).commitResult(terms, slot, resultCommitment(jobId, addressOf(w), result, salt(slot)));
+    for (const [slot, w] of workers.entries()) await chain.writer(w).revealResult(terms, slot, result, salt(slot), `ipfs://slot-${slot}`);
+    await chain.writer(ROLES.stranger).finalize(terms);
+    await live!.waitForBlock(await head());
+
+    const expected = ['ReplicatedJobPosted', 'SlotTaken', 'SlotTaken', 'ResultCommitted', 'ResultCommitted', 'ResultRevealed', 'ResultRevealed', 'ReplicatedJobClosed'];
+    await steps.until((r) => r.length >= expected.length);
+    expect(deliveries(steps).map((d) => [d.event.name, d.event.jobId])).toEqual(expected.map((name) => [name, jobId]));
+
+    const current = (await query(live!, `query($id: ID!) { job(id: $id) { ${REPLICATED_FIELDS} } }`, { id: jobId })).job;
+    expect(current).toMatchObject({ kind: 'REPLICATED', status: 'CLOSED', outcome: 'QUORUM_REACHED', resultHash: result, reveals: 2 });
+    const last = () => replicatedUpdates.received.filter((u) => u.value.jobUpdated.jobId === jobId).at(-1)?.value.jobUpdated.job;
+    await replicatedUpdates.until(() => JSON.stringify(last()) === JSON.stringify(current), 10_000).catch(() => {});
+    expect(last()).toEqual(current);
+    expect(replicatedUpdates.received.map((u) => u.value.jobUpdated.jobId)).not.toContain(single.id);
+    expect(replicatedUpdates.received.every((u) => u.value.jobUpdated.job.kind === 'REPLICATED')).toBe(true);
+    steps.dispose();
+    replicatedUpdates.dispose();
+    await waitForSubscriptions(live!, 2);
+  }, 60_000);
 
   test('error: bad arguments fail the subscription with the query codes', async () => {
     const bad = track(subscribe(`${live!.url}/graphql`, EVENTS, { after: 'not-a-cursor' }));

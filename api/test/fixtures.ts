@@ -1,13 +1,14 @@
 /**
  * A small, deterministic market for the API's tests: job_event rows shaped as the indexer logs them,
- * folded into job and bid rows with the indexer's own fold (so time travel at the head gives the
- * current rows), plus workers, earnings, balances, daily statistics and the market's settings.
+ * folded into job, bid and slot rows with the indexer's own fold (so time travel at the head gives the
+ * current rows), plus workers, earnings, balances in both markets, daily statistics and the markets'
+ * settings. Sixty single jobs, then four replicated ones (open, quorum reached, no quorum, expired).
  */
 import { stringToHex, type Hex } from 'viem';
 import { eventId, type LoggedEvent } from '../../indexer/src/fold/event';
 import { foldJob } from '../../indexer/src/fold/job';
 import { emptyWorker } from '../../indexer/src/fold/worker';
-import type { BidRow, JobEventRow, JobRow, WorkerRow } from '../data/tables';
+import type { BidRow, JobEventRow, JobRow, SlotRow, WorkerRow } from '../data/tables';
 import type { TestDatabase } from './testDatabase';
 
 export const ETH: Hex = '0x0000000000000000000000000000000000000000';
@@ -16,6 +17,10 @@ export const H100 = 'NVIDIA H100 80GB HBM3';
 export const A100 = 'NVIDIA A100 40GB';
 const ZERO32: Hex = `0x${'0'.repeat(64)}`;
 const addr = (n: number): Hex => `0x${n.toString(16).padStart(40, '0')}`;
+
+/** The two markets' contracts. */
+export const MARKET: Hex = '0x00000000000000000000000000000000000000a1';
+export const REPLICATED_MARKET: Hex = '0x00000000000000000000000000000000000000a2';
 
 export const accounts = {
   client1: addr(0xc1),
@@ -34,20 +39,37 @@ export const accounts = {
 export const BASE_TIME = 1_735_689_600n;
 export const POST_BLOCK = 100n;
 export const ASSIGN_BLOCK = 200n;
+/** Single jobs; the replicated ones follow them (REPLICATED_JOBS). */
 export const JOB_COUNT = 60;
+/** The replicated jobs, by what they show. */
+export const REPLICATED_JOBS = { open: 0, quorum: 1, noQuorum: 2, expired: 3 } as const;
+export const H_GOOD: Hex = `0x${'aa'.repeat(32)}`;
+export const H_BAD: Hex = `0x${'bb'.repeat(32)}`;
 const ETHER = 10n ** 18n;
 
 export type Fixture = {
   events: JobEventRow[];
+  /** Every job, single then replicated. */
   jobs: JobRow[];
   bids: BidRow[];
+  slots: SlotRow[];
   workers: WorkerRow[];
   /** The job matchWorkers is tested on. */
   matchJobId: Hex;
+  /** Block of the replicated quorum job's last reveal (before its close). */
+  quorumRevealedBlock: bigint;
   head: bigint;
 };
 
-function event(block: bigint, logIndex: number, name: string, args: Record<string, unknown>, jobId: Hex | null, account: Hex | null): JobEventRow {
+function event(
+  block: bigint,
+  logIndex: number,
+  name: string,
+  args: Record<string, unknown>,
+  jobId: Hex | null,
+  account: Hex | null,
+  contract: Hex = MARKET,
+): JobEventRow {
   return {
     id: eventId(block, logIndex),
     blockNumber: block,
@@ -55,6 +77,7 @@ function event(block: bigint, logIndex: number, name: string, args: Record<strin
     txHash: `0x${(block * 1000n + BigInt(logIndex)).toString(16).padStart(64, 'f')}`,
     logIndex,
     timestamp: BASE_TIME + (block - POST_BLOCK) * 60n,
+    contract,
     name,
     jobId,
     account,
@@ -63,6 +86,85 @@ function event(block: bigint, logIndex: number, name: string, args: Record<strin
 }
 
 export const jobIdOf = (i: number): Hex => `0x${(0xa000 + i).toString(16).padStart(64, '0')}`;
+export const replicatedJobIdOf = (i: number): Hex => `0x${(0xb000 + i).toString(16).padStart(64, '0')}`;
+
+/**
+ * The replicated jobs' events from `block` on, one step a block. All ask for 2 H100 GPUs with 40 GiB
+ * and 0.2 ETH of collateral (as job 42 does), three replicas, quorum two, 0.01 ETH a replica.
+ */
+function replicatedEvents(start: bigint): { events: JobEventRow[]; next: bigint; quorumRevealedBlock: bigint } {
+  const events: JobEventRow[] = [];
+  let block = start;
+  const price = 10n ** 16n;
+  const collateral = 2n * 10n ** 17n;
+  const at = (b: bigint) => BASE_TIME + (b - POST_BLOCK) * 60n;
+  const openUntil = at(start) + 86_400n;
+  const step = (name: string, args: Record<string, unknown>, id: Hex, account: Hex | null) => {
+    events.push(event(block, 0, name, { jobId: id, ...args }, id, account, REPLICATED_MARKET));
+    block++;
+  };
+  const ids = Object.values(REPLICATED_JOBS).map(replicatedJobIdOf);
+  for (const [i, id] of ids.entries()) {
+    const terms = {
+      client: accounts.client1,
+      token: ETH,
+      price: String(price),
+      collateral: String(collateral),
+      feeBps: 100,
+      replicas: 3,
+      quorum: 2,
+      openUntil: Number(openUntil),
+      commitWindow: 3600,
+      revealWindow: 1800,
+      minGpuCount: 2,
+      minVramMiB: 40_960,
+      gpuModel: stringToHex(H100, { size: 32 }),
+      specHash: `0x${(0xf000 + i).toString(16).padStart(64, '0')}`,
+      salt: String(i),
+    };
+    step('ReplicatedJobPosted', { client: accounts.client1, token: ETH, terms, spec: stringToHex(JSON.stringify({ image: 'loom/cuda', replicated: i })) }, id, accounts.client1);
+  }
+  const take = (id: Hex, worker: Hex, slot: number) => step('SlotTaken', { worker, slot, filled: slot + 1 }, id, worker);
+  const commit = (id: Hex, worker: Hex, slot: number, committed: number) =>
+    step('ResultCommitted', { worker, slot, commitment: `0x${String(slot + 1).padStart(64, 'c')}`, committed, revealDeadline: committed === 3 ? Number(openUntil) : 0 }, id, worker);
+  const reveal = (id: Hex, worker: Hex, slot: number, hash: Hex) => step('ResultRevealed', { worker, slot, resultHash: hash, resultURI: `ipfs://${id.slice(-4)}-${slot}` }, id, worker);
+  const close = (id: Hex, args: Record<string, unknown>) =>
+    step('ReplicatedJobClosed', { outcome: 0, resultHash: `0x${'0'.repeat(64)}`, workers: [], payouts: [], slashed: [], fee: '0', clientRefund: '0', winnerSlashShare: '0', clientSlashShare: '0', ...args }, id, null);
+  const [open, quorum, noQuorum, expired] = ids as [Hex, Hex, Hex, Hex];
+  const { w1, w3, w4 } = accounts;
+
+  take(open, w1, 0);
+
+  for (const [slot, w] of [w1, w3, w4].entries()) take(quorum, w, slot);
+  for (const [slot, w] of [w1, w3, w4].entries()) commit(quorum, w, slot, slot + 1);
+  reveal(quorum, w4, 2, H_GOOD);
+  reveal(quorum, w3, 1, H_BAD);
+  reveal(quorum, w1, 0, H_GOOD);
+  const quorumRevealedBlock = block - 1n;
+  // Two winners share three prices (1% fee each); w3 loses its collateral, half of it to the winners.
+  const gross = (3n * price) / 2n;
+  const fee = gross / 100n;
+  close(quorum, {
+    outcome: 1,
+    resultHash: H_GOOD,
+    workers: [w1, w3, w4],
+    payouts: [String(gross - fee), '0', String(gross - fee)],
+    slashed: ['0', String(collateral), '0'],
+    fee: String(2n * fee),
+    winnerSlashShare: String(collateral / 4n),
+    clientSlashShare: String(collateral / 2n),
+  });
+
+  for (const [slot, w] of [w1, w3, w4].entries()) take(noQuorum, w, slot);
+  for (const [slot, w] of [w1, w3, w4].entries()) commit(noQuorum, w, slot, slot + 1);
+  reveal(noQuorum, w1, 0, H_GOOD);
+  reveal(noQuorum, w3, 1, H_BAD);
+  close(noQuorum, { outcome: 2, workers: [w1, w3, w4], payouts: ['0', '0', '0'], slashed: ['0', '0', String(collateral)], clientRefund: String(3n * price), clientSlashShare: String(collateral) });
+
+  take(expired, w3, 0);
+  close(expired, { outcome: 3, workers: [w3], payouts: ['0'], slashed: ['0'], clientRefund: String(3n * price) });
+  return { events, next: block, quorumRevealedBlock };
+}
 
 /** Builds the fixture; deterministic. */
 export function buildFixture(): Fixture {
@@ -127,14 +229,19 @@ export function buildFixture(): Fixture {
       block++;
     }
   }
-  const head = block - 1n;
+  const replicated = replicatedEvents(block);
+  events.push(...replicated.events);
+  const head = replicated.next - 1n;
 
   const jobs: JobRow[] = [];
   const bids: BidRow[] = [];
-  for (let i = 0; i < JOB_COUNT; i++) {
-    const folded = foldJob(events.filter((e) => e.jobId === jobIdOf(i)));
+  const slots: SlotRow[] = [];
+  const ids = [...Array.from({ length: JOB_COUNT }, (_, i) => jobIdOf(i)), ...Object.values(REPLICATED_JOBS).map(replicatedJobIdOf)];
+  for (const id of ids) {
+    const folded = foldJob(events.filter((e) => e.jobId === id));
     jobs.push(folded.job!);
     bids.push(...folded.bids);
+    slots.push(...folded.slots);
   }
 
   // A registered 8x H100 worker; the counters and amounts an unregistered address starts with.
@@ -152,7 +259,6 @@ export function buildFixture(): Fixture {
     metadataURI: `https://example.com/${address}`,
     stake: 10n * ETHER,
     reputation: 500,
-    reputationVersion: 1,
     ...o,
   });
   const workers = [
@@ -166,7 +272,7 @@ export function buildFixture(): Fixture {
   ];
 
   // Job 42: H100 required, 2 GPUs, 40 GiB per GPU, collateral 0.2 ETH.
-  return { events, jobs, bids, workers, matchJobId: jobIdOf(42), head };
+  return { events, jobs, bids, slots, workers, matchJobId: jobIdOf(42), quorumRevealedBlock: replicated.quorumRevealedBlock, head };
 }
 
 /** Inserts the fixture and marks indexing ready at its head. */
@@ -175,19 +281,25 @@ export async function loadFixture(t: TestDatabase, fixture: Fixture = buildFixtu
   await writer.insert(tables.jobEvent).values(fixture.events);
   await writer.insert(tables.job).values(fixture.jobs);
   if (fixture.bids.length) await writer.insert(tables.bid).values(fixture.bids);
+  if (fixture.slots.length) await writer.insert(tables.jobSlot).values(fixture.slots);
   await writer.insert(tables.worker).values(fixture.workers);
   await writer.insert(tables.workerEarning).values([
     { worker: accounts.w1, token: ETH, amount: 5n * 10n ** 15n, jobs: 3 },
     { worker: accounts.w1, token: USDC, amount: 7_000_000n, jobs: 2 },
   ]);
   await writer.insert(tables.balance).values([
-    { account: accounts.client1, token: ETH, amount: 10n ** 15n, credited: 2n * 10n ** 15n, withdrawn: 10n ** 15n },
-    { account: accounts.client1, token: USDC, amount: 0n, credited: 5n, withdrawn: 5n },
+    { market: MARKET, account: accounts.client1, token: ETH, amount: 10n ** 15n, credited: 2n * 10n ** 15n, withdrawn: 10n ** 15n },
+    { market: MARKET, account: accounts.client1, token: USDC, amount: 0n, credited: 5n, withdrawn: 5n },
+    { market: REPLICATED_MARKET, account: accounts.client1, token: ETH, amount: 3n * 10n ** 16n, credited: 3n * 10n ** 16n, withdrawn: 0n },
   ]);
-  await writer.insert(tables.market).values({ id: 1, feeBps: 100, treasury: accounts.treasury, defaultArbiter: accounts.arbiter, updatedBlock: 1n });
+  await writer.insert(tables.market).values([
+    { address: MARKET, kind: 'SINGLE', feeBps: 100, treasury: accounts.treasury, defaultArbiter: accounts.arbiter, updatedBlock: 1n },
+    { address: REPLICATED_MARKET, kind: 'REPLICATED', feeBps: 150, treasury: accounts.treasury, defaultArbiter: null, updatedBlock: 2n },
+  ]);
   await writer.insert(tables.allowedToken).values([
-    { token: USDC, allowed: true },
-    { token: '0x00000000000000000000000000000000000000ee', allowed: false },
+    { market: MARKET, token: USDC, allowed: true },
+    { market: MARKET, token: '0x00000000000000000000000000000000000000ee', allowed: false },
+    { market: REPLICATED_MARKET, token: '0x00000000000000000000000000000000000000ee', allowed: true },
   ]);
   await writer.insert(tables.arbiter).values([
     { address: accounts.arbiter, allowed: true },

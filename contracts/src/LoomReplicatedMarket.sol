@@ -28,7 +28,7 @@ import {Payouts} from "./libraries/Payouts.sol";
 /// There is no dispute phase: the workers' agreement is the verdict, and an arbiter would only be a
 /// single point of trust the replication exists to remove.
 /// @dev Job ids cannot collide with the single market's: both hash 15 words, but there the 7th word is
-/// a JobMode (0 or 1) and here it is `replicas` (2 or more).
+/// a JobMode (0 or 1) and here it is `quorum` (2 or more).
 contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
     /// @notice Most replicas a job may ask for.
     uint8 public constant MAX_REPLICAS = 7;

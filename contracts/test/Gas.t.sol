@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {MarketFixture} from "./utils/MarketFixture.sol";
-import {JobMode, JobParams, JobTerms} from "../src/interfaces/ILoomTypes.sol";
+import {ReplicatedFixture} from "./utils/ReplicatedFixture.sol";
+import {JobMode, JobParams, JobTerms, ReplicatedParams, ReplicatedTerms} from "../src/interfaces/ILoomTypes.sol";
 
 /// @notice Full lifecycles whose per-step gas is recorded in contracts/snapshots/GasTest.json and,
 /// per lifecycle, in contracts/.gas-snapshot (`npm run contracts:snapshot`; `npm test` checks it).
-/// One warm-up job runs first so that first-ever account storage is not what is measured.
+/// One warm-up job per market runs first so that first-ever account storage is not what is measured.
 /// bench/gas.ts measures the same steps from transaction receipts on anvil.
-contract GasTest is MarketFixture {
+contract GasTest is ReplicatedFixture {
     function setUp() public override {
         super.setUp();
         _register(worker, 1 ether);
@@ -20,6 +20,11 @@ contract GasTest is MarketFixture {
         market.submitResult(t, keccak256("warm-up"), "http://127.0.0.1/artifacts/warm-up");
         vm.prank(client);
         market.release(t);
+
+        (, ReplicatedTerms memory rt) = _postAndTake(_replicatedParams(1), 3);
+        _commitAll(rt, _hashes(AGREED, AGREED, AGREED));
+        _revealAll(rt, _hashes(AGREED, AGREED, AGREED), _flags(true, true, true));
+        _finalize(rt);
     }
 
     function test_gas_claimLifecycle() public {
@@ -66,6 +71,24 @@ contract GasTest is MarketFixture {
         vm.snapshotGasLastCall("resolveDispute");
     }
 
+    /// @dev Each step is measured at its last call of the job, the dearest: the last slot taken scans
+    /// the taken ones, the last commit opens the reveal phase, the last reveal lets finalize run at once.
+    function test_gas_replicatedLifecycle() public {
+        ReplicatedParams memory p = _replicatedParams(2);
+        ReplicatedTerms memory t = _repTerms(p, client, spec);
+        vm.prank(client);
+        replicated.postReplicatedJob{value: _budget(p)}(p, spec);
+        vm.snapshotGasLastCall("postReplicatedJob");
+        _takeSlots(t, 3);
+        vm.snapshotGasLastCall("takeSlot");
+        _commitAll(t, _hashes(AGREED, AGREED, AGREED));
+        vm.snapshotGasLastCall("commitResult");
+        _revealAll(t, _hashes(AGREED, AGREED, AGREED), _flags(true, true, true));
+        vm.snapshotGasLastCall("revealResult");
+        _finalize(t);
+        vm.snapshotGasLastCall("finalize");
+    }
+
     function _submitAndRelease(JobTerms memory t) internal {
         vm.prank(worker);
         market.submitResult(t, keccak256("result"), "http://127.0.0.1/artifacts/result");
@@ -78,6 +101,13 @@ contract GasTest is MarketFixture {
     /// @dev The benchmark job: ETH, no collateral, a 256-byte spec.
     function _claimParams(uint64 salt) internal view returns (JobParams memory p) {
         p = _params(JobMode.Claim);
+        p.collateral = 0;
+        p.salt = salt;
+    }
+
+    /// @dev The replicated benchmark job: 3 replicas, quorum 2, ETH, no collateral, the same 256-byte spec.
+    function _replicatedParams(uint64 salt) internal view returns (ReplicatedParams memory p) {
+        p = _repParams(3, 2);
         p.collateral = 0;
         p.salt = salt;
     }

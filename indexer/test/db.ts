@@ -51,15 +51,17 @@ function camel(row: Row): Row {
 /** Every indexed table, with the columns that order its rows. */
 export const TABLES: Record<string, string> = {
   job: 'id',
+  job_slot: 'job_id, slot',
   bid: 'job_id, worker',
   worker: 'address',
+  worker_client: 'worker, client',
   worker_earning: 'worker, token',
-  balance: 'account, token',
+  balance: 'market, account, token',
   job_event: 'id',
   daily_stat: 'day',
   daily_token_stat: 'day, token',
-  market: 'id',
-  allowed_token: 'token',
+  market: 'address',
+  allowed_token: 'market, token',
   arbiter: 'address',
 };
 

@@ -3,7 +3,7 @@
  */
 import { stringToHex, type Hex } from 'viem';
 import { describe, expect, test } from 'vitest';
-import { loomMarketAbi } from '../../abis/generated';
+import { loomMarketAbi, loomRegistryAbi } from '../../abis/generated';
 import { applyBidEvent } from '../src/fold/bid';
 import { creditsOf } from '../src/fold/credits';
 import {
@@ -19,18 +19,24 @@ import {
 } from '../src/fold/event';
 import { applyJobEvent, foldJob, pricePerGpuHour } from '../src/fold/job';
 import { dailyCountersOf, dailyVolumeOf } from '../src/fold/stats';
-import { applyWorkerEvent, disputeWon } from '../src/fold/worker';
+import { applyWorkerEvent } from '../src/fold/worker';
+import { disputeWon } from '../src/fold/workerClient';
+import { REPUTATION_VERSION, reputationV1 } from '../src/reputation';
 
 const JOB = `0x${'ab'.repeat(32)}` as Hex;
 const CLIENT = `0x${'c1'.repeat(20)}` as Hex;
 const W1 = `0x${'01'.repeat(20)}` as Hex;
 const W2 = `0x${'02'.repeat(20)}` as Hex;
 const TREASURY = `0x${'77'.repeat(20)}` as Hex;
+const MARKET = `0x${'3a'.repeat(20)}` as Hex;
+/** 1 ETH: a price reputation weighs fully. */
+const ETHER = 10n ** 18n;
 
 let block = 100n;
 const ev = (name: string, args: Record<string, unknown>, timestamp = 1_767_225_600n): LoggedEvent => ({
   name,
   args,
+  contract: MARKET,
   blockNumber: block++,
   timestamp,
   txHash: `0x${'00'.repeat(32)}`,
@@ -95,7 +101,7 @@ describe('event helpers', () => {
       challengeDeadline: 123,
     });
     expect(json).toEqual({ jobId: JOB, worker: '0xabcdef0000000000000000000000000000000001', resultHash: ZERO_BYTES32, resultURI: 'ipfs://a\uFFFDb', challengeDeadline: 123 });
-    const posted = loomMarketAbi.find((i) => i.type === 'event' && i.name === 'StakeAdded')!.inputs;
+    const posted = loomRegistryAbi.find((i) => i.type === 'event' && i.name === 'StakeAdded')!.inputs;
     expect(argsToJson(posted, { worker: W1, amount: 10n ** 30n, stake: 1n })).toEqual({ worker: W1, amount: (10n ** 30n).toString(), stake: '1' });
     expect(JSON.stringify(argsToJson(posted, { worker: W1, amount: 1n, stake: 1n }))).not.toContain('n"');
     expect(safeText('ok')).toBe('ok');
@@ -107,7 +113,8 @@ describe('event helpers', () => {
 describe('job fold', () => {
   test('default: a posted job is OPEN with its terms decoded', () => {
     const job = applyJobEvent(undefined, posted());
-    expect(job).toMatchObject({ id: JOB, status: 'OPEN', mode: 'AUCTION', budget: 1000n, gpuModel: 'NVIDIA H100', specJson: { a: 1 }, activeBids: 0 });
+    expect(job).toMatchObject({ id: JOB, kind: 'SINGLE', market: MARKET, status: 'OPEN', mode: 'AUCTION', budget: 1000n, gpuModel: 'NVIDIA H100', specJson: { a: 1 }, activeBids: 0 });
+    expect(job).toMatchObject({ replicas: null, filled: null, slotWorkers: [], outcome: null });
   });
 
   test('behavior: a replaced bid is still one bid; a withdrawn one can come back', () => {
@@ -168,29 +175,38 @@ describe('worker fold', () => {
 
   test('default: registration, stake moves and deregistration follow the event totals', () => {
     let w = applyWorkerEvent(undefined, ev('WorkerRegistered', { worker: W1, claim, stake: '100' }));
-    expect(w).toMatchObject({ registered: true, available: true, gpuModel: 'NVIDIA L4', stake: 100n, reputation: 500, reputationVersion: 1 });
+    expect(w).toMatchObject({ registered: true, available: true, gpuModel: 'NVIDIA L4', stake: 100n, reputation: 500, reputationVersion: REPUTATION_VERSION });
+    w = applyWorkerEvent(w, ev('EncryptionKeySet', { worker: W1, key: `0x${'ee'.repeat(32)}` }));
+    expect(w.encryptionKey).toBe(`0x${'ee'.repeat(32)}`);
     w = applyWorkerEvent(w, ev('StakeAdded', { worker: W1, amount: '50', stake: '150' }));
     w = applyWorkerEvent(w, ev('UnstakeRequested', { worker: W1, amount: '30', stake: '120', unbonding: '30', unlockAt: 99 }));
     expect(w).toMatchObject({ stake: 120n, unbonding: 30n, unlockAt: 99n });
     w = applyWorkerEvent(w, ev('StakeWithdrawn', { worker: W1, to: W1, amount: '30' }));
     expect(w).toMatchObject({ unbonding: 0n, unlockAt: null });
     w = applyWorkerEvent(w, ev('WorkerDeregistered', { worker: W1, unbonding: '120', unlockAt: 500 }));
-    expect(w).toMatchObject({ registered: false, available: false, stake: 0n, unbonding: 120n, unlockAt: 500n, gpuModel: 'NVIDIA L4' });
+    expect(w).toMatchObject({ registered: false, available: false, stake: 0n, unbonding: 120n, unlockAt: 500n, gpuModel: 'NVIDIA L4', encryptionKey: null });
   });
 
   test('behavior: a dispute is won only when the worker got the whole price', () => {
     expect(disputeWon(99n, 1n, 100n)).toBe(true);
     expect(disputeWon(98n, 1n, 100n)).toBe(false);
-    const job = { ...applyJobEvent(undefined, posted(0)), price: 1000n, collateral: 50n };
+    const price = ETHER;
+    const job = { ...applyJobEvent(undefined, posted(0)), price, collateral: 50n };
     let w = applyWorkerEvent(undefined, ev('WorkerRegistered', { worker: W1, claim, stake: '100' }));
-    const assign = ev('JobAssigned', { jobId: JOB, worker: W1, price: '1000', refund: '0', collateral: '50', executionDeadline: 1 });
-    w = applyWorkerEvent(w, assign);
+    const assign = ev('JobAssigned', { jobId: JOB, worker: W1, price: String(price), refund: '0', collateral: '50', executionDeadline: 1 });
+    w = applyWorkerEvent(w, assign, { job });
     expect(w).toMatchObject({ locked: 50n, activeJobs: 1, jobsAssigned: 1 });
-    w = applyWorkerEvent(w, closed(5, '990', '10'), job);
-    w = applyWorkerEvent(applyWorkerEvent(w, assign), closed(5, '500', '5', '20'), job);
-    w = applyWorkerEvent(applyWorkerEvent(w, assign), closed(6, '495', '5'), job); // timeout: neutral
+    const won = closed(5, String((price * 99n) / 100n), String(price / 100n));
+    w = applyWorkerEvent(w, won, { job });
+    expect(w).toMatchObject({ clients: 1, evidenceFor: 1000, evidenceAgainst: 0, reputation: 666 });
+    // The same client again: the record with it before this outcome says how much more it adds.
+    const client = { worker: W1, client: CLIENT, outcomes: 1, successWeight: 1000, failureWeight: 0, updatedBlock: 0n };
+    w = applyWorkerEvent(applyWorkerEvent(w, assign, { job }), closed(5, String(price / 2n), '5', '20'), { job, client });
+    expect(w).toMatchObject({ clients: 1, evidenceFor: 1000, evidenceAgainst: 1500 }); // lost and slashed: 2 jobs of harm
+    w = applyWorkerEvent(applyWorkerEvent(w, assign, { job }), closed(6, String(price / 2n), '5'), { job }); // timeout: neutral
     expect(w).toMatchObject({ disputesWon: 1, disputesLost: 1, slashCount: 1, slashedTotal: 20n, stake: 80n, locked: 0n, activeJobs: 0, jobsAssigned: 3 });
-    expect(w.reputation).toBe(Math.floor((1000 * 2) / 5));
+    expect(w).toMatchObject({ evidenceFor: 1000, evidenceAgainst: 1500, reputation: Math.floor((1000 * 2000) / 4500) });
+    expect(reputationV1(w)).toBe(Math.floor((1000 * 2) / 5));
   });
 
   test('behavior: JobClosed of a job nobody took changes no worker', () => {
@@ -207,10 +223,10 @@ describe('ledger and statistics', () => {
     const usdcJob = { ...job, token: `0x${'55'.repeat(20)}` as Hex };
     const close = ev('JobClosed', { jobId: JOB, reason: 5, worker: W1, workerPayout: '297', fee: '3', clientRefund: '700', slashed: '40' });
     expect(creditsOf(close, usdcJob, TREASURY)).toEqual([
-      { account: W1, token: usdcJob.token, amount: 297n },
-      { account: TREASURY, token: usdcJob.token, amount: 3n },
-      { account: CLIENT, token: usdcJob.token, amount: 700n },
-      { account: CLIENT, token: ZERO_ADDRESS, amount: 40n },
+      { market: MARKET, account: W1, token: usdcJob.token, amount: 297n },
+      { market: MARKET, account: TREASURY, token: usdcJob.token, amount: 3n },
+      { market: MARKET, account: CLIENT, token: usdcJob.token, amount: 700n },
+      { market: MARKET, account: CLIENT, token: ZERO_ADDRESS, amount: 40n },
     ]);
   });
 
@@ -218,7 +234,7 @@ describe('ledger and statistics', () => {
     const assign = ev('JobAssigned', { jobId: JOB, worker: W1, price: '1000', refund: '0', collateral: '0', executionDeadline: 1 });
     expect(creditsOf(assign, job, TREASURY)).toEqual([]);
     const cancel = ev('JobClosed', { jobId: JOB, reason: 2, worker: ZERO_ADDRESS, workerPayout: '0', fee: '0', clientRefund: '1000', slashed: '0' });
-    expect(creditsOf(cancel, job, TREASURY)).toEqual([{ account: CLIENT, token: ZERO_ADDRESS, amount: 1000n }]);
+    expect(creditsOf(cancel, job, TREASURY)).toEqual([{ market: MARKET, account: CLIENT, token: ZERO_ADDRESS, amount: 1000n }]);
     expect(dailyVolumeOf(cancel, job)).toBeUndefined();
   });
 

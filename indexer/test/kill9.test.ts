@@ -232,7 +232,7 @@ test('behavior: kill -9 at 20 random points in backfill and live indexing: the s
   // daemon does), skipping what it missed. A restarted indexer re-indexing its unfinalized blocks
   // answers UNAVAILABLE (retry) for a cursor it does not hold yet.
   expect(follower.failures.filter((code) => code === 'INVALID_CURSOR')).toEqual([]);
-  const logs = await chain.pub.getLogs({ address: chain.market, fromBlock: 0n, toBlock: finalHead });
+  const logs = await chain.pub.getLogs({ address: [chain.registry, chain.market, chain.replicated], fromBlock: 0n, toBlock: finalHead });
   const onChain = new Set(logs.map((l) => `${l.blockNumber!.toString().padStart(12, '0')}-${l.logIndex!.toString().padStart(6, '0')}`));
   expect(reference.filter((id) => !onChain.has(id))).toEqual([]);
 

@@ -1,13 +1,17 @@
 /**
- * Drives every path of the market on a real chain with viem, as real users would: workers register
- * and manage stake, and nine jobs walk through every ending (release, accepted auction, dispute won
- * by the worker, dispute lost with a slash, arbitration timeout, cancel, expiry, reclaim), plus the
- * owner's settings, an ownership transfer and withdrawals. The test then checks what the indexer
- * made of it.
+ * Drives every path of the contract set on a real chain with viem and the SDK's writer, as real users
+ * would: workers register with the registry, publish a key and manage stake; nine single jobs walk
+ * through every ending (release, accepted auction, dispute won by the worker, dispute lost with a
+ * slash, arbitration timeout, cancel, expiry, reclaim); four replicated jobs through each outcome
+ * (quorum reached with a dissenter slashed, no quorum with a silent worker slashed, expired unfilled,
+ * cancelled); plus both markets' settings, a timelocked trust change in the registry, an ownership
+ * transfer and withdrawals from both markets. The test then checks what the indexer made of it.
  */
 import { parseEther, stringToHex, toHex, type Address, type Hex } from 'viem';
 import { testUsdcAbi } from '../../abis/generated';
 import type { JobTerms } from '../../sdk/jobTerms';
+import { resultCommitment } from '../../sdk/replication';
+import type { ReplicatedJobTerms } from '../../sdk/writes';
 import { addressOf as addr } from '../../testkit/accounts';
 import type { Chain } from '../../testkit/chain';
 import { ETH, hardwareClaim } from '../../testkit/jobs';
@@ -18,17 +22,28 @@ export const H100 = 'NVIDIA H100 80GB HBM3';
 export const JSON_SPEC = { version: 1, image: 'loom/cuda', command: ['python', 'train.py'], resources: { gpus: 1 } };
 
 export type PostedJob = { id: Hex; terms: JobTerms };
+export type PostedReplicatedJob = { id: Hex; terms: ReplicatedJobTerms };
+
+/** The result hashes replicated workers reveal: the right one, and a wrong one. */
+export const GOOD_RESULT = toHex(0x600d, { size: 32 });
+export const BAD_RESULT = toHex(0xbad, { size: 32 });
 
 export type Scenario = {
+  registry: Address;
   market: Address;
+  replicated: Address;
   usdc: Address;
   startBlock: number;
   /** The chain's head once everything is done. */
   head: bigint;
   actors: Record<'owner' | 'client' | 'treasury2' | 'stranger' | 'a' | 'b' | 'c' | 'newOwner' | 'arbiter' | 'treasury', Address>;
   jobs: Record<'j1' | 'j2' | 'j3' | 'j4' | 'j5' | 'j6' | 'j7' | 'j8' | 'j9', PostedJob>;
+  /** R1 quorum reached, R2 no quorum, R3 expired unfilled, R4 cancelled. */
+  replicatedJobs: Record<'r1' | 'r2' | 'r3' | 'r4', PostedReplicatedJob>;
   /** Block of J2's JobAssigned, to fold the job's log up to it. */
   j2AssignedBlock: bigint;
+  /** Block of R1's last reveal, before it was finalized. */
+  r1RevealedBlock: bigint;
 };
 
 /** The scenario's actors: the mnemonic's accounts 0-9 (testkit/accounts.ts), by what they do here. */
@@ -68,6 +83,34 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
     return { id, terms: posted };
   };
   const resultHash = (n: number) => toHex(n, { size: 32 });
+  const writer = chain.writer;
+
+  /** Posts a replicated job from the client: three replicas, quorum two, 0.3 ETH a replica, 0.1 ETH of collateral. */
+  const postReplicated = async (salt: bigint, openFor = 86_400): Promise<PostedReplicatedJob> => {
+    const { jobId, terms } = await writer(client).postReplicatedJob({
+      terms: {
+        token: ETH,
+        price: parseEther('0.3'),
+        collateral: parseEther('0.1'),
+        replicas: 3,
+        quorum: 2,
+        openUntil: (await chain.now()) + openFor,
+        commitWindow: 3600,
+        revealWindow: 3600,
+        minGpuCount: 1,
+        minVramMiB: 40_960,
+        gpuModel: stringToHex(H100, { size: 32 }),
+        salt,
+      },
+      spec: JSON_SPEC,
+    });
+    return { id: jobId, terms };
+  };
+  /** Worker `who` commits to `result` for `slot` of `job` (its salt: the slot's number, for the test). */
+  const commit = (job: PostedReplicatedJob, who: number, slot: number, result: Hex) =>
+    writer(who).commitResult(job.terms, slot, resultCommitment(job.id, addr(who), result, toHex(slot + 1, { size: 32 })));
+  const reveal = (job: PostedReplicatedJob, who: number, slot: number, result: Hex, uri: string) =>
+    writer(who).revealResult(job.terms, slot, result, toHex(slot + 1, { size: 32 }), uri);
 
   // ---- workers ----
   await send(a, 'register', [hardware(H100, 2, 81_920, 'ipfs://worker-a')], parseEther('1'));
@@ -78,6 +121,7 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
   await send(c, 'setAvailability', [false]);
   await send(c, 'setAvailability', [true]);
   await send(c, 'addStake', [], parseEther('0.5'));
+  await send(a, 'setEncryptionKey', [`0x${'ee'.repeat(32)}`]);
 
   const approve = await chain.wallet(client).writeContract({
     address: usdc,
@@ -133,6 +177,37 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
   const j6 = await post({ budget: parseEther('0.5'), collateral: 0n, spec });
   await send(client, 'cancelJob', [j6.terms]);
 
+  // ---- replicated jobs (the replicated market's own fee first: 3%) ----
+  await writer(owner).send('setFee', [300], { to: 'replicated' });
+
+  // R1: a, b and c take the slots and commit (the last commit opens the reveal phase at once); c and
+  // a reveal the right result, b another: quorum reached, b slashed, finalized at once (all revealed).
+  const r1 = await postReplicated(101n);
+  for (const who of [a, b, c]) await writer(who).takeSlot(r1.terms);
+  await commit(r1, a, 0, GOOD_RESULT);
+  await commit(r1, b, 1, BAD_RESULT);
+  await commit(r1, c, 2, GOOD_RESULT);
+  await reveal(r1, c, 2, GOOD_RESULT, 'ipfs://r1-c');
+  await reveal(r1, b, 1, BAD_RESULT, 'ipfs://r1-b');
+  const r1Revealed = await reveal(r1, a, 0, GOOD_RESULT, 'ipfs://r1-a');
+  await writer(stranger).finalize(r1.terms);
+
+  // R2: all three commit, a and b reveal different results, c never reveals: no quorum once the
+  // reveal phase is over (a week later), c slashed.
+  const r2 = await postReplicated(102n);
+  for (const who of [a, b, c]) await writer(who).takeSlot(r2.terms);
+  await commit(r2, a, 0, GOOD_RESULT);
+  await commit(r2, b, 1, BAD_RESULT);
+  await commit(r2, c, 2, GOOD_RESULT);
+  await reveal(r2, a, 0, GOOD_RESULT, 'ipfs://r2-a');
+  await reveal(r2, b, 1, BAD_RESULT, 'ipfs://r2-b');
+
+  // R3: one slot taken of the two the quorum needs: expires unfilled a week later. R4: cancelled.
+  const r3 = await postReplicated(103n);
+  await writer(a).takeSlot(r3.terms);
+  const r4 = await postReplicated(104n);
+  await writer(client).cancelReplicatedJob(r4.terms);
+
   // J5 (disputed, the arbiter stays silent), J7 (left open), J8 (assigned, no result): settled after time passes.
   const j5 = await post({ budget: parseEther('1'), collateral: parseEther('0.1'), spec });
   await send(a, 'claimJob', [j5.terms]);
@@ -153,6 +228,8 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
   await send(owner, 'setTokenAllowed', [usdc, false]);
   await send(owner, 'transferOwnership', [addr(newOwner)]);
   await send(newOwner, 'acceptOwnership', []);
+  // The registry's owner proposes to trust another market; it applies after the delay.
+  await send(owner, 'proposeTrust', [addr(stranger), true]);
   const j9 = await post({ budget: parseEther('0.1'), collateral: 0n, spec }); // posted at 2%
 
   // ---- a week later ----
@@ -160,6 +237,9 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
   await send(stranger, 'settleTimedOutDispute', [j5.terms]);
   await send(stranger, 'expire', [j7.terms]);
   await send(stranger, 'reclaim', [j8.terms]);
+  await writer(stranger).finalize(r2.terms);
+  await writer(stranger).finalize(r3.terms);
+  await send(stranger, 'applyTrust', [addr(stranger)]);
   await send(c, 'withdrawStake', [addr(c)]);
   await send(c, 'deregister', []);
 
@@ -167,9 +247,12 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
   await send(a, 'withdraw', [ETH, addr(a)]);
   await send(treasury, 'withdraw', [ETH, addr(treasury)]);
   await send(client, 'withdraw', [usdc, addr(client)]);
+  await writer(a).withdraw(ETH, addr(a), 'replicated');
 
   return {
+    registry: chain.registry,
     market,
+    replicated: chain.replicated,
     usdc,
     startBlock: deployment.LoomMarket.startBlock,
     head: await chain.pub.getBlockNumber({ cacheTime: 0 }),
@@ -186,6 +269,8 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
       treasury: addr(treasury),
     },
     jobs: { j1, j2, j3, j4, j5, j6, j7, j8, j9 },
+    replicatedJobs: { r1, r2, r3, r4 },
     j2AssignedBlock: accepted.blockNumber,
+    r1RevealedBlock: r1Revealed.receipt.blockNumber,
   };
 }

@@ -44,7 +44,14 @@ function findImports(path) {
   return { error: `File not found: ${path}` };
 }
 
-const output = JSON.parse(solc.compile(input, { import: findImports }));
+// solc-js (emscripten) fails with "memory access out of bounds" at once when the standard-JSON input
+// itself is large (some 90 files with their full text inlined, as forge sends them on a clean build).
+// Sources are passed by name instead, and solc reads each through the same callback as its imports.
+const parsed = JSON.parse(input);
+for (const [name, source] of Object.entries(parsed.sources ?? {})) {
+  if (source.content !== undefined) parsed.sources[name] = { urls: [name] };
+}
+const output = JSON.parse(solc.compile(JSON.stringify(parsed), { import: findImports }));
 // solc-js reports every warning of forge-std and OpenZeppelin; keep only ours.
 if (output.errors) {
   output.errors = output.errors.filter(

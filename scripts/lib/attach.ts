@@ -5,7 +5,7 @@
  * registry, deployed first, appeared); each failure is a sentence that says what to fix.
  */
 import { createPublicClient, http, isAddress, getAddress, type Address } from 'viem';
-import { loomMarketAbi } from '../../sdk';
+import { loomMarketAbi, loomReplicatedMarketAbi } from '../../sdk';
 
 export type AttachTarget = {
   rpcUrl: string;
@@ -13,6 +13,8 @@ export type AttachTarget = {
   market: Address;
   /** The worker registry, as the market names it (`registry()`). */
   registry: Address;
+  /** The replicated-job market (LOOM_REPLICATED_MARKET_ADDRESS), checked to use the same registry. */
+  replicated: Address;
   /** The first block to index: LOOM_START_BLOCK, or the block the registry's code appeared in. */
   startBlock: number;
   /** True when startBlock was found on the chain rather than given. */
@@ -29,13 +31,18 @@ export class AttachError extends Error {
  * @example
  * const target = await checkAttachTarget({ rpcUrl: env.LOOM_RPC_URL, chainId: env.LOOM_CHAIN_ID, market: env.LOOM_MARKET_ADDRESS });
  */
-export async function checkAttachTarget(o: { rpcUrl: string; chainId?: string; market?: string; startBlock?: string }): Promise<AttachTarget> {
+export async function checkAttachTarget(o: { rpcUrl: string; chainId?: string; market?: string; replicated?: string; startBlock?: string }): Promise<AttachTarget> {
   if (!o.chainId) throw new AttachError('LOOM_CHAIN_ID (--chain-id) is required with LOOM_RPC_URL: the chain id the market is deployed on');
   const chainId = Number(o.chainId);
   if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new AttachError(`LOOM_CHAIN_ID is not a chain id: "${o.chainId}"`);
   if (!o.market) throw new AttachError('LOOM_MARKET_ADDRESS (--market) is required with LOOM_RPC_URL: the LoomMarket to index');
   if (!isAddress(o.market, { strict: false })) throw new AttachError(`LOOM_MARKET_ADDRESS is not an address: "${o.market}"`);
   const market = getAddress(o.market);
+  if (!o.replicated) {
+    throw new AttachError('LOOM_REPLICATED_MARKET_ADDRESS (--replicated-market) is required with LOOM_RPC_URL: the LoomReplicatedMarket to index');
+  }
+  if (!isAddress(o.replicated, { strict: false })) throw new AttachError(`LOOM_REPLICATED_MARKET_ADDRESS is not an address: "${o.replicated}"`);
+  const replicated = getAddress(o.replicated);
   let startBlock: number | undefined;
   if (o.startBlock !== undefined && o.startBlock !== '') {
     startBlock = Number(o.startBlock);
@@ -59,7 +66,17 @@ export async function checkAttachTarget(o: { rpcUrl: string; chainId?: string; m
     throw new AttachError(`the contract at ${market} on chain ${chainId} does not answer as a LoomMarket (LOOM_MARKET_ADDRESS)`);
   }
   const registry = await pub.readContract({ address: market, abi: loomMarketAbi, functionName: 'registry' });
-  if (startBlock !== undefined) return { rpcUrl: o.rpcUrl, chainId, market, registry, startBlock, startBlockFound: false };
+  let replicatedRegistry: Address;
+  try {
+    await pub.readContract({ address: replicated, abi: loomReplicatedMarketAbi, functionName: 'MAX_REPLICAS' });
+    replicatedRegistry = await pub.readContract({ address: replicated, abi: loomReplicatedMarketAbi, functionName: 'registry' });
+  } catch {
+    throw new AttachError(`the contract at ${replicated} on chain ${chainId} does not answer as a LoomReplicatedMarket (LOOM_REPLICATED_MARKET_ADDRESS)`);
+  }
+  if (replicatedRegistry !== registry) {
+    throw new AttachError(`the replicated market ${replicated} uses the registry ${replicatedRegistry}, the market ${market} uses ${registry}: not one deployment`);
+  }
+  if (startBlock !== undefined) return { rpcUrl: o.rpcUrl, chainId, market, registry, replicated, startBlock, startBlockFound: false };
 
   // Indexing from block 0 of a public chain would take hours: find the block the registry (deployed
   // before the markets) was deployed in. Its constructor logs (OwnershipTransferred), so its first log is in that
@@ -91,7 +108,7 @@ export async function checkAttachTarget(o: { rpcUrl: string; chainId?: string; m
       );
     }
   }
-  return { rpcUrl: o.rpcUrl, chainId, market, registry, startBlock: Number(found), startBlockFound: true };
+  return { rpcUrl: o.rpcUrl, chainId, market, registry, replicated, startBlock: Number(found), startBlockFound: true };
 }
 
 function short(err: unknown): string {

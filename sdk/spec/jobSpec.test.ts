@@ -32,7 +32,14 @@ describe('parseSpec', () => {
       inputs: [{ name: 'train.py', uri: 'https://example.org/data/train.py', sha256: sha, mountPath: '/in/train.py' }],
       outputs: ['/out'],
       resources: { gpus: 1, vramMiB: 0, memoryMiB: 4096, cpus: 1, pids: 512, timeoutSeconds: 3600, outputMiB: 1024 },
+      deterministic: false,
     });
+  });
+
+  test('behavior: a spec may state that it is deterministic; anything but a boolean is refused', () => {
+    const r = parseSpec({ version: 1, command: ['true'], deterministic: true });
+    expect(r.ok && r.spec.deterministic).toBe(true);
+    expect(parseSpec({ version: 1, command: ['true'], deterministic: 'yes' })).toMatchObject({ ok: false, reason: expect.stringContaining('deterministic') });
   });
 
   test('behavior: reads bytes, 0x-hex and parsed JSON alike', () => {
@@ -113,7 +120,7 @@ describe('parseSpec', () => {
   test('behavior: the JSON Schema documents the same fields as the validator', () => {
     // The JSON Schema is what integrators read; drift between it and zod would mislead them.
     const schema = JSON.parse(readFileSync(new URL('./job-spec.v1.schema.json', import.meta.url), 'utf8'));
-    expect(Object.keys(schema.properties).sort()).toEqual(['command', 'env', 'image', 'inputs', 'outputs', 'resources', 'script', 'version', 'workdir']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['command', 'deterministic', 'env', 'image', 'inputs', 'outputs', 'resources', 'script', 'version', 'workdir']);
     expect(Object.keys(schema.properties.inputs.items.properties).sort()).toEqual(['mountPath', 'name', 'sha256', 'size', 'uri']);
     const r = parseSpec({ version: 1, command: ['true'] });
     expect(r.ok && Object.keys(r.spec.resources).sort()).toEqual(Object.keys(schema.properties.resources.properties).sort());

@@ -90,6 +90,7 @@ const specSchema = z
       .max(64)
       .default(['/out']),
     resources: resourcesSchema.default(() => resourcesSchema.parse({})),
+    deterministic: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
     if (s.command !== undefined && s.script !== undefined) {
@@ -140,6 +141,11 @@ export type JobSpec = {
   inputs: JobInput[];
   outputs: string[];
   resources: JobResources;
+  /**
+   * The client's statement that the same inputs give a byte-identical result bundle on any worker:
+   * what a replicated job needs to reach a quorum. Informative (nothing can check it in advance).
+   */
+  deterministic: boolean;
 };
 
 export type ParseSpecResult = { ok: true; spec: JobSpec } | { ok: false; reason: string };
@@ -250,6 +256,7 @@ function resolveSpec(s: ParsedSpec): ParseSpecResult {
     inputs,
     outputs: s.outputs,
     resources: s.resources,
+    deterministic: s.deterministic,
   };
   return { ok: true, spec };
 }

@@ -198,6 +198,7 @@ export class SandboxRunner {
         version: 1,
         argv: ['/bin/sh', '-c', 'test -w /out && ! test -w /usr'],
         workdir: '/in',
+        deterministic: false,
         env: {},
         inputs: [],
         outputs: ['/out'],

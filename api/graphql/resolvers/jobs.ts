@@ -1,10 +1,10 @@
 /**
- * Query.job, Query.jobs and the Job type: filters, keyset pages, time travel, and nested bids and
- * events through per-request loaders.
+ * Query.job, Query.jobs and the Job, ReplicatedTerms and Slot types: filters, keyset pages, time
+ * travel, and nested bids, slots and events through per-request loaders.
  */
 import { and, count, eq, lte, sql } from 'ponder';
 import type { Context } from '../../context';
-import type { BidRow, JobNode, JobRow, Tables } from '../../data/tables';
+import type { BidRow, JobNode, JobRow, SlotRow, Tables } from '../../data/tables';
 import { eventCursor, eventIdOfCursor } from '../../data/eventCursors';
 import { type JobFilter, jobFilterCondition, paidPrice, paidPriceOf } from '../../data/filters';
 import { readHeadBlock } from '../../data/indexingStatus';
@@ -55,8 +55,8 @@ async function jobAtBlock(ctx: Context, id: `0x${string}`, atBlock: bigint): Pro
     .from(jobEvent)
     .where(and(eq(jobEvent.jobId, id), lte(jobEvent.blockNumber, atBlock)))
     .orderBy(jobEvent.id);
-  const { job, bids } = ctx.foldJob(events);
-  return job && { ...job, asOfBlock: atBlock, bidsAtBlock: bids };
+  const { job, bids, slots } = ctx.foldJob(events);
+  return job && { ...job, asOfBlock: atBlock, bidsAtBlock: bids, slotsAtBlock: slots };
 }
 
 /** A time-travelled job's bids (folded in memory), paged like Job.bids: lowest price first, then worker. */
@@ -186,6 +186,14 @@ export const jobResolvers = {
 
   Job: {
     terms: (job: JobNode) => job,
+    replicatedTerms: (job: JobNode) => (job.kind === 'REPLICATED' ? job : null),
+    slotsFilled: (job: JobNode) => job.filled,
+    commits: (job: JobNode) => job.committed,
+    reveals: (job: JobNode) => job.revealed,
+    slots: (job: JobNode, _: unknown, ctx: Context): SlotRow[] | Promise<SlotRow[]> => {
+      if (job.kind !== 'REPLICATED') return [];
+      return job.slotsAtBlock ?? ctx.loaders.slotsByJob.load(job.id).then((rows) => rows ?? []);
+    },
     gpuModelName: (job: JobNode) => job.gpuModel,
     asOfBlock: (job: JobNode) => job.asOfBlock ?? null,
     assignee: (job: JobNode, _: unknown, ctx: Context) => (job.worker ? ctx.loaders.workerByAddress.load(job.worker) : null),
@@ -224,6 +232,17 @@ export const jobResolvers = {
 
   JobTerms: {
     gpuModel: (job: JobNode) => job.gpuModelRaw,
+  },
+
+  ReplicatedTerms: {
+    // A replicated job's `price` column is its price per replica, as in the struct.
+    price: (job: JobNode) => job.price,
+    gpuModel: (job: JobNode) => job.gpuModelRaw,
+  },
+
+  Slot: {
+    index: (slot: SlotRow) => slot.slot,
+    holder: (slot: SlotRow, _: unknown, ctx: Context) => ctx.loaders.workerByAddress.load(slot.worker).then((w) => w ?? null),
   },
 
   JobConnection: { totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount() },

@@ -1,6 +1,7 @@
 /**
- * Query.matchWorkers: the workers that could take a job now (the contract's eligibility check), ranked
- * in SQL by a documented score:
+ * Query.matchWorkers: the workers that could take a job now (the registry's eligibility check; for a
+ * replicated job, also not holding one of its slots: its workers are distinct), ranked in SQL by a
+ * documented score:
  *
  *   score = 0.40 * reputation / 1000
  *         + 0.35 * priceScore   (cheapest eligible advertised price / this worker's; 1 when its price is 0)
@@ -9,7 +10,7 @@
  *
  * rounded to 6 decimals, ties broken by address.
  */
-import { and, asc, desc, eq, gte, sql } from 'ponder';
+import { and, asc, desc, eq, gte, notInArray, sql } from 'ponder';
 import type { Context } from '../../context';
 import { ApiError } from '../errors';
 import { ZERO_BYTES32 } from '../checkArgs';
@@ -56,6 +57,7 @@ export const matchWorkersResolvers = {
             gte(worker.vramMiB, job.minVramMiB),
             job.gpuModelRaw !== ZERO_BYTES32 ? eq(worker.gpuModelRaw, job.gpuModelRaw) : undefined,
             sql`${worker.stake} - ${worker.locked} >= ${job.collateral.toString()}::numeric`,
+            job.slotWorkers.length > 0 ? notInArray(worker.address, job.slotWorkers) : undefined,
           ),
         )
         .as('ranked');

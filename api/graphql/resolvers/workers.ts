@@ -1,12 +1,14 @@
 /**
  * Query.worker, Query.workers and the Worker type.
  */
+import { reputationByVersion } from '../../../indexer/src/reputation';
 import type { Context } from '../../context';
 import type { Tables, WorkerRow } from '../../data/tables';
 import { type WorkerFilter, workerFilterCondition } from '../../data/filters';
 import type { KeysetOrder } from '../../data/keyset';
 import { keysetPage } from '../../data/keysetPage';
 import { decodeCursor, encodeCursor, keyPattern, pageSize } from '../../data/pagination';
+import { ApiError } from '../errors';
 
 export type WorkerOrderBy = 'REPUTATION_DESC' | 'PRICE_ASC' | 'PRICE_DESC' | 'GPU_COUNT_DESC' | 'VRAM_DESC' | 'REGISTERED_AT_DESC';
 
@@ -54,6 +56,13 @@ export const workerResolvers = {
 
   Worker: {
     claim: (w: WorkerRow) => w,
+    /** The stored score, or another version's, computed from the same row (both are pure functions of it). */
+    reputation: (w: WorkerRow, args: { version?: number | null }) => {
+      if (args.version == null || args.version === w.reputationVersion) return w.reputation;
+      const score = reputationByVersion(args.version, w);
+      if (score === undefined) throw new ApiError('BAD_USER_INPUT', `reputation version ${args.version} does not exist (1 or 2)`);
+      return score;
+    },
     gpuModelName: (w: WorkerRow) => w.gpuModel,
     freeStake: (w: WorkerRow) => w.stake - w.locked,
     earnings: (w: WorkerRow, _: unknown, ctx: Context) => ctx.loaders.earningsByWorker.load(w.address),

@@ -220,7 +220,8 @@ contract AmountsFuzzTest is MarketFixture {
         _assertCollateralFree(p.collateral, 0);
         _assertMarketHolds(address(0), 0);
         _withdrawAll(p.token);
-        assertEq(_balanceOf(p.token, address(market)), p.token == address(0) ? p.collateral : 0, "only stake left");
+        assertEq(_balanceOf(p.token, address(market)), 0, "the market is empty once everyone withdrew");
+        assertEq(address(registry).balance, p.collateral, "only the stake is left, in the registry");
     }
 
     /// @dev A ruling's amounts, kept in memory: a fuzz test with eight inputs runs out of stack.
@@ -476,21 +477,24 @@ contract AmountsFuzzTest is MarketFixture {
         assertEq(stake, collateral - slashed, "stake lost exactly the slash");
     }
 
-    /// @dev The market holds exactly everyone's stake and credits plus `escrow` of `escrowToken` in live
-    /// jobs: nothing appeared or vanished, and closed jobs left no escrow behind.
+    /// @dev The market holds exactly everyone's credits plus `escrow` of `escrowToken` in live jobs, and
+    /// the registry exactly everyone's stake (active and unbonding): nothing appeared or vanished, and
+    /// closed jobs left no escrow behind.
     function _assertMarketHolds(address escrowToken, uint256 escrow) internal view {
         address[4] memory accounts = [client, worker, treasury, stranger];
         uint256 eth = escrowToken == address(0) ? escrow : 0;
         uint256 tokens = escrowToken == address(0) ? 0 : escrow;
+        uint256 stakes;
         for (uint256 i; i < accounts.length; i++) {
             eth += market.credits(address(0), accounts[i]);
             tokens += market.credits(address(usdc), accounts[i]);
             (uint96 stake,,,,,) = registry.workers(accounts[i]);
             (uint96 unbonding,) = registry.unbonding(accounts[i]);
-            eth += uint256(stake) + unbonding;
+            stakes += uint256(stake) + unbonding;
         }
-        assertEq(address(market).balance, eth, "ETH: stake + credits + live escrow");
-        assertEq(usdc.balanceOf(address(market)), tokens, "USDC: credits + live escrow");
+        assertEq(address(market).balance, eth, "market ETH: credits + live escrow");
+        assertEq(usdc.balanceOf(address(market)), tokens, "market USDC: credits + live escrow");
+        assertEq(address(registry).balance, stakes, "registry ETH: stake + unbonding");
     }
 
     function _withdrawAll(address token) internal {

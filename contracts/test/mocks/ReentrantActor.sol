@@ -5,16 +5,18 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ILoomRegistry} from "../../src/interfaces/ILoomRegistry.sol";
 import {IMarketBase} from "../../src/interfaces/IMarketBase.sol";
 
-/// @notice An account that calls back whenever the market or the registry pays it ETH. Tests act as
-/// it with `vm.prank`. On every payout it tries to re-enter the payer's paying function (`withdraw`,
-/// `withdrawStake`), which the payer's guard must refuse, and then one unguarded market call armed
-/// beforehand (for example `release` or `claimJob`), which may go through: state is settled before
-/// anything is sent.
+/// @notice An account that calls back whenever the registry or one of the markets pays it ETH. Tests
+/// act as it with `vm.prank`. On every payout it tries to re-enter its payer's paying function
+/// (`withdrawStake` of the registry, `withdraw` of a market), which the payer's guard must refuse, and
+/// then one unguarded call armed beforehand, into any of the contracts (for example `release`,
+/// `claimJob`, `takeSlot`, or `finalize` of the other market), which may go through: state is settled
+/// before anything is sent.
 contract ReentrantActor {
-    IMarketBase public immutable market;
     ILoomRegistry public immutable registry;
+    mapping(address market => bool) public isMarket;
 
-    /// @notice Calldata tried once on the next payout, then cleared.
+    /// @notice Where the armed call goes, and its calldata: tried once on the next payout, then cleared.
+    address public armedTarget;
     bytes public armedCall;
     /// @notice Whether the last armed call went through.
     bool public armedCallSucceeded;
@@ -23,28 +25,31 @@ contract ReentrantActor {
     /// @notice Re-entries into `withdraw` or `withdrawStake` that got through: must stay zero.
     uint256 public reentriesSucceeded;
 
-    constructor(IMarketBase market_) {
-        market = market_;
-        registry = market_.registry();
+    constructor(ILoomRegistry registry_, address[] memory markets) {
+        registry = registry_;
+        for (uint256 i; i < markets.length; i++) {
+            isMarket[markets[i]] = true;
+        }
     }
 
-    function arm(bytes calldata data) external {
+    function arm(address target, bytes calldata data) external {
+        armedTarget = target;
         armedCall = data;
         armedCallSucceeded = false;
     }
 
     receive() external payable {
-        if (msg.sender == address(market)) {
-            _tryGuarded(address(market), abi.encodeCall(IMarketBase.withdraw, (address(0), address(this))));
-        } else if (msg.sender == address(registry)) {
+        if (msg.sender == address(registry)) {
             _tryGuarded(address(registry), abi.encodeCall(ILoomRegistry.withdrawStake, (address(this))));
+        } else if (isMarket[msg.sender]) {
+            _tryGuarded(msg.sender, abi.encodeCall(IMarketBase.withdraw, (address(0), address(this))));
         } else {
             return;
         }
         bytes memory data = armedCall;
         if (data.length != 0) {
             delete armedCall;
-            (armedCallSucceeded,) = address(market).call(data);
+            (armedCallSucceeded,) = armedTarget.call(data);
         }
     }
 

@@ -253,7 +253,9 @@ contract BidsTest is MarketFixture {
         assertEq(market.bids(jobId, worker), 0.6 ether, "the accepted bid is the price");
         _assertStake(worker, 1 ether, 0.1 ether);
         _assertCredits(address(0), 0.4 ether, 0, 0);
-        assertEq(address(market).balance, 2 ether, "budget and stake stay in the market");
+        assertEq(address(market).balance, 1 ether, "the budget stays in the market");
+        assertEq(address(registry).balance, 1 ether, "the stake stays in the registry");
+        assertEq(registry.lockedBy(address(market), worker), 0.1 ether, "locked by the market");
     }
 
     function test_acceptBid_emitsJobAssigned() public {

@@ -5,29 +5,25 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MarketFixture} from "../utils/MarketFixture.sol";
 import {RevertingReceiver} from "../mocks/RevertingReceiver.sol";
-import {LoomMarket} from "../../src/LoomMarket.sol";
 import {JobMode, JobParams, JobTerms} from "../../src/interfaces/ILoomTypes.sol";
 
-/// @dev An account that calls the market as itself and, once, calls back into it from receive().
-/// It records the reentrant call's outcome instead of bubbling it, so the outer payout completes
-/// and the test can read exactly how the reentry was refused.
+/// @dev An account that calls the market or the registry as itself and, once, calls back into one of
+/// them from receive(). It records the reentrant call's outcome instead of bubbling it, so the outer
+/// payout completes and the test can read exactly how the reentry was refused.
 contract LedgerReentrantAccount {
-    LoomMarket internal immutable market;
+    address internal reentryTarget;
     bytes internal reentry;
     bool public reentered;
     bool public reentrySucceeded;
     bytes public reentryRevertData;
 
-    constructor(LoomMarket market_) {
-        market = market_;
-    }
-
-    function setReentry(bytes calldata data) external {
+    function setReentry(address target, bytes calldata data) external {
+        reentryTarget = target;
         reentry = data;
     }
 
-    function act(bytes calldata data) external payable {
-        (bool ok, bytes memory ret) = address(market).call{value: msg.value}(data);
+    function act(address target, bytes calldata data) external payable {
+        (bool ok, bytes memory ret) = target.call{value: msg.value}(data);
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(ret, 32), mload(ret))
@@ -38,7 +34,7 @@ contract LedgerReentrantAccount {
     receive() external payable {
         if (reentered || reentry.length == 0) return;
         reentered = true;
-        (reentrySucceeded, reentryRevertData) = address(market).call(reentry);
+        (reentrySucceeded, reentryRevertData) = reentryTarget.call(reentry);
     }
 }
 
@@ -166,7 +162,8 @@ contract LedgerTest is MarketFixture {
         assertEq(usdc.balanceOf(treasury), 1e6, "1% fee");
         assertEq(usdc.balanceOf(worker), workerBefore + 99e6, "worker's net pay");
         assertEq(usdc.balanceOf(address(market)), 0, "no tokens left");
-        assertEq(address(market).balance, 1 ether, "only the worker's stake left");
+        assertEq(address(market).balance, 0, "no ETH left in the market");
+        assertEq(address(registry).balance, 1 ether, "only the worker's stake left, in the registry");
     }
 
     function test_withdraw_paysSlashInEthForTokenJob() public {
@@ -185,7 +182,8 @@ contract LedgerTest is MarketFixture {
 
         assertEq(usdc.balanceOf(client), usdcBefore + 100e6, "budget refunded in the token");
         assertEq(client.balance, ethBefore + 0.1 ether, "collateral slashed in ETH");
-        assertEq(address(market).balance, 0.9 ether, "the worker's remaining stake");
+        assertEq(address(market).balance, 0, "the slash went through the market to the client");
+        assertEq(address(registry).balance, 0.9 ether, "the worker's remaining stake");
     }
 
     // ---- withdraw: reverts ----
@@ -249,11 +247,11 @@ contract LedgerTest is MarketFixture {
 
     function test_withdraw_blocksReentrantWithdraw() public {
         LedgerReentrantAccount account = _reentrantClientWithCredit();
-        account.setReentry(abi.encodeCall(market.withdraw, (address(0), address(account))));
+        account.setReentry(address(market), abi.encodeCall(market.withdraw, (address(0), address(account))));
 
         vm.expectEmit(true, true, true, true, address(market));
         emit Withdrawn(address(account), address(0), address(account), 1 ether);
-        account.act(abi.encodeCall(market.withdraw, (address(0), address(account))));
+        account.act(address(market), abi.encodeCall(market.withdraw, (address(0), address(account))));
 
         assertTrue(account.reentered(), "receive() re-entered");
         assertFalse(account.reentrySucceeded(), "reentry refused");
@@ -265,11 +263,11 @@ contract LedgerTest is MarketFixture {
 
     function test_withdrawStake_blocksReentrantWithdrawStake() public {
         LedgerReentrantAccount account = _reentrantWorkerWithUnbondedStake();
-        account.setReentry(abi.encodeCall(registry.withdrawStake, (address(account))));
+        account.setReentry(address(registry), abi.encodeCall(registry.withdrawStake, (address(account))));
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit StakeWithdrawn(address(account), address(account), 1 ether);
-        account.act(abi.encodeCall(registry.withdrawStake, (address(account))));
+        account.act(address(registry), abi.encodeCall(registry.withdrawStake, (address(account))));
 
         assertTrue(account.reentered(), "receive() re-entered");
         assertFalse(account.reentrySucceeded(), "reentry refused");
@@ -277,38 +275,43 @@ contract LedgerTest is MarketFixture {
         assertEq(address(account).balance, 1 ether, "paid once");
         (uint96 amount,) = registry.unbonding(address(account));
         assertEq(amount, 0, "unbonding cleared");
+        assertEq(address(registry).balance, 0, "registry empty");
     }
 
-    function test_withdraw_blocksReentrantWithdrawStake() public {
+    // The market and the registry keep separate books behind separate guards: a payout of one may
+    // call the other, which pays what it owes, once, and nothing is paid twice.
+
+    function test_withdraw_reentryIntoRegistryPaysEachBookOnce() public {
         LedgerReentrantAccount account = _reentrantWorkerWithUnbondedStake();
         _creditEth(account);
-        account.setReentry(abi.encodeCall(registry.withdrawStake, (address(account))));
+        account.setReentry(address(registry), abi.encodeCall(registry.withdrawStake, (address(account))));
 
-        account.act(abi.encodeCall(market.withdraw, (address(0), address(account))));
+        account.act(address(market), abi.encodeCall(market.withdraw, (address(0), address(account))));
 
         assertTrue(account.reentered(), "receive() re-entered");
-        assertFalse(account.reentrySucceeded(), "reentry refused");
-        assertEq(account.reentryRevertData(), reentrantCall, "by the reentrancy guard");
-        assertEq(address(account).balance, 1 ether, "only the credit was paid");
+        assertTrue(account.reentrySucceeded(), "the registry pays its own debt");
+        assertEq(address(account).balance, 2 ether, "credit and stake, each once");
+        assertEq(market.credits(address(0), address(account)), 0, "credit cleared");
         (uint96 amount,) = registry.unbonding(address(account));
-        assertEq(amount, 1 ether, "stake still unbonding");
-
-        // Outside the payout, the stake can be withdrawn as usual.
-        account.act(abi.encodeCall(registry.withdrawStake, (address(account))));
-        assertEq(address(account).balance, 2 ether, "stake paid afterwards");
+        assertEq(amount, 0, "unbonding cleared");
+        assertEq(address(market).balance, 0, "market empty");
+        assertEq(address(registry).balance, 0, "registry empty");
+        _assertNothingLeftFor(account);
     }
 
-    function test_withdrawStake_blocksReentrantWithdraw() public {
+    function test_withdrawStake_reentryIntoMarketPaysEachBookOnce() public {
         LedgerReentrantAccount account = _reentrantWorkerWithUnbondedStake();
         _creditEth(account);
-        account.setReentry(abi.encodeCall(market.withdraw, (address(0), address(account))));
+        account.setReentry(address(market), abi.encodeCall(market.withdraw, (address(0), address(account))));
 
-        account.act(abi.encodeCall(registry.withdrawStake, (address(account))));
+        account.act(address(registry), abi.encodeCall(registry.withdrawStake, (address(account))));
 
-        assertFalse(account.reentrySucceeded(), "reentry refused");
-        assertEq(account.reentryRevertData(), reentrantCall, "by the reentrancy guard");
-        assertEq(address(account).balance, 1 ether, "only the stake was paid");
-        assertEq(market.credits(address(0), address(account)), 1 ether, "credit kept");
+        assertTrue(account.reentered(), "receive() re-entered");
+        assertTrue(account.reentrySucceeded(), "the market pays its own debt");
+        assertEq(address(account).balance, 2 ether, "stake and credit, each once");
+        assertEq(address(market).balance, 0, "market empty");
+        assertEq(address(registry).balance, 0, "registry empty");
+        _assertNothingLeftFor(account);
     }
 
     // ---- TestUSDC ----
@@ -349,23 +352,31 @@ contract LedgerTest is MarketFixture {
 
     /// @dev A contract account with 1 ETH credited: it posted a 1 ETH job and cancelled it.
     function _reentrantClientWithCredit() internal returns (LedgerReentrantAccount account) {
-        account = new LedgerReentrantAccount(market);
+        account = new LedgerReentrantAccount();
         _creditEth(account);
     }
 
     function _creditEth(LedgerReentrantAccount account) internal {
         JobParams memory p = _params(JobMode.Claim);
         JobTerms memory t = _terms(p, address(account), spec);
-        account.act{value: p.budget}(abi.encodeCall(market.postJob, (p, spec)));
-        account.act(abi.encodeCall(market.cancelJob, (t)));
+        account.act{value: p.budget}(address(market), abi.encodeCall(market.postJob, (p, spec)));
+        account.act(address(market), abi.encodeCall(market.cancelJob, (t)));
         assertEq(market.credits(address(0), address(account)), 1 ether, "credited");
     }
 
     /// @dev A contract worker whose whole 1 ETH stake has finished unbonding.
     function _reentrantWorkerWithUnbondedStake() internal returns (LedgerReentrantAccount account) {
-        account = new LedgerReentrantAccount(market);
-        account.act{value: 1 ether}(abi.encodeCall(registry.register, (_hardware())));
-        account.act(abi.encodeCall(registry.requestUnstake, (1 ether)));
+        account = new LedgerReentrantAccount();
+        account.act{value: 1 ether}(address(registry), abi.encodeCall(registry.register, (_hardware())));
+        account.act(address(registry), abi.encodeCall(registry.requestUnstake, (1 ether)));
         vm.warp(block.timestamp + registry.UNBONDING_PERIOD());
+    }
+
+    /// @dev A second withdrawal from either book finds nothing.
+    function _assertNothingLeftFor(LedgerReentrantAccount account) internal {
+        vm.expectRevert(abi.encodeWithSelector(NothingToWithdraw.selector, address(account), address(0)));
+        account.act(address(market), abi.encodeCall(market.withdraw, (address(0), address(account))));
+        vm.expectRevert(abi.encodeWithSelector(UnbondingNotReady.selector, address(account), 0, 0));
+        account.act(address(registry), abi.encodeCall(registry.withdrawStake, (address(account))));
     }
 }

@@ -99,6 +99,64 @@ contract PayoutsTest is MarketFixture {
         assertLe(toClient - toWorker, 1, "at most the odd wei apart");
     }
 
+    // ---- quorumShare ----
+
+    function test_quorumShare_splitsEvenlyWithoutRemainder() public pure {
+        (uint96 each, uint96 toClient) = Payouts.quorumShare(3 ether, 3);
+        assertEq(each, 1 ether, "a third each");
+        assertEq(toClient, 0, "nothing left over");
+    }
+
+    function test_quorumShare_givesRemainderToClient() public pure {
+        (uint96 each, uint96 toClient) = Payouts.quorumShare(4 ether, 3);
+        assertEq(each, 1_333_333_333_333_333_333, "floor of a third");
+        assertEq(toClient, 1, "the wei left over");
+        (each, toClient) = Payouts.quorumShare(11, 4);
+        assertEq(each, 2, "floor(11 / 4)");
+        assertEq(toClient, 3, "11 - 4 * 2");
+    }
+
+    function testFuzz_quorumShare_sumsToPot(uint96 pot, uint8 winners) public pure {
+        winners = uint8(bound(winners, 1, 7));
+
+        (uint96 each, uint96 toClient) = Payouts.quorumShare(pot, winners);
+
+        assertEq(uint256(each) * winners + toClient, pot, "every wei accounted for");
+        assertLt(toClient, winners, "the remainder is under one wei per winner");
+    }
+
+    // ---- slashSplit ----
+
+    function test_slashSplit_halfToWinnersRestToClient() public pure {
+        (uint96 each, uint96 toClient) = Payouts.slashSplit(0.1 ether, 2);
+        assertEq(each, 0.025 ether, "a quarter each");
+        assertEq(toClient, 0.05 ether, "half to the client");
+    }
+
+    function test_slashSplit_roundingToClient() public pure {
+        (uint96 each, uint96 toClient) = Payouts.slashSplit(0.2 ether, 3);
+        assertEq(each, 33_333_333_333_333_333, "floor of a sixth");
+        assertEq(toClient, 100_000_000_000_000_001, "half and the rounding");
+        (each, toClient) = Payouts.slashSplit(1, 1);
+        assertEq(each, 0, "half a wei rounds down");
+        assertEq(toClient, 1, "the odd wei to the client");
+    }
+
+    function test_slashSplit_allToClientWithoutWinners() public pure {
+        (uint96 each, uint96 toClient) = Payouts.slashSplit(0.3 ether, 0);
+        assertEq(each, 0, "nobody to share with");
+        assertEq(toClient, 0.3 ether, "all to the client");
+    }
+
+    function testFuzz_slashSplit_sumsToSlashed(uint96 slashed, uint8 winners) public pure {
+        winners = uint8(bound(winners, 0, 7));
+
+        (uint96 each, uint96 toClient) = Payouts.slashSplit(slashed, winners);
+
+        assertEq(uint256(each) * winners + toClient, slashed, "every wei accounted for");
+        assertLe(uint256(each) * winners, slashed / 2, "winners get at most half");
+    }
+
     // ---- as the market applies them ----
 
     function testFuzz_fee_isWhatReleaseCharges(uint96 budget) public {

@@ -19,7 +19,9 @@ contract ReclaimTest is MarketFixture {
         _assertCredits(address(0), 1.1 ether, 0, 0);
         _assertStake(worker, 0.9 ether, 0);
         assertEq(market.credits(address(0), stranger), 0);
-        assertEq(address(market).balance, 2 ether, "budget and stake stay until withdrawn");
+        assertEq(address(market).balance, 1.1 ether, "budget and slashed collateral stay until withdrawn");
+        assertEq(address(registry).balance, 0.9 ether, "the registry keeps the rest of the stake");
+        assertEq(registry.lockedBy(address(market), worker), 0, "the market's lock released");
     }
 
     function test_reclaim_emitsJobClosed() public {

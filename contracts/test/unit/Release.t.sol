@@ -28,7 +28,9 @@ contract ReleaseTest is MarketFixture {
         _assertJob(jobId, worker, JobStatus.Closed, CloseReason.Completed, 0);
         _assertCredits(address(0), 0, 0.99 ether, 0.01 ether);
         _assertStake(worker, 1 ether, 0);
-        assertEq(address(market).balance, 2 ether, "payouts wait to be withdrawn");
+        assertEq(address(market).balance, 1 ether, "payouts wait to be withdrawn");
+        assertEq(address(registry).balance, 1 ether, "the stake stays whole in the registry");
+        assertEq(registry.lockedBy(address(market), worker), 0, "the market's lock released");
     }
 
     function test_release_emitsJobClosed() public {

@@ -27,7 +27,7 @@ contract WorkerRegistryTest is MarketFixture {
     // ---- register ----
 
     function test_register_storesClaimAndStake() public {
-        uint256 marketBefore = address(market).balance;
+        uint256 registryBefore = address(registry).balance;
 
         _register(worker, 1 ether);
 
@@ -42,7 +42,8 @@ contract WorkerRegistryTest is MarketFixture {
         (uint96 unbondingAmount, uint40 unlockAt) = registry.unbonding(worker);
         assertEq(unbondingAmount, 0, "nothing unbonding");
         assertEq(unlockAt, 0, "no unlock time");
-        assertEq(address(market).balance, marketBefore + 1 ether, "stake held by the market");
+        assertEq(address(registry).balance, registryBefore + 1 ether, "stake held by the registry");
+        assertEq(address(market).balance, 0, "no stake in the market");
     }
 
     function test_register_emitsWorkerRegistered() public {
@@ -143,7 +144,7 @@ contract WorkerRegistryTest is MarketFixture {
         claim.vramMiB = 24_576;
         claim.metadataURI = "ipfs://new-metadata";
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit WorkerClaimUpdated(worker, claim);
         vm.prank(worker);
         registry.updateClaim(claim);
@@ -198,13 +199,13 @@ contract WorkerRegistryTest is MarketFixture {
     function test_setAvailability_closesAndReopens() public {
         _register(worker, 1 ether);
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit WorkerAvailabilitySet(worker, false);
         vm.prank(worker);
         registry.setAvailability(false);
         assertFalse(_worker(worker).available, "closed");
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit WorkerAvailabilitySet(worker, true);
         vm.prank(worker);
         registry.setAvailability(true);
@@ -243,13 +244,13 @@ contract WorkerRegistryTest is MarketFixture {
     function test_addStake_increasesStake() public {
         _register(worker, 1 ether);
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit StakeAdded(worker, 0.25 ether, 1.25 ether);
         vm.prank(worker);
         registry.addStake{value: 0.25 ether}();
 
         assertEq(_worker(worker).stake, 1.25 ether, "stake");
-        assertEq(address(market).balance, 1.25 ether, "market holds the stake");
+        assertEq(address(registry).balance, 1.25 ether, "the registry holds the stake");
     }
 
     function test_addStake_whileCollateralLocked() public {
@@ -275,7 +276,7 @@ contract WorkerRegistryTest is MarketFixture {
         _register(worker, 1 ether);
         uint40 unlockAt = uint40(START) + unbondingPeriod;
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit UnstakeRequested(worker, 0.4 ether, 0.6 ether, 0.4 ether, unlockAt);
         vm.prank(worker);
         registry.requestUnstake(0.4 ether);
@@ -284,7 +285,7 @@ contract WorkerRegistryTest is MarketFixture {
         (uint96 amount, uint40 at) = registry.unbonding(worker);
         assertEq(amount, 0.4 ether, "unbonding");
         assertEq(at, unlockAt, "unlockAt");
-        assertEq(address(market).balance, 1 ether, "nothing paid out yet");
+        assertEq(address(registry).balance, 1 ether, "nothing paid out yet");
     }
 
     function test_requestUnstake_wholeFreeStake() public {
@@ -305,7 +306,7 @@ contract WorkerRegistryTest is MarketFixture {
 
         vm.warp(START + 1 days);
         uint40 unlockAt = uint40(START + 1 days) + unbondingPeriod;
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit UnstakeRequested(worker, 0.2 ether, 0.5 ether, 0.5 ether, unlockAt);
         vm.prank(worker);
         registry.requestUnstake(0.2 ether);
@@ -382,7 +383,7 @@ contract WorkerRegistryTest is MarketFixture {
         vm.warp(unlockAt);
         uint256 balanceBefore = worker.balance;
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit StakeWithdrawn(worker, worker, 0.4 ether);
         vm.prank(worker);
         registry.withdrawStake(worker);
@@ -392,7 +393,7 @@ contract WorkerRegistryTest is MarketFixture {
         assertEq(amount, 0, "unbonding cleared");
         assertEq(at, 0, "unlockAt cleared");
         assertEq(_worker(worker).stake, 0.6 ether, "remaining stake untouched");
-        assertEq(address(market).balance, 0.6 ether, "market keeps the rest");
+        assertEq(address(registry).balance, 0.6 ether, "the registry keeps the rest");
     }
 
     function test_withdrawStake_revertsOneSecondBeforeUnlock() public {
@@ -412,7 +413,7 @@ contract WorkerRegistryTest is MarketFixture {
         address payee = makeAddr("payee");
         uint256 workerBefore = worker.balance;
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit StakeWithdrawn(worker, payee, 1 ether);
         vm.prank(worker);
         registry.withdrawStake(payee);
@@ -432,7 +433,7 @@ contract WorkerRegistryTest is MarketFixture {
         registry.withdrawStake(worker);
 
         assertEq(worker.balance, balanceBefore + 1 ether, "whole stake back");
-        assertEq(address(market).balance, 0, "market empty");
+        assertEq(address(registry).balance, 0, "registry empty");
     }
 
     function test_withdrawStake_revertsIfNothingUnbonding() public {
@@ -479,7 +480,7 @@ contract WorkerRegistryTest is MarketFixture {
         _register(worker, 1 ether);
         uint40 unlockAt = uint40(START) + unbondingPeriod;
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit WorkerDeregistered(worker, 1 ether, unlockAt);
         vm.prank(worker);
         registry.deregister();
@@ -502,7 +503,7 @@ contract WorkerRegistryTest is MarketFixture {
         vm.warp(START + 1 days);
         uint40 unlockAt = uint40(START + 1 days) + unbondingPeriod;
 
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit WorkerDeregistered(worker, 1 ether, unlockAt);
         vm.prank(worker);
         registry.deregister();
@@ -566,9 +567,9 @@ contract WorkerRegistryTest is MarketFixture {
 
     // ---- helpers ----
 
-    /// @dev `worker` registers `claim` with `stake`, and the market emits WorkerRegistered for it.
+    /// @dev `worker` registers `claim` with `stake`, and the registry emits WorkerRegistered for it.
     function _registerEmitting(HardwareClaim memory claim, uint96 stake) internal {
-        vm.expectEmit(true, true, true, true, address(market));
+        vm.expectEmit(true, true, true, true, address(registry));
         emit WorkerRegistered(worker, claim, stake);
         vm.prank(worker);
         registry.register{value: stake}(claim);

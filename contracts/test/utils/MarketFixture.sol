@@ -43,8 +43,9 @@ abstract contract MarketFixture is
     address internal stranger = makeAddr("stranger");
 
     /// @dev A 256-byte job spec, the size the gas benchmarks use.
-    bytes internal spec =
-        bytes('{"version":1,"image":"loom/gpu","command":["python","train.py","--epochs","3"],"inputs":[{"uri":"https://example.org/data.tar","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],"outputs":["/out"],"resources":{"gpus":1,"cpus":4}}');
+    bytes internal spec = bytes(
+        '{"version":1,"image":"loom/gpu","command":["python","train.py","--epochs","3"],"inputs":[{"uri":"https://example.org/data.tar","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}],"outputs":["/out"],"resources":{"gpus":1,"cpus":4}}'
+    );
 
     function setUp() public virtual {
         vm.warp(START);
@@ -273,11 +274,16 @@ abstract contract MarketFixture is
     /// @dev `who` makes the market call `call` (built with abi.encodeCall) and it reverts with `revertData`.
     /// One helper for every entry point, so that a revert test reads as setup plus one line.
     function _expectRefused(address who, bytes memory call, bytes memory revertData) internal {
+        _expectRefusedBy(address(market), who, call, revertData);
+    }
+
+    /// @dev `_expectRefused` for any contract of the set (`target`: the registry, either market).
+    function _expectRefusedBy(address target, address who, bytes memory call, bytes memory revertData) internal {
         vm.expectRevert(revertData);
         vm.prank(who);
         // With expectRevert pending, a low-level call returns success when it reverted with `revertData`,
         // and failure with forge's mismatch message otherwise: pass that on, or the test would pass.
-        (bool matched, bytes memory mismatch) = address(market).call(call);
+        (bool matched, bytes memory mismatch) = target.call(call);
         if (!matched) {
             assembly ("memory-safe") {
                 revert(add(mismatch, 32), mload(mismatch))

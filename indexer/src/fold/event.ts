@@ -1,7 +1,7 @@
 /**
- * One logged LoomMarket event, as the `job_event` table stores it, and the helpers that turn a
- * decoded log into that form. The folds (job.ts, bid.ts, worker.ts, credits.ts, stats.ts) take
- * this form as input, so the indexing handlers and any later replay of `job_event` rows (the API's
+ * One logged event of Loom's contracts, as the `job_event` table stores it, and the helpers that turn
+ * a decoded log into that form. The folds (job.ts, replicatedJob.ts, slot.ts, bid.ts, worker.ts,
+ * workerClient.ts, credits.ts, stats.ts) take this form as input, so the indexing handlers and any later replay of `job_event` rows (the API's
  * `job(id, atBlock)`) run the very same code on the very same data.
  *
  * Pure module: no Ponder virtual modules, no I/O (Ponder executes every file under src/, and the
@@ -23,6 +23,8 @@ export const ZERO_BYTES32: Hex = '0x00000000000000000000000000000000000000000000
 export type LoggedEvent = {
   name: string;
   args: unknown;
+  /** The emitting contract (lowercase): the market a job, a credit or a setting belongs to. */
+  contract: Hex;
   blockNumber: bigint;
   timestamp: bigint;
   txHash: Hex;

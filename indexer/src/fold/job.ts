@@ -1,11 +1,14 @@
 /**
- * A job's state as a pure fold of its events. The indexing handlers call `applyJobEvent` on each
+ * A job's state as a pure fold of its events, for both markets: single jobs here, replicated jobs in
+ * replicatedJob.ts (and their slots in slot.ts). The indexing handlers call `applyJobEvent` on each
  * event as it comes; the API can answer "the job as of block N" with `foldJob` over the job's
  * `job_event` rows up to N. Same code, same input, same answer.
  */
 import { closeReasonKeys, jobModeKeys } from '../../../abis/generated';
 import type { job as jobTable } from '../../ponder.schema';
 import { applyBidEvent, bidKeyOf, type Bid } from './bid';
+import { REPLICATED_JOB_EVENTS, replicatedPatchOf, replicatedPosted } from './replicatedJob';
+import { applySlotEvent, closeSlots, slotKeyOf, type Slot } from './slot';
 import {
   argsOf,
   big,
@@ -38,8 +41,8 @@ export function closeReasonOf(event: LoggedEvent): CloseReason {
   return reason;
 }
 
-/** Events that change a job (all of them carry `jobId`). */
-export const JOB_EVENTS = new Set([
+/** A single job's events (all of them carry `jobId`). */
+export const SINGLE_JOB_EVENTS = new Set([
   'JobPosted',
   'BidPlaced',
   'BidWithdrawn',
@@ -49,6 +52,20 @@ export const JOB_EVENTS = new Set([
   'EvidenceSubmitted',
   'JobClosed',
 ]);
+
+/** Events that change a job, of either kind (all of them carry `jobId`). */
+export const JOB_EVENTS = new Set([...SINGLE_JOB_EVENTS, ...REPLICATED_JOB_EVENTS]);
+
+/** Events that create a job. */
+const POSTED = new Set(['JobPosted', 'ReplicatedJobPosted']);
+
+/** What a job event needs besides the job: the bid it is about, the job's slots after it. */
+export type JobEventContext = {
+  /** For BidPlaced, BidWithdrawn and JobAssigned: the event's worker's bid on this job before the event. */
+  bid?: Pick<Bid, 'status'>;
+  /** For ReplicatedJobClosed: the job's slots after the close (slot.ts `closeSlots`). */
+  slots?: readonly Slot[];
+};
 
 /**
  * Price per GPU-hour in token units: what the job pays for one GPU for one hour if it uses the
@@ -62,38 +79,41 @@ export function pricePerGpuHour(price: bigint, minGpuCount: number, executionTim
 /**
  * The job after `event`.
  *
- * @param job The job before the event; undefined before its JobPosted.
+ * @param job The job before the event; undefined before its JobPosted (ReplicatedJobPosted).
  * @param event One of JOB_EVENTS about this job; any other event returns `job` unchanged.
- * @param bid For BidPlaced, BidWithdrawn and JobAssigned: the event's worker's bid on this job
- *   before the event (undefined if none), which says whether `activeBids` changes.
- * @throws When an event other than JobPosted arrives for an unknown job.
+ * @param context What the event needs besides the job (see JobEventContext): the bid, whose status
+ *   says whether `activeBids` changes; the slots of a closing replicated job.
+ * @throws When an event other than a posting arrives for an unknown job.
  *
  * @example
  * let job = applyJobEvent(undefined, posted);   // status OPEN
  * job = applyJobEvent(job, assigned);           // status ASSIGNED, price, refund, pricePerGpuHour
  */
-export function applyJobEvent(job: Job | undefined, event: LoggedEvent, bid?: Bid): Job {
+export function applyJobEvent(job: Job | undefined, event: LoggedEvent, context: JobEventContext = {}): Job {
   if (event.name === 'JobPosted') return posted(event);
+  if (event.name === 'ReplicatedJobPosted') return replicatedPosted(event);
   if (!job) throw new Error(`${event.name} for unknown job ${String(argsOf(event).jobId)}`);
   if (!JOB_EVENTS.has(event.name)) return job;
-  return { ...job, ...jobPatchOf(job, event, bid) };
+  return { ...job, ...jobPatchOf(job, event, context) };
 }
 
 /**
  * The columns of an existing job that `event` changes, and their new values: `applyJobEvent` is
- * `{ ...job, ...jobPatchOf(job, event, bid) }` for every event but JobPosted. The indexer writes
+ * `{ ...job, ...jobPatchOf(job, event, context) }` for every event but a posting. The indexer writes
  * only this patch (a job row is wide, and its `specJson` makes every whole-row copy a deep one).
  *
- * @param job The job before the event (only its `activeBids`, `minGpuCount` and `executionTimeout`
- *   are read).
- * @param event One of JOB_EVENTS other than JobPosted; any other event gives an empty patch.
+ * @param job The job before the event (only its counters, `minGpuCount`, `executionTimeout`,
+ *   `slotWorkers` and `status` are read).
+ * @param event One of JOB_EVENTS other than a posting; any other event gives an empty patch.
  */
 export function jobPatchOf(
-  job: Pick<Job, 'activeBids' | 'minGpuCount' | 'executionTimeout'>,
+  job: Pick<Job, 'activeBids' | 'minGpuCount' | 'executionTimeout' | 'replicas' | 'filled' | 'committed' | 'revealed' | 'slotWorkers' | 'status'>,
   event: LoggedEvent,
-  bid?: Pick<Bid, 'status'>,
+  context: JobEventContext = {},
 ): Partial<Job> {
-  if (event.name === 'JobPosted' || !JOB_EVENTS.has(event.name)) return {};
+  if (POSTED.has(event.name) || !JOB_EVENTS.has(event.name)) return {};
+  if (REPLICATED_JOB_EVENTS.has(event.name)) return replicatedPatchOf(job, event, context.slots);
+  const { bid } = context;
   const args = argsOf(event);
   const next: Partial<Job> = { updatedAt: event.timestamp, updatedBlock: event.blockNumber };
   switch (event.name) {
@@ -148,6 +168,8 @@ function posted(event: LoggedEvent): Job {
   const spec = hex(args.spec);
   return {
     id: hex(args.jobId),
+    kind: 'SINGLE',
+    market: event.contract,
     client: hex(t.client),
     token: hex(t.token),
     arbiter: hex(t.arbiter),
@@ -158,6 +180,10 @@ function posted(event: LoggedEvent): Job {
     openUntil: big(t.openUntil),
     executionTimeout: Number(t.executionTimeout),
     challengeWindow: Number(t.challengeWindow),
+    replicas: null,
+    quorum: null,
+    commitWindow: null,
+    revealWindow: null,
     minGpuCount: Number(t.minGpuCount),
     minVramMiB: Number(t.minVramMiB),
     gpuModelRaw: hex(t.gpuModel),
@@ -182,6 +208,15 @@ function posted(event: LoggedEvent): Job {
     fee: null,
     clientRefund: null,
     slashed: null,
+    filled: null,
+    committed: null,
+    revealed: null,
+    slotWorkers: [],
+    commitDeadline: null,
+    revealDeadline: null,
+    outcome: null,
+    winnerSlashShare: null,
+    clientSlashShare: null,
     activeBids: 0,
     postedAt: event.timestamp,
     postedBlock: event.blockNumber,
@@ -196,27 +231,35 @@ function posted(event: LoggedEvent): Job {
 }
 
 /**
- * A job and its bids after a sequence of its events (chain order), e.g. its `job_event` rows up to
- * some block. Gives exactly what the indexer's `job` and `bid` rows held at that point.
+ * A job, its bids and its slots after a sequence of its events (chain order), e.g. its `job_event`
+ * rows up to some block. Gives exactly what the indexer's `job`, `bid` and `job_slot` rows held at
+ * that point.
  *
  * @example
  * const rows = await db.select().from(jobEvent)
  *   .where(and(eq(jobEvent.jobId, id), lte(jobEvent.blockNumber, atBlock))).orderBy(jobEvent.id);
- * const { job, bids } = foldJob(rows);
+ * const { job, bids, slots } = foldJob(rows);
  */
-export function foldJob(events: readonly LoggedEvent[]): { job: Job | undefined; bids: Bid[] } {
+export function foldJob(events: readonly LoggedEvent[]): { job: Job | undefined; bids: Bid[]; slots: Slot[] } {
   let job: Job | undefined;
   const bids = new Map<Hex, Bid>();
+  let slots = new Map<number, Slot>();
   for (const event of events) {
     if (!JOB_EVENTS.has(event.name)) continue;
-    if (!job && event.name !== 'JobPosted') continue;
-    const key = bidKeyOf(event);
-    const bid = key && bids.get(key.worker);
-    job = applyJobEvent(job, event, bid);
-    if (key) {
+    if (!job && !POSTED.has(event.name)) continue;
+    const bidKey = bidKeyOf(event);
+    const bid = bidKey && bids.get(bidKey.worker);
+    const slotKey = slotKeyOf(event);
+    if (slotKey) {
+      const slot = applySlotEvent(slots.get(slotKey.slot), event, job?.revealed ?? 0);
+      if (slot) slots.set(slotKey.slot, slot);
+    }
+    if (event.name === 'ReplicatedJobClosed') slots = new Map(closeSlots([...slots.values()], event).map((s) => [s.slot, s]));
+    job = applyJobEvent(job, event, { bid, slots: [...slots.values()] });
+    if (bidKey) {
       const nextBid = applyBidEvent(bid, event);
-      if (nextBid) bids.set(key.worker, nextBid);
+      if (nextBid) bids.set(bidKey.worker, nextBid);
     }
   }
-  return { job, bids: [...bids.values()] };
+  return { job, bids: [...bids.values()], slots: [...slots.values()].sort((a, b) => a.slot - b.slot) };
 }

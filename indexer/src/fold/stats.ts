@@ -1,10 +1,11 @@
 /**
- * Daily statistics as pure functions of events: what one event adds to its UTC day's counters and
- * to its day's per-token volumes.
+ * Daily statistics as pure functions of events, both markets together: what one event adds to its
+ * UTC day's counters and to its day's per-token volumes.
  */
 import type { dailyStat as dailyStatTable, dailyTokenStat as dailyTokenStatTable } from '../../ponder.schema';
 import { argsOf, big, utcDay, type Hex, type LoggedEvent } from './event';
 import { closeReasonOf, type Job } from './job';
+import { replicatedOutcomeOf } from './slot';
 
 export type DailyStat = typeof dailyStatTable.$inferSelect;
 export type DailyTokenStat = typeof dailyTokenStatTable.$inferSelect;
@@ -29,6 +30,7 @@ export function emptyDailyStat(day: string): DailyStat {
 export function dailyCountersOf(event: LoggedEvent): DailyCounter[] {
   switch (event.name) {
     case 'JobPosted':
+    case 'ReplicatedJobPosted':
       return ['jobsPosted'];
     case 'JobAssigned':
       return ['jobsAssigned'];
@@ -44,6 +46,16 @@ export function dailyCountersOf(event: LoggedEvent): DailyCounter[] {
       const counter = byReason[closeReasonOf(event)];
       return counter ? ['jobsSettled', counter] : ['jobsSettled'];
     }
+    case 'ReplicatedJobClosed': {
+      // No quorum has no counterpart among single jobs' endings: it is only settled.
+      const byOutcome: Partial<Record<string, DailyCounter>> = {
+        QUORUM_REACHED: 'jobsCompleted',
+        CANCELLED: 'jobsCancelled',
+        EXPIRED_UNFILLED: 'jobsExpired',
+      };
+      const counter = byOutcome[replicatedOutcomeOf(event)];
+      return counter ? ['jobsSettled', counter] : ['jobsSettled'];
+    }
     default:
       return [];
   }
@@ -57,12 +69,13 @@ export function dailyVolumeOf(
   if (!job) return undefined;
   const args = argsOf(event);
   const day = utcDay(event.timestamp);
-  if (event.name === 'JobPosted') {
+  if (event.name === 'JobPosted' || event.name === 'ReplicatedJobPosted') {
     return { day, token: job.token, volumePosted: job.budget, volumeSettled: 0n, fees: 0n };
   }
-  if (event.name === 'JobClosed') {
+  if (event.name === 'JobClosed' || event.name === 'ReplicatedJobClosed') {
     const fee = big(args.fee);
-    const settled = big(args.workerPayout) + fee;
+    const paid = event.name === 'JobClosed' ? big(args.workerPayout) : (args.payouts as unknown[]).reduce<bigint>((s, v) => s + big(v), 0n);
+    const settled = paid + fee;
     if (settled === 0n) return undefined;
     return { day, token: job.token, volumePosted: 0n, volumeSettled: settled, fees: fee };
   }
