@@ -172,7 +172,7 @@ export const options = {
   'reserve-seconds': { type: 'string', env: 'LOOM_RESERVE_SECONDS', default: String(WORKER_RESERVE_SECONDS), parse: int, help: "Seconds required between the spec's timeout and the execution timeout." },
   'submit-reserve-seconds': { type: 'string', env: 'LOOM_SUBMIT_RESERVE_SECONDS', default: '30', parse: int, help: 'Seconds kept before the execution deadline to upload and submit.' },
   modes: { type: 'string', env: 'LOOM_MODES', default: 'claim,auction,replicated', parse: modes, help: 'Jobs taken: claim, auction (LoomMarket), replicated (slots of LoomReplicatedMarket jobs), comma-separated.' },
-  'housekeeping-ms': { type: 'string', env: 'LOOM_HOUSEKEEPING_MS', default: '15000', parse: (v: string, name: string) => int(v, name, 100), help: 'Period of releases, withdrawals and reconciliation.' },
+  'housekeeping-ms': { type: 'string', env: 'LOOM_HOUSEKEEPING_MS', default: '15000', parse: (v: string, name: string) => int(v, name, 100), help: 'Period of releases, replicated reveals and finalizes, withdrawals and reconciliation.' },
   'auto-withdraw': { type: 'boolean', negatable: true, env: 'LOOM_AUTO_WITHDRAW', default: 'true', help: 'Withdraw earnings as they are credited (--no-auto-withdraw to keep them).' },
   'payout-address': { type: 'string', env: 'LOOM_PAYOUT_ADDRESS', parse: optionalAddress, help: "Where withdrawals go; default: the worker's address." },
   'unsafe-no-sandbox': { type: 'boolean', negatable: true, env: 'LOOM_UNSAFE_NO_SANDBOX', default: 'false', help: 'Run jobs without the parts of the sandbox that are missing (development only).' },
