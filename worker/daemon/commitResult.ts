@@ -4,12 +4,15 @@
  * sent a second commitment. The contract has the last word: the transaction is simulated first, and
  * `UnexpectedSlotState` (committed or revealed meanwhile) is read as "already done",
  * `DeadlinePassed` as "too late", `JobAlreadyClosed` as "closed". None of them sends anything.
+ * A commitment mined out of gas because another landed first (the last one of a full job also
+ * opens the reveal phase) is sent again (resendAfterStateMoved.ts).
  */
 import type { Hex } from 'viem';
 import { receiptEvents } from '../../sdk/receipts';
 import type { ReplicatedJobTerms } from '../../sdk/writes';
 import { type MarketWriter, TxError } from './createWorkerWriter';
 import type { ReplicatedSlotView } from './replicatedJob';
+import { resendAfterStateMoved } from './resendAfterStateMoved';
 
 export type CommitOutcome =
   /** `revealDeadline` is non-zero when this commit was the last of a full job: the reveal phase is open. */
@@ -32,10 +35,12 @@ export async function commitResult(o: {
   commitment: Hex;
   /** The slot as the API has it (undefined: unknown; the simulation decides). */
   current: ReplicatedSlotView | undefined;
+  /** Called before a commitment that ran out of gas (another commit landed first) is sent again. */
+  onResend?: (tx: string | undefined) => void;
 }): Promise<CommitOutcome> {
   if (o.current && o.current.state !== 'TAKEN') return { kind: 'already', state: o.current.state };
   try {
-    const { hash, receipt } = await o.writer.commitResult(o.terms, o.slot, o.commitment);
+    const { hash, receipt } = await resendAfterStateMoved(() => o.writer.commitResult(o.terms, o.slot, o.commitment), o.onResend ?? (() => {}));
     const [log] = receiptEvents(receipt, 'ResultCommitted');
     return { kind: 'committed', txHash: hash, revealDeadline: Number(log?.args.revealDeadline ?? 0) };
   } catch (err) {

@@ -16,6 +16,7 @@ import { TxError } from './createWorkerWriter';
 import type { DaemonContext } from './daemonContext';
 import { describeError } from './describeError';
 import { type ApiJob, replicatedViewOf } from './loomApi';
+import { resendAfterStateMoved, revertedAsStateMoved } from './resendAfterStateMoved';
 import type { JobRunner } from './run';
 import { type ReplicatedJobView, commitDeadlineOf } from './replicatedJob';
 import { type StrategyContext, decide, decideReplicated } from './strategy';
@@ -164,7 +165,10 @@ export class Intake {
         return;
       }
       if (state.stopping) return;
-      const { hash, receipt } = await writer.takeSlot(terms);
+      const { hash, receipt } = await resendAfterStateMoved(
+        () => writer.takeSlot(terms),
+        (tx) => log.warn({ tx }, 'takeSlot ran out of gas as another slot was taken meanwhile; sending it again'),
+      );
       metrics.pickupLatency.observe((Date.now() - receivedAt) / 1000);
       metrics.decisions.inc({ decision: 'take', reason: 'accepted' });
       metrics.replicatedSteps.inc({ step: 'take' });
@@ -181,11 +185,8 @@ export class Intake {
         // A takeSlot whose answer was lost may have gone through: reconciliation finds the slot.
         this.deferOnRpcFailure(id, terms.openUntil, receivedAt, err, true);
         if (err.maybeSent) state.reconcileDue = true;
-      } else if (err instanceof TxError && err.mined && !err.revert) {
-        // Mined and reverted, though its replay goes through: the state moved between the gas
-        // estimate and the block (another slot taken: one more slot to check), so it ran out of gas.
-        // Considered again, against the new state.
-        log.warn({ tx: err.hash }, 'takeSlot reverted on-chain, likely out of gas as another slot was taken meanwhile; will consider the job again');
+      } else if (revertedAsStateMoved(err)) {
+        // Out of gas again and again as other slots were taken: considered again later.
         metrics.decisions.inc({ decision: 'skip', reason: 'reverted' });
         this.defer(id, terms.openUntil, receivedAt, true);
       } else if (err instanceof TxError) {

@@ -201,6 +201,15 @@ describe('ReplicatedSlots on the contract', () => {
     expect(ws[0]!.state.done.has(id)).toBe(true);
   });
 
+  test('behavior: three commits sent at once all land, the one that runs out of gas as the others land first sent again', async () => {
+    const ws = await Promise.all(WORKERS.map((i) => worker(i)));
+    const { id, terms } = await post();
+    await takeAll(id, terms, ws);
+    await Promise.all(ws.map((w, slot) => w.slots.commit({ id, terms, slot }, RESULT, uriOf(RESULT))));
+    expect((await view(id))?.slots.map((s) => s.state)).toEqual(['COMMITTED', 'COMMITTED', 'COMMITTED']);
+    for (const w of ws) expect(w.logs.filter((l) => l.level === 50)).toEqual([]);
+  });
+
   test('behavior: a slot is never committed twice, whether the API shows the commitment or lags behind it', async () => {
     const w = await worker(4);
     const { id, terms } = await post();

@@ -70,7 +70,14 @@ export class ReplicatedSlots {
     }
     // On disk before it is sent: a restart must find what it committed to.
     await ctx.stateFile.recordCommit(h.id, { slot: h.slot, resultHash, resultURI });
-    const outcome = await commitResult({ writer: ctx.writer, terms: h.terms, slot: h.slot, commitment, current });
+    const outcome = await commitResult({
+      writer: ctx.writer,
+      terms: h.terms,
+      slot: h.slot,
+      commitment,
+      current,
+      onResend: (tx) => log.warn({ tx }, 'commitResult ran out of gas as another commit landed first; sending it again'),
+    });
     switch (outcome.kind) {
       case 'committed':
         ctx.metrics.replicatedSteps.inc({ step: 'commit' });
