@@ -25,6 +25,7 @@ import { connectChain } from '../sdk/chain/connectChain';
 import { ensureRegistered } from './daemon/ensureRegistered';
 import { claimMetadataURI, claimModes, offeredModes } from './daemon/claimMetadata';
 import { LoomApi } from './daemon/loomApi';
+import { commitDeadlineOf, slotOf } from './daemon/replicatedJob';
 import { createWorkerWriter } from './daemon/createWorkerWriter';
 import { Terminal, statusText } from './daemon/terminal';
 import { withdrawBalances } from './daemon/withdrawBalances';
@@ -44,7 +45,8 @@ const USAGE = `Usage: loom-worker <start|register|status|withdraw> [options]
              stopped. Ctrl-C (SIGINT/SIGTERM) finishes the jobs held and exits; a second one stops now
              (held jobs stay assigned on-chain and are run again on the next start).
   register   Register (or update the claim) and open for jobs, then exit.
-  status     Print the worker as the market sees it (--address to look at another worker; --json).
+  status     Print the worker as the market sees it: stake, claim, jobs and replicated slots held,
+             balances (--address to look at another worker; --json).
   withdraw   Withdraw every credited balance (to --payout-address, default the worker).
 
 The key: LOOM_WORKER_KEY (0x + 64 hex), or --keystore / LOOM_KEYSTORE with LOOM_KEYSTORE_PASSWORD
@@ -170,9 +172,10 @@ async function status(config: DaemonConfig, addressFlag: string | undefined, jso
     address = (await loadWorkerKey(config.keystore ? { keystorePath: config.keystore } : {})).address;
   }
   const api = new LoomApi(config.apiUrl);
-  const [worker, held, balances] = await Promise.all([
+  const [worker, held, replicated, balances] = await Promise.all([
     api.worker(address),
     api.jobsOf(address, ['ASSIGNED', 'SUBMITTED', 'DISPUTED']),
+    api.replicatedJobsOf(address),
     api.balances(address),
   ]);
   let cursor: string | null = null;
@@ -192,6 +195,10 @@ async function status(config: DaemonConfig, addressFlag: string | undefined, jso
     claim: worker?.claim ?? null,
     modes: worker ? (claimModes(worker.claim.metadataURI) ?? null) : null,
     jobs: held.map((j) => ({ id: j.id, status: j.status, executionDeadline: j.executionDeadline, challengeDeadline: j.challengeDeadline })),
+    slots: replicated.flatMap((j) => {
+      const mine = slotOf(j, address);
+      return mine ? [{ id: j.id, slot: mine.slot, state: mine.state, commitDeadline: commitDeadlineOf(j.terms), revealDeadline: j.revealDeadline }] : [];
+    }),
     balances: balances.filter((b) => BigInt(b.amount) > 0n),
     stateCursor: cursor,
   };
@@ -206,6 +213,7 @@ async function status(config: DaemonConfig, addressFlag: string | undefined, jso
     report.claim ? `claim       ${report.claim.gpuCount} GPU x ${report.claim.vramMiB} MiB, ${report.claim.cpuCores} cores, ${report.claim.ramMiB} MiB RAM` : 'claim       -',
     `modes       ${report.modes ? report.modes.join(', ') || 'none' : report.claim?.metadataURI ? `see ${report.claim.metadataURI}` : '-'}`,
     `jobs held   ${report.jobs.length ? report.jobs.map((j) => `${j.id.slice(0, 10)}… ${j.status}`).join(', ') : 'none'}`,
+    `slots held  ${report.slots.length ? report.slots.map((s) => `${s.id.slice(0, 10)}… #${s.slot} ${s.state}`).join(', ') : 'none'}`,
     `balances    ${report.balances.length ? report.balances.map((b) => `${b.amount} of ${b.token === '0x0000000000000000000000000000000000000000' ? 'ETH (wei)' : b.token}`).join(', ') : 'nothing to withdraw'}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

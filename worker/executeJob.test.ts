@@ -136,6 +136,23 @@ describe('executeJob', () => {
     expect(b.ok && b.result.resultHash).toBe(a.result.resultHash);
   });
 
+  test("behavior: a replicated job's run record leaves the GPUs out, so the same outputs on other GPUs are the same bytes", async () => {
+    const spec = imageSpec({ resources: { gpus: 1, memoryMiB: 128, timeoutSeconds: 30 } });
+    const other = gpus.map((g) => ({ ...g, uuid: g.uuid.replace(/\d/g, '7') }));
+    const a = await executeJob({ jobId: jobId(16), spec, workDir: root, sandbox: writingSandbox(), images: fakeStore(), gpuIndices: [1], machineGpus: gpus, recordGpus: false });
+    const b = await executeJob({ jobId: jobId(17), spec, workDir: root, sandbox: writingSandbox(), images: fakeStore(), gpuIndices: [0], machineGpus: other, recordGpus: false });
+    expect(JSON.parse(execFileSync('tar', ['-xOf', a.result.path, '.loom/run.json'], { encoding: 'utf8' }))).toEqual({
+      loom: 'job-run',
+      version: 1,
+      image: { reference: `127.0.0.1:5000/loom/busybox:1.36@${digest}`, manifestDigest },
+      gpus: [],
+    });
+    expect(b.result.resultHash).toBe(a.result.resultHash);
+    // With the GPUs recorded (a single job), the two machines' bundles differ.
+    const c = await executeJob({ jobId: jobId(18), spec, workDir: root, sandbox: writingSandbox(), images: fakeStore(), gpuIndices: [0], machineGpus: other });
+    expect(c.result.resultHash).not.toBe(a.result.resultHash);
+  });
+
   test('behavior: a CPU job in host mode packs exactly its outputs, with no record, as before images', async () => {
     const r = parseSpec({ version: 1, script: 'echo hi > /out/hello.txt', resources: { memoryMiB: 128, timeoutSeconds: 30 } });
     if (!r.ok) throw new Error(r.reason);

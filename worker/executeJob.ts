@@ -43,6 +43,11 @@ export type ExecuteJobOptions = {
   gpuIndices?: number[];
   /** This machine's GPUs as detected (hardware.ts): the record names the ones the job was given. */
   machineGpus?: Gpu[];
+  /**
+   * Name the GPUs given in the bundle's run record (default true). False for a replicated job's run:
+   * GPU UUIDs differ between machines, and replicas agree only when their bundles are the same bytes.
+   */
+  recordGpus?: boolean;
   signal?: AbortSignal;
 };
 
@@ -64,7 +69,7 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
   const gpuIndices = o.gpuIndices ?? Array.from({ length: o.spec.resources.gpus }, (_, i) => i);
   const record: RunRecord = {
     ...(o.spec.image ? { image: { reference: o.spec.image.text } } : {}),
-    gpus: o.spec.resources.gpus > 0 ? gpusGiven(o.machineGpus ?? [], gpuIndices) : [],
+    gpus: o.spec.resources.gpus > 0 && o.recordGpus !== false ? gpusGiven(o.machineGpus ?? [], gpuIndices) : [],
   };
   const fail = (stage: FailureStage, reason: string, run?: SandboxResult) => failed({ jobId: o.jobId, jobDir, stage, reason, record, ...(run ? { run } : {}) });
 

@@ -7,7 +7,8 @@
  * A CPU job in host mode has nothing to record, so its bundle is exactly the packed outputs, as
  * before images existed (the same outputs give the same result hash). The record holds only facts
  * of the run (no times, no host names): the same outputs and the same record give the same bytes.
- * GPU UUIDs differ between machines, so a GPU job's bundle names the worker's own GPUs.
+ * GPU UUIDs differ between machines, so a GPU job's bundle names the worker's own GPUs; a replicated
+ * job's does not (executeJob's `recordGpus`), since its replicas must agree byte for byte.
  */
 import type { Gpu } from './hardware';
 

@@ -7,7 +7,7 @@ describe('config', () => {
   test('default: defaults, then the environment, then flags', () => {
     const d = resolveConfig({}, {});
     expect(d).toMatchObject({ apiUrl: 'http://127.0.0.1:42069', artifactUrl: 'http://127.0.0.1:42069', rpcUrl: 'http://127.0.0.1:8545', metricsPort: 9464, autoWithdraw: true, unsafeNoSandbox: false });
-    expect(d.strategy).toMatchObject({ allowedTokens: [ETH], maxConcurrentJobs: 1, reserveSeconds: 120, modes: { claim: true, auction: true } });
+    expect(d.strategy).toMatchObject({ allowedTokens: [ETH], maxConcurrentJobs: 1, reserveSeconds: 120, modes: { claim: true, auction: true, replicated: true } });
     expect(d.stake).toBe(10n ** 17n);
 
     const env = { LOOM_API_URL: 'http://api:1/', LOOM_MAX_CONCURRENT_JOBS: '3', LOOM_METRICS_PORT: 'off', LOOM_AUTO_WITHDRAW: 'false', LOOM_ALLOWED_TOKENS: 'any' };
@@ -17,7 +17,7 @@ describe('config', () => {
 
     const f = resolveConfig({ 'max-concurrent-jobs': '2', 'unsafe-no-sandbox': true, 'no-auto-withdraw': true, 'min-price': 'eth=5,0x00000000000000000000000000000000000000AA=7', modes: 'auction' }, { ...env, LOOM_AUTO_WITHDRAW: 'true' });
     expect(f).toMatchObject({ unsafeNoSandbox: true, autoWithdraw: false });
-    expect(f.strategy).toMatchObject({ maxConcurrentJobs: 2, minPricePerGpuHour: { [ETH]: 5n, '0x00000000000000000000000000000000000000aa': 7n }, modes: { claim: false, auction: true } });
+    expect(f.strategy).toMatchObject({ maxConcurrentJobs: 2, minPricePerGpuHour: { [ETH]: 5n, '0x00000000000000000000000000000000000000aa': 7n }, modes: { claim: false, auction: true, replicated: false } });
   });
 
   test('behavior: image options: host mode, registries, sizes and the cache under the data dir', () => {

@@ -113,8 +113,8 @@ function minPrices(v: string, name: string): Record<string, bigint> {
 
 function modes(v: string, name: string): StrategyOptions['modes'] {
   const list = v.split(',').map((s) => s.trim().toLowerCase());
-  if (list.some((m) => m !== 'claim' && m !== 'auction') || list.length === 0) fail(`${name} must be claim, auction or claim,auction, not "${v}"`);
-  return { claim: list.includes('claim'), auction: list.includes('auction') };
+  if (list.some((m) => m !== 'claim' && m !== 'auction' && m !== 'replicated') || list.length === 0) fail(`${name} must be one or more of claim, auction, replicated (comma-separated), not "${v}"`);
+  return { claim: list.includes('claim'), auction: list.includes('auction'), replicated: list.includes('replicated') };
 }
 
 function gib(v: string, name: string): number {
@@ -171,8 +171,8 @@ export const options = {
   'max-collateral': { type: 'string', env: 'LOOM_MAX_COLLATERAL', parse: (v: string, name: string) => (v ? ether(v, name) : undefined), help: 'Largest collateral (ETH) locked for one job; default: any the free stake covers.' },
   'reserve-seconds': { type: 'string', env: 'LOOM_RESERVE_SECONDS', default: String(WORKER_RESERVE_SECONDS), parse: int, help: "Seconds required between the spec's timeout and the execution timeout." },
   'submit-reserve-seconds': { type: 'string', env: 'LOOM_SUBMIT_RESERVE_SECONDS', default: '30', parse: int, help: 'Seconds kept before the execution deadline to upload and submit.' },
-  modes: { type: 'string', env: 'LOOM_MODES', default: 'claim,auction', parse: modes, help: 'Job modes taken: claim, auction, or both.' },
-  'housekeeping-ms': { type: 'string', env: 'LOOM_HOUSEKEEPING_MS', default: '15000', parse: (v: string, name: string) => int(v, name, 100), help: 'Period of releases, withdrawals and reconciliation.' },
+  modes: { type: 'string', env: 'LOOM_MODES', default: 'claim,auction,replicated', parse: modes, help: 'Jobs taken: claim, auction (LoomMarket), replicated (slots of LoomReplicatedMarket jobs), comma-separated.' },
+  'housekeeping-ms': { type: 'string', env: 'LOOM_HOUSEKEEPING_MS', default: '15000', parse: (v: string, name: string) => int(v, name, 100), help: 'Period of releases, replicated reveals and finalizes, withdrawals and reconciliation.' },
   'auto-withdraw': { type: 'boolean', negatable: true, env: 'LOOM_AUTO_WITHDRAW', default: 'true', help: 'Withdraw earnings as they are credited (--no-auto-withdraw to keep them).' },
   'payout-address': { type: 'string', env: 'LOOM_PAYOUT_ADDRESS', parse: optionalAddress, help: "Where withdrawals go; default: the worker's address." },
   'unsafe-no-sandbox': { type: 'boolean', negatable: true, env: 'LOOM_UNSAFE_NO_SANDBOX', default: 'false', help: 'Run jobs without the parts of the sandbox that are missing (development only).' },

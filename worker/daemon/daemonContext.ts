@@ -15,6 +15,7 @@ import type { InputCache } from './inputCache';
 import type { JobImages } from './jobImages';
 import type { LoomApi } from './loomApi';
 import type { WorkerMetrics } from './metrics';
+import type { ReplicatedReads } from './replicatedJob';
 import type { StateFile } from './stateFile';
 import type { SignUpload } from './uploadArtifact';
 
@@ -28,6 +29,8 @@ export type DaemonContext = {
   readonly address: Address;
   readonly state: DaemonState;
   readonly api: LoomApi;
+  /** Replicated jobs and their slots, as the API has them. */
+  readonly replicated: ReplicatedReads;
   readonly writer: MarketWriter;
   readonly sandbox: JobSandbox;
   readonly hardware: Hardware;
@@ -39,6 +42,12 @@ export type DaemonContext = {
   readonly jobsDir: string;
   /** Signs a result upload with the worker's key, for this chain's market (uploadArtifact.ts). */
   signResultUpload: SignUpload;
+  /**
+   * The salt this worker reveals a replicated job's result with (revealSecret.ts: derived from its
+   * key, the same after a restart); undefined when the key cannot derive one, and replicated jobs are
+   * then refused.
+   */
+  saltOf: ((jobId: Hex) => Hex) | undefined;
   /** The latest block's timestamp: deadlines are in chain time. */
   chainNow(): Promise<number>;
   /** Runs a task in the background; `stop` waits for it, and an unexpected error is logged. */

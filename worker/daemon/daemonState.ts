@@ -6,16 +6,23 @@
  */
 import type { Address, Hex } from 'viem';
 import type { JobTerms } from '../../sdk/jobTerms';
+import type { ReplicatedJobTerms } from '../../sdk/writes';
 import type { ParseSpecResult } from '../../sdk/spec/jobSpec';
 import type { WorkerMetrics } from './metrics';
 
 type JobStage = 'queued' | 'running' | 'uploading' | 'submitting';
 
-/** A job assigned to this worker that it has not finished with. */
+/**
+ * A job this worker runs and has not posted a result for: a single job assigned to it (the result
+ * goes to submitResult), or its slot of a replicated job (the result is committed to).
+ */
 export type HeldJob = {
   id: Hex;
-  terms: JobTerms;
   parsed: ParseSpecResult;
+  /**
+   * When the result must be on-chain: a single job's execution deadline; a slot's commit deadline
+   * (its reveal deadline when run again to recover a result committed before a crash).
+   */
   executionDeadline: number;
   stage: JobStage;
   assignedSeenAt: number;
@@ -23,6 +30,19 @@ export type HeldJob = {
   abort?: AbortController;
   /** Set when the daemon stopped the job itself (shutdown, the job closed): no result is posted. */
   stopped?: string;
+} & ({ kind: 'single'; terms: JobTerms } | { kind: 'replicated'; terms: ReplicatedJobTerms; slot: number });
+
+/** A slot of a replicated job whose result this worker committed to: revealed, then finalized. */
+export type HeldSlot = {
+  id: Hex;
+  terms: ReplicatedJobTerms;
+  slot: number;
+  /** committed: waiting for the reveal phase; revealed: waiting until the job can be finalized. */
+  phase: 'committed' | 'revealed';
+  resultHash: Hex;
+  resultURI: string;
+  /** When (ms, local clock) this worker may finalize: a job's slots take turns, so its workers do not race to pay gas for it. */
+  finalizeAfter?: number;
 };
 
 /** A bid being placed (`placed: false`) or standing. */
@@ -36,6 +56,8 @@ export type DaemonSnapshot = {
   held: { id: Hex; stage: JobStage; startedAt?: number; timeoutSeconds?: number; executionDeadline: number }[];
   openBids: number;
   awaitingRelease: number;
+  /** Replicated slots committed or revealed, not yet closed. */
+  slots: number;
   jobsRun: number;
   jobsFailed: number;
   refused: number;
@@ -44,6 +66,8 @@ export type DaemonSnapshot = {
 export class DaemonState {
   /** Jobs assigned to this worker: queued, running, uploading or submitting. */
   readonly held = new Map<Hex, HeldJob>();
+  /** Replicated slots whose result is committed: revealed, then finalized (replicatedSlots.ts). */
+  readonly slots = new Map<Hex, HeldSlot>();
   /** Results submitted, released once chain time passes their challenge deadline. */
   readonly awaitingRelease = new Map<Hex, { terms: JobTerms; challengeDeadline: number }>();
   /** Claims in flight, with the collateral they will lock. */
@@ -52,11 +76,11 @@ export class DaemonState {
   /** Jobs already considered (by the scan or an event): each is taken once. */
   readonly considered = new Set<Hex>();
   /** Jobs refused for want of a slot or of free stake, oldest first: considered again when either frees up. */
-  readonly deferred = new Map<Hex, { openUntil: number; seenAt: number }>();
+  readonly deferred = new Map<Hex, { openUntil: number; seenAt: number; replicated: boolean }>();
   /** Jobs this process is done with (result posted, or left to reclaim): reconciliation skips them. */
   readonly done = new Set<Hex>();
   readonly gpusInUse = new Set<number>();
-  /** The block of the last withdrawal of each token: until the API has indexed it, its balance is stale. */
+  /** The block of the last withdrawal of each token from each market (`market:token`): until the API has indexed it, that credit is stale. */
   readonly withdrawnAtBlock = new Map<string, bigint>();
 
   /** The hardware claim registered on-chain, and the stake not locked as collateral. */
@@ -108,6 +132,7 @@ export class DaemonState {
       })),
       openBids: this.openBids(),
       awaitingRelease: this.awaitingRelease.size,
+      slots: this.slots.size,
       jobsRun: metrics.jobsRun.total(),
       jobsFailed: metrics.jobsFailed.total(),
       refused: metrics.decisions.sum({ decision: 'skip' }),

@@ -8,13 +8,19 @@
  *   ResultSubmitted  -> ours: release after the challenge window
  *   JobDisputed      -> ours: logged (the arbiter decides)
  *   JobClosed        -> ours: earnings counted, withdrawal due; a job still running is stopped
+ *
+ * Replicated jobs (LoomReplicatedMarket):
+ *   ReplicatedJobPosted             -> intake: strategy -> inputs verified -> takeSlot, or refused with a reason
+ *   ResultCommitted, ResultRevealed -> a job we hold a slot of: reveal or finalize if now due (replicatedSlots.ts)
+ *   ReplicatedJobClosed             -> ours: payout and verdict counted, withdrawal due; a run still going is stopped
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Hex } from 'viem';
+import type { Address, Hex } from 'viem';
 import { LoomApiError } from '../../sdk/reads';
 import type { DaemonContext } from './daemonContext';
 import type { Intake } from './intake';
-import { type ApiDelivery, type EventStream, rateLimitedWaitMs } from './loomApi';
+import { type ApiDelivery, type EventStream, rateLimitedWaitMs, replicatedViewOf } from './loomApi';
+import type { ReplicatedSlots } from './replicatedSlots';
 import type { JobRunner } from './run';
 import type { Settlement } from './settle';
 
@@ -24,7 +30,7 @@ export class EventFollower {
 
   constructor(
     private readonly ctx: DaemonContext,
-    private readonly parts: { intake: Intake; runner: JobRunner; settlement: Settlement },
+    private readonly parts: { intake: Intake; runner: JobRunner; settlement: Settlement; slots: ReplicatedSlots },
   ) {}
 
   /** Follows the event log from the state's cursor until the daemon stops. */
@@ -83,7 +89,7 @@ export class EventFollower {
   }
 
   private handle(d: ApiDelivery): void {
-    const { intake, runner, settlement } = this.parts;
+    const { intake, runner, settlement, slots } = this.parts;
     const e = d.event;
     this.ctx.metrics.events.inc({ name: e.name });
     if (d.retracted) {
@@ -112,6 +118,18 @@ export class EventFollower {
         return;
       case 'JobClosed':
         settlement.closed(id, job, e.args);
+        return;
+      case 'ReplicatedJobPosted': {
+        const view = job && replicatedViewOf(job);
+        if (view) this.ctx.track(intake.considerReplicated(view, Date.now()));
+        return;
+      }
+      case 'ResultCommitted':
+      case 'ResultRevealed':
+        if (this.ctx.state.slots.has(id)) void slots.poke();
+        return;
+      case 'ReplicatedJobClosed':
+        this.ctx.track(slots.closed(id, e.args, { token: job?.terms.token as Address | undefined, outcome: job?.outcome }));
         return;
     }
   }

@@ -1,12 +1,14 @@
 /**
  * The daemon's periodic round (every `housekeepingMs`): the worker's stake as the API has it,
- * releases after the challenge window, bids that lapsed, reconciliation (every minute, or when an
- * event was retracted), withdrawals, and deferred jobs considered again.
+ * releases after the challenge window, replicated slots revealed and finalized when due, bids that
+ * lapsed, reconciliation (every minute, or when an event was retracted), withdrawals, and deferred
+ * jobs considered again.
  */
 import type { DaemonContext } from './daemonContext';
 import { describeError } from './describeError';
 import type { Intake } from './intake';
 import { reconcile } from './reconcile';
+import type { ReplicatedSlots } from './replicatedSlots';
 import type { JobRunner } from './run';
 import type { Settlement } from './settle';
 
@@ -17,7 +19,7 @@ export class Housekeeping {
 
   constructor(
     private readonly ctx: DaemonContext,
-    private readonly parts: { intake: Intake; runner: JobRunner; settlement: Settlement },
+    private readonly parts: { intake: Intake; runner: JobRunner; settlement: Settlement; slots: ReplicatedSlots },
   ) {}
 
   start(): void {
@@ -30,7 +32,7 @@ export class Housekeeping {
 
   private async round(): Promise<void> {
     const { state, config } = this.ctx;
-    const { intake, runner, settlement } = this.parts;
+    const { intake, settlement, slots } = this.parts;
     if (this.busy || state.stopping) return;
     this.busy = true;
     try {
@@ -38,8 +40,9 @@ export class Housekeeping {
       if (w) state.noteWorker(w);
       const now = await this.ctx.chainNow();
       await settlement.releaseDue(now);
+      void slots.poke();
       intake.forgetLapsedBids(now);
-      if (state.reconcileDue || Date.now() - state.lastReconcile > 60_000) await reconcile(this.ctx, runner);
+      if (state.reconcileDue || Date.now() - state.lastReconcile > 60_000) await reconcile(this.ctx, this.parts);
       if (config.autoWithdraw) await settlement.withdrawAll();
       intake.retryDeferred();
       this.ctx.updateGauges();

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { type Hex, keccak256, toHex, zeroHash } from 'viem';
+import { type Hex, encodeAbiParameters, encodeEventTopics, keccak256, toHex, zeroHash } from 'viem';
+import { loomReplicatedMarketAbi } from '../../abis/generated';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { ApiJobTerms } from '../../sdk/jobTerms';
 import { jobIdOf, toContractTerms } from '../../sdk/jobTerms';
@@ -24,6 +25,7 @@ import { Intake } from './intake';
 import { JobImages } from './jobImages';
 import type { ApiJob } from './loomApi';
 import { WorkerMetrics } from './metrics';
+import type { ReplicatedJobView } from './replicatedJob';
 import type { JobRunner } from './run';
 
 const dataDir = mkdtempSync(join(os.tmpdir(), 'loom-intake-'));
@@ -64,7 +66,7 @@ function apiJob(spec: unknown, mode: 'CLAIM' | 'AUCTION' = 'CLAIM'): ApiJob {
 }
 
 /** An intake around a stand-in store and writer; `events` says what happened, in order. */
-function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean } = {}) {
+function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean; saltOf?: boolean } = {}) {
   const events: string[] = [];
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
@@ -80,9 +82,13 @@ function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean } 
   const writer = {
     claimJob: async () => (events.push('claimJob'), { hash: '0x01', receipt: { logs: [] } }),
     placeBid: async (_t: unknown, price: bigint) => (events.push(`placeBid ${price}`), { hash: '0x02', receipt: { logs: [] } }),
+    takeSlot: async (terms: { specHash: Hex }) => (events.push('takeSlot'), { hash: '0x03', receipt: { logs: [slotTakenLog(terms.specHash, 1)] } }),
   } as unknown as MarketWriter;
   const assigned: string[] = [];
-  const runner = { onAssigned: (job: ApiJob) => void assigned.push(job.id) } as unknown as JobRunner;
+  const runner = {
+    onAssigned: (job: ApiJob) => void assigned.push(job.id),
+    runSlot: (job: ReplicatedJobView, slot: number, deadline: number) => void assigned.push(`${job.id} slot ${slot} until ${deadline}`),
+  } as unknown as JobRunner;
   const config = resolveConfig({ 'data-dir': dataDir, 'allowed-registries': '127.0.0.1:5000', 'allow-private-inputs': true, ...(o.hostMode === false ? { 'no-host-mode': true } : {}) }, {});
   const images = new JobImages(store, {
     logger,
@@ -104,6 +110,7 @@ function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean } 
     inputCache,
     images,
     chainNow: async () => 1000,
+    saltOf: o.saltOf === false ? undefined : () => `0x${'11'.repeat(32)}`,
     track: () => {},
     updateGauges: () => {},
     dropPrepared: (id: Hex) => void images.drop(id),
@@ -156,5 +163,80 @@ describe('intake of image jobs', () => {
     expect(t.events).toEqual([]);
     expect(refusals(t.logs)).toEqual([{ reason: 'host_mode_off', detail: 'the job has no image and this worker runs image jobs only (host mode is off)' }]);
     expect(t.metrics.decisions.get({ decision: 'skip', reason: 'host_mode_off' })).toBe(1);
+  });
+});
+
+/** A SlotTaken log for the job (its id stood in for by the spec hash: the writer here sees only terms). */
+function slotTakenLog(jobId: Hex, slot: number) {
+  return {
+    address: '0x0000000000000000000000000000000000000003',
+    topics: encodeEventTopics({ abi: loomReplicatedMarketAbi, eventName: 'SlotTaken', args: { jobId, worker: '0x0000000000000000000000000000000000000004' } }),
+    data: encodeAbiParameters([{ type: 'uint8' }, { type: 'uint8' }], [slot, slot + 1]),
+    blockNumber: 1n,
+    blockHash: zeroHash,
+    logIndex: 0,
+    transactionHash: zeroHash,
+    transactionIndex: 0,
+    removed: false,
+  };
+}
+
+function replicatedJob(spec: unknown, over: Partial<ReplicatedJobView['terms']> = {}): ReplicatedJobView {
+  const hex = toHex(JSON.stringify(spec));
+  return {
+    id: keccak256(toHex(`replicated ${++salt}`)),
+    terms: {
+      client: '0x0000000000000000000000000000000000000001',
+      token: '0x0000000000000000000000000000000000000000',
+      price: 10n ** 16n,
+      collateral: 10n ** 16n,
+      feeBps: 100,
+      replicas: 3,
+      quorum: 2,
+      openUntil: 2000,
+      commitWindow: 600,
+      revealWindow: 600,
+      minGpuCount: 0,
+      minVramMiB: 0,
+      gpuModel: zeroHash,
+      specHash: keccak256(hex),
+      salt,
+      ...over,
+    },
+    spec: hex,
+    status: 'OPEN',
+    filled: 0,
+    committed: 0,
+    revealed: 0,
+    revealDeadline: 3200,
+    slots: [],
+  };
+}
+
+describe('intake of replicated jobs', () => {
+  test('default: a fitting job: image checked, a slot taken, and that slot run until the commit deadline', async () => {
+    const t = setup();
+    const job = replicatedJob({ version: 1, image, script: 'true', resources: { timeoutSeconds: 600 } });
+    await t.intake.considerReplicated(job, Date.now());
+    expect(t.events).toEqual([`check ${image}`, 'takeSlot', `prepare ${image}`]);
+    expect(t.assigned).toEqual([`${job.id} slot 1 until 2600`]);
+    expect(t.metrics.decisions.get({ decision: 'take', reason: 'accepted' })).toBe(1);
+    expect(t.metrics.replicatedSteps.get({ step: 'take' })).toBe(1);
+    expect(t.state.claiming.size).toBe(0);
+    // Considered once: the same job from the scan and the event log is taken once.
+    await t.intake.considerReplicated(job, Date.now());
+    expect(t.events.filter((e) => e === 'takeSlot')).toHaveLength(1);
+  });
+
+  test('error: a job it would refuse costs no transaction: a run that cannot fit before the commit deadline, a refused image, a key without reveal salts', async () => {
+    const t = setup({ check: () => ({ ok: false, code: 'not_found', reason: 'no such manifest' }) });
+    await t.intake.considerReplicated(replicatedJob({ version: 1, script: 'true', resources: { timeoutSeconds: 600 } }, { openUntil: 1100, commitWindow: 100 }), Date.now());
+    await t.intake.considerReplicated(replicatedJob({ version: 1, image, script: 'true', resources: { timeoutSeconds: 600 } }), Date.now());
+    expect(refusals(t.logs).map((r) => r.reason)).toEqual(['timeout', 'image_not_found']);
+    const u = setup({ saltOf: false });
+    await u.intake.considerReplicated(replicatedJob({ version: 1, script: 'true', resources: { timeoutSeconds: 600 } }), Date.now());
+    expect(refusals(u.logs)).toEqual([{ reason: 'reveal_salt', detail: "this worker's key cannot derive reveal salts that survive a restart (revealSecret.ts)" }]);
+    expect([...t.events, ...u.events].filter((e) => e === 'takeSlot')).toEqual([]);
+    expect(t.assigned).toEqual([]);
   });
 });

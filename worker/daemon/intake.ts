@@ -1,21 +1,25 @@
 /**
  * Taking jobs: each open job is considered once (strategy.ts decides), its image is checked with
  * the registry (allow-list, manifest, size, platform, CUDA: jobImages.ts) and its inputs are
- * verified before any transaction, then it is claimed or bid for, or refused with a reason. An
- * image job's pull starts once its bid stands or its claim is mined. Jobs refused
- * for want of a slot or of free stake are considered again, oldest first, when either frees up.
+ * verified before any transaction, then it is claimed or bid for (a replicated job: a slot is
+ * taken), or refused with a reason. An image job's pull starts once its bid stands, its claim is
+ * mined or its slot taken. Jobs refused for want of a slot or of free stake are considered again,
+ * oldest first, when either frees up.
  */
 import { type Hex, parseEventLogs } from 'viem';
 import { loomMarketAbi } from '../../sdk';
 import { type JobTerms, jobIdOf, toContractTerms } from '../../sdk/jobTerms';
 import { ACCEPT_WINDOW } from '../../sdk/marketRules';
+import { receiptEvents } from '../../sdk/receipts';
 import { formatRevert } from '../../sdk/revert';
 import { TxError } from './createWorkerWriter';
 import type { DaemonContext } from './daemonContext';
 import { describeError } from './describeError';
-import type { ApiJob } from './loomApi';
+import { type ApiJob, replicatedViewOf } from './loomApi';
+import { resendAfterStateMoved, revertedAsStateMoved } from './resendAfterStateMoved';
 import type { JobRunner } from './run';
-import { type StrategyContext, decide } from './strategy';
+import { type ReplicatedJobView, commitDeadlineOf } from './replicatedJob';
+import { type StrategyContext, decide, decideReplicated } from './strategy';
 
 export class Intake {
   private retrying = false;
@@ -47,13 +51,13 @@ export class Intake {
       now = await this.ctx.chainNow();
     } catch (err) {
       // The RPC failed: nothing was decided; the job is considered again later.
-      this.deferOnRpcFailure(id, terms, receivedAt, err);
+      this.deferOnRpcFailure(id, terms.openUntil, receivedAt, err);
       return;
     }
     const decision = decide({ status: job.status, terms, spec: job.spec }, this.strategyContext(now), this.ctx.config.strategy);
     if (decision.action === 'skip') {
       this.refuse(id, decision.reason, decision.detail);
-      if (decision.reason === 'capacity' || decision.reason === 'collateral') this.defer(id, terms, receivedAt);
+      if (decision.reason === 'capacity' || decision.reason === 'collateral') this.defer(id, terms.openUntil, receivedAt);
       return;
     }
     // Reserve the slot (or bid) and the collateral now, before anything is awaited.
@@ -99,7 +103,7 @@ export class Intake {
       if (err instanceof TxError && err.rpc) {
         // The RPC failed, not the contract: not a refusal. A claim whose answer was lost may have
         // gone through (its JobAssigned event runs it); otherwise the job is considered again later.
-        this.deferOnRpcFailure(id, terms, receivedAt, err);
+        this.deferOnRpcFailure(id, terms.openUntil, receivedAt, err);
       } else if (err instanceof TxError) {
         // Usually another worker was faster (UnexpectedStatus): the simulation spared the gas.
         this.refuse(id, 'refused', err.revert ? formatRevert(err.revert) : err.shortMessage);
@@ -114,17 +118,102 @@ export class Intake {
     }
   }
 
-  /** Considers the jobs open now (at start, and after losing the cursor). */
+  /**
+   * Decides on a replicated job with a free slot (once) and takes a slot, or refuses it with a
+   * reason: the same checks as a claim (strategy.ts), image and inputs before any transaction; the
+   * run must fit before the commit deadline.
+   */
+  async considerReplicated(job: ReplicatedJobView, receivedAt: number): Promise<void> {
+    const { state, metrics, writer, inputCache } = this.ctx;
+    const id = job.id.toLowerCase() as Hex;
+    if (state.stopping || state.considered.has(id)) return;
+    if (state.considered.size > 100_000) state.considered.clear();
+    state.considered.add(id);
+    if (job.status !== 'OPEN') return;
+    if (!this.ctx.saltOf) {
+      this.refuse(id, 'reveal_salt', "this worker's key cannot derive reveal salts that survive a restart (revealSecret.ts)");
+      return;
+    }
+    const log = this.ctx.logger.child({ jobId: id });
+    const terms = job.terms;
+    let now: number;
+    try {
+      now = await this.ctx.chainNow();
+    } catch (err) {
+      this.deferOnRpcFailure(id, terms.openUntil, receivedAt, err, true);
+      return;
+    }
+    const decision = decideReplicated({ status: job.status, terms, spec: job.spec }, this.strategyContext(now), this.ctx.config.strategy);
+    if (decision.action === 'skip') {
+      this.refuse(id, decision.reason, decision.detail);
+      if (decision.reason === 'capacity' || decision.reason === 'collateral') this.defer(id, terms.openUntil, receivedAt, true);
+      return;
+    }
+    // Reserve the machine and the collateral now, before anything is awaited.
+    state.claiming.set(id, terms.collateral);
+    this.ctx.updateGauges();
+    let taken = false;
+    try {
+      const image = await this.ctx.images.check(decision.spec);
+      if (!image.ok) {
+        this.refuse(id, `image_${image.code}`, image.reason);
+        return;
+      }
+      const inputs = await inputCache.verify(id, decision.spec.inputs);
+      if (!inputs.ok) {
+        this.refuse(id, 'inputs', inputs.reason);
+        return;
+      }
+      if (state.stopping) return;
+      const { hash, receipt } = await resendAfterStateMoved(
+        () => writer.takeSlot(terms),
+        (tx) => log.warn({ tx }, 'takeSlot ran out of gas as another slot was taken meanwhile; sending it again'),
+      );
+      metrics.pickupLatency.observe((Date.now() - receivedAt) / 1000);
+      metrics.decisions.inc({ decision: 'take', reason: 'accepted' });
+      metrics.replicatedSteps.inc({ step: 'take' });
+      const [slotTaken] = receiptEvents(receipt, 'SlotTaken');
+      if (!slotTaken) throw new Error(`takeSlot ${hash} emitted no SlotTaken`);
+      const slot = Number(slotTaken.args.slot);
+      log.info({ slot, price: terms.price.toString(), replicas: terms.replicas, quorum: terms.quorum, tx: hash }, 'took a slot of a replicated job');
+      state.claiming.delete(id);
+      taken = true;
+      if (decision.spec.image) this.ctx.images.warm(id, decision.spec.image);
+      this.runner.runSlot(job, slot, commitDeadlineOf(terms));
+    } catch (err) {
+      if (err instanceof TxError && err.rpc) {
+        // A takeSlot whose answer was lost may have gone through: reconciliation finds the slot.
+        this.deferOnRpcFailure(id, terms.openUntil, receivedAt, err, true);
+        if (err.maybeSent) state.reconcileDue = true;
+      } else if (revertedAsStateMoved(err)) {
+        // Out of gas again and again as other slots were taken: considered again later.
+        metrics.decisions.inc({ decision: 'skip', reason: 'reverted' });
+        this.defer(id, terms.openUntil, receivedAt, true);
+      } else if (err instanceof TxError) {
+        // Full already (NoFreeSlot), or closed: the simulation spared the gas.
+        this.refuse(id, 'refused', err.revert ? formatRevert(err.revert) : err.shortMessage);
+      } else {
+        log.warn({ err: describeError(err) }, 'could not take a slot');
+        metrics.decisions.inc({ decision: 'skip', reason: 'error' });
+      }
+    } finally {
+      state.claiming.delete(id);
+      if (!taken) this.ctx.dropPrepared(id);
+      this.ctx.updateGauges();
+    }
+  }
+
+  /** Considers the jobs open now, single and replicated (at start, and after losing the cursor). */
   async scanOpenJobs(): Promise<void> {
-    const { state } = this.ctx;
+    const { state, config } = this.ctx;
     const now = await this.ctx.chainNow();
-    const open = await this.ctx.api.jobs({
-      status: ['OPEN'],
-      openAfter: String(now),
-      fitsGpuCount: state.onChain.gpuCount,
-      fitsVramMiB: state.onChain.vramMiB,
-    });
-    for (const job of open) this.ctx.track(this.consider(job, Date.now()));
+    const filter = { status: ['OPEN' as const], openAfter: String(now), fitsGpuCount: state.onChain.gpuCount, fitsVramMiB: state.onChain.vramMiB };
+    for (const job of await this.ctx.api.jobs({ ...filter, kind: 'SINGLE' })) this.ctx.track(this.consider(job, Date.now()));
+    if (!config.strategy.modes.replicated) return;
+    for (const job of await this.ctx.api.jobs({ ...filter, kind: 'REPLICATED' })) {
+      const view = replicatedViewOf(job);
+      if (view) this.ctx.track(this.considerReplicated(view, Date.now()));
+    }
   }
 
   /** Considers deferred jobs again, oldest first, while a slot is free (those still open). */
@@ -146,6 +235,13 @@ export class Intake {
             }
             if (state.held.size + state.claiming.size >= this.ctx.config.strategy.maxConcurrentJobs) return;
             state.deferred.delete(id);
+            if (d.replicated) {
+              const job = await this.ctx.replicated.replicatedJob(id).catch(() => null);
+              if (job?.status !== 'OPEN') continue;
+              state.considered.delete(id);
+              await this.considerReplicated(job, d.seenAt);
+              continue;
+            }
             const job = await this.ctx.api.job(id).catch(() => null);
             if (job?.status !== 'OPEN') continue;
             state.considered.delete(id);
@@ -184,17 +280,17 @@ export class Intake {
   }
 
   /** Keeps an open job to consider again when a slot or stake frees up (retryDeferred). */
-  private defer(id: Hex, terms: JobTerms, seenAt: number): void {
+  private defer(id: Hex, openUntil: number, seenAt: number, replicated = false): void {
     const { state } = this.ctx;
-    state.deferred.set(id, { openUntil: terms.openUntil, seenAt });
+    state.deferred.set(id, { openUntil, seenAt, replicated });
     if (state.deferred.size > 1000) state.deferred.delete(state.deferred.keys().next().value!);
   }
 
   /** The RPC failed while taking a job: counted and logged, and the job deferred (retryDeferred reads it again from the API). */
-  private deferOnRpcFailure(id: Hex, terms: JobTerms, seenAt: number, err: unknown): void {
+  private deferOnRpcFailure(id: Hex, openUntil: number, seenAt: number, err: unknown, replicated = false): void {
     this.ctx.metrics.decisions.inc({ decision: 'skip', reason: 'rpc' });
     this.ctx.logger.warn({ jobId: id, err: describeError(err) }, 'the RPC failed while taking the job; will consider it again');
-    this.defer(id, terms, seenAt);
+    this.defer(id, openUntil, seenAt, replicated);
   }
 
   private refuse(id: Hex, reason: string, detail: string): void {

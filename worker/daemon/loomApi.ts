@@ -13,11 +13,13 @@ import type { Address, Hex } from 'viem';
 import {
   BalancesQuery,
   BidsQuery,
+  CreditsQuery,
   JobEventsQuery,
   JobEventsSubscription,
   JobQuery,
   JobsQuery,
   WorkerQuery,
+  type CreditResult,
   type JobEventDelivery,
   type JobResult,
   type WorkerResult,
@@ -26,6 +28,7 @@ import { type MarketEvent, typedEvent } from '../../sdk/events';
 import type { JobStatus } from '../../sdk/enums';
 import type { VariablesOf } from '../../sdk/graphql';
 import { createLoomReader, LoomApiError, type LoomReader, type LoomSubscription } from '../../sdk/reads';
+import type { ReplicatedReads, ReplicatedJobView } from './replicatedJob';
 
 export type ApiJob = JobResult;
 export type ApiWorker = WorkerResult;
@@ -35,8 +38,18 @@ export type ApiEvent = MarketEvent & Omit<JobEventDelivery['event'], 'name' | 'a
 export type ApiDelivery = Omit<JobEventDelivery, 'event'> & { event: ApiEvent };
 export type JobFilter = NonNullable<VariablesOf<typeof JobsQuery>['filter']>;
 
-/** The events the daemon follows. */
-const FOLLOWED_EVENTS = ['JobPosted', 'JobAssigned', 'ResultSubmitted', 'JobDisputed', 'JobClosed'] as const;
+/** The events the daemon follows: LoomMarket's jobs, and LoomReplicatedMarket's. */
+const FOLLOWED_EVENTS = [
+  'JobPosted',
+  'JobAssigned',
+  'ResultSubmitted',
+  'JobDisputed',
+  'JobClosed',
+  'ReplicatedJobPosted',
+  'ResultCommitted',
+  'ResultRevealed',
+  'ReplicatedJobClosed',
+] as const;
 
 export type EventStream = {
   /** Ends the stream (the server sees the connection close). */
@@ -50,7 +63,7 @@ export type EventStream = {
  * const api = new LoomApi('http://127.0.0.1:42069');
  * const mine = await api.jobsOf(address, ['ASSIGNED', 'SUBMITTED']);
  */
-export class LoomApi {
+export class LoomApi implements ReplicatedReads {
   /** The API's base URL (GraphQL at `/graphql`, readiness at `/api/ready`). */
   readonly url: string;
   readonly reader: LoomReader;
@@ -85,9 +98,21 @@ export class LoomApi {
     }
   }
 
-  /** The jobs a worker was assigned that are in one of `status`. */
+  /** The single (LoomMarket) jobs a worker was assigned that are in one of `status`. */
   jobsOf(worker: Address, status: JobStatus[]): Promise<ApiJob[]> {
-    return this.jobs({ worker, status });
+    return this.jobs({ kind: 'SINGLE', worker, status });
+  }
+
+  /** A replicated job with its slots; null when the API does not know it, or it is a single job. */
+  async replicatedJob(id: Hex): Promise<ReplicatedJobView | null> {
+    const job = await this.job(id);
+    return job ? replicatedViewOf(job) : null;
+  }
+
+  /** The replicated jobs not closed in which `worker` holds a slot. */
+  async replicatedJobsOf(worker: Address): Promise<ReplicatedJobView[]> {
+    const jobs = await this.jobs({ kind: 'REPLICATED', worker, status: ['OPEN', 'ASSIGNED', 'SUBMITTED'] });
+    return jobs.flatMap((j) => replicatedViewOf(j) ?? []);
   }
 
   /** Jobs this worker has a standing bid on, with their current state. */
@@ -106,6 +131,11 @@ export class LoomApi {
 
   async balances(account: Address): Promise<{ token: Address; amount: string }[]> {
     return (await this.reader.query(BalancesQuery, { account })).balances;
+  }
+
+  /** What each market credited `account`, per token: each is withdrawn from its own market. */
+  async credits(account: Address): Promise<CreditResult[]> {
+    return (await this.reader.query(CreditsQuery, { account })).credits;
   }
 
   /** The cursor of the newest event (null when there is none): where a fresh worker starts following. */
@@ -181,5 +211,48 @@ function backOffWhenRateLimited(reader: LoomReader): LoomReader {
         }
       }
     },
+  };
+}
+
+/**
+ * A replicated job as the daemon works with it: `replicatedTerms` as LoomReplicatedMarket's struct
+ * (amounts and times from their decimal strings), its counts and slots. Null for a single job.
+ */
+export function replicatedViewOf(job: ApiJob): ReplicatedJobView | null {
+  const t = job.replicatedTerms;
+  if (job.kind !== 'REPLICATED' || !t) return null;
+  const terms = {
+    client: t.client as Address,
+    token: t.token as Address,
+    price: BigInt(t.price),
+    collateral: BigInt(t.collateral),
+    feeBps: t.feeBps,
+    replicas: t.replicas,
+    quorum: t.quorum,
+    openUntil: Number(t.openUntil),
+    commitWindow: t.commitWindow,
+    revealWindow: t.revealWindow,
+    minGpuCount: t.minGpuCount,
+    minVramMiB: Number(t.minVramMiB),
+    gpuModel: t.gpuModel as Hex,
+    specHash: t.specHash as Hex,
+    salt: BigInt(t.salt),
+  };
+  return {
+    id: job.id.toLowerCase() as Hex,
+    terms,
+    spec: job.spec as Hex,
+    status: job.status === 'DISPUTED' ? 'SUBMITTED' : job.status,
+    filled: job.slotsFilled ?? 0,
+    committed: job.commits ?? 0,
+    revealed: job.reveals ?? 0,
+    revealDeadline: job.revealDeadline !== null && job.revealDeadline !== undefined ? Number(job.revealDeadline) : terms.openUntil + terms.commitWindow + terms.revealWindow,
+    slots: job.slots.map((s) => ({
+      slot: s.index,
+      worker: s.worker as Address,
+      state: s.state,
+      commitment: (s.commitment ?? null) as Hex | null,
+      resultHash: (s.resultHash ?? null) as Hex | null,
+    })),
   };
 }

@@ -108,6 +108,8 @@ export class WorkerMetrics {
   readonly jobsRun = new Counter('loom_worker_jobs_run_total', 'Jobs run to a result, by outcome (succeeded: the job exited 0; failed: a failure report was the result).');
   readonly jobsFailed = new Counter('loom_worker_jobs_failed_total', 'Jobs whose run failed, by stage (spec, inputs, image, run, outputs).');
   readonly jobsSubmitted = new Counter('loom_worker_results_submitted_total', 'Results posted on-chain (submitResult mined).');
+  readonly replicatedSteps = new Counter('loom_worker_replicated_steps_total', 'Replicated-job slot steps mined, by step (take, commit, reveal, finalize).');
+  readonly replicatedClosed = new Counter('loom_worker_replicated_closed_total', "Replicated jobs this worker held a slot of that closed, by outcome and this slot's verdict (agreed, disagreed, unrevealed, none).");
   readonly jobsAbandoned = new Counter('loom_worker_jobs_abandoned_total', 'Assigned jobs left without a result, by reason (deadline, worker_error).');
   readonly decisions = new Counter('loom_worker_decisions_total', 'Posted jobs considered, by decision (claim, bid, skip) and reason.');
   readonly transactions = new Counter('loom_worker_transactions_total', 'Transactions sent, by function and outcome (mined, reverted; unknown: the RPC failed while sending it).');
@@ -136,7 +138,7 @@ export class WorkerMetrics {
 
   render(): string {
     const all: Metric[] = [
-      this.jobsRun, this.jobsFailed, this.jobsSubmitted, this.jobsAbandoned, this.decisions, this.transactions, this.txRefused,
+      this.jobsRun, this.jobsFailed, this.jobsSubmitted, this.replicatedSteps, this.replicatedClosed, this.jobsAbandoned, this.decisions, this.transactions, this.txRefused,
       this.earnings, this.withdrawn, this.events, this.reconnects, this.queueLength, this.runningJobs, this.openBids, this.up,
       this.startTime, this.pickupLatency, this.jobDuration, this.imagePrepares, this.imagePullDuration,
     ];

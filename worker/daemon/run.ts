@@ -1,10 +1,15 @@
 /**
- * Running the jobs assigned to this worker: queue each, start it when a slot and its GPUs are free,
- * run it (executeJob.ts: inputs, image, sandbox, pack; or the failure report), upload the bundle,
- * post its hash, and free the slot. The run is stopped `submitReserveSeconds` before the execution
- * deadline, so the upload and `submitResult` still fit; an image's pull counts inside that window
- * and must be done a little earlier still, so a pull that cannot finish fails with its reason and
- * its failure report is posted in time.
+ * Running the jobs assigned to this worker, and its slots of replicated jobs: queue each, start it
+ * when a slot and its GPUs are free, run it (executeJob.ts: inputs, image, sandbox, pack; or the
+ * failure report), upload the bundle, post its hash (submitResult for a single job; a replicated
+ * slot's result is committed to, replicatedSlots.ts), and free the slot. A replicated job runs
+ * exactly as a single one, but its bundle leaves out the GPUs' identities (executeJob's
+ * `recordGpus`): replicas on other machines must produce the same bytes for the same outputs.
+ *
+ * The run is stopped `submitReserveSeconds` before the execution (or commit) deadline, so the
+ * upload and the transaction still fit; an image's pull counts inside that window and must be done
+ * a little earlier still, so a pull that cannot finish fails with its reason and its failure report
+ * is posted in time.
  */
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +21,8 @@ import type { DaemonContext } from './daemonContext';
 import type { HeldJob } from './daemonState';
 import { describeError } from './describeError';
 import type { ApiJob } from './loomApi';
+import type { ReplicatedJobView } from './replicatedJob';
+import type { RanSlot } from './replicatedSlots';
 import { submitResult } from './submitResult';
 import { TxError } from './createWorkerWriter';
 import { rpcFailure } from '../../sdk/rpcFailure';
@@ -24,11 +31,17 @@ import { uploadArtifact } from './uploadArtifact';
 /** An image must be ready this long before the run is stopped: time to pack and hand over the failure report. */
 const IMAGE_READY_MARGIN_MS = 5_000;
 
+export type RunnerHooks = {
+  /** Called when a job leaves its slot: deferred jobs may fit now. */
+  onSlotFreed: () => void;
+  /** Commits to a replicated slot's result (replicatedSlots.ts); throws the RPC's failures. */
+  commit: (slot: RanSlot, resultHash: Hex, resultURI: string) => Promise<void>;
+};
+
 export class JobRunner {
   constructor(
     private readonly ctx: DaemonContext,
-    /** Called when a job leaves its slot: deferred jobs may fit now. */
-    private readonly onSlotFreed: () => void,
+    private readonly hooks: RunnerHooks,
   ) {}
 
   /** Takes up a job assigned to this worker (once): queued, then run when a slot is free. */
@@ -41,6 +54,7 @@ export class JobRunner {
     state.bids.delete(id);
     state.held.set(id, {
       id,
+      kind: 'single',
       terms,
       parsed: parseSpec(hexToBytes(job.spec)),
       executionDeadline,
@@ -49,6 +63,36 @@ export class JobRunner {
     });
     this.ctx.logger.info({ jobId: id, executionDeadline, price: job.price }, 'assigned to this worker');
     this.pump();
+  }
+
+  /**
+   * Takes up this worker's slot of a replicated job (once): queued, then run when a slot is free.
+   * `deadline`: when the result must be on-chain (the commit deadline; the reveal deadline for a run
+   * that recovers a result committed before a crash).
+   */
+  runSlot(view: ReplicatedJobView, slot: number, deadline: number): void {
+    const { state } = this.ctx;
+    const id = view.id.toLowerCase() as Hex;
+    if (state.held.has(id) || state.done.has(id) || state.slots.has(id)) return;
+    if (state.stopping && !state.draining) return; // the slot is still ours on-chain: the restart runs it
+    state.held.set(id, {
+      id,
+      kind: 'replicated',
+      terms: view.terms,
+      slot,
+      parsed: parseSpec(hexToBytes(view.spec)),
+      executionDeadline: deadline,
+      stage: 'queued',
+      assignedSeenAt: Date.now(),
+    });
+    this.ctx.logger.info({ jobId: id, slot, deadline, price: view.terms.price.toString() }, 'running a slot of a replicated job');
+    this.pump();
+  }
+
+  /** Stops the run of a replicated job's slot (the job was finalized). */
+  stopSlotRun(id: Hex, why: string): void {
+    const h = this.ctx.state.held.get(id);
+    if (h?.kind === 'replicated') this.stopJob(h, why);
   }
 
   /** Stops a held job without posting a result; a queued one is just forgotten. */
@@ -99,7 +143,9 @@ export class JobRunner {
       if (left <= reserve) {
         log.error(
           { executionDeadline: h.executionDeadline, chainTime: now },
-          'assigned job is past (or too close to) its execution deadline to run: no result will be posted; the client may reclaim it',
+          h.kind === 'single'
+            ? 'assigned job is past (or too close to) its execution deadline to run: no result will be posted; the client may reclaim it'
+            : 'replicated slot is past (or too close to) its deadline to run: no result will be committed or revealed; the slot will be slashed',
         );
         metrics.jobsAbandoned.inc({ reason: 'deadline' });
         state.done.add(h.id);
@@ -145,16 +191,24 @@ export class JobRunner {
       });
 
       h.stage = 'submitting';
+      if (h.kind === 'replicated') {
+        // Safe to repeat: the commit reads the slot first, and the contract refuses a second commitment.
+        await this.whileRpcFails(h, 'committing the result', () => this.hooks.commit({ id: h.id, terms: h.terms, slot: h.slot }, bundle.resultHash, uri));
+        state.done.add(h.id);
+        metrics.jobDuration.observe((Date.now() - h.assignedSeenAt) / 1000);
+        return;
+      }
       // Safe to repeat: submitResult reads the job first, and the contract refuses a second result.
+      const terms = h.terms;
       const outcome = await this.whileRpcFails(h, 'submitting the result', () =>
-        submitResult({ api: this.ctx.api, writer: this.ctx.writer, jobId: h.id, terms: h.terms, resultHash: bundle.resultHash, resultURI: uri, worker: this.ctx.address }),
+        submitResult({ api: this.ctx.api, writer: this.ctx.writer, jobId: h.id, terms, resultHash: bundle.resultHash, resultURI: uri, worker: this.ctx.address }),
       );
       state.done.add(h.id);
       switch (outcome.kind) {
         case 'submitted':
           metrics.jobsSubmitted.inc();
           metrics.jobDuration.observe((Date.now() - h.assignedSeenAt) / 1000);
-          state.awaitingRelease.set(h.id, { terms: h.terms, challengeDeadline: outcome.challengeDeadline });
+          state.awaitingRelease.set(h.id, { terms, challengeDeadline: outcome.challengeDeadline });
           log.info({ resultHash: bundle.resultHash, resultURI: uri, tx: outcome.txHash, challengeDeadline: outcome.challengeDeadline }, 'result submitted');
           break;
         case 'already':
@@ -184,7 +238,7 @@ export class JobRunner {
       this.ctx.dropPrepared(h.id);
       if (jobDir && !config.keepJobDirs) await rm(jobDir, { recursive: true, force: true }).catch(() => {});
       this.pump();
-      this.onSlotFreed();
+      this.hooks.onSlotFreed();
     }
   }
 
@@ -231,6 +285,7 @@ export class JobRunner {
           imageDeadline,
           gpuIndices: gpus,
           machineGpus: this.ctx.hardware.gpus,
+          recordGpus: h.kind === 'single',
           signal,
         });
       } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * Settlement: results submitted wait for their challenge window and are released; a dispute is
  * logged (the arbiter decides); a closed job's payout is counted and the job is done with; credited
- * balances are withdrawn to the payout address.
+ * balances, single and replicated jobs' alike, are withdrawn to the payout address from the market
+ * that holds each.
  */
 import type { Hex } from 'viem';
 import type { MarketEventArgs } from '../../sdk/events';
@@ -72,7 +73,7 @@ export class Settlement {
     }
   }
 
-  /** Withdraws every credited balance to the payout address (withdrawBalances.ts). */
+  /** Withdraws every credit, from each market, to the payout address (withdrawBalances.ts). */
   async withdrawAll(): Promise<Withdrawal[]> {
     const { api, state } = this.ctx;
     const head = await api.indexedHead();
@@ -81,14 +82,14 @@ export class Settlement {
       writer: this.ctx.writer,
       to: this.ctx.config.payoutAddress ?? this.ctx.address,
       logger: this.ctx.logger,
-      // The API has not indexed our last withdrawal of this token yet: its balance is stale.
-      skip: (token) => {
-        const last = state.withdrawnAtBlock.get(token);
+      // The API has not indexed our last withdrawal of this token from this market yet: its credit is stale.
+      skip: (market, token) => {
+        const last = state.withdrawnAtBlock.get(`${market}:${token.toLowerCase()}`);
         return last !== undefined && (head === null || head.number < last);
       },
     });
     for (const w of done) {
-      state.withdrawnAtBlock.set(w.token, w.blockNumber);
+      state.withdrawnAtBlock.set(`${w.market}:${w.token.toLowerCase()}`, w.blockNumber);
       this.ctx.metrics.withdrawn.inc({ token: w.token.toLowerCase() }, w.amount);
     }
     return done;

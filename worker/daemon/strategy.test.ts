@@ -1,7 +1,8 @@
 import { type Hex, keccak256, toHex, zeroHash } from 'viem';
 import { describe, expect, test } from 'vitest';
 import type { JobTerms } from '../../sdk/jobTerms';
-import { type StrategyContext, type StrategyOptions, decide, defaultStrategy, ETH } from './strategy';
+import type { ReplicatedJobTerms } from '../../sdk/writes';
+import { type StrategyContext, type StrategyOptions, decide, decideReplicated, defaultStrategy, ETH } from './strategy';
 
 const USDC = '0x00000000000000000000000000000000000000aa';
 const specOf = (s: unknown) => toHex(typeof s === 'string' ? s : JSON.stringify(s));
@@ -61,7 +62,7 @@ describe('strategy', () => {
       [{ ...job(), terms: { ...job().terms, specHash: keccak256('0x00') } }, ctx, opts(), 'spec_hash'],
       [job({}, '{"version":1'), ctx, opts(), 'spec_invalid'],
       [job({}, { version: 3, script: 'true' }), ctx, opts(), 'spec_invalid'],
-      [job({ mode: 1 }), ctx, opts({ modes: { claim: true, auction: false } }), 'mode'],
+      [job({ mode: 1 }), ctx, opts({ modes: { claim: true, auction: false, replicated: true } }), 'mode'],
       [job({ mode: 1 }), ctx, opts({ hostMode: false }), 'host_mode_off'],
       [job({ token: USDC }), ctx, opts(), 'token'],
       [job({ minGpuCount: 4 }), ctx, opts(), 'hardware'],
@@ -106,5 +107,67 @@ describe('strategy', () => {
     const bad = decide(job({}, { version: 1, script: 'true', resources: { gpus: 'two' } }), ctx);
     expect(bad).toMatchObject({ action: 'skip', reason: 'spec_invalid' });
     expect(bad.action === 'skip' && bad.detail).toMatch(/resources\.gpus/);
+  });
+
+  describe('replicated slots', () => {
+    function replicated(over: Partial<ReplicatedJobTerms> = {}, spec: unknown = goodSpec, status = 'OPEN') {
+      const hex = specOf(spec);
+      const terms: ReplicatedJobTerms = {
+        client: '0x0000000000000000000000000000000000000001',
+        token: ETH,
+        price: 10n ** 16n,
+        collateral: 10n ** 17n,
+        feeBps: 100,
+        replicas: 3,
+        quorum: 2,
+        openUntil: 2_000,
+        commitWindow: 3600,
+        revealWindow: 600,
+        minGpuCount: 0,
+        minVramMiB: 0,
+        gpuModel: zeroHash,
+        specHash: keccak256(hex),
+        salt: 1n,
+        ...over,
+      };
+      return { status, terms, spec: hex };
+    }
+    const reasonOf = (d: ReturnType<typeof decideReplicated>) => (d.action === 'skip' ? d.reason : d.action);
+
+    test('default: a fitting slot is taken at one replica\'s price', () => {
+      expect(decideReplicated(replicated(), ctx)).toMatchObject({ action: 'take', price: 10n ** 16n, spec: { resources: { timeoutSeconds: 600 } } });
+    });
+
+    test('behavior: the single-job checks apply, the run must fit before the commit deadline, and a slot holds the machine', () => {
+      const cases: [ReturnType<typeof replicated>, StrategyContext, StrategyOptions, string][] = [
+        // The API reads a full job as ASSIGNED: no free slot.
+        [replicated({}, goodSpec, 'ASSIGNED'), ctx, opts(), 'not_open'],
+        [replicated({ openUntil: 999 }), ctx, opts(), 'not_open'],
+        [{ ...replicated(), terms: { ...replicated().terms, specHash: keccak256('0x00') } }, ctx, opts(), 'spec_hash'],
+        [replicated(), ctx, opts({ modes: { claim: true, auction: true, replicated: false } }), 'mode'],
+        [replicated(), ctx, opts({ hostMode: false }), 'host_mode_off'],
+        [replicated({ token: USDC }), ctx, opts(), 'token'],
+        [replicated({ minGpuCount: 4 }), ctx, opts(), 'hardware'],
+        [replicated({ gpuModel: keccak256('0x01') }), ctx, opts(), 'hardware'],
+        // now 1,000, commit deadline 1,000 + 700 = 1,700: 700 s left < 600 s + 120 s.
+        [replicated({ openUntil: 1_000, commitWindow: 700 }), ctx, opts(), 'timeout'],
+        [replicated({ price: 500n }), ctx, opts({ minPricePerGpuHour: { [ETH]: 3600n } }), 'price'],
+        [replicated({ collateral: 2n * 10n ** 18n }), ctx, opts(), 'collateral'],
+        [replicated(), { ...ctx, heldJobs: 1 }, opts(), 'capacity'],
+      ];
+      for (const [j, c, o, expected] of cases) expect(reasonOf(decideReplicated(j, c, o)), expected).toBe(expected);
+      // Time is counted from now, not from openUntil: late in the open period the same job no longer fits.
+      expect(reasonOf(decideReplicated(replicated({ openUntil: 2_000, commitWindow: 700 }), ctx))).toBe('take');
+      expect(reasonOf(decideReplicated(replicated({ openUntil: 2_000, commitWindow: 700 }), { ...ctx, now: 2_000 }))).toBe('timeout');
+    });
+
+    test('error: the refusal names the commit deadline', () => {
+      expect(decideReplicated(replicated({ openUntil: 1_000, commitWindow: 700 }), ctx)).toEqual({
+        action: 'skip',
+        reason: 'timeout',
+        detail: "the spec's timeout (600 s) plus 120 s of reserve exceeds the time left before the commit deadline (1700) (700 s)",
+      });
+      expect(decideReplicated(replicated({ price: 500n }), ctx, opts({ minPricePerGpuHour: { [ETH]: 3600n } }))).toMatchObject({ detail: expect.stringMatching(/^the price per replica 500 is below/) });
+    });
   });
 });

@@ -6,29 +6,32 @@
  *  1. open      the job is OPEN and `openUntil` has not passed (chain time).
  *  2. spec      keccak256(spec) equals the terms' `specHash`, and the spec is a valid v1 spec
  *               (`parseSpec`): a job whose spec the worker cannot run is never taken.
- *  3. mode      claim and/or auction jobs, as configured; a job without an image (host mode)
+ *  3. mode      claim, auction and/or replicated jobs, as configured; a job without an image (host mode)
  *               only while host mode is on (`host_mode_off` otherwise). Whether an image job's
  *               image can be used is asked of the registry after this (intake.ts), as it is not pure.
  *  4. token     the payment token is allowed (default: ETH only).
  *  5. hardware  the registered claim meets the terms (minGpuCount, minVramMiB, gpuModel: what the
  *               contract checks) and the machine meets the spec (GPUs, VRAM per GPU, memory, CPUs).
  *  6. timeout   the spec's `timeoutSeconds` plus `reserveSeconds` (inputs, packing, upload, the
- *               submit transaction) fit within the terms' `executionTimeout`.
+ *               submit transaction) fit within the terms' `executionTimeout`; for a replicated job,
+ *               within the time left before its commit deadline (`openUntil + commitWindow`).
  *  7. price     the price per GPU-hour is at least the minimum configured for the token:
  *               price * 3600 / (max(1, gpus) * timeoutSeconds), where gpus is the larger of the
  *               spec's and the terms' GPU count; a CPU job counts as one GPU. The time is the spec's
  *               timeout: the longest the job can hold this machine.
- *               Claim mode: the price is the budget. Auction: the bid is the minimum total price,
+ *               Claim mode: the price is the budget; replicated: the price of one replica.
+ *               Auction: the bid is the minimum total price,
  *               raised by `bidMarkupBps`, at most the budget (skip when the minimum is above it).
  *  8. collateral the terms' collateral is at most `maxCollateral` (when set) and the free stake
  *               left after the claims and bids in flight.
- *  9. capacity  claim mode: fewer than `maxConcurrentJobs` jobs held (running, queued, claims in
- *               flight). Auction: fewer than `maxOpenBids` standing bids (a bid holds no slot: an
+ *  9. capacity  claim mode and replicated slots: fewer than `maxConcurrentJobs` jobs held (running,
+ *               queued, claims and slots being taken). Auction: fewer than `maxOpenBids` standing bids (a bid holds no slot: an
  *               accepted bid beyond the slots waits in the queue for one).
  */
 import { type Address, type Hex, hexToBytes, keccak256, zeroHash } from 'viem';
 import { type JobSpec, parseSpec } from '../../sdk/spec/jobSpec';
 import type { JobTerms } from '../../sdk/jobTerms';
+import type { ReplicatedJobTerms } from '../../sdk/writes';
 
 export const ETH: Address = '0x0000000000000000000000000000000000000000';
 
@@ -47,8 +50,8 @@ export type StrategyOptions = {
   maxCollateral?: bigint;
   /** Seconds kept between the spec's timeout and the execution timeout (default 120). */
   reserveSeconds: number;
-  /** Which modes to take (default both). */
-  modes: { claim: boolean; auction: boolean };
+  /** Which kinds of job to take (default all): claim and auction jobs of LoomMarket, slots of LoomReplicatedMarket's jobs. */
+  modes: { claim: boolean; auction: boolean; replicated: boolean };
   /** Take jobs without an image, run against the machine's own read-only root (default true). */
   hostMode: boolean;
 };
@@ -60,7 +63,7 @@ export const defaultStrategy: StrategyOptions = {
   maxOpenBids: 4,
   bidMarkupBps: 0,
   reserveSeconds: 120,
-  modes: { claim: true, auction: true },
+  modes: { claim: true, auction: true, replicated: true },
   hostMode: true,
 };
 
@@ -94,7 +97,7 @@ export type Decision =
   | { action: 'bid'; price: bigint; spec: JobSpec }
   | { action: 'skip'; reason: SkipReason; detail: string };
 
-const skip = (reason: SkipReason, detail: string): Decision => ({ action: 'skip', reason, detail });
+const skip = (reason: SkipReason, detail: string) => ({ action: 'skip' as const, reason, detail });
 
 /**
  * @example
@@ -104,22 +107,106 @@ const skip = (reason: SkipReason, detail: string): Decision => ({ action: 'skip'
 export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOptions = defaultStrategy): Decision {
   const t = job.terms;
   const auction = t.mode === 1;
+  const decision = check(
+    {
+      status: job.status,
+      mode: auction ? 'auction' : 'claim',
+      openUntil: t.openUntil,
+      token: t.token,
+      pays: t.budget,
+      collateral: t.collateral,
+      requirements: t,
+      specHash: t.specHash,
+      spec: job.spec,
+      runSeconds: { seconds: t.executionTimeout, what: 'the execution timeout' },
+    },
+    ctx,
+    o,
+  );
+  if (decision.action === 'skip') return decision;
+  return { action: auction ? 'bid' : 'claim', price: decision.price, spec: decision.spec };
+}
+
+/** A replicated job as the strategy sees it: OPEN while a slot is free. */
+export type ReplicatedJobToDecide = {
+  status: string;
+  terms: ReplicatedJobTerms;
+  /** The spec bytes as posted (0x hex). */
+  spec: Hex;
+};
+
+export type ReplicatedDecision = { action: 'take'; price: bigint; spec: JobSpec } | { action: 'skip'; reason: SkipReason; detail: string };
+
+/**
+ * The same checks for a slot of a replicated job: the price is one replica's, and the run (with the
+ * reserve) must fit between now and the commit deadline (`openUntil + commitWindow`), the latest a
+ * result can be committed. A slot holds the machine like a claim (`maxConcurrentJobs`).
+ *
+ * @example
+ * const d = decideReplicated({ status: 'OPEN', terms, spec }, ctx, options);
+ * if (d.action === 'take') await writer.takeSlot(terms);
+ */
+export function decideReplicated(job: ReplicatedJobToDecide, ctx: StrategyContext, o: StrategyOptions = defaultStrategy): ReplicatedDecision {
+  const t = job.terms;
+  const commitDeadline = t.openUntil + t.commitWindow;
+  const decision = check(
+    {
+      status: job.status,
+      mode: 'replicated',
+      openUntil: t.openUntil,
+      token: t.token,
+      pays: t.price,
+      collateral: t.collateral,
+      requirements: t,
+      specHash: t.specHash,
+      spec: job.spec,
+      runSeconds: { seconds: Math.max(0, commitDeadline - ctx.now), what: `the time left before the commit deadline (${commitDeadline})` },
+    },
+    ctx,
+    o,
+  );
+  if (decision.action === 'skip') return decision;
+  return { action: 'take', price: decision.price, spec: decision.spec };
+}
+
+type Mode = 'claim' | 'auction' | 'replicated';
+
+/** What the checks read of a job of either market. */
+type Offer = {
+  status: string;
+  mode: Mode;
+  openUntil: number;
+  token: Address;
+  /** What the job pays this worker at most: a claim's budget, an auction's ceiling, one replica's price. */
+  pays: bigint;
+  collateral: bigint;
+  /** What the contract checks against the registered claim. */
+  requirements: { minGpuCount: number; minVramMiB: number; gpuModel: Hex };
+  specHash: Hex;
+  spec: Hex;
+  /** The longest the run may take from now, and what bounds it (for the refusal's words). */
+  runSeconds: { seconds: number; what: string };
+};
+
+function check(job: Offer, ctx: StrategyContext, o: StrategyOptions): { action: 'ok'; price: bigint; spec: JobSpec } | { action: 'skip'; reason: SkipReason; detail: string } {
+  const t = job.requirements;
+  const auction = job.mode === 'auction';
 
   // 1. open
   if (job.status !== 'OPEN') return skip('not_open', `the job is ${job.status}`);
-  if (ctx.now > t.openUntil) return skip('not_open', `open until ${t.openUntil}, it is ${ctx.now}`);
+  if (ctx.now > job.openUntil) return skip('not_open', `open until ${job.openUntil}, it is ${ctx.now}`);
 
   // 2. spec
-  if (keccak256(job.spec) !== t.specHash) return skip('spec_hash', `keccak256(spec) ${keccak256(job.spec)} is not the terms' specHash ${t.specHash}`);
+  if (keccak256(job.spec) !== job.specHash) return skip('spec_hash', `keccak256(spec) ${keccak256(job.spec)} is not the terms' specHash ${job.specHash}`);
   const parsed = parseSpec(hexToBytes(job.spec));
   if (!parsed.ok) return skip('spec_invalid', parsed.reason);
   const spec = parsed.spec;
   const r = spec.resources;
 
   // 3. mode, 4. token
-  if (auction ? !o.modes.auction : !o.modes.claim) return skip('mode', `${auction ? 'auction' : 'claim'} jobs are not taken`);
+  if (!o.modes[job.mode]) return skip('mode', `${job.mode} jobs are not taken`);
   if (spec.image === undefined && !o.hostMode) return skip('host_mode_off', 'the job has no image and this worker runs image jobs only (host mode is off)');
-  const token = t.token.toLowerCase() as Address;
+  const token = job.token.toLowerCase() as Address;
   if (o.allowedTokens !== 'any' && !o.allowedTokens.some((a) => a.toLowerCase() === token)) return skip('token', `token ${token} is not allowed`);
 
   // 5. hardware: the terms against the registered claim, the spec against the machine.
@@ -132,8 +219,8 @@ export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOption
   if (r.cpus > ctx.machine.cpuCores) return skip('hardware', `the spec needs ${r.cpus} CPUs, this machine has ${ctx.machine.cpuCores}`);
 
   // 6. timeout
-  if (r.timeoutSeconds + o.reserveSeconds > t.executionTimeout) {
-    return skip('timeout', `the spec's timeout (${r.timeoutSeconds} s) plus ${o.reserveSeconds} s of reserve exceeds the execution timeout (${t.executionTimeout} s)`);
+  if (r.timeoutSeconds + o.reserveSeconds > job.runSeconds.seconds) {
+    return skip('timeout', `the spec's timeout (${r.timeoutSeconds} s) plus ${o.reserveSeconds} s of reserve exceeds ${job.runSeconds.what} (${job.runSeconds.seconds} s)`);
   }
 
   // 7. price
@@ -143,24 +230,24 @@ export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOption
   const minTotal = ceilDiv(minPerHour * units * seconds, 3600n);
   let price: bigint;
   if (!auction) {
-    if (t.budget < minTotal) return skip('price', `the budget ${t.budget} is below this worker's minimum ${minTotal} (${minPerHour} per GPU-hour)`);
-    price = t.budget;
+    if (job.pays < minTotal) return skip('price', `the ${job.mode === 'replicated' ? 'price per replica' : 'budget'} ${job.pays} is below this worker's minimum ${minTotal} (${minPerHour} per GPU-hour)`);
+    price = job.pays;
   } else {
     const floor = minTotal > 0n ? minTotal : 1n;
-    if (floor > t.budget) return skip('price', `the budget ${t.budget} is below this worker's minimum ${floor} (${minPerHour} per GPU-hour)`);
+    if (floor > job.pays) return skip('price', `the budget ${job.pays} is below this worker's minimum ${floor} (${minPerHour} per GPU-hour)`);
     const marked = ceilDiv(floor * BigInt(10_000 + o.bidMarkupBps), 10_000n);
-    price = marked > t.budget ? t.budget : marked;
+    price = marked > job.pays ? job.pays : marked;
   }
 
   // 8. collateral
-  if (o.maxCollateral !== undefined && t.collateral > o.maxCollateral) return skip('collateral', `collateral ${t.collateral} is over this worker's limit ${o.maxCollateral}`);
-  if (t.collateral > ctx.freeStake) return skip('collateral', `collateral ${t.collateral} is more than the free stake ${ctx.freeStake}`);
+  if (o.maxCollateral !== undefined && job.collateral > o.maxCollateral) return skip('collateral', `collateral ${job.collateral} is over this worker's limit ${o.maxCollateral}`);
+  if (job.collateral > ctx.freeStake) return skip('collateral', `collateral ${job.collateral} is more than the free stake ${ctx.freeStake}`);
 
   // 9. capacity
   if (!auction && ctx.heldJobs >= o.maxConcurrentJobs) return skip('capacity', `holding ${ctx.heldJobs} of ${o.maxConcurrentJobs} jobs`);
   if (auction && ctx.openBids >= o.maxOpenBids) return skip('capacity', `${ctx.openBids} of ${o.maxOpenBids} bids standing`);
 
-  return { action: auction ? 'bid' : 'claim', price, spec };
+  return { action: 'ok', price, spec };
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -32,4 +32,24 @@ describe.skipIf(skipSandboxTests)('sweepJobCgroups', () => {
       for (const parent of new Set(Object.values(support.parents))) rmdirSync(parent);
     }
   });
+
+  test('behavior: leaveBusy removes an empty group of the job and keeps one with processes in it (another worker\'s run of a replicated job)', async () => {
+    const support = await detectCgroupSupport({ parent: `/loom-sweep-test-busy-${process.pid}` });
+    if (!support.ok) throw new Error(support.reason);
+    const jobId = `0x${process.pid.toString(16).padStart(16, '1')}${'cd'.repeat(24)}`;
+    const limits = { memoryBytes: 64 * 2 ** 20, pids: 16, cpus: 1 };
+    const empty = await JobCgroup.create(support, `job-${jobId.slice(2, 18)}-00000001`, limits);
+    const busy = await JobCgroup.create(support, `job-${jobId.slice(2, 18)}-00000002`, limits);
+    const sleeper = spawn('/bin/sh', ['-c', `for f in ${busy.procsFiles.join(' ')}; do echo $$ > $f; done; exec sleep 600`], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && (await busy.pids()).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await sweepJobCgroups(support, jobId, { leaveBusy: true })).toEqual([`job-${jobId.slice(2, 18)}-00000001`]);
+      expect(Object.values(empty.dirs).some((d) => existsSync(d))).toBe(false);
+      expect(await busy.pids()).toEqual([sleeper.pid]);
+    } finally {
+      await busy.destroy().catch(() => {});
+      await empty.destroy().catch(() => {});
+      for (const parent of new Set(Object.values(support.parents))) rmdirSync(parent);
+    }
+  });
 });

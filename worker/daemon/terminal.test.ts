@@ -16,6 +16,7 @@ describe('operator output', () => {
         ],
         openBids: 2,
         awaitingRelease: 1,
+        slots: 0,
         jobsRun: 7,
         jobsFailed: 1,
         refused: 3,
@@ -25,6 +26,11 @@ describe('operator output', () => {
     expect(text).toBe(
       'loom-worker 0x996550…A4dc | following | jobs: 0xababab…abab running 1:05/1:00:00, 0xcdcdcd…cdcd queued | bids 2 | awaiting release 1 | run 7 (failed 1) | refused 3 | last event 0:03 ago',
     );
+  });
+
+  test('behavior: replicated slots awaiting their reveal or finalize are counted when there are some', () => {
+    const text = statusText({ address: '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc', following: true, lastEventAt: null, held: [], openBids: 0, awaitingRelease: 0, slots: 2, jobsRun: 2, jobsFailed: 0, refused: 0 });
+    expect(text).toBe('loom-worker 0x996550…A4dc | following | idle | bids 0 | awaiting release 0 | slots to reveal or finalize 2 | run 2 (failed 0) | refused 0 | no events yet');
   });
 
   test('default: log lines in words', () => {

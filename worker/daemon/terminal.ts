@@ -85,6 +85,8 @@ export function statusText(s: DaemonSnapshot, now = Date.now()): string {
     jobs.length ? `jobs: ${jobs.join(', ')}` : 'idle',
     `bids ${s.openBids}`,
     `awaiting release ${s.awaitingRelease}`,
+    // Replicated slots committed or revealed: shown only by workers that hold some.
+    ...(s.slots > 0 ? [`slots to reveal or finalize ${s.slots}`] : []),
     `run ${s.jobsRun} (failed ${s.jobsFailed})`,
     `refused ${s.refused}`,
     since,

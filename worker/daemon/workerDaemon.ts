@@ -1,26 +1,31 @@
 /**
- * The worker daemon: follows the market through the API, takes the jobs its strategy accepts, runs
- * them in the sandbox, posts their results, releases them once their challenge windows pass and
- * withdraws what they earned.
+ * The worker daemon: follows the market through the API, takes the jobs its strategy accepts (and
+ * slots of replicated jobs), runs them in the sandbox, posts their results (a replicated slot's is
+ * committed, then revealed), releases them once their challenge windows pass (finalizes replicated
+ * jobs once their reveals are over) and withdraws what they earned.
  *
  * The chain is the only source of truth. At start, and whenever in doubt (a reorganization, every
  * minute), the daemon rebuilds what it holds from the API (reconcile.ts): jobs assigned to it (run
  * them, or, past their deadline, leave them to the client's reclaim and say so), jobs it submitted
- * (release them after the window), its standing bids. The only local state is the event cursor
- * (stateFile.ts). So a `kill -9` at any moment loses nothing: the restart resumes the event log and
- * re-runs what is assigned and still has time. A result is never posted twice: submitResult.ts
- * checks the job's status first and reads the contract's UnexpectedStatus as "already done".
+ * (release them after the window), its standing bids, its slots of replicated jobs. The only local
+ * state is the event cursor and the result hashes committed to and not yet revealed (stateFile.ts).
+ * So a `kill -9` at any moment loses nothing: the restart resumes the event log, re-runs what is
+ * assigned and still has time, and reveals what it committed to. A result is never posted twice:
+ * submitResult.ts checks the job's status first and reads the contract's UnexpectedStatus as
+ * "already done"; commitResult.ts does the same with the slot's state.
  *
  * This file starts and stops the daemon and wires its parts around one state (daemonState.ts):
- * follow.ts (the event log), intake.ts (decide, claim, bid), run.ts (run, upload, submit),
- * settle.ts (release, closed jobs, withdrawals), housekeeping.ts (the periodic round).
+ * follow.ts (the event log), intake.ts (decide, claim, bid, take a slot), run.ts (run, upload,
+ * submit or commit), replicatedSlots.ts (reveal, finalize), settle.ts (release, closed jobs,
+ * withdrawals), housekeeping.ts (the periodic round).
  */
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Account, Address } from 'viem';
+import type { Account, Address, Hex } from 'viem';
 import type { Logger } from 'pino';
 import { connectChain } from '../../sdk/chain/connectChain';
+import { revealSalt } from '../../sdk/node/revealSalt';
 import { resultUploadSigner } from './uploadArtifact';
 import { WorkerError } from '../errors';
 import { type Hardware, detectHardware } from '../hardware';
@@ -41,6 +46,8 @@ import { type ImageSource, JobImages } from './jobImages';
 import { LoomApi } from './loomApi';
 import { WorkerMetrics, serveMetrics } from './metrics';
 import { reconcile } from './reconcile';
+import { ReplicatedSlots } from './replicatedSlots';
+import { revealSecret } from './revealSecret';
 import { JobRunner } from './run';
 import { Settlement } from './settle';
 import { StateFile } from './stateFile';
@@ -135,6 +142,15 @@ export class WorkerDaemon {
     this.stateFile = new StateFile(join(c.dataDir, 'worker-state.json'), { chainId: chain.chainId, market: chain.market, worker: this.address });
     log.info({ worker: this.address, market: chain.market, chainId: chain.chainId, api: c.apiUrl }, 'starting');
 
+    // Reveal salts come from the key (revealSecret.ts); the secret stays in this closure, never logged or stored.
+    let saltOf: ((jobId: Hex) => Hex) | undefined;
+    try {
+      const secret = await revealSecret(this.o.account);
+      saltOf = (jobId) => revealSalt(secret, jobId);
+    } catch (err) {
+      log.warn({ err: describeError(err) }, 'replicated jobs will be refused: reveal salts cannot be derived from this key');
+    }
+
     const inputCache = new InputCache(join(c.dataDir, 'inputs'), { artifactBaseUrl: c.artifactUrl, allowPrivateNetwork: c.allowPrivateInputs });
     const ctx: DaemonContext = {
       config: c,
@@ -143,6 +159,7 @@ export class WorkerDaemon {
       address: this.address,
       state,
       api: this.api,
+      replicated: this.api,
       writer,
       sandbox,
       hardware,
@@ -151,6 +168,7 @@ export class WorkerDaemon {
       stateFile: this.stateFile,
       jobsDir: this.jobsDir,
       signResultUpload: resultUploadSigner(this.o.account, chain.chainId, chain.market),
+      saltOf,
       chainNow: async () => Number((await chain.publicClient.getBlock({ blockTag: 'latest' })).timestamp),
       track: (task) => this.track(task),
       updateGauges: () => state.updateGauges(this.metrics),
@@ -159,12 +177,13 @@ export class WorkerDaemon {
         void images.drop(id);
       },
     };
-    // Intake and the runner call each other: a claimed job is run, and a job leaving its slot lets
-    // deferred jobs be considered again.
-    const runner: JobRunner = new JobRunner(ctx, () => intake.retryDeferred());
+    // Intake, the runner and the replicated slots call each other: a claimed job (or a taken slot) is
+    // run, a slot's result is committed, and a job leaving its slot lets deferred jobs be considered again.
+    const runner: JobRunner = new JobRunner(ctx, { onSlotFreed: () => intake.retryDeferred(), commit: (slot, hash, uri) => slots.commit(slot, hash, uri) });
     const intake = new Intake(ctx, runner);
     const settlement = new Settlement(ctx, runner);
-    const parts = { intake, runner, settlement };
+    const slots = new ReplicatedSlots(ctx, runner);
+    const parts = { intake, runner, settlement, slots };
     this.parts = { runner, follower: new EventFollower(ctx, parts), housekeeping: new Housekeeping(ctx, parts) };
 
     // The API is the daemon's only view of the market: wait until it is up and caught up.
@@ -177,10 +196,10 @@ export class WorkerDaemon {
 
     // Take the cursor before scanning open jobs: nothing posted in between is missed (the scan and
     // the subscription may both see a job; `considered` takes it once).
-    state.cursor = await this.stateFile.loadCursor();
+    state.cursor = (await this.stateFile.load()).cursor;
     const resumed = state.cursor !== null;
     if (!resumed) state.cursor = await this.api.latestEventCursor();
-    await reconcile(ctx, runner);
+    await reconcile(ctx, parts);
     await intake.scanOpenJobs();
     if (state.stopping) return;
 
