@@ -185,7 +185,8 @@ export function createMarketWriter(options: MarketWriterOptions) {
     return serialized(async () => {
       try {
         const { request } = await simulate(call);
-        return await walletClient.writeContract({ ...(request as object), account, chain } as never);
+        const gas = await publicClient.estimateContractGas({ ...call, account, ...(call.value !== undefined ? { value: call.value } : {}) } as never);
+        return await walletClient.writeContract({ ...(request as object), account, chain, gas: withGasMargin(gas) } as never);
       } catch (err) {
         const revert = decodeRevert(err);
         const rpc = revert ? undefined : rpcFailure(err);
@@ -387,6 +388,16 @@ export function createMarketWriter(options: MarketWriterOptions) {
       return pending - latest;
     },
   };
+}
+
+/**
+ * The gas limit sent for an estimate: a quarter more. The estimate is exact for the state it ran on,
+ * and a call may cost more by the time it is mined when others' transactions land first: a replicated
+ * job's `takeSlot` checks one more taken slot, its last `commitResult` also opens the reveal phase.
+ * Sent with the exact estimate, such a transaction runs out of gas and its fee is lost.
+ */
+export function withGasMargin(estimate: bigint): bigint {
+  return estimate + estimate / 4n;
 }
 
 /** A spec as the bytes the contract takes. */
