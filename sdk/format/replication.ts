@@ -32,6 +32,34 @@ export type ReplicationProgress = {
   revealDeadline?: number | null;
 };
 
+/** The fields of the API's `Job` a replicated job's progress is read from. */
+export type ApiReplicationFields = {
+  status: string;
+  replicatedTerms: { replicas: number; quorum: number; openUntil: string | number; commitWindow: number; revealWindow: number } | null;
+  slotsFilled?: number | null;
+  commits?: number | null;
+  reveals?: number | null;
+  revealDeadline?: string | number | null;
+};
+
+/** A replicated job's progress from the API's job (undefined for a single job). */
+export function replicationProgressOf(job: ApiReplicationFields): ReplicationProgress | undefined {
+  const r = job.replicatedTerms;
+  if (!r) return undefined;
+  return {
+    status: job.status,
+    replicas: r.replicas,
+    quorum: r.quorum,
+    filled: job.slotsFilled ?? 0,
+    committed: job.commits ?? 0,
+    revealed: job.reveals ?? 0,
+    openUntil: Number(r.openUntil),
+    commitWindow: r.commitWindow,
+    revealWindow: r.revealWindow,
+    revealDeadline: job.revealDeadline === null || job.revealDeadline === undefined ? null : Number(job.revealDeadline),
+  };
+}
+
 export type ReplicationPhase = 'TAKING_SLOTS' | 'COMMITTING' | 'REVEALING' | 'FINALIZABLE' | 'CLOSED';
 
 export type ReplicationStanding = {

@@ -28,6 +28,7 @@ import { type MarketEvent, typedEvent } from '../../sdk/events';
 import type { JobStatus } from '../../sdk/enums';
 import type { VariablesOf } from '../../sdk/graphql';
 import { createLoomReader, LoomApiError, type LoomReader, type LoomSubscription } from '../../sdk/reads';
+import { toReplicatedTerms } from '../../sdk/replicatedTerms';
 import type { ReplicatedReads, ReplicatedJobView } from './replicatedJob';
 
 export type ApiJob = JobResult;
@@ -221,23 +222,7 @@ function backOffWhenRateLimited(reader: LoomReader): LoomReader {
 export function replicatedViewOf(job: ApiJob): ReplicatedJobView | null {
   const t = job.replicatedTerms;
   if (job.kind !== 'REPLICATED' || !t) return null;
-  const terms = {
-    client: t.client as Address,
-    token: t.token as Address,
-    price: BigInt(t.price),
-    collateral: BigInt(t.collateral),
-    feeBps: t.feeBps,
-    replicas: t.replicas,
-    quorum: t.quorum,
-    openUntil: Number(t.openUntil),
-    commitWindow: t.commitWindow,
-    revealWindow: t.revealWindow,
-    minGpuCount: t.minGpuCount,
-    minVramMiB: Number(t.minVramMiB),
-    gpuModel: t.gpuModel as Hex,
-    specHash: t.specHash as Hex,
-    salt: BigInt(t.salt),
-  };
+  const terms = toReplicatedTerms(t);
   return {
     id: job.id.toLowerCase() as Hex,
     terms,

@@ -18,7 +18,7 @@ import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../..
 import { formatDuration } from '../../parse/parseDuration';
 import { type ApiEvent, type ApiJob, fetchJob, fetchJobEvents, openReader, parseJobId } from '../../session';
 import { statusText } from './list';
-import { formatEscrow, outcomeLabel, replicationStanding, slotStateLabel, verdictLabel } from '../../../sdk/format/replication';
+import { formatEscrow, outcomeLabel, replicationProgressOf, replicationStanding, slotStateLabel, verdictLabel } from '../../../sdk/format/replication';
 import type { TokenInfo } from '../../../sdk/format/tokens';
 import { summarizeArgs } from './watch';
 import { runsIn, specSummary } from '../../output/specSummary';
@@ -129,22 +129,7 @@ function eventsTable(events: ApiEvent[], token: TokenInfo | undefined, maxWidth:
 
 /** Where a replicated job stands at `now`, from the API's counts and its terms. */
 function replicationOf(job: ApiJob, now: number) {
-  const r = job.replicatedTerms!;
-  return replicationStanding(
-    {
-      status: job.status,
-      replicas: r.replicas,
-      quorum: r.quorum,
-      filled: job.slotsFilled ?? 0,
-      committed: job.commits ?? 0,
-      revealed: job.reveals ?? 0,
-      openUntil: Number(r.openUntil),
-      commitWindow: r.commitWindow,
-      revealWindow: r.revealWindow,
-      revealDeadline: job.revealDeadline === null ? null : Number(job.revealDeadline),
-    },
-    now,
-  );
+  return replicationStanding(replicationProgressOf(job)!, now);
 }
 
 /** A replicated job for people: its terms, phase and deadlines, its slots, and once closed the outcome. */

@@ -9,6 +9,7 @@ import {
     Requirements,
     SlotState
 } from "../../src/interfaces/ILoomTypes.sol";
+import {replicatedTermsOf} from "../utils/ReplicatedTermsOf.sol";
 import {HandlerBase} from "./HandlerBase.sol";
 
 /// @notice The handler's actions on the replicated market: jobs of 2 to 7 replicas are posted in ETH
@@ -41,7 +42,7 @@ abstract contract ReplicatedJobActions is HandlerBase {
         ReplicatedParams memory p = _replicatedParams(price, collateral, flags, replication, windows, requirements);
         p.salt = uint64(_rjobs.length);
         bytes memory spec = abi.encodePacked("loom-replicated-job-", vm.toString(_rjobs.length));
-        ReplicatedTerms memory t = _replicatedTermsOf(p, client, replicated.feeBps(), keccak256(spec));
+        ReplicatedTerms memory t = replicatedTermsOf(p, client, replicated.feeBps(), keccak256(spec));
         uint256 budget = uint256(p.price) * p.replicas;
 
         vm.prank(client);
@@ -366,29 +367,5 @@ abstract contract ReplicatedJobActions is HandlerBase {
         p.revealWindow = uint32(_bound(uint64(windows >> 128), 1, MAX_DURATION));
         Requirements memory req = _requirements(requirements);
         (p.minGpuCount, p.minVramMiB, p.gpuModel) = (req.minGpuCount, req.minVramMiB, req.gpuModel);
-    }
-
-    /// @dev The terms LoomReplicatedMarket completes `p` into when `client` posts it, worked out here so
-    /// that the handler predicts the job id rather than reads it.
-    function _replicatedTermsOf(ReplicatedParams memory p, address client, uint16 feeBps, bytes32 specHash)
-        internal
-        pure
-        returns (ReplicatedTerms memory t)
-    {
-        t.client = client;
-        t.token = p.token;
-        t.price = p.price;
-        t.collateral = p.collateral;
-        t.feeBps = feeBps;
-        t.replicas = p.replicas;
-        t.quorum = p.quorum;
-        t.openUntil = p.openUntil;
-        t.commitWindow = p.commitWindow;
-        t.revealWindow = p.revealWindow;
-        t.minGpuCount = p.minGpuCount;
-        t.minVramMiB = p.minVramMiB;
-        t.gpuModel = p.gpuModel;
-        t.specHash = specHash;
-        t.salt = p.salt;
     }
 }
