@@ -9,6 +9,7 @@
 import { type Hex, parseEventLogs } from 'viem';
 import { loomMarketAbi } from '../../sdk';
 import { type JobTerms, jobIdOf, toContractTerms } from '../../sdk/jobTerms';
+import type { JobSpec } from '../../sdk/spec/jobSpec';
 import { ACCEPT_WINDOW } from '../../sdk/marketRules';
 import { receiptEvents } from '../../sdk/receipts';
 import { formatRevert } from '../../sdk/revert';
@@ -31,7 +32,7 @@ export class Intake {
 
   /** Decides on an open job (once) and claims it, bids for it, or refuses it with a reason. */
   async consider(job: ApiJob, receivedAt: number): Promise<void> {
-    const { state, metrics, writer, inputCache } = this.ctx;
+    const { state, metrics, writer } = this.ctx;
     const id = job.id.toLowerCase() as Hex;
     if (state.stopping || state.considered.has(id)) return;
     if (state.considered.size > 100_000) state.considered.clear();
@@ -66,17 +67,7 @@ export class Intake {
     this.ctx.updateGauges();
     let assigned = false;
     try {
-      const image = await this.ctx.images.check(decision.spec);
-      if (!image.ok) {
-        this.refuse(id, `image_${image.code}`, image.reason);
-        return;
-      }
-      const inputs = await inputCache.verify(id, decision.spec.inputs);
-      if (!inputs.ok) {
-        this.refuse(id, 'inputs', inputs.reason);
-        return;
-      }
-      if (state.stopping) return;
+      if (!(await this.readyToRun(id, decision.spec))) return;
       if (decision.action === 'claim') {
         const { hash, receipt } = await writer.claimJob(terms);
         metrics.pickupLatency.observe((Date.now() - receivedAt) / 1000);
@@ -124,7 +115,7 @@ export class Intake {
    * run must fit before the commit deadline.
    */
   async considerReplicated(job: ReplicatedJobView, receivedAt: number): Promise<void> {
-    const { state, metrics, writer, inputCache } = this.ctx;
+    const { state, metrics, writer } = this.ctx;
     const id = job.id.toLowerCase() as Hex;
     if (state.stopping || state.considered.has(id)) return;
     if (state.considered.size > 100_000) state.considered.clear();
@@ -154,17 +145,7 @@ export class Intake {
     this.ctx.updateGauges();
     let taken = false;
     try {
-      const image = await this.ctx.images.check(decision.spec);
-      if (!image.ok) {
-        this.refuse(id, `image_${image.code}`, image.reason);
-        return;
-      }
-      const inputs = await inputCache.verify(id, decision.spec.inputs);
-      if (!inputs.ok) {
-        this.refuse(id, 'inputs', inputs.reason);
-        return;
-      }
-      if (state.stopping) return;
+      if (!(await this.readyToRun(id, decision.spec))) return;
       const { hash, receipt } = await resendAfterStateMoved(
         () => writer.takeSlot(terms),
         (tx) => log.warn({ tx }, 'takeSlot ran out of gas as another slot was taken meanwhile; sending it again'),
@@ -291,6 +272,24 @@ export class Intake {
     this.ctx.metrics.decisions.inc({ decision: 'skip', reason: 'rpc' });
     this.ctx.logger.warn({ jobId: id, err: describeError(err) }, 'the RPC failed while taking the job; will consider it again');
     this.defer(id, openUntil, seenAt, replicated);
+  }
+
+  /**
+   * The last checks before a claim, bid or slot costs a transaction: the image is allowed and fits,
+   * the inputs answer with the right bytes, and the daemon is not stopping. A failed check refuses the job.
+   */
+  private async readyToRun(id: Hex, spec: JobSpec): Promise<boolean> {
+    const image = await this.ctx.images.check(spec);
+    if (!image.ok) {
+      this.refuse(id, `image_${image.code}`, image.reason);
+      return false;
+    }
+    const inputs = await this.ctx.inputCache.verify(id, spec.inputs);
+    if (!inputs.ok) {
+      this.refuse(id, 'inputs', inputs.reason);
+      return false;
+    }
+    return !this.ctx.state.stopping;
   }
 
   private refuse(id: Hex, reason: string, detail: string): void {

@@ -7,13 +7,12 @@
 import { closeReasonKeys, jobModeKeys } from '../../../abis/generated';
 import type { job as jobTable } from '../../ponder.schema';
 import { applyBidEvent, bidKeyOf, type Bid } from './bid';
+import { postedJobRow } from './postedJob';
 import { REPLICATED_JOB_EVENTS, replicatedPatchOf, replicatedPosted } from './replicatedJob';
 import { applySlotEvent, closeSlots, slotKeyOf, type Slot } from './slot';
 import {
   argsOf,
   big,
-  decodeShortString,
-  decodeSpecJson,
   hex,
   safeText,
   utcDay,
@@ -163,70 +162,25 @@ export function jobPatchOf(
 }
 
 function posted(event: LoggedEvent): Job {
-  const args = argsOf(event);
-  const t = args.terms;
-  const spec = hex(args.spec);
+  const t = argsOf(event).terms;
   return {
-    id: hex(args.jobId),
+    ...postedJobRow(event),
     kind: 'SINGLE',
-    market: event.contract,
-    client: hex(t.client),
-    token: hex(t.token),
     arbiter: hex(t.arbiter),
     budget: big(t.budget),
-    collateral: big(t.collateral),
-    feeBps: Number(t.feeBps),
     mode: JOB_MODES[Number(t.mode)]!,
-    openUntil: big(t.openUntil),
     executionTimeout: Number(t.executionTimeout),
     challengeWindow: Number(t.challengeWindow),
     replicas: null,
     quorum: null,
     commitWindow: null,
     revealWindow: null,
-    minGpuCount: Number(t.minGpuCount),
-    minVramMiB: Number(t.minVramMiB),
-    gpuModelRaw: hex(t.gpuModel),
-    gpuModel: decodeShortString(hex(t.gpuModel)),
-    specHash: hex(t.specHash),
-    salt: big(t.salt),
-    spec,
-    specJson: decodeSpecJson(spec),
-    status: 'OPEN',
-    closeReason: null,
-    worker: null,
     price: null,
-    refund: null,
-    pricePerGpuHour: null,
-    executionDeadline: null,
-    resultHash: null,
-    resultURI: null,
-    challengeDeadline: null,
-    disputeReason: null,
-    arbitrationDeadline: null,
-    workerPayout: null,
-    fee: null,
-    clientRefund: null,
-    slashed: null,
     filled: null,
     committed: null,
     revealed: null,
-    slotWorkers: [],
     commitDeadline: null,
     revealDeadline: null,
-    outcome: null,
-    winnerSlashShare: null,
-    clientSlashShare: null,
-    activeBids: 0,
-    postedAt: event.timestamp,
-    postedBlock: event.blockNumber,
-    postedTx: event.txHash,
-    assignedAt: null,
-    assignedDay: null,
-    submittedAt: null,
-    closedAt: null,
-    updatedAt: event.timestamp,
-    updatedBlock: event.blockNumber,
   };
 }
 

@@ -4,7 +4,8 @@
  * (see indexer/ponder.schema.ts for what the shared columns hold); job.ts dispatches here.
  */
 import type { job as jobTable } from '../../ponder.schema';
-import { argsOf, big, decodeShortString, decodeSpecJson, hex, utcDay, ZERO_ADDRESS, ZERO_BYTES32, type LoggedEvent } from './event';
+import { argsOf, big, hex, utcDay, ZERO_ADDRESS, ZERO_BYTES32, type LoggedEvent } from './event';
+import { postedJobRow } from './postedJob';
 import { quorumResultURI, replicatedOutcomeOf, type Slot } from './slot';
 
 // The row type from the schema, as job.ts has it (job.ts dispatches here, so this module cannot import it).
@@ -27,74 +28,28 @@ export function replicatedStatus(c: { replicas: number; filled: number; committe
 
 /** The row a ReplicatedJobPosted creates. */
 export function replicatedPosted(event: LoggedEvent): Job {
-  const args = argsOf(event);
-  const t = args.terms;
-  const spec = hex(args.spec);
+  const t = argsOf(event).terms;
   const price = big(t.price);
   const replicas = Number(t.replicas);
-  const openUntil = big(t.openUntil);
-  const commitDeadline = openUntil + BigInt(t.commitWindow);
+  const commitDeadline = big(t.openUntil) + BigInt(t.commitWindow);
   return {
-    id: hex(args.jobId),
+    ...postedJobRow(event),
     kind: 'REPLICATED',
-    market: event.contract,
-    client: hex(t.client),
-    token: hex(t.token),
     arbiter: ZERO_ADDRESS,
     budget: price * BigInt(replicas),
-    collateral: big(t.collateral),
-    feeBps: Number(t.feeBps),
     mode: 'CLAIM',
-    openUntil,
     executionTimeout: 0,
     challengeWindow: 0,
     replicas,
     quorum: Number(t.quorum),
     commitWindow: Number(t.commitWindow),
     revealWindow: Number(t.revealWindow),
-    minGpuCount: Number(t.minGpuCount),
-    minVramMiB: Number(t.minVramMiB),
-    gpuModelRaw: hex(t.gpuModel),
-    gpuModel: decodeShortString(hex(t.gpuModel)),
-    specHash: hex(t.specHash),
-    salt: big(t.salt),
-    spec,
-    specJson: decodeSpecJson(spec),
-    status: 'OPEN',
-    closeReason: null,
-    worker: null,
     price,
-    refund: null,
-    pricePerGpuHour: null,
-    executionDeadline: null,
-    resultHash: null,
-    resultURI: null,
-    challengeDeadline: null,
-    disputeReason: null,
-    arbitrationDeadline: null,
-    workerPayout: null,
-    fee: null,
-    clientRefund: null,
-    slashed: null,
     filled: 0,
     committed: 0,
     revealed: 0,
-    slotWorkers: [],
     commitDeadline,
     revealDeadline: commitDeadline + BigInt(t.revealWindow),
-    outcome: null,
-    winnerSlashShare: null,
-    clientSlashShare: null,
-    activeBids: 0,
-    postedAt: event.timestamp,
-    postedBlock: event.blockNumber,
-    postedTx: event.txHash,
-    assignedAt: null,
-    assignedDay: null,
-    submittedAt: null,
-    closedAt: null,
-    updatedAt: event.timestamp,
-    updatedBlock: event.blockNumber,
   };
 }
 
