@@ -20,7 +20,7 @@ import { abiOf, contractFor } from '../sdk/contracts';
 import { deploy } from '../scripts/deploy';
 import { contractsOf, type Deployment } from '../sdk/chain/deploymentRecord';
 import { type Anvil, type AnvilOptions, startAnvil } from '../scripts/lib/anvil';
-import { createMarketWriter } from '../sdk/writes';
+import { type MarketWriter, createMarketWriter } from '../sdk/writes';
 import { accountOf, addressOf } from './accounts';
 import { type PostJob, type PostedJob, type JobParamsInput, hardwareClaim, jobParams, postJob } from './jobs';
 import { register, registerProcess, starting } from './reaper';
@@ -100,6 +100,7 @@ export function connectChain(anvil: Anvil, deployment: Deployment, deploymentFil
   /** Replaces the newest `depth` blocks with empty ones (anvil_reorg). */
   const reorg = (depth: number) => rpc('anvil_reorg', [depth, []]);
 
+  const writers = new Map<number, MarketWriter>();
   const chain = {
     anvil,
     rpcUrl,
@@ -112,8 +113,15 @@ export function connectChain(anvil: Anvil, deployment: Deployment, deploymentFil
     publicClient: pub as unknown as PublicClient,
     wallet,
     address: (i: number): Address => addressOf(i),
-    /** The SDK's writer for account `i`. */
-    writer: (i: number) => createMarketWriter({ publicClient: pub as unknown as PublicClient, walletClient: wallet(i), contracts, pollingIntervalMs: 20 }),
+    /**
+     * The SDK's writer for account `i`: one per account, as a program holds it, so that its sends
+     * are serialized (a second writer of the same account, sending at once, would race its nonces).
+     */
+    writer: (i: number) => {
+      let w = writers.get(i);
+      if (!w) writers.set(i, (w = createMarketWriter({ publicClient: pub as unknown as PublicClient, walletClient: wallet(i), contracts, pollingIntervalMs: 20 })));
+      return w;
+    },
     contracts,
     market,
     registry: contracts.registry,
