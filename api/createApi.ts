@@ -91,6 +91,12 @@ export type SubscriptionOptions = {
   pollMs?: number;
   /** Blocks that may still be reorganized (default: the chains' finality in Ponder, else 64). */
   reorgDepth?: number;
+  /**
+   * The PostgreSQL the indexing process writes to, to LISTEN on for its notifications
+   * (LOOM_NOTIFY_DATABASE_URL). Needed by a `ponder serve` process that reads from a read replica:
+   * a hot standby refuses LISTEN. Default: the database Ponder reads.
+   */
+  notifyDatabaseUrl?: string;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -142,7 +148,7 @@ export function createApi(options: ApiOptions): Hono {
   const queueStats: QueueStats = { queued: 0, overflows: 0 };
 
   // One change feed per API (one per process in Ponder), shared by every subscription.
-  const ponder = options.subscriptions?.feed || options.subscriptions?.signal !== undefined ? undefined : ponderRuntime(logger);
+  const ponder = options.subscriptions?.feed || options.subscriptions?.signal !== undefined ? undefined : ponderRuntime(logger, { notifyDatabaseUrl: options.subscriptions?.notifyDatabaseUrl ?? (process.env.LOOM_NOTIFY_DATABASE_URL || undefined) });
   const feed = options.subscriptions?.feed ?? new ChangeFeed({
     db,
     tables,

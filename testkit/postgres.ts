@@ -46,8 +46,12 @@ export type PrivatePostgres = {
   logs: () => string;
 };
 
-/** Initializes and starts a private cluster; `stop('fast')` and removal happen at teardown. */
-export function startPostgres(): Promise<PrivatePostgres> {
+/**
+ * Initializes and starts a private cluster; `stop('fast')` and removal happen at teardown. With
+ * `standbyOf`, the cluster is a hot standby of that one instead (pg_basebackup, streaming
+ * replication): read-only, following the primary's WAL, as a read replica is deployed.
+ */
+export function startPostgres(opts: { standbyOf?: PrivatePostgres } = {}): Promise<PrivatePostgres> {
   return starting(async () => {
     const bin = postgresBinDir();
     if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install -y postgresql)');
@@ -96,7 +100,13 @@ export function startPostgres(): Promise<PrivatePostgres> {
       logs: readLog,
     });
 
-    await exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    if (opts.standbyOf) {
+      // -R writes primary_conninfo and standby.signal: the server starts as a streaming standby.
+      await exec('pg_basebackup', ['-h', '127.0.0.1', '-p', String(opts.standbyOf.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '--no-sync'], 120_000);
+    } else {
+      // initdb's trust also covers replication connections from loopback (a standby's pg_basebackup).
+      await exec('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+    }
     const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
     // Its own socket directory (the packaged server owns /var/run/postgresql); fsync off: only a
     // machine crash, which no test makes, would need it.

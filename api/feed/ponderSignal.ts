@@ -12,7 +12,10 @@
  *   (never Ponder's pools: borrowing from its admin pool, max 2, stalls indexing), reconnecting on
  *   failure. A serve process hears the indexing process's notifications through PostgreSQL. With
  *   `--views-schema`, Ponder notifies `<views schema>_live_query` too; a serve process reading the
- *   views schema listens there (its `--schema`).
+ *   views schema listens there (its `--schema`). A serve process reading a hot standby (a read
+ *   replica) cannot LISTEN there ("cannot execute LISTEN during recovery"): it is given the primary's
+ *   URL to listen on (LOOM_NOTIFY_DATABASE_URL). A notification may arrive before the replica has
+ *   replayed the commit; the feed's safety poll (1 s) then picks the rows up.
  *
  * Outside Ponder (tests building the API on a plain database) there is no signal: the feed polls.
  */
@@ -45,8 +48,11 @@ export type PonderRuntime = {
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The Ponder runtime around this module, or undefined outside Ponder. */
-export function ponderRuntime(logger: Logger): PonderRuntime | undefined {
+/**
+ * The Ponder runtime around this module, or undefined outside Ponder. `notifyDatabaseUrl`: where to
+ * LISTEN instead of the database Ponder reads (a read replica's serve process listens on the primary).
+ */
+export function ponderRuntime(logger: Logger, o: { notifyDatabaseUrl?: string } = {}): PonderRuntime | undefined {
   const g = globalThis as unknown as PonderGlobals;
   const driver = g.PONDER_DATABASE?.driver;
   const schema = g.PONDER_NAMESPACE_BUILD?.schema;
@@ -56,6 +62,7 @@ export function ponderRuntime(logger: Logger): PonderRuntime | undefined {
   return {
     signal: () => {
       if (driver.dialect === 'pglite') return pgliteSignal(driver.instance, channel, logger);
+      if (o.notifyDatabaseUrl) return postgresSignal({ connectionString: o.notifyDatabaseUrl }, channel, logger);
       const poolConfig = g.PONDER_PRE_BUILD?.databaseConfig?.poolConfig;
       if (!poolConfig) throw new Error('no PostgreSQL configuration found in Ponder');
       return postgresSignal(poolConfig, channel, logger);
