@@ -13,7 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, lutimesSync, mkdirSync, openSync, readFileSync, symlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -54,8 +54,14 @@ export function busyboxRoot(dir: string, osRelease = 'NAME="Loom test image"\nID
   chmodSync(join(dir, 'bin', 'busybox'), 0o755);
   for (const applet of BUSYBOX_APPLETS) symlinkSync('busybox', join(dir, 'bin', applet));
   writeFileSync(join(dir, 'etc', 'os-release'), osRelease);
+  // Fixed times: the layer's tar records them, so two busybox roots made seconds apart (a loaded
+  // machine) still give one layer digest, shared by the images built on them.
+  for (const applet of BUSYBOX_APPLETS) lutimesSync(join(dir, 'bin', applet), FIXED_TIME, FIXED_TIME);
+  for (const path of ['bin/busybox', 'etc/os-release', 'bin', 'etc', '.']) utimesSync(join(dir, path), FIXED_TIME, FIXED_TIME);
   return dir;
 }
+
+const FIXED_TIME = new Date('2024-01-01T00:00:00Z');
 
 /** A new layout at `layout` with an empty image tagged `tag`. */
 export async function newLayout(layout: string, tag: string): Promise<LayoutImage> {
