@@ -316,19 +316,19 @@ export async function apiBench(): Promise<Record<string, number>> {
               `server CPU ${oursRuns[round]!.serverCpuMs.toFixed(2)} ms/req; Ponder's p99 ${theirRuns[round]!.p99} ms, ` +
               `${Math.round(theirRuns[round]!.rps)} req/s, server CPU ${theirRuns[round]!.serverCpuMs.toFixed(2)} ms/req (${uptimeLoad()})`,
           );
-      }
-      const mean = (runs: Load[], key: keyof Load) => runs.reduce((s, r) => s + r[key], 0) / runs.length;
-      figures['api.graphql.c1.p50Ms'] = round(c1.p50);
-      figures['api.graphql.c1.p99Ms'] = round(c1.p99);
-      figures['api.graphql.c10.p50Ms'] = round(mean(oursRuns, 'p50'));
-      figures['api.graphql.c10.p99Ms'] = round(mean(oursRuns, 'p99'));
-      figures['api.graphql.c10.rps'] = round(mean(oursRuns, 'rps'), 0);
-      figures['api.graphql.ponder.c10.p99Ms'] = round(mean(theirRuns, 'p99'));
-      figures['api.graphql.ponder.c10.rps'] = round(mean(theirRuns, 'rps'), 0);
-      figures['api.graphql.c10.rpsRatio'] = round(figures['api.graphql.c10.rps']! / figures['api.graphql.ponder.c10.rps']!, 2);
-      figures['api.graphql.c10.serverCpuMs'] = round(mean(oursRuns, 'serverCpuMs'), 2);
-      figures['api.graphql.ponder.c10.serverCpuMs'] = round(mean(theirRuns, 'serverCpuMs'), 2);
-      figures['api.graphql.c10.loadGenCpuMs'] = round(mean(oursRuns, 'loadGenCpuMs'), 2);
+        }
+        const mean = (runs: Load[], key: keyof Load) => runs.reduce((s, r) => s + r[key], 0) / runs.length;
+        figures['api.graphql.c1.p50Ms'] = round(c1.p50);
+        figures['api.graphql.c1.p99Ms'] = round(c1.p99);
+        figures['api.graphql.c10.p50Ms'] = round(mean(oursRuns, 'p50'));
+        figures['api.graphql.c10.p99Ms'] = round(mean(oursRuns, 'p99'));
+        figures['api.graphql.c10.rps'] = round(mean(oursRuns, 'rps'), 0);
+        figures['api.graphql.ponder.c10.p99Ms'] = round(mean(theirRuns, 'p99'));
+        figures['api.graphql.ponder.c10.rps'] = round(mean(theirRuns, 'rps'), 0);
+        figures['api.graphql.c10.rpsRatio'] = round(figures['api.graphql.c10.rps']! / figures['api.graphql.ponder.c10.rps']!, 2);
+        figures['api.graphql.c10.serverCpuMs'] = round(mean(oursRuns, 'serverCpuMs'), 2);
+        figures['api.graphql.ponder.c10.serverCpuMs'] = round(mean(theirRuns, 'serverCpuMs'), 2);
+        figures['api.graphql.c10.loadGenCpuMs'] = round(mean(oursRuns, 'loadGenCpuMs'), 2);
       }
 
       if (PARTS.has('presence')) Object.assign(figures, await presenceUnderLoad(history, ponder, ours));
