@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHeartbeatSigner, HEARTBEAT_PATH, type HeartbeatBody } from '../sdk/node/workerHeartbeat';
 import { accountOf, ROLES } from '../testkit/accounts';
+import { runLoom } from '../testkit/loomCli';
 import { postJob, scriptSpec } from '../testkit/jobs';
 import { type Stack, startStack } from '../testkit/stack';
 import { waitFor } from '../testkit/waitFor';
@@ -43,6 +44,7 @@ const onlineList = async (online: boolean) =>
 
 const post = (body: unknown) => fetch(`${stack.ponder.url}${HEARTBEAT_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+const loomList = () => runLoom(['worker', 'list', '--online', '--json'], { LOOM_API_URL: stack.ponder.url, LOOM_RPC_URL: stack.rpcUrl, LOOM_DEPLOYMENT_FILE: stack.deploymentPath });
 const matches = async (id: string) => (await stack.gql(`query($id: ID!) { matchWorkers(jobId: $id) { online worker { address } } }`, { id })).matchWorkers;
 let cpuJob: string;
 
@@ -67,6 +69,10 @@ describe('presence', () => {
       expect(Number(live.lastSeen)).toBeGreaterThan(0);
       expect(await onlineList(true)).toContain(w.address);
       expect(await onlineList(false)).not.toContain(w.address);
+      // The CLI: `loom worker list --online`.
+      const cli = await loomList();
+      expect(cli.code).toBe(0);
+      expect(JSON.parse(cli.stdout).workers).toEqual([expect.objectContaining({ address: w.address, online: true })]);
 
       // A CPU job (the worker takes only replicated slots, so it stays open for matchWorkers below).
       cpuJob = (await postJob(stack, { spec: scriptSpec('true') })).id;
@@ -84,6 +90,8 @@ describe('presence', () => {
       expect(updates[0]).toMatchObject({ address: w.address, online: true, gpus: { status: 'NONE' } });
       expect(updates.at(-1)).toMatchObject({ address: w.address, online: false });
       expect(await matches(cpuJob)).toEqual([{ online: false, worker: { address: w.address } }]);
+      const none = await runLoom(['worker', 'list', '--online'], { LOOM_API_URL: stack.ponder.url, LOOM_RPC_URL: stack.rpcUrl, LOOM_DEPLOYMENT_FILE: stack.deploymentPath });
+      expect([none.code, none.stdout]).toEqual([0, 'no worker online\n']);
     } finally {
       sub.dispose();
     }
