@@ -47,7 +47,7 @@ export class LivePresence {
     this.#close = undefined;
     if (list.length === 0) return;
     const key = this.#key;
-    const close = this.#reader.listen(WorkerPresenceSubscription, { workers: list as `0x${string}`[] }, {
+    const close: () => void = this.#reader.listen(WorkerPresenceSubscription, { workers: list as `0x${string}`[] }, {
       next: ({ workerPresence: u }) => {
         this.#retry = 0;
         this.updates = { ...this.updates, [u.address.toLowerCase()]: u };
