@@ -61,7 +61,7 @@ async function post(url: string, query: string): Promise<any> {
 }
 
 /** Latency, throughput, and CPU milliseconds per request of the server and of autocannon (this process). */
-type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; loadGenCpuMs: number };
+type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; loadGenCpuMs: number; requests: number };
 
 /** A process's CPU time so far in ms (Linux /proc; NaN elsewhere). */
 function cpuMsOf(pid: number | undefined): number {
@@ -95,6 +95,7 @@ async function load(url: string, query: string, connections: number, seconds: nu
     rps: result.requests.average,
     serverCpuMs: server / n,
     loadGenCpuMs: (self.user + self.system) / 1000 / n,
+    requests: n,
   };
 }
 
@@ -248,10 +249,15 @@ async function presenceUnderLoad(history: History, ponder: { url: string; proces
       );
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // The server's CPU a heartbeat costs: a mixed round's CPU less what its GraphQL requests cost at
+    // the baseline rounds' rate per request, over the heartbeats accepted (steadier than latency on a shared machine).
+    const baselineCpuPerRequest = mean(alone.map((x) => x.serverCpuMs));
+    const cpuPerHeartbeat = mean(mixed.map((m, r) => (m.serverCpuMs * m.requests - baselineCpuPerRequest * m.requests) / Math.max(1, beats[r]!.accepted)));
     const withP99 = mean(mixed.map((x) => x.p99));
     const withoutP99 = mean(alone.map((x) => x.p99));
     return {
       'api.presence.heartbeatsPerSec': round(mean(beats.map((b) => b.accepted / LOAD_SECONDS)), 0),
+      'api.presence.serverCpuMsPerHeartbeat': round(cpuPerHeartbeat, 3),
       'api.presence.heartbeatsRefused': beats.reduce((a, b) => a + b.refused + b.errors, 0),
       'api.presence.graphql.c10.p99Ms': round(withP99),
       'api.presence.graphql.c10.baselineP99Ms': round(withoutP99),

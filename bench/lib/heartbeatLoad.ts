@@ -39,7 +39,8 @@ for (let command = await next(); command !== undefined; command = await next()) 
     let i = 0;
     const result = await autocannon({
       url: config.url,
-      connections: 8,
+      // Enough connections that the fixed rate is reached while each heartbeat waits behind GraphQL requests.
+      connections: 64,
       overallRate: config.rate,
       duration: config.seconds,
       requests: [{ method: 'POST', path: HEARTBEAT_PATH, headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }) }],
