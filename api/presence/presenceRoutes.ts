@@ -6,7 +6,6 @@
  * per client), 503 UNAVAILABLE (the registration check could not read the database).
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { RateLimiter } from '../clients/rateLimiter';
 import type { HeartbeatErrorCode, HeartbeatVerifier } from './heartbeatVerifier';
@@ -32,15 +31,40 @@ export type PresenceRoutesOptions = {
   sessions?: { burst: number; perSecond: number };
 };
 
+const MAX_BODY_BYTES = 32 * 1024;
+
+/**
+ * The request body as text, or undefined past `max` bytes. Served by Node (Ponder's server), it is
+ * read from Node's request stream directly: building a web Request around it would cost more than
+ * checking the heartbeat (bench/README.md, api.presence.*).
+ */
+async function readBody(c: Context, max: number): Promise<string | undefined> {
+  const incoming = (c.env as { incoming?: AsyncIterable<Buffer> } | undefined)?.incoming;
+  if (!incoming || typeof incoming[Symbol.asyncIterator] !== 'function') {
+    const text = await c.req.text();
+    return Buffer.byteLength(text) > max ? undefined : text;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += chunk.length;
+    if (size > max) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function presenceRoutes(o: PresenceRoutesOptions): Hono {
   const app = new Hono();
   const sessions = new RateLimiter(o.sessions ?? { burst: 2000, perSecond: 20 });
   const fail = (c: Context, code: HeartbeatErrorCode, message: string) => c.json({ error: { code, message } }, status[code]);
 
-  app.post('/heartbeat', bodyLimit({ maxSize: 32 * 1024, onError: (c) => fail(c, 'BAD_REQUEST', 'the heartbeat is too large (at most 32 KiB)') }), async (c) => {
+  app.post('/heartbeat', async (c) => {
+    const text = await readBody(c, MAX_BODY_BYTES);
+    if (text === undefined) return fail(c, 'BAD_REQUEST', `the heartbeat is too large (at most ${MAX_BODY_BYTES} bytes)`);
     let body: unknown;
     try {
-      body = await c.req.json();
+      body = JSON.parse(text);
     } catch {
       return fail(c, 'BAD_REQUEST', 'the body is not JSON');
     }
