@@ -58,7 +58,7 @@ export type VerifierOptions = {
   /** Whether an address (lowercase) is a registered worker (the indexed table). */
   isRegisteredWorker: (address: Address) => Promise<boolean>;
   maxSkewMs?: number;
-  /** How long a registration answer is reused (ms; default 5000). */
+  /** How long a registered worker's answer is reused (ms; default 5000; a refusal's at most 1000). */
   registrationTtlMs?: number;
   /** The API's clock, ms. */
   now?: () => number;
@@ -190,7 +190,8 @@ export class HeartbeatVerifier {
     if (cached && cached.until > now) return cached.value;
     const value = await this.o.isRegisteredWorker(worker);
     if (this.registered.size >= MAX_SESSIONS) this.registered.clear();
-    this.registered.set(worker, { value, until: now + this.registrationTtlMs });
+    // A refusal is remembered for a second only: a worker whose registration was just indexed is taken at once.
+    this.registered.set(worker, { value, until: now + (value ? this.registrationTtlMs : Math.min(1000, this.registrationTtlMs)) });
     return value;
   }
 }
