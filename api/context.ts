@@ -5,6 +5,7 @@
 import type { ChangeFeed } from './feed/changeFeed';
 import type { QueueStats } from './feed/pushQueue';
 import type { Loaders } from './data/loaders';
+import type { PresenceStore } from './presence/presenceStore';
 import type { Db, JobFold, Tables } from './data/tables';
 
 /** What yoga gives every resolver. */
@@ -22,6 +23,8 @@ export type Context = {
   subscriptionLimits?: { maxQueued: number; backfillPage: number };
   /** The API's counters of queued items, shared by every subscriber's queue. */
   queueStats?: QueueStats;
+  /** Which workers are online (heartbeats; the API's memory, not chain state). */
+  presence: PresenceStore;
   /** Called when this request's subscription is ended for falling too far behind (its connection then gets a grace period). */
   onSlowClient?: () => void;
 };

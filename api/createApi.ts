@@ -34,6 +34,9 @@ import { type RequestTrace, type ServerContext, useNormalizedErrors } from './gr
 import { defaultLimits, type OperationLimits, useOperationLimits } from './graphql/operationLimits';
 import { ponderRuntime } from './feed/ponderSignal';
 import { useSubscriptionTransport } from './graphql/subscriptionTransport';
+import { HeartbeatVerifier, type PresenceDomain } from './presence/heartbeatVerifier';
+import { presenceRoutes } from './presence/presenceRoutes';
+import { PresenceStore } from './presence/presenceStore';
 
 export type ApiOptions = {
   /** The read-only database (`db` from `ponder:api`). */
@@ -76,6 +79,13 @@ export type ApiOptions = {
    * inside Ponder; `false`: off.
    */
   artifactRetention?: { graceSeconds?: number; intervalSeconds?: number } | false;
+  /**
+   * Worker presence (api/presence/): signed heartbeats at POST /presence/heartbeat, kept in memory
+   * (not chain state). `domain`: the chain id and market that heartbeats' sessions name (without it,
+   * no heartbeat is accepted and every worker reads offline); `maxSkewMs`: the clock difference
+   * allowed (LOOM_PRESENCE_MAX_SKEW_MS, else 30 s); `store`: a store made by the caller (tests, bench).
+   */
+  presence?: { domain?: PresenceDomain; maxSkewMs?: number; store?: PresenceStore; now?: () => number };
 };
 
 export type SubscriptionOptions = {
@@ -146,6 +156,7 @@ export function createApi(options: ApiOptions): Hono {
     backfillPage: Math.max(1, Math.min(defaultSubscriptionLimits.backfillPage, Math.floor(clientLimits.maxQueued / 2))),
   };
   const queueStats: QueueStats = { queued: 0, overflows: 0 };
+  const presence = options.presence?.store ?? new PresenceStore(options.presence?.now);
 
   // One change feed per API (one per process in Ponder), shared by every subscription.
   const ponder = options.subscriptions?.feed || options.subscriptions?.signal !== undefined ? undefined : ponderRuntime(logger, { notifyDatabaseUrl: options.subscriptions?.notifyDatabaseUrl ?? (process.env.LOOM_NOTIFY_DATABASE_URL || undefined) });
@@ -160,6 +171,7 @@ export function createApi(options: ApiOptions): Hono {
   });
   if (ponder) {
     ponder.onShutdown(() => feed.close());
+    ponder.onShutdown(() => presence.close());
     // Started with the API, so that it sees every reorg a resuming client may need to hear about.
     feed.start().catch(() => {});
   }
@@ -195,6 +207,7 @@ export function createApi(options: ApiOptions): Hono {
       feed,
       subscriptionLimits,
       queueStats,
+      presence,
       onSlowClient: streamTicket && (() => streamTicket.tooSlow()),
     }),
     plugins: [useOperationLimits(limits), useSubscriptionTransport(), useStreamAdmission(), useNormalizedErrors()],
@@ -225,6 +238,18 @@ export function createApi(options: ApiOptions): Hono {
       const collector = startArtifactCollector({ store, db, tables, graceSeconds: retention.graceSeconds ?? defaultGraceSeconds(), intervalSeconds, logger });
       ponder?.onShutdown(() => collector.stop());
     }
+  }
+
+  const presenceDomain = options.presence?.domain;
+  if (presenceDomain) {
+    const envSkew = Number(process.env.LOOM_PRESENCE_MAX_SKEW_MS);
+    const verifier = new HeartbeatVerifier({
+      domain: presenceDomain,
+      isRegisteredWorker: registeredWorkerCheck(db, tables),
+      maxSkewMs: options.presence?.maxSkewMs ?? (envSkew > 0 ? envSkew : undefined),
+      ...(options.presence?.now ? { now: options.presence.now } : {}),
+    });
+    app.route('/presence', presenceRoutes({ verifier, store: presence, clientOf, logger }));
   }
 
   app.use('/graphql', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['Retry-After', 'X-Request-Id'], maxAge: 86_400 }));
@@ -351,6 +376,8 @@ export function createApi(options: ApiOptions): Hono {
     const subscriptions = [
       ...metricFamily('loom_api_subscriptions', 'gauge', 'Subscriptions following the change feed now.', feed.listenerCount),
       ...metricFamily('loom_api_subscription_queued_items', 'gauge', "Events waiting in subscribers' queues for their clients to read.", queueStats.queued),
+      ...metricFamily('loom_api_workers_online', 'gauge', 'Workers whose heartbeats reach this API now.', presence.onlineAddresses().length),
+      ...metricFamily('loom_api_heartbeats_accepted_total', 'counter', 'Worker heartbeats accepted since the API started.', presence.accepted),
       '',
     ].join('\n');
     return c.body(metrics.render() + subscriptions + admission.renderMetrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });

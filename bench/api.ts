@@ -8,10 +8,14 @@
  * `jobEvents` subscription (SSE) while new lifecycles are mined, and each event's latency is timed
  * from the end of `evm_mine` to its arrival.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { encodeFunctionData, type Hex } from 'viem';
+import { encodeFunctionData, type Hex, zeroHash } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { abiOf } from '../sdk/contracts.ts';
 import { compileDriver, loadHistory, type History } from './lib/history.ts';
 import { rpc } from '../scripts/lib/rpc.ts';
 import { replay } from './lib/replay.ts';
@@ -21,6 +25,11 @@ const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const LOAD_SECONDS = 10;
+/** Presence: registered workers sending heartbeats, and the rate they send at in all (LOOM_BENCH_HEARTBEATS_PER_SEC). */
+const PRESENCE_WORKERS = 100;
+const HEARTBEATS_PER_SEC = Number(process.env.LOOM_BENCH_HEARTBEATS_PER_SEC) || 1000;
+/** LOOM_BENCH_API=graphql,presence,subscription runs those parts (default all). */
+const PARTS = new Set((process.env.LOOM_BENCH_API ?? 'graphql,presence,subscription').split(',').map((x) => x.trim()));
 const SUBSCRIPTION_BLOCKS = 130; // 4 events each: 520 events
 
 /** Our API: the same fields as PONDER_QUERY, and bids as a connection. */
@@ -52,7 +61,7 @@ async function post(url: string, query: string): Promise<any> {
 }
 
 /** Latency, throughput, and CPU milliseconds per request of the server and of autocannon (this process). */
-type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; loadGenCpuMs: number };
+type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; loadGenCpuMs: number; requests: number };
 
 /** A process's CPU time so far in ms (Linux /proc; NaN elsewhere). */
 function cpuMsOf(pid: number | undefined): number {
@@ -86,6 +95,7 @@ async function load(url: string, query: string, connections: number, seconds: nu
     rps: result.requests.average,
     serverCpuMs: server / n,
     loadGenCpuMs: (self.user + self.system) / 1000 / n,
+    requests: n,
   };
 }
 
@@ -186,6 +196,80 @@ export async function subscriptionLatency(history: History, apiUrl: string): Pro
   return latencies;
 }
 
+/** Registers `count` fresh EOA workers (anvil: funded and impersonated) and returns their keys. */
+async function registerWorkers(history: History, count: number): Promise<Hex[]> {
+  const keys: Hex[] = [];
+  const claim = { gpuModel: zeroHash, gpuCount: 0, vramMiB: 0, cpuCores: 8, ramMiB: 16_384, pricePerGpuHour: 0n, metadataURI: '' };
+  const data = encodeFunctionData({ abi: abiOf.registry, functionName: 'register', args: [claim] });
+  for (let i = 0; i < count; i++) {
+    const key = generatePrivateKey();
+    const address = privateKeyToAccount(key).address;
+    await rpc(history.rpcUrl, 'anvil_setBalance', [address, '0x56BC75E2D63100000']); // 100 ETH
+    await rpc(history.rpcUrl, 'anvil_impersonateAccount', [address]);
+    await rpc(history.rpcUrl, 'eth_sendTransaction', [{ from: address, to: history.deployment.LoomRegistry.address, data, gas: '0x' + (500_000).toString(16) }]);
+    keys.push(key);
+  }
+  return keys;
+}
+
+/**
+ * Heartbeats verified while serving the GraphQL load: rounds of `OUR_QUERY` at 10 connections with
+ * the heartbeat load (bench/lib/heartbeatLoad.ts, its own process, at a fixed rate) and without it,
+ * alternating, twice; the p99 of each kind is the mean of its rounds.
+ */
+async function presenceUnderLoad(history: History, ponder: { url: string; process: { pid?: number }; waitForBlock: (b: number) => Promise<void> }, ours: string): Promise<Record<string, number>> {
+  log(`presence: registering ${PRESENCE_WORKERS} workers`);
+  const keys = await registerWorkers(history, PRESENCE_WORKERS);
+  await ponder.waitForBlock(Number(await rpc<string>(history.rpcUrl, 'eth_blockNumber')));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/heartbeatLoad.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const answers = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const ask = async (line: string) => {
+    child.stdin!.write(`${line}\n`);
+    const answer = await answers.next();
+    if (answer.done) throw new Error(`heartbeat load: the process ended (after "${line.slice(0, 40)}")`);
+    return answer.value as string;
+  };
+  try {
+    const config = { url: ponder.url, chainId: history.deployment.chainId, market: history.market, keys, rate: HEARTBEATS_PER_SEC, seconds: LOAD_SECONDS };
+    if ((await ask(JSON.stringify(config))) !== 'ready') throw new Error('heartbeat load: not ready');
+    const pid = ponder.process.pid;
+    const mixed: Load[] = [];
+    const alone: Load[] = [];
+    const beats: { accepted: number; refused: number; errors: number }[] = [];
+    for (let r = 0; r < 2; r++) {
+      if ((await ask('prepare')) !== 'prepared') throw new Error('heartbeat load: not prepared');
+      const [graphql, sent] = await Promise.all([load(ours, OUR_QUERY, 10, LOAD_SECONDS, pid), ask('go')]);
+      mixed.push(graphql);
+      beats.push(JSON.parse(sent));
+      alone.push(await load(ours, OUR_QUERY, 10, LOAD_SECONDS, pid));
+      const b = beats[r]!;
+      log(
+        `presence round ${r + 1}: ${Math.round(b.accepted / LOAD_SECONDS)} heartbeats/s accepted (${b.refused} refused, ${b.errors} errors); ` +
+          `GraphQL p99 ${mixed[r]!.p99} ms with them (${Math.round(mixed[r]!.rps)} req/s), ${alone[r]!.p99} ms without (${Math.round(alone[r]!.rps)} req/s) (${uptimeLoad()})`,
+      );
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    // The server's CPU a heartbeat costs: a mixed round's CPU less what its GraphQL requests cost at
+    // the baseline rounds' rate per request, over the heartbeats accepted (steadier than latency on a shared machine).
+    const baselineCpuPerRequest = mean(alone.map((x) => x.serverCpuMs));
+    const cpuPerHeartbeat = mean(mixed.map((m, r) => (m.serverCpuMs * m.requests - baselineCpuPerRequest * m.requests) / Math.max(1, beats[r]!.accepted)));
+    const withP99 = mean(mixed.map((x) => x.p99));
+    const withoutP99 = mean(alone.map((x) => x.p99));
+    return {
+      'api.presence.heartbeatsPerSec': round(mean(beats.map((b) => b.accepted / LOAD_SECONDS)), 0),
+      'api.presence.serverCpuMsPerHeartbeat': round(cpuPerHeartbeat, 3),
+      'api.presence.heartbeatsRefused': beats.reduce((a, b) => a + b.refused + b.errors, 0),
+      'api.presence.graphql.c10.p99Ms': round(withP99),
+      'api.presence.graphql.c10.baselineP99Ms': round(withoutP99),
+      'api.presence.graphql.c10.p99Ratio': round(withP99 / withoutP99, 2),
+      'api.presence.graphql.c10.rps': round(mean(mixed.map((x) => x.rps)), 0),
+      'api.presence.graphql.c10.baselineRps': round(mean(alone.map((x) => x.rps)), 0),
+    };
+  } finally {
+    child.kill();
+  }
+}
+
 export async function apiBench(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   const history = await loadHistory('dense');
@@ -221,42 +305,48 @@ export async function apiBench(): Promise<Record<string, number>> {
       log(`both APIs answer the same 50 jobs with ${aBids.length} bids; warming up`);
 
       await load(ours, OUR_QUERY, 10, 2);
-      await load(theirs, PONDER_QUERY, 10, 2);
-
       const pid = ponder.process.pid;
-      const c1 = await load(ours, OUR_QUERY, 1, LOAD_SECONDS, pid);
-      log(`ours, 1 connection: p50 ${c1.p50} ms, p99 ${c1.p99} ms, ${Math.round(c1.rps)} req/s`);
-      // Alternate the two APIs, twice, so that drift on a shared machine hits both alike.
-      const oursRuns: Load[] = [];
-      const theirRuns: Load[] = [];
-      for (let round = 0; round < 2; round++) {
-        oursRuns.push(await load(ours, OUR_QUERY, 10, LOAD_SECONDS, pid));
-        theirRuns.push(await load(theirs, PONDER_QUERY, 10, LOAD_SECONDS, pid));
-        log(
-          `10 connections, round ${round + 1}: ours p99 ${oursRuns[round]!.p99} ms, ${Math.round(oursRuns[round]!.rps)} req/s, ` +
-            `server CPU ${oursRuns[round]!.serverCpuMs.toFixed(2)} ms/req; Ponder's p99 ${theirRuns[round]!.p99} ms, ` +
-            `${Math.round(theirRuns[round]!.rps)} req/s, server CPU ${theirRuns[round]!.serverCpuMs.toFixed(2)} ms/req (${uptimeLoad()})`,
-        );
-      }
-      const mean = (runs: Load[], key: keyof Load) => runs.reduce((s, r) => s + r[key], 0) / runs.length;
-      figures['api.graphql.c1.p50Ms'] = round(c1.p50);
-      figures['api.graphql.c1.p99Ms'] = round(c1.p99);
-      figures['api.graphql.c10.p50Ms'] = round(mean(oursRuns, 'p50'));
-      figures['api.graphql.c10.p99Ms'] = round(mean(oursRuns, 'p99'));
-      figures['api.graphql.c10.rps'] = round(mean(oursRuns, 'rps'), 0);
-      figures['api.graphql.ponder.c10.p99Ms'] = round(mean(theirRuns, 'p99'));
-      figures['api.graphql.ponder.c10.rps'] = round(mean(theirRuns, 'rps'), 0);
-      figures['api.graphql.c10.rpsRatio'] = round(figures['api.graphql.c10.rps']! / figures['api.graphql.ponder.c10.rps']!, 2);
-      figures['api.graphql.c10.serverCpuMs'] = round(mean(oursRuns, 'serverCpuMs'), 2);
-      figures['api.graphql.ponder.c10.serverCpuMs'] = round(mean(theirRuns, 'serverCpuMs'), 2);
-      figures['api.graphql.c10.loadGenCpuMs'] = round(mean(oursRuns, 'loadGenCpuMs'), 2);
+      if (PARTS.has('graphql')) {
+        await load(theirs, PONDER_QUERY, 10, 2);
 
-      log(`subscription: mining ${SUBSCRIPTION_BLOCKS} blocks of 4 events`);
-      const latencies = (await subscriptionLatency(history, ponder.url)).sort((x, y) => x - y);
-      figures['api.subscription.events'] = latencies.length;
-      figures['api.subscription.latency.p50Ms'] = round(percentile(latencies, 50));
-      figures['api.subscription.latency.p99Ms'] = round(percentile(latencies, 99));
-      log(`subscription: ${latencies.length} events, p50 ${figures['api.subscription.latency.p50Ms']} ms, p99 ${figures['api.subscription.latency.p99Ms']} ms`);
+        const c1 = await load(ours, OUR_QUERY, 1, LOAD_SECONDS, pid);
+        log(`ours, 1 connection: p50 ${c1.p50} ms, p99 ${c1.p99} ms, ${Math.round(c1.rps)} req/s`);
+        // Alternate the two APIs, twice, so that drift on a shared machine hits both alike.
+        const oursRuns: Load[] = [];
+        const theirRuns: Load[] = [];
+        for (let round = 0; round < 2; round++) {
+          oursRuns.push(await load(ours, OUR_QUERY, 10, LOAD_SECONDS, pid));
+          theirRuns.push(await load(theirs, PONDER_QUERY, 10, LOAD_SECONDS, pid));
+          log(
+            `10 connections, round ${round + 1}: ours p99 ${oursRuns[round]!.p99} ms, ${Math.round(oursRuns[round]!.rps)} req/s, ` +
+              `server CPU ${oursRuns[round]!.serverCpuMs.toFixed(2)} ms/req; Ponder's p99 ${theirRuns[round]!.p99} ms, ` +
+              `${Math.round(theirRuns[round]!.rps)} req/s, server CPU ${theirRuns[round]!.serverCpuMs.toFixed(2)} ms/req (${uptimeLoad()})`,
+          );
+        }
+        const mean = (runs: Load[], key: keyof Load) => runs.reduce((s, r) => s + r[key], 0) / runs.length;
+        figures['api.graphql.c1.p50Ms'] = round(c1.p50);
+        figures['api.graphql.c1.p99Ms'] = round(c1.p99);
+        figures['api.graphql.c10.p50Ms'] = round(mean(oursRuns, 'p50'));
+        figures['api.graphql.c10.p99Ms'] = round(mean(oursRuns, 'p99'));
+        figures['api.graphql.c10.rps'] = round(mean(oursRuns, 'rps'), 0);
+        figures['api.graphql.ponder.c10.p99Ms'] = round(mean(theirRuns, 'p99'));
+        figures['api.graphql.ponder.c10.rps'] = round(mean(theirRuns, 'rps'), 0);
+        figures['api.graphql.c10.rpsRatio'] = round(figures['api.graphql.c10.rps']! / figures['api.graphql.ponder.c10.rps']!, 2);
+        figures['api.graphql.c10.serverCpuMs'] = round(mean(oursRuns, 'serverCpuMs'), 2);
+        figures['api.graphql.ponder.c10.serverCpuMs'] = round(mean(theirRuns, 'serverCpuMs'), 2);
+        figures['api.graphql.c10.loadGenCpuMs'] = round(mean(oursRuns, 'loadGenCpuMs'), 2);
+      }
+
+      if (PARTS.has('presence')) Object.assign(figures, await presenceUnderLoad(history, ponder, ours));
+
+      if (PARTS.has('subscription')) {
+        log(`subscription: mining ${SUBSCRIPTION_BLOCKS} blocks of 4 events`);
+        const latencies = (await subscriptionLatency(history, ponder.url)).sort((x, y) => x - y);
+        figures['api.subscription.events'] = latencies.length;
+        figures['api.subscription.latency.p50Ms'] = round(percentile(latencies, 50));
+        figures['api.subscription.latency.p99Ms'] = round(percentile(latencies, 99));
+        log(`subscription: ${latencies.length} events, p50 ${figures['api.subscription.latency.p50Ms']} ms, p99 ${figures['api.subscription.latency.p99Ms']} ms`);
+      }
     } finally {
       await run.close();
     }

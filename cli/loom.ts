@@ -3,6 +3,7 @@
  * loom: the Loom client's command line.
  *
  *   loom job post|list|show|watch|accept-bid|cancel|release|dispute|reclaim|expire|finalize|result|withdraw
+ *   loom worker list [--online]                    (registered workers, online or not)
  *   loom worker start|register|status|withdraw     (the worker's own CLI, loom-worker)
  *   loom index digest|replay
  *
@@ -23,7 +24,8 @@ Groups:
   job       Post jobs (single or replicated on several workers), list and show them, watch them
             live, accept bids, cancel, release, dispute, reclaim, finalize, download verified
             results, withdraw credits
-  worker    Run a GPU worker (start, register, status, withdraw): the loom-worker CLI
+  worker    List workers (list [--online]); run a GPU worker (start, register, status, withdraw):
+            the loom-worker CLI
   index     Compare an indexer with the chain: digest, replay
 
 Configuration (flags or environment): --api-url LOOM_API_URL, --rpc-url LOOM_RPC_URL,
@@ -59,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
 
 const argv = process.argv.slice(2);
 // `loom worker …` passes its arguments through untouched: --json there is the worker CLI's.
-const json = argv[0] !== 'worker' && argv.includes('--json');
+const json = (argv[0] !== 'worker' || argv[1] === 'list') && argv.includes('--json');
 main(argv).then(
   (code) => process.exit(code),
   (err) => process.exit(reportError(err, { json })),

@@ -145,6 +145,8 @@ export const WorkerFields = graphql(`
     address
     registered
     available
+    online
+    lastSeen
     gpuModelName
     encryptionKey
     claim {
@@ -324,6 +326,7 @@ export const MatchWorkersQuery = graphql(
   `
   query MatchWorkers($jobId: ID!, $first: Int) {
     matchWorkers(jobId: $jobId, first: $first) {
+      online
       score
       reputationScore
       priceScore
@@ -601,12 +604,50 @@ export const JobPageQuery = graphql(
   [JobFields, WorkerFields],
 );
 
+/** What a worker's last heartbeat said of its GPUs. */
+export const GpuReportFields = graphql(`
+  fragment GpuReportFields on GpuReport @_unmask {
+    status
+    error
+    devices {
+      index
+      uuid
+      name
+      utilizationPct
+      memoryUsedMiB
+      memoryTotalMiB
+      temperatureC
+      uncorrectedErrors
+    }
+  }
+`);
+
+/** Workers coming online, going offline or reporting other GPU state (presence: the API's memory, not chain state). */
+export const WorkerPresenceSubscription = graphql(
+  `
+  subscription WorkerPresence($workers: [Address!]) {
+    workerPresence(workers: $workers) {
+      address
+      online
+      lastSeen
+      gpus {
+        ...GpuReportFields
+      }
+    }
+  }
+`,
+  [GpuReportFields],
+);
+
 /** A worker with its latest bids, for the web UI's worker page. */
 export const WorkerPageQuery = graphql(
   `
   query WorkerPage($address: Address!) {
     worker(address: $address) {
       ...WorkerFields
+      gpus {
+        ...GpuReportFields
+      }
     }
     bids(worker: $address, orderBy: PLACED_AT_DESC, first: 20) {
       edges {
@@ -628,7 +669,7 @@ export const WorkerPageQuery = graphql(
     }
   }
 `,
-  [WorkerFields],
+  [WorkerFields, GpuReportFields],
 );
 
 /** How many available workers meet the requirements being typed into the post form. */
@@ -653,7 +694,7 @@ export const DashboardQuery = graphql(
     activeJobs: jobs(filter: { status: [ASSIGNED, SUBMITTED, DISPUTED] }, first: 0) {
       totalCount
     }
-    availableWorkers: workers(filter: { registered: true, available: true }, first: 0) {
+    availableWorkers: workers(filter: { registered: true, available: true, online: true }, first: 0) {
       totalCount
     }
   }

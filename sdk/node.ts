@@ -13,3 +13,4 @@ export * from './node/revealSalt';
 export * from './node/options';
 export * from './chain/connectChain';
 export * from './chain/deploymentRecord';
+export * from './node/workerHeartbeat';

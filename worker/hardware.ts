@@ -150,7 +150,7 @@ export async function detectHardware(
  * when it has not finished in `timeoutMs`: then its whole process group is killed and the promise
  * rejects at once, without waiting for the pipes (a process stuck in the driver may never close them).
  */
-function runBounded(file: string, args: string[], timeoutMs: number): Promise<string> {
+export function runBounded(file: string, args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';

@@ -6,7 +6,7 @@
  * same rule: api/queries.test.ts checks that `jobMatcher` keeps exactly the jobs the SQL returns.
  */
 import type { SQLWrapper } from 'drizzle-orm';
-import { and, eq, gte, inArray, lte, or, sql } from 'ponder';
+import { and, eq, gte, inArray, lte, not, or, sql } from 'ponder';
 import type { JobEventRow, JobRow, Tables } from './tables';
 import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../graphql/checkArgs';
 import { ApiError } from '../graphql/errors';
@@ -177,10 +177,23 @@ export type WorkerFilter = {
   minReputation?: number | null;
   maxPricePerGpuHour?: bigint | null;
   minFreeStake?: bigint | null;
+  /** Presence (the API's memory, not a column): needs the online addresses. */
+  online?: boolean | null;
 };
 
-/** The SQL condition of a WorkerFilter (undefined: every worker). */
-export function workerFilterCondition(tables: Tables, filter: WorkerFilter | null | undefined): SQL | undefined {
+/**
+ * Whether an address column is one of `addresses` (lowercase hex), as one array parameter however
+ * many there are.
+ */
+export function addressIn(column: SQLWrapper, addresses: readonly string[]): SQL {
+  return sql`${column} = any(${`{${addresses.join(',')}}`}::text[])`;
+}
+
+/**
+ * The SQL condition of a WorkerFilter (undefined: every worker). `onlineAddresses`: the workers online
+ * now (api/presence/presenceStore.ts), read only when the filter asks for `online`.
+ */
+export function workerFilterCondition(tables: Tables, filter: WorkerFilter | null | undefined, onlineAddresses: () => readonly string[] = () => []): SQL | undefined {
   if (!filter) return undefined;
   const { worker } = tables;
   const minGpuCount = nonNegativeInt('minGpuCount', filter.minGpuCount);
@@ -195,5 +208,7 @@ export function workerFilterCondition(tables: Tables, filter: WorkerFilter | nul
     minReputation !== undefined ? gte(worker.reputation, minReputation) : undefined,
     filter.maxPricePerGpuHour != null ? atMost(worker.pricePerGpuHour, filter.maxPricePerGpuHour) : undefined,
     filter.minFreeStake != null ? atLeast(sql`${worker.stake} - ${worker.locked}`, filter.minFreeStake) : undefined,
+    filter.online === true ? addressIn(worker.address, onlineAddresses()) : undefined,
+    filter.online === false ? not(addressIn(worker.address, onlineAddresses())) : undefined,
   );
 }

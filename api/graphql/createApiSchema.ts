@@ -10,6 +10,7 @@ import { jobEventResolvers } from './resolvers/jobEvents';
 import { jobResolvers } from './resolvers/jobs';
 import { marketResolvers } from './resolvers/market';
 import { matchWorkersResolvers } from './resolvers/matchWorkers';
+import { presenceResolvers } from './resolvers/presence';
 import { stateDigestResolvers } from './resolvers/stateDigest';
 import { statsResolvers } from './resolvers/stats';
 import { subscriptionResolvers } from './resolvers/subscriptions';
@@ -62,6 +63,7 @@ export function createApiSchema(): GraphQLSchema {
         balanceResolvers,
         stateDigestResolvers,
         subscriptionResolvers,
+        presenceResolvers,
       ),
     },
     // Every field of the SDL must be resolvable: fail at startup, not at the first query.

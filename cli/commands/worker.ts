@@ -1,4 +1,6 @@
 /**
+ * `loom worker list`: a client's read of the registered workers (worker/list.ts), online or not.
+ *
  * `loom worker <start|register|status|withdraw> …`: the worker's own CLI (worker/cli.ts, the
  * `loom-worker` bin, worker/loom-worker.mjs), run as it is, with the arguments, the terminal and the environment passed
  * through, so that there is one implementation and one set of flags (`loom worker --help`).
@@ -12,10 +14,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_KEY_ENV, CLIENT_KEYSTORE_PASSWORD_ENV } from '../clientKey';
+import { runWorkerList } from './worker/list';
 
 const WORKER_CLI = fileURLToPath(new URL('../../worker/loom-worker.mjs', import.meta.url));
 
 export async function runWorker(argv: string[]): Promise<number> {
+  if (argv[0] === 'list') return runWorkerList(argv.slice(1));
   const env = { ...process.env };
   // The worker signs with its own key (LOOM_WORKER_KEY / LOOM_KEYSTORE); the client's is not its business.
   delete env[CLIENT_KEY_ENV];

@@ -39,6 +39,12 @@ export type DaemonConfig = {
   /** Seconds kept before the execution deadline for the upload and the submit transaction. */
   submitReserveSeconds: number;
   housekeepingMs: number;
+  /** Heartbeats to the API (presence): every this many ms; offline after 3 missed. */
+  heartbeatMs: number;
+  /** nvidia-smi, for the hardware at start and the GPU probe of each heartbeat. */
+  nvidiaSmi: string;
+  /** How long a GPU probe may take before it counts as failed (ms). */
+  gpuProbeTimeoutMs: number;
   autoWithdraw: boolean;
   /** Where withdrawals go (default: the worker's own address). */
   payoutAddress?: Address;
@@ -69,6 +75,12 @@ function fail(message: string): never {
 function int(v: string, name: string, min = 0): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < min) fail(`${name} must be an integer >= ${min}, not "${v}"`);
+  return n;
+}
+
+function boundedInt(v: string, name: string, min: number, max: number): number {
+  const n = int(v, name, min);
+  if (n > max) fail(`${name} must be at most ${max}, not "${v}"`);
   return n;
 }
 
@@ -173,6 +185,9 @@ export const options = {
   'submit-reserve-seconds': { type: 'string', env: 'LOOM_SUBMIT_RESERVE_SECONDS', default: '30', parse: int, help: 'Seconds kept before the execution deadline to upload and submit.' },
   modes: { type: 'string', env: 'LOOM_MODES', default: 'claim,auction,replicated', parse: modes, help: 'Jobs taken: claim, auction (LoomMarket), replicated (slots of LoomReplicatedMarket jobs), comma-separated.' },
   'housekeeping-ms': { type: 'string', env: 'LOOM_HOUSEKEEPING_MS', default: '15000', parse: (v: string, name: string) => int(v, name, 100), help: 'Period of releases, replicated reveals and finalizes, withdrawals and reconciliation.' },
+  'heartbeat-ms': { type: 'string', env: 'LOOM_HEARTBEAT_MS', default: '5000', parse: (v: string, name: string) => boundedInt(v, name, 200, 60_000), help: 'Period of the signed heartbeats to the API (presence and GPU state); the API counts the worker offline after 3 missed.' },
+  'nvidia-smi': { type: 'string', env: 'LOOM_NVIDIA_SMI', default: 'nvidia-smi', help: 'nvidia-smi to run (hardware at start, the GPU probe of each heartbeat).' },
+  'gpu-probe-timeout-ms': { type: 'string', env: 'LOOM_GPU_PROBE_TIMEOUT_MS', default: '10000', parse: (v: string, name: string) => int(v, name, 100), help: 'A GPU probe taking longer fails (the worker then takes no GPU jobs and is unavailable until one passes).' },
   'auto-withdraw': { type: 'boolean', negatable: true, env: 'LOOM_AUTO_WITHDRAW', default: 'true', help: 'Withdraw earnings as they are credited (--no-auto-withdraw to keep them).' },
   'payout-address': { type: 'string', env: 'LOOM_PAYOUT_ADDRESS', parse: optionalAddress, help: "Where withdrawals go; default: the worker's address." },
   'unsafe-no-sandbox': { type: 'boolean', negatable: true, env: 'LOOM_UNSAFE_NO_SANDBOX', default: 'false', help: 'Run jobs without the parts of the sandbox that are missing (development only).' },
@@ -238,6 +253,9 @@ export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = proces
     strategy,
     submitReserveSeconds: v['submit-reserve-seconds'],
     housekeepingMs: v['housekeeping-ms'],
+    heartbeatMs: v['heartbeat-ms'],
+    nvidiaSmi: v['nvidia-smi'],
+    gpuProbeTimeoutMs: v['gpu-probe-timeout-ms'],
     autoWithdraw: v['auto-withdraw'],
     ...(v['payout-address'] ? { payoutAddress: v['payout-address'] } : {}),
     unsafeNoSandbox: v['unsafe-no-sandbox'],

@@ -86,6 +86,8 @@ export class DaemonState {
   /** The hardware claim registered on-chain, and the stake not locked as collateral. */
   onChain = { gpuModel: '0x' as Hex, gpuCount: 0, vramMiB: 0 };
   freeStake = 0n;
+  /** False while the GPU probe fails (heartbeat.ts): no GPU jobs are taken. */
+  gpuHealthy = true;
 
   /** The cursor of the last event processed. */
   cursor: string | null = null;

@@ -310,6 +310,7 @@ export class Intake {
       freeStake: state.freeStake > reserved ? state.freeStake - reserved : 0n,
       heldJobs: state.held.size + state.claiming.size,
       openBids: state.bids.size,
+      gpusHealthy: state.gpuHealthy,
     };
   }
 }

@@ -101,6 +101,14 @@ describe('strategy', () => {
     expect(reason(decide(job({}, { version: 1, image, resources: { memoryMiB: 256, timeoutSeconds: 600 } }), ctx))).toBe('claim');
   });
 
+  test('behavior: while the GPU probe fails, jobs that need a GPU are refused and CPU jobs still taken', () => {
+    const sick = { ...ctx, gpusHealthy: false };
+    expect(reason(decide(job({ minGpuCount: 1 }), sick))).toBe('gpu_unhealthy');
+    expect(reason(decide(job({}, { ...goodSpec, resources: { ...goodSpec.resources, gpus: 1 } }), sick))).toBe('gpu_unhealthy');
+    expect(reason(decide(job(), sick))).toBe('claim');
+    expect(reason(decide(job({ minGpuCount: 1 }), ctx))).toBe('claim');
+  });
+
   test('error: a refusal says why in words', () => {
     const d = decide(job({ executionTimeout: 700 }), ctx);
     expect(d).toEqual({ action: 'skip', reason: 'timeout', detail: "the spec's timeout (600 s) plus 120 s of reserve exceeds the execution timeout (700 s)" });

@@ -80,6 +80,8 @@ export type StrategyContext = {
   /** Jobs held: running, waiting for a slot, or being claimed. */
   heldJobs: number;
   openBids: number;
+  /** False while the GPU probe fails: no job that needs a GPU is taken. */
+  gpusHealthy?: boolean;
 };
 
 export type JobToDecide = {
@@ -89,7 +91,7 @@ export type JobToDecide = {
   spec: Hex;
 };
 
-const skipReasons = ['not_open', 'spec_hash', 'spec_invalid', 'mode', 'host_mode_off', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity'] as const;
+const skipReasons = ['not_open', 'spec_hash', 'spec_invalid', 'mode', 'host_mode_off', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity', 'gpu_unhealthy'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
 export type Decision =
@@ -209,7 +211,8 @@ function check(job: Offer, ctx: StrategyContext, o: StrategyOptions): { action: 
   const token = job.token.toLowerCase() as Address;
   if (o.allowedTokens !== 'any' && !o.allowedTokens.some((a) => a.toLowerCase() === token)) return skip('token', `token ${token} is not allowed`);
 
-  // 5. hardware: the terms against the registered claim, the spec against the machine.
+  // 5. hardware: the terms against the registered claim, the spec against the machine, and the GPUs answering.
+  if (ctx.gpusHealthy === false && (t.minGpuCount > 0 || r.gpus > 0)) return skip('gpu_unhealthy', 'the GPU probe fails: no GPU jobs until it passes again');
   if (t.minGpuCount > ctx.claim.gpuCount) return skip('hardware', `the terms need ${t.minGpuCount} GPUs, the claim has ${ctx.claim.gpuCount}`);
   if (t.minVramMiB > ctx.claim.vramMiB) return skip('hardware', `the terms need ${t.minVramMiB} MiB of VRAM per GPU, the claim has ${ctx.claim.vramMiB}`);
   if (t.gpuModel !== zeroHash && t.gpuModel.toLowerCase() !== ctx.claim.gpuModel.toLowerCase()) return skip('hardware', 'the terms name another GPU model');

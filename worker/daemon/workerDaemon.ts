@@ -26,6 +26,7 @@ import type { Account, Address, Hex } from 'viem';
 import type { Logger } from 'pino';
 import { connectChain } from '../../sdk/chain/connectChain';
 import { revealSalt } from '../../sdk/node/revealSalt';
+import { type PresenceAccount, createHeartbeatSigner } from '../../sdk/node/workerHeartbeat';
 import { resultUploadSigner } from './uploadArtifact';
 import { WorkerError } from '../errors';
 import { type Hardware, detectHardware } from '../hardware';
@@ -38,6 +39,7 @@ import type { DaemonContext, JobSandbox } from './daemonContext';
 import { type DaemonSnapshot, DaemonState } from './daemonState';
 import { describeError } from './describeError';
 import { ensureRegistered } from './ensureRegistered';
+import { HeartbeatLoop } from './heartbeat';
 import { EventFollower } from './follow';
 import { Housekeeping } from './housekeeping';
 import { InputCache } from './inputCache';
@@ -67,7 +69,7 @@ export type DaemonOptions = {
 };
 
 /** The daemon's parts, wired once the chain is connected. */
-type Parts = { runner: JobRunner; follower: EventFollower; housekeeping: Housekeeping };
+type Parts = { runner: JobRunner; follower: EventFollower; housekeeping: Housekeeping; heartbeat: HeartbeatLoop };
 
 export class WorkerDaemon {
   readonly metrics: WorkerMetrics;
@@ -119,7 +121,7 @@ export class WorkerDaemon {
       for (const w of runner.capabilities.warnings) log.warn(w);
       sandbox = runner;
     }
-    const detected = this.o.hardware ?? (await detectHardware({ pricePerGpuHour: c.pricePerGpuHour }));
+    const detected = this.o.hardware ?? (await detectHardware({ pricePerGpuHour: c.pricePerGpuHour, nvidiaSmi: c.nvidiaSmi }));
     if (detected.warning) log.warn(detected.warning);
     // The claim's metadata says which modes this worker runs (claimMetadata.ts), unless the operator publishes their own.
     const hardware: Hardware = { ...detected, claim: { ...detected.claim, metadataURI: claimMetadataURI(c) } };
@@ -184,7 +186,9 @@ export class WorkerDaemon {
     const settlement = new Settlement(ctx, runner);
     const slots = new ReplicatedSlots(ctx, runner);
     const parts = { intake, runner, settlement, slots };
-    this.parts = { runner, follower: new EventFollower(ctx, parts), housekeeping: new Housekeeping(ctx, parts) };
+    // Presence: heartbeats signed by a session key that the worker's key binds once (sdk/node/workerHeartbeat.ts).
+    const heartbeat = new HeartbeatLoop(ctx, await createHeartbeatSigner({ account: presenceAccount(this.o.account), chainId: chain.chainId, market: chain.market }));
+    this.parts = { runner, follower: new EventFollower(ctx, parts), housekeeping: new Housekeeping(ctx, parts), heartbeat };
 
     // The API is the daemon's only view of the market: wait until it is up and caught up.
     await this.waitForApi();
@@ -193,6 +197,8 @@ export class WorkerDaemon {
 
     const reg = await ensureRegistered({ api: this.api, writer, address: this.address, claim: hardware.claim, stake: c.stake, logger: log });
     if (reg.worker) state.noteWorker(reg.worker);
+    // Registered: the API takes its heartbeats from now on (the first probe decides GPU jobs before any is considered).
+    await heartbeat.start();
 
     // Take the cursor before scanning open jobs: nothing posted in between is missed (the scan and
     // the subscription may both see a job; `considered` takes it once).
@@ -220,6 +226,7 @@ export class WorkerDaemon {
     state.stopping = true;
     state.draining = options.drain === true;
     this.parts?.housekeeping.stop();
+    this.parts?.heartbeat.stop();
     this.parts?.follower.close();
     if (!state.draining) this.stopHeldJobs();
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
@@ -268,4 +275,11 @@ export class WorkerDaemon {
     this.tasks.add(t);
     void t.finally(() => this.tasks.delete(t));
   }
+}
+
+/** The worker's key as the signer of presence sessions (a local account signs typed data). */
+function presenceAccount(account: Account): PresenceAccount {
+  const signTypedData = account.signTypedData;
+  if (!signTypedData) throw new WorkerError('KEY_UNAVAILABLE', 'the worker account cannot sign typed data (heartbeats are signed)');
+  return { address: account.address, signTypedData: signTypedData.bind(account) as PresenceAccount['signTypedData'] };
 }

@@ -8,12 +8,14 @@
  *         + 0.25 * fitScore     (mean of minGpuCount / gpuCount and minVramMiB / vramMiB;
  *                                a term is 1 when neither side has any, 0.5 when only the worker has)
  *
- * rounded to 6 decimals, ties broken by address.
+ * rounded to 6 decimals. Online workers (a heartbeat reached this API recently: api/presence/) rank
+ * before offline ones, then the score, ties broken by address.
  */
 import { and, asc, desc, eq, gte, notInArray, sql } from 'ponder';
 import type { Context } from '../../context';
 import { ApiError } from '../errors';
 import { ZERO_BYTES32 } from '../checkArgs';
+import { addressIn } from '../../data/filters';
 import { pageSize } from '../../data/pagination';
 import { parseJobId } from '../scalars';
 
@@ -41,6 +43,7 @@ export const matchWorkersResolvers = {
       const ranked = ctx.db
         .select({
           address: worker.address,
+          online: sql<boolean>`${addressIn(worker.address, ctx.presence.onlineAddresses())}`.as('online'),
           reputationScore: sql<number>`round(${reputationScore}, 6)::float8`.as('reputation_score'),
           priceScore: sql<number>`round(${priceScore}, 6)::float8`.as('price_score'),
           fitScore: sql<number>`round(${fitScore}, 6)::float8`.as('fit_score'),
@@ -65,11 +68,12 @@ export const matchWorkersResolvers = {
       const rows = await ctx.db
         .select()
         .from(ranked)
-        .orderBy(desc(ranked.score), asc(ranked.address))
+        .orderBy(desc(ranked.online), desc(ranked.score), asc(ranked.address))
         .limit(first);
       const workers = await Promise.all(rows.map((r) => ctx.loaders.workerByAddress.load(r.address)));
       return rows.map((r, i) => ({
         worker: workers[i],
+        online: r.online === true,
         score: Number(r.score),
         reputationScore: Number(r.reputationScore),
         priceScore: Number(r.priceScore),

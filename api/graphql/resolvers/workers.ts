@@ -45,7 +45,7 @@ export const workerResolvers = {
       const first = pageSize(args.first);
       const orderBy = args.orderBy ?? 'REPUTATION_DESC';
       const order = workerOrder(ctx.tables, orderBy);
-      const where = workerFilterCondition(ctx.tables, args.filter);
+      const where = workerFilterCondition(ctx.tables, args.filter, () => ctx.presence.onlineAddresses());
       const cursorOrder = `worker:${orderBy}`;
       const afterKey = args.after ? decodeCursor(args.after, cursorOrder, [keyPattern.uint, keyPattern.address]) : undefined;
       const page = await keysetPage(ctx.db, worker, { where, order, afterKey, first, after: args.after, cursorOf: (r) => encodeCursor(cursorOrder, order.keyOf(r)) });

@@ -12,7 +12,8 @@ import { foldJob } from '../fold/job';
 
 // Upload signatures name the store by the chain and market this indexer follows.
 const artifactUploads = { domain: { chainId: config.chains.loom.id, market: config.contracts.LoomMarket.address } };
-const app = createApi({ db, tables: schema, foldJob, artifactUploads });
+// Heartbeats' sessions name the same chain and market (api/presence/).
+const app = createApi({ db, tables: schema, foldJob, artifactUploads, presence: { domain: artifactUploads.domain } });
 
 // Ponder's own generated GraphQL over the same tables, only when LOOM_PONDER_GRAPHQL=1: bench/api.ts
 // compares our /graphql with it in one process. Off by default: it has none of our limits or error codes.

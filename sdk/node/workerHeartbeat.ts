@@ -1,0 +1,178 @@
+/**
+ * Worker heartbeats: how a worker tells the API it is alive, and what its GPUs are doing.
+ * Presence is not chain state: the API keeps it in memory, outside the state digest.
+ *
+ * Two signatures, so that the API can check a thousand heartbeats a second on one core:
+ *
+ * 1. A *session*, once per worker process (renewed every 12 hours): the worker's Ethereum key signs
+ *    (EIP-712, domain "Loom presence" on this chain and market) a statement binding a fresh Ed25519
+ *    public key to its address. The API recovers the address once per session and keeps the result.
+ * 2. Each *heartbeat*: the exact bytes of a small JSON document (tag, chain id, market, worker, time
+ *    in ms, a random nonce, the interval the worker promises, its GPU report), signed with the
+ *    session's Ed25519 key (node:crypto: OpenSSL). Checking one costs ~50-200 µs where an EIP-712
+ *    recovery in JavaScript costs milliseconds.
+ *
+ * The API (api/presence/heartbeatVerifier.ts) is the other side of this format; the API may not
+ * import the SDK (layers), so it mirrors the few constants, and its test signs with this module.
+ *
+ * @example
+ * const signer = await createHeartbeatSigner({ account, chainId, market });
+ * await sendHeartbeat(apiUrl, await signer.sign({ intervalMs: 5000, gpu: { status: 'none' } }));
+ */
+import { type KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import type { Address, Hex } from 'viem';
+
+/** Where heartbeats go (POST, JSON body). */
+export const HEARTBEAT_PATH = '/presence/heartbeat';
+/** The tag every heartbeat document starts with: names the format and its version. */
+export const HEARTBEAT_TAG = 'loom-heartbeat/1';
+/** A session statement is renewed this often; the API accepts one for 24 hours. */
+export const PRESENCE_SESSION_RENEW_SECONDS = 12 * 3600;
+/** Heartbeat intervals a worker may promise (ms); the API counts it offline after 3 missed ones. */
+export const HEARTBEAT_INTERVAL_BOUNDS_MS = { min: 200, max: 60_000 } as const;
+
+/** One GPU as the probe read it (nvidia-smi). Numbers the driver does not report are null. */
+export type GpuState = {
+  index: number;
+  uuid: string;
+  name: string;
+  utilizationPct: number | null;
+  memoryUsedMiB: number | null;
+  memoryTotalMiB: number | null;
+  temperatureC: number | null;
+  /** Uncorrected ECC errors since the driver loaded (volatile); null when ECC is off or unsupported. */
+  uncorrectedErrors: number | null;
+};
+
+/**
+ * The GPU report of a heartbeat: `ok` with each GPU's state, `none` (a CPU-only machine), or `failed`
+ * (the probe failed or hung: the worker takes no GPU jobs and is unavailable on-chain until it passes).
+ */
+export type GpuReport = { status: 'ok'; gpus: GpuState[] } | { status: 'none' } | { status: 'failed'; error: string };
+
+/** The signed heartbeat document. */
+export type HeartbeatDocument = {
+  tag: typeof HEARTBEAT_TAG;
+  chainId: number;
+  market: Address;
+  worker: Address;
+  /** When it was made, ms since the epoch (the API refuses clocks too far off). */
+  at: number;
+  /** 16 random bytes, hex: each heartbeat is accepted once. */
+  nonce: Hex;
+  /** The worker promises its next heartbeat within this many ms. */
+  intervalMs: number;
+  gpu: GpuReport;
+};
+
+/** The session statement (EIP-712 message) and its signature by the worker's key. */
+export type PresenceSession = { worker: Address; key: Hex; issuedAt: number; signature: Hex };
+
+/** The request body of POST /presence/heartbeat. */
+export type HeartbeatBody = {
+  session: PresenceSession;
+  /** The heartbeat document, as the exact JSON text that was signed. */
+  heartbeat: string;
+  /** Ed25519 signature of `heartbeat`'s UTF-8 bytes by `session.key`, hex. */
+  signature: Hex;
+};
+
+/** The EIP-712 domain of presence sessions: this chain's market. */
+export function presenceDomain(chainId: number, market: Address) {
+  return { name: 'Loom presence', version: '1', chainId, verifyingContract: market } as const;
+}
+
+export const presenceSessionTypes = {
+  PresenceSession: [
+    { name: 'worker', type: 'address' },
+    { name: 'sessionKey', type: 'bytes32' },
+    { name: 'issuedAt', type: 'uint256' },
+  ],
+} as const;
+
+/** The typed data of a session statement. */
+export function presenceSessionTypedData(o: { chainId: number; market: Address; worker: Address; sessionKey: Hex; issuedAt: number }) {
+  return {
+    domain: presenceDomain(o.chainId, o.market),
+    types: presenceSessionTypes,
+    primaryType: 'PresenceSession' as const,
+    message: { worker: o.worker, sessionKey: o.sessionKey, issuedAt: BigInt(o.issuedAt) },
+  };
+}
+
+/** Who signs sessions: a viem local account as it is. */
+export type PresenceAccount = {
+  address: Address;
+  signTypedData: (typedData: ReturnType<typeof presenceSessionTypedData>) => Promise<Hex>;
+};
+
+export type HeartbeatSigner = {
+  /** Signs one heartbeat (a new nonce each time; `at` default now). */
+  sign(o: { intervalMs: number; gpu: GpuReport; at?: number; nonce?: Hex }): Promise<HeartbeatBody>;
+};
+
+/**
+ * A heartbeat signer for one worker: makes an Ed25519 session key, has the account sign the session
+ * (again every 12 hours), and signs heartbeats with it. The session's private key stays in memory.
+ */
+export async function createHeartbeatSigner(o: { account: PresenceAccount; chainId: number; market: Address; now?: () => number }): Promise<HeartbeatSigner> {
+  const now = o.now ?? Date.now;
+  let session: { privateKey: KeyObject; statement: PresenceSession } | undefined;
+  const openSession = async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    // The raw 32-byte key is the last 32 bytes of its SPKI encoding.
+    const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+    const key = `0x${raw.toString('hex')}` as Hex;
+    const issuedAt = Math.floor(now() / 1000);
+    const signature = await o.account.signTypedData(presenceSessionTypedData({ chainId: o.chainId, market: o.market, worker: o.account.address, sessionKey: key, issuedAt }));
+    session = { privateKey, statement: { worker: o.account.address, key, issuedAt, signature } };
+  };
+  return {
+    async sign({ intervalMs, gpu, at, nonce }) {
+      const { min, max } = HEARTBEAT_INTERVAL_BOUNDS_MS;
+      if (!Number.isInteger(intervalMs) || intervalMs < min || intervalMs > max) throw new Error(`heartbeat interval must be ${min} to ${max} ms, got ${intervalMs}`);
+      if (!session || now() / 1000 - session.statement.issuedAt > PRESENCE_SESSION_RENEW_SECONDS) await openSession();
+      const doc: HeartbeatDocument = {
+        tag: HEARTBEAT_TAG,
+        chainId: o.chainId,
+        market: o.market,
+        worker: o.account.address,
+        at: at ?? now(),
+        nonce: nonce ?? (`0x${randomBytes(16).toString('hex')}` as Hex),
+        intervalMs,
+        gpu,
+      };
+      const heartbeat = JSON.stringify(doc);
+      const signature = `0x${sign(null, Buffer.from(heartbeat), session!.privateKey).toString('hex')}` as Hex;
+      return { session: session!.statement, heartbeat, signature };
+    },
+  };
+}
+
+/** The API refused a heartbeat: HTTP status and the API's code (BAD_REQUEST, BAD_SIGNATURE, NOT_A_WORKER, REPLAYED, CLOCK_SKEW, ...). */
+export class HeartbeatError extends Error {
+  override name = 'HeartbeatError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly shortMessage: string,
+  ) {
+    super(`the API refused the heartbeat: ${status} ${code}: ${shortMessage}`);
+  }
+}
+
+/** POSTs a signed heartbeat; resolves when the API took it, throws HeartbeatError when it refused. */
+export async function sendHeartbeat(apiUrl: string, body: HeartbeatBody, o: { fetch?: typeof fetch; signal?: AbortSignal } = {}): Promise<void> {
+  const res = await (o.fetch ?? fetch)(`${apiUrl.replace(/\/+$/, '')}${HEARTBEAT_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  if (res.ok) {
+    await res.body?.cancel();
+    return;
+  }
+  const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  throw new HeartbeatError(res.status, answer.error?.code ?? 'HTTP_ERROR', answer.error?.message ?? `HTTP ${res.status}`);
+}
