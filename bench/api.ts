@@ -28,8 +28,8 @@ const LOAD_SECONDS = 10;
 /** Presence: registered workers sending heartbeats, and the rate they send at in all (LOOM_BENCH_HEARTBEATS_PER_SEC). */
 const PRESENCE_WORKERS = 100;
 const HEARTBEATS_PER_SEC = Number(process.env.LOOM_BENCH_HEARTBEATS_PER_SEC) || 1000;
-/** LOOM_BENCH_API=graphql,presence,subscription runs those parts (default all). */
-const PARTS = new Set((process.env.LOOM_BENCH_API ?? 'graphql,presence,subscription').split(',').map((x) => x.trim()));
+/** LOOM_BENCH_API=graphql,presence,subscription,ws runs those parts (default all). */
+const PARTS = new Set((process.env.LOOM_BENCH_API ?? 'graphql,presence,subscription,ws').split(',').map((x) => x.trim()));
 const SUBSCRIPTION_BLOCKS = 130; // 4 events each: 520 events
 
 /** Our API: the same fields as PONDER_QUERY, and bids as a connection. */
@@ -270,6 +270,30 @@ async function presenceUnderLoad(history: History, ponder: { url: string; proces
   }
 }
 
+/**
+ * The same subscription latency with the indexer following new heads over the node's WebSocket
+ * (LOOM_WS_URL: `eth_subscribe`), against the polling run above on the same history and machine.
+ */
+async function webSocketFreshness(history: History): Promise<Record<string, number>> {
+  const head = Number(await rpc<string>(history.rpcUrl, 'eth_blockNumber'));
+  log('subscription over the node\'s WebSocket: replaying again with LOOM_WS_URL');
+  // Following heads, Ponder fetches the unfinalized tail only when a new head arrives: an empty
+  // block every 2 s while it catches up stands in for a live chain's.
+  const kick = setInterval(() => void rpc(history.rpcUrl, 'evm_mine').catch(() => {}), 2_000);
+  const run = await replay(history, { db: 'postgres', keep: true, untilBlock: head, env: { LOG_LEVEL: 'warn', LOOM_WS_URL: history.rpcUrl.replace(/^http/, 'ws') } }).finally(() => clearInterval(kick));
+  try {
+    const latencies = (await subscriptionLatency(history, run.ponder!.url)).sort((x, y) => x - y);
+    const figures = {
+      'api.subscription.ws.latency.p50Ms': round(percentile(latencies, 50)),
+      'api.subscription.ws.latency.p99Ms': round(percentile(latencies, 99)),
+    };
+    log(`subscription over WebSocket: ${latencies.length} events, p50 ${figures['api.subscription.ws.latency.p50Ms']} ms, p99 ${figures['api.subscription.ws.latency.p99Ms']} ms`);
+    return figures;
+  } finally {
+    await run.close();
+  }
+}
+
 export async function apiBench(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   const history = await loadHistory('dense');
@@ -335,6 +359,7 @@ export async function apiBench(): Promise<Record<string, number>> {
         figures['api.graphql.c10.serverCpuMs'] = round(mean(oursRuns, 'serverCpuMs'), 2);
         figures['api.graphql.ponder.c10.serverCpuMs'] = round(mean(theirRuns, 'serverCpuMs'), 2);
         figures['api.graphql.c10.loadGenCpuMs'] = round(mean(oursRuns, 'loadGenCpuMs'), 2);
+        figures['api.graphql.c10.cpuRatio'] = round(figures['api.graphql.c10.serverCpuMs']! / figures['api.graphql.ponder.c10.serverCpuMs']!, 3);
       }
 
       if (PARTS.has('presence')) Object.assign(figures, await presenceUnderLoad(history, ponder, ours));
@@ -350,6 +375,7 @@ export async function apiBench(): Promise<Record<string, number>> {
     } finally {
       await run.close();
     }
+    if (PARTS.has('ws')) Object.assign(figures, await webSocketFreshness(history));
   } finally {
     await history.stop();
   }
