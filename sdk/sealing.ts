@@ -130,7 +130,10 @@ function publicKeyBytes(key: Hex): Uint8Array {
 
 /** A private input: fetched by the worker with `headers`, checked against `sha256`, mounted at /in/<name>. */
 export type PrivateInput = { name: string; url: string; sha256: string; headers?: Record<string, string> };
-/** Credentials for one image registry host (`registry`, e.g. "ghcr.io" or "127.0.0.1:5000"). */
+/**
+ * Credentials for one image registry host (`registry`, e.g. "ghcr.io" or "127.0.0.1:5000"). Part of
+ * the bundle format; the worker does not pass them to image pulls yet (README: Private jobs).
+ */
 export type RegistryCredential = { registry: string; username: string; password: string };
 
 /** What a client seals to the worker of one job. */

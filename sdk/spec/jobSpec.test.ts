@@ -134,7 +134,7 @@ describe('parseSpec', () => {
 
   test('behavior: a spec that expects sealed secrets names them; values never appear', () => {
     const r = parseSpec({ version: 1, script: 'echo', inputs: [{ name: 'a', uri: 'https://x.example/a', sha256: 'aa'.repeat(32) }], sealed: { env: ['HF_TOKEN'], privateInputs: ['data.csv'], privateResult: true } });
-    expect(r.ok && r.spec.sealed).toEqual({ env: ['HF_TOKEN'], privateInputs: ['data.csv'], privateResult: true, registryAuth: false });
+    expect(r.ok && r.spec.sealed).toEqual({ env: ['HF_TOKEN'], privateInputs: ['data.csv'], privateResult: true });
     expect(parseSpec({ version: 1, script: 'echo' }).ok && 'sealed' in (parseSpec({ version: 1, script: 'echo' }) as { spec: object }).spec).toBe(false);
   });
 

@@ -73,7 +73,6 @@ const sealedSchema = z.strictObject({
   env: z.array(z.string().regex(envName, 'must match [A-Za-z_][A-Za-z0-9_]*')).max(64).default([]),
   privateInputs: z.array(z.string().regex(inputName, 'must be 1-128 of [A-Za-z0-9._-], not starting with "." or "-"')).max(16).default([]),
   privateResult: z.boolean().default(false),
-  registryAuth: z.boolean().default(false),
 });
 
 const specSchema = z
@@ -169,8 +168,8 @@ export type JobSpec = {
   sealed?: SealedExpectation;
 };
 
-/** The secrets a job expects sealed: env names, private input names (mounted at /in/<name>), a private result, registry credentials. */
-export type SealedExpectation = { env: string[]; privateInputs: string[]; privateResult: boolean; registryAuth: boolean };
+/** The secrets a job expects sealed: env names, private input names (mounted at /in/<name>), a private result. */
+export type SealedExpectation = { env: string[]; privateInputs: string[]; privateResult: boolean };
 
 export type ParseSpecResult = { ok: true; spec: JobSpec } | { ok: false; reason: string };
 
