@@ -14,7 +14,7 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Address, type Hex, hexToBytes } from 'viem';
-import type { SecretsBundle } from '../../sdk/sealing';
+import { SealError, type SecretsBundle } from '../../sdk/sealing';
 import type { SealedExpectation } from '../../sdk/spec/jobSpec';
 import { type AwaitedSecrets, awaitSecrets } from './sealedSecrets';
 import { fetchSealedBundle, sealResultFile } from './privateResult';
@@ -204,10 +204,19 @@ export class JobRunner {
       h.stage = 'uploading';
       const deadlineMs = Date.now() + (h.executionDeadline - (await this.whileRpcFails(h, 'reading the chain time', () => this.ctx.chainNow()))) * 1000;
       // A private result goes up sealed to the client; the hash posted stays the plaintext bundle's.
-      const upload =
-        h.parsed.ok && h.parsed.spec.sealed?.privateResult && secrets?.resultKey
-          ? await sealResultFile({ path: bundle.path, to: secrets.resultKey, context: { chainId: this.ctx.chainId, jobId: h.id, recipient: h.terms.client as Address } })
-          : { path: bundle.path, sha256: bundle.sha256 };
+      let upload = { path: bundle.path, sha256: bundle.sha256 };
+      if (h.parsed.ok && h.parsed.spec.sealed?.privateResult && secrets?.resultKey) {
+        try {
+          upload = await sealResultFile({ path: bundle.path, to: secrets.resultKey, context: { chainId: this.ctx.chainId, jobId: h.id, recipient: h.terms.client as Address } });
+        } catch (err) {
+          // Never uploaded in clear, and not worth running again: the same outputs would be refused again.
+          if (!(err instanceof SealError)) throw err;
+          log.error({ reason: err.shortMessage }, 'giving the job up without a result: its private result cannot be sealed');
+          metrics.jobsAbandoned.inc({ reason: 'private_result' });
+          state.done.add(h.id);
+          return;
+        }
+      }
       const uri = await uploadArtifact({
         baseUrl: config.artifactUrl,
         path: upload.path,

@@ -120,7 +120,10 @@ export async function runPost(argv: string[]): Promise<number> {
   const sealFlags = values as unknown as SealFlags;
   const secrets = await readSealFlags(sealFlags, spec.spec.sealed);
   const sealWaitMs = parseDuration(sealFlags['seal-wait'] ?? '10m', '--seal-wait') * 1000;
-  if (isReplicated(flags)) return postReplicated(flags, spec, token, ctx, config, reader, progress);
+  if (isReplicated(flags)) {
+    if (spec.spec.sealed) process.stderr.write('loom: a replicated job is sealed to each slot holder: once every slot is taken, run loom job seal <id> with these flags\n');
+    return postReplicated(flags, spec, token, ctx, config, reader, progress);
+  }
   // Every flag checked now, on this machine's clock; the real deadlines use the chain's below.
   parseTermsFlags(flags, spec.spec, ctx(Math.floor(Date.now() / 1000)));
 
