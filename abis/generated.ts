@@ -1366,6 +1366,27 @@ export const loomMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'bundleHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'actual', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'SealedBundleHashMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'SealedBundleMissing',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SealedBundleTooLarge',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'worker', internalType: 'address', type: 'address' },
     ],
@@ -1506,6 +1527,13 @@ export const loomRegistryAbi = [
       { name: 'markets', internalType: 'address[]', type: 'address[]' },
     ],
     stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_INLINE_SEALED_BYTES',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
   },
   {
     type: 'function',
@@ -1694,6 +1722,19 @@ export const loomRegistryAbi = [
   },
   {
     type: 'function',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'bundleHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'inlineBundle', internalType: 'bytes', type: 'bytes' },
+      { name: 'uri', internalType: 'string', type: 'string' },
+    ],
+    name: 'sendSealed',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [{ name: 'available', internalType: 'bool', type: 'bool' }],
     name: 'setAvailability',
     outputs: [],
@@ -1869,6 +1910,44 @@ export const loomRegistryAbi = [
       },
     ],
     name: 'OwnershipTransferred',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'client',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'bundleHash',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: false,
+      },
+      {
+        name: 'inlineBundle',
+        internalType: 'bytes',
+        type: 'bytes',
+        indexed: false,
+      },
+      { name: 'uri', internalType: 'string', type: 'string', indexed: false },
+    ],
+    name: 'SealedBundleSent',
   },
   {
     type: 'event',
@@ -2306,6 +2385,27 @@ export const loomRegistryAbi = [
       { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'RevealNotOpen',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'bundleHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'actual', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'SealedBundleHashMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'SealedBundleMissing',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SealedBundleTooLarge',
   },
   {
     type: 'error',
@@ -3450,6 +3550,27 @@ export const loomReplicatedMarketAbi = [
     type: 'error',
     inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
     name: 'SafeERC20FailedOperation',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'bundleHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'actual', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'SealedBundleHashMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'SealedBundleMissing',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SealedBundleTooLarge',
   },
   {
     type: 'error',

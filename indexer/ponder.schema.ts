@@ -282,6 +282,30 @@ export const workerEarning = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.worker, table.token] }) }),
 );
 
+/**
+ * Sealed secrets bundles sent for jobs (the registry's SealedBundleSent), one row per event. The
+ * registry does not know jobs: a reader accepts a row only when `client` is the job's client and
+ * `worker` its assigned worker (or a slot holder); the ciphertext is public, only the worker opens it.
+ */
+export const sealedBundle = onchainTable(
+  'sealed_bundle',
+  (t) => ({
+    /** The event id (block number and log index), so the latest bundle for a job sorts last. */
+    id: t.text().primaryKey(),
+    jobId: t.hex().notNull(),
+    client: t.hex().notNull(),
+    worker: t.hex().notNull(),
+    /** sha256 of the envelope bytes. */
+    bundleHash: t.hex().notNull(),
+    /** The envelope itself when it travelled in the event; null when fetched from `uri`. */
+    inlineBundle: t.hex(),
+    uri: t.text(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ jobIdx: index().on(table.jobId, table.id) }),
+);
+
 /** Credited, not yet withdrawn balances (each market's `credits`), per market, account and token. */
 export const balance = onchainTable(
   'balance',

@@ -233,6 +233,29 @@ export const JobQuery = graphql(
   [JobFields],
 );
 
+/**
+ * What sealing needs of a job: its client, status, assigned worker or slot holders with their
+ * encryption keys, and the sealed bundles its client sent (sdk/sealing.ts; README: Private jobs).
+ */
+export const JobSealingQuery = graphql(`
+  query JobSealing($id: ID!) {
+    job(id: $id) {
+      id
+      kind
+      market
+      status
+      terms { client }
+      worker
+      specJson
+      resultHash
+      resultURI
+      assignee { address encryptionKey }
+      slots { worker holder { encryptionKey } }
+      sealedBundles { id worker bundleHash inlineBundle uri blockNumber }
+    }
+  }
+`);
+
 /** A page of jobs (`totalCount` only when `withCount` is true: it costs a count query). */
 export const JobsQuery = graphql(
   `
@@ -741,4 +764,5 @@ export const DisputesQuery = graphql(
 
 export type JobCard = ResultOf<typeof JobCardFields>;
 export type JobDetail = NonNullable<ResultOf<typeof JobPageQuery>['job']>;
+export type JobSealing = NonNullable<ResultOf<typeof JobSealingQuery>['job']>;
 export type DailyStat = ResultOf<typeof DashboardQuery>['stats'][number];

@@ -51,5 +51,7 @@ export * from './format/tokens';
 export * from './spec/jobSpec';
 export * from './spec/imageRef';
 export * from './artifactUpload';
+export * from './sealing';
+export * from './sealedDelivery';
 export { LoomError, type LoomErrorCode } from './errors';
 export { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated';

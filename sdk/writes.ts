@@ -369,6 +369,8 @@ export function createMarketWriter(options: MarketWriterOptions) {
     withdrawBid: (terms: TermsInput) => send('withdrawBid', [t(terms)]),
     /** Publishes the public key clients seal job secrets to. */
     setEncryptionKey: (key: Hex) => send('setEncryptionKey', [key]),
+    /** Delivers a sealed secrets bundle for a job to one of its workers (sdk/sealedDelivery.ts prepares the arguments). */
+    sendSealed: (jobId: Hex, worker: Address, bundleHash: Hex, inlineBundle: Hex, uri: string) => send('sendSealed', [jobId, worker, bundleHash, inlineBundle, uri]),
     /** Takes the next free slot of a replicated job. */
     takeSlot: (terms: ReplicatedJobTerms) => send('takeSlot', [terms]),
     /** Commits to a result for a slot (see `resultCommitment`). */

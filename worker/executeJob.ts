@@ -14,6 +14,7 @@ import type { Hex } from 'viem';
 import { LoomError } from '../sdk/errors';
 import { type PackResult, packOutputs } from '../sdk/node/packOutputs';
 import type { ImageRef } from '../sdk/spec/imageRef';
+import type { SecretsBundle } from '../sdk/sealing';
 import type { JobSpec } from '../sdk/spec/jobSpec';
 import { WorkerError } from './errors';
 import { type FailureStage, packFailureReport } from './failureReport';
@@ -49,6 +50,11 @@ export type ExecuteJobOptions = {
    */
   recordGpus?: boolean;
   signal?: AbortSignal;
+  /**
+   * What the job's sealed bundle gave it (daemon/sealedSecrets.ts), held in memory only: secret
+   * variables for its sandbox, and private inputs fetched with their headers, mounted at /in/<name>.
+   */
+  secrets?: Pick<SecretsBundle, 'env' | 'privateInputs'>;
 };
 
 /**
@@ -75,7 +81,8 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
 
   let inputs: StagedInput[];
   try {
-    inputs = await fetchInputs(o.spec.inputs, { ...o.inputs, dir: join(jobDir, 'in'), ...(o.signal ? { signal: o.signal } : {}) });
+    const privateInputs = (o.secrets?.privateInputs ?? []).map((p) => ({ name: p.name, uri: p.url, sha256: p.sha256, mountPath: `/in/${p.name}`, headers: p.headers ?? {}, private: true }));
+    inputs = await fetchInputs([...o.spec.inputs, ...privateInputs], { ...o.inputs, dir: join(jobDir, 'in'), ...(o.signal ? { signal: o.signal } : {}) });
   } catch (err) {
     if (err instanceof WorkerError && err.code === 'INPUT_REJECTED') return fail('inputs', err.shortMessage);
     throw err;
@@ -104,6 +111,7 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
       ...(o.gpuIndices ? { gpuIndices: o.gpuIndices } : {}),
       ...(image ? { image: { rootDir: image.rootDir, config: image.config } } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.secrets ? { secretEnv: o.secrets.env } : {}),
     });
     if (!run.ok) return await fail('run', run.reason ?? 'failed', run);
 

@@ -20,6 +20,7 @@ const jobFieldColumns: Record<string, readonly JobColumnName[]> = {
   bids: ['id'],
   events: ['id'],
   slots: ['id', 'kind'],
+  sealedBundles: ['id', 'client'],
   slotsFilled: ['filled'],
   commits: ['committed'],
   reveals: ['revealed'],

@@ -16,7 +16,7 @@ import { readHeadBlock } from './indexingStatus';
 import type { SQL } from './keyset';
 
 /** Bumped whenever what is hashed, or how, changes. */
-export const DIGEST_VERSION = 2;
+export const DIGEST_VERSION = 3;
 const PAGE = 2_000;
 
 type TableName = keyof Tables;
@@ -33,6 +33,7 @@ export const digestTables: { name: string; table: TableName; pk: string[] }[] = 
   { name: 'job_event', table: 'jobEvent', pk: ['id'] },
   { name: 'job_slot', table: 'jobSlot', pk: ['jobId', 'slot'] },
   { name: 'market', table: 'market', pk: ['address'] },
+  { name: 'sealed_bundle', table: 'sealedBundle', pk: ['id'] },
   { name: 'worker', table: 'worker', pk: ['address'] },
   { name: 'worker_client', table: 'workerClient', pk: ['worker', 'client'] },
   { name: 'worker_earning', table: 'workerEarning', pk: ['worker', 'token'] },

@@ -24,6 +24,7 @@ export type Tables = Pick<
   | 'market'
   | 'allowedToken'
   | 'arbiter'
+  | 'sealedBundle'
 >;
 
 /** Ponder's read-only drizzle database (`db` from `ponder:api`), or any drizzle database over the same tables. */
@@ -36,6 +37,7 @@ export type WorkerRow = Schema['worker']['$inferSelect'];
 export type WorkerEarningRow = Schema['workerEarning']['$inferSelect'];
 export type BalanceRow = Schema['balance']['$inferSelect'];
 export type JobEventRow = Schema['jobEvent']['$inferSelect'];
+export type SealedBundleRow = Schema['sealedBundle']['$inferSelect'];
 export type DailyStatRow = Schema['dailyStat']['$inferSelect'];
 export type DailyTokenStatRow = Schema['dailyTokenStat']['$inferSelect'];
 export type MarketRow = Schema['market']['$inferSelect'];

@@ -7,6 +7,7 @@ import { runAction, ACTIONS } from './job/act';
 import { runList } from './job/list';
 import { runPost } from './job/post';
 import { runResult } from './job/result';
+import { runSeal } from './job/seal';
 import { runShow } from './job/show';
 import { runUpload } from './job/upload';
 import { runWatch } from './job/watch';
@@ -32,7 +33,10 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
   finalize <id>           Settle a replicated job once its reveals are over (anyone)
   upload <file>           Upload an input (or --purpose model) to the artifact store, signed with the
                           client key; prints its artifact:// URI and sha256 for a spec's inputs
+  seal <id>               Seal a job's secrets (--secret NAME=@file, --private-input name=URL,
+                          --private-input-header 'Name: value') to its worker; post does it too
   result <id> [-o file]   Download the result and verify its sha256 against the on-chain hash
+                          (a private result is opened with the client key first)
   withdraw                Withdraw what either market credited to you (refunds, shares of slashes)`;
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -41,6 +45,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   show: runShow,
   watch: runWatch,
   result: runResult,
+  seal: runSeal,
   upload: runUpload,
   withdraw: runWithdraw,
   ...Object.fromEntries(Object.keys(ACTIONS).map((name) => [name, (argv: string[]) => runAction(name, argv)])),

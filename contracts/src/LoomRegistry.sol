@@ -17,6 +17,8 @@ contract LoomRegistry is ILoomRegistry, Ownable2Step, ReentrancyGuardTransient {
     uint256 public constant TRUST_DELAY = UNBONDING_PERIOD + 1 days;
     /// @notice Largest metadata URI of a hardware claim.
     uint256 public constant MAX_TEXT_BYTES = 1024;
+    /// @notice Largest sealed bundle carried in an event; a larger one is stored and sent by URI.
+    uint256 public constant MAX_INLINE_SEALED_BYTES = 4096;
 
     /// @dev One slot: 12 + 12 + 2 + 4 + 1 + 1 = 32 bytes. Holds everything an eligibility check reads
     /// except a required GPU model. `stake` includes `locked`; unbonding stake has left `stake`.
@@ -92,6 +94,26 @@ contract LoomRegistry is ILoomRegistry, Ownable2Step, ReentrancyGuardTransient {
         _registered(msg.sender);
         encryptionKeyOf[msg.sender] = key;
         emit EncryptionKeySet(msg.sender, key);
+    }
+
+    /// @inheritdoc ILoomRegistry
+    /// @dev Kept in the registry (no storage, one event) rather than a contract of its own: it is
+    /// deployed and indexed everywhere, and a bundle concerns a worker's key that lives here.
+    function sendSealed(bytes32 jobId, address worker, bytes32 bundleHash, bytes calldata inlineBundle, string calldata uri)
+        external
+    {
+        if (worker == address(0)) revert ZeroAddress();
+        if (bundleHash == bytes32(0) || (inlineBundle.length == 0 && bytes(uri).length == 0)) {
+            revert SealedBundleMissing(jobId);
+        }
+        if (inlineBundle.length > MAX_INLINE_SEALED_BYTES) {
+            revert SealedBundleTooLarge(inlineBundle.length, MAX_INLINE_SEALED_BYTES);
+        }
+        if (bytes(uri).length > MAX_TEXT_BYTES) revert TextTooLong(bytes(uri).length, MAX_TEXT_BYTES);
+        if (inlineBundle.length != 0 && sha256(inlineBundle) != bundleHash) {
+            revert SealedBundleHashMismatch(bundleHash, sha256(inlineBundle));
+        }
+        emit SealedBundleSent(jobId, msg.sender, worker, bundleHash, inlineBundle, uri);
     }
 
     /// @inheritdoc ILoomRegistry

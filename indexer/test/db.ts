@@ -63,6 +63,7 @@ export const TABLES: Record<string, string> = {
   market: 'address',
   allowed_token: 'market, token',
   arbiter: 'address',
+  sealed_bundle: 'id',
 };
 
 /** All rows of every indexed table in `schema`, in a stable order. */

@@ -81,6 +81,14 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
   const jobRow = (id: Hex) => t().job.find((j) => j.id === id)!;
   const workerRow = (a: Address) => t().worker.find((w) => w.address === lower(a))!;
 
+  test('default: each SealedBundleSent is one sealed_bundle row, whoever sent it (the API filters by client)', () => {
+    const { j1 } = scenario.jobs;
+    expect(t().sealed_bundle.map((r) => [r.jobId, r.client, r.worker, r.inlineBundle, r.uri])).toEqual([
+      [j1.id, lower(scenario.actors.client), lower(scenario.actors.a), '0x01c0ffee', null],
+      [j1.id, lower(scenario.actors.stranger), lower(scenario.actors.a), null, 'artifact://sealed-by-a-stranger'],
+    ]);
+  });
+
   test('default: every log of the three contracts is one job_event row, in chain order, with its contract', async () => {
     const { registry, market, replicated } = scenario;
     const logs = await chain.pub.getLogs({ address: [registry, market, replicated], fromBlock: BigInt(scenario.startBlock), toBlock: scenario.head });
@@ -371,7 +379,7 @@ test('behavior: live indexing and indexing the history give identical tables', (
 test('behavior: the replay from genesis publishes the live state digest, replicated jobs and per-client records included', () => {
   const live = runs.get(LIVE)!.digest;
   expect(runs.get(BACKFILL)!.digest).toEqual(live);
-  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 2 });
+  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 3 });
   const rows = Object.fromEntries(live.tables.map((t) => [t.name, t.rows]));
   expect(rows).toMatchObject({ job: 13, job_slot: 7, worker_client: 3, market: 2, job_event: runs.get(LIVE)!.tables.job_event!.length });
 });

@@ -7,7 +7,7 @@
  * cancelled); plus both markets' settings, a timelocked trust change in the registry, an ownership
  * transfer and withdrawals from both markets. The test then checks what the indexer made of it.
  */
-import { parseEther, stringToHex, toHex, type Address, type Hex } from 'viem';
+import { parseEther, sha256, stringToHex, toHex, type Address, type Hex } from 'viem';
 import { testUsdcAbi } from '../../abis/generated';
 import type { JobTerms } from '../../sdk/jobTerms';
 import { resultCommitment } from '../../sdk/replication';
@@ -134,8 +134,12 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
   const spec = toHex(JSON.stringify(JSON_SPEC));
 
   // J1: claim -> submit -> release.
+  const SEALED_INLINE: Hex = '0x01c0ffee';
   const j1 = await post({ budget: parseEther('1'), collateral: parseEther('0.1'), gpuModel: H100, spec });
   await send(a, 'claimJob', [j1.terms]);
+  // Sealed secrets for J1: inline from its client, and by URI from a stranger (indexed, not the client's).
+  await send(client, 'sendSealed', [j1.id, addr(a), sha256(SEALED_INLINE), SEALED_INLINE, '']);
+  await send(stranger, 'sendSealed', [j1.id, addr(a), `0x${'5e'.repeat(32)}`, '0x', 'artifact://sealed-by-a-stranger']);
   await send(a, 'submitResult', [j1.terms, resultHash(1), 'ipfs://result-1']);
   await send(client, 'release', [j1.terms]);
 

@@ -21,6 +21,8 @@ export type OptionSpec<T = unknown> = {
   env?: string;
   /** The value when neither the flag nor the environment gives one (shown in the help). */
   default?: string;
+  /** A string flag that may be given several times: its value is then the list (`--secret A=1 --secret B=2`). */
+  multiple?: boolean;
   /** A boolean that `--no-<name>` turns off (one that is on by default, or from the environment). */
   negatable?: boolean;
   /** The value from its text; `flag` ("--max-open-bids") is for the error message. */
@@ -36,7 +38,7 @@ export type OptionValues<T extends OptionTable> = {
   [K in keyof T]: T[K] extends { default: string } ? Parsed<T[K]> : T[K]['type'] extends 'boolean' ? Parsed<T[K]> : Parsed<T[K]> | undefined;
 };
 
-/** Flags as parseCommandLine returns them, by option name (`{ 'api-url': 'http://…', json: true }`). */
+/** Flags as parseCommandLine returns them, by option name (`{ 'api-url': 'http://…', json: true }`); a `multiple` flag's value is a string[] at run time. */
 export type Flags = Record<string, string | boolean | undefined>;
 
 export type ParsedCommand = {
@@ -64,9 +66,9 @@ export class UsageError extends LoomError {
  * const { values, positionals, help } = parseCommandLine(argv, { options, usage, positionals: [1, 1] });
  */
 export function parseCommandLine(argv: string[], o: { options: OptionTable; usage: string; positionals: [min: number, max: number] }): ParsedCommand {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
   for (const [name, spec] of Object.entries(o.options)) {
-    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+    options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
     if (spec.negatable) options[`no-${name}`] = { type: 'boolean' };
   }
   let parsed: ReturnType<typeof parseArgs>;

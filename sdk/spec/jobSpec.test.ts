@@ -120,13 +120,29 @@ describe('parseSpec', () => {
   test('behavior: the JSON Schema documents the same fields as the validator', () => {
     // The JSON Schema is what integrators read; drift between it and zod would mislead them.
     const schema = JSON.parse(readFileSync(new URL('./job-spec.v1.schema.json', import.meta.url), 'utf8'));
-    expect(Object.keys(schema.properties).sort()).toEqual(['command', 'deterministic', 'env', 'image', 'inputs', 'outputs', 'resources', 'script', 'version', 'workdir']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['command', 'deterministic', 'env', 'image', 'inputs', 'outputs', 'resources', 'script', 'sealed', 'version', 'workdir']);
     expect(Object.keys(schema.properties.inputs.items.properties).sort()).toEqual(['mountPath', 'name', 'sha256', 'size', 'uri']);
+    const sealed = parseSpec({ version: 1, command: ['true'], sealed: {} });
+    expect(sealed.ok && Object.keys(sealed.spec.sealed!).sort()).toEqual(Object.keys(schema.properties.sealed.properties).sort());
     const r = parseSpec({ version: 1, command: ['true'] });
     expect(r.ok && Object.keys(r.spec.resources).sort()).toEqual(Object.keys(schema.properties.resources.properties).sort());
     for (const [key, prop] of Object.entries<{ default: unknown; description: string }>(schema.properties.resources.properties)) {
       expect(prop.description.length).toBeGreaterThan(10);
       expect(r.ok && r.spec.resources[key as keyof typeof r.spec.resources]).toBe(prop.default);
     }
+  });
+
+  test('behavior: a spec that expects sealed secrets names them; values never appear', () => {
+    const r = parseSpec({ version: 1, script: 'echo', inputs: [{ name: 'a', uri: 'https://x.example/a', sha256: 'aa'.repeat(32) }], sealed: { env: ['HF_TOKEN'], privateInputs: ['data.csv'], privateResult: true } });
+    expect(r.ok && r.spec.sealed).toEqual({ env: ['HF_TOKEN'], privateInputs: ['data.csv'], privateResult: true });
+    expect(parseSpec({ version: 1, script: 'echo' }).ok && 'sealed' in (parseSpec({ version: 1, script: 'echo' }) as { spec: object }).spec).toBe(false);
+  });
+
+  test('error: sealed names that clash with the worker, the public env or the inputs', () => {
+    const base = { version: 1, script: 'echo', env: { PUBLIC: '1' }, inputs: [{ name: 'a', uri: 'https://x.example/a', sha256: 'aa'.repeat(32) }] };
+    expect(parseSpec({ ...base, sealed: { env: ['PATH'] } })).toEqual({ ok: false, reason: 'sealed.env.0: is set by the worker' });
+    expect(parseSpec({ ...base, sealed: { env: ['PUBLIC'] } })).toEqual({ ok: false, reason: 'sealed.env.0: "PUBLIC" is also a public env variable' });
+    expect(parseSpec({ ...base, sealed: { privateInputs: ['a'] } })).toEqual({ ok: false, reason: 'sealed.privateInputs.0: duplicate input name "a"' });
+    expect(parseSpec({ ...base, sealed: { secretz: true } })).toEqual({ ok: false, reason: 'unknown field: sealed.secretz' });
   });
 });

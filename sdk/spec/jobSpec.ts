@@ -63,6 +63,18 @@ const resourcesSchema = z.strictObject({
   outputMiB: z.int().min(1).max(1048576).default(1024),
 });
 
+/**
+ * What a job expects to receive sealed (sdk/sealing.ts) rather than in this public spec: the names of
+ * its secret environment variables and private inputs (their values, URLs and headers travel only in
+ * the bundle the client seals to the assigned worker), and whether its result is encrypted to the
+ * client. Names are public so the worker can check the bundle is complete before the job runs.
+ */
+const sealedSchema = z.strictObject({
+  env: z.array(z.string().regex(envName, 'must match [A-Za-z_][A-Za-z0-9_]*')).max(64).default([]),
+  privateInputs: z.array(z.string().regex(inputName, 'must be 1-128 of [A-Za-z0-9._-], not starting with "." or "-"')).max(16).default([]),
+  privateResult: z.boolean().default(false),
+});
+
 const specSchema = z
   .strictObject({
     version: z.literal(1),
@@ -91,6 +103,7 @@ const specSchema = z
       .default(['/out']),
     resources: resourcesSchema.default(() => resourcesSchema.parse({})),
     deterministic: z.boolean().default(false),
+    sealed: sealedSchema.optional(),
   })
   .superRefine((s, ctx) => {
     if (s.command !== undefined && s.script !== undefined) {
@@ -108,6 +121,11 @@ const specSchema = z
       } else if (name.startsWith('LOOM_')) {
         ctx.addIssue({ code: 'custom', path: ['env', name], message: 'LOOM_ names are reserved for the worker' });
       }
+    }
+    for (const [i, name] of (s.sealed?.env ?? []).entries()) {
+      if ((WORKER_ENV_NAMES as readonly string[]).includes(name) || name.startsWith('LOOM_')) {
+        ctx.addIssue({ code: 'custom', path: ['sealed', 'env', i], message: 'is set by the worker' });
+      } else if (name in s.env) ctx.addIssue({ code: 'custom', path: ['sealed', 'env', i], message: `"${name}" is also a public env variable` });
     }
   });
 
@@ -146,7 +164,12 @@ export type JobSpec = {
    * what a replicated job needs to reach a quorum. Informative (nothing can check it in advance).
    */
   deterministic: boolean;
+  /** Present when the job expects a sealed bundle from its client (sdk/sealing.ts). */
+  sealed?: SealedExpectation;
 };
+
+/** The secrets a job expects sealed: env names, private input names (mounted at /in/<name>), a private result. */
+export type SealedExpectation = { env: string[]; privateInputs: string[]; privateResult: boolean };
 
 export type ParseSpecResult = { ok: true; spec: JobSpec } | { ok: false; reason: string };
 
@@ -242,6 +265,14 @@ function resolveSpec(s: ParsedSpec): ParseSpecResult {
     mounts.push(mountPath);
     inputs.push({ name, uri: input.uri, sha256, ...(input.size === undefined ? {} : { size: input.size }), mountPath });
   }
+  for (const [i, name] of (s.sealed?.privateInputs ?? []).entries()) {
+    if (names.has(name)) return { ok: false, reason: `sealed.privateInputs.${i}: duplicate input name "${name}"` };
+    names.add(name);
+    const mountPath = `/in/${name}`;
+    const clash = mounts.find((m) => m === mountPath || m.startsWith(`${mountPath}/`) || mountPath.startsWith(`${m}/`));
+    if (clash !== undefined) return { ok: false, reason: `sealed.privateInputs.${i}: "${mountPath}" overlaps "${clash}"` };
+    mounts.push(mountPath);
+  }
   const argv = s.command ?? (s.script === undefined ? [] : ['/bin/sh', '-c', s.script]);
   const image = s.image === undefined ? undefined : (parseImageRef(s.image) as { ok: true; ref: ImageRef }).ref;
   const workdir = s.workdir ?? (image === undefined ? '/in' : undefined);
@@ -257,6 +288,7 @@ function resolveSpec(s: ParsedSpec): ParseSpecResult {
     outputs: s.outputs,
     resources: s.resources,
     deterministic: s.deterministic,
+    ...(s.sealed === undefined ? {} : { sealed: s.sealed }),
   };
   return { ok: true, spec };
 }

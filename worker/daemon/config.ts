@@ -38,6 +38,8 @@ export type DaemonConfig = {
   strategy: StrategyOptions;
   /** Seconds kept before the execution deadline for the upload and the submit transaction. */
   submitReserveSeconds: number;
+  /** How long an assigned job that expects sealed secrets waits for its client's bundle before the worker gives it up. */
+  sealedWaitSeconds: number;
   housekeepingMs: number;
   /** Heartbeats to the API (presence): every this many ms; offline after 3 missed. */
   heartbeatMs: number;
@@ -183,6 +185,7 @@ export const options = {
   'max-collateral': { type: 'string', env: 'LOOM_MAX_COLLATERAL', parse: (v: string, name: string) => (v ? ether(v, name) : undefined), help: 'Largest collateral (ETH) locked for one job; default: any the free stake covers.' },
   'reserve-seconds': { type: 'string', env: 'LOOM_RESERVE_SECONDS', default: String(WORKER_RESERVE_SECONDS), parse: int, help: "Seconds required between the spec's timeout and the execution timeout." },
   'submit-reserve-seconds': { type: 'string', env: 'LOOM_SUBMIT_RESERVE_SECONDS', default: '30', parse: int, help: 'Seconds kept before the execution deadline to upload and submit.' },
+  'sealed-wait-seconds': { type: 'string', env: 'LOOM_SEALED_WAIT_SECONDS', default: '600', parse: int, help: "How long a job that expects sealed secrets waits for its client's bundle; then it is given up without a transaction." },
   modes: { type: 'string', env: 'LOOM_MODES', default: 'claim,auction,replicated', parse: modes, help: 'Jobs taken: claim, auction (LoomMarket), replicated (slots of LoomReplicatedMarket jobs), comma-separated.' },
   'housekeeping-ms': { type: 'string', env: 'LOOM_HOUSEKEEPING_MS', default: '15000', parse: (v: string, name: string) => int(v, name, 100), help: 'Period of releases, replicated reveals and finalizes, withdrawals and reconciliation.' },
   'heartbeat-ms': { type: 'string', env: 'LOOM_HEARTBEAT_MS', default: '5000', parse: (v: string, name: string) => boundedInt(v, name, 200, 60_000), help: 'Period of the signed heartbeats to the API (presence and GPU state); the API counts the worker offline after 3 missed.' },
@@ -252,6 +255,7 @@ export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = proces
     metricsHost: v['metrics-host'],
     strategy,
     submitReserveSeconds: v['submit-reserve-seconds'],
+    sealedWaitSeconds: v['sealed-wait-seconds'],
     housekeepingMs: v['housekeeping-ms'],
     heartbeatMs: v['heartbeat-ms'],
     nvidiaSmi: v['nvidia-smi'],

@@ -18,6 +18,7 @@ import type { WorkerMetrics } from './metrics';
 import type { ReplicatedReads } from './replicatedJob';
 import type { StateFile } from './stateFile';
 import type { SignUpload } from './uploadArtifact';
+import type { WorkerSealing } from './sealedSecrets';
 
 export type JobSandbox = { run(req: RunRequest): Promise<SandboxResult> };
 
@@ -48,6 +49,13 @@ export type DaemonContext = {
    * then refused.
    */
   saltOf: ((jobId: Hex) => Hex) | undefined;
+  /** The chain's id: sealed bundles and private results are bound to it. */
+  readonly chainId: number;
+  /**
+   * The worker's sealing key (sealedSecrets.ts: derived from its key, its secret half in a closure);
+   * undefined when the key cannot derive one, and jobs that expect secrets are given up.
+   */
+  sealing: WorkerSealing | undefined;
   /** The latest block's timestamp: deadlines are in chain time. */
   chainNow(): Promise<number>;
   /** Runs a task in the background; `stop` waits for it, and an unexpected error is logged. */

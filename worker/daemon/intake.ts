@@ -279,6 +279,11 @@ export class Intake {
    * the inputs answer with the right bytes, and the daemon is not stopping. A failed check refuses the job.
    */
   private async readyToRun(id: Hex, spec: JobSpec): Promise<boolean> {
+    // Its client could seal nothing this worker can open: taking it would only end in giving it up.
+    if (spec.sealed && !this.ctx.sealing) {
+      this.refuse(id, 'sealed', 'the job expects sealed secrets and this worker has no sealing key');
+      return false;
+    }
     const image = await this.ctx.images.check(spec);
     if (!image.ok) {
       this.refuse(id, `image_${image.code}`, image.reason);

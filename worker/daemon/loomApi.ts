@@ -17,7 +17,9 @@ import {
   JobEventsQuery,
   JobEventsSubscription,
   JobQuery,
+  JobSealingQuery,
   JobsQuery,
+  type JobSealing,
   WorkerQuery,
   type CreditResult,
   type JobEventDelivery,
@@ -79,6 +81,11 @@ export class LoomApi implements ReplicatedReads {
 
   async worker(address: Address): Promise<ApiWorker | null> {
     return (await this.reader.query(WorkerQuery, { address })).worker;
+  }
+
+  /** What sealing needs of a job: its workers' keys and its client's sealed bundles. */
+  async sealing(id: Hex): Promise<JobSealing | null> {
+    return (await this.reader.query(JobSealingQuery, { id })).job;
   }
 
   async job(id: Hex): Promise<ApiJob | null> {

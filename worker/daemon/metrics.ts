@@ -110,7 +110,7 @@ export class WorkerMetrics {
   readonly jobsSubmitted = new Counter('loom_worker_results_submitted_total', 'Results posted on-chain (submitResult mined).');
   readonly replicatedSteps = new Counter('loom_worker_replicated_steps_total', 'Replicated-job slot steps mined, by step (take, commit, reveal, finalize).');
   readonly replicatedClosed = new Counter('loom_worker_replicated_closed_total', "Replicated jobs this worker held a slot of that closed, by outcome and this slot's verdict (agreed, disagreed, unrevealed, none).");
-  readonly jobsAbandoned = new Counter('loom_worker_jobs_abandoned_total', 'Assigned jobs left without a result, by reason (deadline, worker_error).');
+  readonly jobsAbandoned = new Counter('loom_worker_jobs_abandoned_total', 'Assigned jobs left without a result, by reason (deadline, worker_error, no_sealed_bundle, private_result).');
   readonly decisions = new Counter('loom_worker_decisions_total', 'Posted jobs considered, by decision (claim, bid, skip) and reason.');
   readonly transactions = new Counter('loom_worker_transactions_total', 'Transactions sent, by function and outcome (mined, reverted; unknown: the RPC failed while sending it).');
   readonly txRefused = new Counter('loom_worker_transactions_refused_total', 'Transactions not sent because their simulation reverted, by function and Solidity error.');

@@ -13,7 +13,11 @@
  */
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Hex, hexToBytes } from 'viem';
+import { type Address, type Hex, hexToBytes } from 'viem';
+import { SealError, type SecretsBundle } from '../../sdk/sealing';
+import type { SealedExpectation } from '../../sdk/spec/jobSpec';
+import { type AwaitedSecrets, awaitSecrets } from './sealedSecrets';
+import { fetchSealedBundle, sealResultFile } from './privateResult';
 import { toContractTerms } from '../../sdk/jobTerms';
 import { parseSpec } from '../../sdk/spec/jobSpec';
 import { type JobResult, executeJob, rejectJob } from '../executeJob';
@@ -159,8 +163,26 @@ export class JobRunner {
       h.startedAt = Date.now();
       log.info({ timeoutSeconds: h.parsed.ok ? h.parsed.spec.resources.timeoutSeconds : null, secondsToDeadline: left, image: h.parsed.ok ? h.parsed.spec.image?.text : undefined }, 'running');
       let produced: JobResult;
+      let secrets: SecretsBundle | undefined;
       try {
-        produced = await this.produce(h, gpus, abort.signal, Math.max(Date.now(), stopAt - IMAGE_READY_MARGIN_MS));
+        if (h.parsed.ok && h.parsed.spec.sealed) {
+          const got = await this.awaitSecrets(h, h.parsed.spec.sealed, Math.min(Date.now() + config.sealedWaitSeconds * 1000, stopAt - IMAGE_READY_MARGIN_MS), abort.signal);
+          if (!got.ok) {
+            if (h.stopped) {
+              log.warn({ why: h.stopped }, 'job stopped; no result posted');
+              return;
+            }
+            // The documented outcome (README: Private jobs): no transaction, no result; the client
+            // reclaims after the execution deadline (or the slot is left to the replicated job's rules).
+            log.warn({ reason: got.reason }, 'giving the job up without a result: it expects sealed secrets and none usable arrived');
+            metrics.jobsAbandoned.inc({ reason: 'no_sealed_bundle' });
+            state.done.add(h.id);
+            return;
+          }
+          secrets = got.secrets;
+          log.info({ bundle: got.bundleId, secretVariables: Object.keys(secrets.env).length, privateInputs: secrets.privateInputs.length, privateResult: secrets.resultKey !== undefined }, 'sealed bundle opened');
+        }
+        produced = await this.produce(h, gpus, abort.signal, Math.max(Date.now(), stopAt - IMAGE_READY_MARGIN_MS), secrets);
       } finally {
         clearTimeout(timer);
       }
@@ -181,10 +203,24 @@ export class JobRunner {
 
       h.stage = 'uploading';
       const deadlineMs = Date.now() + (h.executionDeadline - (await this.whileRpcFails(h, 'reading the chain time', () => this.ctx.chainNow()))) * 1000;
+      // A private result goes up sealed to the client; the hash posted stays the plaintext bundle's.
+      let upload = { path: bundle.path, sha256: bundle.sha256 };
+      if (h.parsed.ok && h.parsed.spec.sealed?.privateResult && secrets?.resultKey) {
+        try {
+          upload = await sealResultFile({ path: bundle.path, to: secrets.resultKey, context: { chainId: this.ctx.chainId, jobId: h.id, recipient: h.terms.client as Address } });
+        } catch (err) {
+          // Never uploaded in clear, and not worth running again: the same outputs would be refused again.
+          if (!(err instanceof SealError)) throw err;
+          log.error({ reason: err.shortMessage }, 'giving the job up without a result: its private result cannot be sealed');
+          metrics.jobsAbandoned.inc({ reason: 'private_result' });
+          state.done.add(h.id);
+          return;
+        }
+      }
       const uri = await uploadArtifact({
         baseUrl: config.artifactUrl,
-        path: bundle.path,
-        sha256: bundle.sha256,
+        path: upload.path,
+        sha256: upload.sha256,
         sign: this.ctx.signResultUpload,
         deadline: deadlineMs,
         onRetry: (attempt, reason) => log.warn({ attempt, reason }, 'upload failed; retrying'),
@@ -265,8 +301,27 @@ export class JobRunner {
     }
   }
 
+  /** Waits for this worker's sealed bundle of the job (sealedSecrets.ts). */
+  private awaitSecrets(h: HeldJob, expect: SealedExpectation, until: number, signal: AbortSignal): Promise<AwaitedSecrets> {
+    const { config } = this.ctx;
+    const log = this.ctx.logger.child({ jobId: h.id });
+    log.info({ waitSeconds: Math.max(0, Math.round((until - Date.now()) / 1000)) }, "waiting for the client's sealed bundle");
+    return awaitSecrets({
+      api: this.ctx.api,
+      jobId: h.id,
+      worker: this.ctx.address,
+      chainId: this.ctx.chainId,
+      sealing: this.ctx.sealing,
+      expect,
+      until,
+      signal,
+      fetchUri: (uri, maxBytes) => fetchSealedBundle(uri, config.artifactUrl, maxBytes, signal),
+      onRefused: (bundleId, reason) => log.warn({ bundle: bundleId, reason }, 'sealed bundle refused; waiting for another'),
+    });
+  }
+
   /** Runs the job (retrying the worker's own errors twice), or reports an invalid spec. */
-  private async produce(h: HeldJob, gpus: number[], signal: AbortSignal, imageDeadline: number): Promise<JobResult> {
+  private async produce(h: HeldJob, gpus: number[], signal: AbortSignal, imageDeadline: number, secrets?: SecretsBundle): Promise<JobResult> {
     const { config, inputCache, jobsDir } = this.ctx;
     if (!h.parsed.ok) return rejectJob({ jobId: h.id, workDir: jobsDir, stage: 'spec', reason: `invalid spec: ${h.parsed.reason}` });
     // Taken before the operator turned host mode off (a restart finds it assigned): not run on the host.
@@ -287,6 +342,7 @@ export class JobRunner {
           machineGpus: this.ctx.hardware.gpus,
           recordGpus: h.kind === 'single',
           signal,
+          ...(secrets ? { secrets } : {}),
         });
       } catch (err) {
         if (signal.aborted || attempt >= 3) throw err;

@@ -50,6 +50,8 @@ import { WorkerMetrics, serveMetrics } from './metrics';
 import { reconcile } from './reconcile';
 import { ReplicatedSlots } from './replicatedSlots';
 import { revealSecret } from './revealSecret';
+import { publishSealingKey } from './publishSealingKey';
+import { type WorkerSealing, workerSealing } from './sealedSecrets';
 import { JobRunner } from './run';
 import { Settlement } from './settle';
 import { StateFile } from './stateFile';
@@ -153,6 +155,14 @@ export class WorkerDaemon {
       log.warn({ err: describeError(err) }, 'replicated jobs will be refused: reveal salts cannot be derived from this key');
     }
 
+    // The sealing key comes from the key too (sealedSecrets.ts); only its public half leaves the closure.
+    let sealing: WorkerSealing | undefined;
+    try {
+      sealing = await workerSealing(this.o.account);
+    } catch (err) {
+      log.warn({ err: describeError(err) }, 'jobs that expect sealed secrets will be given up: no sealing key can be derived from this key');
+    }
+
     const inputCache = new InputCache(join(c.dataDir, 'inputs'), { artifactBaseUrl: c.artifactUrl, allowPrivateNetwork: c.allowPrivateInputs });
     const ctx: DaemonContext = {
       config: c,
@@ -171,6 +181,8 @@ export class WorkerDaemon {
       jobsDir: this.jobsDir,
       signResultUpload: resultUploadSigner(this.o.account, chain.chainId, chain.market),
       saltOf,
+      chainId: chain.chainId,
+      sealing,
       chainNow: async () => Number((await chain.publicClient.getBlock({ blockTag: 'latest' })).timestamp),
       track: (task) => this.track(task),
       updateGauges: () => state.updateGauges(this.metrics),
@@ -197,6 +209,7 @@ export class WorkerDaemon {
 
     const reg = await ensureRegistered({ api: this.api, writer, address: this.address, claim: hardware.claim, stake: c.stake, logger: log });
     if (reg.worker) state.noteWorker(reg.worker);
+    if (sealing) await publishSealingKey({ api: this.api, writer, address: this.address, publicKey: sealing.publicKey, logger: log });
     // Registered: the API takes its heartbeats from now on (the first probe decides GPU jobs before any is considered).
     await heartbeat.start();
 

@@ -54,13 +54,20 @@ export type StagedInput = {
 const MAX_REDIRECTS = 5;
 
 /**
+ * An input to fetch: a spec's, or a private one from a sealed bundle, fetched with its request
+ * `headers` (sent to its own origin only, never after a redirect elsewhere) and named in reasons
+ * without its URL (`private`), since both are secrets.
+ */
+export type FetchableInput = JobInput & { headers?: Record<string, string>; private?: boolean };
+
+/**
  * Fetches and verifies every input, one after another; throws INPUT_REJECTED with the input's
  * name and the reason at the first failure, leaving no unverified file behind.
  *
  * @example
  * const staged = await fetchInputs(spec.inputs, { dir: join(jobDir, 'in') });
  */
-export async function fetchInputs(inputs: JobInput[], options: FetchInputsOptions): Promise<StagedInput[]> {
+export async function fetchInputs(inputs: FetchableInput[], options: FetchInputsOptions): Promise<StagedInput[]> {
   const maxInput = options.maxInputBytes ?? 4 * 2 ** 30;
   let budget = options.maxTotalBytes ?? 16 * 2 ** 30;
   await mkdir(options.dir, { recursive: true, mode: 0o755 });
@@ -78,7 +85,7 @@ export async function fetchInputs(inputs: JobInput[], options: FetchInputsOption
   return staged;
 }
 
-async function fetchOne(input: JobInput, limit: number, options: FetchInputsOptions): Promise<number> {
+async function fetchOne(input: FetchableInput, limit: number, options: FetchInputsOptions): Promise<number> {
   if (input.size !== undefined && input.size > limit) throw reject(input, `its declared size ${input.size} bytes is over the ${limit}-byte limit`);
   const source = parseInputUri(input.uri);
   if (source === undefined) throw reject(input, 'unsupported URI');
@@ -95,10 +102,12 @@ async function fetchOne(input: JobInput, limit: number, options: FetchInputsOpti
   const doFetch = options.fetch ?? fetch;
 
   let response: Response | undefined;
+  const origin = url.origin;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw reject(input, `redirected to a ${url.protocol} URL`);
     if (!trusted && !options.allowPrivateNetwork) await assertPublicHost(input, url);
-    response = await doFetch(url, { redirect: 'manual', signal, headers: { 'user-agent': 'loom-worker', 'accept-encoding': 'identity' } });
+    const own = url.origin === origin ? (input.headers ?? {}) : {};
+    response = await doFetch(url, { redirect: 'manual', signal, headers: { ...own, 'user-agent': 'loom-worker', 'accept-encoding': 'identity' } });
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location !== null) {
       await response.body?.cancel();
@@ -113,7 +122,7 @@ async function fetchOne(input: JobInput, limit: number, options: FetchInputsOpti
   if (response === undefined) throw reject(input, `more than ${MAX_REDIRECTS} redirects`);
   if (response.status !== 200) {
     await response.body?.cancel();
-    throw reject(input, `HTTP ${response.status} from ${url.origin}`);
+    throw reject(input, `HTTP ${response.status} from ${input.private ? 'its host' : url.origin}`);
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
@@ -149,8 +158,8 @@ async function fetchOne(input: JobInput, limit: number, options: FetchInputsOpti
   }
 }
 
-function reject(input: JobInput, why: string): WorkerError {
-  return new WorkerError('INPUT_REJECTED', `input "${input.name}" (${input.uri}): ${why}`);
+function reject(input: FetchableInput, why: string): WorkerError {
+  return new WorkerError('INPUT_REJECTED', input.private ? `private input "${input.name}": ${why}` : `input "${input.name}" (${input.uri}): ${why}`);
 }
 
 function describeFetchError(err: unknown): string {
@@ -162,7 +171,7 @@ function describeFetchError(err: unknown): string {
 }
 
 /** Refuses hosts that are, or resolve to, loopback, private, link-local or otherwise local addresses. */
-async function assertPublicHost(input: JobInput, url: URL): Promise<void> {
+async function assertPublicHost(input: FetchableInput, url: URL): Promise<void> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (isIP(host)) addresses = [host];
@@ -170,11 +179,11 @@ async function assertPublicHost(input: JobInput, url: URL): Promise<void> {
     try {
       addresses = (await lookup(host, { all: true })).map((a) => a.address);
     } catch (err) {
-      throw reject(input, `cannot resolve ${host}: ${(err as Error).message}`);
+      throw reject(input, input.private ? 'cannot resolve its host' : `cannot resolve ${host}: ${(err as Error).message}`);
     }
   }
   const local = addresses.find(isLocalAddress);
-  if (local !== undefined) throw reject(input, `${host} is a local or private address (${local}); the worker only fetches from public hosts`);
+  if (local !== undefined) throw reject(input, `${input.private ? 'its host' : host} is a local or private address (${local}); the worker only fetches from public hosts`);
 }
 
 export function isLocalAddress(address: string): boolean {

@@ -90,6 +90,11 @@ export type RunRequest = {
    * read-only /. Absent: host mode. The root is only read, so jobs of one image may run at once.
    */
   image?: { rootDir: string; config: ImageConfig };
+  /**
+   * Secret variables from the job's sealed bundle, added to this job's environment only (after the
+   * spec's and the image's). Never logged or written: they reach the sandbox through its launcher.
+   */
+  secretEnv?: Record<string, string>;
 };
 
 export type SandboxResult = {
@@ -267,7 +272,7 @@ export class SandboxRunner {
         ...(filter ? { seccompFd: SECCOMP_FD } : {}),
         ...(req.image ? { image: await prepareImagePlan(req.image, { spec, inputs: req.inputs, gpuIndices, gpuHost: caps.gpuHost }) } : {}),
       };
-      const env = sandboxEnv(plan);
+      const env = { ...sandboxEnv(plan), ...req.secretEnv };
       const argv = plan.image ? plan.image.process.argv : spec.argv;
       const launch = caps.bwrap.ok
         ? buildLaunchCommand({

@@ -194,6 +194,17 @@ export const jobResolvers = {
       if (job.kind !== 'REPLICATED') return [];
       return job.slotsAtBlock ?? ctx.loaders.slotsByJob.load(job.id).then((rows) => rows ?? []);
     },
+    // Only the client's bundles: the registry takes a bundle from anyone, and a stranger's must not
+    // make a worker wait on, or open, secrets the client never sent.
+    sealedBundles: (job: JobNode, _: unknown, ctx: Context) => {
+      const { sealedBundle } = ctx.tables;
+      const atBlock = job.asOfBlock ?? null;
+      return ctx.db
+        .select()
+        .from(sealedBundle)
+        .where(and(eq(sealedBundle.jobId, job.id), eq(sealedBundle.client, job.client), atBlock != null ? lte(sealedBundle.blockNumber, atBlock) : undefined))
+        .orderBy(sealedBundle.id);
+    },
     gpuModelName: (job: JobNode) => job.gpuModel,
     asOfBlock: (job: JobNode) => job.asOfBlock ?? null,
     assignee: (job: JobNode, _: unknown, ctx: Context) => (job.worker ? ctx.loaders.workerByAddress.load(job.worker) : null),

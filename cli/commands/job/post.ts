@@ -27,9 +27,10 @@ import { TABLE_AMOUNTS, formatTime, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderFields } from '../../output/table';
 import { type OptionTable, UsageError, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
-import { formatDuration } from '../../parse/parseDuration';
+import { formatDuration, parseDuration } from '../../parse/parseDuration';
 import { resolveToken } from '../../resolveToken';
 import { openReader, openWriter, waitIndexed } from '../../session';
+import { type SealFlags, readSealFlags, sealAndSend, sealOptions } from './seal';
 
 const options: OptionTable = {
   image: { type: 'string', value: '<ref@sha256:…>', help: "The image the job runs in, pinned by digest; replaces the spec file's (default: the spec's, else the worker's host)" },
@@ -50,6 +51,7 @@ const options: OptionTable = {
   'commit-window': { type: 'string', value: '<duration>', help: `After the open period, how long workers have to commit to a result (default ${TERMS_DEFAULTS.commitWindow})` },
   'reveal-window': { type: 'string', value: '<duration>', help: `How long workers have to reveal what they committed to (default ${TERMS_DEFAULTS.revealWindow})` },
   'no-wait': { type: 'boolean', help: 'Do not wait for the indexer to show the job' },
+  ...sealOptions,
   ...connectionOptions,
 };
 
@@ -114,11 +116,19 @@ export async function runPost(argv: string[]): Promise<number> {
   }
   const salt = flags.salt === undefined ? randomSalt() : undefined;
   const ctx = (now: number) => ({ token, now, ...(salt === undefined ? {} : { salt }) });
-  if (isReplicated(flags)) return postReplicated(flags, spec, token, ctx, config, reader, progress);
+  // Secrets are read and checked against the spec's `sealed` before anything is signed.
+  const sealFlags = values as unknown as SealFlags;
+  const secrets = await readSealFlags(sealFlags, spec.spec.sealed);
+  const sealWaitMs = parseDuration(sealFlags['seal-wait'] ?? '10m', '--seal-wait') * 1000;
+  if (isReplicated(flags)) {
+    if (spec.spec.sealed) process.stderr.write('loom: a replicated job is sealed to each slot holder: once every slot is taken, run loom job seal <id> with these flags\n');
+    return postReplicated(flags, spec, token, ctx, config, reader, progress);
+  }
   // Every flag checked now, on this machine's clock; the real deadlines use the chain's below.
   parseTermsFlags(flags, spec.spec, ctx(Math.floor(Date.now() / 1000)));
 
-  const { writer, publicClient } = await openWriter(config, progress);
+  const session = await openWriter(config, progress);
+  const { writer, publicClient } = session;
   const now = Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp);
   const params = parseTermsFlags(flags, spec.spec, ctx(now));
 
@@ -133,12 +143,17 @@ export async function runPost(argv: string[]): Promise<number> {
   progress.done(`posted in block ${posted.receipt.blockNumber}`);
 
   const indexed = flags['no-wait'] ? false : await waitIndexed(reader, posted.jobId, posted.receipt.blockNumber, progress);
+  // A job that expects secrets: wait for its worker and seal them to it (README: Private jobs).
+  const sealed = spec.spec.sealed
+    ? await sealAndSend({ reader, session, jobId: posted.jobId, secrets, privateResult: spec.spec.sealed.privateResult, waitMs: sealWaitMs, progress })
+    : undefined;
   progress.clear();
   const t = posted.terms;
   if (config.json) {
     process.stdout.write(
       toJson({
         jobId: posted.jobId,
+        ...(sealed ? { sealed } : {}),
         txHash: posted.hash,
         blockNumber: posted.receipt.blockNumber,
         ...(posted.approval ? { approvalTxHash: posted.approval.hash } : {}),
@@ -164,6 +179,7 @@ export async function runPost(argv: string[]): Promise<number> {
         ['runs', specSummary(spec.value, spec.bytes)],
         ['runs in', runsIn(spec.value)],
         ['spec hash', spec.specHash],
+        ...(sealed ?? []).map((s) => ['sealed', `${s.bytes} bytes to ${s.worker} (tx ${s.tx})`] as [string, string]),
       ]),
     );
     if (!indexed && !flags['no-wait']) process.stderr.write(`loom: the API has not indexed the job yet (it will appear shortly): ${config.apiUrl}\n`);

@@ -10,14 +10,18 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { Address, Hex } from 'viem';
+import { SealError, openResult } from '../../../sdk/sealing';
+import { parseSpec } from '../../../sdk/spec/jobSpec';
+import { clientSealingKey } from './seal';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
 import { toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
-import { fetchJob, openReader, parseJobId } from '../../session';
+import { fetchJob, openReader, openWriter, parseJobId } from '../../session';
 
 const options: OptionTable = {
   output: { type: 'string', short: 'o', value: '<file>', help: 'Where to write it (default result-<id prefix>.tar)' },
@@ -28,7 +32,8 @@ const options: OptionTable = {
 const USAGE = `Usage: loom job result <job id> [options]
 
 Downloads the job's result and verifies its sha256 against the result hash on-chain; writes it only
-when they match (worker bundles are tar archives: tar -xf result-….tar).
+when they match (worker bundles are tar archives: tar -xf result-….tar). A private job's result
+(spec sealed.privateResult) is opened with the client key first, then verified.
 
 Options:
 ${optionsHelp(options)}`;
@@ -45,6 +50,27 @@ export function resultUrl(uri: string, artifactUrl: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError('VERIFY_FAILED', `the result URI "${uri}" is not http(s): fetch it yourself and check its sha256`);
   return url.toString();
+}
+
+/** Opens a private result in place (the file at `path` becomes the plaintext bundle); its sha256 and size. */
+async function openPrivateResult(o: { path: string; jobId: Hex; client: Address; config: ReturnType<typeof resolveClientConfig>; progress: ReturnType<typeof createProgress> }): Promise<{ actual: string; size: number }> {
+  o.progress.update('opening the private result with the client key');
+  const session = await openWriter(o.config, o.progress);
+  if (session.account.address.toLowerCase() !== o.client.toLowerCase()) {
+    await rm(o.path, { force: true });
+    throw new CliError('VERIFY_FAILED', `the result is private to the job's client ${o.client}; this key is ${session.account.address} (nothing written)`);
+  }
+  const key = await clientSealingKey(session.account);
+  let plain: Uint8Array;
+  try {
+    plain = openResult({ envelope: await readFile(o.path), secretKey: key.secretKey, context: { chainId: session.chainId, jobId: o.jobId, recipient: session.account.address } });
+  } catch (err) {
+    await rm(o.path, { force: true });
+    if (err instanceof SealError) throw new CliError('VERIFY_FAILED', `the private result does not open: ${err.shortMessage} (nothing written)`);
+    throw err;
+  }
+  await writeFile(o.path, plain, { mode: 0o600 });
+  return { actual: `0x${createHash('sha256').update(plain).digest('hex')}`, size: plain.length };
 }
 
 export async function runResult(argv: string[]): Promise<number> {
@@ -97,7 +123,12 @@ export async function runResult(argv: string[]): Promise<number> {
     await rm(tmp, { force: true });
     throw new CliError('VERIFY_FAILED', `the download from ${url} failed: ${(err as Error).message}`, { cause: err });
   }
-  const actual = `0x${hash.digest('hex')}`;
+  let actual = `0x${hash.digest('hex')}`;
+  const parsed = parseSpec(job.spec);
+  if (parsed.ok && parsed.spec.sealed?.privateResult) {
+    // Sealed to the client's key by the worker; the on-chain hash is the plaintext bundle's.
+    ({ actual, size } = await openPrivateResult({ path: tmp, jobId: id, client: job.terms.client as Address, config, progress }));
+  }
   if (actual !== expected) {
     await rm(tmp, { force: true });
     progress.fail('the result does not match its on-chain hash');

@@ -117,6 +117,12 @@ interface ILoomErrors {
     error ZeroResultHash(bytes32 jobId);
     /// @notice A text field (URI, reason, evidence) is longer than MAX_TEXT_BYTES.
     error TextTooLong(uint256 length, uint256 maxLength);
+    /// @notice A sealed bundle carried in an event is longer than MAX_INLINE_SEALED_BYTES (store it, send its URI).
+    error SealedBundleTooLarge(uint256 length, uint256 maxLength);
+    /// @notice A sealed bundle names neither bytes nor a URI, or its hash is zero.
+    error SealedBundleMissing(bytes32 jobId);
+    /// @notice An inline sealed bundle does not hash (sha256) to the hash sent with it.
+    error SealedBundleHashMismatch(bytes32 bundleHash, bytes32 actual);
     /// @notice The arbiter's split or slash exceeds what the job holds.
     error InvalidRuling(uint256 workerAmount, uint256 price, uint256 slash, uint256 collateral);
 

@@ -26,6 +26,13 @@ interface ILoomRegistry is ILoomErrors, ILoomRegistryEvents {
     /// @notice Publishes the caller's public encryption key (X25519); zero withdraws it.
     function setEncryptionKey(bytes32 key) external;
 
+    /// @notice Delivers a sealed bundle of secrets for `jobId` to `worker`, chain-first, so the
+    /// off-chain side can be rebuilt from events: `inlineBundle` (at most MAX_INLINE_SEALED_BYTES,
+    /// whose sha256 must be `bundleHash`) or a `uri` to fetch it from (at most MAX_TEXT_BYTES). Anyone
+    /// may call it; the worker opens only bundles whose sender is the job's client.
+    function sendSealed(bytes32 jobId, address worker, bytes32 bundleHash, bytes calldata inlineBundle, string calldata uri)
+        external;
+
     /// @notice Adds `msg.value` to the caller's stake.
     function addStake() external payable;
 

@@ -13,6 +13,17 @@ interface ILoomRegistryEvents {
     event WorkerAvailabilitySet(address indexed worker, bool available);
     /// @notice A worker published (or replaced) the public key that clients seal job secrets to.
     event EncryptionKeySet(address indexed worker, bytes32 key);
+    /// @notice `client` sealed a bundle of secrets for `jobId` to `worker`'s encryption key: the
+    /// ciphertext itself (`inlineBundle`, when small) or where to fetch it (`uri`), and its sha256.
+    /// The registry knows no jobs: readers accept a bundle only from the job's client to its worker.
+    event SealedBundleSent(
+        bytes32 indexed jobId,
+        address indexed client,
+        address indexed worker,
+        bytes32 bundleHash,
+        bytes inlineBundle,
+        string uri
+    );
     /// @notice A worker added stake; `stake` is the new total.
     event StakeAdded(address indexed worker, uint96 amount, uint96 stake);
     /// @notice A worker moved `amount` of free stake into unbonding; `stake` and `unbonding` are the new totals.

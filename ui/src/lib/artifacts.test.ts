@@ -3,12 +3,25 @@ import { createWalletClient, http, verifyTypedData } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, test } from 'vitest';
 import { artifactUploadTypedData } from '$sdk/artifactUpload';
-import { downloadAndVerify, downloadUrlOf, formatBytes, sha256Hex, uploadInput } from './artifacts';
+import { SEALING_KEY_MESSAGE, sealResult, sealingKeyFromSignature } from '$sdk/sealing';
+import { downloadAndVerify, downloadOpenAndVerify, downloadUrlOf, formatBytes, sha256Hex, uploadInput } from './artifacts';
 
 const bytes = new TextEncoder().encode('hello from Loom\n');
 const hash = `0x${createHash('sha256').update(bytes).digest('hex')}`;
 
 describe('results', () => {
+  test('behavior: a private result opens with the wallet that derives the client key, and is checked as plaintext', async () => {
+    const client = privateKeyToAccount(generatePrivateKey());
+    const jobId = `0x${'ab'.repeat(32)}` as const;
+    const { publicKey } = sealingKeyFromSignature(await client.signMessage({ message: SEALING_KEY_MESSAGE }));
+    const sealed = sealResult({ bundle: bytes, to: publicKey, context: { chainId: 31337, jobId, recipient: client.address } });
+    const fetchSealed = (async () => new Response(sealed as BufferSource)) as typeof fetch;
+    const signerOf = (a: typeof client) => ({ address: a.address, signMessage: (message: string) => a.signMessage({ message }) });
+    const ok = await downloadOpenAndVerify({ url: 'http://x', expected: hash, jobId, chainId: 31337, signer: signerOf(client), fetchImpl: fetchSealed });
+    expect(ok).toMatchObject({ ok: true, actual: hash, size: bytes.length });
+    await expect(downloadOpenAndVerify({ url: 'http://x', expected: hash, jobId, chainId: 31337, signer: signerOf(privateKeyToAccount(generatePrivateKey())), fetchImpl: fetchSealed })).rejects.toThrow(/does not open/);
+  });
+
   test('default: artifact:// URIs download from the artifact store; http(s) as they are', () => {
     expect(downloadUrlOf(`artifact://${'AB'.repeat(32)}`, 'http://127.0.0.1:42069/')).toBe(`http://127.0.0.1:42069/artifacts/0x${'ab'.repeat(32)}`);
     expect(downloadUrlOf('https://results.example/r.tar', 'http://x')).toBe('https://results.example/r.tar');

@@ -1,10 +1,12 @@
 /**
  * Results: where a result URI can be downloaded from, and the browser-side sha256 check against
- * the hash the worker posted on-chain (crypto.subtle: available on https and on localhost).
+ * the hash the worker posted on-chain (crypto.subtle: available on https and on localhost); a
+ * private result is opened first with the connected wallet's sealing key.
  * Inputs: a local file uploaded to the artifact store, signed by the connected wallet.
  */
 import type { Account, WalletClient } from 'viem';
 import { putArtifact, signArtifactUpload, type ArtifactUploadSigner, type PutArtifactResult } from '$sdk/artifactUpload';
+import { SEALING_KEY_MESSAGE, openResult, sealingKeyFromSignature } from '$sdk/sealing';
 import type { LoomConfig } from './config';
 
 /** An http(s) URL to fetch the result from, or undefined when the URI is not fetchable here (ipfs://, …). */
@@ -34,6 +36,28 @@ export async function downloadAndVerify(url: string, expected: string, fetchImpl
   const bytes = await res.arrayBuffer();
   const actual = await sha256Hex(bytes);
   return { ok: actual === expected.toLowerCase(), actual, size: bytes.byteLength, blob: new Blob([bytes], { type: 'application/x-tar' }) };
+}
+
+/**
+ * Downloads a private result (sealed to the client by the worker), opens it with the key the
+ * connected wallet derives (a signature of SEALING_KEY_MESSAGE; the same key the CLI derives), and
+ * checks the plaintext against the on-chain hash. Everything happens in the browser.
+ */
+export async function downloadOpenAndVerify(o: {
+  url: string;
+  expected: string;
+  jobId: `0x${string}`;
+  chainId: number;
+  signer: { address: `0x${string}`; signMessage: (message: string) => Promise<`0x${string}`> };
+  fetchImpl?: typeof fetch;
+}): Promise<Verified> {
+  const res = await (o.fetchImpl ?? fetch)(o.url);
+  if (!res.ok) throw new Error(`the artifact store answered ${res.status} ${res.statusText}`.trim());
+  const sealed = new Uint8Array(await res.arrayBuffer());
+  const { secretKey } = sealingKeyFromSignature(await o.signer.signMessage(SEALING_KEY_MESSAGE));
+  const plain = openResult({ envelope: sealed, secretKey, context: { chainId: o.chainId, jobId: o.jobId, recipient: o.signer.address } });
+  const actual = await sha256Hex(plain);
+  return { ok: actual === o.expected.toLowerCase(), actual, size: plain.byteLength, blob: new Blob([plain as BufferSource], { type: 'application/x-tar' }) };
 }
 
 /** 1536 -> "1.5 KiB" */

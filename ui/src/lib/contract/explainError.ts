@@ -91,6 +91,9 @@ const MESSAGES: Record<string, (args: readonly unknown[], ctx: ExplainContext) =
   SlotsTaken: ([, filled]) => `Workers have taken ${String(filled)} slot(s) of the job: it can no longer be cancelled.`,
   ZeroResultHash: () => 'A result hash must not be zero.',
   TextTooLong: ([length, max]) => `The text is ${length} bytes long; at most ${max} bytes are accepted.`,
+  SealedBundleTooLarge: ([length, max]) => `The sealed secrets are ${length} bytes; at most ${max} bytes travel on-chain: send fewer or shorter secrets.`,
+  SealedBundleMissing: () => 'The sealed secrets are empty, or their hash is missing.',
+  SealedBundleHashMismatch: () => 'The sealed secrets do not hash to the hash sent with them.',
   InvalidRuling: ([, price, , collateral]) =>
     `The ruling hands out more than the job holds: at most the price (${String(price)} units) to the worker and at most the collateral (${formatEth(collateral as bigint)}) slashed.`,
   NothingToWithdraw: () => 'There is nothing to withdraw in this token.',

@@ -46,6 +46,9 @@ function marketAddress(wallet: WalletState, market: MarketName): Address {
 }
 
 export const marketWrites = {
+  /** Delivers a sealed secrets bundle (sdk/sealedDelivery.ts prepares the arguments) through the registry. */
+  sendSealed: async (wallet: WalletState, jobId: Hex, worker: Address, d: { bundleHash: Hex; inlineBundle: Hex; uri: string }) =>
+    (await writer(wallet)).write('sendSealed', [jobId, worker, d.bundleHash, d.inlineBundle, d.uri]),
   postJob: async (wallet: WalletState, params: JobParams, spec: Hex) =>
     (await writer(wallet)).write('postJob', [params, spec], params.token === zeroAddress ? { value: params.budget } : {}),
   acceptBid: async (wallet: WalletState, terms: ContractTerms, worker: Address, jobId?: Hex) =>

@@ -1,0 +1,184 @@
+/**
+ * `loom job seal <id> --secret NAME=@file|NAME=value … --private-input name=URL … [--private-input-header 'Name: value'] [--wait 10m]`
+ *
+ * Seals a job's secrets to its assigned worker (each slot holder of a replicated job) and sends them
+ * chain-first (the registry's sendSealed; README: Private jobs). Everything is checked against the
+ * spec's `sealed` field before anything is signed: the names of the secrets and private inputs must
+ * be exactly the spec's. Each private input is downloaded here once, with its headers, to take its
+ * sha256, which the worker checks. The bundle also carries this key's result key (derived from a
+ * signature of SEALING_KEY_MESSAGE), so `loom job result` can open a private result. `loom job post`
+ * runs the same steps right after posting when given these flags.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Address, Hex } from 'viem';
+import { JobSealingQuery, type JobSealing } from '../../../sdk/documents';
+import { sealTargets, sealedDelivery } from '../../../sdk/sealedDelivery';
+import { type PrivateInput, SEALING_KEY_MESSAGE, SealError, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '../../../sdk/sealing';
+import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
+import type { LoomReader } from '../../../sdk/reads';
+import { type SealedExpectation, parseSpec } from '../../../sdk/spec/jobSpec';
+import { CliError } from '../../cliError';
+import { type ClientConfig, connectionOptions, resolveClientConfig } from '../../config';
+import { toJson } from '../../output/format';
+import { type Progress, createProgress } from '../../output/progress';
+import { parseDuration } from '../../parse/parseDuration';
+import { type WriterSession, openReader, openWriter, parseJobId } from '../../session';
+
+/** The flags of sealing, shared with `loom job post`. */
+export const sealOptions: OptionTable = {
+  secret: { type: 'string', multiple: true, value: '<NAME=@file|NAME=value>', help: 'A secret variable for the job, sealed to its worker (prefer @file: a value on the command line is visible to other users of this machine)' },
+  'private-input': { type: 'string', multiple: true, value: '<name=URL>', help: 'A private input, mounted at /in/<name>; its URL travels sealed' },
+  'private-input-header': { type: 'string', multiple: true, value: "<'Name: value'|'Name: @file'>", help: 'A request header for the private inputs (e.g. Authorization), sealed with them' },
+  'seal-wait': { type: 'string', value: '<duration>', help: 'How long to wait for the job to be assigned before sealing (default 10m)' },
+};
+
+const options: OptionTable = { ...sealOptions, ...connectionOptions };
+
+const USAGE = `Usage: loom job seal <job id> [options]
+
+Seals the secrets a job's spec expects ("sealed": env names, private inputs, a private result) to
+its assigned worker's published key, and sends them with the registry's sendSealed. Waits for the
+assignment first. The worker does not start the job until its bundle arrives.
+
+Options:
+${optionsHelp(options)}`;
+
+export type SealFlags = { secret?: string[]; 'private-input'?: string[]; 'private-input-header'?: string[]; 'seal-wait'?: string };
+
+/** True when any sealing flag was given. */
+export function hasSealFlags(f: SealFlags): boolean {
+  return (f.secret?.length ?? 0) + (f['private-input']?.length ?? 0) + (f['private-input-header']?.length ?? 0) > 0;
+}
+
+/** What to seal, read from the flags and checked against what the spec expects; no secret in any message. */
+export async function readSealFlags(f: SealFlags, expect: SealedExpectation | undefined): Promise<Omit<SecretsBundle, 'resultKey'>> {
+  if (!expect) {
+    if (hasSealFlags(f)) throw new CliError('BAD_INPUT', 'the spec has no "sealed" field: name the secrets it expects there (README: Private jobs)');
+    return { env: {}, privateInputs: [], registryAuth: [] };
+  }
+  const env: Record<string, string> = {};
+  for (const s of f.secret ?? []) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new CliError('BAD_INPUT', '--secret takes NAME=@file or NAME=value');
+    const name = s.slice(0, eq);
+    if (!expect.env.includes(name)) throw new CliError('BAD_INPUT', `--secret ${name}: the spec's sealed.env does not name it (it names ${expect.env.join(', ') || 'none'})`);
+    env[name] = await valueOf(s.slice(eq + 1), `--secret ${name}`);
+  }
+  const missing = expect.env.filter((n) => !(n in env));
+  if (missing.length > 0) throw new CliError('BAD_INPUT', `the spec expects the secret variables ${missing.join(', ')}: give each with --secret NAME=@file`);
+
+  const headers: Record<string, string> = {};
+  for (const h of f['private-input-header'] ?? []) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new CliError('BAD_INPUT', "--private-input-header takes 'Name: value'");
+    const name = h.slice(0, colon).trim();
+    headers[name] = await valueOf(h.slice(colon + 1).trim(), `--private-input-header ${name}`);
+  }
+  const privateInputs: PrivateInput[] = [];
+  for (const p of f['private-input'] ?? []) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new CliError('BAD_INPUT', '--private-input takes name=URL');
+    const name = p.slice(0, eq);
+    if (!expect.privateInputs.includes(name)) throw new CliError('BAD_INPUT', `--private-input ${name}: the spec's sealed.privateInputs does not name it`);
+    const url = p.slice(eq + 1);
+    if (!/^https?:\/\//.test(url)) throw new CliError('BAD_INPUT', `--private-input ${name}: not an http(s) URL`);
+    privateInputs.push({ name, url, sha256: await sha256Of(name, url, headers), headers });
+  }
+  const absent = expect.privateInputs.filter((n) => !privateInputs.some((p) => p.name === n));
+  if (absent.length > 0) throw new CliError('BAD_INPUT', `the spec expects the private inputs ${absent.join(', ')}: give each with --private-input name=URL`);
+  return { env, privateInputs, registryAuth: [] };
+}
+
+/** `@file` reads the file (one trailing newline dropped); anything else is the value itself. */
+async function valueOf(text: string, what: string): Promise<string> {
+  if (!text.startsWith('@')) return text;
+  try {
+    return (await readFile(text.slice(1), 'utf8')).replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new CliError('BAD_INPUT', `${what}: cannot read ${text.slice(1)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+async function sha256Of(name: string, url: string, headers: Record<string, string>): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers });
+  } catch (err) {
+    throw new CliError('BAD_INPUT', `--private-input ${name}: cannot fetch it: ${(err as Error).message}`);
+  }
+  if (!res.ok || !res.body) throw new CliError('BAD_INPUT', `--private-input ${name}: HTTP ${res.status} (the worker would be refused the same)`);
+  const hash = createHash('sha256');
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/** The client's X25519 key pair for private results, from its key's signature. */
+export async function clientSealingKey(account: WriterSession['account']) {
+  if (!account.signMessage) throw new CliError('CONFIG', 'this client key cannot sign messages (private results need it)');
+  return sealingKeyFromSignature(await account.signMessage({ message: SEALING_KEY_MESSAGE }));
+}
+
+/**
+ * Waits for the job's workers (assignment, or every slot taken), seals the bundle to each one's
+ * published key and sends it. Returns one line per worker.
+ */
+export async function sealAndSend(o: {
+  reader: LoomReader;
+  session: WriterSession;
+  jobId: Hex;
+  secrets: Omit<SecretsBundle, 'resultKey'>;
+  privateResult: boolean;
+  waitMs: number;
+  progress: Progress;
+}): Promise<{ worker: Address; tx: Hex; bytes: number }[]> {
+  const resultKey = o.privateResult ? (await clientSealingKey(o.session.account)).publicKey : undefined;
+  const secrets: SecretsBundle = { ...o.secrets, ...(resultKey ? { resultKey } : {}) };
+  o.progress.update(`waiting for job ${o.jobId} to be assigned`);
+  const deadline = Date.now() + o.waitMs;
+  let job: JobSealing | null = null;
+  for (;;) {
+    job = (await o.reader.query(JobSealingQuery, { id: o.jobId }).catch(() => ({ job: null }))).job;
+    if (job && job.status !== 'OPEN' && sealTargets(job).length > 0 && sealTargets(job).every((t) => t.encryptionKey)) break;
+    if (job?.status === 'CLOSED') throw new CliError('BAD_INPUT', `job ${o.jobId} is closed: nothing to seal`);
+    if (Date.now() > deadline) throw new CliError('API', `job ${o.jobId} was not assigned (to workers with a published key) within the wait; seal later with loom job seal ${o.jobId}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (job.terms.client.toLowerCase() !== o.session.account.address.toLowerCase()) throw new CliError('BAD_INPUT', `job ${o.jobId} is not yours: its client is ${job.terms.client} (workers open bundles from the client only)`);
+  const sent: { worker: Address; tx: Hex; bytes: number }[] = [];
+  for (const t of sealTargets(job)) {
+    let envelope: Uint8Array;
+    try {
+      envelope = sealSecrets({ secrets, to: t.encryptionKey!, context: { chainId: o.session.chainId, jobId: o.jobId, recipient: t.worker } });
+      const d = sealedDelivery(envelope);
+      o.progress.update(`sending the sealed bundle to ${t.worker}`);
+      const tx = await o.session.writer.sendSealed(o.jobId, t.worker, d.bundleHash, d.inlineBundle, d.uri);
+      sent.push({ worker: t.worker, tx: tx.hash, bytes: envelope.length });
+    } catch (err) {
+      if (err instanceof SealError) throw new CliError('BAD_INPUT', `${err.shortMessage} (the CLI sends bundles inline only: fewer or shorter secrets)`);
+      throw err;
+    }
+  }
+  return sent;
+}
+
+export async function runSeal(argv: string[]): Promise<number> {
+  const { values, positionals, help } = parseCommandLine(argv, { options, usage: USAGE, positionals: [1, 1] });
+  if (help) return showHelp(USAGE);
+  const config: ClientConfig = resolveClientConfig(values);
+  const jobId = parseJobId(positionals[0]);
+  const reader = openReader(config);
+  const progress = createProgress();
+  const { job } = await reader.query(JobSealingQuery, { id: jobId });
+  if (!job) throw new CliError('API', `no job ${jobId} (the API at ${reader.url} does not know it)`);
+  const parsed = parseSpec(job.specJson);
+  if (!parsed.ok || !parsed.spec.sealed) throw new CliError('BAD_INPUT', `job ${jobId}'s spec expects no sealed secrets`);
+  const flags = values as unknown as SealFlags;
+  const secrets = await readSealFlags(flags, parsed.spec.sealed);
+  const session = await openWriter(config, progress);
+  const sent = await sealAndSend({ reader, session, jobId, secrets, privateResult: parsed.spec.sealed.privateResult, waitMs: parseDuration(flags['seal-wait'] ?? '10m', '--seal-wait') * 1000, progress });
+  progress.clear();
+  if (config.json) process.stdout.write(toJson({ jobId, sent }));
+  else for (const s of sent) process.stdout.write(`sealed ${s.bytes} bytes to ${s.worker} (tx ${s.tx})\n`);
+  return 0;
+}

@@ -1,0 +1,32 @@
+import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
+import { hexToBytes } from 'viem';
+import { expect, test } from 'vitest';
+import type { LoomReader } from '$sdk/reads';
+import { SEALING_KEY_MESSAGE, openSecrets, sealingKeyFromSignature } from '$sdk/sealing';
+import { readSecretsForm, sealForJob } from './sealForJob';
+
+const JOB = `0x${'ab'.repeat(32)}` as const;
+
+test('default: the form seals one bundle per worker, which only that worker opens', async () => {
+  const worker = privateKeyToAccount(generatePrivateKey());
+  const client = privateKeyToAccount(generatePrivateKey());
+  const wk = sealingKeyFromSignature(await worker.signMessage({ message: SEALING_KEY_MESSAGE }));
+  const reader = {
+    query: async () => ({ job: { kind: 'SINGLE', worker: worker.address, assignee: { address: worker.address, encryptionKey: wk.publicKey }, slots: [], sealedBundles: [] } }),
+  } as unknown as LoomReader;
+  const secrets = readSecretsForm({ env: 'HF_TOKEN=hf_x=y\n', inputs: `data.csv https://d.example/d.csv ${'aa'.repeat(32)}`, header: 'Authorization: Bearer t' });
+  const [b, ...rest] = await sealForJob({ reader, jobId: JOB, chainId: 31337, secrets, privateResult: true, signMessage: (m) => client.signMessage({ message: m }) });
+  expect(rest).toEqual([]);
+  expect(b!.worker).toBe(worker.address);
+  const opened = openSecrets({ envelope: hexToBytes(b!.delivery.inlineBundle), secretKey: wk.secretKey, context: { chainId: 31337, jobId: JOB, recipient: worker.address } });
+  expect(opened.env).toEqual({ HF_TOKEN: 'hf_x=y' });
+  expect(opened.privateInputs).toEqual([{ name: 'data.csv', url: 'https://d.example/d.csv', sha256: 'aa'.repeat(32), headers: { Authorization: 'Bearer t' } }]);
+  expect(opened.resultKey).toBe(sealingKeyFromSignature(await client.signMessage({ message: SEALING_KEY_MESSAGE })).publicKey);
+});
+
+test('error: bad lines and a worker without a key are refused, naming no value', async () => {
+  expect(() => readSecretsForm({ env: 's3cret', inputs: '', header: '' })).toThrow('Secret line 1: write NAME=value.');
+  expect(() => readSecretsForm({ env: '', inputs: 'd.csv https://x', header: '' })).toThrow('Private input line 1: write name URL sha256.');
+  const reader = { query: async () => ({ job: { kind: 'SINGLE', worker: JOB.slice(0, 42), assignee: { encryptionKey: null }, slots: [], sealedBundles: [] } }) } as unknown as LoomReader;
+  await expect(sealForJob({ reader, jobId: JOB, chainId: 1, secrets: { env: {}, privateInputs: [], registryAuth: [] }, privateResult: false, signMessage: async () => '0x' })).rejects.toThrow(/published no encryption key/);
+});

@@ -1,0 +1,62 @@
+/**
+ * The browser's side of sealing a job's secrets (README: Private jobs), with the SDK's functions the
+ * CLI uses: read the form's lines, seal one bundle per worker of the job (the assigned worker, or each
+ * slot holder) to its published key, with the connected wallet's result key when the spec asks for a
+ * private result. Nothing leaves the browser but the sealed bytes.
+ */
+import type { Address, Hex } from 'viem';
+import { JobSealingQuery } from '$sdk/documents';
+import type { LoomReader } from '$sdk/reads';
+import { sealTargets, sealedDelivery } from '$sdk/sealedDelivery';
+import { type PrivateInput, SEALING_KEY_MESSAGE, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '$sdk/sealing';
+
+/**
+ * "NAME=value" lines to variables, and "name URL sha256" lines (with one "Header: value" line for
+ * them all) to private inputs; throws with the line's problem, never its value.
+ */
+export function readSecretsForm(o: { env: string; inputs: string; header: string }): Omit<SecretsBundle, 'resultKey'> {
+  const env: Record<string, string> = {};
+  for (const [i, line] of o.env.split('\n').entries()) {
+    if (!line.trim()) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`Secret line ${i + 1}: write NAME=value.`);
+    env[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  const headers: Record<string, string> = {};
+  if (o.header.trim()) {
+    const colon = o.header.indexOf(':');
+    if (colon <= 0) throw new Error('Header: write Name: value.');
+    headers[o.header.slice(0, colon).trim()] = o.header.slice(colon + 1).trim();
+  }
+  const privateInputs: PrivateInput[] = [];
+  for (const [i, line] of o.inputs.split('\n').entries()) {
+    if (!line.trim()) continue;
+    const [name, url, sha256] = line.trim().split(/\s+/);
+    if (!name || !url || !sha256 || !/^(0x)?[0-9a-fA-F]{64}$/.test(sha256)) throw new Error(`Private input line ${i + 1}: write name URL sha256.`);
+    privateInputs.push({ name, url, sha256: sha256.replace(/^0x/, '').toLowerCase(), headers });
+  }
+  return { env, privateInputs, registryAuth: [] };
+}
+
+/** One sealed bundle per worker of the job, ready for `sendSealed`. */
+export async function sealForJob(o: {
+  reader: LoomReader;
+  jobId: Hex;
+  chainId: number;
+  secrets: Omit<SecretsBundle, 'resultKey'>;
+  privateResult: boolean;
+  signMessage: (message: string) => Promise<Hex>;
+}): Promise<{ worker: Address; delivery: ReturnType<typeof sealedDelivery> }[]> {
+  const { job } = await o.reader.query(JobSealingQuery, { id: o.jobId });
+  if (!job) throw new Error('The API does not know this job.');
+  const targets = sealTargets(job);
+  if (targets.length === 0) throw new Error('No worker holds this job yet: seal once it is assigned.');
+  const missing = targets.find((t) => !t.encryptionKey);
+  if (missing) throw new Error(`Worker ${missing.worker} has published no encryption key: it cannot receive secrets.`);
+  const resultKey = o.privateResult ? sealingKeyFromSignature(await o.signMessage(SEALING_KEY_MESSAGE)).publicKey : undefined;
+  const secrets: SecretsBundle = { ...o.secrets, ...(resultKey ? { resultKey } : {}) };
+  return targets.map((t) => ({
+    worker: t.worker,
+    delivery: sealedDelivery(sealSecrets({ secrets, to: t.encryptionKey!, context: { chainId: o.chainId, jobId: o.jobId, recipient: t.worker } })),
+  }));
+}
