@@ -33,6 +33,9 @@ import { createLoaders } from './data/loaders';
 import { type RequestTrace, type ServerContext, useNormalizedErrors } from './graphql/normalizeErrors';
 import { defaultLimits, type OperationLimits, useOperationLimits } from './graphql/operationLimits';
 import { ponderRuntime } from './feed/ponderSignal';
+import { type JobLogLimits, JobLogs, jobLogLimitsFromEnv } from './logs/jobLogs';
+import { logRoutes } from './logs/logRoutes';
+import { jobExistsCheck, logWriterCheck } from './logs/logWriters';
 import { useSubscriptionTransport } from './graphql/subscriptionTransport';
 
 export type ApiOptions = {
@@ -76,6 +79,11 @@ export type ApiOptions = {
    * inside Ponder; `false`: off.
    */
   artifactRetention?: { graceSeconds?: number; intervalSeconds?: number } | false;
+  /**
+   * Live job logs at /jobs/0x<id>/log (api/logs/): their limits over the environment's (LOOM_API_LOG_*),
+   * and the market whose workers sign chunks (default: `artifactUploads.domain`). `now`: the clock, for tests.
+   */
+  jobLogs?: Partial<JobLogLimits> & { domain?: UploadPolicy['domain']; now?: () => number; keepaliveMs?: number };
 };
 
 export type SubscriptionOptions = {
@@ -220,6 +228,25 @@ export function createApi(options: ApiOptions): Hono {
       ponder?.onShutdown(() => collector.stop());
     }
   }
+
+  // Live job logs: the worker writes signed chunks, browsers follow them from another origin (the UI).
+  const { domain: logDomain, now: logClock, keepaliveMs, ...logLimits } = options.jobLogs ?? {};
+  const jobLogs = new JobLogs({ ...jobLogLimitsFromEnv(), ...logLimits }, logClock);
+  app.use('/jobs/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Last-Event-ID'], exposeHeaders: ['Retry-After'] }));
+  app.route(
+    '/jobs',
+    logRoutes({
+      logs: jobLogs,
+      domain: logDomain ?? options.artifactUploads?.domain,
+      mayWrite: logWriterCheck(db, tables),
+      jobExists: jobExistsCheck(db, tables),
+      clientOf,
+      admission,
+      logger,
+      ...(logClock ? { now: logClock } : {}),
+      ...(keepaliveMs ? { keepaliveMs } : {}),
+    }),
+  );
 
   app.use('/graphql', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['Retry-After', 'X-Request-Id'], maxAge: 86_400 }));
   // Each client's token bucket, before anything reads the body (preflights are free).
