@@ -27,6 +27,7 @@ import type { Logger } from 'pino';
 import { connectChain } from '../../sdk/chain/connectChain';
 import { revealSalt } from '../../sdk/node/revealSalt';
 import { resultUploadSigner } from './uploadArtifact';
+import { logChunkSender } from '../logs/logChunkSender';
 import { WorkerError } from '../errors';
 import { type Hardware, detectHardware } from '../hardware';
 import { ImageStore } from '../image/imageStore';
@@ -168,6 +169,7 @@ export class WorkerDaemon {
       stateFile: this.stateFile,
       jobsDir: this.jobsDir,
       signResultUpload: resultUploadSigner(this.o.account, chain.chainId, chain.market),
+      sendLogChunk: logChunkSender({ apiUrl: c.apiUrl, account: this.o.account, chainId: chain.chainId, market: chain.market }),
       saltOf,
       chainNow: async () => Number((await chain.publicClient.getBlock({ blockTag: 'latest' })).timestamp),
       track: (task) => this.track(task),
