@@ -10,6 +10,7 @@
  *   this machine), run directly and through the sandbox (bubblewrap, cgroup limits, 1 CPU),
  *   alternately, ROUNDS times each. overheadRatio = median sandboxed / median direct wall time.
  *   And the median wall time of a trivial job in the sandbox (its fixed cost).
+ * - Live log latency (workerLog.ts): a line printed in the sandbox -> received by an SSE client.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { WorkerDaemon } from '../worker/daemon/workerDaemon.ts';
 import { SandboxRunner } from '../worker/sandbox/sandboxRunner.ts';
 import { parseSpec } from '../sdk/spec/jobSpec.ts';
 import { imageBench } from './workerImage.ts';
+import { logLatencyBench } from './workerLog.ts';
 
 const PICKUP_JOBS = Number(process.env.LOOM_BENCH_PICKUP_JOBS ?? 100);
 const WARMUP_JOBS = 5;
@@ -158,5 +160,6 @@ export async function workerBench(): Promise<Record<string, number>> {
     ...(only === undefined || only === 'sandbox' ? await overheadBench() : {}),
     ...(only === undefined || only === 'image' ? await imageBench() : {}),
     ...(only === undefined || only === 'pickup' ? await pickupBench() : {}),
+    ...(only === undefined || only === 'log' ? await logLatencyBench() : {}),
   };
 }
