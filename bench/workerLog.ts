@@ -32,7 +32,9 @@ export async function logLatencyBench(): Promise<Record<string, number>> {
     await waitFor('the job indexed', async () => (await m.job(job.id)) ?? undefined, 60_000);
     const latencies: number[] = [];
     let partial = '';
-    for await (const e of followJobLog({ apiUrl: m.ponder.url, jobId: job.id })) {
+    // Never longer than the job may run, and a minute more.
+    const signal = AbortSignal.timeout(LOG_LINES * (LOG_PACE_MS + 100) + 60_000);
+    for await (const e of followJobLog({ apiUrl: m.ponder.url, jobId: job.id, signal })) {
       const at = Date.now();
       if (e.kind === 'end') break;
       if (e.kind !== 'chunk' || e.stream !== 'stdout') continue;
@@ -44,7 +46,10 @@ export async function logLatencyBench(): Promise<Record<string, number>> {
         if (Number.isFinite(printed)) latencies.push(at - printed);
       }
     }
-    if (latencies.length < LOG_LINES) throw new Error(`only ${latencies.length} of ${LOG_LINES} lines arrived`);
+    if (latencies.length < LOG_LINES) {
+      const said = m.workers[0]?.output.join('').split('\n').filter((l) => /"level":(40|50)/.test(l)).slice(-10).join('\n');
+      throw new Error(`only ${latencies.length} of ${LOG_LINES} lines arrived; the worker warned:\n${said}`);
+    }
     return {
       'worker.log.lines': latencies.length,
       'worker.log.latency.p50Ms': percentile(latencies, 50),

@@ -4,7 +4,7 @@
  * issuedAt) in the domain of this market's log service.
  *
  * The format is the SDK's (sdk/jobLog.ts: the worker signs with it). The API may not import the SDK
- * (layers), so the few constants below mirror it; logSignature.test.ts signs with the SDK and
+ * (layers), so the few constants below mirror it; logRoutes.test.ts signs with the SDK and
  * verifies here, so the two cannot drift apart unnoticed.
  */
 import { type Address, type Hex, isAddress, isHex, recoverTypedDataAddress, sha256 } from 'viem';
