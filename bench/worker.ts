@@ -22,6 +22,7 @@ import { createWorkerLogger } from '../worker/logger.ts';
 import { resolveConfig } from '../worker/daemon/config.ts';
 import { accountOf } from '../testkit/accounts.ts';
 import { scriptSpec } from '../testkit/jobs.ts';
+import { percentile } from './lib/percentile.ts';
 import { startStack } from '../testkit/stack.ts';
 import { waitFor } from '../testkit/waitFor.ts';
 import { WorkerDaemon } from '../worker/daemon/workerDaemon.ts';
@@ -36,10 +37,6 @@ const PACE_MS = Number(process.env.LOOM_BENCH_PACE_MS ?? 500);
 const TARGET_MS = 10_000;
 const ROUNDS = Number(process.env.LOOM_BENCH_SANDBOX_ROUNDS ?? 3);
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-};
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 async function pickupBench(): Promise<Record<string, number>> {

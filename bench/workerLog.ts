@@ -12,16 +12,13 @@
 import { parseEther } from 'viem';
 import { followJobLog } from '../sdk/jobLog.ts';
 import { scriptSpec } from '../testkit/jobs.ts';
+import { percentile } from './lib/percentile.ts';
 import { startStack } from '../testkit/stack.ts';
 import { waitFor } from '../testkit/waitFor.ts';
 
 const LOG_LINES = Number(process.env.LOOM_BENCH_LOG_LINES ?? 300);
 const LOG_PACE_MS = Number(process.env.LOOM_BENCH_LOG_PACE_MS ?? 50);
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-};
 
 export async function logLatencyBench(): Promise<Record<string, number>> {
   const m = await startStack({ name: 'bench-worker-log', indexer: true, artifacts: true, workers: 1 });
