@@ -51,5 +51,6 @@ export * from './format/tokens';
 export * from './spec/jobSpec';
 export * from './spec/imageRef';
 export * from './artifactUpload';
+export * from './jobLog';
 export { LoomError, type LoomErrorCode } from './errors';
 export { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated';
