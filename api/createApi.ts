@@ -372,6 +372,7 @@ export function createApi(options: ApiOptions): Hono {
     const subscriptions = [
       ...metricFamily('loom_api_subscriptions', 'gauge', 'Subscriptions following the change feed now.', feed.listenerCount),
       ...metricFamily('loom_api_subscription_queued_items', 'gauge', "Events waiting in subscribers' queues for their clients to read.", queueStats.queued),
+      ...metricFamily('loom_api_job_logs', 'gauge', 'Live job logs held in memory now (api/logs/).', jobLogs.size),
       '',
     ].join('\n');
     return c.body(metrics.render() + subscriptions + admission.renderMetrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });

@@ -158,6 +158,8 @@ export type FollowJobLogOptions = {
   fetch?: typeof fetch;
   /** A dropped connection is resumed from the last offset received, at most this many times in a row (default 10). */
   retries?: number;
+  /** While following, a job the API does not know yet (just posted) is asked for again each second, this many times (default 30). */
+  unknownJobRetries?: number;
 };
 
 /**
@@ -170,6 +172,7 @@ export async function* followJobLog(o: FollowJobLogOptions): AsyncGenerator<JobL
   let from = o.from ?? 0;
   let worker = o.worker;
   let failures = 0;
+  let unknownJob = 0;
   for (;;) {
     let res: Response;
     try {
@@ -184,6 +187,11 @@ export async function* followJobLog(o: FollowJobLogOptions): AsyncGenerator<JobL
     }
     if (!res.ok || !res.body) {
       const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+      // Following a job just posted: the API indexes it within moments.
+      if (res.status === 404 && o.follow !== false && ++unknownJob <= (o.unknownJobRetries ?? 30)) {
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
       throw new JobLogError(res.status, body.error?.code ?? 'HTTP_ERROR', body.error?.message ?? `HTTP ${res.status}`);
     }
     let ended = false;
