@@ -1,8 +1,9 @@
 /**
  * Sends a live log's chunks to the API (`POST <api>/jobs/0x<id>/log`), each signed with the worker's
  * key for this chain's market (sdk/jobLog.ts). The API's answer says whether to wait and retry
- * (429 with Retry-After, 503, the network) or to stop streaming (any other refusal: not this job's
- * worker, a log over its size, an offset the API does not expect).
+ * (429 with Retry-After, 503, the network; 403 and 404 while the API's index catches up with the
+ * assignment) or to stop streaming (any other refusal: a bad signature, a log over its size, an
+ * offset the API does not expect).
  */
 import type { Account, Address } from 'viem';
 import { type JobLogSigner, signJobLogChunk } from '../../sdk/jobLog';
@@ -33,8 +34,9 @@ export function logChunkSender(o: { apiUrl: string; account: Account; chainId: n
       const after = Number(res.headers.get('retry-after'));
       return { ok: false, retryAfterMs: Number.isFinite(after) && after > 0 ? after * 1000 : 1000, reason };
     }
-    // 404: the API has not indexed the assignment yet (the worker learns of it from the same API, so this is brief).
-    if (res.status === 404) return { ok: false, retryAfterMs: 1000, reason };
+    // 404, 403: the API has not indexed the job or its assignment yet (the worker runs a claimed job
+    // on its own receipt, which may come before the indexer's block): retried while LiveLog allows (~10 s).
+    if (res.status === 404 || res.status === 403) return { ok: false, retryAfterMs: 1000, reason };
     return { ok: false, reason };
   };
 }
