@@ -54,6 +54,8 @@ export type LogRecord = { [S in JobLogStream]?: { path: string; bytes: number; s
 export const LOG_DIR = '.loom/logs';
 const CUT = Buffer.from(' [loom: line cut]\n');
 const NL = 0x0a;
+/** How long refusals to wait out (rate limits, the API down or catching up) may last before the live log is given up. */
+const GIVE_UP_MS = 30_000;
 
 type Line = { stream: JobLogStream; data: Buffer };
 
@@ -228,7 +230,8 @@ export class LiveLog {
 
   private async sendAll(): Promise<void> {
     const send = this.o.send!;
-    let failures = 0;
+    /** When the refusals in a row began: past GIVE_UP_MS of them, the live log is given up. */
+    let failingSince: number | undefined;
     while (this.live) {
       if (this.ended && this.droppedLive > 0) this.note();
       if (this.queue.length === 0 && !this.ended) return;
@@ -247,7 +250,7 @@ export class LiveLog {
         reason: err.message,
       }));
       if (outcome.ok) {
-        failures = 0;
+        failingSince = undefined;
         this.queue.splice(0, n);
         this.queued -= plain.length;
         this.offset += data.length;
@@ -257,7 +260,8 @@ export class LiveLog {
         }
         continue;
       }
-      if (outcome.retryAfterMs === undefined || ++failures > 10) {
+      failingSince ??= this.now();
+      if (outcome.retryAfterMs === undefined || this.now() - failingSince > GIVE_UP_MS) {
         this.live = false;
         this.o.logger?.warn({ jobId: this.o.jobId, reason: outcome.reason }, 'the API refused the live log; the job runs on, and its whole log is kept in the result');
         return;

@@ -35,8 +35,8 @@ export function logChunkSender(o: { apiUrl: string; account: Account; chainId: n
       return { ok: false, retryAfterMs: Number.isFinite(after) && after > 0 ? after * 1000 : 1000, reason };
     }
     // 404, 403: the API has not indexed the job or its assignment yet (the worker runs a claimed job
-    // on its own receipt, which may come before the indexer's block): retried while LiveLog allows (~10 s).
-    if (res.status === 404 || res.status === 403) return { ok: false, retryAfterMs: 1000, reason };
+    // on its own receipt, which may come before the indexer's block): retried soon, while LiveLog allows (30 s).
+    if (res.status === 404 || res.status === 403) return { ok: false, retryAfterMs: 200, reason };
     return { ok: false, reason };
   };
 }
