@@ -33,6 +33,9 @@ import { createLoaders } from './data/loaders';
 import { type RequestTrace, type ServerContext, useNormalizedErrors } from './graphql/normalizeErrors';
 import { defaultLimits, type OperationLimits, useOperationLimits } from './graphql/operationLimits';
 import { ponderRuntime } from './feed/ponderSignal';
+import { type JobLogLimits, JobLogs, jobLogLimitsFromEnv } from './logs/jobLogs';
+import { logRoutes } from './logs/logRoutes';
+import { jobExistsCheck, logWriterCheck } from './logs/logWriters';
 import { useSubscriptionTransport } from './graphql/subscriptionTransport';
 import { HeartbeatVerifier, type PresenceDomain } from './presence/heartbeatVerifier';
 import { presenceRoutes } from './presence/presenceRoutes';
@@ -86,6 +89,11 @@ export type ApiOptions = {
    * allowed (LOOM_PRESENCE_MAX_SKEW_MS, else 30 s); `store`: a store made by the caller (tests, bench).
    */
   presence?: { domain?: PresenceDomain; maxSkewMs?: number; store?: PresenceStore; now?: () => number };
+  /**
+   * Live job logs at /jobs/0x<id>/log (api/logs/): their limits over the environment's (LOOM_API_LOG_*),
+   * and the market whose workers sign chunks (default: `artifactUploads.domain`). `now`: the clock, for tests.
+   */
+  jobLogs?: Partial<JobLogLimits> & { domain?: UploadPolicy['domain']; now?: () => number; keepaliveMs?: number };
 };
 
 export type SubscriptionOptions = {
@@ -251,6 +259,24 @@ export function createApi(options: ApiOptions): Hono {
     });
     app.route('/presence', presenceRoutes({ verifier, store: presence, clientOf, logger }));
   }
+  // Live job logs: the worker writes signed chunks, browsers follow them from another origin (the UI).
+  const { domain: logDomain, now: logClock, keepaliveMs, ...logLimits } = options.jobLogs ?? {};
+  const jobLogs = new JobLogs({ ...jobLogLimitsFromEnv(), ...logLimits }, logClock);
+  app.use('/jobs/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Last-Event-ID'], exposeHeaders: ['Retry-After'] }));
+  app.route(
+    '/jobs',
+    logRoutes({
+      logs: jobLogs,
+      domain: logDomain ?? options.artifactUploads?.domain,
+      mayWrite: logWriterCheck(db, tables),
+      jobExists: jobExistsCheck(db, tables),
+      clientOf,
+      admission,
+      logger,
+      ...(logClock ? { now: logClock } : {}),
+      ...(keepaliveMs ? { keepaliveMs } : {}),
+    }),
+  );
 
   app.use('/graphql', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['Retry-After', 'X-Request-Id'], maxAge: 86_400 }));
   // Each client's token bucket, before anything reads the body (preflights are free).
@@ -378,6 +404,7 @@ export function createApi(options: ApiOptions): Hono {
       ...metricFamily('loom_api_subscription_queued_items', 'gauge', "Events waiting in subscribers' queues for their clients to read.", queueStats.queued),
       ...metricFamily('loom_api_workers_online', 'gauge', 'Workers whose heartbeats reach this API now.', presence.onlineAddresses().length),
       ...metricFamily('loom_api_heartbeats_accepted_total', 'counter', 'Worker heartbeats accepted since the API started.', presence.accepted),
+      ...metricFamily('loom_api_job_logs', 'gauge', 'Live job logs held in memory now (api/logs/).', jobLogs.size),
       '',
     ].join('\n');
     return c.body(metrics.render() + subscriptions + admission.renderMetrics(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });

@@ -10,6 +10,7 @@
  *   this machine), run directly and through the sandbox (bubblewrap, cgroup limits, 1 CPU),
  *   alternately, ROUNDS times each. overheadRatio = median sandboxed / median direct wall time.
  *   And the median wall time of a trivial job in the sandbox (its fixed cost).
+ * - Live log latency (workerLog.ts): a line printed in the sandbox -> received by an SSE client.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,12 +22,14 @@ import { createWorkerLogger } from '../worker/logger.ts';
 import { resolveConfig } from '../worker/daemon/config.ts';
 import { accountOf } from '../testkit/accounts.ts';
 import { scriptSpec } from '../testkit/jobs.ts';
+import { percentile } from './lib/percentile.ts';
 import { startStack } from '../testkit/stack.ts';
 import { waitFor } from '../testkit/waitFor.ts';
 import { WorkerDaemon } from '../worker/daemon/workerDaemon.ts';
 import { SandboxRunner } from '../worker/sandbox/sandboxRunner.ts';
 import { parseSpec } from '../sdk/spec/jobSpec.ts';
 import { imageBench } from './workerImage.ts';
+import { logLatencyBench } from './workerLog.ts';
 
 const PICKUP_JOBS = Number(process.env.LOOM_BENCH_PICKUP_JOBS ?? 100);
 const WARMUP_JOBS = 5;
@@ -34,10 +37,6 @@ const PACE_MS = Number(process.env.LOOM_BENCH_PACE_MS ?? 500);
 const TARGET_MS = 10_000;
 const ROUNDS = Number(process.env.LOOM_BENCH_SANDBOX_ROUNDS ?? 3);
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-};
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 async function pickupBench(): Promise<Record<string, number>> {
@@ -158,5 +157,6 @@ export async function workerBench(): Promise<Record<string, number>> {
     ...(only === undefined || only === 'sandbox' ? await overheadBench() : {}),
     ...(only === undefined || only === 'image' ? await imageBench() : {}),
     ...(only === undefined || only === 'pickup' ? await pickupBench() : {}),
+    ...(only === undefined || only === 'log' ? await logLatencyBench() : {}),
   };
 }

@@ -53,5 +53,6 @@ export * from './spec/imageRef';
 export * from './artifactUpload';
 export * from './sealing';
 export * from './sealedDelivery';
+export * from './jobLog';
 export { LoomError, type LoomErrorCode } from './errors';
 export { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated';

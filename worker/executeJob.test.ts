@@ -8,6 +8,7 @@ import { packOutputs } from '../sdk/node/packOutputs';
 import type { ImageRef } from '../sdk/spec/imageRef';
 import { WorkerError } from './errors';
 import { executeJob } from './executeJob';
+import { LiveLog } from './logs/liveLog';
 import type { Gpu } from './hardware';
 import type { PreparedImage } from './image/imageTypes';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
@@ -151,6 +152,22 @@ describe('executeJob', () => {
     // With the GPUs recorded (a single job), the two machines' bundles differ.
     const c = await executeJob({ jobId: jobId(18), spec, workDir: root, sandbox: writingSandbox(), images: fakeStore(), gpuIndices: [0], machineGpus: other });
     expect(c.result.resultHash).not.toBe(a.result.resultHash);
+  });
+
+  test.skipIf(skipSandboxTests)('behavior: with a log, what the job printed is kept whole in the bundle, also in a failure report, listed in the run record', async () => {
+    const sandbox = await SandboxRunner.create({ workDir: root });
+    const r = parseSpec({ version: 1, script: 'seq 1 3; echo oops >&2; exit 3', resources: { memoryMiB: 128, timeoutSeconds: 30 } });
+    if (!r.ok) throw new Error(r.reason);
+    const outcome = await executeJob({ jobId: jobId(30), spec: r.spec, workDir: root, sandbox, log: new LiveLog({ jobId: jobId(30) }) });
+    expect(outcome).toMatchObject({ ok: false, stage: 'run', reason: 'exited with code 3' });
+    expect(outcome.result.entries).toEqual(['.loom/', '.loom/logs/', '.loom/logs/stderr.log', '.loom/logs/stdout.log', '.loom/run.json', 'loom-failure.json', 'stderr.txt', 'stdout.txt']);
+    const read = (f: string) => execFileSync('tar', ['-xOf', outcome.result.path, f], { encoding: 'utf8' });
+    expect(read('.loom/logs/stdout.log')).toBe('1\n2\n3\n');
+    expect(read('.loom/logs/stderr.log')).toBe('oops\n');
+    expect(JSON.parse(read('.loom/run.json')).logs).toEqual({
+      stdout: { path: '.loom/logs/stdout.log', bytes: 6, sha256: sha256('1\n2\n3\n') },
+      stderr: { path: '.loom/logs/stderr.log', bytes: 5, sha256: sha256('oops\n') },
+    });
   });
 
   test('behavior: a CPU job in host mode packs exactly its outputs, with no record, as before images', async () => {

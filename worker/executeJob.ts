@@ -20,6 +20,7 @@ import { WorkerError } from './errors';
 import { type FailureStage, packFailureReport } from './failureReport';
 import type { Gpu } from './hardware';
 import type { PreparedImage } from './image/imageTypes';
+import type { LiveLog } from './logs/liveLog';
 import { type FetchInputsOptions, type StagedInput, fetchInputs } from './inputs/fetchInputs';
 import { type RunRecord, gpusGiven, runRecordFile } from './runRecord';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
@@ -49,6 +50,12 @@ export type ExecuteJobOptions = {
    * GPU UUIDs differ between machines, and replicas agree only when their bundles are the same bytes.
    */
   recordGpus?: boolean;
+  /**
+   * The job's output as it comes: streamed live and kept (worker/logs/liveLog.ts). Its whole log
+   * goes into the bundle (`.loom/logs/`, listed in `.loom/run.json`) when it printed anything.
+   * Absent: the output is only tailed (the failure report's stdout.txt and stderr.txt).
+   */
+  log?: Pick<LiveLog, 'push' | 'beginRun' | 'finish'>;
   signal?: AbortSignal;
   /**
    * What the job's sealed bundle gave it (daemon/sealedSecrets.ts), held in memory only: secret
@@ -77,7 +84,8 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
     ...(o.spec.image ? { image: { reference: o.spec.image.text } } : {}),
     gpus: o.spec.resources.gpus > 0 && o.recordGpus !== false ? gpusGiven(o.machineGpus ?? [], gpuIndices) : [],
   };
-  const fail = (stage: FailureStage, reason: string, run?: SandboxResult) => failed({ jobId: o.jobId, jobDir, stage, reason, record, ...(run ? { run } : {}) });
+  let logFiles: { path: string; content: Buffer }[] = [];
+  const fail = (stage: FailureStage, reason: string, run?: SandboxResult) => failed({ jobId: o.jobId, jobDir, stage, reason, record, logFiles, ...(run ? { run } : {}) });
 
   let inputs: StagedInput[];
   try {
@@ -103,6 +111,8 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
   }
 
   try {
+    const log = o.log;
+    log?.beginRun();
     const run = await o.sandbox.run({
       name: o.jobId.replace(/^0x/, '').slice(0, 16),
       spec: o.spec,
@@ -112,18 +122,26 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
       ...(image ? { image: { rootDir: image.rootDir, config: image.config } } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.secrets ? { secretEnv: o.secrets.env } : {}),
+      ...(log ? { onOutput: (stream: 'stdout' | 'stderr', bytes: Buffer) => log.push(stream, bytes) } : {}),
     });
+    const kept = log?.finish();
+    if (kept?.record) {
+      record.logs = kept.record;
+      logFiles = kept.files;
+    }
     if (!run.ok) return await fail('run', run.reason ?? 'failed', run);
 
     let result: PackResult;
     const recordFile = runRecordFile(record);
+    const extraFiles = [...(recordFile ? [recordFile] : []), ...logFiles];
     try {
       result = await packOutputs({
         outDir: run.outDir,
         outputs: o.spec.outputs,
         destination: join(jobDir, 'result.tar'),
-        maxBytes: o.spec.resources.outputMiB * 2 ** 20,
-        ...(recordFile ? { extraFiles: [recordFile] } : {}),
+        // The log is the worker's to keep, within its own bound: it does not count against the job's outputs.
+        maxBytes: o.spec.resources.outputMiB * 2 ** 20 + logFiles.reduce((n, f) => n + f.content.length + 1024, 0),
+        ...(extraFiles.length > 0 ? { extraFiles } : {}),
       });
     } catch (err) {
       if (err instanceof LoomError && err.code === 'OUTPUT_REJECTED') return await fail('outputs', err.shortMessage, run);
@@ -156,6 +174,6 @@ async function freshJobDir(workDir: string, jobId: Hex): Promise<string> {
   return jobDir;
 }
 
-async function failed(o: { jobId: Hex; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult; record?: RunRecord }): Promise<JobResult> {
+async function failed(o: { jobId: Hex; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult; record?: RunRecord; logFiles?: { path: string; content: Buffer }[] }): Promise<JobResult> {
   return { ok: false, jobDir: o.jobDir, stage: o.stage, reason: o.reason, ...(o.run ? { run: o.run } : {}), result: await packFailureReport(o) };
 }

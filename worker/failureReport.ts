@@ -23,7 +23,16 @@ export type FailureStage = 'spec' | 'inputs' | 'image' | 'run' | 'outputs';
  * @example
  * const bundle = await packFailureReport({ jobId, jobDir, stage: 'run', reason: 'exit code 1', run });
  */
-export async function packFailureReport(o: { jobId: Hex; jobDir: string; stage: FailureStage; reason: string; run?: SandboxResult; record?: RunRecord }): Promise<PackResult> {
+export async function packFailureReport(o: {
+  jobId: Hex;
+  jobDir: string;
+  stage: FailureStage;
+  reason: string;
+  run?: SandboxResult;
+  record?: RunRecord;
+  /** The job's whole log (`.loom/logs/`, listed in the record), when it ran with its log kept. */
+  logFiles?: { path: string; content: Buffer }[];
+}): Promise<PackResult> {
   const dir = join(o.jobDir, 'failure-report');
   await mkdir(dir, { recursive: true });
   // Only facts the job determines: no durations, no host names, so a re-run reports the same bytes.
@@ -52,5 +61,13 @@ export async function packFailureReport(o: { jobId: Hex; jobDir: string; stage: 
     await writeFile(join(dir, 'stderr.txt'), o.run.stderrTail);
   }
   const record = o.record && runRecordFile(o.record);
-  return packOutputs({ outDir: dir, outputs: ['/out'], destination: join(o.jobDir, 'failure-report.tar'), maxBytes: 16 * 2 ** 20, ...(record ? { extraFiles: [record] } : {}) });
+  const extraFiles = [...(record ? [record] : []), ...(o.logFiles ?? [])];
+  const logBytes = (o.logFiles ?? []).reduce((n, f) => n + f.content.length, 0);
+  return packOutputs({
+    outDir: dir,
+    outputs: ['/out'],
+    destination: join(o.jobDir, 'failure-report.tar'),
+    maxBytes: 16 * 2 ** 20 + logBytes,
+    ...(extraFiles.length > 0 ? { extraFiles } : {}),
+  });
 }

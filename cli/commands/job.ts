@@ -5,6 +5,7 @@
 import { CliError } from '../cliError';
 import { runAction, ACTIONS } from './job/act';
 import { runList } from './job/list';
+import { runLogs } from './job/logs';
 import { runPost } from './job/post';
 import { runResult } from './job/result';
 import { runSeal } from './job/seal';
@@ -24,6 +25,7 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
   show <id>               One job: terms, state, result, bids (a replicated job: its slots, phase and
                           outcome) and events (--at-block N: as it was then)
   watch <id>              Follow a job live until it closes (--json: one JSON line per event)
+  logs <id> [-f]          What a running job prints (-f: follow it until its run ends; --from N resumes)
   accept-bid <id> [0x…]   Accept a worker's bid (default: the lowest standing bid)
   cancel <id>             Cancel a job nobody was assigned yet (replicated: no slot taken yet)
   release <id>            Pay the worker for a submitted result
@@ -44,6 +46,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   list: runList,
   show: runShow,
   watch: runWatch,
+  logs: runLogs,
   result: runResult,
   seal: runSeal,
   upload: runUpload,

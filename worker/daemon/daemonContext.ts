@@ -19,6 +19,7 @@ import type { ReplicatedReads } from './replicatedJob';
 import type { StateFile } from './stateFile';
 import type { SignUpload } from './uploadArtifact';
 import type { WorkerSealing } from './sealedSecrets';
+import type { SendChunk } from '../logs/liveLog';
 
 export type JobSandbox = { run(req: RunRequest): Promise<SandboxResult> };
 
@@ -43,6 +44,8 @@ export type DaemonContext = {
   readonly jobsDir: string;
   /** Signs a result upload with the worker's key, for this chain's market (uploadArtifact.ts). */
   signResultUpload: SignUpload;
+  /** Sends a running job's live log chunks to the API, signed with the worker's key (logs/logChunkSender.ts). */
+  sendLogChunk?: SendChunk;
   /**
    * The salt this worker reveals a replicated job's result with (revealSecret.ts: derived from its
    * key, the same after a restart); undefined when the key cannot derive one, and replicated jobs are

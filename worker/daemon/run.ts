@@ -31,6 +31,7 @@ import { submitResult } from './submitResult';
 import { TxError } from './createWorkerWriter';
 import { rpcFailure } from '../../sdk/rpcFailure';
 import { uploadArtifact } from './uploadArtifact';
+import { LiveLog } from '../logs/liveLog';
 
 /** An image must be ready this long before the run is stopped: time to pack and hand over the failure report. */
 const IMAGE_READY_MARGIN_MS = 5_000;
@@ -328,9 +329,11 @@ export class JobRunner {
     if (h.parsed.spec.image === undefined && !config.hostMode) {
       return rejectJob({ jobId: h.id, workDir: jobsDir, stage: 'spec', reason: 'the job has no image and host mode was turned off on this worker after it was taken' });
     }
+    // One live log for all attempts: its offsets go on; each attempt's run starts the kept log over.
+    const log = new LiveLog({ jobId: h.id, keep: h.kind === 'single', logger: this.ctx.logger, ...(this.ctx.sendLogChunk ? { send: this.ctx.sendLogChunk } : {}) });
     for (let attempt = 1; ; attempt++) {
       try {
-        return await executeJob({
+        const produced = await executeJob({
           jobId: h.id,
           spec: h.parsed.spec,
           workDir: jobsDir,
@@ -341,11 +344,20 @@ export class JobRunner {
           gpuIndices: gpus,
           machineGpus: this.ctx.hardware.gpus,
           recordGpus: h.kind === 'single',
+          log,
           signal,
           ...(secrets ? { secrets } : {}),
         });
+        // The end of the live log goes out in the background (stop() waits for it).
+        this.ctx.track(log.drained());
+        return produced;
       } catch (err) {
-        if (signal.aborted || attempt >= 3) throw err;
+        if (signal.aborted || attempt >= 3) {
+          // Followers learn that this run is over.
+          log.finish();
+          this.ctx.track(log.drained());
+          throw err;
+        }
         this.ctx.logger.warn({ jobId: h.id, attempt, err: describeError(err) }, 'worker-side error while running the job; retrying');
         await sleep(1000 * attempt);
       }

@@ -28,6 +28,7 @@ import { connectChain } from '../../sdk/chain/connectChain';
 import { revealSalt } from '../../sdk/node/revealSalt';
 import { type PresenceAccount, createHeartbeatSigner } from '../../sdk/node/workerHeartbeat';
 import { resultUploadSigner } from './uploadArtifact';
+import { logChunkSender } from '../logs/logChunkSender';
 import { WorkerError } from '../errors';
 import { type Hardware, detectHardware } from '../hardware';
 import { ImageStore } from '../image/imageStore';
@@ -180,6 +181,7 @@ export class WorkerDaemon {
       stateFile: this.stateFile,
       jobsDir: this.jobsDir,
       signResultUpload: resultUploadSigner(this.o.account, chain.chainId, chain.market),
+      sendLogChunk: logChunkSender({ apiUrl: c.apiUrl, account: this.o.account, chainId: chain.chainId, market: chain.market }),
       saltOf,
       chainId: chain.chainId,
       sealing,

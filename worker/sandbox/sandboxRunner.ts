@@ -95,6 +95,8 @@ export type RunRequest = {
    * spec's and the image's). Never logged or written: they reach the sandbox through its launcher.
    */
   secretEnv?: Record<string, string>;
+  /** Called with the job's output as it comes (the live log, worker/logs/liveLog.ts); must not block. */
+  onOutput?: (stream: 'stdout' | 'stderr', bytes: Buffer) => void;
 };
 
 export type SandboxResult = {
@@ -287,7 +289,7 @@ export class SandboxRunner {
           buildLaunchCommand({ cgroupProcs: cgroup?.procsFiles ?? [], envPath: '/usr/bin/env', env, program: spec.argv[0]!, args: spec.argv.slice(1) });
 
       const outputLimits = { maxBytes: spec.resources.outputMiB * 2 ** 20, maxEntries: this.maxOutputEntries };
-      const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup, { dir: outDir, limits: outputLimits }, filter);
+      const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup, { dir: outDir, limits: outputLimits }, filter, req.onOutput);
       // Nothing of the job may outlive run(): the outputs are packed next.
       if (cgroup && !(await cgroup.killAll())) throw new WorkerError('SANDBOX_SETUP_FAILED', 'job processes survived SIGKILL');
       const stats = cgroup ? await cgroup.stats() : undefined;
@@ -312,6 +314,7 @@ export class SandboxRunner {
     cgroup: JobCgroup | undefined,
     output: { dir: string; limits: OutputLimits },
     seccomp: Buffer | null,
+    onOutput?: RunRequest['onOutput'],
   ): Promise<RawRun> {
     const tailBytes = this.options.tailBytes ?? 64 * 1024;
     const stdout = new TailBuffer(tailBytes);
@@ -328,8 +331,14 @@ export class SandboxRunner {
       (fd as unknown as NodeJS.EventEmitter).on('error', () => {});
       fd.end(seccomp);
     }
-    child.stdout!.on('data', (c: Buffer) => stdout.push(c));
-    child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+    child.stdout!.on('data', (c: Buffer) => {
+      stdout.push(c);
+      onOutput?.('stdout', c);
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      stderr.push(c);
+      onOutput?.('stderr', c);
+    });
     (child.stdio[3] as NodeJS.ReadableStream).on('data', (c: Buffer) => (status += c.toString('utf8')));
 
     let timedOut = false;
