@@ -91,6 +91,8 @@ describe.skipIf(skipSandboxTests)('private jobs', () => {
           [
             'echo "token=$HF_TOKEN" > /out/token.txt',
             'cat /in/data.csv > /out/data.txt',
+            // Private output on stdout: its live log must not reach the API in clear.
+            'echo "rows: $(wc -l < /in/data.csv)"',
             "tr '\\0' '\\n' < /proc/1/environ > /out/pid1-environ.txt",
             'sleep 4',
           ].join('; '),
@@ -127,6 +129,18 @@ describe.skipIf(skipSandboxTests)('private jobs', () => {
 
     const j = await m.jobIn(privateJob, 'SUBMITTED', 120_000);
     const p = await m.jobIn(probe.id, 'SUBMITTED', 120_000);
+
+    // Its live log went out sealed to the client's key: the API holds no clear text; the client opens it.
+    const sealedLog = await runLoom(['job', 'logs', privateJob], loomEnv());
+    expect(sealedLog.code, sealedLog.stderr).toBe(0);
+    expect(sealedLog.stdout).not.toContain('rows:');
+    expect(sealedLog.stderr).toMatch(/sealed to the client's key: --decrypt opens them/);
+    const openedLog = await runLoom(['job', 'logs', privateJob, '--decrypt'], loomEnv());
+    expect(openedLog.code, openedLog.stderr).toBe(0);
+    expect(openedLog.stdout).toBe('rows: 2\n');
+    const strangerLog = await runLoom(['job', 'logs', privateJob, '--decrypt'], loomEnv(OTHER_CLIENT));
+    expect(strangerLog.stdout).not.toContain('rows:');
+    expect(strangerLog.stderr).toMatch(/this key does not open them/);
 
     // The stored result is ciphertext: not the bytes the on-chain hash names, no secret or data in it.
     const stored = Buffer.from(await (await fetch(`${m.artifactUrl}/artifacts/0x${String(j.resultURI).replace('artifact://', '')}`)).arrayBuffer());

@@ -44,8 +44,8 @@ const TAG = 16;
 
 export type SealingKeyPair = { secretKey: Uint8Array; publicKey: Hex };
 
-/** What an envelope is for: secrets to a worker, or a result to a client. */
-export type SealPurpose = 'secrets' | 'result';
+/** What an envelope is for: secrets to a worker, or a result or a live log chunk to a client. */
+export type SealPurpose = 'secrets' | 'result' | 'log';
 
 /** What an envelope is bound to; opening with any other context fails. */
 export type SealContext = { chainId: number; jobId: Hex; recipient: Address };

@@ -14,7 +14,7 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Address, type Hex, hexToBytes } from 'viem';
-import { SealError, type SecretsBundle } from '../../sdk/sealing';
+import { SealError, type SecretsBundle, seal } from '../../sdk/sealing';
 import type { SealedExpectation } from '../../sdk/spec/jobSpec';
 import { type AwaitedSecrets, awaitSecrets } from './sealedSecrets';
 import { fetchSealedBundle, sealResultFile } from './privateResult';
@@ -330,7 +330,13 @@ export class JobRunner {
       return rejectJob({ jobId: h.id, workDir: jobsDir, stage: 'spec', reason: 'the job has no image and host mode was turned off on this worker after it was taken' });
     }
     // One live log for all attempts: its offsets go on; each attempt's run starts the kept log over.
-    const log = new LiveLog({ jobId: h.id, keep: h.kind === 'single', logger: this.ctx.logger, ...(this.ctx.sendLogChunk ? { send: this.ctx.sendLogChunk } : {}) });
+    // A sealed job's output may show its secrets or private data: its live log goes out sealed to the
+    // client's key (from the bundle), or not at all. The kept log is in the (sealed) result either way.
+    const resultKey = h.parsed.spec.sealed ? secrets?.resultKey : undefined;
+    const context = { chainId: this.ctx.chainId, jobId: h.id, recipient: h.terms.client as Address };
+    const sealChunk = resultKey ? async (plaintext: Uint8Array) => seal({ plaintext, to: resultKey, purpose: 'log', context }) : undefined;
+    const send = h.parsed.spec.sealed && !sealChunk ? undefined : this.ctx.sendLogChunk;
+    const log = new LiveLog({ jobId: h.id, keep: h.kind === 'single', logger: this.ctx.logger, ...(send ? { send } : {}), ...(sealChunk ? { seal: sealChunk } : {}) });
     for (let attempt = 1; ; attempt++) {
       try {
         const produced = await executeJob({

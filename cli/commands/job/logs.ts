@@ -9,16 +9,20 @@
  * result bundle (`loom job result`, `.loom/logs/`).
  */
 import { JobLogError, followJobLog, toBase64 } from '../../../sdk/jobLog';
+import { type SealingKeyPair, SealError, open } from '../../../sdk/sealing';
+import { createProgress } from '../../output/progress';
+import { clientSealingKey } from './seal';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
 import { toJson } from '../../output/format';
-import { parseJobId } from '../../session';
+import { openWriter, parseJobId } from '../../session';
 
 const options: OptionTable = {
   follow: { type: 'boolean', short: 'f', help: 'Keep following until the job\'s run ends (Ctrl-C to stop earlier)' },
   from: { type: 'string', value: '<offset>', help: 'Start at this byte offset of the log (default 0): resume where you were' },
   worker: { type: 'string', value: '<0x…>', help: "Whose log, for a replicated job (default: the first worker's to print)" },
+  decrypt: { type: 'boolean', help: "A private job's log is sealed to its client: open it with the client key (LOOM_KEY / keystore)" },
   ...connectionOptions,
 };
 
@@ -40,13 +44,28 @@ export async function runLogs(argv: string[]): Promise<number> {
   const worker = typeof values.worker === 'string' ? values.worker : undefined;
   if (worker !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(worker)) throw new CliError('BAD_INPUT', `--worker must be an address, got "${worker}"`);
   const follow = values.follow === true;
+  // A private job's chunks are sealed to the client's key (the same one its result is sealed to).
+  let opener: ((data: Uint8Array) => Uint8Array | undefined) | undefined;
+  if (values.decrypt === true) {
+    const session = await openWriter(config, createProgress());
+    const key: SealingKeyPair = await clientSealingKey(session.account);
+    const context = { chainId: session.chainId, jobId, recipient: session.account.address };
+    opener = (data) => {
+      try {
+        return open({ envelope: data, secretKey: key.secretKey, purpose: 'log', context });
+      } catch (err) {
+        if (err instanceof SealError) return undefined;
+        throw err;
+      }
+    };
+  }
 
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    for await (const e of followJobLog({
+    for await (let e of followJobLog({
       apiUrl: config.apiUrl,
       jobId,
       from: Number(fromText),
@@ -55,11 +74,13 @@ export async function runLogs(argv: string[]): Promise<number> {
       ...(worker ? { worker: worker as `0x${string}` } : {}),
     })) {
       if (e.kind === 'chunk') {
+        const opened = e.encrypted && opener ? opener(e.data) : undefined;
+        if (opened) e = { ...e, data: opened, encrypted: false };
         if (config.json) {
           const body = e.encrypted ? { offset: e.offset, stream: e.stream, encrypted: true, data: toBase64(e.data) } : { offset: e.offset, stream: e.stream, text: new TextDecoder().decode(e.data) };
           process.stdout.write(toJson(body, false));
         } else if (e.encrypted) {
-          process.stderr.write(`[${e.data.length} bytes at offset ${e.offset} are sealed to the client's key]\n`);
+          process.stderr.write(`[${e.data.length} bytes at offset ${e.offset} are sealed to the client's key${opener ? ", and this key does not open them" : ': --decrypt opens them with it'}]\n`);
         } else {
           (e.stream === 'stderr' ? process.stderr : process.stdout).write(e.data);
         }
