@@ -99,12 +99,11 @@ describe('buildBwrapArgs', () => {
 });
 
 describe('buildLaunchCommand', () => {
-  test('default: joins the cgroup, drops root, and starts bwrap from an empty environment', () => {
-    const { file, args } = buildLaunchCommand({
+  test('default: joins the cgroup, drops root, and starts bwrap with the job environment, never on its command line', () => {
+    const { file, args, env } = buildLaunchCommand({
       cgroupProcs: ['/cg/memory/job/cgroup.procs', '/cg/pids/job/cgroup.procs'],
       dropTo: { uid: 65534, gid: 65534, setpriv: '/usr/bin/setpriv' },
-      envPath: '/usr/bin/env',
-      env: { PATH: '/usr/bin', HOME: '/tmp' },
+      env: { PATH: '/usr/bin', HOME: '/tmp', HF_TOKEN: 'secret' },
       program: '/usr/bin/bwrap',
       args: ['--unshare-all', '--', 'true'],
     });
@@ -112,9 +111,10 @@ describe('buildLaunchCommand', () => {
     expect(args.slice(2)).toEqual([
       'loom-launch', '2', '/cg/memory/job/cgroup.procs', '/cg/pids/job/cgroup.procs',
       '/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--no-new-privs',
-      '/usr/bin/env', '-i', '--', 'PATH=/usr/bin', 'HOME=/tmp',
       '/usr/bin/bwrap', '--unshare-all', '--', 'true',
     ]);
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/tmp', HF_TOKEN: 'secret' });
+    expect(args.join(' ')).not.toContain('secret');
   });
 });
 

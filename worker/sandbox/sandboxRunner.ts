@@ -280,13 +280,12 @@ export class SandboxRunner {
         ? buildLaunchCommand({
             cgroupProcs: cgroup?.procsFiles ?? [],
             ...(caps.dropTo ? { dropTo: caps.dropTo } : {}),
-            envPath: '/usr/bin/env',
             env,
             program: caps.bwrap.path,
             args: ['--json-status-fd', '3', ...buildBwrapArgs(plan), ...argv],
           })
         : // Unsafe mode without bubblewrap: the job runs on the host, in its output directory.
-          buildLaunchCommand({ cgroupProcs: cgroup?.procsFiles ?? [], envPath: '/usr/bin/env', env, program: spec.argv[0]!, args: spec.argv.slice(1) });
+          buildLaunchCommand({ cgroupProcs: cgroup?.procsFiles ?? [], env, program: spec.argv[0]!, args: spec.argv.slice(1) });
 
       const outputLimits = { maxBytes: spec.resources.outputMiB * 2 ** 20, maxEntries: this.maxOutputEntries };
       const run = await this.spawnAndWait(launch, sandboxed ? '/' : outDir, spec.resources.timeoutSeconds * 1000, req.signal, cgroup, { dir: outDir, limits: outputLimits }, filter, req.onOutput);
@@ -307,7 +306,7 @@ export class SandboxRunner {
   }
 
   private spawnAndWait(
-    launch: { file: string; args: string[] },
+    launch: { file: string; args: string[]; env: Record<string, string> },
     cwd: string,
     timeoutMs: number,
     signal: AbortSignal | undefined,
@@ -321,10 +320,10 @@ export class SandboxRunner {
     const stderr = new TailBuffer(tailBytes);
     let status = '';
     const started = performance.now();
-    // An empty environment: the launcher sets the job's own with env -i, and nothing of ours leaks.
+    // The job's own environment and nothing of ours (launchCommand.ts).
     // fd 3: bwrap's JSON status; fd 4 (SECCOMP_FD): the seccomp filter, which bwrap reads to its end.
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe', 'pipe', ...(seccomp ? ['pipe' as const] : [])];
-    const child: ChildProcess = spawn(launch.file, launch.args, { cwd, env: {}, detached: true, stdio });
+    const child: ChildProcess = spawn(launch.file, launch.args, { cwd, env: launch.env, detached: true, stdio });
     if (seccomp) {
       const fd = child.stdio[SECCOMP_FD] as NodeJS.WritableStream;
       // A sandbox that dies before reading it closes the pipe: its own failure is what is reported.
