@@ -14,6 +14,7 @@
  * const { uri } = await putArtifact({ baseUrl: 'http://127.0.0.1:42069', body: bytes, sha256, headers });
  */
 import type { Address, Hex } from 'viem';
+import { artifactUploadDomain, artifactUploadTypes } from '../abis/offchainMessages';
 
 /**
  * What an upload is for. `result`: a worker's result bundle (its logs are in it); accepted only
@@ -32,20 +33,8 @@ export const artifactUploadHeaders = {
   signature: 'x-loom-upload-signature',
 } as const;
 
-/** The EIP-712 domain: the store of this market on this chain. */
-export function artifactUploadDomain(chainId: number, market: Address) {
-  return { name: 'Loom artifact store', version: '1', chainId, verifyingContract: market } as const;
-}
-
-/** The EIP-712 types of the signed statement. */
-export const artifactUploadTypes = {
-  ArtifactUpload: [
-    { name: 'sha256', type: 'bytes32' },
-    { name: 'size', type: 'uint256' },
-    { name: 'purpose', type: 'string' },
-    { name: 'issuedAt', type: 'uint256' },
-  ],
-} as const;
+/** The EIP-712 domain and types of the signed statement (abis/offchainMessages.ts, shared with the API). */
+export { artifactUploadDomain, artifactUploadTypes };
 
 export type ArtifactUploadMessage = { sha256: Hex; size: bigint; purpose: ArtifactPurpose; issuedAt: bigint };
 

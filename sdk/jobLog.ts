@@ -22,8 +22,8 @@
  * for await (const e of followJobLog({ apiUrl, jobId, from: 0 })) if (e.kind === 'chunk') process.stdout.write(e.data);
  */
 import { type Address, type Hex, sha256 } from 'viem';
+import { jobLogDomain, jobLogStreams, jobLogTypes } from '../abis/offchainMessages';
 
-export const jobLogStreams = ['stdout', 'stderr'] as const;
 export type JobLogStream = (typeof jobLogStreams)[number];
 
 /**
@@ -61,22 +61,8 @@ export type SignedJobLogChunk = {
   signature: Hex;
 };
 
-/** The EIP-712 domain: the log service of this market on this chain. */
-export function jobLogDomain(chainId: number, market: Address) {
-  return { name: 'Loom job log', version: '1', chainId, verifyingContract: market } as const;
-}
-
-export const jobLogTypes = {
-  JobLogChunk: [
-    { name: 'jobId', type: 'bytes32' },
-    { name: 'offset', type: 'uint256' },
-    { name: 'stream', type: 'string' },
-    { name: 'dataSha256', type: 'bytes32' },
-    { name: 'encrypted', type: 'bool' },
-    { name: 'end', type: 'bool' },
-    { name: 'issuedAt', type: 'uint256' },
-  ],
-} as const;
+/** The EIP-712 domain and types of a chunk (abis/offchainMessages.ts, shared with the API). */
+export { jobLogDomain, jobLogStreams, jobLogTypes };
 
 /** The typed data a worker signs for a chunk. */
 export function jobLogTypedData(o: { chainId: number; market: Address; chunk: JobLogChunk; issuedAt: number }) {

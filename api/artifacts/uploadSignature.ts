@@ -3,11 +3,12 @@
  * checks the EIP-712 signature over (sha256, size, purpose, issuedAt) in the domain of this store
  * (chain id + market address).
  *
- * The format is the SDK's (sdk/artifactUpload.ts: the clients sign with it). The API may not import
- * the SDK (layers), so the few constants below mirror it; uploadSignature.test.ts signs with the SDK
- * and verifies here, so the two cannot drift apart unnoticed.
+ * The EIP-712 types are abis/offchainMessages.ts's, which the SDK signs with (sdk/artifactUpload.ts);
+ * the headers and purposes below mirror the SDK's (the API may not import it), and
+ * uploadSignature.test.ts signs with the SDK and verifies here, so they cannot drift apart unnoticed.
  */
 import { type Address, type Hex, isAddress, isHex, recoverTypedDataAddress } from 'viem';
+import { artifactUploadDomain, artifactUploadTypes } from '../../abis/offchainMessages';
 import type { ArtifactHash } from './artifactStore';
 
 export const uploadPurposes = ['result', 'input', 'model'] as const;
@@ -24,14 +25,6 @@ export const uploadHeaders = {
   signature: 'x-loom-upload-signature',
 } as const;
 
-const types = {
-  ArtifactUpload: [
-    { name: 'sha256', type: 'bytes32' },
-    { name: 'size', type: 'uint256' },
-    { name: 'purpose', type: 'string' },
-    { name: 'issuedAt', type: 'uint256' },
-  ],
-} as const;
 
 export type VerifiedUpload = { signer: Address; purpose: UploadPurpose; size: number; issuedAt: number };
 
@@ -78,8 +71,8 @@ export async function verifyUploadHeaders(get: (name: string) => string | undefi
   let recovered: Address;
   try {
     recovered = await recoverTypedDataAddress({
-      domain: { name: 'Loom artifact store', version: '1', chainId: o.domain.chainId, verifyingContract: o.domain.market },
-      types,
+      domain: artifactUploadDomain(o.domain.chainId, o.domain.market),
+      types: artifactUploadTypes,
       primaryType: 'ArtifactUpload',
       message: { sha256: hash, size: BigInt(size), purpose, issuedAt: BigInt(at) },
       signature: signature as Hex,

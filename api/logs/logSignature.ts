@@ -3,27 +3,16 @@
  * and checks its EIP-712 signature over (jobId, offset, stream, sha256 of the data, encrypted, end,
  * issuedAt) in the domain of this market's log service.
  *
- * The format is the SDK's (sdk/jobLog.ts: the worker signs with it). The API may not import the SDK
- * (layers), so the few constants below mirror it; logRoutes.test.ts signs with the SDK and
- * verifies here, so the two cannot drift apart unnoticed.
+ * The format is abis/offchainMessages.ts's, which the SDK signs with (sdk/jobLog.ts);
+ * logRoutes.test.ts signs with the SDK and verifies here.
  */
 import { type Address, type Hex, isAddress, isHex, recoverTypedDataAddress, sha256 } from 'viem';
+import { jobLogDomain, jobLogStreams, jobLogTypes } from '../../abis/offchainMessages';
 
 export type LogDomain = { chainId: number; market: Address };
 
-const types = {
-  JobLogChunk: [
-    { name: 'jobId', type: 'bytes32' },
-    { name: 'offset', type: 'uint256' },
-    { name: 'stream', type: 'string' },
-    { name: 'dataSha256', type: 'bytes32' },
-    { name: 'encrypted', type: 'bool' },
-    { name: 'end', type: 'bool' },
-    { name: 'issuedAt', type: 'uint256' },
-  ],
-} as const;
 
-export const logStreams = ['stdout', 'stderr'] as const;
+export const logStreams = jobLogStreams;
 export type LogStream = (typeof logStreams)[number];
 
 /** A chunk whose signature holds: `signer` wrote it, for this job. */
@@ -62,8 +51,8 @@ export async function verifyLogChunk(
   let recovered: Address;
   try {
     recovered = await recoverTypedDataAddress({
-      domain: { name: 'Loom job log', version: '1', chainId: o.domain.chainId, verifyingContract: o.domain.market },
-      types,
+      domain: jobLogDomain(o.domain.chainId, o.domain.market),
+      types: jobLogTypes,
       primaryType: 'JobLogChunk',
       message: { jobId, offset: BigInt(b.offset as number), stream: b.stream as string, dataSha256: sha256(data), encrypted: b.encrypted, end: b.end, issuedAt: BigInt(issuedAt) },
       signature: b.signature as Hex,

@@ -1,7 +1,7 @@
 /**
- * The API's side of worker heartbeats (the format is the SDK's: sdk/node/workerHeartbeat.ts; the API
- * may not import the SDK, so the constants below mirror it, and heartbeatVerifier.test.ts signs with
- * the SDK and verifies here, so the two cannot drift apart unnoticed).
+ * The API's side of worker heartbeats (the format is the SDK's: sdk/node/workerHeartbeat.ts; both take
+ * its constants and EIP-712 types from abis/offchainMessages.ts; heartbeatVerifier.test.ts signs with
+ * the SDK and verifies here).
  *
  * A heartbeat is accepted when, in this order:
  *  1. the body has the shape (BAD_REQUEST);
@@ -16,36 +16,18 @@
  */
 import { type KeyObject, createPublicKey, verify } from 'node:crypto';
 import { type Address, type Hex, isAddress, recoverTypedDataAddress } from 'viem';
+import { type GpuReport, type GpuState, HEARTBEAT_INTERVAL_BOUNDS_MS, HEARTBEAT_TAG, presenceDomain, presenceSessionTypes } from '../../abis/offchainMessages';
 
-export const HEARTBEAT_TAG = 'loom-heartbeat/1';
 export const SESSION_MAX_AGE_SECONDS = 24 * 3600;
-export const INTERVAL_BOUNDS_MS = { min: 200, max: 60_000 } as const;
 /** Default bound on clock differences (either way), and so on how long a nonce is remembered. */
 export const DEFAULT_MAX_SKEW_MS = 30_000;
 
-const sessionTypes = {
-  PresenceSession: [
-    { name: 'worker', type: 'address' },
-    { name: 'sessionKey', type: 'bytes32' },
-    { name: 'issuedAt', type: 'uint256' },
-  ],
-} as const;
 
 export type PresenceDomain = { chainId: number; market: Address };
 
 export type HeartbeatErrorCode = 'BAD_REQUEST' | 'BAD_SIGNATURE' | 'CLOCK_SKEW' | 'REPLAYED' | 'NOT_A_WORKER' | 'RATE_LIMITED' | 'UNAVAILABLE';
 
-export type GpuState = {
-  index: number;
-  uuid: string;
-  name: string;
-  utilizationPct: number | null;
-  memoryUsedMiB: number | null;
-  memoryTotalMiB: number | null;
-  temperatureC: number | null;
-  uncorrectedErrors: number | null;
-};
-export type GpuReport = { status: 'ok'; gpus: GpuState[] } | { status: 'none' } | { status: 'failed'; error: string };
+export type { GpuReport, GpuState };
 
 /** What an accepted heartbeat says. */
 export type Heartbeat = { worker: Address; at: number; intervalMs: number; gpu: GpuReport };
@@ -119,8 +101,8 @@ export class HeartbeatVerifier {
     const { at, nonce, intervalMs } = doc;
     if (typeof at !== 'number' || !Number.isSafeInteger(at)) return refuse('BAD_REQUEST', 'at must be ms since the epoch');
     if (typeof nonce !== 'string' || !NONCE.test(nonce)) return refuse('BAD_REQUEST', 'nonce must be 16 bytes of hex');
-    if (typeof intervalMs !== 'number' || !Number.isInteger(intervalMs) || intervalMs < INTERVAL_BOUNDS_MS.min || intervalMs > INTERVAL_BOUNDS_MS.max) {
-      return refuse('BAD_REQUEST', `intervalMs must be ${INTERVAL_BOUNDS_MS.min} to ${INTERVAL_BOUNDS_MS.max}`);
+    if (typeof intervalMs !== 'number' || !Number.isInteger(intervalMs) || intervalMs < HEARTBEAT_INTERVAL_BOUNDS_MS.min || intervalMs > HEARTBEAT_INTERVAL_BOUNDS_MS.max) {
+      return refuse('BAD_REQUEST', `intervalMs must be ${HEARTBEAT_INTERVAL_BOUNDS_MS.min} to ${HEARTBEAT_INTERVAL_BOUNDS_MS.max}`);
     }
     const gpu = gpuReport(doc.gpu);
     if (!gpu) return refuse('BAD_REQUEST', `gpu must be { status: 'ok', gpus: [...] } (at most ${MAX_GPUS}), { status: 'none' } or { status: 'failed', error }`);
@@ -162,8 +144,8 @@ export class HeartbeatVerifier {
     let recovered: Address;
     try {
       recovered = await recoverTypedDataAddress({
-        domain: { name: 'Loom presence', version: '1', chainId: this.o.domain.chainId, verifyingContract: this.o.domain.market },
-        types: sessionTypes,
+        domain: presenceDomain(this.o.domain.chainId, this.o.domain.market),
+        types: presenceSessionTypes,
         primaryType: 'PresenceSession',
         message: { worker: worker as Address, sessionKey: key as Hex, issuedAt: BigInt(issuedAt) },
         signature: signature as Hex,

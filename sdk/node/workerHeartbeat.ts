@@ -21,34 +21,14 @@
  */
 import { type KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { Address, Hex } from 'viem';
+import { type GpuReport, type GpuState, HEARTBEAT_INTERVAL_BOUNDS_MS, HEARTBEAT_TAG, presenceDomain, presenceSessionTypes } from '../../abis/offchainMessages';
 
 /** Where heartbeats go (POST, JSON body). */
 export const HEARTBEAT_PATH = '/presence/heartbeat';
-/** The tag every heartbeat document starts with: names the format and its version. */
-export const HEARTBEAT_TAG = 'loom-heartbeat/1';
 /** A session statement is renewed this often; the API accepts one for 24 hours. */
 export const PRESENCE_SESSION_RENEW_SECONDS = 12 * 3600;
-/** Heartbeat intervals a worker may promise (ms); the API counts it offline after 3 missed ones. */
-export const HEARTBEAT_INTERVAL_BOUNDS_MS = { min: 200, max: 60_000 } as const;
 
-/** One GPU as the probe read it (nvidia-smi). Numbers the driver does not report are null. */
-export type GpuState = {
-  index: number;
-  uuid: string;
-  name: string;
-  utilizationPct: number | null;
-  memoryUsedMiB: number | null;
-  memoryTotalMiB: number | null;
-  temperatureC: number | null;
-  /** Uncorrected ECC errors since the driver loaded (volatile); null when ECC is off or unsupported. */
-  uncorrectedErrors: number | null;
-};
-
-/**
- * The GPU report of a heartbeat: `ok` with each GPU's state, `none` (a CPU-only machine), or `failed`
- * (the probe failed or hung: the worker takes no GPU jobs and is unavailable on-chain until it passes).
- */
-export type GpuReport = { status: 'ok'; gpus: GpuState[] } | { status: 'none' } | { status: 'failed'; error: string };
+export { HEARTBEAT_INTERVAL_BOUNDS_MS, HEARTBEAT_TAG, type GpuReport, type GpuState };
 
 /** The signed heartbeat document. */
 export type HeartbeatDocument = {
@@ -77,18 +57,8 @@ export type HeartbeatBody = {
   signature: Hex;
 };
 
-/** The EIP-712 domain of presence sessions: this chain's market. */
-export function presenceDomain(chainId: number, market: Address) {
-  return { name: 'Loom presence', version: '1', chainId, verifyingContract: market } as const;
-}
-
-export const presenceSessionTypes = {
-  PresenceSession: [
-    { name: 'worker', type: 'address' },
-    { name: 'sessionKey', type: 'bytes32' },
-    { name: 'issuedAt', type: 'uint256' },
-  ],
-} as const;
+/** The EIP-712 domain and types of a session statement (abis/offchainMessages.ts, shared with the API). */
+export { presenceDomain, presenceSessionTypes };
 
 /** The typed data of a session statement. */
 export function presenceSessionTypedData(o: { chainId: number; market: Address; worker: Address; sessionKey: Hex; issuedAt: number }) {
