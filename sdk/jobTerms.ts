@@ -66,13 +66,16 @@ export function toContractTerms(t: ApiJobTerms): JobTerms {
   };
 }
 
-const termsParameter = (() => {
-  const fn = loomMarketAbi.find((x) => x.type === 'function' && x.name === 'jobIdOf');
-  if (!fn || fn.type !== 'function') throw new Error('jobIdOf missing from the ABI');
-  return fn.inputs;
-})();
+/**
+ * The id a market derives from a job's terms, keccak256(abi.encode(terms)), encoded with the
+ * parameter of the market's own view function `name` (so the layout is the contract's).
+ */
+export function termsIdFrom<T>(abi: readonly { type: string; name?: string; inputs?: readonly unknown[] }[], name: string): (terms: T) => Hex {
+  const fn = abi.find((x) => x.type === 'function' && x.name === name);
+  if (!fn?.inputs) throw new Error(`${name} missing from the ABI`);
+  const parameters = fn.inputs as Parameters<typeof encodeAbiParameters>[0];
+  return (terms) => keccak256(encodeAbiParameters(parameters, [terms] as never));
+}
 
 /** keccak256(abi.encode(terms)): the job id the contract derives from the terms. */
-export function jobIdOf(terms: JobTerms): Hex {
-  return keccak256(encodeAbiParameters(termsParameter, [terms]));
-}
+export const jobIdOf: (terms: JobTerms) => Hex = termsIdFrom<JobTerms>(loomMarketAbi, 'jobIdOf');

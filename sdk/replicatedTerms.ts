@@ -4,7 +4,8 @@
  * contract takes them back: every call after `postReplicatedJob` passes them, and the contract
  * hashes them into the job id. The single-worker job's counterpart is jobTerms.ts.
  */
-import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
+import type { Address, Hex } from 'viem';
+import { termsIdFrom } from './jobTerms';
 import { loomReplicatedMarketAbi } from '../abis/generated';
 import type { ReplicatedJobTerms } from './writes';
 
@@ -48,13 +49,5 @@ export function toReplicatedTerms(t: ApiReplicatedTerms): ReplicatedJobTerms {
   };
 }
 
-const termsParameter = (() => {
-  const fn = loomReplicatedMarketAbi.find((x) => x.type === 'function' && x.name === 'replicatedJobIdOf');
-  if (!fn || fn.type !== 'function') throw new Error('replicatedJobIdOf missing from the ABI');
-  return fn.inputs;
-})();
-
 /** keccak256(abi.encode(terms)): the id LoomReplicatedMarket derives from a replicated job's terms. */
-export function replicatedJobIdOf(terms: ReplicatedJobTerms): Hex {
-  return keccak256(encodeAbiParameters(termsParameter, [terms]));
-}
+export const replicatedJobIdOf: (terms: ReplicatedJobTerms) => Hex = termsIdFrom<ReplicatedJobTerms>(loomReplicatedMarketAbi, 'replicatedJobIdOf');
