@@ -396,6 +396,45 @@ export const loomMarketAbi = [
     type: 'function',
     inputs: [
       {
+        name: 'p',
+        internalType: 'struct JobParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'arbiter', internalType: 'address', type: 'address' },
+          { name: 'budget', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
+          { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'spec', internalType: 'bytes', type: 'bytes' },
+      { name: 'client', internalType: 'address', type: 'address' },
+      {
+        name: 'payment',
+        internalType: 'struct PaymentAuthorization',
+        type: 'tuple',
+        components: [
+          { name: 'validAfter', internalType: 'uint256', type: 'uint256' },
+          { name: 'validBefore', internalType: 'uint256', type: 'uint256' },
+          { name: 'signature', internalType: 'bytes', type: 'bytes' },
+        ],
+      },
+    ],
+    name: 'postJobFor',
+    outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
         name: 'terms',
         internalType: 'struct JobTerms',
         type: 'tuple',
@@ -1098,6 +1137,11 @@ export const loomMarketAbi = [
     type: 'error',
     inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
     name: 'ArbiterNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'AuthorizationUnsupported',
   },
   {
     type: 'error',
@@ -2126,6 +2170,11 @@ export const loomRegistryAbi = [
     type: 'error',
     inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
     name: 'ArbiterNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'AuthorizationUnsupported',
   },
   {
     type: 'error',
@@ -3286,6 +3335,11 @@ export const loomReplicatedMarketAbi = [
     type: 'error',
     inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
     name: 'ArbiterNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'AuthorizationUnsupported',
   },
   {
     type: 'error',

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {CloseReason, JobMode, JobParams, JobStatus, JobTerms, Requirements} from "./interfaces/ILoomTypes.sol";
+import {CloseReason, JobMode, JobParams, JobStatus, JobTerms, PaymentAuthorization, Requirements} from "./interfaces/ILoomTypes.sol";
 import {ILoomMarket} from "./interfaces/ILoomMarket.sol";
 import {ILoomRegistry} from "./interfaces/ILoomRegistry.sol";
 import {Arbiters} from "./base/Arbiters.sol";
@@ -48,6 +48,22 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         nonReentrant
         returns (bytes32 jobId)
     {
+        jobId = _post(p, spec, msg.sender);
+        _receive(p.token, p.budget);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function postJobFor(JobParams calldata p, bytes calldata spec, address client, PaymentAuthorization calldata payment)
+        external
+        nonReentrant
+        returns (bytes32 jobId)
+    {
+        jobId = _post(p, spec, client);
+        _receiveAuthorized(p.token, client, p.budget, jobId, payment);
+    }
+
+    /// @dev Checks the client's parameters, opens the job and emits JobPosted; the caller takes the budget.
+    function _post(JobParams calldata p, bytes calldata spec, address client) private returns (bytes32 jobId) {
         if (spec.length > MAX_SPEC_BYTES) revert SpecTooLarge(spec.length, MAX_SPEC_BYTES);
         if (p.budget == 0) revert ZeroBudget();
         if (p.token != address(0) && !tokenAllowed[p.token]) revert TokenNotAllowed(p.token);
@@ -59,13 +75,12 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         }
         if (p.challengeWindow > MAX_CHALLENGE_WINDOW) revert InvalidChallengeWindow(p.challengeWindow);
 
-        JobTerms memory t = _complete(p, spec);
+        JobTerms memory t = _complete(p, spec, client);
         jobId = keccak256(abi.encode(t));
         Job storage job = jobs[jobId];
         if (job.status != JobStatus.None) revert JobExists(jobId);
         job.status = JobStatus.Open;
-        emit JobPosted(jobId, msg.sender, p.token, t, spec);
-        _receive(p.token, p.budget);
+        emit JobPosted(jobId, client, p.token, t, spec);
     }
 
     /// @inheritdoc ILoomMarket
@@ -212,8 +227,8 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
 
     /// @dev Completes the client's parameters into the job's terms. Fields are assigned one by one
     /// because a 15-field struct literal does not fit the stack.
-    function _complete(JobParams calldata p, bytes calldata spec) private view returns (JobTerms memory t) {
-        t.client = msg.sender;
+    function _complete(JobParams calldata p, bytes calldata spec, address client) private view returns (JobTerms memory t) {
+        t.client = client;
         t.token = p.token;
         // The default arbiter is allow-listed by construction (setArbiter refuses to drop it).
         if (p.arbiter == address(0)) {

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IMarketBase} from "../interfaces/IMarketBase.sol";
+import {PaymentAuthorization} from "../interfaces/ILoomTypes.sol";
 import {ILoomRegistry} from "../interfaces/ILoomRegistry.sol";
 
 /// @notice Money in and out. Every payout is a credit that its owner pulls with `withdraw`, so a
@@ -54,6 +55,28 @@ abstract contract Ledger is IMarketBase, ReentrancyGuardTransient {
         if (received != amount) revert TransferAmountMismatch(token, amount, received);
     }
 
+    /// @dev Takes `amount` of `token` from `from` with its EIP-3009 authorization for `nonce`. Only
+    /// this contract can redeem a receive-authorization to itself, so whoever submits it, the money
+    /// can only arrive here, for the job the nonce names. A token without the function reverts with
+    /// no data: that becomes AuthorizationUnsupported; the token's own errors (bad signature, expired,
+    /// used nonce) are passed on as they are.
+    function _receiveAuthorized(address token, address from, uint256 amount, bytes32 nonce, PaymentAuthorization calldata a)
+        internal
+    {
+        if (token == address(0)) revert AuthorizationUnsupported(token);
+        uint256 before = IERC20(token).balanceOf(address(this));
+        try IReceiveWithAuthorization(token).receiveWithAuthorization(
+            from, address(this), amount, a.validAfter, a.validBefore, nonce, a.signature
+        ) {} catch (bytes memory reason) {
+            if (reason.length == 0) revert AuthorizationUnsupported(token);
+            assembly ("memory-safe") {
+                revert(add(reason, 32), mload(reason))
+            }
+        }
+        uint256 received = IERC20(token).balanceOf(address(this)) - before;
+        if (received != amount) revert TransferAmountMismatch(token, amount, received);
+    }
+
     function _send(address token, address to, uint256 amount) internal {
         if (token == address(0)) {
             (bool ok,) = to.call{value: amount}("");
@@ -66,4 +89,17 @@ abstract contract Ledger is IMarketBase, ReentrancyGuardTransient {
     function _credit(address token, address account, uint256 amount) internal {
         if (amount != 0) credits[token][account] += amount;
     }
+}
+
+/// @dev EIP-3009's receive-with-authorization, in the bytes-signature form of USDC v2.2.
+interface IReceiveWithAuthorization {
+    function receiveWithAuthorization(
+        address from,
+        address to,
+        uint256 value,
+        uint256 validAfter,
+        uint256 validBefore,
+        bytes32 nonce,
+        bytes memory signature
+    ) external;
 }

@@ -50,6 +50,9 @@ interface ILoomErrors {
     error InvalidChallengeWindow(uint256 challengeWindow);
     /// @notice The token moved a different amount than requested (fee-on-transfer tokens are rejected).
     error TransferAmountMismatch(address token, uint256 expected, uint256 received);
+    /// @notice Posting on a client's behalf needs an ERC-20 with EIP-3009's `receiveWithAuthorization`
+    /// (bytes-signature form, as USDC v2.2); ETH (address(0)) and other tokens are refused.
+    error AuthorizationUnsupported(address token);
 
     // ---- workers ----
 

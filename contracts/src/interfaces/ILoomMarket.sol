@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {CloseReason, JobParams, JobStatus, JobTerms} from "./ILoomTypes.sol";
+import {CloseReason, JobParams, JobStatus, JobTerms, PaymentAuthorization} from "./ILoomTypes.sol";
 import {IMarketBase} from "./IMarketBase.sol";
 import {ILoomMarketEvents} from "./ILoomMarketEvents.sol";
 
@@ -22,6 +22,19 @@ interface ILoomMarket is IMarketBase, ILoomMarketEvents {
     /// @param spec The job spec (at most MAX_SPEC_BYTES), emitted and hashed into the terms, never stored.
     /// @return jobId The hash of the completed terms.
     function postJob(JobParams calldata params, bytes calldata spec) external payable returns (bytes32 jobId);
+
+    /// @notice Posts a job on behalf of `client`, who pays its budget by signing, off-chain, an
+    /// EIP-3009 `ReceiveWithAuthorization` (from `client`, to this market, of the budget, with the
+    /// job id as its nonce): the client needs no ETH, and anyone may submit it (a gateway, a relayer).
+    /// The job is exactly the one `postJob` by `client` would make (same terms, same id). Whoever
+    /// submits the authorization, the budget can only be escrowed for that job: the nonce binds it to
+    /// the terms, and only this market can redeem it. The fee is the current one: if it changed since
+    /// the client signed, the terms differ and the token refuses the signature.
+    /// @param client The job's client and the authorization's signer.
+    /// @param payment The authorization's validity window and signature.
+    function postJobFor(JobParams calldata params, bytes calldata spec, address client, PaymentAuthorization calldata payment)
+        external
+        returns (bytes32 jobId);
 
     /// @notice Places or replaces the caller's bid on an auction job, until `openUntil`.
     /// The caller must be an available registered worker that meets the requirements and whose free

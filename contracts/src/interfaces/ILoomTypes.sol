@@ -61,6 +61,16 @@ struct JobParams {
     uint64 salt;
 }
 
+/// @notice A client's signed EIP-3009 `ReceiveWithAuthorization` of a job's budget to the market,
+/// for posting on the client's behalf (`postJobFor`). The amount is the budget, the payee the market
+/// and the nonce the job id, none of them passed: the signature holds only for exactly that job.
+struct PaymentAuthorization {
+    uint256 validAfter;
+    uint256 validBefore;
+    /// @dev 65-byte ECDSA signature, or a contract wallet's (ERC-1271), as USDC v2.2 takes them.
+    bytes signature;
+}
+
 /// @notice A job's immutable terms. They are emitted in `JobPosted` and never stored: the
 /// job id is their hash, and every later call passes them back as calldata.
 struct JobTerms {

@@ -112,6 +112,21 @@ const MESSAGES: Record<string, (args: readonly unknown[], ctx: ExplainContext) =
   ERC20InvalidReceiver: () => 'The token refused the receiver.',
   ERC20InvalidSender: () => 'The token refused the sender.',
   ERC20InvalidSpender: () => 'The token refused the spender.',
+  // Signed payments (posting on a client's behalf, EIP-3009; permits, EIP-2612).
+  AuthorizationUnsupported: () => 'Paying by signature needs a token with EIP-3009 transfer authorizations (such as USDC); this one, or ETH, has none.',
+  ERC3009InvalidSignature: () => 'The payment signature does not match: it was signed by another account, or for other terms (budget, fee, spec, salt) than these.',
+  ERC3009InvalidAuthorizationTime: ([validAfter, validBefore]) =>
+    `The payment authorization is valid only after ${formatDateTime(Number(validAfter))} and before ${formatDateTime(Number(validBefore))}.`,
+  ERC3009UsedAuthorization: () => 'This payment authorization was used or cancelled already.',
+  ERC2612ExpiredSignature: ([deadline]) => `The permit expired at ${formatDateTime(Number(deadline))}.`,
+  ERC2612InvalidSigner: () => 'The permit was signed by another account than the owner.',
+  InvalidAccountNonce: () => 'The permit was signed for another nonce (an older or a used one).',
+  ECDSAInvalidSignature: () => 'The signature is not valid.',
+  ECDSAInvalidSignatureLength: () => 'The signature has the wrong length.',
+  ECDSAInvalidSignatureS: () => 'The signature is malleable (high s) and refused.',
+  InvalidShortString: () => "The token's name is malformed.",
+  StringTooLong: () => "The token's name is too long.",
+  SafeCastOverflowedUintDowncast: () => 'A number is too large for the token.',
 };
 
 /** The plain sentence for a decoded revert. */
