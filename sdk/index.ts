@@ -54,5 +54,6 @@ export * from './artifactUpload';
 export * from './sealing';
 export * from './sealedDelivery';
 export * from './jobLog';
+export * from './jobPayment';
 export { LoomError, type LoomErrorCode } from './errors';
 export { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated';

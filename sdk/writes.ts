@@ -41,6 +41,7 @@ import {
   zeroAddress,
 } from 'viem';
 import { type LoomAbi, type LoomContractName, type LoomContracts, abiOf, contractFor } from './contracts';
+import type { PaymentAuthorization } from './jobPayment';
 import { receiptEvents } from './receipts';
 import { LoomError, coded } from './errors';
 import { type ApiJobTerms, type JobTerms, toContractTerms } from './jobTerms';
@@ -292,6 +293,17 @@ export function createMarketWriter(options: MarketWriterOptions) {
   }
 
   /**
+   * Posts a job on behalf of `client`, who paid its budget by signature (sdk/jobPayment.ts
+   * `signJobPayment`): this account sends the transaction and pays the gas, nothing else.
+   */
+  async function postJobFor({ terms, spec, client, payment }: { terms: JobParams; spec: SpecInput; client: Address; payment: PaymentAuthorization }): Promise<PostedJob> {
+    const sent = await send('postJobFor', [terms, specBytes(spec), client, payment]);
+    const [posted] = receiptEvents(sent.receipt, 'JobPosted');
+    if (!posted) throw new LoomError(`postJobFor: no JobPosted event in ${sent.hash}`);
+    return { ...sent, jobId: posted.args.jobId, terms: posted.args.terms as JobTerms };
+  }
+
+  /**
    * Posts a replicated job: escrows `price * replicas` (ETH, or an ERC-20 approved first when the
    * allowance is short) and emits the spec. Resolves with the job id and the completed terms.
    */
@@ -321,6 +333,7 @@ export function createMarketWriter(options: MarketWriterOptions) {
     approve,
     writeApprove,
     postJob,
+    postJobFor,
     postReplicatedJob,
 
     // The client's steps.
