@@ -25,6 +25,7 @@ export {
   type MarketFunctionName,
   type MarketWriter,
   type MarketWriterOptions,
+  type PaymentAuthorization,
   type PostedJob,
   type PostedReplicatedJob,
   type ReplicatedJobParams,

@@ -11,10 +11,8 @@ import { keccak256 } from 'viem';
 import { loomMarketAbi } from '../abis/generated';
 import { LoomError } from './errors';
 import { type JobTerms, jobIdOf } from './jobTerms';
-import type { JobParams } from './writes';
+import type { JobParams, PaymentAuthorization } from './writes';
 
-/** The contract's `PaymentAuthorization`: the window and the signature (the rest is implied by the job). */
-export type PaymentAuthorization = { validAfter: bigint; validBefore: bigint; signature: Hex };
 
 /** The full EIP-3009 message the client signs, as the token checks it. */
 export type ReceiveAuthorization = { from: Address; to: Address; value: bigint; validAfter: bigint; validBefore: bigint; nonce: Hex };

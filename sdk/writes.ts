@@ -41,7 +41,6 @@ import {
   zeroAddress,
 } from 'viem';
 import { type LoomAbi, type LoomContractName, type LoomContracts, abiOf, contractFor } from './contracts';
-import type { PaymentAuthorization } from './jobPayment';
 import { receiptEvents } from './receipts';
 import { LoomError, coded } from './errors';
 import { type ApiJobTerms, type JobTerms, toContractTerms } from './jobTerms';
@@ -56,6 +55,9 @@ export type MarketFunctionArgs<F extends MarketFunctionName> = ContractFunctionA
 
 /** What a client states when posting a job (the contract's `JobParams`; it adds client and fee). */
 export type JobParams = MarketFunctionArgs<'postJob'>[0];
+
+/** The contract's `PaymentAuthorization` (`postJobFor`): a signed EIP-3009 payment's window and signature (sdk/jobPayment.ts). */
+export type PaymentAuthorization = MarketFunctionArgs<'postJobFor'>[3];
 
 /** What a client states when posting a replicated job (the contract's `ReplicatedParams`). */
 export type ReplicatedJobParams = MarketFunctionArgs<'postReplicatedJob'>[0];
