@@ -152,7 +152,7 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
     expect(jobRow(jobs.j2.id).assignedDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     const STATUS = ['NONE', 'OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED'];
-    const REASON = [null, 'COMPLETED', 'CANCELLED', 'EXPIRED', 'RECLAIMED', 'DISPUTE_RESOLVED', 'ARBITRATION_TIMED_OUT'];
+    const REASON = [null, 'COMPLETED', 'CANCELLED', 'EXPIRED', 'RECLAIMED', 'DISPUTE_RESOLVED', 'ARBITRATION_TIMED_OUT', 'RETURNED'];
     for (const row of t().job.filter((j) => j.kind === 'SINGLE')) {
       const [worker, status, reason] = await read<[Address, number, number, number]>('jobs', [row.id]);
       expect([row.status, row.closeReason, row.worker ?? ETH]).toEqual([STATUS[status], REASON[reason], lower(worker)]);
