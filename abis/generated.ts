@@ -542,6 +542,36 @@ export const loomMarketAbi = [
   {
     type: 'function',
     inputs: [
+      {
+        name: 'terms',
+        internalType: 'struct JobTerms',
+        type: 'tuple',
+        components: [
+          { name: 'client', internalType: 'address', type: 'address' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'arbiter', internalType: 'address', type: 'address' },
+          { name: 'budget', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+          { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
+          { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+    ],
+    name: 'returnJob',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
       { name: 'arbiter', internalType: 'address', type: 'address' },
       { name: 'allowed', internalType: 'bool', type: 'bool' },
     ],
@@ -4205,6 +4235,7 @@ export const closeReasonNames = [
   'Reclaimed',
   'DisputeResolved',
   'ArbitrationTimedOut',
+  'Returned',
 ] as const
 
 /** `enum CloseReason` as the indexer and the GraphQL API spell it, indexed by value. */
@@ -4216,6 +4247,7 @@ export const closeReasonKeys = [
   'RECLAIMED',
   'DISPUTE_RESOLVED',
   'ARBITRATION_TIMED_OUT',
+  'RETURNED',
 ] as const
 
 /** `enum ReplicatedStatus` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */

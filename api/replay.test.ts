@@ -36,7 +36,7 @@ const JOB = `id kind market replicas quorum slotsFilled commits reveals commitDe
   events(first: 100) { totalCount edges { cursor node { id name blockNumber account args } } }`;
 const WORKER = `address registered available gpuModelName encryptionKey replicasAgreed replicasDisagreed replicasUnrevealed clients
   v1: reputation(version: 1) stake locked freeStake unbonding unlockAt activeJobs jobsAssigned jobsCompleted
-  jobsReclaimed disputesWon disputesLost slashCount slashedTotal reputation reputationVersion registeredAt updatedAt updatedBlock
+  jobsReclaimed jobsReturned disputesWon disputesLost slashCount slashedTotal reputation reputationVersion registeredAt updatedAt updatedBlock
   claim { gpuModel gpuCount vramMiB cpuCores ramMiB pricePerGpuHour metadataURI } earnings { token amount jobs }`;
 
 /** Every page of a connection field, following endCursor. */

@@ -7,6 +7,9 @@
  * - A claim job posted from a spec file: `job show` and `job list` reflect it.
  * - Cancelled twice: the second is refused with the contract's error name, and sends nothing;
  *   `job withdraw` pulls the refund.
+ * - `job return` as a job's assigned worker (its key as LOOM_CLIENT_KEY): refused for the client and
+ *   a second time, sending nothing; the job ends RETURNED, the client refunded, and `loom worker status`
+ *   shows the stake whole and the return counted.
  * - An image job posted with `--image` alone: `job show` names the image and its default command.
  * - Bad input (a missing spec, a bad budget, an invalid spec, a tag-only image, no key, an unknown flag): a clear
  *   message, a non-zero exit code, and not one transaction.
@@ -162,6 +165,39 @@ describe('loom', () => {
     // The refund is credited, not sent: withdraw pulls it.
     const withdrawn = await loomJson(['job', 'withdraw']);
     expect(withdrawn.withdrawn).toMatchObject([{ token: '0x0000000000000000000000000000000000000000', amount: '500000000000000000' }]);
+  });
+
+  test('behavior: job return as the assigned worker: refused for anyone else and twice, sending nothing; the client refunded, the stake whole, the return counted', async () => {
+    const RETURNER = 3;
+    const returner = stack.writer(RETURNER);
+    await returner.register(stack.claim(), parseEther('1'));
+    // One GPU at least: the daemon started later (no GPU here) never takes it.
+    const posted = await stack.writer(CLIENT).postJob({ terms: await stack.jobParams({ minGpuCount: 1, collateral: parseEther('0.1') }), spec: { version: 1, script: 'true' } });
+    await returner.claimJob(posted.terms);
+    const id = posted.jobId;
+
+    const clientNonce = await nonceOf(CLIENT);
+    const byClient = await loom(['job', 'return', id]);
+    expect(byClient.code).toBe(1);
+    expect(byClient.stderr).toMatch(/returnJob refused \(nothing was sent\): NotAssignedWorker\(0x[0-9a-f]{64}, 0x[0-9a-fA-F]{40}\)/);
+    expect(await nonceOf(CLIENT)).toBe(clientNonce);
+
+    const asWorker = { LOOM_CLIENT_KEY: keyOf(RETURNER) };
+    const returned = await loom(['job', 'return', id, '--json'], asWorker);
+    expect(returned.code, returned.stderr).toBe(0);
+    expect(JSON.parse(returned.stdout)).toMatchObject({ jobId: id, action: 'return', indexed: true });
+    expect((await loomJson(['job', 'show', id])).job).toMatchObject({ status: 'CLOSED', closeReason: 'RETURNED', workerPayout: '0', fee: '0', clientRefund: posted.terms.budget.toString(), slashed: '0' });
+
+    const workerNonce = await nonceOf(RETURNER);
+    const again = await loom(['job', 'return', id], asWorker);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/returnJob refused \(nothing was sent\): UnexpectedStatus\(0x[0-9a-f]{64}, Assigned, Closed\)/);
+    expect(await nonceOf(RETURNER)).toBe(workerNonce);
+
+    // The stake is whole and unlocked, and the return is on the worker's public record.
+    const status = await loom(['worker', 'status', '--address', accountOf(RETURNER).address, '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ stake: parseEther('1').toString(), locked: '0', jobsReturned: 1 });
   });
 
   test("behavior: job post --image alone: the image's default command, show names the image (digest shortened)", async () => {

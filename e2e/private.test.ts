@@ -11,7 +11,9 @@
  *   in clear, not in the job's /proc/1/environ beyond the job's own variables, and not in another job
  *   run beside it (a probe job that reads every environment and file it can);
  * - bad bundles (sealed for another job; sent by a stranger) are refused or ignored at no cost to the
- *   worker: it gives the job up without a transaction when no usable bundle arrives in time.
+ *   worker: when no usable bundle arrives in time it hands the job back with one `returnJob` (and no
+ *   other transaction about it): the job ends RETURNED, the client is credited the price, the
+ *   worker's stake is whole and its collateral unlocked, and the return is counted in public.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,8 +21,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Hex, decodeFunctionData, parseEther } from 'viem';
-import { loomMarketAbi } from '../abis/generated';
+import { type Hex, decodeFunctionData, parseEther, zeroAddress } from 'viem';
+import { loomMarketAbi, loomRegistryAbi } from '../abis/generated';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sealedDelivery } from '../sdk/sealedDelivery';
 import { sealSecrets } from '../sdk/sealing';
@@ -194,11 +196,23 @@ describe.skipIf(skipSandboxTests)('private jobs', () => {
     expect(onChain).not.toContain(SECRET);
   });
 
-  test('error: a bundle for another job and a stranger\'s bundle are refused at no cost; with none usable the worker gives the job up without a transaction', async () => {
+  test('error: a bundle for another job and a stranger\'s bundle are refused at no cost; with none usable the worker returns the job: RETURNED, the client refunded, the stake whole', async () => {
+    const workerRecord = async () =>
+      (await m.gql(`query($a: Address!) { worker(address: $a) { stake locked slashCount jobsReturned } }`, { a: worker.address })).worker as {
+        stake: string;
+        locked: string;
+        slashCount: number;
+        jobsReturned: number;
+      };
+    const clientCredits = () => m.pub.readContract({ address: m.market, abi: loomMarketAbi, functionName: 'credits', args: [zeroAddress, m.address(CLIENT)] });
+    const before = await workerRecord();
+    const creditsBefore = await clientCredits();
+    const collateral = parseEther('0.05');
     const job = await m.post({
       client: CLIENT,
       spec: scriptSpec('echo "$HF_TOKEN" > /out/t.txt', { sealed: { env: ['HF_TOKEN'] } }),
       budget: parseEther('0.01'),
+      collateral,
     });
     const assigned = await m.jobIn(job.id, 'ASSIGNED', 60_000);
     const sealing = await m.gql(`query($id: ID!) { job(id: $id) { assignee { encryptionKey } } }`, { id: job.id });
@@ -217,13 +231,16 @@ describe.skipIf(skipSandboxTests)('private jobs', () => {
 
     await waitFor('the replayed bundle refused', () => worker.lines.some((l) => l.msg === 'sealed bundle refused; waiting for another' && l.jobId === job.id && /does not open/.test(String(l.reason))), 30_000);
     await waitFor('the job given up', () => logged('giving the job up without a result: it expects sealed secrets and none usable arrived', job.id), 60_000);
+    await waitFor('the job returned', () => logged('job returned to its client: price refunded, collateral unlocked', job.id), 60_000);
+    const returnedLine = worker.lines.find((l) => l.msg === 'job returned to its client: price refunded, collateral unlocked' && l.jobId === job.id);
+    expect(String(returnedLine!.reason)).toMatch(/no usable sealed bundle arrived \(the last was refused: .*does not open/);
     const refusal = worker.lines.find((l) => l.msg === 'sealed bundle refused; waiting for another' && l.jobId === job.id);
     expect(String(refusal!.reason)).not.toContain(SECRET);
     const listed = await m.gql(`query($id: ID!) { job(id: $id) { sealedBundles { bundleHash } } }`, { id: job.id });
     expect(listed.job.sealedBundles.map((b: { bundleHash: string }) => b.bundleHash)).toEqual([d1.bundleHash]);
 
-    // Nothing spent on it: no transaction of the worker's names the job (it still settles its other
-    // jobs), and the job is still assigned (the client reclaims after the deadline).
+    // One transaction about it, the return (it still settles its other jobs): nothing else spent on it.
+    const closed = await m.jobIn(job.id, 'CLOSED', 60_000);
     await m.synced();
     const txs = await m.txsOf(worker.address, startBlock, await m.pub.getBlockNumber({ cacheTime: 0 }));
     const aboutIt = txs.filter((t) => {
@@ -234,8 +251,15 @@ describe.skipIf(skipSandboxTests)('private jobs', () => {
         return true; // not a market call: the registry's (setEncryptionKey, sendSealed) would be about it too
       }
     });
-    expect(aboutIt).toEqual([]);
-    expect((await m.job(job.id)).status).toBe('ASSIGNED');
+    expect(aboutIt.map((t) => decodeFunctionData({ abi: loomMarketAbi, data: t.input }).functionName)).toEqual(['returnJob']);
+
+    // The client has the price back, the worker paid and was slashed nothing, and its stake is whole.
+    expect(closed).toMatchObject({ closeReason: 'RETURNED', workerPayout: '0', fee: '0', clientRefund: closed.price, slashed: '0' });
+    expect(await clientCredits()).toBe(creditsBefore + BigInt(closed.price));
+    const after = await workerRecord();
+    expect(after).toEqual({ stake: before.stake, locked: before.locked, slashCount: before.slashCount, jobsReturned: before.jobsReturned + 1 });
+    const [stake, locked] = await m.pub.readContract({ address: m.registry, abi: loomRegistryAbi, functionName: 'workers', args: [worker.address] });
+    expect([stake.toString(), locked.toString()]).toEqual([before.stake, before.locked]);
     expect(worker.output.join('')).not.toContain(SECRET);
   });
 });

@@ -224,6 +224,8 @@ export const worker = onchainTable(
     jobsAssigned: t.integer().notNull(),
     jobsCompleted: t.integer().notNull(),
     jobsReclaimed: t.integer().notNull(),
+    /** Jobs it handed back (CloseReason Returned): no slash, but public, so clients can weigh it. */
+    jobsReturned: t.integer().notNull(),
     disputesWon: t.integer().notNull(),
     disputesLost: t.integer().notNull(),
     slashCount: t.integer().notNull(),

@@ -167,6 +167,7 @@ export const WorkerFields = graphql(`
     jobsAssigned
     jobsCompleted
     jobsReclaimed
+    jobsReturned
     disputesWon
     disputesLost
     slashCount

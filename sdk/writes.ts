@@ -393,6 +393,12 @@ export function createMarketWriter(options: MarketWriterOptions) {
     /** Reveals what the slot committed to, once the reveal phase is open. */
     revealResult: (terms: ReplicatedJobTerms, slot: number, resultHash: Hex, salt: Hex, resultURI: string) =>
       send('revealResult', [terms, slot, resultHash, salt, resultURI]),
+    /**
+     * Hands an assigned job back before its execution deadline (e.g. its sealed inputs never arrived or
+     * do not open): the client gets the price back, the collateral is unlocked unslashed, the job closes
+     * as RETURNED and counts in the worker's public `jobsReturned`.
+     */
+    returnJob: (terms: TermsInput) => send('returnJob', [t(terms)]),
     /** Posts the result's hash and where to fetch it, before the execution deadline. */
     submitResult: (terms: TermsInput, resultHash: Hex, resultURI: string) => send('submitResult', [t(terms), resultHash, resultURI]),
 

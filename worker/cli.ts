@@ -192,6 +192,7 @@ async function status(config: DaemonConfig, addressFlag: string | undefined, jso
     unbonding: worker?.unbonding ?? '0',
     reputation: worker?.reputation ?? null,
     jobsCompleted: worker?.jobsCompleted ?? 0,
+    jobsReturned: worker?.jobsReturned ?? 0,
     claim: worker?.claim ?? null,
     modes: worker ? (claimModes(worker.claim.metadataURI) ?? null) : null,
     jobs: held.map((j) => ({ id: j.id, status: j.status, executionDeadline: j.executionDeadline, challengeDeadline: j.challengeDeadline })),
@@ -208,7 +209,7 @@ async function status(config: DaemonConfig, addressFlag: string | undefined, jso
   }
   const lines = [
     `worker      ${address}${worker ? '' : ' (never registered)'}`,
-    `registered  ${report.registered}   available ${report.available}   reputation ${report.reputation ?? '-'}   completed ${report.jobsCompleted}`,
+    `registered  ${report.registered}   available ${report.available}   reputation ${report.reputation ?? '-'}   completed ${report.jobsCompleted}   returned ${report.jobsReturned}`,
     `stake       ${formatEther(BigInt(report.stake))} ETH (locked ${formatEther(BigInt(report.locked))}, free ${formatEther(BigInt(report.freeStake))}, unbonding ${formatEther(BigInt(report.unbonding))})`,
     report.claim ? `claim       ${report.claim.gpuCount} GPU x ${report.claim.vramMiB} MiB, ${report.claim.cpuCores} cores, ${report.claim.ramMiB} MiB RAM` : 'claim       -',
     `modes       ${report.modes ? report.modes.join(', ') || 'none' : report.claim?.metadataURI ? `see ${report.claim.metadataURI}` : '-'}`,

@@ -32,6 +32,8 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
   dispute <id> --reason … Dispute a submitted result within the challenge window
   reclaim <id>            Refund a job whose worker missed the execution deadline
   expire <id>             Close a job nobody took in time
+  return <id>             As its worker: hand an assigned job back before its deadline (the client
+                          is refunded, the collateral unlocked unslashed); signs with LOOM_CLIENT_KEY
   finalize <id>           Settle a replicated job once its reveals are over (anyone)
   upload <file>           Upload an input (or --purpose model) to the artifact store, signed with the
                           client key; prints its artifact:// URI and sha256 for a spec's inputs

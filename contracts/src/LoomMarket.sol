@@ -11,7 +11,7 @@ import {Payouts} from "./libraries/Payouts.sol";
 
 /// @title Loom job market
 /// @notice See ILoomMarket. Jobs move Open -> Assigned -> Submitted -> (Disputed ->) Closed, or
-/// Open -> Closed (cancel, expiry), or Assigned -> Closed (reclaim). Closed is terminal. Workers and
+/// Open -> Closed (cancel, expiry), or Assigned -> Closed (return, reclaim). Closed is terminal. Workers and
 /// their stake are the registry's: assignment locks the job's collateral there, closing unlocks it.
 contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
     uint256 public constant MAX_EXECUTION_TIMEOUT = 30 days;
@@ -206,6 +206,16 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         uint256 closesAt = terms.mode == JobMode.Auction ? terms.openUntil + ACCEPT_WINDOW : terms.openUntil;
         if (block.timestamp <= closesAt) revert DeadlineNotReached(jobId, closesAt, block.timestamp);
         _close(jobId, terms, CloseReason.Expired, address(0), 0, terms.budget, 0);
+    }
+
+    /// @inheritdoc ILoomMarket
+    function returnJob(JobTerms calldata terms) external {
+        bytes32 jobId = _jobId(terms);
+        Job memory job = _expect(jobId, JobStatus.Assigned);
+        if (msg.sender != job.worker) revert NotAssignedWorker(jobId, msg.sender);
+        if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline, block.timestamp);
+        _unlock(job.worker, terms.collateral, 0);
+        _close(jobId, terms, CloseReason.Returned, job.worker, 0, _price(jobId, terms, job.worker), 0);
     }
 
     /// @inheritdoc ILoomMarket

@@ -209,6 +209,17 @@ describe('worker fold', () => {
     expect(reputationV1(w)).toBe(Math.floor((1000 * 2) / 5));
   });
 
+  test('behavior: a returned job unlocks the collateral unslashed, counts as returned and settles no outcome', () => {
+    const job = { ...applyJobEvent(undefined, posted(0)), price: ETHER, collateral: 50n };
+    let w = applyWorkerEvent(undefined, ev('WorkerRegistered', { worker: W1, claim, stake: '100' }));
+    w = applyWorkerEvent(w, ev('JobAssigned', { jobId: JOB, worker: W1, price: String(ETHER), refund: '0', collateral: '50', executionDeadline: 1 }), { job });
+    // CloseReason.Returned is 7: appended after ArbitrationTimedOut.
+    const returned = ev('JobClosed', { jobId: JOB, reason: 7, worker: W1, workerPayout: '0', fee: '0', clientRefund: String(ETHER), slashed: '0' });
+    expect(applyJobEvent(applyJobEvent(job, ev('JobAssigned', { jobId: JOB, worker: W1, price: String(ETHER), refund: '0', collateral: '50', executionDeadline: 1 })), returned)).toMatchObject({ status: 'CLOSED', closeReason: 'RETURNED', slashed: 0n });
+    w = applyWorkerEvent(w, returned, { job });
+    expect(w).toMatchObject({ stake: 100n, locked: 0n, activeJobs: 0, jobsAssigned: 1, jobsReturned: 1, jobsReclaimed: 0, slashCount: 0, clients: 0, evidenceFor: 0, evidenceAgainst: 0, reputation: 500 });
+  });
+
   test('behavior: JobClosed of a job nobody took changes no worker', () => {
     const w = applyWorkerEvent(undefined, ev('WorkerRegistered', { worker: W1, claim, stake: '1' }));
     const cancel = ev('JobClosed', { jobId: JOB, reason: 2, worker: ZERO_ADDRESS, workerPayout: '0', fee: '0', clientRefund: '1000', slashed: '0' });
@@ -240,11 +251,12 @@ describe('ledger and statistics', () => {
 
   test('behavior: daily counters by close reason', () => {
     const close = (reason: number) => ev('JobClosed', { jobId: JOB, reason, worker: W1, workerPayout: '1', fee: '0', clientRefund: '0', slashed: '0' });
-    expect([1, 2, 3, 4, 5, 6].map((r) => dailyCountersOf(close(r)))).toEqual([
+    expect([1, 2, 3, 4, 5, 6, 7].map((r) => dailyCountersOf(close(r)))).toEqual([
       ['jobsSettled', 'jobsCompleted'],
       ['jobsSettled', 'jobsCancelled'],
       ['jobsSettled', 'jobsExpired'],
       ['jobsSettled', 'jobsReclaimed'],
+      ['jobsSettled'],
       ['jobsSettled'],
       ['jobsSettled'],
     ]);

@@ -141,9 +141,10 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
       j6: { status: 'CLOSED', closeReason: 'CANCELLED', worker: null, price: null, workerPayout: '0', fee: '0', clientRefund: e18('0.5'), slashed: '0', assignedAt: null },
       j7: { status: 'CLOSED', closeReason: 'EXPIRED', worker: null, workerPayout: '0', fee: '0', clientRefund: e18('0.3'), slashed: '0' },
       j8: { status: 'CLOSED', closeReason: 'RECLAIMED', worker: lower(actors.b), workerPayout: '0', fee: '0', clientRefund: e18('1'), slashed: e18('0.1'), resultHash: null },
+      j10: { status: 'CLOSED', closeReason: 'RETURNED', worker: lower(actors.a), price: e18('0.2'), workerPayout: '0', fee: '0', clientRefund: e18('0.2'), slashed: '0', resultHash: null },
       j9: { status: 'OPEN', closeReason: null, worker: null, feeBps: 200, budget: e18('0.1'), client: lower(actors.client), token: ETH },
     };
-    expect(t().job).toHaveLength(13);
+    expect(t().job).toHaveLength(14);
     for (const [name, fields] of Object.entries(expected)) {
       const { id } = jobs[name as keyof typeof jobs];
       expect({ name, ...jobRow(id) }).toMatchObject({ name, kind: 'SINGLE', market: lower(scenario.market), replicas: null, outcome: null, ...fields });
@@ -152,7 +153,7 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
     expect(jobRow(jobs.j2.id).assignedDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
     const STATUS = ['NONE', 'OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED'];
-    const REASON = [null, 'COMPLETED', 'CANCELLED', 'EXPIRED', 'RECLAIMED', 'DISPUTE_RESOLVED', 'ARBITRATION_TIMED_OUT'];
+    const REASON = [null, 'COMPLETED', 'CANCELLED', 'EXPIRED', 'RECLAIMED', 'DISPUTE_RESOLVED', 'ARBITRATION_TIMED_OUT', 'RETURNED'];
     for (const row of t().job.filter((j) => j.kind === 'SINGLE')) {
       const [worker, status, reason] = await read<[Address, number, number, number]>('jobs', [row.id]);
       expect([row.status, row.closeReason, row.worker ?? ETH]).toEqual([STATUS[status], REASON[reason], lower(worker)]);
@@ -221,13 +222,14 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
     const { a, b, c } = scenario.actors;
     expect(workerRow(a)).toMatchObject({
       registered: true, available: true, gpuModel: H100, gpuCount: 2, vramMiB: 81_920, metadataURI: 'ipfs://worker-a', encryptionKey: `0x${'ee'.repeat(32)}`,
-      stake: e18('1'), locked: '0', activeJobs: 0, jobsAssigned: 6, jobsCompleted: 1, jobsReclaimed: 0,
+      stake: e18('1'), locked: '0', activeJobs: 0, jobsAssigned: 7, jobsCompleted: 1, jobsReclaimed: 0, jobsReturned: 1,
       disputesWon: 1, disputesLost: 0, slashCount: 0, slashedTotal: '0', replicasAgreed: 1, replicasDisagreed: 0, replicasUnrevealed: 0,
-      // Three fully paid successes (j1, j3, r1), all for one client: g(3000) = 1800.
+      // Three fully paid successes (j1, j3, r1), all for one client: g(3000) = 1800. The returned j10
+      // settles no outcome: it is counted (jobsReturned), never scored.
       clients: 1, evidenceFor: 1800, evidenceAgainst: 0, reputation: 736, reputationVersion: REPUTATION_VERSION,
     });
     expect(workerRow(b)).toMatchObject({
-      registered: true, stake: e18('0.75'), locked: '0', activeJobs: 0, jobsAssigned: 5, jobsCompleted: 1, jobsReclaimed: 1,
+      registered: true, stake: e18('0.75'), locked: '0', activeJobs: 0, jobsAssigned: 5, jobsCompleted: 1, jobsReclaimed: 1, jobsReturned: 0,
       disputesWon: 0, disputesLost: 1, slashCount: 3, slashedTotal: e18('0.25'), replicasAgreed: 0, replicasDisagreed: 1, encryptionKey: null,
       // j2 for it; a slashed lost dispute (2), a slashed reclaim (3) and a slashed dissent (2) against: g(7000) = 2333.
       clients: 1, evidenceFor: 1000, evidenceAgainst: 2333, reputation: 375,
@@ -311,12 +313,12 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
       jobsPosted: sum('jobsPosted'), jobsAssigned: sum('jobsAssigned'), jobsCompleted: sum('jobsCompleted'),
       jobsCancelled: sum('jobsCancelled'), jobsExpired: sum('jobsExpired'), jobsReclaimed: sum('jobsReclaimed'),
       jobsDisputed: sum('jobsDisputed'), jobsSettled: sum('jobsSettled'),
-    }).toEqual({ jobsPosted: 13, jobsAssigned: 6, jobsCompleted: 3, jobsCancelled: 2, jobsExpired: 2, jobsReclaimed: 1, jobsDisputed: 3, jobsSettled: 12 });
+    }).toEqual({ jobsPosted: 14, jobsAssigned: 7, jobsCompleted: 3, jobsCancelled: 2, jobsExpired: 2, jobsReclaimed: 1, jobsDisputed: 3, jobsSettled: 13 });
     expect(t().daily_stat.length).toBeGreaterThanOrEqual(2); // the week-long jump spans days
 
     const perToken = (token: string, key: string) =>
       t().daily_token_stat.filter((d) => d.token === lower(token)).reduce((s, d) => s + BigInt(d[key] as string), 0n).toString();
-    expect([perToken(ETH, 'volumePosted'), perToken(ETH, 'volumeSettled'), perToken(ETH, 'fees')]).toEqual([e18('10.5'), e18('4'), e18('0.058')]);
+    expect([perToken(ETH, 'volumePosted'), perToken(ETH, 'volumeSettled'), perToken(ETH, 'fees')]).toEqual([e18('10.7'), e18('4'), e18('0.058')]);
     const usdc = scenario.usdc;
     expect([perToken(usdc, 'volumePosted'), perToken(usdc, 'volumeSettled'), perToken(usdc, 'fees')]).toEqual(['100000000', '70000000', '700000']);
   });
@@ -379,9 +381,9 @@ test('behavior: live indexing and indexing the history give identical tables', (
 test('behavior: the replay from genesis publishes the live state digest, replicated jobs and per-client records included', () => {
   const live = runs.get(LIVE)!.digest;
   expect(runs.get(BACKFILL)!.digest).toEqual(live);
-  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 3 });
+  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 4 });
   const rows = Object.fromEntries(live.tables.map((t) => [t.name, t.rows]));
-  expect(rows).toMatchObject({ job: 13, job_slot: 7, worker_client: 3, market: 2, job_event: runs.get(LIVE)!.tables.job_event!.length });
+  expect(rows).toMatchObject({ job: 14, job_slot: 7, worker_client: 3, market: 2, job_event: runs.get(LIVE)!.tables.job_event!.length });
 });
 
 test.skipIf(!postgresUrl)('behavior: `ponder serve` serves the finished index from PostgreSQL', async () => {

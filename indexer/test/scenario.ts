@@ -37,7 +37,7 @@ export type Scenario = {
   /** The chain's head once everything is done. */
   head: bigint;
   actors: Record<'owner' | 'client' | 'treasury2' | 'stranger' | 'a' | 'b' | 'c' | 'newOwner' | 'arbiter' | 'treasury', Address>;
-  jobs: Record<'j1' | 'j2' | 'j3' | 'j4' | 'j5' | 'j6' | 'j7' | 'j8' | 'j9', PostedJob>;
+  jobs: Record<'j1' | 'j2' | 'j3' | 'j4' | 'j5' | 'j6' | 'j7' | 'j8' | 'j9' | 'j10', PostedJob>;
   /** R1 quorum reached, R2 no quorum, R3 expired unfilled, R4 cancelled. */
   replicatedJobs: Record<'r1' | 'r2' | 'r3' | 'r4', PostedReplicatedJob>;
   /** Block of J2's JobAssigned, to fold the job's log up to it. */
@@ -220,6 +220,10 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
   const j7 = await post({ budget: parseEther('0.3'), collateral: 0n, spec });
   const j8 = await post({ budget: parseEther('1'), collateral: parseEther('0.1'), executionTimeout: 3600, spec });
   await send(b, 'claimJob', [j8.terms]);
+  // J10: claimed, then handed back by its worker before the deadline (returnJob): refund, no slash.
+  const j10 = await post({ budget: parseEther('0.2'), collateral: parseEther('0.05'), spec });
+  await send(a, 'claimJob', [j10.terms]);
+  await send(a, 'returnJob', [j10.terms]);
   await send(c, 'requestUnstake', [parseEther('0.5')]);
 
   // ---- the owner's settings (fees of later closes go to the new treasury) ----
@@ -272,7 +276,7 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
       arbiter: addr(arbiter),
       treasury: addr(treasury),
     },
-    jobs: { j1, j2, j3, j4, j5, j6, j7, j8, j9 },
+    jobs: { j1, j2, j3, j4, j5, j6, j7, j8, j9, j10 },
     replicatedJobs: { r1, r2, r3, r4 },
     j2AssignedBlock: accepted.blockNumber,
     r1RevealedBlock: r1Revealed.receipt.blockNumber,

@@ -27,6 +27,7 @@ import { describeError } from './describeError';
 import type { ApiJob } from './loomApi';
 import type { ReplicatedJobView } from './replicatedJob';
 import type { RanSlot } from './replicatedSlots';
+import { returnJob } from './returnJob';
 import { submitResult } from './submitResult';
 import { TxError } from './createWorkerWriter';
 import { rpcFailure } from '../../sdk/rpcFailure';
@@ -173,10 +174,12 @@ export class JobRunner {
               log.warn({ why: h.stopped }, 'job stopped; no result posted');
               return;
             }
-            // The documented outcome (README: Private jobs): no transaction, no result; the client
-            // reclaims after the execution deadline (or the slot is left to the replicated job's rules).
             log.warn({ reason: got.reason }, 'giving the job up without a result: it expects sealed secrets and none usable arrived');
             metrics.jobsAbandoned.inc({ reason: 'no_sealed_bundle' });
+            // The client's fault, not the worker's (README: Private jobs): a single job is handed back
+            // (price to the client, collateral unlocked unslashed) rather than left to a reclaim that
+            // slashes. A replicated slot has no such step: it is left to the replicated job's rules.
+            if (h.kind === 'single') await this.handBack(h, got.reason);
             state.done.add(h.id);
             return;
           }
@@ -299,6 +302,29 @@ export class JobRunner {
           for (let i = 0; i < 60 && (await this.ctx.writer.pendingCount().catch(() => 1)) > 0; i++) await sleep(1_000);
         }
       }
+    }
+  }
+
+  /** Returns a single job (returnJob.ts), once, with `reason` logged beside the outcome. */
+  private async handBack(h: Extract<HeldJob, { kind: 'single' }>, reason: string): Promise<void> {
+    const log = this.ctx.logger.child({ jobId: h.id });
+    // Safe to repeat: returnJob reads the job first, and the contract refuses a second return.
+    const outcome = await this.whileRpcFails(h, 'returning the job', () =>
+      returnJob({ api: this.ctx.api, writer: this.ctx.writer, jobId: h.id, terms: h.terms, worker: this.ctx.address }),
+    );
+    switch (outcome.kind) {
+      case 'returned':
+        log.info({ tx: outcome.txHash, reason }, 'job returned to its client: price refunded, collateral unlocked');
+        break;
+      case 'already':
+        log.info({ status: outcome.status, reason }, 'the job is no longer assigned; not returning it');
+        break;
+      case 'too_late':
+        log.error({ detail: outcome.detail, reason }, 'the execution deadline passed before the job could be returned; the client may reclaim');
+        break;
+      case 'not_ours':
+        log.warn({ detail: outcome.detail, reason }, 'the job is not assigned to this worker any more');
+        break;
     }
   }
 

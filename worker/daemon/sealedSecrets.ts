@@ -10,8 +10,9 @@
  * worker, checks its bytes against the hash sent on-chain, opens it in memory and checks it holds
  * everything the spec names. A bundle that does not open (another key, another job or worker,
  * altered), is over the size cap or incomplete is refused with its reason, at no cost: the worker
- * keeps waiting for a newer one. When the wait ends without a usable bundle the job is given up
- * without a transaction; the client reclaims it after its deadline. The opened secrets are never
+ * keeps waiting for a newer one. When the wait ends without a usable bundle the job is given up:
+ * the daemon returns it (returnJob.ts: price to the client, collateral unlocked unslashed) rather
+ * than leave it to a reclaim that would slash the worker for the client's fault. The opened secrets are never
  * logged (reasons name fields, never values), never written to disk, and only reach that job's run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

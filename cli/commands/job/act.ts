@@ -1,5 +1,6 @@
 /**
- * The client's steps on a job: `accept-bid`, `cancel`, `release`, `dispute`, `reclaim`, `expire`, and
+ * The client's steps on a job: `accept-bid`, `cancel`, `release`, `dispute`, `reclaim`, `expire` (and
+ * the assigned worker's `return`), and
  * for a replicated job `cancel` and `finalize`. Each reads the job's terms from the API (every call
  * after posting passes them back: a replicated job's are its `replicatedTerms`), checks they hash to
  * the id, and sends through the SDK, which simulates first: a step the contract would refuse is
@@ -88,6 +89,15 @@ export const ACTIONS: Record<string, Action> = {
     summary: 'Refunds a job whose worker missed the execution deadline; its collateral is slashed to the client.',
     done: 'reclaimed',
     run: async (s, job) => ({ sent: await s.writer.reclaim(toContractTerms(job.terms)) }),
+  },
+  return: {
+    summary:
+      "Hands an assigned job back, as its worker, before the execution deadline (e.g. its sealed bundle never arrived): " +
+      'the price is credited back to the client and the collateral unlocked without a slash. Signs with the key ' +
+      "LOOM_CLIENT_KEY (or --keystore) names: set it to the worker's. The daemon does this by itself for sealed jobs; " +
+      "every return is public (the worker's jobsReturned).",
+    done: 'returned',
+    run: async (s, job) => ({ sent: await s.writer.returnJob(toContractTerms(job.terms)) }),
   },
   expire: {
     summary: 'Closes a job nobody took before its window closed; the budget is credited back.',

@@ -81,6 +81,14 @@ interface ILoomMarket is IMarketBase, ILoomMarketEvents {
     /// auction: after `openUntil + ACCEPT_WINDOW`); the budget is credited back to the client.
     function expire(JobTerms calldata terms) external;
 
+    /// @notice The assigned worker hands the job back before its execution deadline (inclusive), e.g.
+    /// when the client's sealed inputs never arrive or do not open: the price is credited back to the
+    /// client (the rest of the budget was refunded at assignment), the collateral is unlocked without a
+    /// slash, nobody is paid and no fee is taken. The job closes as `Returned`.
+    /// @dev A worker may take jobs and return them at the cost of gas only; the answer is reputation:
+    /// every `Returned` close is public, and indexers count them per worker.
+    function returnJob(JobTerms calldata terms) external;
+
     /// @notice After the execution deadline without a result, anyone closes the job: the price is
     /// credited back to the client and the worker's whole collateral is slashed to the client.
     function reclaim(JobTerms calldata terms) external;

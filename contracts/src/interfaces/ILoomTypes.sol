@@ -33,7 +33,10 @@ enum CloseReason {
     /// @dev The arbiter ruled on a dispute.
     DisputeResolved,
     /// @dev The arbiter did not rule in time: the neutral default applied.
-    ArbitrationTimedOut
+    ArbitrationTimedOut,
+    /// @dev The assigned worker handed the job back before its deadline: price refunded, collateral
+    /// unlocked unslashed. Appended last so earlier values keep their numbers.
+    Returned
 }
 
 /// @notice What a client states when posting a job. The contract completes it into `JobTerms`.

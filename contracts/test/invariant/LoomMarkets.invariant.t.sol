@@ -40,7 +40,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
         // A selector listed n times is called n times as often: the steps that move a job forward
         // weigh more than those that end it early, so that full lifecycles fit in a run. Taking slots,
         // committing and revealing weigh most: a replicated job needs all three, for several workers.
-        bytes4[30] memory actions = [
+        bytes4[31] memory actions = [
             handler.register.selector,
             handler.addStake.selector,
             handler.requestUnstake.selector,
@@ -60,6 +60,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
             handler.cancelJob.selector,
             handler.expire.selector,
             handler.reclaim.selector,
+            handler.returnJob.selector,
             handler.postReplicatedJob.selector,
             handler.takeSlot.selector,
             handler.commitResult.selector,
@@ -72,8 +73,8 @@ contract LoomMarketsInvariantTest is MarketFixture {
             handler.warp.selector,
             handler.warpToDeadline.selector
         ];
-        uint8[30] memory weights =
-            [1, 1, 1, 1, 1, 1, 2, 2, 1, 2, 3, 3, 2, 2, 2, 1, 1, 1, 1, 2, 4, 4, 3, 2, 1, 2, 1, 1, 1, 3];
+        uint8[31] memory weights =
+            [1, 1, 1, 1, 1, 1, 2, 2, 1, 2, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 2, 4, 4, 3, 2, 1, 2, 1, 1, 1, 3];
         uint256 total;
         for (uint256 k; k < weights.length; k++) {
             total += weights[k];

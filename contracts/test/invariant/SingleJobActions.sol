@@ -168,6 +168,16 @@ abstract contract SingleJobActions is HandlerBase {
         calls["expire"]++;
     }
 
+    /// @dev The assigned worker hands the job back before its deadline: the price to the client, no slash.
+    function returnJob(uint256 jobSeed) external recordsLogs {
+        (bool found, uint256 i) = _findJob(jobSeed, JobStatus.Assigned, _isBeforeDeadline);
+        if (!found) return;
+        vm.prank(_jobs[i].worker);
+        market.returnJob(_jobs[i].terms);
+        _closed(i);
+        calls["returnJob"]++;
+    }
+
     function reclaim(uint256 jobSeed, uint256 callerSeed) external recordsLogs {
         (bool found, uint256 i) = _findJob(jobSeed, JobStatus.Assigned, _isPastDeadline);
         if (!found) return;

@@ -255,6 +255,8 @@ abstract contract MarketFixture is
         market.withdrawBid(t);
         _expectUnexpectedStatus(jobId, JobStatus.Assigned, closed);
         market.submitResult(t, RESULT_HASH, RESULT_URI);
+        _expectUnexpectedStatus(jobId, JobStatus.Assigned, closed);
+        market.returnJob(t);
         vm.stopPrank();
         vm.prank(t.arbiter);
         _expectUnexpectedStatus(jobId, JobStatus.Disputed, closed);

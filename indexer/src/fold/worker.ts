@@ -67,6 +67,7 @@ export function emptyWorker(address: Hex, event: Pick<LoggedEvent, 'timestamp' |
     jobsAssigned: 0,
     jobsCompleted: 0,
     jobsReclaimed: 0,
+    jobsReturned: 0,
     disputesWon: 0,
     disputesLost: 0,
     slashCount: 0,
@@ -185,6 +186,9 @@ export function workerPatchOf(worker: Worker, event: LoggedEvent, context: Worke
       const reason = closeReasonOf(event);
       if (reason === 'COMPLETED') p.jobsCompleted = worker.jobsCompleted + 1;
       else if (reason === 'RECLAIMED') p.jobsReclaimed = worker.jobsReclaimed + 1;
+      // Returning costs the worker nothing on chain; the count is what answers a worker that takes
+      // jobs only to hand them back (it settles no outcome, so the reputation score does not move).
+      else if (reason === 'RETURNED') p.jobsReturned = worker.jobsReturned + 1;
       else if (reason === 'DISPUTE_RESOLVED') {
         if (disputeWon(big(args.workerPayout), big(args.fee), job?.price ?? 0n)) p.disputesWon = worker.disputesWon + 1;
         else p.disputesLost = worker.disputesLost + 1;

@@ -77,3 +77,9 @@ test('describeEvent: a replicated job from its post to its settlement, in words'
     tone: 'neutral',
   });
 });
+
+test('describeEvent: a job its worker returned is a neutral close, the price refunded and nothing slashed', () => {
+  // CloseReason.Returned is the contract's 7 (appended after ArbitrationTimedOut).
+  const closed = describeEvent('JobClosed', { jobId: JOB, reason: 7, worker: A, workerPayout: '0', fee: '0', clientRefund: '10000000000000000', slashed: '0' }, ETH_TOKEN);
+  expect(closed).toEqual({ title: 'Closed · Returned', detail: 'client refunded 0.01 ETH', tone: 'neutral' });
+});

@@ -21,7 +21,8 @@ export type DescribedEvent = {
   tone: EventTone;
 };
 
-const CLOSE_TONES: Record<string, EventTone> = { COMPLETED: 'success', DISPUTE_RESOLVED: 'accent', ARBITRATION_TIMED_OUT: 'accent' };
+// A returned job punishes nobody (the client is refunded, the worker's stake is whole): neutral.
+const CLOSE_TONES: Record<string, EventTone> = { COMPLETED: 'success', DISPUTE_RESOLVED: 'accent', ARBITRATION_TIMED_OUT: 'accent', RETURNED: 'neutral' };
 const OUTCOME_TONES: Record<string, EventTone> = { QUORUM_REACHED: 'success', NO_QUORUM: 'danger', EXPIRED_UNFILLED: 'neutral', CANCELLED: 'neutral' };
 
 export function describeEvent(name: string, rawArgs: unknown, token: TokenInfo): DescribedEvent {

@@ -28,6 +28,7 @@ const bidder = (address: string, reputation: number, gpuCount = 0) => ({
   jobsAssigned: 4,
   jobsCompleted: 3,
   jobsReclaimed: 0,
+  jobsReturned: 0,
   disputesWon: 0,
   disputesLost: 1,
   slashCount: 0,
