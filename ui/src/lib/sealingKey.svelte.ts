@@ -7,9 +7,8 @@
  * Kept in memory only (this module's state in the tab): never written to storage, gone on reload.
  * Browser-only: nothing on the server asks for a key.
  */
-import type { Address, Hex } from 'viem';
+import type { Account, Address, Hex, WalletClient } from 'viem';
 import { SEALING_KEY_MESSAGE, type SealingKeyPair, sealingKeyFromSignature } from '$sdk/sealing';
-import type { WalletState } from './wallet/walletState.svelte';
 
 export type SealingKeySigner = { address: Address; signMessage: (message: string) => Promise<Hex> };
 
@@ -54,8 +53,8 @@ export class SealingKeys {
 /** The tab's keys. */
 export const sealingKeys = new SealingKeys();
 
-/** The connected wallet's key: held, or one signature prompt now. Throws NotConnectedError without a wallet. */
-export async function walletSealingKey(wallet: Pick<WalletState, 'walletClient'>): Promise<SealingKeyPair> {
+/** The connected wallet's key (the app's WalletState): held, or one signature prompt now. Throws NotConnectedError without a wallet. */
+export async function walletSealingKey(wallet: { walletClient(): Promise<WalletClient & { account: Account }> }): Promise<SealingKeyPair> {
   const w = await wallet.walletClient();
   return sealingKeys.get({ address: w.account.address, signMessage: (message) => w.signMessage({ account: w.account, message }) });
 }
