@@ -94,8 +94,7 @@ const WALLET_SCRIPT = `function (w) {
 /** Connects the injected test wallet through the UI's chooser. */
 export async function connectWallet(page: Page): Promise<void> {
   const connect = page.getByTestId('connect-wallet');
-  // Either: a page whose wallet reconnects silently (the last one used) may never show the button.
-  await page.locator('[data-testid="connect-wallet"], [data-testid="wallet-account"]').first().waitFor();
+  await connect.waitFor();
   // The wallet may reconnect by itself (the last one used is remembered).
   await page.waitForTimeout(400);
   if (await page.getByTestId('wallet-account').isVisible()) return;

@@ -40,6 +40,16 @@ async function walletPage(index: number, path: string): Promise<Page> {
   return page;
 }
 
+/**
+ * The injected test wallet was the last one used in this browser, so a page may reconnect it by
+ * itself before the Connect button ever shows (connectWallet waits for the button): either will do.
+ */
+async function connected(page: Page): Promise<void> {
+  await page.locator('[data-testid="connect-wallet"], [data-testid="wallet-account"]').first().waitFor();
+  await page.waitForTimeout(400);
+  if (!(await page.getByTestId('wallet-account').isVisible())) await connectWallet(page);
+}
+
 describe.skipIf(!chromiumAvailable)('private jobs in the browser', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -103,14 +113,18 @@ describe.skipIf(!chromiumAvailable)('private jobs in the browser', () => {
 
     // A new session holds no key: the pane says the log is private and opens it with one signature.
     await page.reload();
-    await connectWallet(page);
+    await connected(page);
     await page.getByTestId('live-log-decrypt').click();
     await expect.poll(() => page.getByTestId('live-log').textContent().catch(() => ''), { timeout: 30_000 }).toBe('rows: 2\n');
     await expect.poll(() => page.getByTestId('live-log-private').count()).toBe(0);
     await screenshot(page, 'private-log-decrypted');
 
     // Another wallet is told the log is private, and shown no ciphertext.
-    const stranger = await walletPage(STRANGER, `/jobs/${job.id}`);
+    const stranger = await ctx.newPage();
+    await injectWallet(stranger, { account: accountOf(STRANGER).address, rpcUrl: stack.anvil.rpcUrl });
+    await stranger.goto(`${stack.uiUrl}/jobs/${job.id}`);
+    await connected(stranger);
+    expect(await stranger.getByTestId('wallet-account').textContent()).toContain(accountOf(STRANGER).address.slice(0, 6));
     await expect.poll(() => stranger.getByTestId('live-log-private').textContent().catch(() => ''), { timeout: 30_000 }).toContain("sealed to its client's key");
     expect(await stranger.getByTestId('live-log').count()).toBe(0);
     await stranger.close();
