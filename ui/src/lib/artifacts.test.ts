@@ -16,10 +16,10 @@ describe('results', () => {
     const { publicKey } = sealingKeyFromSignature(await client.signMessage({ message: SEALING_KEY_MESSAGE }));
     const sealed = sealResult({ bundle: bytes, to: publicKey, context: { chainId: 31337, jobId, recipient: client.address } });
     const fetchSealed = (async () => new Response(sealed as BufferSource)) as typeof fetch;
-    const signerOf = (a: typeof client) => ({ address: a.address, signMessage: (message: string) => a.signMessage({ message }) });
-    const ok = await downloadOpenAndVerify({ url: 'http://x', expected: hash, jobId, chainId: 31337, signer: signerOf(client), fetchImpl: fetchSealed });
+    const signerOf = (a: typeof client) => ({ client: client.address, sealingKey: async () => sealingKeyFromSignature(await a.signMessage({ message: SEALING_KEY_MESSAGE })) });
+    const ok = await downloadOpenAndVerify({ url: 'http://x', expected: hash, jobId, chainId: 31337, ...signerOf(client), fetchImpl: fetchSealed });
     expect(ok).toMatchObject({ ok: true, actual: hash, size: bytes.length });
-    await expect(downloadOpenAndVerify({ url: 'http://x', expected: hash, jobId, chainId: 31337, signer: signerOf(privateKeyToAccount(generatePrivateKey())), fetchImpl: fetchSealed })).rejects.toThrow(/does not open/);
+    await expect(downloadOpenAndVerify({ url: 'http://x', expected: hash, jobId, chainId: 31337, ...signerOf(privateKeyToAccount(generatePrivateKey())), fetchImpl: fetchSealed })).rejects.toThrow(/does not open/);
   });
 
   test('default: artifact:// URIs download from the artifact store; http(s) as they are', () => {

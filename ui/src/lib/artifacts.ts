@@ -6,7 +6,7 @@
  */
 import type { Account, WalletClient } from 'viem';
 import { putArtifact, signArtifactUpload, type ArtifactUploadSigner, type PutArtifactResult } from '$sdk/artifactUpload';
-import { SEALING_KEY_MESSAGE, openResult, sealingKeyFromSignature } from '$sdk/sealing';
+import { type SealingKeyPair, openResult } from '$sdk/sealing';
 import type { LoomConfig } from './config';
 
 /** An http(s) URL to fetch the result from, or undefined when the URI is not fetchable here (ipfs://, …). */
@@ -40,7 +40,7 @@ export async function downloadAndVerify(url: string, expected: string, fetchImpl
 
 /**
  * Downloads a private result (sealed to the client by the worker), opens it with the key the
- * connected wallet derives (a signature of SEALING_KEY_MESSAGE; the same key the CLI derives), and
+ * connected wallet derives (sealingKey.svelte.ts: a signature of SEALING_KEY_MESSAGE, the same key the CLI derives), and
  * checks the plaintext against the on-chain hash. Everything happens in the browser.
  */
 export async function downloadOpenAndVerify(o: {
@@ -48,14 +48,16 @@ export async function downloadOpenAndVerify(o: {
   expected: string;
   jobId: `0x${string}`;
   chainId: number;
-  signer: { address: `0x${string}`; signMessage: (message: string) => Promise<`0x${string}`> };
+  /** The job's client, whose key the result is sealed to. */
+  client: `0x${string}`;
+  sealingKey: () => Promise<SealingKeyPair>;
   fetchImpl?: typeof fetch;
 }): Promise<Verified> {
   const res = await (o.fetchImpl ?? fetch)(o.url);
   if (!res.ok) throw new Error(`the artifact store answered ${res.status} ${res.statusText}`.trim());
   const sealed = new Uint8Array(await res.arrayBuffer());
-  const { secretKey } = sealingKeyFromSignature(await o.signer.signMessage(SEALING_KEY_MESSAGE));
-  const plain = openResult({ envelope: sealed, secretKey, context: { chainId: o.chainId, jobId: o.jobId, recipient: o.signer.address } });
+  const { secretKey } = await o.sealingKey();
+  const plain = openResult({ envelope: sealed, secretKey, context: { chainId: o.chainId, jobId: o.jobId, recipient: o.client } });
   const actual = await sha256Hex(plain);
   return { ok: actual === o.expected.toLowerCase(), actual, size: plain.byteLength, blob: new Blob([plain as BufferSource], { type: 'application/x-tar' }) };
 }

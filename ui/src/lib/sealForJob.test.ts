@@ -15,7 +15,7 @@ test('default: the form seals one bundle per worker, which only that worker open
     query: async () => ({ job: { kind: 'SINGLE', worker: worker.address, assignee: { address: worker.address, encryptionKey: wk.publicKey }, slots: [], sealedBundles: [] } }),
   } as unknown as LoomReader;
   const secrets = readSecretsForm({ env: 'HF_TOKEN=hf_x=y\n', inputs: `data.csv https://d.example/d.csv ${'aa'.repeat(32)}`, header: 'Authorization: Bearer t' });
-  const [b, ...rest] = await sealForJob({ reader, jobId: JOB, chainId: 31337, secrets, privateResult: true, signMessage: (m) => client.signMessage({ message: m }) });
+  const [b, ...rest] = await sealForJob({ reader, jobId: JOB, chainId: 31337, secrets, privateResult: true, sealingKey: async () => sealingKeyFromSignature(await client.signMessage({ message: SEALING_KEY_MESSAGE })) });
   expect(rest).toEqual([]);
   expect(b!.worker).toBe(worker.address);
   const opened = openSecrets({ envelope: hexToBytes(b!.delivery.inlineBundle), secretKey: wk.secretKey, context: { chainId: 31337, jobId: JOB, recipient: worker.address } });
@@ -28,5 +28,5 @@ test('error: bad lines and a worker without a key are refused, naming no value',
   expect(() => readSecretsForm({ env: 's3cret', inputs: '', header: '' })).toThrow('Secret line 1: write NAME=value.');
   expect(() => readSecretsForm({ env: '', inputs: 'd.csv https://x', header: '' })).toThrow('Private input line 1: write name URL sha256.');
   const reader = { query: async () => ({ job: { kind: 'SINGLE', worker: JOB.slice(0, 42), assignee: { encryptionKey: null }, slots: [], sealedBundles: [] } }) } as unknown as LoomReader;
-  await expect(sealForJob({ reader, jobId: JOB, chainId: 1, secrets: { env: {}, privateInputs: [], registryAuth: [] }, privateResult: false, signMessage: async () => '0x' })).rejects.toThrow(/published no encryption key/);
+  await expect(sealForJob({ reader, jobId: JOB, chainId: 1, secrets: { env: {}, privateInputs: [], registryAuth: [] }, privateResult: false, sealingKey: () => Promise.reject(new Error('not asked')) })).rejects.toThrow(/published no encryption key/);
 });

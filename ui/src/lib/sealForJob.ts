@@ -8,7 +8,7 @@ import type { Address, Hex } from 'viem';
 import { JobSealingQuery } from '$sdk/documents';
 import type { LoomReader } from '$sdk/reads';
 import { sealTargets, sealedDelivery } from '$sdk/sealedDelivery';
-import { type PrivateInput, SEALING_KEY_MESSAGE, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '$sdk/sealing';
+import { type PrivateInput, type SealingKeyPair, type SecretsBundle, sealSecrets } from '$sdk/sealing';
 
 /**
  * "NAME=value" lines to variables, and "name URL sha256" lines (with one "Header: value" line for
@@ -45,7 +45,8 @@ export async function sealForJob(o: {
   chainId: number;
   secrets: Omit<SecretsBundle, 'resultKey'>;
   privateResult: boolean;
-  signMessage: (message: string) => Promise<Hex>;
+  /** The connected wallet's sealing key (sealingKey.svelte.ts: one signature per session), asked for only for a private result. */
+  sealingKey: () => Promise<SealingKeyPair>;
 }): Promise<{ worker: Address; delivery: ReturnType<typeof sealedDelivery> }[]> {
   const { job } = await o.reader.query(JobSealingQuery, { id: o.jobId });
   if (!job) throw new Error('The API does not know this job.');
@@ -53,7 +54,7 @@ export async function sealForJob(o: {
   if (targets.length === 0) throw new Error('No worker holds this job yet: seal once it is assigned.');
   const missing = targets.find((t) => !t.encryptionKey);
   if (missing) throw new Error(`Worker ${missing.worker} has published no encryption key: it cannot receive secrets.`);
-  const resultKey = o.privateResult ? sealingKeyFromSignature(await o.signMessage(SEALING_KEY_MESSAGE)).publicKey : undefined;
+  const resultKey = o.privateResult ? (await o.sealingKey()).publicKey : undefined;
   const secrets: SecretsBundle = { ...o.secrets, ...(resultKey ? { resultKey } : {}) };
   return targets.map((t) => ({
     worker: t.worker,

@@ -21,6 +21,7 @@ import { testUsdcAbi } from '$sdk/index';
 import type { LoomConfig } from '$lib/config';
 import { burnerAccount } from './burner';
 import { discoverProviders, type Eip1193Provider } from './eip1193';
+import { sealingKeys } from '$lib/sealingKey.svelte';
 
 export type WalletOption = {
   id: string;
@@ -164,6 +165,8 @@ export class WalletState {
 
   disconnect(): void {
     this.#detach();
+    // The session's sealing keys go with the wallet that derived them.
+    sealingKeys.forget();
     this.active = undefined;
     this.account = undefined;
     this.chainId = undefined;
