@@ -17,7 +17,8 @@
  * past it, never one a job holds), and the blobs those roots were made from. When roots are evicted,
  * every blob no remaining root was made from goes too (layers, manifests and configs alike), so the
  * blob cache stays about the size of the roots' compressed images; blobs of a pull that was
- * interrupted or refused after they were verified stay until then, and a new pull reuses them.
+ * interrupted or refused after they were verified stay until then (or the next open(), which keeps
+ * only blobs of complete roots), and a new pull reuses them.
  * Cached layer blobs are trusted (they were hashed when written); small ones are hashed again on read.
  *
  * Private images (a job whose spec says `sealed.registryAuth`, README.md: Private images): pulled
