@@ -41,9 +41,8 @@ const options: OptionTable = { ...sealOptions, ...connectionOptions };
 const USAGE = `Usage: loom job seal <job id> [options]
 
 Seals the secrets a job's spec expects ("sealed": env names, private inputs, a private result, a
-login for its private image's registry) to
-its assigned worker's published key, and sends them with the registry's sendSealed. Waits for the
-assignment first. The worker does not start the job until its bundle arrives.
+login for its private image's registry) to its assigned worker's published key, and sends them with
+the registry's sendSealed. Waits for the assignment first. The worker does not start the job until its bundle arrives.
 
 Options:
 ${optionsHelp(options)}`;
