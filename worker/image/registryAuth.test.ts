@@ -107,7 +107,7 @@ test('behavior: a private image is refused anonymously and with wrong credential
   expect(await store.check(secretImage.ref)).toMatchObject({ ok: false, code: 'not_found' });
 
   // A job with valid credentials of its own: the cached root, after one manifest request, no layer.
-  const blobsBefore = secretImage.digest && privateRegistry.logs().split('\n').filter((l) => l.includes('/blobs/')).length;
+  const blobsBefore = privateRegistry.logs().split('\n').filter((l) => l.includes('/blobs/')).length;
   const requests = store.requestCount;
   const second = await store.prepare(secretImage.ref, { registryAuth: [{ ...credential(privateRegistry.host) }] });
   expect(second.pulled).toBe(false);
@@ -190,6 +190,12 @@ test('behavior: token auth with credentials: Basic to the token realm only, the 
   // Wrong password: the token service refuses it, named as such.
   const wrong = await refusal(store.prepare(parsed.ref, { registryAuth: [credential(front.host, WRONG)] }));
   expect(wrong).toMatchObject({ code: 'unauthorized', reason: expect.stringMatching(/token service .* refused the job's credentials/) });
+
+  // A login for another registry: never sent here (not to the registry, not to its token realm).
+  front.seen.length = 0;
+  expect((await refusal(store.prepare(parsed.ref, { registryAuth: [credential(privateRegistry.host)] }))).code).toBe('not_found');
+  expect(front.seen.length).toBeGreaterThan(0);
+  expect(front.seen.filter((s) => s.authorization?.startsWith('Basic '))).toEqual([]);
 
   front.seen.length = 0;
   const image = await store.prepare(parsed.ref, { registryAuth: [credential(front.host)] });
