@@ -88,3 +88,13 @@ test('error: a malformed public key is refused with a reason', () => {
   expect(() => sealSecrets({ secrets, to: `0x${'00'.repeat(32)}`, context: ctx })).toThrow(/not an X25519 public key/);
   expect(() => sealSecrets({ secrets, to: '0x1234', context: ctx })).toThrow(/not an X25519 public key/);
 });
+
+test('behavior: registry credentials are named as image references name registries; malformed ones are refused by field', async () => {
+  const w = await keyOf(worker);
+  const roundTrip = (registryAuth: unknown) => openSecrets({ envelope: sealSecrets({ secrets: { ...secrets, registryAuth: registryAuth as SecretsBundle['registryAuth'] }, to: w.publicKey, context: ctx }), secretKey: w.secretKey, context: ctx });
+  expect(roundTrip([{ registry: 'Registry-1.Docker.io', username: 'me', password: 'pw' }]).registryAuth).toEqual([{ registry: 'docker.io', username: 'me', password: 'pw' }]);
+  expect(() => roundTrip([{ registry: 'https://ghcr.io', username: 'me', password: 'pw' }])).toThrow('the sealed bundle is malformed: registryAuth.0');
+  expect(() => roundTrip([{ registry: 'ghcr.io', username: 'a:b', password: 'pw' }])).toThrow('the sealed bundle is malformed: registryAuth.0');
+  expect(() => roundTrip([{ registry: 'ghcr.io', username: 'me', password: 'p\nw' }])).toThrow('the sealed bundle is malformed: registryAuth.0');
+  expect(() => roundTrip([secrets.registryAuth[0], { ...secrets.registryAuth[0] }])).toThrow('registryAuth.1: a second credential for one registry');
+});

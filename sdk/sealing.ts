@@ -29,6 +29,7 @@ import { hkdf } from '@noble/hashes/hkdf';
 import { sha256 } from '@noble/hashes/sha256';
 import { type Address, type Hex, bytesToHex, hexToBytes, isHex } from 'viem';
 import { LoomError } from './errors';
+import { canonicalRegistry } from './spec/imageRef';
 
 /** What an account signs to derive its sealing key. Changing it changes every key: bump the version. */
 export const SEALING_KEY_MESSAGE = 'Loom: sealing key (v1). Signing this derives your encryption key for private jobs. Never sign this message for anyone else.';
@@ -131,8 +132,9 @@ function publicKeyBytes(key: Hex): Uint8Array {
 /** A private input: fetched by the worker with `headers`, checked against `sha256`, mounted at /in/<name>. */
 export type PrivateInput = { name: string; url: string; sha256: string; headers?: Record<string, string> };
 /**
- * Credentials for one image registry host (`registry`, e.g. "ghcr.io" or "127.0.0.1:5000"). Part of
- * the bundle format; the worker does not pass them to image pulls yet (README: Private jobs).
+ * Credentials for one image registry host (`registry`, e.g. "ghcr.io" or "127.0.0.1:5000", named as
+ * ImageRef.registry names it: canonicalRegistry). The worker uses them only to pull the job's own
+ * image from that host, when the spec says `sealed.registryAuth` (worker/image/README.md).
  */
 export type RegistryCredential = { registry: string; username: string; password: string };
 
@@ -196,8 +198,12 @@ function checkSecrets(v: unknown): SecretsBundle {
   const registryAuth: RegistryCredential[] = [];
   for (const [i, r] of ((b.registryAuth ?? []) as unknown[]).entries()) {
     const x = r as Record<string, unknown>;
-    if (typeof x?.registry !== 'string' || typeof x.username !== 'string' || typeof x.password !== 'string') throw bad(`registryAuth.${i}`);
-    registryAuth.push({ registry: x.registry, username: x.username, password: x.password });
+    const registry = typeof x?.registry === 'string' ? canonicalRegistry(x.registry) : undefined;
+    if (registry === undefined || typeof x.username !== 'string' || typeof x.password !== 'string') throw bad(`registryAuth.${i}`);
+    // Basic auth joins them with ':' (RFC 7617): a username with one, or a control character, cannot travel.
+    if (x.username.length === 0 || /[:\x00-\x1f\x7f]/.test(x.username) || /[\x00-\x1f\x7f]/.test(x.password)) throw bad(`registryAuth.${i}`);
+    if (registryAuth.some((r) => r.registry === registry)) throw bad(`registryAuth.${i}: a second credential for one registry`);
+    registryAuth.push({ registry, username: x.username, password: x.password });
   }
   const resultKey = b.resultKey;
   if (resultKey !== undefined && (typeof resultKey !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(resultKey))) throw bad('resultKey');

@@ -215,8 +215,18 @@ export async function bigImage(workDir: string, tag: string, bytes: number, laye
 export async function pushImage(registry: Registry, img: LayoutImage, repository: string): Promise<PushedImage> {
   const d = tagDescriptor(img);
   const all = d.mediaType.includes('index') ? ['--all'] : [];
-  await run('skopeo', ['copy', '--quiet', ...all, '--dest-tls-verify=false', `oci:${img.layout}:${img.tag}`, `docker://${registry.host}/${repository}:${img.tag}`]);
-  const res = await fetch(`${registry.url}/v2/${repository}/manifests/${img.tag}`, { method: 'HEAD', headers: { accept: d.mediaType } });
+  // A private registry's credentials go in an auth file (never on skopeo's command line).
+  const creds: string[] = [];
+  const headers: Record<string, string> = { accept: d.mediaType };
+  if (registry.auth) {
+    const basic = Buffer.from(`${registry.auth.username}:${registry.auth.password}`).toString('base64');
+    const authfile = join(img.layout, '..', `auth-${randomBytes(4).toString('hex')}.json`);
+    writeFileSync(authfile, JSON.stringify({ auths: { [registry.host]: { auth: basic } } }));
+    creds.push('--dest-authfile', authfile);
+    headers.authorization = `Basic ${basic}`;
+  }
+  await run('skopeo', ['copy', '--quiet', ...all, ...creds, '--dest-tls-verify=false', `oci:${img.layout}:${img.tag}`, `docker://${registry.host}/${repository}:${img.tag}`]);
+  const res = await fetch(`${registry.url}/v2/${repository}/manifests/${img.tag}`, { method: 'HEAD', headers });
   const digest = res.headers.get('docker-content-digest');
   if (!digest) throw new Error(`the registry has no digest for ${repository}:${img.tag} after the push (HTTP ${res.status})`);
   const text = `${registry.host}/${repository}:${img.tag}@${digest}`;

@@ -14,7 +14,7 @@ import type { Hex } from 'viem';
 import { LoomError } from '../sdk/errors';
 import { type PackResult, packOutputs } from '../sdk/node/packOutputs';
 import type { ImageRef } from '../sdk/spec/imageRef';
-import type { SecretsBundle } from '../sdk/sealing';
+import type { RegistryCredential, SecretsBundle } from '../sdk/sealing';
 import type { JobSpec } from '../sdk/spec/jobSpec';
 import { WorkerError } from './errors';
 import { type FailureStage, packFailureReport } from './failureReport';
@@ -35,7 +35,7 @@ export type ExecuteJobOptions = {
   /** Input fetching options (artifact store, limits); `dir` is the job's. */
   inputs?: Omit<FetchInputsOptions, 'dir' | 'signal'>;
   /** Where an image job's image comes from (the image store); required for a spec with an image. */
-  images?: { prepare(ref: ImageRef, o?: { signal?: AbortSignal; deadline?: number }): Promise<PreparedImage> };
+  images?: { prepare(ref: ImageRef, o?: { signal?: AbortSignal; deadline?: number; registryAuth?: readonly RegistryCredential[] }): Promise<PreparedImage> };
   /**
    * When the image must be ready (epoch ms): the pull counts inside the execution window, so one
    * that cannot finish in time fails here with its reason while there is still time to post the report.
@@ -59,9 +59,10 @@ export type ExecuteJobOptions = {
   signal?: AbortSignal;
   /**
    * What the job's sealed bundle gave it (daemon/sealedSecrets.ts), held in memory only: secret
-   * variables for its sandbox, and private inputs fetched with their headers, mounted at /in/<name>.
+   * variables for its sandbox, private inputs fetched with their headers, mounted at /in/<name>, and
+   * credentials for its image's registry (used by the image pull only, never in the sandbox).
    */
-  secrets?: Pick<SecretsBundle, 'env' | 'privateInputs'>;
+  secrets?: Pick<SecretsBundle, 'env' | 'privateInputs'> & Partial<Pick<SecretsBundle, 'registryAuth'>>;
 };
 
 /**
@@ -100,7 +101,11 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
   if (o.spec.image) {
     if (!o.images) throw new Error(`job ${o.jobId} has an image (${o.spec.image.text}) and this worker was given no image store`);
     try {
-      image = await o.images.prepare(o.spec.image, { ...(o.signal ? { signal: o.signal } : {}), ...(o.imageDeadline === undefined ? {} : { deadline: o.imageDeadline }) });
+      image = await o.images.prepare(o.spec.image, {
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.imageDeadline === undefined ? {} : { deadline: o.imageDeadline }),
+        ...(o.secrets?.registryAuth?.length ? { registryAuth: o.secrets.registryAuth } : {}),
+      });
     } catch (err) {
       // The image's own fault (a blob that does not match its digest, a layer escaping its root, too
       // big, not ready by the deadline) is the job's failure; anything else is the worker's.

@@ -75,11 +75,11 @@ export function parseImageRef(input: string): ParseImageRefResult {
   let registry = DOCKER_HUB;
   const first = parts[0] ?? '';
   if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    if (!hostPattern.test(first)) return fail(`invalid registry "${first}"`);
-    registry = first.toLowerCase();
+    const host = canonicalRegistry(first);
+    if (host === undefined) return fail(`invalid registry "${first}"`);
+    registry = host;
     parts.shift();
   }
-  if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
   if (parts.length === 0 || parts.some((p) => !component.test(p))) {
     return fail(`invalid repository "${parts.join('/')}": lowercase letters, digits and separators (. _ __ -), components separated by /`);
   }
@@ -89,6 +89,16 @@ export function parseImageRef(input: string): ParseImageRefResult {
 
   const text = `${registry}/${repository}${tag === undefined ? '' : `:${tag}`}@${digest}`;
   return { ok: true, ref: { registry, repository, ...(tag === undefined ? {} : { tag }), digest, text } };
+}
+
+/**
+ * A registry host as ImageRef.registry names it (lowercase, Docker Hub's aliases as `docker.io`), or
+ * undefined when it is not a host[:port]. Registry credentials are matched to images by this name.
+ */
+export function canonicalRegistry(host: string): string | undefined {
+  if (!hostPattern.test(host)) return undefined;
+  const lower = host.toLowerCase();
+  return lower === 'index.docker.io' || lower === 'registry-1.docker.io' ? DOCKER_HUB : lower;
 }
 
 /** Where a registry's distribution API answers: Docker Hub's is not at docker.io. */

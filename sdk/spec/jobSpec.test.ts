@@ -134,7 +134,7 @@ describe('parseSpec', () => {
 
   test('behavior: a spec that expects sealed secrets names them; values never appear', () => {
     const r = parseSpec({ version: 1, script: 'echo', inputs: [{ name: 'a', uri: 'https://x.example/a', sha256: 'aa'.repeat(32) }], sealed: { env: ['HF_TOKEN'], privateInputs: ['data.csv'], privateResult: true } });
-    expect(r.ok && r.spec.sealed).toEqual({ env: ['HF_TOKEN'], privateInputs: ['data.csv'], privateResult: true });
+    expect(r.ok && r.spec.sealed).toEqual({ env: ['HF_TOKEN'], privateInputs: ['data.csv'], privateResult: true, registryAuth: false });
     expect(parseSpec({ version: 1, script: 'echo' }).ok && 'sealed' in (parseSpec({ version: 1, script: 'echo' }) as { spec: object }).spec).toBe(false);
   });
 
@@ -144,5 +144,12 @@ describe('parseSpec', () => {
     expect(parseSpec({ ...base, sealed: { env: ['PUBLIC'] } })).toEqual({ ok: false, reason: 'sealed.env.0: "PUBLIC" is also a public env variable' });
     expect(parseSpec({ ...base, sealed: { privateInputs: ['a'] } })).toEqual({ ok: false, reason: 'sealed.privateInputs.0: duplicate input name "a"' });
     expect(parseSpec({ ...base, sealed: { secretz: true } })).toEqual({ ok: false, reason: 'unknown field: sealed.secretz' });
+  });
+
+  test('behavior: sealed.registryAuth says the image is private; it needs an image', () => {
+    const image = `ghcr.io/me/private@sha256:${'ab'.repeat(32)}`;
+    const r = parseSpec({ version: 1, image, sealed: { registryAuth: true } });
+    expect(r.ok && r.spec.sealed).toEqual({ env: [], privateInputs: [], privateResult: false, registryAuth: true });
+    expect(parseSpec({ version: 1, script: 'echo', sealed: { registryAuth: true } })).toEqual({ ok: false, reason: "sealed.registryAuth: needs an image: registry credentials are only used to pull the job's image" });
   });
 });

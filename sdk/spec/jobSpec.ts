@@ -68,11 +68,15 @@ const resourcesSchema = z.strictObject({
  * its secret environment variables and private inputs (their values, URLs and headers travel only in
  * the bundle the client seals to the assigned worker), and whether its result is encrypted to the
  * client. Names are public so the worker can check the bundle is complete before the job runs.
+ * `registryAuth`: the job's image is private; the bundle holds credentials for its registry (and no
+ * other), the worker checks the image anonymously only as far as it can before a claim, and pulls it
+ * with those credentials once the bundle has opened (worker/image/README.md).
  */
 const sealedSchema = z.strictObject({
   env: z.array(z.string().regex(envName, 'must match [A-Za-z_][A-Za-z0-9_]*')).max(64).default([]),
   privateInputs: z.array(z.string().regex(inputName, 'must be 1-128 of [A-Za-z0-9._-], not starting with "." or "-"')).max(16).default([]),
   privateResult: z.boolean().default(false),
+  registryAuth: z.boolean().default(false),
 });
 
 const specSchema = z
@@ -122,6 +126,9 @@ const specSchema = z
         ctx.addIssue({ code: 'custom', path: ['env', name], message: 'LOOM_ names are reserved for the worker' });
       }
     }
+    if (s.sealed?.registryAuth && s.image === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sealed', 'registryAuth'], message: 'needs an image: registry credentials are only used to pull the job\'s image' });
+    }
     for (const [i, name] of (s.sealed?.env ?? []).entries()) {
       if ((WORKER_ENV_NAMES as readonly string[]).includes(name) || name.startsWith('LOOM_')) {
         ctx.addIssue({ code: 'custom', path: ['sealed', 'env', i], message: 'is set by the worker' });
@@ -168,8 +175,11 @@ export type JobSpec = {
   sealed?: SealedExpectation;
 };
 
-/** The secrets a job expects sealed: env names, private input names (mounted at /in/<name>), a private result. */
-export type SealedExpectation = { env: string[]; privateInputs: string[]; privateResult: boolean };
+/**
+ * The secrets a job expects sealed: env names, private input names (mounted at /in/<name>), a private
+ * result, and credentials for the registry of its (private) image.
+ */
+export type SealedExpectation = { env: string[]; privateInputs: string[]; privateResult: boolean; registryAuth?: boolean };
 
 export type ParseSpecResult = { ok: true; spec: JobSpec } | { ok: false; reason: string };
 

@@ -76,7 +76,7 @@ export class Intake {
         log.info({ price: terms.budget.toString(), tx: hash }, 'claimed');
         state.claiming.delete(id);
         assigned = true;
-        if (decision.spec.image) this.ctx.images.warm(id, decision.spec.image);
+        this.ctx.images.warm(id, decision.spec);
         this.runner.onAssigned({ ...job, status: 'ASSIGNED', price: terms.budget.toString() }, Number(assignedLog?.args.executionDeadline ?? 0));
       } else {
         const { hash } = await writer.placeBid(terms, decision.price);
@@ -87,7 +87,7 @@ export class Intake {
         assigned = true; // keeps the verified inputs until the client decides
         log.info({ price: decision.price.toString(), budget: terms.budget.toString(), tx: hash }, 'bid placed');
         // Pull while the bid stands: an accepted bid then runs from the cache.
-        if (decision.spec.image) this.ctx.images.warm(id, decision.spec.image);
+        this.ctx.images.warm(id, decision.spec);
       }
     } catch (err) {
       if (decision.action === 'bid') state.bids.delete(id);
@@ -159,7 +159,7 @@ export class Intake {
       log.info({ slot, price: terms.price.toString(), replicas: terms.replicas, quorum: terms.quorum, tx: hash }, 'took a slot of a replicated job');
       state.claiming.delete(id);
       taken = true;
-      if (decision.spec.image) this.ctx.images.warm(id, decision.spec.image);
+      this.ctx.images.warm(id, decision.spec);
       this.runner.runSlot(job, slot, commitDeadlineOf(terms));
     } catch (err) {
       if (err instanceof TxError && err.rpc) {
@@ -289,6 +289,7 @@ export class Intake {
       this.refuse(id, `image_${image.code}`, image.reason);
       return false;
     }
+    if (image.unchecked) this.ctx.logger.info({ jobId: id, image: spec.image?.text, detail: image.unchecked }, 'private image (sealed.registryAuth): not readable before the claim; it is pulled with the sealed credentials at run time');
     const inputs = await this.ctx.inputCache.verify(id, spec.inputs);
     if (!inputs.ok) {
       this.refuse(id, 'inputs', inputs.reason);

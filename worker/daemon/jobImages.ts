@@ -6,8 +6,14 @@
  * The store dedupes: a run that prepares an image already being pulled joins that pull, and one
  * already unpacked comes from the cache. An early pull holds its image (so it is not evicted) until
  * the job leaves: run, not chosen, lapsed or closed (`drop`).
+ *
+ * A private image (`sealed.registryAuth`) is checked anonymously as far as that goes: a refusal of the
+ * manifest (401/403/404, all alike to a stranger) is no reason to refuse the job, the allow-list and a
+ * registry that does not answer still are; its size, platform and CUDA needs are known only once it is
+ * pulled, with the credentials from the job's sealed bundle, at run time. It is never pulled early.
  */
 import type { Logger } from 'pino';
+import type { RegistryCredential } from '../../sdk/sealing';
 import type { ImageRef } from '../../sdk/spec/imageRef';
 import type { JobSpec } from '../../sdk/spec/jobSpec';
 import { checkCudaRequirement } from '../gpu/cudaRequirement';
@@ -19,7 +25,8 @@ import type { WorkerMetrics } from './metrics';
 /** What the daemon needs of the store (a test may pass any object with these two methods). */
 export type ImageSource = Pick<ImageStore, 'check' | 'prepare'>;
 
-export type ImageUsable = { ok: true } | { ok: false; code: ImageRefusal; reason: string };
+/** `unchecked`: a private image the anonymous check could not read (why), taken on the job's word. */
+export type ImageUsable = { ok: true; unchecked?: string } | { ok: false; code: ImageRefusal; reason: string };
 
 export class JobImages {
   /** Early pulls by job id: the preparation, and how to stop it when the job leaves first. */
@@ -47,6 +54,7 @@ export class JobImages {
   async check(spec: JobSpec, signal?: AbortSignal): Promise<ImageUsable> {
     if (spec.image === undefined) return { ok: true };
     const check = await this.store.check(spec.image, signal ? { signal } : {});
+    if (!check.ok && check.code === 'not_found' && spec.sealed?.registryAuth) return { ok: true, unchecked: check.reason };
     if (!check.ok) return check;
     if (spec.resources.gpus > 0) {
       // The job's environment as it will run: the image's Env with the spec's on top (imageProcess.ts).
@@ -57,9 +65,13 @@ export class JobImages {
     return { ok: true };
   }
 
-  /** Starts pulling a job's image in the background (once per job); a failure is logged, and the run tries again and reports it. */
-  warm(jobId: string, ref: ImageRef): void {
-    if (this.early.has(jobId)) return;
+  /**
+   * Starts pulling a job's image in the background (once per job); a failure is logged, and the run
+   * tries again and reports it. Not for a private image: its credentials arrive sealed, at run time.
+   */
+  warm(jobId: string, spec: JobSpec): void {
+    const ref = spec.image;
+    if (!ref || spec.sealed?.registryAuth || this.early.has(jobId)) return;
     const abort = new AbortController();
     const prepared = this.prepare(ref, { signal: abort.signal }).catch((err: unknown) => {
       if (!abort.signal.aborted) this.o.logger.warn({ jobId, image: ref.text, err: describeError(err) }, 'early image pull failed; the run will try again');
@@ -79,7 +91,7 @@ export class JobImages {
   }
 
   /** Prepares an image for a run (or an early pull): the store's prepare, timed and counted. */
-  async prepare(ref: ImageRef, o: { signal?: AbortSignal; deadline?: number } = {}): Promise<PreparedImage> {
+  async prepare(ref: ImageRef, o: { signal?: AbortSignal; deadline?: number; registryAuth?: readonly RegistryCredential[] } = {}): Promise<PreparedImage> {
     const started = performance.now();
     const image = await this.store.prepare(ref, o);
     this.o.metrics.imagePrepares.inc({ source: image.pulled ? 'registry' : 'cache' });

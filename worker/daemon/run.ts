@@ -184,7 +184,7 @@ export class JobRunner {
             return;
           }
           secrets = got.secrets;
-          log.info({ bundle: got.bundleId, secretVariables: Object.keys(secrets.env).length, privateInputs: secrets.privateInputs.length, privateResult: secrets.resultKey !== undefined }, 'sealed bundle opened');
+          log.info({ bundle: got.bundleId, secretVariables: Object.keys(secrets.env).length, privateInputs: secrets.privateInputs.length, registryCredentials: secrets.registryAuth.length, privateResult: secrets.resultKey !== undefined }, 'sealed bundle opened');
         }
         produced = await this.produce(h, gpus, abort.signal, Math.max(Date.now(), stopAt - IMAGE_READY_MARGIN_MS), secrets);
       } finally {
@@ -340,6 +340,7 @@ export class JobRunner {
       chainId: this.ctx.chainId,
       sealing: this.ctx.sealing,
       expect,
+      ...(h.parsed.ok && h.parsed.spec.image ? { imageRegistry: h.parsed.spec.image.registry } : {}),
       until,
       signal,
       fetchUri: (uri, maxBytes) => fetchSealedBundle(uri, config.artifactUrl, maxBytes, signal),

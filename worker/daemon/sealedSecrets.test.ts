@@ -59,3 +59,24 @@ test('error: replayed from another job, altered, incomplete: each refused with a
 test('behavior: the sealing key is the same on every start (derived from the signing key)', async () => {
   expect((await workerSealing(worker)).publicKey).toBe((await workerSealing(worker)).publicKey);
 });
+
+test('error: a private image needs credentials for its own registry in the bundle, and no other registry', async () => {
+  const sealing = await workerSealing(worker);
+  const ctx = { chainId: 31337, jobId: JOB, recipient: worker.address };
+  const refused: string[] = [];
+  const common = { jobId: JOB, worker: worker.address, chainId: 31337, sealing, fetchUri: noFetch, pollMs: 10, onRefused: (_: string, r: string) => refused.push(r) };
+  const withAuth = (registryAuth: SecretsBundle['registryAuth']) => sealSecrets({ secrets: { ...secrets, registryAuth }, to: sealing.publicKey, context: ctx });
+  const expectAuth = { ...expectSecrets, registryAuth: true };
+  const mine = { registry: '127.0.0.1:5000', username: 'me', password: 'registry-pw-value' };
+
+  const ok = await awaitSecrets({ ...common, expect: expectAuth, imageRegistry: '127.0.0.1:5000', api: apiWith([{ id: 'b1', envelope: withAuth([mine]) }]), until: Date.now() + 100 });
+  expect(ok).toMatchObject({ ok: true, secrets: { registryAuth: [mine] } });
+
+  let got = await awaitSecrets({ ...common, expect: expectAuth, imageRegistry: '127.0.0.1:5000', api: apiWith([{ id: 'b2', envelope: withAuth([]) }]), until: Date.now() + 50 });
+  expect(got).toMatchObject({ ok: false, reason: expect.stringMatching(/no credentials for its registry 127.0.0.1:5000/) });
+  got = await awaitSecrets({ ...common, expect: expectAuth, imageRegistry: '127.0.0.1:5000', api: apiWith([{ id: 'b3', envelope: withAuth([mine, { ...mine, registry: 'ghcr.io' }]) }]), until: Date.now() + 50 });
+  expect(got).toMatchObject({ ok: false, reason: expect.stringMatching(/registry credentials the spec does not ask for \(ghcr.io\)/) });
+  got = await awaitSecrets({ ...common, expect: expectSecrets, imageRegistry: '127.0.0.1:5000', api: apiWith([{ id: 'b4', envelope: withAuth([mine]) }]), until: Date.now() + 50 });
+  expect(got).toMatchObject({ ok: false, reason: expect.stringMatching(/does not ask for \(127.0.0.1:5000\)/) });
+  expect(refused.join(' ')).not.toContain('registry-pw-value');
+});

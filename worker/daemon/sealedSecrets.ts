@@ -49,6 +49,8 @@ export type AwaitSecretsOptions = {
   chainId: number;
   sealing: WorkerSealing | undefined;
   expect: SealedExpectation;
+  /** The registry of the job's image (ImageRef.registry): the one registry credentials are expected for. */
+  imageRegistry?: string;
   /** Stop waiting at this time (ms since the epoch). */
   until: number;
   /** Fetches a bundle stored by URI (artifact://<sha256> or http(s)), at most `maxBytes`. */
@@ -73,7 +75,7 @@ export async function awaitSecrets(o: AwaitSecretsOptions): Promise<AwaitedSecre
       try {
         const bytes = await bundleBytes(bundle, o.fetchUri);
         const secrets = o.sealing.open(bytes, { chainId: o.chainId, jobId: o.jobId });
-        checkComplete(secrets, o.expect);
+        checkComplete(secrets, o.expect, o.imageRegistry);
         return { ok: true, secrets, bundleId: bundle.id };
       } catch (err) {
         const reason = err instanceof SealError ? err.shortMessage : `the sealed bundle could not be fetched: ${(err as Error).message}`;
@@ -90,7 +92,7 @@ export async function awaitSecrets(o: AwaitSecretsOptions): Promise<AwaitedSecre
 }
 
 /** The bundle must hold every name the public spec announces, and a result key for a private result. */
-function checkComplete(s: SecretsBundle, expect: SealedExpectation): void {
+function checkComplete(s: SecretsBundle, expect: SealedExpectation, imageRegistry: string | undefined): void {
   const missingEnv = expect.env.filter((n) => !(n in s.env));
   if (missingEnv.length > 0) throw new SealError(`the sealed bundle lacks the secret variables ${missingEnv.join(', ')}`);
   const extraEnv = Object.keys(s.env).filter((n) => !expect.env.includes(n));
@@ -100,4 +102,11 @@ function checkComplete(s: SecretsBundle, expect: SealedExpectation): void {
     throw new SealError(`the sealed bundle's private inputs (${names.join(', ') || 'none'}) are not the spec's (${expect.privateInputs.join(', ') || 'none'})`);
   }
   if (expect.privateResult && !s.resultKey) throw new SealError('the spec asks for a private result and the sealed bundle has no result key');
+  // Credentials are for the job's image's registry only: any other would never be used, and is not asked for.
+  const registries = s.registryAuth.map((r) => r.registry);
+  if (expect.registryAuth) {
+    if (!imageRegistry || !registries.includes(imageRegistry)) throw new SealError(`the spec's image is private (sealed.registryAuth) and the sealed bundle has no credentials for its registry ${imageRegistry ?? '(none)'}`);
+  }
+  const stray = registries.filter((r) => !expect.registryAuth || r !== imageRegistry);
+  if (stray.length > 0) throw new SealError(`the sealed bundle holds registry credentials the spec does not ask for (${stray.join(', ')})`);
 }

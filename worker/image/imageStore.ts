@@ -17,14 +17,25 @@
  * past it, never one a job holds), and the blobs those roots were made from. When roots are evicted,
  * every blob no remaining root was made from goes too (layers, manifests and configs alike), so the
  * blob cache stays about the size of the roots' compressed images; blobs of a pull that was
- * interrupted or refused after they were verified stay until then, and a new pull reuses them.
+ * interrupted or refused after they were verified stay until then (or the next open(), which keeps
+ * only blobs of complete roots), and a new pull reuses them.
  * Cached layer blobs are trusted (they were hashed when written); small ones are hashed again on read.
+ *
+ * Private images (a job whose spec says `sealed.registryAuth`, README.md: Private images): pulled
+ * with that job's credentials from the bundle, which live only in memory for that call. Their digests
+ * are public (the spec is on-chain), so a cache keyed by digest alone would hand a private root to
+ * anyone who names it: a root pulled with credentials is marked `private` in image.json, and before
+ * one is served (or a cached manifest of a private pull is read for a check) the registry must
+ * answer for that manifest to the asking job's own reference with its own credentials, or
+ * anonymously (`authorize`: one manifest GET). Blobs no root uses are removed at open(), so what an
+ * interrupted private pull left behind cannot outlive the process that knew it was private.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import type { RegistryCredential } from '../../sdk/sealing';
 import type { ImageRef } from '../../sdk/spec/imageRef';
 import { WorkerError } from '../errors';
 import { BlobCache } from './blobCache';
@@ -34,7 +45,7 @@ import type { ImageCheck, ImageConfig, Platform, PreparedImage } from './imageTy
 import { LayerUnpacker } from './layerUnpacker';
 import { type ImageIndex, type ImageManifest, type Layer, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, parseManifest, pickPlatform } from './manifest';
 import { hostPlatform, platformMatches, platformText } from './platform';
-import { RegistryClient } from './registryClient';
+import { RegistryClient, type RegistryTarget, credentialKey } from './registryClient';
 import { type RootEntry, RootCache } from './rootCache';
 import { SharedTasks } from './sharedTasks';
 
@@ -62,6 +73,9 @@ type Logger = { info(o: object, msg: string): void; warn(o: object, msg: string)
 /** Configs are small JSON documents; a larger one is refused before it is read whole. */
 const MAX_CONFIG_BYTES = 8 << 20;
 
+/** The registry credentials a job brought (its sealed bundle's registryAuth); the one for the image's registry is used. */
+export type PullAuth = { registryAuth?: readonly RegistryCredential[] };
+
 type Resolved = {
   manifestDigest: string;
   /** The index the reference named, when it named one. */
@@ -78,6 +92,8 @@ export class ImageStore {
   private readonly builds = new SharedTasks<void>();
   /** Blobs that pulls in progress use: never collected. Counted, since pulls may share blobs. */
   private readonly pinned = new Map<string, number>();
+  /** Digests (indexes, manifests) a pull with credentials asked for in this process: read from the cache only after `authorize`. */
+  private readonly privateDigests = new Set<string>();
   private readonly platform: Platform;
   private readonly logger: Logger;
 
@@ -103,7 +119,12 @@ export class ImageStore {
     const logger = o.logger ?? { info() {}, warn() {} };
     const roots = await RootCache.load(join(o.dir, 'roots'), (obj, msg) => logger.warn(obj, msg));
     const client = new RegistryClient();
-    const store = new ImageStore(o, client, new BlobCache(join(o.dir, 'blobs', 'sha256'), tmp, client), roots);
+    const blobs = new BlobCache(join(o.dir, 'blobs', 'sha256'), tmp, client);
+    // Blobs of pulls that never became a root: which of them came with credentials was known only to
+    // the process that pulled them, so none is kept (a private manifest left here would be served).
+    const keep = roots.referencedBlobs();
+    for (const digest of await blobs.list()) if (!keep.has(digest)) await blobs.remove(digest);
+    const store = new ImageStore(o, client, blobs, roots);
     await store.evict();
     return store;
   }
@@ -119,9 +140,9 @@ export class ImageStore {
    * Fetches the manifest(s) and the config only, never layers; answers a refusal rather than throwing.
    * The unpacked size is in no standard descriptor: it is enforced while unpacking.
    */
-  async check(ref: ImageRef, o: { signal?: AbortSignal } = {}): Promise<ImageCheck> {
+  async check(ref: ImageRef, o: { signal?: AbortSignal } & PullAuth = {}): Promise<ImageCheck> {
     try {
-      const r = await this.resolve(ref, o.signal);
+      const r = await this.resolve({ ...this.target(ref, o), digest: ref.digest }, o.signal);
       return { ok: true, manifestDigest: r.manifestDigest, platform: r.platform, compressedBytes: r.compressedBytes, layers: r.manifest.layers.length, config: r.config };
     } catch (err) {
       if (err instanceof ImageRefusalError) return { ok: false, code: err.code, reason: err.reason };
@@ -136,17 +157,23 @@ export class ImageStore {
    * WorkerError('IMAGE_REJECTED', reason) on a refusal; past `deadline` (ms since epoch) the pull is
    * abandoned with a reason that says so.
    */
-  async prepare(ref: ImageRef, o: { signal?: AbortSignal; deadline?: number } = {}): Promise<PreparedImage> {
+  async prepare(ref: ImageRef, o: { signal?: AbortSignal; deadline?: number } & PullAuth = {}): Promise<PreparedImage> {
     const { signal, dispose } = withDeadline(o.signal, o.deadline);
     try {
       this.allowed(ref);
+      const target = this.target(ref, o);
       let pulled = false;
       for (let attempt = 0; ; attempt++) {
         const entry = await this.cached(ref);
-        if (entry) return this.hold(ref, entry, pulled);
+        if (entry) {
+          // Shared by manifest digest, which is public: a private root only for those the registry lets in.
+          if (entry.private) await this.authorize(target, entry.manifestDigest, signal);
+          return this.hold(ref, entry, pulled);
+        }
         // A root evicted between its pull and this line is pulled again, once.
         if (attempt > 1) throw new ImageRefusalError('invalid', `the image ${ref.text} was pulled but is not in the cache (evicted at once? the cache cap may be too small)`);
-        await this.pulls.run(ref.digest, (s) => this.pull(ref, s), signal);
+        // One pull per reference and credential: a pull that fails for one job's (lack of) access is not another's.
+        await this.pulls.run(`${ref.digest} ${ref.registry}/${ref.repository} ${credentialKey(target.auth)}`, (s) => this.pull(ref, target, s), signal);
         pulled = true;
       }
     } catch (err) {
@@ -194,7 +221,37 @@ export class ImageStore {
     }
   }
 
-  private allowed(ref: ImageRef): void {
+  /** Where to pull `ref` from, with the job's credential for its registry (matched by name; none: anonymously). */
+  private target(ref: ImageRef, o: PullAuth): RegistryTarget {
+    const auth = o.registryAuth?.find((c) => c.registry === ref.registry);
+    return { registry: ref.registry, repository: ref.repository, ...(auth ? { auth } : {}) };
+  }
+
+  /** Whether a digest came from a pull with credentials (this process's, or a cached private root's). */
+  private isPrivate(digest: string): boolean {
+    if (this.privateDigests.has(digest)) return true;
+    const root = this.roots.get(digest);
+    return root?.private === true || this.roots.privateBlobs().has(digest);
+  }
+
+  /**
+   * One manifest GET, by the job's own reference and credentials (or anonymously): the registry must
+   * serve `manifestDigest` in the job's repository, with those bytes. Throws the registry's refusal
+   * ('unauthorized', 'not_found') otherwise. What lets a job use a root another job pulled privately.
+   */
+  private async authorize(target: RegistryTarget, manifestDigest: string, signal?: AbortSignal): Promise<void> {
+    const res = await this.client.get(target, 'manifests', manifestDigest, { accept: MANIFEST_ACCEPT, ...(signal ? { signal } : {}) });
+    const length = Number(res.headers.get('content-length') ?? 0);
+    if (length > MAX_MANIFEST_BYTES) {
+      await res.body?.cancel().catch(() => {});
+      throw new ImageRefusalError('invalid', `the manifest ${manifestDigest} is over ${MAX_MANIFEST_BYTES} bytes`);
+    }
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const got = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    if (got !== manifestDigest) throw new ImageRefusalError('invalid', `the manifest ${target.registry}/${target.repository} sent for ${manifestDigest} hashes to ${got}: refused`);
+  }
+
+  private allowed(ref: { registry: string }): void {
     if (this.o.allowedRegistries.includes(ref.registry)) return;
     throw new ImageRefusalError(
       'registry_not_allowed',
@@ -203,8 +260,10 @@ export class ImageStore {
   }
 
   /** Manifest (through the index, for this platform) and config, from the cache or the registry. */
-  private async resolve(ref: ImageRef, signal?: AbortSignal): Promise<Resolved> {
+  private async resolve(ref: RegistryTarget & { digest: string }, signal?: AbortSignal): Promise<Resolved> {
     this.allowed(ref);
+    // A private pull's manifest in the cache is read only by those the registry would give it to.
+    if (this.isPrivate(ref.digest)) await this.authorize(ref, ref.digest, signal);
     const top = await this.blobs.small(ref, 'manifests', ref.digest, { maxBytes: MAX_MANIFEST_BYTES, what: 'manifest', accept: MANIFEST_ACCEPT, signal });
     let parsed: ImageManifest | ImageIndex = parseManifest(top.bytes, top.contentType);
     let manifestDigest = ref.digest;
@@ -212,6 +271,7 @@ export class ImageStore {
     if (parsed.kind === 'index') {
       indexDigest = ref.digest;
       manifestDigest = pickPlatform(parsed, this.platform).digest;
+      if (this.isPrivate(manifestDigest)) await this.authorize(ref, manifestDigest, signal);
       const m = await this.blobs.small(ref, 'manifests', manifestDigest, { maxBytes: MAX_MANIFEST_BYTES, what: 'manifest', accept: MANIFEST_ACCEPT, signal });
       parsed = parseManifest(m.bytes, m.contentType);
       if (parsed.kind === 'index') throw new ImageRefusalError('invalid', `the image index ${ref.digest} points to another index (${manifestDigest}) for ${platformText(this.platform)}; nested indexes are not read`);
@@ -230,15 +290,18 @@ export class ImageStore {
   }
 
   /** Resolves `ref` and builds its root unless a root of that manifest is cached already. */
-  private async pull(ref: ImageRef, signal: AbortSignal): Promise<void> {
-    const r = await this.resolve(ref, signal);
+  private async pull(ref: ImageRef, target: RegistryTarget, signal: AbortSignal): Promise<void> {
+    // Marked before anything is cached, so a concurrent anonymous check or pull cannot read it unasked.
+    if (target.auth) this.privateDigests.add(ref.digest);
+    const r = await this.resolve({ ...target, digest: ref.digest }, signal);
+    if (target.auth) this.privateDigests.add(r.manifestDigest);
     const have = this.roots.get(r.manifestDigest);
     if (have) {
       // Another index (or a check) led to a root that is here: remember the index with it.
       if (r.indexDigest && !have.blobs.includes(r.indexDigest)) have.blobs.push(r.indexDigest);
       return;
     }
-    await this.builds.run(r.manifestDigest, (s) => this.build(ref, r, s), signal);
+    await this.builds.run(r.manifestDigest, (s) => this.build(ref, target, r, s), signal);
     if (r.indexDigest) {
       const built = this.roots.get(r.manifestDigest);
       if (built && !built.blobs.includes(r.indexDigest)) built.blobs.push(r.indexDigest);
@@ -246,7 +309,7 @@ export class ImageStore {
   }
 
   /** Downloads and unpacks the layers into tmp/, then renames the finished root into roots/. */
-  private async build(ref: ImageRef, r: Resolved, signal: AbortSignal): Promise<void> {
+  private async build(ref: ImageRef, target: RegistryTarget, r: Resolved, signal: AbortSignal): Promise<void> {
     const hex = r.manifestDigest.slice('sha256:'.length);
     const layers = r.manifest.layers;
     const blobs = [...(r.indexDigest ? [r.indexDigest] : []), r.manifestDigest, r.configDigest, ...layers.map((l) => l.digest)];
@@ -268,18 +331,19 @@ export class ImageStore {
         for (ahead = Math.max(ahead, i + 1); ahead < layers.length && ahead <= i + (this.o.prefetchLayers ?? 2); ahead++) {
           const next = layers[ahead]!;
           prefetches.push(
-            this.blobs.prefetch(ref, next, s).then(
+            this.blobs.prefetch(target, next, s).then(
               (got) => void (got && (fetched += next.size)),
               () => {},
             ),
           );
         }
-        const { stream, fetched: got } = await this.blobs.open(ref, layer, s);
+        const { stream, fetched: got } = await this.blobs.open(target, layer, s);
         if (got) fetched += layer.size;
         await unpacker.apply(decompress(stream, layer), `${i + 1}/${layers.length} (${layer.digest})`);
       }
       await unpacker.finish();
-      const record = { manifestDigest: r.manifestDigest, ref: ref.text, platform: r.platform, config: r.config, unpackedBytes: unpacker.unpackedBytes, compressedBytes: r.compressedBytes, blobs };
+      const isPrivate = target.auth !== undefined || this.privateDigests.has(r.manifestDigest);
+      const record = { manifestDigest: r.manifestDigest, ref: ref.text, platform: r.platform, config: r.config, unpackedBytes: unpacker.unpackedBytes, compressedBytes: r.compressedBytes, blobs, ...(isPrivate ? { private: true as const } : {}) };
       await writeFile(join(work, 'image.json'), `${JSON.stringify(record, null, 2)}\n`);
       await chmod(rootfs, 0o755);
       await chmod(work, 0o755);
@@ -287,7 +351,7 @@ export class ImageStore {
       this.roots.add({ ...record, hex, lastUsed: Date.now(), holds: 0 });
       const seconds = (Date.now() - started) / 1000;
       this.logger.info(
-        { image: ref.text, manifest: r.manifestDigest, layers: layers.length, downloadedBytes: fetched, unpackedBytes: unpacker.unpackedBytes, seconds, unpackMBps: Math.round(unpacker.unpackedBytes / 1e6 / Math.max(seconds, 0.001)) },
+        { image: ref.text, manifest: r.manifestDigest, private: isPrivate, layers: layers.length, downloadedBytes: fetched, unpackedBytes: unpacker.unpackedBytes, seconds, unpackMBps: Math.round(unpacker.unpackedBytes / 1e6 / Math.max(seconds, 0.001)) },
         'image pulled and unpacked',
       );
     } catch (err) {

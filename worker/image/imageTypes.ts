@@ -33,7 +33,7 @@ export type ImageCheck =
   | { ok: false; code: ImageRefusal; reason: string };
 
 /** Why an image is refused before any transaction (each a metrics label and a log reason). */
-export type ImageRefusal = 'registry_not_allowed' | 'not_found' | 'unreachable' | 'too_large' | 'platform' | 'invalid' | 'cuda' | 'host_mode_off';
+export type ImageRefusal = 'registry_not_allowed' | 'not_found' | 'unauthorized' | 'unreachable' | 'too_large' | 'platform' | 'invalid' | 'cuda' | 'host_mode_off';
 
 /** An unpacked image held for one job: its root is not evicted until `release`. */
 export type PreparedImage = {

@@ -25,6 +25,12 @@ export type RootRecord = {
   compressedBytes: number;
   /** Every blob it was made from (indexes that led to it, manifest, config, layers): kept while it is. */
   blobs: string[];
+  /**
+   * Pulled with a job's registry credentials: served only to a job whose own reference and
+   * credentials (or anonymity) the registry answers for that manifest (imageStore.ts: authorize).
+   * Absent: pulled anonymously.
+   */
+  private?: true;
 };
 
 export type RootEntry = RootRecord & { hex: string; lastUsed: number; holds: number };
@@ -77,6 +83,13 @@ export class RootCache {
   referencedBlobs(): Set<string> {
     const out = new Set<string>();
     for (const e of this.entries.values()) for (const b of e.blobs) out.add(b);
+    return out;
+  }
+
+  /** Every index or manifest a private root was made from (its layers and config are reached only through them). */
+  privateBlobs(): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.entries.values()) if (e.private) for (const b of e.blobs) out.add(b);
     return out;
   }
 

@@ -118,7 +118,7 @@ export async function runPost(argv: string[]): Promise<number> {
   const ctx = (now: number) => ({ token, now, ...(salt === undefined ? {} : { salt }) });
   // Secrets are read and checked against the spec's `sealed` before anything is signed.
   const sealFlags = values as unknown as SealFlags;
-  const secrets = await readSealFlags(sealFlags, spec.spec.sealed);
+  const secrets = await readSealFlags(sealFlags, spec.spec.sealed, spec.spec.image?.registry);
   const sealWaitMs = parseDuration(sealFlags['seal-wait'] ?? '10m', '--seal-wait') * 1000;
   if (isReplicated(flags)) {
     if (spec.spec.sealed) process.stderr.write('loom: a replicated job is sealed to each slot holder: once every slot is taken, run loom job seal <id> with these flags\n');

@@ -24,3 +24,17 @@ test("error: flags that do not match the spec's sealed field, and never the valu
   const err = await readSealFlags({ secret: ['OTHER=v4lue'] }, expectSecrets).catch((e: Error) => e);
   expect(String(err)).not.toContain('v4lue');
 });
+
+test('behavior: --registry-login host=user:@file seals the private image registry credential; bad or stray ones are refused by name', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loom-seal-'));
+  writeFileSync(join(dir, 'pw'), 'registry-password\n');
+  const expectAuth = { env: [], privateInputs: [], privateResult: false, registryAuth: true };
+  expect((await readSealFlags({ 'registry-login': `GHCR.io=me:@${join(dir, 'pw')}` }, expectAuth, 'ghcr.io')).registryAuth).toEqual([{ registry: 'ghcr.io', username: 'me', password: 'registry-password' }]);
+  expect((await readSealFlags({ 'registry-login': 'index.docker.io=me:tok:en' }, expectAuth, 'docker.io')).registryAuth).toEqual([{ registry: 'docker.io', username: 'me', password: 'tok:en' }]);
+  await expect(readSealFlags({}, expectAuth, 'ghcr.io')).rejects.toThrow(/image is private \(sealed.registryAuth\): give its registry's credentials with --registry-login ghcr.io=user:@passwordfile/);
+  await expect(readSealFlags({ 'registry-login': 'quay.io=me:pw' }, expectAuth, 'ghcr.io')).rejects.toThrow(/--registry-login quay.io: the job's image is on ghcr.io/);
+  await expect(readSealFlags({ 'registry-login': 'ghcr.io=me' }, expectAuth, 'ghcr.io')).rejects.toThrow(/takes host=user:@passwordfile/);
+  await expect(readSealFlags({ 'registry-login': 'ghcr.io=me:pw' }, { ...expectAuth, registryAuth: false }, 'ghcr.io')).rejects.toThrow(/does not say its image is private/);
+  const err = await readSealFlags({ 'registry-login': 'quay.io=me:hunter2-secret' }, expectAuth, 'ghcr.io').catch((e: Error) => e);
+  expect(String((err as Error).message)).not.toContain('hunter2-secret');
+});

@@ -1,11 +1,12 @@
 /**
- * `loom job seal <id> --secret NAME=@file|NAME=value … --private-input name=URL … [--private-input-header 'Name: value'] [--wait 10m]`
+ * `loom job seal <id> --secret NAME=@file|NAME=value … --private-input name=URL … [--private-input-header 'Name: value'] [--registry-login host=user:@file] [--wait 10m]`
  *
  * Seals a job's secrets to its assigned worker (each slot holder of a replicated job) and sends them
  * chain-first (the registry's sendSealed; README: Private jobs). Everything is checked against the
  * spec's `sealed` field before anything is signed: the names of the secrets and private inputs must
  * be exactly the spec's. Each private input is downloaded here once, with its headers, to take its
- * sha256, which the worker checks. The bundle also carries this key's result key (derived from a
+ * sha256, which the worker checks. A private image (`sealed.registryAuth`) needs `--registry-login` for
+ * its registry, and only that one; the worker pulls the image with it. The bundle also carries this key's result key (derived from a
  * signature of SEALING_KEY_MESSAGE), so `loom job result` can open a private result. `loom job post`
  * runs the same steps right after posting when given these flags.
  */
@@ -14,7 +15,8 @@ import { readFile } from 'node:fs/promises';
 import type { Address, Hex } from 'viem';
 import { JobSealingQuery, type JobSealing } from '../../../sdk/documents';
 import { sealTargets, sealedDelivery } from '../../../sdk/sealedDelivery';
-import { type PrivateInput, SEALING_KEY_MESSAGE, SealError, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '../../../sdk/sealing';
+import { type PrivateInput, type RegistryCredential, SEALING_KEY_MESSAGE, SealError, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '../../../sdk/sealing';
+import { canonicalRegistry } from '../../../sdk/spec/imageRef';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import type { LoomReader } from '../../../sdk/reads';
 import { type SealedExpectation, parseSpec } from '../../../sdk/spec/jobSpec';
@@ -30,6 +32,7 @@ export const sealOptions: OptionTable = {
   secret: { type: 'string', multiple: true, value: '<NAME=@file|NAME=value>', help: 'A secret variable for the job, sealed to its worker (prefer @file: a value on the command line is visible to other users of this machine)' },
   'private-input': { type: 'string', multiple: true, value: '<name=URL>', help: 'A private input, mounted at /in/<name>; its URL travels sealed' },
   'private-input-header': { type: 'string', multiple: true, value: "<'Name: value'|'Name: @file'>", help: 'A request header for the private inputs (e.g. Authorization), sealed with them' },
+  'registry-login': { type: 'string', value: '<host=user:@file|host=user:password>', help: "Credentials for the registry of the job's private image (sealed.registryAuth), sealed to its worker; prefer @file (a password on the command line is visible to other users of this machine)" },
   'seal-wait': { type: 'string', value: '<duration>', help: 'How long to wait for the job to be assigned before sealing (default 10m)' },
 };
 
@@ -37,22 +40,22 @@ const options: OptionTable = { ...sealOptions, ...connectionOptions };
 
 const USAGE = `Usage: loom job seal <job id> [options]
 
-Seals the secrets a job's spec expects ("sealed": env names, private inputs, a private result) to
-its assigned worker's published key, and sends them with the registry's sendSealed. Waits for the
-assignment first. The worker does not start the job until its bundle arrives.
+Seals the secrets a job's spec expects ("sealed": env names, private inputs, a private result, a
+login for its private image's registry) to its assigned worker's published key, and sends them with
+the registry's sendSealed. Waits for the assignment first. The worker does not start the job until its bundle arrives.
 
 Options:
 ${optionsHelp(options)}`;
 
-export type SealFlags = { secret?: string[]; 'private-input'?: string[]; 'private-input-header'?: string[]; 'seal-wait'?: string };
+export type SealFlags = { secret?: string[]; 'private-input'?: string[]; 'private-input-header'?: string[]; 'registry-login'?: string; 'seal-wait'?: string };
 
 /** True when any sealing flag was given. */
 export function hasSealFlags(f: SealFlags): boolean {
-  return (f.secret?.length ?? 0) + (f['private-input']?.length ?? 0) + (f['private-input-header']?.length ?? 0) > 0;
+  return (f.secret?.length ?? 0) + (f['private-input']?.length ?? 0) + (f['private-input-header']?.length ?? 0) > 0 || f['registry-login'] !== undefined;
 }
 
 /** What to seal, read from the flags and checked against what the spec expects; no secret in any message. */
-export async function readSealFlags(f: SealFlags, expect: SealedExpectation | undefined): Promise<Omit<SecretsBundle, 'resultKey'>> {
+export async function readSealFlags(f: SealFlags, expect: SealedExpectation | undefined, imageRegistry?: string): Promise<Omit<SecretsBundle, 'resultKey'>> {
   if (!expect) {
     if (hasSealFlags(f)) throw new CliError('BAD_INPUT', 'the spec has no "sealed" field: name the secrets it expects there (README: Private jobs)');
     return { env: {}, privateInputs: [], registryAuth: [] };
@@ -87,7 +90,30 @@ export async function readSealFlags(f: SealFlags, expect: SealedExpectation | un
   }
   const absent = expect.privateInputs.filter((n) => !privateInputs.some((p) => p.name === n));
   if (absent.length > 0) throw new CliError('BAD_INPUT', `the spec expects the private inputs ${absent.join(', ')}: give each with --private-input name=URL`);
-  return { env, privateInputs, registryAuth: [] };
+  return { env, privateInputs, registryAuth: await readRegistryLogin(f['registry-login'], expect, imageRegistry) };
+}
+
+/**
+ * `--registry-login host=user:@file` (or `host=user:password`): the credential for the registry of the
+ * job's private image, and for no other registry (the worker refuses a bundle with others).
+ */
+async function readRegistryLogin(flag: string | undefined, expect: SealedExpectation, imageRegistry: string | undefined): Promise<RegistryCredential[]> {
+  if (flag === undefined) {
+    if (expect.registryAuth) throw new CliError('BAD_INPUT', `the spec's image is private (sealed.registryAuth): give its registry's credentials with --registry-login ${imageRegistry ?? 'host'}=user:@passwordfile`);
+    return [];
+  }
+  if (!expect.registryAuth) throw new CliError('BAD_INPUT', '--registry-login: the spec does not say its image is private (add "registryAuth": true to its "sealed" field)');
+  const eq = flag.indexOf('=');
+  const colon = flag.indexOf(':', eq + 1);
+  if (eq <= 0 || colon <= eq + 1) throw new CliError('BAD_INPUT', '--registry-login takes host=user:@passwordfile or host=user:password');
+  const registry = canonicalRegistry(flag.slice(0, eq));
+  if (registry === undefined) throw new CliError('BAD_INPUT', `--registry-login: "${flag.slice(0, eq)}" is not a registry host[:port]`);
+  if (registry !== imageRegistry) throw new CliError('BAD_INPUT', `--registry-login ${registry}: the job's image is on ${imageRegistry ?? 'no registry'}; credentials are sealed for that registry only`);
+  const username = flag.slice(eq + 1, colon);
+  const password = await valueOf(flag.slice(colon + 1), `--registry-login ${registry}`);
+  if (/[\x00-\x1f\x7f]/.test(username + password)) throw new CliError('BAD_INPUT', `--registry-login ${registry}: the username or password holds a control character`);
+  if (password.length === 0) throw new CliError('BAD_INPUT', `--registry-login ${registry}: the password (or token) is empty`);
+  return [{ registry, username, password }];
 }
 
 /** `@file` reads the file (one trailing newline dropped); anything else is the value itself. */
@@ -174,7 +200,7 @@ export async function runSeal(argv: string[]): Promise<number> {
   const parsed = parseSpec(job.specJson);
   if (!parsed.ok || !parsed.spec.sealed) throw new CliError('BAD_INPUT', `job ${jobId}'s spec expects no sealed secrets`);
   const flags = values as unknown as SealFlags;
-  const secrets = await readSealFlags(flags, parsed.spec.sealed);
+  const secrets = await readSealFlags(flags, parsed.spec.sealed, parsed.spec.image?.registry);
   const session = await openWriter(config, progress);
   const sent = await sealAndSend({ reader, session, jobId, secrets, privateResult: parsed.spec.sealed.privateResult, waitMs: parseDuration(flags['seal-wait'] ?? '10m', '--seal-wait') * 1000, progress });
   progress.clear();

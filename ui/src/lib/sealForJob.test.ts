@@ -30,3 +30,12 @@ test('error: bad lines and a worker without a key are refused, naming no value',
   const reader = { query: async () => ({ job: { kind: 'SINGLE', worker: JOB.slice(0, 42), assignee: { encryptionKey: null }, slots: [], sealedBundles: [] } }) } as unknown as LoomReader;
   await expect(sealForJob({ reader, jobId: JOB, chainId: 1, secrets: { env: {}, privateInputs: [], registryAuth: [] }, privateResult: false, sealingKey: () => Promise.reject(new Error('not asked')) })).rejects.toThrow(/published no encryption key/);
 });
+
+test('behavior: a private image login is sealed for its registry, named as the SDK names it; a bad one is refused without its value', () => {
+  const secrets = readSecretsForm({ env: '', inputs: '', header: '', registry: { host: 'Registry-1.Docker.io', username: ' me ', password: 'pw-val' } });
+  expect(secrets.registryAuth).toEqual([{ registry: 'docker.io', username: 'me', password: 'pw-val' }]);
+  expect(readSecretsForm({ env: '', inputs: '', header: '' }).registryAuth).toEqual([]);
+  expect(() => readSecretsForm({ env: '', inputs: '', header: '', registry: { host: 'ghcr.io', username: '', password: 'pw-val' } })).toThrow('Registry login: write the username (without ":").');
+  expect(() => readSecretsForm({ env: '', inputs: '', header: '', registry: { host: 'ghcr.io', username: 'me', password: '' } })).toThrow('Registry login: write the password or token.');
+  expect(() => readSecretsForm({ env: '', inputs: '', header: '', registry: { host: '', username: 'me', password: 'pw-val' } })).toThrow('Registry: the image names no registry host.');
+});

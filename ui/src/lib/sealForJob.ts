@@ -8,13 +8,15 @@ import type { Address, Hex } from 'viem';
 import { JobSealingQuery } from '$sdk/documents';
 import type { LoomReader } from '$sdk/reads';
 import { sealTargets, sealedDelivery } from '$sdk/sealedDelivery';
-import { type PrivateInput, type SealingKeyPair, type SecretsBundle, sealSecrets } from '$sdk/sealing';
+import { type PrivateInput, type RegistryCredential, type SealingKeyPair, type SecretsBundle, sealSecrets } from '$sdk/sealing';
+import { canonicalRegistry } from '$sdk/spec/imageRef';
 
 /**
- * "NAME=value" lines to variables, and "name URL sha256" lines (with one "Header: value" line for
- * them all) to private inputs; throws with the line's problem, never its value.
+ * "NAME=value" lines to variables, "name URL sha256" lines (with one "Header: value" line for them
+ * all) to private inputs, and for a private image (sealed.registryAuth) the login for its registry;
+ * throws with the line's problem, never its value.
  */
-export function readSecretsForm(o: { env: string; inputs: string; header: string }): Omit<SecretsBundle, 'resultKey'> {
+export function readSecretsForm(o: { env: string; inputs: string; header: string; registry?: { host: string; username: string; password: string } }): Omit<SecretsBundle, 'resultKey'> {
   const env: Record<string, string> = {};
   for (const [i, line] of o.env.split('\n').entries()) {
     if (!line.trim()) continue;
@@ -35,7 +37,16 @@ export function readSecretsForm(o: { env: string; inputs: string; header: string
     if (!name || !url || !sha256 || !/^(0x)?[0-9a-fA-F]{64}$/.test(sha256)) throw new Error(`Private input line ${i + 1}: write name URL sha256.`);
     privateInputs.push({ name, url, sha256: sha256.replace(/^0x/, '').toLowerCase(), headers });
   }
-  return { env, privateInputs, registryAuth: [] };
+  const registryAuth: RegistryCredential[] = [];
+  if (o.registry) {
+    const host = canonicalRegistry(o.registry.host.trim());
+    if (!host) throw new Error('Registry: the image names no registry host.');
+    const username = o.registry.username.trim();
+    if (!username || username.includes(':')) throw new Error('Registry login: write the username (without ":").');
+    if (!o.registry.password) throw new Error('Registry login: write the password or token.');
+    registryAuth.push({ registry: host, username, password: o.registry.password });
+  }
+  return { env, privateInputs, registryAuth };
 }
 
 /** One sealed bundle per worker of the job, ready for `sendSealed`. */
