@@ -39,8 +39,10 @@ const options: OptionTable = { ...sealOptions, ...connectionOptions };
 const USAGE = `Usage: loom job seal <job id> [options]
 
 Seals the secrets a job's spec expects ("sealed": env names, private inputs, a private result) to
-its assigned worker's published key, and sends them with the registry's sendSealed. Waits for the
-assignment first. The worker does not start the job until its bundle arrives.
+its assigned worker's published key (each slot holder's, for a replicated job, as each takes its
+slot), and sends them with the registry's sendSealed: inline up to 4 KiB, else stored in the artifact
+store (ciphertext only) and sent by its artifact:// URI. Waits for the assignment first. The worker
+does not start the job until its bundle arrives.
 
 Options:
 ${optionsHelp(options)}`;
