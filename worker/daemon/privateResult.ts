@@ -41,7 +41,12 @@ export async function fetchSealedBundle(uri: string, o: { artifactUrl: string; m
     url = new URL(uri);
     if (!o.allowPrivateNetwork) await assertPublicHost(url);
   }
-  const res = await fetch(url, { redirect: artifact ? 'follow' : 'error', ...(o.signal ? { signal: o.signal } : {}) });
+  const res = await fetch(url, { redirect: artifact ? 'follow' : 'manual', ...(o.signal ? { signal: o.signal } : {}) });
+  // A redirect could lead a public URI to a private host: not followed.
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel();
+    throw new SealError(`the sealed bundle URI redirects (HTTP ${res.status}); the worker does not follow redirects for bundles`);
+  }
   if (res.status === 404 || res.status >= 500 || !res.body) throw new Error(`HTTP ${res.status} from ${artifact ? 'the artifact store' : 'its host'}`);
   if (!res.ok) throw new SealError(`the sealed bundle could not be fetched: HTTP ${res.status}`);
   const chunks: Uint8Array[] = [];
