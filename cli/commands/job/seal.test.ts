@@ -1,8 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { expect, test } from 'vitest';
-import { readSealFlags } from './seal';
+import { SEALING_KEY_MESSAGE, sealingKeyFromSignature } from '../../../sdk/sealing';
+import { readSealFlags, sealAndSend } from './seal';
+
+const JOB = `0x${'ab'.repeat(32)}` as const;
 
 const expectSecrets = { env: ['HF_TOKEN'], privateInputs: [], privateResult: false };
 
@@ -23,4 +27,36 @@ test("error: flags that do not match the spec's sealed field, and never the valu
   await expect(readSealFlags({ secret: ['HF_TOKEN=x'], 'private-input': ['d.csv=ftp://x'] }, { ...expectSecrets, privateInputs: ['d.csv'] })).rejects.toThrow(/not an http\(s\) URL/);
   const err = await readSealFlags({ secret: ['OTHER=v4lue'] }, expectSecrets).catch((e: Error) => e);
   expect(String(err)).not.toContain('v4lue');
+});
+
+test('behavior: each slot holder of a replicated job is sealed to as soon as it holds its slot, each once, until every slot is taken', async () => {
+  const client = privateKeyToAccount(generatePrivateKey());
+  const holders = await Promise.all(
+    [1, 2, 3].map(async () => {
+      const a = privateKeyToAccount(generatePrivateKey());
+      return { worker: a.address, holder: { encryptionKey: sealingKeyFromSignature(await a.signMessage({ message: SEALING_KEY_MESSAGE })).publicKey } };
+    }),
+  );
+  // The API's view as slots are taken one by one: OPEN with one, then two, then every slot (ASSIGNED).
+  const views = [1, 2, 3].map((n) => ({ id: JOB, kind: 'REPLICATED', status: n < 3 ? 'OPEN' : 'ASSIGNED', terms: { client: client.address }, slots: holders.slice(0, n), worker: null, assignee: null, sealedBundles: [] }));
+  let reads = 0;
+  const sends: { worker: string; afterRead: number; inline: string; uri: string }[] = [];
+  const sent = await sealAndSend({
+    reader: { query: async () => ({ job: views[Math.min(reads++, views.length - 1)] }) } as never,
+    session: {
+      chainId: 31337,
+      account: client,
+      writer: { sendSealed: async (_id: string, worker: string, _h: string, inline: string, uri: string) => (sends.push({ worker, afterRead: reads, inline, uri }), { hash: '0x01' }) },
+    } as never,
+    jobId: JOB,
+    secrets: { env: { HF_TOKEN: 'x' }, privateInputs: [], registryAuth: [] },
+    privateResult: false,
+    waitMs: 10_000,
+    progress: { update: () => {} } as never,
+    artifactUrl: 'http://127.0.0.1:1',
+  });
+  expect(sent.map((s) => s.worker)).toEqual(holders.map((h) => h.worker));
+  // The first holder got its bundle on the first read, before the other slots were taken; small bundles travel inline.
+  expect(sends.map((s) => s.afterRead)).toEqual([1, 2, 3]);
+  expect(sends.every((s) => s.inline !== '0x' && s.uri === '')).toBe(true);
 });
