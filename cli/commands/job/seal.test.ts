@@ -38,25 +38,37 @@ test('behavior: each slot holder of a replicated job is sealed to as soon as it 
     }),
   );
   // The API's view as slots are taken one by one: OPEN with one, then two, then every slot (ASSIGNED).
-  const views = [1, 2, 3].map((n) => ({ id: JOB, kind: 'REPLICATED', status: n < 3 ? 'OPEN' : 'ASSIGNED', terms: { client: client.address }, slots: holders.slice(0, n), worker: null, assignee: null, sealedBundles: [] }));
-  let reads = 0;
-  const sends: { worker: string; afterRead: number; inline: string; uri: string }[] = [];
-  const sent = await sealAndSend({
-    reader: { query: async () => ({ job: views[Math.min(reads++, views.length - 1)] }) } as never,
-    session: {
-      chainId: 31337,
-      account: client,
-      writer: { sendSealed: async (_id: string, worker: string, _h: string, inline: string, uri: string) => (sends.push({ worker, afterRead: reads, inline, uri }), { hash: '0x01' }) },
-    } as never,
-    jobId: JOB,
-    secrets: { env: { HF_TOKEN: 'x' }, privateInputs: [], registryAuth: [] },
-    privateResult: false,
-    waitMs: 10_000,
-    progress: { update: () => {} } as never,
-    artifactUrl: 'http://127.0.0.1:1',
-  });
+  const view = (n: number, status = n < 3 ? 'OPEN' : 'ASSIGNED') => ({ id: JOB, kind: 'REPLICATED', status, terms: { client: client.address, openUntil: '1000' }, slots: holders.slice(0, n), worker: null, assignee: null, sealedBundles: [] });
+  const run = async (views: ReturnType<typeof view>[], chainTimes: bigint[]) => {
+    let reads = 0;
+    const sends: { worker: string; afterRead: number; inline: string; uri: string }[] = [];
+    const sent = await sealAndSend({
+      reader: { query: async () => ({ job: views[Math.min(reads++, views.length - 1)] }) } as never,
+      session: {
+        chainId: 31337,
+        account: client,
+        publicClient: { getBlock: async () => ({ timestamp: chainTimes[Math.min(reads, chainTimes.length) - 1]! }) },
+        writer: { sendSealed: async (_id: string, worker: string, _h: string, inline: string, uri: string) => (sends.push({ worker, afterRead: reads, inline, uri }), { hash: '0x01' }) },
+      } as never,
+      jobId: JOB,
+      secrets: { env: { HF_TOKEN: 'x' }, privateInputs: [], registryAuth: [] },
+      privateResult: false,
+      waitMs: 10_000,
+      progress: { update: () => {} } as never,
+      artifactUrl: 'http://127.0.0.1:1',
+    });
+    return { sent, sends };
+  };
+
+  const { sent, sends } = await run([view(1), view(2), view(3)], [900n]);
   expect(sent.map((s) => s.worker)).toEqual(holders.map((h) => h.worker));
   // The first holder got its bundle on the first read, before the other slots were taken; small bundles travel inline.
   expect(sends.map((s) => s.afterRead)).toEqual([1, 2, 3]);
   expect(sends.every((s) => s.inline !== '0x' && s.uri === '')).toBe(true);
+
+  // Two of three slots taken, then openUntil long passed (30 s for the API to catch up): nobody else
+  // can take one, so it ends with those two.
+  const partial = await run([view(1), view(2)], [900n, 1031n]);
+  expect(partial.sent.map((s) => s.worker)).toEqual(holders.slice(0, 2).map((h) => h.worker));
+  await expect(run([view(0)], [1031n])).rejects.toThrow(/no slot was taken before its openUntil/);
 });

@@ -125,7 +125,8 @@ export async function clientSealingKey(account: WriterSession['account']) {
 /**
  * Seals the bundle to each of the job's workers as soon as it is known with a published key (the
  * assigned worker; each slot holder of a replicated job as it takes its slot, so the first ones do
- * not wait for the last) and sends it, until every worker of a job no longer open has one. A bundle
+ * not wait for the last) and sends it, until every worker of a job no longer open has one (for a
+ * replicated job whose slots did not all fill, until its openUntil has passed). A bundle
  * over the registry's inline cap is stored in the artifact store first (signed with the client key,
  * purpose `input`) and sent by its `artifact://<sha256>` URI with its hash; the worker fetches it and
  * checks both. Returns one line per worker.
@@ -154,7 +155,14 @@ export async function sealAndSend(o: {
       if (job.status === 'CLOSED') throw new CliError('BAD_INPUT', `job ${o.jobId} is closed: nothing to seal`);
       const targets = sealTargets(job);
       for (const t of targets) if (t.encryptionKey && !isSent(t.worker)) sent.push(await sendTo(o, secrets, t.worker, t.encryptionKey));
-      if (job.status !== 'OPEN' && targets.length > 0 && targets.every((t) => isSent(t.worker))) return sent;
+      const allSent = targets.length > 0 && targets.every((t) => isSent(t.worker));
+      if (job.status !== 'OPEN' && allSent) return sent;
+      // A replicated job whose slots did not all fill: once its openUntil passes no one else can take
+      // one; a grace lets the API index a slot taken in the last blocks before it.
+      if (job.kind === 'REPLICATED' && job.status === 'OPEN' && (allSent || targets.length === 0) && (await chainNow(o.session)) > BigInt(job.terms.openUntil) + SLOTS_INDEXED_GRACE_SECONDS) {
+        if (allSent) return sent;
+        throw new CliError('BAD_INPUT', `job ${o.jobId}: no slot was taken before its openUntil: nothing to seal`);
+      }
     }
     if (Date.now() > deadline) {
       const some = sent.length > 0 ? ` (sealed to ${sent.length} of its workers so far)` : '';
@@ -162,6 +170,13 @@ export async function sealAndSend(o: {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** Seconds past a replicated job's openUntil after which the API is taken to show every slot taken. */
+const SLOTS_INDEXED_GRACE_SECONDS = 30n;
+
+async function chainNow(session: WriterSession): Promise<bigint> {
+  return (await session.publicClient.getBlock({ blockTag: 'latest' })).timestamp;
 }
 
 /** Seals the bundle to one worker and sends it, inline or (over the inline cap) stored first and sent by URI. */
