@@ -245,7 +245,7 @@ export const JobSealingQuery = graphql(`
       kind
       market
       status
-      terms { client }
+      terms { client openUntil }
       worker
       specJson
       resultHash

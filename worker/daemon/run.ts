@@ -343,8 +343,9 @@ export class JobRunner {
       ...(h.parsed.ok && h.parsed.spec.image ? { imageRegistry: h.parsed.spec.image.registry } : {}),
       until,
       signal,
-      fetchUri: (uri, maxBytes) => fetchSealedBundle(uri, config.artifactUrl, maxBytes, signal),
+      fetchUri: (uri, maxBytes) => fetchSealedBundle(uri, { artifactUrl: config.artifactUrl, maxBytes, allowPrivateNetwork: config.allowPrivateInputs, signal }),
       onRefused: (bundleId, reason) => log.warn({ bundle: bundleId, reason }, 'sealed bundle refused; waiting for another'),
+      onUnfetched: (bundleId, reason) => log.warn({ bundle: bundleId, reason }, 'sealed bundle not fetched yet; trying again'),
     });
   }
 

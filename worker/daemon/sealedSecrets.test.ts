@@ -56,6 +56,35 @@ test('error: replayed from another job, altered, incomplete: each refused with a
   expect(refused.join(' ')).not.toContain('hf_value');
 });
 
+test('behavior: a bundle by URI whose fetch fails (the network, the store) is fetched again at the next poll; bytes that do not match its hash are refused for good', async () => {
+  const sealing = await workerSealing(worker);
+  const envelope = sealSecrets({ secrets, to: sealing.publicKey, context: { chainId: 31337, jobId: JOB, recipient: worker.address } });
+  const byUri = (hash: `0x${string}`) => ({
+    sealing: async () => ({ sealedBundles: [{ id: 'u1', worker: worker.address.toLowerCase(), bundleHash: hash, inlineBundle: '0x', uri: 'artifact://aa', blockNumber: '1' }] }) as never,
+  });
+  const hash = sealedDelivery(envelope, 'artifact://aa').bundleHash;
+  let fetches = 0;
+  const flaky = async () => {
+    if (++fetches === 1) throw new Error('fetch failed');
+    return envelope;
+  };
+  const unfetched: string[] = [];
+  const common = { jobId: JOB, worker: worker.address, chainId: 31337, sealing, expect: expectSecrets, pollMs: 10, onUnfetched: (_: string, r: string) => unfetched.push(r) };
+  const got = await awaitSecrets({ ...common, api: byUri(hash), fetchUri: flaky, until: Date.now() + 2000 });
+  expect(got).toEqual({ ok: true, secrets, bundleId: 'u1' });
+  expect(fetches).toBe(2);
+  expect(unfetched).toEqual(['the sealed bundle could not be fetched: fetch failed']);
+
+  fetches = 0;
+  const other = async () => {
+    fetches++;
+    return new Uint8Array([...envelope.slice(0, -1), envelope.at(-1)! ^ 1]);
+  };
+  const refused = await awaitSecrets({ ...common, api: byUri(hash), fetchUri: other, until: Date.now() + 100 });
+  expect(refused).toEqual({ ok: false, reason: expect.stringMatching(/the last was refused: the sealed bundle does not match the hash sent on-chain/) });
+  expect(fetches).toBe(1);
+});
+
 test('behavior: the sealing key is the same on every start (derived from the signing key)', async () => {
   expect((await workerSealing(worker)).publicKey).toBe((await workerSealing(worker)).publicKey);
 });

@@ -9,10 +9,12 @@
  * API lists only those the job's client sent; each names its worker), takes the latest sealed to this
  * worker, checks its bytes against the hash sent on-chain, opens it in memory and checks it holds
  * everything the spec names. A bundle that does not open (another key, another job or worker,
- * altered), is over the size cap or incomplete is refused with its reason, at no cost: the worker
- * keeps waiting for a newer one. When the wait ends without a usable bundle the job is given up:
- * the daemon returns it (returnJob.ts: price to the client, collateral unlocked unslashed) rather
- * than leave it to a reclaim that would slash the worker for the client's fault. The opened secrets are never
+ * altered), whose bytes do not match the hash sent on-chain, is over the size cap or incomplete is
+ * refused with its reason, at no cost: the worker keeps waiting for a newer one. A bundle sent by URI
+ * whose bytes cannot be fetched for now (the network, the store) is fetched again at the next poll.
+ * When the wait ends without a usable bundle the job is given up: the daemon returns it
+ * (returnJob.ts: price to the client, collateral unlocked unslashed) rather than leave it to a
+ * reclaim that would slash the worker for the client's fault. The opened secrets are never
  * logged (reasons name fields, never values), never written to disk, and only reach that job's run.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -59,6 +61,8 @@ export type AwaitSecretsOptions = {
   pollMs?: number;
   /** Told each refused bundle, by its event id, with the reason (no secret in it). */
   onRefused?: (bundleId: string, reason: string) => void;
+  /** Told when a bundle's bytes could not be fetched (it is tried again at the next poll). */
+  onUnfetched?: (bundleId: string, reason: string) => void;
 };
 
 export type AwaitedSecrets = { ok: true; secrets: SecretsBundle; bundleId: string } | { ok: false; reason: string };
@@ -67,23 +71,33 @@ export type AwaitedSecrets = { ok: true; secrets: SecretsBundle; bundleId: strin
 export async function awaitSecrets(o: AwaitSecretsOptions): Promise<AwaitedSecrets> {
   if (!o.sealing) return { ok: false, reason: 'this worker has no sealing key (its account cannot derive one)' };
   const refused = new Map<string, string>();
+  let unfetched: { bundleId: string; reason: string } | undefined;
   for (;;) {
     if (o.signal?.aborted) return { ok: false, reason: 'stopped' };
     const job = await o.api.sealing(o.jobId).catch(() => null);
     const bundle = job ? latestBundleFor(job.sealedBundles, o.worker) : undefined;
     if (bundle && !refused.has(bundle.id)) {
+      let bytes: Uint8Array | undefined;
       try {
-        const bytes = await bundleBytes(bundle, o.fetchUri);
+        bytes = await bundleBytes(bundle, o.fetchUri);
         const secrets = o.sealing.open(bytes, { chainId: o.chainId, jobId: o.jobId });
         checkComplete(secrets, o.expect, o.imageRegistry);
         return { ok: true, secrets, bundleId: bundle.id };
       } catch (err) {
-        const reason = err instanceof SealError ? err.shortMessage : `the sealed bundle could not be fetched: ${(err as Error).message}`;
-        refused.set(bundle.id, reason);
-        o.onRefused?.(bundle.id, reason);
+        if (err instanceof SealError) {
+          refused.set(bundle.id, err.shortMessage);
+          o.onRefused?.(bundle.id, err.shortMessage);
+        } else {
+          // The fetch failed (the network, the store): not the bundle's fault, so it is tried again
+          // at the next poll; told once per bundle.
+          const reason = `the sealed bundle could not be fetched: ${(err as Error).message}`;
+          if (unfetched?.bundleId !== bundle.id) o.onUnfetched?.(bundle.id, reason);
+          unfetched = { bundleId: bundle.id, reason };
+        }
       }
     }
     if (Date.now() >= o.until) {
+      if (unfetched && !refused.has(unfetched.bundleId)) return { ok: false, reason: `no usable sealed bundle arrived (the last could not be fetched: ${unfetched.reason})` };
       const last = [...refused.values()].at(-1);
       return { ok: false, reason: last ? `no usable sealed bundle arrived (the last was refused: ${last})` : 'no sealed bundle arrived from the client in time' };
     }

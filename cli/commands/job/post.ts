@@ -120,10 +120,7 @@ export async function runPost(argv: string[]): Promise<number> {
   const sealFlags = values as unknown as SealFlags;
   const secrets = await readSealFlags(sealFlags, spec.spec.sealed, spec.spec.image?.registry);
   const sealWaitMs = parseDuration(sealFlags['seal-wait'] ?? '10m', '--seal-wait') * 1000;
-  if (isReplicated(flags)) {
-    if (spec.spec.sealed) process.stderr.write('loom: a replicated job is sealed to each slot holder: once every slot is taken, run loom job seal <id> with these flags\n');
-    return postReplicated(flags, spec, token, ctx, config, reader, progress);
-  }
+  if (isReplicated(flags)) return postReplicated(flags, spec, token, ctx, config, reader, progress, { secrets, sealWaitMs });
   // Every flag checked now, on this machine's clock; the real deadlines use the chain's below.
   parseTermsFlags(flags, spec.spec, ctx(Math.floor(Date.now() / 1000)));
 
@@ -145,7 +142,7 @@ export async function runPost(argv: string[]): Promise<number> {
   const indexed = flags['no-wait'] ? false : await waitIndexed(reader, posted.jobId, posted.receipt.blockNumber, progress);
   // A job that expects secrets: wait for its worker and seal them to it (README: Private jobs).
   const sealed = spec.spec.sealed
-    ? await sealAndSend({ reader, session, jobId: posted.jobId, secrets, privateResult: spec.spec.sealed.privateResult, waitMs: sealWaitMs, progress })
+    ? await sealAndSend({ reader, session, jobId: posted.jobId, secrets, privateResult: spec.spec.sealed.privateResult, artifactUrl: config.artifactUrl, waitMs: sealWaitMs, progress })
     : undefined;
   progress.clear();
   const t = posted.terms;
@@ -202,12 +199,14 @@ async function postReplicated(
   config: ReturnType<typeof resolveClientConfig>,
   reader: ReturnType<typeof openReader>,
   progress: ReturnType<typeof createProgress>,
+  sealing: { secrets: Awaited<ReturnType<typeof readSealFlags>>; sealWaitMs: number },
 ): Promise<number> {
   const draft = parseReplicatedFlags(flags, spec.spec, ctx(Math.floor(Date.now() / 1000)));
   // What will leave the wallet, said before the key is asked for and anything is signed.
   progress.clear();
   process.stderr.write(`loom: escrowing ${formatEscrow(draft.price, draft.replicas, token)} (${draft.replicas} replicas at the --budget price each, quorum ${draft.quorum})\n`);
-  const { writer, publicClient } = await openWriter(config, progress);
+  const session = await openWriter(config, progress);
+  const { writer, publicClient } = session;
   const now = Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp);
   const params = parseReplicatedFlags(flags, spec.spec, ctx(now));
 
@@ -222,6 +221,10 @@ async function postReplicated(
   progress.done(`posted in block ${posted.receipt.blockNumber}`);
 
   const indexed = flags['no-wait'] ? false : await waitIndexed(reader, posted.jobId, posted.receipt.blockNumber, progress);
+  // Secrets go to each slot holder as it takes its slot (README: Private jobs), each in its own bundle.
+  const sealed = spec.spec.sealed
+    ? await sealAndSend({ reader, session, jobId: posted.jobId, secrets: sealing.secrets, privateResult: spec.spec.sealed.privateResult, artifactUrl: config.artifactUrl, waitMs: sealing.sealWaitMs, progress })
+    : undefined;
   progress.clear();
   const t = posted.terms;
   const escrow = t.price * BigInt(t.replicas);
@@ -230,6 +233,7 @@ async function postReplicated(
       toJson({
         jobId: posted.jobId,
         kind: 'REPLICATED',
+        ...(sealed ? { sealed } : {}),
         txHash: posted.hash,
         blockNumber: posted.receipt.blockNumber,
         ...(posted.approval ? { approvalTxHash: posted.approval.hash } : {}),
@@ -258,6 +262,7 @@ async function postReplicated(
         ['runs', specSummary(spec.value, spec.bytes)],
         ['runs in', runsIn(spec.value)],
         ['spec hash', spec.specHash],
+        ...(sealed ?? []).map((s) => ['sealed', `${s.bytes} bytes to ${s.worker} (tx ${s.tx})`] as [string, string]),
       ]),
     );
     if (!indexed && !flags['no-wait']) process.stderr.write(`loom: the API has not indexed the job yet (it will appear shortly): ${config.apiUrl}\n`);

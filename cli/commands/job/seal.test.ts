@@ -1,8 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { expect, test } from 'vitest';
-import { readSealFlags } from './seal';
+import { SEALING_KEY_MESSAGE, sealingKeyFromSignature } from '../../../sdk/sealing';
+import { readSealFlags, sealAndSend } from './seal';
+
+const JOB = `0x${'ab'.repeat(32)}` as const;
 
 const expectSecrets = { env: ['HF_TOKEN'], privateInputs: [], privateResult: false };
 
@@ -37,4 +41,48 @@ test('behavior: --registry-login host=user:@file seals the private image registr
   await expect(readSealFlags({ 'registry-login': 'ghcr.io=me:pw' }, { ...expectAuth, registryAuth: false }, 'ghcr.io')).rejects.toThrow(/does not say its image is private/);
   const err = await readSealFlags({ 'registry-login': 'quay.io=me:hunter2-secret' }, expectAuth, 'ghcr.io').catch((e: Error) => e);
   expect(String((err as Error).message)).not.toContain('hunter2-secret');
+});
+
+test('behavior: each slot holder of a replicated job is sealed to as soon as it holds its slot, each once, until every slot is taken', async () => {
+  const client = privateKeyToAccount(generatePrivateKey());
+  const holders = await Promise.all(
+    [1, 2, 3].map(async () => {
+      const a = privateKeyToAccount(generatePrivateKey());
+      return { worker: a.address, holder: { encryptionKey: sealingKeyFromSignature(await a.signMessage({ message: SEALING_KEY_MESSAGE })).publicKey } };
+    }),
+  );
+  // The API's view as slots are taken one by one: OPEN with one, then two, then every slot (ASSIGNED).
+  const view = (n: number, status = n < 3 ? 'OPEN' : 'ASSIGNED') => ({ id: JOB, kind: 'REPLICATED', status, terms: { client: client.address, openUntil: '1000' }, slots: holders.slice(0, n), worker: null, assignee: null, sealedBundles: [] });
+  const run = async (views: ReturnType<typeof view>[], chainTimes: bigint[]) => {
+    let reads = 0;
+    const sends: { worker: string; afterRead: number; inline: string; uri: string }[] = [];
+    const sent = await sealAndSend({
+      reader: { query: async () => ({ job: views[Math.min(reads++, views.length - 1)] }) } as never,
+      session: {
+        chainId: 31337,
+        account: client,
+        publicClient: { getBlock: async () => ({ timestamp: chainTimes[Math.min(reads, chainTimes.length) - 1]! }) },
+        writer: { sendSealed: async (_id: string, worker: string, _h: string, inline: string, uri: string) => (sends.push({ worker, afterRead: reads, inline, uri }), { hash: '0x01' }) },
+      } as never,
+      jobId: JOB,
+      secrets: { env: { HF_TOKEN: 'x' }, privateInputs: [], registryAuth: [] },
+      privateResult: false,
+      waitMs: 10_000,
+      progress: { update: () => {} } as never,
+      artifactUrl: 'http://127.0.0.1:1',
+    });
+    return { sent, sends };
+  };
+
+  const { sent, sends } = await run([view(1), view(2), view(3)], [900n]);
+  expect(sent.map((s) => s.worker)).toEqual(holders.map((h) => h.worker));
+  // The first holder got its bundle on the first read, before the other slots were taken; small bundles travel inline.
+  expect(sends.map((s) => s.afterRead)).toEqual([1, 2, 3]);
+  expect(sends.every((s) => s.inline !== '0x' && s.uri === '')).toBe(true);
+
+  // Two of three slots taken, then openUntil long passed (30 s for the API to catch up): nobody else
+  // can take one, so it ends with those two.
+  const partial = await run([view(1), view(2)], [900n, 1031n]);
+  expect(partial.sent.map((s) => s.worker)).toEqual(holders.slice(0, 2).map((h) => h.worker));
+  await expect(run([view(0)], [1031n])).rejects.toThrow(/no slot was taken before its openUntil/);
 });

@@ -14,8 +14,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Address, Hex } from 'viem';
 import { JobSealingQuery, type JobSealing } from '../../../sdk/documents';
-import { sealTargets, sealedDelivery } from '../../../sdk/sealedDelivery';
-import { type PrivateInput, type RegistryCredential, SEALING_KEY_MESSAGE, SealError, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '../../../sdk/sealing';
+import { ArtifactUploadError, putArtifact, signArtifactUpload } from '../../../sdk/artifactUpload';
+import { bundleHashOf, sealTargets, sealedDelivery } from '../../../sdk/sealedDelivery';
+import { MAX_INLINE_SEALED_BYTES, type PrivateInput, type RegistryCredential, SEALING_KEY_MESSAGE, SealError, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '../../../sdk/sealing';
 import { canonicalRegistry } from '../../../sdk/spec/imageRef';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import type { LoomReader } from '../../../sdk/reads';
@@ -41,8 +42,10 @@ const options: OptionTable = { ...sealOptions, ...connectionOptions };
 const USAGE = `Usage: loom job seal <job id> [options]
 
 Seals the secrets a job's spec expects ("sealed": env names, private inputs, a private result, a
-login for its private image's registry) to its assigned worker's published key, and sends them with
-the registry's sendSealed. Waits for the assignment first. The worker does not start the job until its bundle arrives.
+login for its private image's registry) to its assigned worker's published key (each slot holder's,
+for a replicated job, as each takes its slot), and sends them with the registry's sendSealed: inline
+up to 4 KiB, else stored in the artifact store (ciphertext only) and sent by its artifact:// URI.
+Waits for the assignment first. The worker does not start the job until its bundle arrives.
 
 Options:
 ${optionsHelp(options)}`;
@@ -146,8 +149,13 @@ export async function clientSealingKey(account: WriterSession['account']) {
 }
 
 /**
- * Waits for the job's workers (assignment, or every slot taken), seals the bundle to each one's
- * published key and sends it. Returns one line per worker.
+ * Seals the bundle to each of the job's workers as soon as it is known with a published key (the
+ * assigned worker; each slot holder of a replicated job as it takes its slot, so the first ones do
+ * not wait for the last) and sends it, until every worker of a job no longer open has one (for a
+ * replicated job whose slots did not all fill, until its openUntil has passed). A bundle
+ * over the registry's inline cap is stored in the artifact store first (signed with the client key,
+ * purpose `input`) and sent by its `artifact://<sha256>` URI with its hash; the worker fetches it and
+ * checks both. Returns one line per worker.
  */
 export async function sealAndSend(o: {
   reader: LoomReader;
@@ -157,35 +165,77 @@ export async function sealAndSend(o: {
   privateResult: boolean;
   waitMs: number;
   progress: Progress;
-}): Promise<{ worker: Address; tx: Hex; bytes: number }[]> {
+  /** The artifact store, for a bundle too large to travel inline. */
+  artifactUrl: string;
+}): Promise<{ worker: Address; tx: Hex; bytes: number; uri?: string }[]> {
   const resultKey = o.privateResult ? (await clientSealingKey(o.session.account)).publicKey : undefined;
   const secrets: SecretsBundle = { ...o.secrets, ...(resultKey ? { resultKey } : {}) };
   o.progress.update(`waiting for job ${o.jobId} to be assigned`);
   const deadline = Date.now() + o.waitMs;
-  let job: JobSealing | null = null;
+  const sent: { worker: Address; tx: Hex; bytes: number; uri?: string }[] = [];
+  const isSent = (w: Address) => sent.some((s) => s.worker.toLowerCase() === w.toLowerCase());
   for (;;) {
-    job = (await o.reader.query(JobSealingQuery, { id: o.jobId }).catch(() => ({ job: null }))).job;
-    if (job && job.status !== 'OPEN' && sealTargets(job).length > 0 && sealTargets(job).every((t) => t.encryptionKey)) break;
-    if (job?.status === 'CLOSED') throw new CliError('BAD_INPUT', `job ${o.jobId} is closed: nothing to seal`);
-    if (Date.now() > deadline) throw new CliError('API', `job ${o.jobId} was not assigned (to workers with a published key) within the wait; seal later with loom job seal ${o.jobId}`);
+    const job: JobSealing | null = (await o.reader.query(JobSealingQuery, { id: o.jobId }).catch(() => ({ job: null }))).job;
+    if (job) {
+      if (job.terms.client.toLowerCase() !== o.session.account.address.toLowerCase()) throw new CliError('BAD_INPUT', `job ${o.jobId} is not yours: its client is ${job.terms.client} (workers open bundles from the client only)`);
+      if (job.status === 'CLOSED') throw new CliError('BAD_INPUT', `job ${o.jobId} is closed: nothing to seal`);
+      const targets = sealTargets(job);
+      for (const t of targets) if (t.encryptionKey && !isSent(t.worker)) sent.push(await sendTo(o, secrets, t.worker, t.encryptionKey));
+      const allSent = targets.length > 0 && targets.every((t) => isSent(t.worker));
+      if (job.status !== 'OPEN' && allSent) return sent;
+      // A replicated job whose slots did not all fill: once its openUntil passes no one else can take
+      // one; a grace lets the API index a slot taken in the last blocks before it.
+      if (job.kind === 'REPLICATED' && job.status === 'OPEN' && (allSent || targets.length === 0) && (await chainNow(o.session)) > BigInt(job.terms.openUntil) + SLOTS_INDEXED_GRACE_SECONDS) {
+        if (allSent) return sent;
+        throw new CliError('BAD_INPUT', `job ${o.jobId}: no slot was taken before its openUntil: nothing to seal`);
+      }
+    }
+    if (Date.now() > deadline) {
+      const some = sent.length > 0 ? ` (sealed to ${sent.length} of its workers so far)` : '';
+      throw new CliError('API', `job ${o.jobId} was not assigned (to workers with a published key) within the wait${some}; seal later with loom job seal ${o.jobId}`);
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
-  if (job.terms.client.toLowerCase() !== o.session.account.address.toLowerCase()) throw new CliError('BAD_INPUT', `job ${o.jobId} is not yours: its client is ${job.terms.client} (workers open bundles from the client only)`);
-  const sent: { worker: Address; tx: Hex; bytes: number }[] = [];
-  for (const t of sealTargets(job)) {
-    let envelope: Uint8Array;
+}
+
+/** Seconds past a replicated job's openUntil after which the API is taken to show every slot taken. */
+const SLOTS_INDEXED_GRACE_SECONDS = 30n;
+
+async function chainNow(session: WriterSession): Promise<bigint> {
+  return (await session.publicClient.getBlock({ blockTag: 'latest' })).timestamp;
+}
+
+/** Seals the bundle to one worker and sends it, inline or (over the inline cap) stored first and sent by URI. */
+async function sendTo(
+  o: { session: WriterSession; jobId: Hex; progress: Progress; artifactUrl: string },
+  secrets: SecretsBundle,
+  worker: Address,
+  key: Hex,
+): Promise<{ worker: Address; tx: Hex; bytes: number; uri?: string }> {
+  let envelope: Uint8Array;
+  try {
+    envelope = sealSecrets({ secrets, to: key, context: { chainId: o.session.chainId, jobId: o.jobId, recipient: worker } });
+  } catch (err) {
+    if (err instanceof SealError) throw new CliError('BAD_INPUT', `${err.shortMessage} (fewer or shorter secrets)`);
+    throw err;
+  }
+  let uri: string | undefined;
+  if (envelope.length > MAX_INLINE_SEALED_BYTES) {
+    // Only ciphertext leaves: sealed to this worker's key, useless to anyone reading the store.
+    o.progress.update(`storing the ${envelope.length}-byte sealed bundle for ${worker} in the artifact store`);
+    const sha256 = bundleHashOf(envelope);
     try {
-      envelope = sealSecrets({ secrets, to: t.encryptionKey!, context: { chainId: o.session.chainId, jobId: o.jobId, recipient: t.worker } });
-      const d = sealedDelivery(envelope);
-      o.progress.update(`sending the sealed bundle to ${t.worker}`);
-      const tx = await o.session.writer.sendSealed(o.jobId, t.worker, d.bundleHash, d.inlineBundle, d.uri);
-      sent.push({ worker: t.worker, tx: tx.hash, bytes: envelope.length });
+      const headers = await signArtifactUpload({ signer: o.session.account, chainId: o.session.chainId, market: o.session.market, sha256, size: envelope.length, purpose: 'input' });
+      ({ uri } = await putArtifact({ baseUrl: o.artifactUrl, body: envelope, sha256, headers }));
     } catch (err) {
-      if (err instanceof SealError) throw new CliError('BAD_INPUT', `${err.shortMessage} (the CLI sends bundles inline only: fewer or shorter secrets)`);
-      throw err;
+      const later = err instanceof ArtifactUploadError && err.retryAfterSeconds ? ` (retry in ${err.retryAfterSeconds} s)` : '';
+      throw new CliError('API', `the sealed bundle (${envelope.length} bytes, over the ${MAX_INLINE_SEALED_BYTES}-byte inline cap) could not be stored at ${o.artifactUrl}: ${(err as Error).message}${later}`, { cause: err });
     }
   }
-  return sent;
+  const d = sealedDelivery(envelope, uri);
+  o.progress.update(`sending the sealed bundle to ${worker}`);
+  const tx = await o.session.writer.sendSealed(o.jobId, worker, d.bundleHash, d.inlineBundle, d.uri);
+  return { worker, tx: tx.hash, bytes: envelope.length, ...(uri ? { uri } : {}) };
 }
 
 export async function runSeal(argv: string[]): Promise<number> {
@@ -202,9 +252,9 @@ export async function runSeal(argv: string[]): Promise<number> {
   const flags = values as unknown as SealFlags;
   const secrets = await readSealFlags(flags, parsed.spec.sealed, parsed.spec.image?.registry);
   const session = await openWriter(config, progress);
-  const sent = await sealAndSend({ reader, session, jobId, secrets, privateResult: parsed.spec.sealed.privateResult, waitMs: parseDuration(flags['seal-wait'] ?? '10m', '--seal-wait') * 1000, progress });
+  const sent = await sealAndSend({ reader, session, jobId, secrets, privateResult: parsed.spec.sealed.privateResult, artifactUrl: config.artifactUrl, waitMs: parseDuration(flags['seal-wait'] ?? '10m', '--seal-wait') * 1000, progress });
   progress.clear();
   if (config.json) process.stdout.write(toJson({ jobId, sent }));
-  else for (const s of sent) process.stdout.write(`sealed ${s.bytes} bytes to ${s.worker} (tx ${s.tx})\n`);
+  else for (const s of sent) process.stdout.write(`sealed ${s.bytes} bytes to ${s.worker}${s.uri ? ` (stored at ${s.uri})` : ''} (tx ${s.tx})\n`);
   return 0;
 }
