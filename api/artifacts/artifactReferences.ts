@@ -1,12 +1,12 @@
 /**
  * What the chain refers to in the artifact store, read from the indexed tables: every artifact named
  * by a job's spec (its inputs, and any other `artifact://<sha256>` in it), by a job's result (the
- * result hash, which is the bundle's sha256, and an `artifact://` result URI), and by a worker's
- * metadata URI. Retention (collectArtifacts.ts) keeps all of them, however old.
+ * result hash, which is the bundle's sha256, and an `artifact://` result URI), by a worker's
+ * metadata URI, and by a sealed bundle sent by URI (`SealedBundleSent`: a bundle over the inline cap). Retention (collectArtifacts.ts) keeps all of them, however old.
  *
  * Each source is one entry of `referenceSources`; models (issue 15) add theirs there.
  */
-import { asc, gt } from 'ponder';
+import { and, asc, gt, isNotNull } from 'ponder';
 import type { Db, Tables } from '../data/tables';
 import { type ArtifactHash, parseArtifactHash } from './artifactStore';
 
@@ -70,11 +70,31 @@ const workers: ReferenceSource = {
   },
 };
 
+const sealedBundles: ReferenceSource = {
+  name: 'sealed bundles sent by URI',
+  async collect(db, tables, into) {
+    const t = tables.sealedBundle;
+    let after: string | undefined;
+    for (;;) {
+      const rows = await db
+        .select({ id: t.id, uri: t.uri })
+        .from(t)
+        // The worker fetches the bundle by its URI whenever it (re)starts the job: it must outlive the grace period.
+        .where(and(isNotNull(t.uri), after === undefined ? undefined : gt(t.id, after)))
+        .orderBy(asc(t.id))
+        .limit(PAGE);
+      for (const row of rows) for (const h of artifactUrisIn(row.uri ?? '')) into.add(h);
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  },
+};
+
 /**
  * Every kind of reference retention honours. Models (issue 15): add a source reading the indexed
  * model table's artifact hashes here; nothing else changes.
  */
-export const referenceSources: readonly ReferenceSource[] = [jobs, workers];
+export const referenceSources: readonly ReferenceSource[] = [jobs, workers, sealedBundles];
 
 /** Every artifact the indexed chain refers to. */
 export async function referencedArtifacts(db: Db, tables: Tables, sources: readonly ReferenceSource[] = referenceSources): Promise<Set<ArtifactHash>> {

@@ -1,7 +1,7 @@
 /**
  * Retention on the real indexed tables (PostgreSQL, api/test/testDatabase.ts) and the local store:
- * old unreferenced artifacts go; whatever a job's spec, a job's result or a worker's metadata refers
- * to stays however old; young artifacts stay; nothing happens while the indexer backfills; the
+ * old unreferenced artifacts go; whatever a job's spec, a job's result, a worker's metadata or a
+ * sealed bundle sent by URI refers to stays however old; young artifacts stay; nothing happens while the indexer backfills; the
  * registered-worker check reads the same tables.
  */
 import { utimes } from 'node:fs/promises';
@@ -162,6 +162,25 @@ describe('collectArtifacts', () => {
     expect(await isWorker(worker)).toBe(true);
     expect(await isWorker(`0x${'1001'.padStart(40, '0').toUpperCase()}` as Hex)).toBe(true);
     expect(await isWorker(`0x${'2002'.padStart(40, '0')}` as Hex)).toBe(false);
+  });
+
+  test('behavior: a sealed bundle sent by its artifact:// URI is kept however old; an uploaded bundle never sent is collected', async () => {
+    const { store, hashes } = await storeWith({ 'sealed bundle sent by uri': 400, 'sealed bundle uploaded, never sent': 30, 'sealed bundle also sent inline': 30 });
+    const hex = (text: string) => hashes[text]!.slice(2);
+    const party = (n: string) => `0x${n.padStart(40, '0')}` as Hex;
+    const row = (id: string, o: { bundleHash: Hex; inlineBundle: Hex | null; uri: string | null }) =>
+      ({ id, jobId: `0x${'5e'.repeat(32)}` as Hex, client: party('c1'), worker: party('1001'), ...o, blockNumber: 1n, timestamp: 1n });
+    await t.writer.insert(t.tables.sealedBundle).values([
+      row('1-0', { bundleHash: hashes['sealed bundle sent by uri']!, inlineBundle: null, uri: `artifact://${hex('sealed bundle sent by uri')}` }),
+      // A bundle sent inline refers to nothing in the store, even when the same bytes were uploaded.
+      row('1-1', { bundleHash: hashes['sealed bundle also sent inline']!, inlineBundle: stringToHex('sealed bundle also sent inline'), uri: null }),
+    ]);
+
+    const report = await collectArtifacts({ store, db: t.db, tables: t.tables, graceSeconds: 7 * DAY, now: NOW });
+    expect(report).toMatchObject({ scanned: 3, young: 0, referenced: 1 });
+    expect(report.deleted.sort()).toEqual([hashes['sealed bundle uploaded, never sent'], hashes['sealed bundle also sent inline']].sort());
+    expect(await store.has(hashes['sealed bundle sent by uri']!)).toBe(true);
+    expect(await store.has(hashes['sealed bundle uploaded, never sent']!)).toBe(false);
   });
 
   test('behavior: nothing is collected while the indexer backfills (references would be incomplete)', async () => {
