@@ -6,6 +6,7 @@
  */
 import { sha256 } from '@noble/hashes/sha256';
 import { type Address, type Hex, bytesToHex, hexToBytes, isAddressEqual } from 'viem';
+import { type ArtifactUploadSigner, putArtifact, signArtifactUpload } from './artifactUpload';
 import type { JobSealing } from './documents';
 import { MAX_INLINE_SEALED_BYTES, MAX_SEALED_BUNDLE_BYTES, SealError } from './sealing';
 
@@ -32,6 +33,32 @@ export function sealedDelivery(envelope: Uint8Array, uri?: string): { bundleHash
   if (envelope.length <= MAX_INLINE_SEALED_BYTES) return { bundleHash, inlineBundle: bytesToHex(envelope), uri: '' };
   if (!uri) throw new SealError(`the sealed bundle is ${envelope.length} bytes, over the ${MAX_INLINE_SEALED_BYTES}-byte inline cap: store it and send its URI`);
   return { bundleHash, inlineBundle: '0x', uri };
+}
+
+/** Where a bundle over the inline cap is stored: the artifact store, the upload signed by the client. */
+export type SealedBundleStore = {
+  /** The artifact store's base URL (`PUT /artifacts/0x<sha256>`). */
+  artifactUrl: string;
+  /** The job's client (the CLI's key, the web UI's connected wallet): the store charges its quota. */
+  signer: ArtifactUploadSigner;
+  chainId: number;
+  market: Address;
+  fetch?: typeof fetch;
+};
+
+/**
+ * The `sendSealed` arguments for an envelope, the CLI's and the web UI's: inline when it fits the
+ * event, else stored first in the artifact store (purpose `input`; only ciphertext leaves, sealed to
+ * one worker's key) and sent by its `artifact://<sha256>` URI, which the worker fetches and checks
+ * against the hash. Signs nothing for an inline bundle. A refusal of the store throws
+ * ArtifactUploadError (with `retryAfterSeconds` on 429); callers say what was being stored.
+ */
+export async function deliverSealed(envelope: Uint8Array, store: SealedBundleStore): Promise<ReturnType<typeof sealedDelivery>> {
+  if (envelope.length <= MAX_INLINE_SEALED_BYTES) return sealedDelivery(envelope);
+  const sha256 = bundleHashOf(envelope);
+  const headers = await signArtifactUpload({ signer: store.signer, chainId: store.chainId, market: store.market, sha256, size: envelope.length, purpose: 'input' });
+  const { uri } = await putArtifact({ baseUrl: store.artifactUrl, body: envelope, sha256, headers, ...(store.fetch ? { fetch: store.fetch } : {}) });
+  return sealedDelivery(envelope, uri);
 }
 
 /** The job's latest bundle sealed to `worker` (the API lists only the client's), or undefined. */

@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Address, Hex } from 'viem';
 import { JobSealingQuery, type JobSealing } from '../../../sdk/documents';
-import { ArtifactUploadError, putArtifact, signArtifactUpload } from '../../../sdk/artifactUpload';
-import { bundleHashOf, sealTargets, sealedDelivery } from '../../../sdk/sealedDelivery';
+import { ArtifactUploadError } from '../../../sdk/artifactUpload';
+import { deliverSealed, sealTargets } from '../../../sdk/sealedDelivery';
 import { MAX_INLINE_SEALED_BYTES, type PrivateInput, type RegistryCredential, SEALING_KEY_MESSAGE, SealError, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '../../../sdk/sealing';
 import { canonicalRegistry } from '../../../sdk/spec/imageRef';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
@@ -219,20 +219,16 @@ async function sendTo(
     if (err instanceof SealError) throw new CliError('BAD_INPUT', `${err.shortMessage} (fewer or shorter secrets)`);
     throw err;
   }
-  let uri: string | undefined;
-  if (envelope.length > MAX_INLINE_SEALED_BYTES) {
-    // Only ciphertext leaves: sealed to this worker's key, useless to anyone reading the store.
-    o.progress.update(`storing the ${envelope.length}-byte sealed bundle for ${worker} in the artifact store`);
-    const sha256 = bundleHashOf(envelope);
-    try {
-      const headers = await signArtifactUpload({ signer: o.session.account, chainId: o.session.chainId, market: o.session.market, sha256, size: envelope.length, purpose: 'input' });
-      ({ uri } = await putArtifact({ baseUrl: o.artifactUrl, body: envelope, sha256, headers }));
-    } catch (err) {
-      const later = err instanceof ArtifactUploadError && err.retryAfterSeconds ? ` (retry in ${err.retryAfterSeconds} s)` : '';
-      throw new CliError('API', `the sealed bundle (${envelope.length} bytes, over the ${MAX_INLINE_SEALED_BYTES}-byte inline cap) could not be stored at ${o.artifactUrl}: ${(err as Error).message}${later}`, { cause: err });
-    }
+  let d: Awaited<ReturnType<typeof deliverSealed>>;
+  // Over the inline cap the bundle is stored first (only ciphertext leaves: sealed to this worker's key).
+  if (envelope.length > MAX_INLINE_SEALED_BYTES) o.progress.update(`storing the ${envelope.length}-byte sealed bundle for ${worker} in the artifact store`);
+  try {
+    d = await deliverSealed(envelope, { artifactUrl: o.artifactUrl, signer: o.session.account, chainId: o.session.chainId, market: o.session.market });
+  } catch (err) {
+    const later = err instanceof ArtifactUploadError && err.retryAfterSeconds ? ` (retry in ${err.retryAfterSeconds} s)` : '';
+    throw new CliError('API', `the sealed bundle (${envelope.length} bytes, over the ${MAX_INLINE_SEALED_BYTES}-byte inline cap) could not be stored at ${o.artifactUrl}: ${(err as Error).message}${later}`, { cause: err });
   }
-  const d = sealedDelivery(envelope, uri);
+  const uri = d.uri || undefined;
   o.progress.update(`sending the sealed bundle to ${worker}`);
   const tx = await o.session.writer.sendSealed(o.jobId, worker, d.bundleHash, d.inlineBundle, d.uri);
   return { worker, tx: tx.hash, bytes: envelope.length, ...(uri ? { uri } : {}) };

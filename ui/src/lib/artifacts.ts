@@ -2,7 +2,8 @@
  * Results: where a result URI can be downloaded from, and the browser-side sha256 check against
  * the hash the worker posted on-chain (crypto.subtle: available on https and on localhost); a
  * private result is opened first with the connected wallet's sealing key.
- * Inputs: a local file uploaded to the artifact store, signed by the connected wallet.
+ * Inputs: a local file uploaded to the artifact store, signed by the connected wallet (as is a sealed
+ * bundle over the inline cap, sealForJob.ts).
  */
 import type { Account, WalletClient } from 'viem';
 import { putArtifact, signArtifactUpload, type ArtifactUploadSigner, type PutArtifactResult } from '$sdk/artifactUpload';
@@ -75,6 +76,11 @@ export function formatBytes(n: number): string {
   return `${Number(v.toFixed(1))} ${units[i]}`;
 }
 
+/** The connected wallet as the signer of artifact uploads (one typed-data prompt per upload). */
+export function walletUploadSigner(wallet: WalletClient & { account: Account }): ArtifactUploadSigner {
+  return { address: wallet.account.address, signTypedData: (td) => wallet.signTypedData({ account: wallet.account, ...td }) };
+}
+
 /**
  * Uploads a local file to the artifact store as a job input, signed by the connected wallet (one
  * signature prompt: the store takes signed uploads only). Resolves with its `artifact://` URI.
@@ -87,8 +93,7 @@ export async function uploadInput(o: {
   config: Pick<LoomConfig, 'artifactUrl' | 'chainId' | 'market'>;
   fetchImpl?: typeof fetch;
 }): Promise<PutArtifactResult> {
-  const { wallet } = o;
-  const signer: ArtifactUploadSigner = { address: wallet.account.address, signTypedData: (td) => wallet.signTypedData({ account: wallet.account, ...td }) };
+  const signer = walletUploadSigner(o.wallet);
   const headers = await signArtifactUpload({ signer, chainId: o.config.chainId, market: o.config.market, sha256: o.sha256, size: o.file.size, purpose: 'input' });
   return putArtifact({ baseUrl: o.config.artifactUrl, body: o.file, sha256: o.sha256, headers, ...(o.fetchImpl ? { fetch: o.fetchImpl } : {}) });
 }

@@ -2,13 +2,16 @@
  * The browser's side of sealing a job's secrets (README: Private jobs), with the SDK's functions the
  * CLI uses: read the form's lines, seal one bundle per worker of the job (the assigned worker, or each
  * slot holder) to its published key, with the connected wallet's result key when the spec asks for a
- * private result. Nothing leaves the browser but the sealed bytes.
+ * private result. Nothing leaves the browser but the sealed bytes: inline in the transaction up to
+ * 4 KiB, else stored first in the artifact store (the upload signed by the connected wallet) and
+ * sent by its artifact:// URI, as the CLI does (the SDK's deliverSealed).
  */
 import type { Address, Hex } from 'viem';
 import { JobSealingQuery } from '$sdk/documents';
 import type { LoomReader } from '$sdk/reads';
-import { sealTargets, sealedDelivery } from '$sdk/sealedDelivery';
-import { type PrivateInput, type RegistryCredential, type SealingKeyPair, type SecretsBundle, sealSecrets } from '$sdk/sealing';
+import type { ArtifactUploadSigner } from '$sdk/artifactUpload';
+import { deliverSealed, sealTargets, type sealedDelivery } from '$sdk/sealedDelivery';
+import { MAX_INLINE_SEALED_BYTES, type PrivateInput, type RegistryCredential, type SealingKeyPair, type SecretsBundle, sealSecrets } from '$sdk/sealing';
 import { canonicalRegistry } from '$sdk/spec/imageRef';
 
 /**
@@ -49,7 +52,7 @@ export function readSecretsForm(o: { env: string; inputs: string; header: string
   return { env, privateInputs, registryAuth };
 }
 
-/** One sealed bundle per worker of the job, ready for `sendSealed`. */
+/** One sealed bundle per worker of the job, ready for `sendSealed` (a large one already stored). */
 export async function sealForJob(o: {
   reader: LoomReader;
   jobId: Hex;
@@ -58,6 +61,8 @@ export async function sealForJob(o: {
   privateResult: boolean;
   /** The connected wallet's sealing key (sealingKey.svelte.ts: one signature per session), asked for only for a private result. */
   sealingKey: () => Promise<SealingKeyPair>;
+  /** Where a bundle over the inline cap goes: the artifact store, signed by the connected wallet (walletUploadSigner). */
+  store: { artifactUrl: string; market: Address; signer: ArtifactUploadSigner; fetch?: typeof fetch };
 }): Promise<{ worker: Address; delivery: ReturnType<typeof sealedDelivery> }[]> {
   const { job } = await o.reader.query(JobSealingQuery, { id: o.jobId });
   if (!job) throw new Error('The API does not know this job.');
@@ -67,8 +72,15 @@ export async function sealForJob(o: {
   if (missing) throw new Error(`Worker ${missing.worker} has published no encryption key: it cannot receive secrets.`);
   const resultKey = o.privateResult ? (await o.sealingKey()).publicKey : undefined;
   const secrets: SecretsBundle = { ...o.secrets, ...(resultKey ? { resultKey } : {}) };
-  return targets.map((t) => ({
-    worker: t.worker,
-    delivery: sealedDelivery(sealSecrets({ secrets, to: t.encryptionKey!, context: { chainId: o.chainId, jobId: o.jobId, recipient: t.worker } })),
-  }));
+  const bundles: { worker: Address; delivery: ReturnType<typeof sealedDelivery> }[] = [];
+  // One after the other: each stored bundle is one signature prompt of the wallet.
+  for (const t of targets) {
+    const envelope = sealSecrets({ secrets, to: t.encryptionKey!, context: { chainId: o.chainId, jobId: o.jobId, recipient: t.worker } });
+    try {
+      bundles.push({ worker: t.worker, delivery: await deliverSealed(envelope, { ...o.store, chainId: o.chainId }) });
+    } catch (err) {
+      throw new Error(`The sealed bundle (${envelope.length} bytes, over the ${MAX_INLINE_SEALED_BYTES}-byte inline cap) could not be stored in the artifact store: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`, { cause: err });
+    }
+  }
+  return bundles;
 }
