@@ -18,7 +18,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type JobLogSigner, signJobLogChunk } from '../sdk/jobLog';
 import { skipSandboxTests } from '../worker/test/sandboxAvailability';
-import { accountOf, keyOf } from '../testkit/accounts';
+import { accountOf } from '../testkit/accounts';
 import { scriptSpec } from '../testkit/jobs';
 import { LOOM_BIN, loomProcessEnv, runLoom } from '../testkit/loomCli';
 import { root } from '../testkit/root';
@@ -37,7 +37,7 @@ afterAll(async () => {
   await m?.stop();
 });
 
-const env = () => ({ LOOM_API_URL: m.ponder.url, LOOM_ARTIFACT_URL: m.artifactUrl, LOOM_RPC_URL: m.rpcUrl, LOOM_DEPLOYMENT_FILE: m.deploymentPath, LOOM_CLIENT_KEY: keyOf(CLIENT) });
+const env = () => m.cliEnv(CLIENT);
 const loom = (args: string[]) => runLoom(args, env());
 
 /** `loom job logs … -f` running in the background, its output as it comes. */

@@ -21,12 +21,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Hex, decodeFunctionData, parseEther, zeroAddress } from 'viem';
+import { type Hex, parseEther, zeroAddress } from 'viem';
 import { loomMarketAbi, loomRegistryAbi } from '../abis/generated';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sealedDelivery } from '../sdk/sealedDelivery';
 import { sealSecrets } from '../sdk/sealing';
-import { keyOf } from '../testkit/accounts';
 import { scriptSpec } from '../testkit/jobs';
 import { runLoom } from '../testkit/loomCli';
 import { type Stack, startStack } from '../testkit/stack';
@@ -71,13 +70,7 @@ afterAll(async () => {
   await m?.stop();
 });
 
-const loomEnv = (client = CLIENT) => ({
-  LOOM_API_URL: m.ponder.url,
-  LOOM_RPC_URL: m.anvil.rpcUrl,
-  LOOM_DEPLOYMENT_FILE: m.deploymentPath,
-  LOOM_ARTIFACT_URL: m.artifactUrl,
-  LOOM_CLIENT_KEY: keyOf(client),
-});
+const loomEnv = (client = CLIENT) => m.cliEnv(client);
 
 const logged = (msg: string, jobId?: Hex) => worker.lines.some((l) => l.msg === msg && (jobId === undefined || l.jobId === jobId));
 
@@ -242,16 +235,7 @@ describe.skipIf(skipSandboxTests)('private jobs', () => {
     // One transaction about it, the return (it still settles its other jobs): nothing else spent on it.
     const closed = await m.jobIn(job.id, 'CLOSED', 60_000);
     await m.synced();
-    const txs = await m.txsOf(worker.address, startBlock, await m.pub.getBlockNumber({ cacheTime: 0 }));
-    const aboutIt = txs.filter((t) => {
-      try {
-        const call = decodeFunctionData({ abi: loomMarketAbi, data: t.input });
-        return (call.args?.[0] as { specHash?: Hex } | undefined)?.specHash === job.terms.specHash;
-      } catch {
-        return true; // not a market call: the registry's (setEncryptionKey, sendSealed) would be about it too
-      }
-    });
-    expect(aboutIt.map((t) => decodeFunctionData({ abi: loomMarketAbi, data: t.input }).functionName)).toEqual(['returnJob']);
+    expect(await m.callsAboutJob(worker.address, job.terms.specHash, startBlock)).toEqual(['returnJob']);
 
     // The client has the price back, the worker paid and was slashed nothing, and its stake is whole.
     expect(closed).toMatchObject({ closeReason: 'RETURNED', workerPayout: '0', fee: '0', clientRefund: closed.price, slashed: '0' });

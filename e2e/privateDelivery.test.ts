@@ -17,13 +17,13 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Address, type Hex, decodeFunctionData, parseEther } from 'viem';
+import { type Address, type Hex, parseEther } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loomMarketAbi, loomReplicatedMarketAbi } from '../abis/generated';
+import { loomReplicatedMarketAbi } from '../abis/generated';
 import { putArtifact, signArtifactUpload } from '../sdk/artifactUpload';
 import { bundleHashOf } from '../sdk/sealedDelivery';
 import { MAX_INLINE_SEALED_BYTES, sealSecrets } from '../sdk/sealing';
-import { ROLES, accountOf, keyOf } from '../testkit/accounts';
+import { ROLES, accountOf } from '../testkit/accounts';
 import { scriptSpec } from '../testkit/jobs';
 import { runLoom } from '../testkit/loomCli';
 import { type Stack, startStack } from '../testkit/stack';
@@ -54,13 +54,7 @@ afterAll(async () => {
   await m?.stop();
 });
 
-const loomEnv = () => ({
-  LOOM_API_URL: m.ponder.url,
-  LOOM_RPC_URL: m.anvil.rpcUrl,
-  LOOM_DEPLOYMENT_FILE: m.deploymentPath,
-  LOOM_ARTIFACT_URL: m.artifactUrl,
-  LOOM_CLIENT_KEY: keyOf(CLIENT),
-});
+const loomEnv = () => m.cliEnv(CLIENT);
 
 const workerOf = (address: string) => workers.find((w) => w.address === address.toLowerCase())!;
 const logged = (w: WorkerProcess, msg: string, jobId: Hex) => w.lines.some((l) => l.msg === msg && l.jobId === jobId);
@@ -143,16 +137,7 @@ describe.skipIf(skipSandboxTests)('private jobs: bundles by URI, and replicated'
     // meanwhile): the job closes RETURNED, the client refunded, nothing slashed.
     const closed = await m.jobIn(job.id, 'CLOSED', 60_000);
     await m.synced();
-    const txs = await m.txsOf(w.address, startBlock, await m.pub.getBlockNumber({ cacheTime: 0 }));
-    const aboutIt = txs.filter((t) => {
-      try {
-        const call = decodeFunctionData({ abi: loomMarketAbi, data: t.input });
-        return (call.args?.[0] as { specHash?: Hex } | undefined)?.specHash === job.terms.specHash;
-      } catch {
-        return true; // not a market call (a registry or replicated-market one) would be about it too
-      }
-    });
-    expect(aboutIt.map((t) => decodeFunctionData({ abi: loomMarketAbi, data: t.input }).functionName)).toEqual(['returnJob']);
+    expect(await m.callsAboutJob(w.address, job.terms.specHash, startBlock)).toEqual(['returnJob']);
     expect(closed).toMatchObject({ closeReason: 'RETURNED', workerPayout: '0', slashed: '0', clientRefund: closed.price });
   });
 

@@ -19,7 +19,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { keyOf } from '../testkit/accounts';
 import { busyboxImage, type PushedImage, pushImage } from '../testkit/images';
 import { runLoom } from '../testkit/loomCli';
 import { type Registry, startRegistry } from '../testkit/registry';
@@ -57,13 +56,7 @@ afterAll(async () => {
   await m?.stop();
 });
 
-const loomEnv = (client = CLIENT) => ({
-  LOOM_API_URL: m.ponder.url,
-  LOOM_RPC_URL: m.anvil.rpcUrl,
-  LOOM_DEPLOYMENT_FILE: m.deploymentPath,
-  LOOM_ARTIFACT_URL: m.artifactUrl,
-  LOOM_CLIENT_KEY: keyOf(client),
-});
+const loomEnv = (client = CLIENT) => m.cliEnv(client);
 
 const imageSpec = (script: string, sealed?: object) => ({
   version: 1,

@@ -9,11 +9,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Address, Hex } from 'viem';
-import { testUsdcAbi } from '../abis/generated';
+import { type Address, type Hex, decodeFunctionData } from 'viem';
+import { loomMarketAbi, testUsdcAbi } from '../abis/generated';
 import { freePort } from '../indexer/run/freePort';
 import { type ArtifactServer, startArtifactServer } from './artifacts';
-import { ROLES } from './accounts';
+import { ROLES, keyOf } from './accounts';
 import { type ChainOptions, startChain } from './chain';
 import { type Indexer, type IndexerOptions, gql, startIndexer } from './indexer';
 import { reap, registerProcess, starting } from './reaper';
@@ -108,6 +108,31 @@ export function startStack(opts: StackOptions) {
       }
       return txs;
     };
+    /**
+     * The calls `address` sent from block `from` to the head that concern the job whose spec hash is
+     * `specHash` (a market call whose first argument is its terms), by function name; a transaction
+     * that is not a market call is listed as "other" (a registry call might concern the job too).
+     */
+    const callsAboutJob = async (address: string, specHash: Hex, from: bigint): Promise<string[]> => {
+      const names: string[] = [];
+      for (const t of await txsOf(address as Address, from, await chain.pub.getBlockNumber({ cacheTime: 0 }))) {
+        try {
+          const call = decodeFunctionData({ abi: loomMarketAbi, data: t.input });
+          if ((call.args?.[0] as { specHash?: Hex } | undefined)?.specHash === specHash) names.push(call.functionName);
+        } catch {
+          names.push('other');
+        }
+      }
+      return names;
+    };
+    /** The environment the `loom` CLI needs to act as account `client` on this stack. */
+    const cliEnv = (client: number) => ({
+      LOOM_API_URL: api().url,
+      LOOM_RPC_URL: chain.anvil.rpcUrl,
+      LOOM_DEPLOYMENT_FILE: chain.deploymentPath,
+      LOOM_ARTIFACT_URL: artifacts?.url ?? '',
+      LOOM_CLIENT_KEY: keyOf(client),
+    });
     /** ETH gas paid by `address` in blocks [from, to]. */
     const gasPaid = async (address: Address, from: bigint, to: bigint): Promise<bigint> => {
       let total = 0n;
@@ -138,6 +163,8 @@ export function startStack(opts: StackOptions) {
       synced,
       approveUsdc,
       txsOf,
+      callsAboutJob,
+      cliEnv,
       gasPaid,
       /** Stops everything the harness started. */
       stop: () => reap(),
