@@ -34,24 +34,6 @@ export const RECEIVE_WITH_AUTHORIZATION_TYPES = {
   ],
 } as const;
 
-const EIP5267_ABI = [
-  {
-    type: 'function',
-    name: 'eip712Domain',
-    stateMutability: 'view',
-    inputs: [],
-    outputs: [
-      { name: 'fields', type: 'bytes1' },
-      { name: 'name', type: 'string' },
-      { name: 'version', type: 'string' },
-      { name: 'chainId', type: 'uint256' },
-      { name: 'verifyingContract', type: 'address' },
-      { name: 'salt', type: 'bytes32' },
-      { name: 'extensions', type: 'uint256[]' },
-    ],
-  },
-] as const;
-
 /**
  * The token's EIP-712 domain, read from its EIP-5267 `eip712Domain()` (OpenZeppelin tokens have
  * it); for a token without it, pass `name` and `version` (Circle's USDC: "USD Coin", "2").
@@ -59,8 +41,10 @@ const EIP5267_ABI = [
 export async function tokenDomain(publicClient: PublicClient, token: Address, known?: { name: string; version: string }): Promise<TypedDataDomain> {
   if (known) return { name: known.name, version: known.version, chainId: await publicClient.getChainId(), verifyingContract: token };
   try {
-    const [, name, version, chainId, verifyingContract] = await publicClient.readContract({ address: token, abi: EIP5267_ABI, functionName: 'eip712Domain' });
-    return { name, version, chainId: Number(chainId), verifyingContract };
+    // `fields` says which members the domain uses (EIP-5267); an unused salt must stay out of the hash.
+    const { domain, fields } = await publicClient.getEip712Domain({ address: token });
+    const { salt, ...rest } = domain;
+    return (Number(fields) & 0x10) !== 0 ? domain : rest;
   } catch (err) {
     throw new LoomError(`the token ${token} does not publish its EIP-712 domain (EIP-5267 eip712Domain()): give its name and version`, { cause: err });
   }

@@ -4,11 +4,12 @@
  * the API within 3 of its intervals: presence is the API's memory, not chain state) and its GPU state.
  */
 import { WorkersQuery } from '../../../sdk/documents';
+import { formatRelative } from '../../../sdk/format/durations';
 import type { VariablesOf } from '../../../sdk/graphql';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
-import { formatTime, toJson } from '../../output/format';
+import { toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { renderTable } from '../../output/table';
 import { parseCount } from '../../parse/parseAmount';
@@ -61,7 +62,7 @@ export async function runWorkerList(argv: string[]): Promise<number> {
       [
         { header: 'ADDRESS', value: (w) => w.address, shrink: true, minWidth: 14 },
         { header: 'ONLINE', value: (w) => (w.online ? 'online' : 'offline') },
-        { header: 'LAST SEEN', value: (w) => (w.lastSeen ? formatTime(w.lastSeen, now).replace(/^.*\((.*)\)$/, '$1') : '-') },
+        { header: 'LAST SEEN', value: (w) => (w.lastSeen ? formatRelative(w.lastSeen, now) : '-') },
         { header: 'AVAILABLE', value: (w) => (w.available ? 'yes' : 'no') },
         { header: 'GPUS', value: (w) => (w.claim.gpuCount > 0 ? `${w.claim.gpuCount}x ${w.gpuModelName ?? '?'}` : 'none') },
         { header: 'REPUTATION', value: (w) => String(w.reputation), align: 'right' },
