@@ -8,6 +8,7 @@ import {Arbiters} from "./base/Arbiters.sol";
 import {Ledger} from "./base/Ledger.sol";
 import {MarketConfig} from "./base/MarketConfig.sol";
 import {Payouts} from "./libraries/Payouts.sol";
+import {TermsHash} from "./libraries/TermsHash.sol";
 
 /// @title Loom job market
 /// @notice See ILoomMarket. Jobs move Open -> Assigned -> Submitted -> (Disputed ->) Closed, or
@@ -20,6 +21,8 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
     uint256 public constant ACCEPT_WINDOW = 1 days;
     /// @notice How long an arbiter has to rule once a dispute is raised.
     uint256 public constant ARBITRATION_PERIOD = 7 days;
+    /// @dev JobTerms' fields, all static: its ABI encoding is this many words.
+    uint256 private constant TERMS_WORDS = 15;
 
     /// @dev One slot: 20 + 1 + 1 + 5 = 27 bytes. Everything else about a job is in its terms.
     /// `deadline`: execution (Assigned), challenge (Submitted), arbitration (Disputed).
@@ -76,7 +79,7 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         if (p.challengeWindow > MAX_CHALLENGE_WINDOW) revert InvalidChallengeWindow(p.challengeWindow);
 
         JobTerms memory t = _complete(p, spec, client);
-        jobId = keccak256(abi.encode(t));
+        jobId = _postedJobId(t);
         Job storage job = jobs[jobId];
         if (job.status != JobStatus.None) revert JobExists(jobId);
         job.status = JobStatus.Open;
@@ -323,7 +326,20 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         if (length > MAX_TEXT_BYTES) revert TextTooLong(length, MAX_TEXT_BYTES);
     }
 
+    /// @dev keccak256(abi.encode(terms)), see TermsHash.
     function _jobId(JobTerms calldata terms) private pure returns (bytes32) {
-        return keccak256(abi.encode(terms));
+        uint256 at;
+        assembly ("memory-safe") {
+            at := terms
+        }
+        return TermsHash.ofCalldata(at, TERMS_WORDS);
+    }
+
+    function _postedJobId(JobTerms memory terms) private pure returns (bytes32) {
+        uint256 at;
+        assembly ("memory-safe") {
+            at := terms
+        }
+        return TermsHash.ofMemory(at, TERMS_WORDS);
     }
 }

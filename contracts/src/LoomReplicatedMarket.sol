@@ -14,6 +14,7 @@ import {ILoomReplicatedMarket} from "./interfaces/ILoomReplicatedMarket.sol";
 import {Ledger} from "./base/Ledger.sol";
 import {MarketConfig} from "./base/MarketConfig.sol";
 import {Payouts} from "./libraries/Payouts.sol";
+import {TermsHash} from "./libraries/TermsHash.sol";
 
 /// @title Loom replicated-job market
 /// @notice See ILoomReplicatedMarket. Settlement, in `finalize`:
@@ -32,6 +33,8 @@ import {Payouts} from "./libraries/Payouts.sol";
 contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
     /// @notice Most replicas a job may ask for.
     uint8 public constant MAX_REPLICAS = 7;
+    /// @dev ReplicatedTerms' fields, all static: its ABI encoding is this many words.
+    uint256 private constant TERMS_WORDS = 15;
     /// @notice Longest commit or reveal window.
     uint256 public constant MAX_PHASE_WINDOW = 30 days;
 
@@ -85,7 +88,7 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
         if (budget > type(uint96).max) revert BudgetOverflow(p.price, p.replicas);
 
         ReplicatedTerms memory t = _complete(p, spec);
-        jobId = keccak256(abi.encode(t));
+        jobId = _postedJobId(t);
         Job storage job = replicatedJobs[jobId];
         if (job.status != ReplicatedStatus.None) revert JobExists(jobId);
         job.status = ReplicatedStatus.Running;
@@ -353,7 +356,20 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
         return keccak256(abi.encode(jobId, worker, resultHash, salt));
     }
 
+    /// @dev keccak256(abi.encode(terms)), see TermsHash.
     function _jobId(ReplicatedTerms calldata terms) private pure returns (bytes32) {
-        return keccak256(abi.encode(terms));
+        uint256 at;
+        assembly ("memory-safe") {
+            at := terms
+        }
+        return TermsHash.ofCalldata(at, TERMS_WORDS);
+    }
+
+    function _postedJobId(ReplicatedTerms memory terms) private pure returns (bytes32) {
+        uint256 at;
+        assembly ("memory-safe") {
+            at := terms
+        }
+        return TermsHash.ofMemory(at, TERMS_WORDS);
     }
 }
