@@ -1,6 +1,615 @@
 // GENERATED FILE, do not edit. Made by @wagmi/cli from contracts/src (`npm run abis`).
 
 //////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+// IERC3009Transfer
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+
+export const ierc3009TransferAbi = [
+  {
+    type: 'function',
+    inputs: [
+      { name: 'from', internalType: 'address', type: 'address' },
+      { name: 'to', internalType: 'address', type: 'address' },
+      { name: 'value', internalType: 'uint256', type: 'uint256' },
+      { name: 'validAfter', internalType: 'uint256', type: 'uint256' },
+      { name: 'validBefore', internalType: 'uint256', type: 'uint256' },
+      { name: 'nonce', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'signature', internalType: 'bytes', type: 'bytes' },
+    ],
+    name: 'transferWithAuthorization',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+] as const
+
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+// LoomDeposits
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+
+export const loomDepositsAbi = [
+  {
+    type: 'constructor',
+    inputs: [
+      {
+        name: 'market_',
+        internalType: 'contract ILoomMarket',
+        type: 'address',
+      },
+    ],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'order', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'token', internalType: 'address', type: 'address' },
+    ],
+    name: 'depositAddress',
+    outputs: [{ name: '', internalType: 'address', type: 'address' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'market',
+    outputs: [
+      { name: '', internalType: 'contract ILoomMarket', type: 'address' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'p',
+        internalType: 'struct JobParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'arbiter', internalType: 'address', type: 'address' },
+          { name: 'budget', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
+          { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'client', internalType: 'address', type: 'address' },
+    ],
+    name: 'orderId',
+    outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'pure',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'p',
+        internalType: 'struct JobParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'arbiter', internalType: 'address', type: 'address' },
+          { name: 'budget', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
+          { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'spec', internalType: 'bytes', type: 'bytes' },
+      { name: 'client', internalType: 'address', type: 'address' },
+      {
+        name: 'payment',
+        internalType: 'struct TransferAuthorization',
+        type: 'tuple',
+        components: [
+          { name: 'validAfter', internalType: 'uint256', type: 'uint256' },
+          { name: 'validBefore', internalType: 'uint256', type: 'uint256' },
+          { name: 'nonce', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'signature', internalType: 'bytes', type: 'bytes' },
+        ],
+      },
+    ],
+    name: 'postJob',
+    outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'p',
+        internalType: 'struct JobParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'arbiter', internalType: 'address', type: 'address' },
+          { name: 'budget', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
+          { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'specHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'client', internalType: 'address', type: 'address' },
+    ],
+    name: 'refund',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'AlreadyRegistered',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
+    name: 'ArbiterNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'AuthorizationUnsupported',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'BidNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'BudgetOverflow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'CommitmentMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'deadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DeadlineNotReached',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'deadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DeadlinePassed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
+    name: 'DefaultArbiterRequired',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'deposit', internalType: 'address', type: 'address' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DepositShort',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'to', internalType: 'address', type: 'address' },
+      { name: 'amount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'EthTransferFailed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'feeBps', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxFeeBps', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FeeTooHigh',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'revealDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FinalizeTooEarly',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'free', internalType: 'uint256', type: 'uint256' },
+      { name: 'required', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InsufficientFreeStake',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidBidPrice',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'challengeWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidChallengeWindow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+      { name: 'offeredTo', internalType: 'address', type: 'address' },
+    ],
+    name: 'InvalidOffer',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'openUntil', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidOpenUntil',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+      { name: 'quorum', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidReplication',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'workerAmount', internalType: 'uint256', type: 'uint256' },
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'slash', internalType: 'uint256', type: 'uint256' },
+      { name: 'collateral', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidRuling',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'commitWindow', internalType: 'uint256', type: 'uint256' },
+      { name: 'revealWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidWindow',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobAlreadyClosed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'held', internalType: 'uint256', type: 'uint256' },
+      { name: 'requested', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'LockNotHeld',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'MarketNotTrusted',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'NoTrustChangePending',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotArbiter',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotAssignedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotClient',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotOfferedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotParty',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'NotRegistered',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotSlotWorker',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'deposit', internalType: 'address', type: 'address' }],
+    name: 'NothingDeposited',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'account', internalType: 'address', type: 'address' },
+      { name: 'token', internalType: 'address', type: 'address' },
+    ],
+    name: 'NothingToWithdraw',
+  },
+  { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'RequirementsNotMet',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'commitDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'RevealNotOpen',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'SafeERC20FailedOperation',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'bundleHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'actual', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'SealedBundleHashMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'SealedBundleMissing',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SealedBundleTooLarge',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'SlotAlreadyHeld',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'filled', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SlotsTaken',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SpecTooLarge',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'locked', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'StakeLocked',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TextTooLong',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'TokenNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'expected', internalType: 'uint256', type: 'uint256' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TransferAmountMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'effectiveAt', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TrustChangeNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'amount', internalType: 'uint256', type: 'uint256' },
+      { name: 'unlockAt', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'UnbondingNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'sender', internalType: 'address', type: 'address' }],
+    name: 'UnexpectedSender',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'expected', internalType: 'enum SlotState', type: 'uint8' },
+      { name: 'actual', internalType: 'enum SlotState', type: 'uint8' },
+    ],
+    name: 'UnexpectedSlotState',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'expected', internalType: 'enum JobStatus', type: 'uint8' },
+      { name: 'actual', internalType: 'enum JobStatus', type: 'uint8' },
+    ],
+    name: 'UnexpectedStatus',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'expected', internalType: 'uint256', type: 'uint256' },
+      { name: 'sent', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'ValueMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'WorkerUnavailable',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+    ],
+    name: 'WrongMode',
+  },
+  { type: 'error', inputs: [], name: 'ZeroAddress' },
+  { type: 'error', inputs: [], name: 'ZeroBudget' },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroCommitment',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroResultHash',
+  },
+] as const
+
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
 // LoomMarket
 //////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
 
@@ -92,6 +701,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -147,6 +757,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -177,6 +788,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -211,6 +823,15 @@ export const loomMarketAbi = [
   },
   {
     type: 'function',
+    inputs: [],
+    name: 'deposits',
+    outputs: [
+      { name: '', internalType: 'contract LoomDeposits', type: 'address' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
     inputs: [
       {
         name: 'terms',
@@ -224,6 +845,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -255,6 +877,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -292,6 +915,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -348,6 +972,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -377,6 +1002,7 @@ export const loomMarketAbi = [
           { name: 'budget', internalType: 'uint96', type: 'uint96' },
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -405,6 +1031,7 @@ export const loomMarketAbi = [
           { name: 'budget', internalType: 'uint96', type: 'uint96' },
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -435,6 +1062,36 @@ export const loomMarketAbi = [
     type: 'function',
     inputs: [
       {
+        name: 'p',
+        internalType: 'struct JobParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'arbiter', internalType: 'address', type: 'address' },
+          { name: 'budget', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
+          { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'spec', internalType: 'bytes', type: 'bytes' },
+      { name: 'client', internalType: 'address', type: 'address' },
+    ],
+    name: 'postJobPaidBy',
+    outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
         name: 'terms',
         internalType: 'struct JobTerms',
         type: 'tuple',
@@ -446,6 +1103,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -485,6 +1143,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -522,6 +1181,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -554,6 +1214,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -625,6 +1286,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -655,6 +1317,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -686,6 +1349,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -749,6 +1413,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -1015,6 +1680,7 @@ export const loomMarketAbi = [
           { name: 'collateral', internalType: 'uint96', type: 'uint96' },
           { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
           { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
           { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
           { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
           { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
@@ -1223,6 +1889,15 @@ export const loomMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'deposit', internalType: 'address', type: 'address' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DepositShort',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'to', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
     ],
@@ -1275,6 +1950,14 @@ export const loomMarketAbi = [
       { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+      { name: 'offeredTo', internalType: 'address', type: 'address' },
+    ],
+    name: 'InvalidOffer',
   },
   {
     type: 'error',
@@ -1380,6 +2063,14 @@ export const loomMarketAbi = [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
+    name: 'NotOfferedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
     name: 'NotParty',
   },
   {
@@ -1395,6 +2086,11 @@ export const loomMarketAbi = [
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
     name: 'NotSlotWorker',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'deposit', internalType: 'address', type: 'address' }],
+    name: 'NothingDeposited',
   },
   {
     type: 'error',
@@ -2256,6 +2952,15 @@ export const loomRegistryAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'deposit', internalType: 'address', type: 'address' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DepositShort',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'to', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
     ],
@@ -2308,6 +3013,14 @@ export const loomRegistryAbi = [
       { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+      { name: 'offeredTo', internalType: 'address', type: 'address' },
+    ],
+    name: 'InvalidOffer',
   },
   {
     type: 'error',
@@ -2413,6 +3126,14 @@ export const loomRegistryAbi = [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
+    name: 'NotOfferedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
     name: 'NotParty',
   },
   {
@@ -2428,6 +3149,11 @@ export const loomRegistryAbi = [
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
     name: 'NotSlotWorker',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'deposit', internalType: 'address', type: 'address' }],
+    name: 'NothingDeposited',
   },
   {
     type: 'error',
@@ -3421,6 +4147,15 @@ export const loomReplicatedMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'deposit', internalType: 'address', type: 'address' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DepositShort',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'to', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
     ],
@@ -3473,6 +4208,14 @@ export const loomReplicatedMarketAbi = [
       { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+      { name: 'offeredTo', internalType: 'address', type: 'address' },
+    ],
+    name: 'InvalidOffer',
   },
   {
     type: 'error',
@@ -3578,6 +4321,14 @@ export const loomReplicatedMarketAbi = [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
+    name: 'NotOfferedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
     name: 'NotParty',
   },
   {
@@ -3593,6 +4344,11 @@ export const loomReplicatedMarketAbi = [
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
     name: 'NotSlotWorker',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'deposit', internalType: 'address', type: 'address' }],
+    name: 'NothingDeposited',
   },
   {
     type: 'error',
@@ -4201,10 +4957,10 @@ export const testUsdcAbi = [
 //////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
 
 /** `enum JobMode` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
-export const jobModeNames = ['Claim', 'Auction'] as const
+export const jobModeNames = ['Claim', 'Auction', 'Direct'] as const
 
 /** `enum JobMode` as the indexer and the GraphQL API spell it, indexed by value. */
-export const jobModeKeys = ['CLAIM', 'AUCTION'] as const
+export const jobModeKeys = ['CLAIM', 'AUCTION', 'DIRECT'] as const
 
 /** `enum JobStatus` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
 export const jobStatusNames = [

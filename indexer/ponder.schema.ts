@@ -55,6 +55,8 @@ export const job = onchainTable(
     collateral: t.bigint().notNull(),
     feeBps: t.integer().notNull(),
     mode: jobMode().notNull(),
+    /** The worker a DIRECT job is offered to; the zero address otherwise (as in the terms). */
+    offeredTo: t.hex().notNull(),
     openUntil: t.bigint().notNull(),
     executionTimeout: t.integer().notNull(),
     challengeWindow: t.integer().notNull(),

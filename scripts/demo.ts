@@ -163,6 +163,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
         budget: p.budget,
         collateral: p.collateral ?? 0n,
         mode: p.auction ? MODE.AUCTION : MODE.CLAIM,
+        offeredTo: zeroAddress,
         openUntil: (await now()) + p.openFor,
         executionTimeout: p.executionTimeout,
         challengeWindow: p.challengeWindow ?? DAY,

@@ -23,6 +23,7 @@ export const TermsFields = graphql(`
     collateral
     feeBps
     mode
+    offeredTo
     openUntil
     executionTimeout
     challengeWindow

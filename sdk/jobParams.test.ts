@@ -31,6 +31,7 @@ describe('buildJobParams', () => {
         budget: 500_000_000_000_000_000n,
         collateral: 0n,
         mode: 0,
+        offeredTo: zeroAddress,
         openUntil: now + 3600,
         executionTimeout: 1800,
         challengeWindow: 600,
@@ -63,6 +64,17 @@ describe('buildJobParams', () => {
     expect(p).toMatchObject({ token: usdc, budget: 250_000_000n, mode: 1, minGpuCount: 4, minVramMiB: 81920, collateral: 100_000_000_000_000_000n, salt: 42n });
     expect(hexToString(p.gpuModel, { size: 32 }).replace(/\0+$/, '')).toBe('NVIDIA H100 80GB HBM3');
     expect(p.arbiter).toBe('0x70997970C51812dc3A010C7d01b50e0d17dc79C8');
+  });
+
+  test('behavior: a direct offer names its worker, and only a DIRECT job may', () => {
+    const worker = '0x90f79bf6eb2c4f870365e785982e1f101e93b906';
+    const direct = buildJobParams(input({ offerTo: worker }), cpuSpec, { now });
+    if (!direct.ok) throw new Error(JSON.stringify(direct.issues));
+    expect(direct.params).toMatchObject({ mode: 2, offeredTo: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+    expect(issues({ mode: 'DIRECT' })).toEqual({ offerTo: 'is needed for a DIRECT job: the worker it is offered to' });
+    expect(issues({ mode: 'AUCTION', offerTo: worker })).toEqual({ offerTo: 'makes a DIRECT job, not AUCTION' });
+    expect(issues({ offerTo: 'bob' })).toEqual({ offerTo: '"bob" is not a worker\'s address' });
+    expect(issues({ offerTo: zeroAddress })).toEqual({ offerTo: `"${zeroAddress}" is not a worker's address` });
   });
 
   test('behavior: a CPU job needs no GPU and no VRAM', () => {

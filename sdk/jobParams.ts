@@ -20,8 +20,10 @@ export type JobParamsInput = {
   budget: bigint;
   /** ETH the assigned worker locks. Default 0. */
   collateral?: bigint;
-  /** Default CLAIM. */
+  /** Default CLAIM, or DIRECT when `offerTo` is given. */
   mode?: JobMode;
+  /** The worker a DIRECT job is offered to (it alone may claim it); only for DIRECT. */
+  offerTo?: string;
   /** Seconds from now during which the job can be claimed or bid on. */
   openFor: number;
   /** Seconds from assignment to the result deadline. */
@@ -126,6 +128,16 @@ export function buildJobParams(
     issue('gpuModel', (err as Error).message);
   }
 
+  const mode: JobMode = input.mode ?? (input.offerTo ? 'DIRECT' : TERMS_DEFAULTS.mode);
+  let offeredTo: Address = zeroAddress;
+  if (mode === 'DIRECT') {
+    if (!input.offerTo) issue('offerTo', 'is needed for a DIRECT job: the worker it is offered to');
+    else if (!isAddress(input.offerTo, { strict: false }) || /^0x0{40}$/i.test(input.offerTo)) issue('offerTo', `"${input.offerTo}" is not a worker's address`);
+    else offeredTo = getAddress(input.offerTo);
+  } else if (input.offerTo) {
+    issue('offerTo', `makes a DIRECT job, not ${mode}`);
+  }
+
   let arbiter: Address = zeroAddress;
   if (input.arbiter) {
     if (isAddress(input.arbiter, { strict: false })) arbiter = getAddress(input.arbiter);
@@ -143,7 +155,8 @@ export function buildJobParams(
       arbiter,
       budget: input.budget,
       collateral,
-      mode: MODE[input.mode ?? TERMS_DEFAULTS.mode],
+      mode: MODE[mode],
+      offeredTo,
       openUntil: ctx.now + input.openFor,
       executionTimeout: input.executionTimeout,
       challengeWindow: input.challengeWindow,

@@ -60,6 +60,7 @@ export function completeJobTerms(params: JobParams, o: { client: Address; spec: 
     collateral: params.collateral,
     feeBps: o.feeBps,
     mode: params.mode,
+    offeredTo: params.offeredTo,
     openUntil: params.openUntil,
     executionTimeout: params.executionTimeout,
     challengeWindow: params.challengeWindow,

@@ -10,7 +10,8 @@ const apiTerms = {
   budget: '1000000000000000000',
   collateral: '100000000000000000',
   feeBps: 100,
-  mode: 'AUCTION',
+  mode: 'DIRECT',
+  offeredTo: '0x90f79bf6eb2c4f870365e785982e1f101e93b906',
   openUntil: '1700003600',
   executionTimeout: 7200,
   challengeWindow: 86400,
@@ -27,7 +28,7 @@ describe('job terms', () => {
       ...apiTerms,
       budget: 10n ** 18n,
       collateral: 10n ** 17n,
-      mode: 1,
+      mode: 2,
       openUntil: 1_700_003_600,
       salt: 2n ** 64n - 1n,
     });
@@ -37,7 +38,7 @@ describe('job terms', () => {
     const t = toContractTerms(apiTerms);
     const encoded = encodeAbiParameters(
       parseAbiParameters(
-        '(address client, address token, address arbiter, uint96 budget, uint96 collateral, uint16 feeBps, uint8 mode, uint40 openUntil, uint32 executionTimeout, uint32 challengeWindow, uint16 minGpuCount, uint32 minVramMiB, bytes32 gpuModel, bytes32 specHash, uint64 salt)',
+        '(address client, address token, address arbiter, uint96 budget, uint96 collateral, uint16 feeBps, uint8 mode, address offeredTo, uint40 openUntil, uint32 executionTimeout, uint32 challengeWindow, uint16 minGpuCount, uint32 minVramMiB, bytes32 gpuModel, bytes32 specHash, uint64 salt)',
       ),
       [t as never],
     );

@@ -16,6 +16,8 @@ export type JobTerms = {
   collateral: bigint;
   feeBps: number;
   mode: number;
+  /** The worker a DIRECT job is offered to; the zero address otherwise. */
+  offeredTo: Address;
   openUntil: number;
   executionTimeout: number;
   challengeWindow: number;
@@ -35,6 +37,7 @@ export type ApiJobTerms = {
   collateral: string;
   feeBps: number;
   mode: JobMode;
+  offeredTo: string;
   openUntil: string;
   executionTimeout: number;
   challengeWindow: number;
@@ -55,6 +58,7 @@ export function toContractTerms(t: ApiJobTerms): JobTerms {
     collateral: BigInt(t.collateral),
     feeBps: t.feeBps,
     mode: MODE[t.mode],
+    offeredTo: t.offeredTo as Address,
     openUntil: Number(t.openUntil),
     executionTimeout: t.executionTimeout,
     challengeWindow: t.challengeWindow,

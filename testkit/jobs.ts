@@ -40,6 +40,7 @@ export async function jobParams(chain: JobChain, overrides: JobParamsInput = {})
     budget: 10n ** 17n,
     collateral: 0n,
     mode: 0,
+    offeredTo: zeroAddress,
     openUntil: (await chain.now()) + (openFor ?? 3600),
     executionTimeout: 3600,
     challengeWindow: 3600,

@@ -62,6 +62,7 @@ function jobRow(o: { spec: string; resultHash?: Hex; resultURI?: string }): JobR
     collateral: 0n,
     feeBps: 0,
     mode: 'CLAIM',
+    offeredTo: `0x${'0'.repeat(40)}`,
     openUntil: 1n,
     executionTimeout: 60,
     challengeWindow: 60,

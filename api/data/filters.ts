@@ -6,6 +6,7 @@
  * same rule: api/queries.test.ts checks that `jobMatcher` keeps exactly the jobs the SQL returns.
  */
 import type { SQLWrapper } from 'drizzle-orm';
+import { zeroAddress } from 'viem';
 import { and, eq, gte, inArray, lte, not, or, sql } from 'ponder';
 import type { JobEventRow, JobRow, Tables } from './tables';
 import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../graphql/checkArgs';
@@ -33,6 +34,8 @@ export type JobFilter = {
   token?: Hex | null;
   arbiter?: Hex | null;
   mode?: JobRow['mode'] | null;
+  offeredTo?: Hex | null;
+  takableBy?: Hex | null;
   fitsGpuCount?: number | null;
   fitsVramMiB?: number | null;
   fitsGpuModel?: string | null;
@@ -62,6 +65,8 @@ function checkJobFilter(filter: JobFilter) {
     token: lowercase(filter.token),
     arbiter: lowercase(filter.arbiter),
     mode: filter.mode || undefined,
+    offeredTo: lowercase(filter.offeredTo),
+    takableBy: lowercase(filter.takableBy),
     maxCollateral: filter.maxCollateral ?? undefined,
     openAfter: filter.openAfter ?? undefined,
     minPrice: filter.minPrice ?? undefined,
@@ -84,6 +89,8 @@ export function jobFilterCondition(tables: Tables, filter: JobFilter | null | un
     f.token !== undefined ? eq(job.token, f.token) : undefined,
     f.arbiter !== undefined ? eq(job.arbiter, f.arbiter) : undefined,
     f.mode !== undefined ? eq(job.mode, f.mode) : undefined,
+    f.offeredTo !== undefined ? eq(job.offeredTo, f.offeredTo) : undefined,
+    f.takableBy !== undefined ? inArray(job.offeredTo, [zeroAddress, f.takableBy]) : undefined,
     f.fitsGpuCount !== undefined ? lte(job.minGpuCount, f.fitsGpuCount) : undefined,
     f.fitsVramMiB !== undefined ? lte(job.minVramMiB, f.fitsVramMiB) : undefined,
     f.gpuModel !== undefined ? or(eq(job.gpuModelRaw, ZERO_BYTES32), eq(job.gpuModelRaw, f.gpuModel)) : undefined,
@@ -107,6 +114,8 @@ export function jobMatcher(filter: JobFilter | null | undefined): (row: JobRow) 
     (f.token === undefined || j.token === f.token) &&
     (f.arbiter === undefined || j.arbiter === f.arbiter) &&
     (f.mode === undefined || j.mode === f.mode) &&
+    (f.offeredTo === undefined || j.offeredTo === f.offeredTo) &&
+    (f.takableBy === undefined || j.offeredTo === zeroAddress || j.offeredTo === f.takableBy) &&
     (f.fitsGpuCount === undefined || j.minGpuCount <= f.fitsGpuCount) &&
     (f.fitsVramMiB === undefined || Number(j.minVramMiB) <= f.fitsVramMiB) &&
     (f.gpuModel === undefined || j.gpuModelRaw === ZERO_BYTES32 || j.gpuModelRaw === f.gpuModel) &&

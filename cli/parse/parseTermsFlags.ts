@@ -61,6 +61,7 @@ const FLAG_OF: Record<JobParamsField | ReplicatedParamsField, string> = {
   price: '--budget',
   collateral: '--collateral',
   mode: '--mode',
+  offerTo: '--offer-to',
   openFor: '--open-for',
   executionTimeout: '--execution-timeout',
   challengeWindow: '--challenge-window',

@@ -7,6 +7,7 @@ import {ILoomRegistry} from "./interfaces/ILoomRegistry.sol";
 import {Arbiters} from "./base/Arbiters.sol";
 import {Ledger} from "./base/Ledger.sol";
 import {MarketConfig} from "./base/MarketConfig.sol";
+import {LoomDeposits} from "./LoomDeposits.sol";
 import {Payouts} from "./libraries/Payouts.sol";
 import {TermsHash} from "./libraries/TermsHash.sol";
 
@@ -22,17 +23,21 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
     /// @notice How long an arbiter has to rule once a dispute is raised.
     uint256 public constant ARBITRATION_PERIOD = 7 days;
     /// @dev JobTerms' fields, all static: its ABI encoding is this many words.
-    uint256 private constant TERMS_WORDS = 15;
+    uint256 private constant TERMS_WORDS = 16;
 
     /// @dev One slot: 20 + 1 + 1 + 5 = 27 bytes. Everything else about a job is in its terms.
     /// `deadline`: execution (Assigned), challenge (Submitted), arbitration (Disputed).
-    /// The price is not stored: it is the budget in Claim mode and the accepted bid in Auction mode.
+    /// The price is not stored: it is the accepted bid in Auction mode and the budget in the others.
     struct Job {
         address worker;
         JobStatus status;
         CloseReason closeReason;
         uint40 deadline;
     }
+
+    /// @notice Where x402 payments arrive (deposit addresses) and become jobs (`postJobPaidBy`).
+    /// Created here so that its code is this market's creation code, not its runtime code.
+    LoomDeposits public immutable deposits;
 
     mapping(bytes32 jobId => Job) public jobs;
     /// @dev An accepted bid stays stored: it is the job's price until the job closes.
@@ -42,7 +47,9 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         MarketConfig(owner_, treasury_, feeBps_)
         Arbiters(defaultArbiter_)
         Ledger(registry_)
-    {}
+    {
+        deposits = new LoomDeposits(this);
+    }
 
     /// @inheritdoc ILoomMarket
     function postJob(JobParams calldata p, bytes calldata spec)
@@ -65,6 +72,17 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         _receiveAuthorized(p.token, client, p.budget, jobId, payment);
     }
 
+    /// @inheritdoc ILoomMarket
+    function postJobPaidBy(JobParams calldata p, bytes calldata spec, address client)
+        external
+        nonReentrant
+        returns (bytes32 jobId)
+    {
+        if (msg.sender != address(deposits)) revert UnexpectedSender(msg.sender);
+        jobId = _post(p, spec, client);
+        _receive(p.token, p.budget);
+    }
+
     /// @dev Checks the client's parameters, opens the job and emits JobPosted; the caller takes the budget.
     function _post(JobParams calldata p, bytes calldata spec, address client) private returns (bytes32 jobId) {
         if (spec.length > MAX_SPEC_BYTES) revert SpecTooLarge(spec.length, MAX_SPEC_BYTES);
@@ -77,6 +95,7 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
             revert InvalidExecutionTimeout(p.executionTimeout);
         }
         if (p.challengeWindow > MAX_CHALLENGE_WINDOW) revert InvalidChallengeWindow(p.challengeWindow);
+        if ((p.mode == JobMode.Direct) != (p.offeredTo != address(0))) revert InvalidOffer(p.mode, p.offeredTo);
 
         JobTerms memory t = _complete(p, spec, client);
         jobId = _postedJobId(t);
@@ -119,7 +138,8 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
     function claimJob(JobTerms calldata terms) external {
         bytes32 jobId = _jobId(terms);
         _expect(jobId, JobStatus.Open);
-        if (terms.mode != JobMode.Claim) revert WrongMode(jobId, terms.mode);
+        if (terms.mode == JobMode.Auction) revert WrongMode(jobId, terms.mode);
+        if (terms.mode == JobMode.Direct && msg.sender != terms.offeredTo) revert NotOfferedWorker(jobId, msg.sender);
         if (block.timestamp > terms.openUntil) revert DeadlinePassed(jobId, terms.openUntil, block.timestamp);
         _assign(jobId, terms, msg.sender, terms.budget);
     }
@@ -254,6 +274,7 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         t.collateral = p.collateral;
         t.feeBps = feeBps;
         t.mode = p.mode;
+        t.offeredTo = p.offeredTo;
         t.openUntil = p.openUntil;
         t.executionTimeout = p.executionTimeout;
         t.challengeWindow = p.challengeWindow;
@@ -319,7 +340,7 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
     }
 
     function _price(bytes32 jobId, JobTerms calldata terms, address worker) private view returns (uint96) {
-        return terms.mode == JobMode.Claim ? terms.budget : bids[jobId][worker];
+        return terms.mode == JobMode.Auction ? bids[jobId][worker] : terms.budget;
     }
 
     function _checkText(uint256 length) private pure {

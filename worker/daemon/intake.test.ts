@@ -53,6 +53,7 @@ function apiJob(spec: unknown, mode: 'CLAIM' | 'AUCTION' = 'CLAIM'): ApiJob {
     collateral: String(10n ** 16n),
     feeBps: 100,
     mode,
+    offeredTo: '0x0000000000000000000000000000000000000000',
     openUntil: '2000',
     executionTimeout: 3600,
     challengeWindow: 3600,

@@ -18,6 +18,7 @@ function job(over: Partial<JobTerms> = {}, spec: unknown = goodSpec, status = 'O
     collateral: 10n ** 17n,
     feeBps: 100,
     mode: 0,
+    offeredTo: ETH,
     openUntil: 2_000,
     executionTimeout: 3600,
     challengeWindow: 3600,

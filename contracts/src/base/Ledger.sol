@@ -7,6 +7,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IMarketBase} from "../interfaces/IMarketBase.sol";
 import {PaymentAuthorization} from "../interfaces/ILoomTypes.sol";
 import {ILoomRegistry} from "../interfaces/ILoomRegistry.sol";
+import {TokenRefusal} from "../libraries/TokenRefusal.sol";
 
 /// @notice Money in and out. Every payout is a credit that its owner pulls with `withdraw`, so a
 /// recipient that reverts on receipt blocks only itself (it can withdraw to another address).
@@ -68,10 +69,7 @@ abstract contract Ledger is IMarketBase, ReentrancyGuardTransient {
         try IReceiveWithAuthorization(token).receiveWithAuthorization(
             from, address(this), amount, a.validAfter, a.validBefore, nonce, a.signature
         ) {} catch (bytes memory reason) {
-            if (reason.length == 0) revert AuthorizationUnsupported(token);
-            assembly ("memory-safe") {
-                revert(add(reason, 32), mload(reason))
-            }
+            TokenRefusal.raise(token, reason);
         }
         uint256 received = IERC20(token).balanceOf(address(this)) - before;
         if (received != amount) revert TransferAmountMismatch(token, amount, received);

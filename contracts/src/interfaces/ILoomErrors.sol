@@ -53,6 +53,15 @@ interface ILoomErrors {
     /// @notice Posting on a client's behalf needs an ERC-20 with EIP-3009's `receiveWithAuthorization`
     /// (bytes-signature form, as USDC v2.2); ETH (address(0)) and other tokens are refused.
     error AuthorizationUnsupported(address token);
+    /// @notice A Direct job must name the worker it is offered to, and no other mode may name one.
+    error InvalidOffer(JobMode mode, address offeredTo);
+    /// @notice Only the worker a Direct job is offered to may claim it.
+    error NotOfferedWorker(bytes32 jobId, address caller);
+    /// @notice The order's deposit address held less than its budget (the transfer was not made, or
+    /// was of less); whatever it held stays there.
+    error DepositShort(address deposit, uint256 received, uint256 budget);
+    /// @notice The deposit address holds nothing of the token.
+    error NothingDeposited(address deposit);
 
     // ---- workers ----
 

@@ -36,6 +36,12 @@ interface ILoomMarket is IMarketBase, ILoomMarketEvents {
         external
         returns (bytes32 jobId);
 
+    /// @notice Posts a job for `client` paid by the caller, which must be this market's LoomDeposits
+    /// (`deposits()`): it takes payments made to deposit addresses, as x402 clients make them.
+    function postJobPaidBy(JobParams calldata params, bytes calldata spec, address client)
+        external
+        returns (bytes32 jobId);
+
     /// @notice Places or replaces the caller's bid on an auction job, until `openUntil`.
     /// The caller must be an available registered worker that meets the requirements and whose free
     /// stake covers the collateral; `price` must be positive and at most the budget.
@@ -48,7 +54,8 @@ interface ILoomMarket is IMarketBase, ILoomMarketEvents {
     /// assigned at its bid, its collateral locked, and `budget - price` credited back to the client.
     function acceptBid(JobTerms calldata terms, address worker) external;
 
-    /// @notice The first eligible worker takes a claim-mode job at the full budget, until `openUntil`.
+    /// @notice The first eligible worker takes a claim-mode job at the full budget, until `openUntil`;
+    /// a Direct job only the worker it is offered to.
     function claimJob(JobTerms calldata terms) external;
 
     /// @notice The assigned worker posts its result by the execution deadline (inclusive).
@@ -77,7 +84,7 @@ interface ILoomMarket is IMarketBase, ILoomMarketEvents {
     /// @notice The client cancels an open job and gets its budget credited back.
     function cancelJob(JobTerms calldata terms) external;
 
-    /// @notice Anyone closes a job nobody was assigned to in time (claim mode: after `openUntil`;
+    /// @notice Anyone closes a job nobody was assigned to in time (claim and direct: after `openUntil`;
     /// auction: after `openUntil + ACCEPT_WINDOW`); the budget is credited back to the client.
     function expire(JobTerms calldata terms) external;
 

@@ -6,7 +6,10 @@ enum JobMode {
     /// @dev The first eligible worker to call `claimJob` gets the job at the full budget.
     Claim,
     /// @dev Eligible workers bid until `openUntil`; the client accepts one bid.
-    Auction
+    Auction,
+    /// @dev Offered to one named worker (`offeredTo`), who alone may claim it at the full budget until
+    /// `openUntil`; after that it expires and refunds like any open job.
+    Direct
 }
 
 /// @notice Where a job is in its life. `Closed` is terminal; `CloseReason` says how it ended.
@@ -50,7 +53,9 @@ struct JobParams {
     /// @dev Stake (in ETH) the assigned worker locks until the job ends; slashable.
     uint96 collateral;
     JobMode mode;
-    /// @dev Last second at which the job can be claimed (Claim) or bid on (Auction).
+    /// @dev The worker a Direct job is offered to; address(0) in the other modes.
+    address offeredTo;
+    /// @dev Last second at which the job can be claimed (Claim, Direct) or bid on (Auction).
     uint40 openUntil;
     /// @dev Seconds from assignment to the result deadline.
     uint32 executionTimeout;
@@ -85,6 +90,8 @@ struct JobTerms {
     /// @dev The protocol fee in basis points, fixed when the job was posted.
     uint16 feeBps;
     JobMode mode;
+    /// @dev The worker a Direct job is offered to; address(0) in the other modes.
+    address offeredTo;
     uint40 openUntil;
     uint32 executionTimeout;
     uint32 challengeWindow;
@@ -94,6 +101,19 @@ struct JobTerms {
     /// @dev keccak256 of the spec bytes emitted in `JobPosted`.
     bytes32 specHash;
     uint64 salt;
+}
+
+/// @notice A client's signed EIP-3009 `TransferWithAuthorization` of a job's budget to the order's
+/// deposit address (`LoomDeposits.depositAddress`), as an x402 "exact" payment signs it: the payer
+/// picks the nonce, so the job is bound by the payee instead, an address derived from the order that
+/// only LoomDeposits can empty, into that job or back to the payer.
+struct TransferAuthorization {
+    uint256 validAfter;
+    uint256 validBefore;
+    bytes32 nonce;
+    /// @dev 65-byte ECDSA signature, or a contract wallet's (ERC-1271), as USDC v2.2 takes them. Empty
+    /// when the transfer was already made (anyone holding the signature may submit it to the token).
+    bytes signature;
 }
 
 /// @notice A worker's claim about its machine. Only the fields that eligibility checks

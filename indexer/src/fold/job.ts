@@ -169,6 +169,7 @@ function posted(event: LoggedEvent): Job {
     arbiter: hex(t.arbiter),
     budget: big(t.budget),
     mode: JOB_MODES[Number(t.mode)]!,
+    offeredTo: hex(t.offeredTo),
     executionTimeout: Number(t.executionTimeout),
     challengeWindow: Number(t.challengeWindow),
     replicas: null,

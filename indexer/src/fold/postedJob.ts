@@ -14,6 +14,7 @@ type KindColumns =
   | 'arbiter'
   | 'budget'
   | 'mode'
+  | 'offeredTo'
   | 'executionTimeout'
   | 'challengeWindow'
   | 'replicas'

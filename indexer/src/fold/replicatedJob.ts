@@ -38,6 +38,7 @@ export function replicatedPosted(event: LoggedEvent): Job {
     arbiter: ZERO_ADDRESS,
     budget: price * BigInt(replicas),
     mode: 'CLAIM',
+    offeredTo: ZERO_ADDRESS,
     executionTimeout: 0,
     challengeWindow: 0,
     replicas,
