@@ -10,15 +10,24 @@ import {
   createPublicClient,
   createWalletClient,
   http,
+  keccak256,
   parseEventLogs,
   toHex,
   type Account,
+  type Address,
+  type Chain,
   type Hash,
   type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { loomMarketAbi, loomReplicatedMarketAbi } from '../abis/generated.ts';
+import { loomDepositsAbi, loomMarketAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated.ts';
+import { signJobPayment, tokenDomain, TRANSFER_WITH_AUTHORIZATION_TYPES } from '../sdk/jobPayment.ts';
+import type { JobParams } from '../sdk/writes.ts';
 import { resultCommitment } from '../sdk/replication.ts';
 import { abiOf, contractFor } from '../sdk/contracts.ts';
 import { contractsOf } from '../sdk/chain/deploymentRecord.ts';
@@ -73,14 +82,15 @@ export async function gasBench(): Promise<Record<string, number>> {
     await write(worker3, 'register', [hardware], 10n ** 18n);
 
     let salt = 0n;
-    const post = async (mode: 0 | 1) => {
+    const postParams = async (mode: 0 | 1 = 0) => {
       const now = (await pub.getBlock()).timestamp;
-      const params = {
+      return {
         token: '0x0000000000000000000000000000000000000000',
         arbiter: '0x0000000000000000000000000000000000000000',
         budget: 10n ** 18n,
         collateral: 0n,
         mode,
+        offeredTo: '0x0000000000000000000000000000000000000000',
         openUntil: Number(now) + 3600,
         executionTimeout: 7200,
         challengeWindow: 86_400,
@@ -89,6 +99,9 @@ export async function gasBench(): Promise<Record<string, number>> {
         gpuModel: toHex(0, { size: 32 }),
         salt: ++salt,
       };
+    };
+    const post = async (mode: 0 | 1) => {
+      const params = await postParams(mode);
       const receipt = await write(client, 'postJob', [params, toHex(SPEC)], params.budget);
       const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
       return { receipt, terms: posted.args.terms };
@@ -149,6 +162,8 @@ export async function gasBench(): Promise<Record<string, number>> {
     await replicated();
     const replicatedTotal = await replicated();
 
+    const gasless = await gaslessPosts({ pub, send, client, relayer: owner, usdc: d.TestUSDC.address, market: contracts.market, params: postParams });
+
     // The same release with the protocol fee on: one more credit (the treasury's).
     await write(owner, 'setFee', [100]);
     const feeJob = await post(0);
@@ -178,8 +193,67 @@ export async function gasBench(): Promise<Record<string, number>> {
       'gas.replicated.total': replicatedTotal,
       'gas.replicated.perReplica': Math.round(replicatedTotal / 3),
       'gas.replicated.perReplicaRatio': Math.round((replicatedTotal / 3 / core) * 1000) / 1000,
+      'gas.postJob.usdc': gasless.usdc,
+      'gas.postJob.withAuthorization': gasless.withAuthorization,
+      'gas.postJob.withAuthorization.overPostJob': gasless.withAuthorization - g(job.receipt),
+      'gas.postJob.withAuthorization.overUsdcPostJob': gasless.withAuthorization - gasless.usdc,
+      'gas.postJob.fromDeposit': gasless.fromDeposit,
+      'gas.postJob.fromDeposit.overPostJob': gasless.fromDeposit - g(job.receipt),
     };
   } finally {
     await anvil.stop();
   }
+}
+
+/**
+ * The benchmark job paid in USDC by a client who sends no transaction: through `postJobFor` (an
+ * EIP-3009 receive-authorization whose nonce is the job id) and through LoomDeposits (an x402
+ * transfer-authorization to the order's deposit address, emptied into escrow); a relayer submits
+ * both. Each kind runs twice and the second is measured, as the ETH job is measured after a warm-up.
+ */
+async function gaslessPosts(o: {
+  pub: PublicClient;
+  send: (hash: Promise<Hash>) => Promise<TransactionReceipt>;
+  client: WalletClient<Transport, Chain, Account>;
+  relayer: WalletClient<Transport, Chain, Account>;
+  usdc: Address;
+  market: Address;
+  params: () => Promise<{ token: string; budget: bigint }>;
+}): Promise<{ usdc: number; withAuthorization: number; fromDeposit: number }> {
+  const { pub, send, client, relayer, usdc, market } = o;
+  const spec = toHex(SPEC);
+  const budget = 25_000_000n;
+  const usdcParams = async () => ({ ...(await o.params()), token: usdc, budget }) as JobParams;
+  await send(relayer.writeContract({ address: usdc, abi: testUsdcAbi, functionName: 'mint', args: [client.account.address, 10n ** 12n] }));
+  const deposits = await pub.readContract({ address: market, abi: loomMarketAbi, functionName: 'deposits' });
+  const domain = await tokenDomain(pub, usdc);
+
+  // The same job paid the usual way, for comparison: the client approves once and posts it.
+  await send(client.writeContract({ address: usdc, abi: testUsdcAbi, functionName: 'approve', args: [market, 2n ** 256n - 1n] }));
+  const approved = async () => {
+    const hash = client.writeContract({ address: market, abi: loomMarketAbi, functionName: 'postJob', args: [await usdcParams(), spec] });
+    return Number((await send(hash)).gasUsed);
+  };
+  const withAuthorization = async () => {
+    const params = await usdcParams();
+    const paid = await signJobPayment({ publicClient: pub, walletClient: client, market, params, spec });
+    const hash = relayer.writeContract({ address: market, abi: loomMarketAbi, functionName: 'postJobFor', args: [params, spec, paid.client, paid.payment] });
+    return Number((await send(hash)).gasUsed);
+  };
+  const fromDeposit = async () => {
+    const params = await usdcParams();
+    const order = await pub.readContract({ address: deposits, abi: loomDepositsAbi, functionName: 'orderId', args: [params, keccak256(spec), client.account.address] });
+    const to = await pub.readContract({ address: deposits, abi: loomDepositsAbi, functionName: 'depositAddress', args: [order, usdc] });
+    const message = { from: client.account.address, to, value: budget, validAfter: 0n, validBefore: BigInt(Math.floor(Date.now() / 1000) + 600), nonce: keccak256(toHex(`bench ${params.salt}`)) };
+    const signature = await client.signTypedData({ domain, types: TRANSFER_WITH_AUTHORIZATION_TYPES, primaryType: 'TransferWithAuthorization', message });
+    const payment = { validAfter: message.validAfter, validBefore: message.validBefore, nonce: message.nonce, signature };
+    const hash = relayer.writeContract({ address: deposits, abi: loomDepositsAbi, functionName: 'postJob', args: [params, spec, client.account.address, payment] });
+    return Number((await send(hash)).gasUsed);
+  };
+  await approved();
+  const u = await approved();
+  await withAuthorization();
+  const a = await withAuthorization();
+  await fromDeposit();
+  return { usdc: u, withAuthorization: a, fromDeposit: await fromDeposit() };
 }

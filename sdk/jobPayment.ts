@@ -34,6 +34,11 @@ export const RECEIVE_WITH_AUTHORIZATION_TYPES = {
   ],
 } as const;
 
+/** EIP-3009's transfer-authorization: what an x402 "exact" payment signs (to LoomDeposits' deposit address). */
+export const TRANSFER_WITH_AUTHORIZATION_TYPES = {
+  TransferWithAuthorization: RECEIVE_WITH_AUTHORIZATION_TYPES.ReceiveWithAuthorization,
+} as const;
+
 /**
  * The token's EIP-712 domain, read from its EIP-5267 `eip712Domain()` (OpenZeppelin tokens have
  * it); for a token without it, pass `name` and `version` (Circle's USDC: "USD Coin", "2").

@@ -16,7 +16,7 @@ import { readHeadBlock } from './indexingStatus';
 import type { SQL } from './keyset';
 
 /** Bumped whenever what is hashed, or how, changes. */
-export const DIGEST_VERSION = 4;
+export const DIGEST_VERSION = 5;
 const PAGE = 2_000;
 
 type TableName = keyof Tables;

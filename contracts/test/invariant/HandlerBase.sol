@@ -102,6 +102,8 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
     ReentrantActor public immutable reentrant;
 
     address[] internal _actors;
+    /// @dev The EOA actors' keys: they sign token authorizations for gasless posts.
+    mapping(address actor => uint256 key) internal _keyOf;
     TrackedJob[] internal _jobs;
     TrackedReplicated[] internal _rjobs;
     mapping(uint256 r => mapping(uint256 slot => TrackedSlot)) internal _slots;
@@ -163,7 +165,9 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         reentrant = new ReentrantActor(registry_, payers);
 
         for (uint256 i; i < EOA_ACTORS; i++) {
-            _actors.push(makeAddr(string.concat("actor", vm.toString(i))));
+            (address a, uint256 key) = makeAddrAndKey(string.concat("actor", vm.toString(i)));
+            _actors.push(a);
+            _keyOf[a] = key;
         }
         _actors.push(address(refuser));
         _actors.push(address(reentrant));

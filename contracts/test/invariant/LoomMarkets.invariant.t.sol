@@ -29,10 +29,17 @@ contract LoomMarketsInvariantTest is MarketFixture {
             handler.register(k, 5 ether, 0);
         }
         // ...and with a few jobs open, because a run is short and a job needs many steps to settle: a claim
-        // job in ETH posted by the re-entering actor, an auction in USDC posted by the refusing one, and two
+        // job in ETH posted by the re-entering actor, an auction in USDC posted by the refusing one, three
+        // gasless ones, and two
         // replicated jobs (3 replicas in ETH, 5 in USDC; odd prices, so that quorum shares leave a remainder).
         handler.postJob(actorCount - 1, 1 ether, 0.5 ether, 0, 1 days, 1 days, 1 days, 0);
         handler.postJob(actorCount - 2, 5_000e6, 0.3 ether, 3, 1 days, 1 days, 1 days, 0);
+        // Gasless USDC posts by EOA clients, each payment path once: a receive-authorization for a
+        // direct offer, an x402 transfer to the order's deposit address, and one a front-runner submitted.
+        handler.postJob(0, 2_000e6, 0.1 ether, 1 | 4 | (1 << 3), 1 days, 1 days, 1 days, 0);
+        handler.postJob(1, 3_000e6, 0, 1 | (2 << 3), 1 days, 1 days, 1 days, 0);
+        handler.postJob(2, 4_000e6, 0.2 ether, 1 | (3 << 3), 1 days, 1 days, 1 days, 0);
+        require(handler.calls("postJobFor") == 1 && handler.calls("postJobFromDeposit") == 2, "the gasless seeds were posted");
         uint256 oneDayEach = 1 days | (1 days << 64) | (1 days << 128);
         handler.postReplicatedJob(0, 0.3 ether + 1, 0.5 ether, 0, 1 | (1 << 16), oneDayEach, 0);
         handler.postReplicatedJob(1, 1_000e6 + 1, 0.2 ether, 1, 3 | (1 << 16) | (1 << 24), oneDayEach, 0);
@@ -366,7 +373,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
         invariant_lockedStakeIsLiveCollateral();
         invariant_stakeIsConserved();
         invariant_guardRefusesReentry();
-        address[3] memory holders = [address(registry), address(market), address(replicated)];
+        address[4] memory holders = [address(registry), address(market), address(replicated), address(market.deposits())];
         for (uint256 h; h < holders.length; h++) {
             assertEq(holders[h].balance, 0, "a contract holds ETH");
             assertEq(usdc.balanceOf(holders[h]), 0, "a contract holds USDC");
@@ -399,7 +406,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
         (address worker, JobStatus status,,) = market.jobs(job.id);
         if (status == JobStatus.Open) return job.budget;
         if (!_isAssigned(status)) return 0;
-        return job.mode == JobMode.Claim ? job.budget : market.bids(job.id, worker);
+        return job.mode == JobMode.Auction ? market.bids(job.id, worker) : job.budget;
     }
 
     function _isAssigned(JobStatus status) internal pure returns (bool) {

@@ -110,7 +110,7 @@ abstract contract ReentryArming is SingleJobActions, ReplicatedJobActions {
     }
 
     function _isClaimableByReentrant(uint256 i) private view returns (bool) {
-        return _isClaimable(i) && _isEligibleFor(address(reentrant), _jobs[i].terms);
+        return _isClaimable(i) && _isOfferedTo(i, address(reentrant)) && _isEligibleFor(address(reentrant), _jobs[i].terms);
     }
 
     function _hasFreeSlotForReentrant(uint256 r) private view returns (bool) {

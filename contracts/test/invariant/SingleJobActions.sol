@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {JobMode, JobParams, JobStatus, JobTerms, Requirements} from "../../src/interfaces/ILoomTypes.sol";
+import {
+    JobMode,
+    JobParams,
+    JobStatus,
+    JobTerms,
+    PaymentAuthorization,
+    Requirements,
+    TransferAuthorization
+} from "../../src/interfaces/ILoomTypes.sol";
 import {jobTermsOf} from "../utils/JobTermsOf.sol";
 import {HandlerBase} from "./HandlerBase.sol";
 
@@ -11,7 +19,15 @@ import {HandlerBase} from "./HandlerBase.sol";
 abstract contract SingleJobActions is HandlerBase {
     mapping(uint256 jobIndex => mapping(address worker => uint96 price)) internal _bids;
 
-    /// @param flags bit 0: USDC instead of ETH; bit 1: auction instead of claim.
+    bytes32 private constant RECEIVE_TYPEHASH =
+        keccak256("ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)");
+    bytes32 private constant TRANSFER_TYPEHASH =
+        keccak256("TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)");
+
+    /// @param flags bit 0: USDC instead of ETH; bit 1: auction instead of claim; bit 2: a direct offer
+    /// (to another actor; wins over bit 1); bits 3-4, for a USDC job of an EOA client, how it is paid:
+    /// 0 postJob, 1 postJobFor (a receive-authorization), 2 LoomDeposits (an x402 transfer to the
+    /// order's deposit address), 3 the same after a front-runner submitted the transfer itself.
     /// @param requirements bytes 0-2: minimum GPU count, minimum VRAM, required model.
     function postJob(
         uint256 actorSeed,
@@ -28,6 +44,10 @@ abstract contract SingleJobActions is HandlerBase {
         JobParams memory p;
         p.token = flags & 1 == 0 ? address(0) : address(usdc);
         p.mode = flags & 2 == 0 ? JobMode.Claim : JobMode.Auction;
+        if (flags & 4 != 0) {
+            p.mode = JobMode.Direct;
+            p.offeredTo = _actorAt(uint256(keccak256(abi.encode(actorSeed))));
+        }
         p.budget = uint96(_bound(budget, 1, p.token == address(0) ? MAX_ETH_BUDGET : MAX_USDC_BUDGET));
         p.collateral = uint96(_bound(collateral, 0, MAX_COLLATERAL));
         p.openUntil = uint40(block.timestamp + _bound(openPeriod, 1 hours, MAX_DURATION));
@@ -39,14 +59,56 @@ abstract contract SingleJobActions is HandlerBase {
         bytes memory spec = abi.encodePacked("loom-job-", vm.toString(_jobs.length));
 
         JobTerms memory t = jobTermsOf(p, client, market.defaultArbiter(), market.feeBps(), keccak256(spec));
-        vm.prank(client);
-        bytes32 jobId = market.postJob{value: p.token == address(0) ? p.budget : 0}(p, spec);
+        uint256 path = p.token == address(0) || _keyOf[client] == 0 ? 0 : (flags >> 3) & 3;
+        bytes32 jobId = path == 0 ? _postDirectly(p, spec, client) : _postGasless(p, spec, client, keccak256(abi.encode(t)), path);
         require(jobId == keccak256(abi.encode(t)), "handler: terms differ from the market's");
 
         _jobs.push(TrackedJob({terms: t, id: jobId, status: JobStatus.Open, worker: address(0), price: 0, deadline: 0}));
         _jobIndex[jobId] = _jobs.length;
         ghost_escrow[address(market)][p.token] += p.budget;
         calls["postJob"]++;
+    }
+
+    function _postDirectly(JobParams memory p, bytes memory spec, address client) internal returns (bytes32) {
+        vm.prank(client);
+        return market.postJob{value: p.token == address(0) ? p.budget : 0}(p, spec);
+    }
+
+    /// @dev The client signs; a relayer (`sink`) submits and pays the gas.
+    function _postGasless(JobParams memory p, bytes memory spec, address client, bytes32 jobId, uint256 path)
+        internal
+        returns (bytes32)
+    {
+        uint256 validBefore = block.timestamp + 1 hours;
+        if (path == 1) {
+            bytes memory sig = _signAuthorization(client, RECEIVE_TYPEHASH, address(market), p.budget, validBefore, jobId);
+            vm.prank(sink);
+            calls["postJobFor"]++;
+            return market.postJobFor(p, spec, client, PaymentAuthorization(0, validBefore, sig));
+        }
+        address deposit = market.deposits().depositAddress(market.deposits().orderId(p, keccak256(spec), client), p.token);
+        bytes32 nonce = keccak256(abi.encode("x402", jobId));
+        TransferAuthorization memory a = TransferAuthorization(
+            0, validBefore, nonce, _signAuthorization(client, TRANSFER_TYPEHASH, deposit, p.budget, validBefore, nonce)
+        );
+        if (path == 3) {
+            vm.prank(sink);
+            usdc.transferWithAuthorization(client, deposit, p.budget, 0, validBefore, nonce, a.signature);
+            calls["frontRunDeposit"]++;
+        }
+        vm.prank(sink);
+        calls["postJobFromDeposit"]++;
+        return market.deposits().postJob(p, spec, client, a);
+    }
+
+    function _signAuthorization(address from, bytes32 typehash, address to, uint256 value, uint256 validBefore, bytes32 nonce)
+        internal
+        view
+        returns (bytes memory)
+    {
+        bytes32 structHash = keccak256(abi.encode(typehash, from, to, value, 0, validBefore, nonce));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_keyOf[from], keccak256(abi.encodePacked("\x19\x01", usdc.DOMAIN_SEPARATOR(), structHash)));
+        return abi.encodePacked(r, s, v);
     }
 
     function placeBid(uint256 jobSeed, uint256 actorSeed, uint256 price) external recordsLogs {
@@ -93,7 +155,8 @@ abstract contract SingleJobActions is HandlerBase {
         if (!found) return;
         JobTerms memory t = _jobs[i].terms;
         address a;
-        (found, a) = _findEligible(actorSeed, t);
+        // A direct offer has one possible worker.
+        (found, a) = t.mode == JobMode.Direct ? (_isEligibleFor(t.offeredTo, t), t.offeredTo) : _findEligible(actorSeed, t);
         if (!found) return;
         vm.prank(a);
         market.claimJob(t);
@@ -316,6 +379,11 @@ abstract contract SingleJobActions is HandlerBase {
 
     function _isClaimable(uint256 i) internal view returns (bool) {
         return !_isAuction(i) && block.timestamp <= _jobs[i].terms.openUntil;
+    }
+
+    /// @dev Whether `a` may claim job `i` as far as its mode goes: anyone, unless it is offered to another.
+    function _isOfferedTo(uint256 i, address a) internal view returns (bool) {
+        return _jobs[i].terms.mode != JobMode.Direct || _jobs[i].terms.offeredTo == a;
     }
 
     function _isExpirable(uint256 i) internal view returns (bool) {

@@ -19,6 +19,7 @@ function jobTermsOf(JobParams memory p, address poster, address arbiter, uint16 
     t.collateral = p.collateral;
     t.feeBps = feeBps;
     t.mode = p.mode;
+    t.offeredTo = p.offeredTo;
     t.openUntil = p.openUntil;
     t.executionTimeout = p.executionTimeout;
     t.challengeWindow = p.challengeWindow;
