@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { encodeAbiParameters, keccak256, type AbiParameter } from 'viem';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi, loomReplicatedMarketAbi } from '../abis/generated';
+import { MODE, type JobMode } from '../sdk/enums';
 import { type ArtifactPurpose, signArtifactUpload } from '../sdk/artifactUpload';
 import { accountOf } from '../testkit/accounts';
 import { runScenario, type Scenario } from '../indexer/test/scenario';
@@ -105,7 +106,7 @@ describe('api served by Ponder', () => {
   test('default: job terms round-trip to the contract: their ABI encoding hashes to the job id', async () => {
     const posted = loomMarketAbi.find((i) => i.type === 'event' && i.name === 'JobPosted') as { inputs: readonly AbiParameter[] };
     const termsParam = posted.inputs.find((p) => p.name === 'terms')!;
-    const fields = 'client token arbiter budget collateral feeBps mode openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt';
+    const fields = 'client token arbiter budget collateral feeBps mode offeredTo openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt';
     for (const [name, job] of Object.entries(scenario.jobs)) {
       const { data } = await query(live!, `{ job(id: "${job.id}") { id terms { ${fields} } } }`);
       const t = data.job.terms;
@@ -113,7 +114,7 @@ describe('api served by Ponder', () => {
         ...t,
         budget: BigInt(t.budget),
         collateral: BigInt(t.collateral),
-        mode: t.mode === 'CLAIM' ? 0 : 1,
+        mode: MODE[t.mode as JobMode],
         openUntil: Number(t.openUntil),
         salt: BigInt(t.salt),
       };

@@ -180,6 +180,7 @@ export function buildFixture(): Fixture {
       collateral: (BigInt(i % 4) * 10n ** 17n).toString(),
       feeBps: 100,
       mode: i % 2,
+      offeredTo: ETH,
       openUntil: Number(BASE_TIME) + 86_400 * 3,
       executionTimeout: 3600,
       challengeWindow: 600,

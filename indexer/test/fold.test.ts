@@ -55,6 +55,7 @@ const posted = (mode: 0 | 1 = 1, spec: Hex = stringToHex('{"a":1}')) =>
       collateral: '50',
       feeBps: 100,
       mode,
+      offeredTo: ZERO_ADDRESS,
       openUntil: 1_767_229_200,
       executionTimeout: 7200,
       challengeWindow: 86_400,
