@@ -15,6 +15,7 @@ import type { PaymentPayload, PaymentRequirements } from '@x402/core/types';
 import { type Address, isAddress } from 'viem';
 import { formatAmount } from '../sdk/format/amounts';
 import { ETH_TOKEN } from '../sdk/format/tokens';
+import { MAX_OPEN_PERIOD } from '../sdk/marketRules';
 import { buildOrder, readQuoted } from './order';
 import { paymentRequired, paymentRequirements } from './quote';
 import { rateLimiter } from './rateLimit';
@@ -120,6 +121,8 @@ export function gatewayApp(o: GatewayOptions) {
       return c.json({ error: message, reason }, 402);
     };
     if (order.params.openUntil <= now) return refuse('quote_expired', `the quote's open deadline ${order.params.openUntil} has passed (chain time ${now}): request a new quote`);
+    // A made-up extra.openUntil: the market would refuse it; say so before simulating.
+    if (order.params.openUntil > now + MAX_OPEN_PERIOD) return c.json({ error: `accepted.extra.openUntil ${order.params.openUntil} is more than ${MAX_OPEN_PERIOD} s ahead (chain time ${now}): pay the quote this gateway made` }, 400);
 
     const checked = await checkPayment(payment, { expected, client: order.client, domain: await chain.domainOf(order.params.token), now });
     if (!checked.ok) return refuse(checked.reason, checked.message);
@@ -135,6 +138,7 @@ export function gatewayApp(o: GatewayOptions) {
       o.log?.(`x402: posting failed: ${(err as Error).message}`);
       return c.json({ error: (err as Error).message }, 502);
     }
+    o.log?.(`x402: posted ${posted.jobId} for ${order.client} (${order.params.budget} of ${order.params.token}) in ${posted.transaction}`);
     c.header(
       'PAYMENT-RESPONSE',
       encodePaymentResponseHeader({ success: true, transaction: posted.transaction, network: expected.network, payer: order.client }),

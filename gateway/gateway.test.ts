@@ -204,6 +204,8 @@ describe('POST /x402/jobs', () => {
     await refused(order({ executionTimeout: 7200 }), paid, 402, /invalid_pay_to/);
     // A quote whose extra was taken away cannot be rebuilt.
     await refused(order(), await payment({ ...accepted, extra: { name: accepted.extra.name, version: accepted.extra.version } }), 400, /salt/);
+    // A made-up deadline past the market's longest open period.
+    await refused(order(), await payment({ ...accepted, extra: { ...accepted.extra, openUntil: (accepted.extra.openUntil as number) + 10 * 365 * 86_400 } }), 400, /openUntil .* ahead/);
   });
 
   test('error: an oversize spec, bad terms, a token without EIP-3009', async () => {
