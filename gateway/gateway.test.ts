@@ -233,8 +233,8 @@ describe('POST /x402/jobs', () => {
 });
 
 describe('the gateway’s limits', () => {
-  test('error: requests past the per-client limit get 429 with Retry-After', async () => {
-    const limited = await startGateway({ key: keyOf(3), rpcUrl: m.rpcUrl, port: await freePort(), host: '127.0.0.1', deploymentFile: m.deploymentPath, minBalance: 0n, ratePerIp: 100, ratePerClient: 2 });
+  test('error: requests past the per-client or per-IP limit get 429 with Retry-After', async () => {
+    const limited = await startGateway({ key: keyOf(3), rpcUrl: m.rpcUrl, port: await freePort(), host: '127.0.0.1', deploymentFile: m.deploymentPath, minBalance: 0n, ratePerIp: 3, ratePerClient: 2 });
     try {
       const call = () => fetch(`${limited.url}/x402/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order()) });
       expect((await call()).status).toBe(402);
@@ -243,6 +243,10 @@ describe('the gateway’s limits', () => {
       expect(third.status).toBe(429);
       expect(Number(third.headers.get('Retry-After'))).toBeGreaterThan(0);
       expect(((await third.json()) as { error: string }).error).toMatch(/too many requests from this client/);
+      // Another client from the same IP: the IP's limit.
+      const fourth = await fetch(`${limited.url}/x402/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order({ client: stranger.address })) });
+      expect(fourth.status).toBe(429);
+      expect(((await fourth.json()) as { error: string }).error).toMatch(/too many requests from this address \(IP\)/);
     } finally {
       await limited.close();
     }
