@@ -11,7 +11,7 @@ import { ExactEvmScheme, toClientEvmSigner } from '@x402/evm';
 import { x402Client } from '@x402/fetch';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { testUsdcAbi } from '../abis/generated.ts';
-import { startGateway } from '../gateway/server.ts';
+import { startGateway } from '../gateway/startGateway.ts';
 import { freePort } from '../indexer/run/freePort.ts';
 import { keyOf } from '../testkit/accounts.ts';
 import { scriptSpec } from '../testkit/jobs.ts';

@@ -3,7 +3,7 @@
  * environment (gateway/config.ts); prints its URL once it listens.
  */
 import { GATEWAY_ENV_HELP, GatewayConfigError, readGatewayConfig } from './config';
-import { startGateway } from './server';
+import { startGateway } from './startGateway';
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 

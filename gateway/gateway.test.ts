@@ -18,8 +18,8 @@ import { receiptEvents } from '../sdk/receipts';
 import { MAX_SPEC_BYTES } from '../sdk/spec/jobSpec';
 import { keyOf } from '../testkit/accounts';
 import { type Stack, startStack } from '../testkit/stack';
-import { startGateway } from './server';
-import { TRANSFER_WITH_AUTHORIZATION_TYPES } from './verifyPayment';
+import { startGateway } from './startGateway';
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from './checkPayment';
 
 let m: Stack;
 let gateway: Awaited<ReturnType<typeof startGateway>>;

@@ -10,8 +10,8 @@ import { depositsOf, orderDeposit, postFromDepositCall } from '../sdk/jobDeposit
 import { tokenDomain } from '../sdk/jobPayment';
 import { receiptEvents } from '../sdk/receipts';
 import { type DecodedRevert, decodeRevert, formatRevert } from '../sdk/revert';
-import type { Order } from './order';
-import type { Authorization } from './verifyPayment';
+import type { Order } from './buildOrder';
+import type { Authorization } from './checkPayment';
 
 export type GatewayChain = Awaited<ReturnType<typeof openGatewayChain>>;
 

@@ -7,7 +7,7 @@
  */
 import type { PaymentRequired, PaymentRequirements } from '@x402/core/types';
 import type { Address, TypedDataDomain } from 'viem';
-import type { Order } from './order';
+import type { Order } from './buildOrder';
 
 export const X402_VERSION = 2;
 

@@ -6,9 +6,9 @@ import { serve } from '@hono/node-server';
 import { getAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { connectChain, findDeployment } from '../sdk/node';
-import { gatewayApp } from './app';
+import { gatewayApp } from './gatewayApp';
 import { type GatewayConfig, GatewayConfigError } from './config';
-import { openGatewayChain } from './settle';
+import { openGatewayChain } from './gatewayChain';
 
 export async function startGateway(config: GatewayConfig, log: (line: string) => void = () => {}) {
   const account = privateKeyToAccount(config.key);

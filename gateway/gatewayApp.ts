@@ -16,11 +16,11 @@ import { type Address, isAddress } from 'viem';
 import { formatAmount } from '../sdk/format/amounts';
 import { ETH_TOKEN } from '../sdk/format/tokens';
 import { MAX_OPEN_PERIOD } from '../sdk/marketRules';
-import { buildOrder, readQuoted } from './order';
-import { paymentRequired, paymentRequirements } from './quote';
+import { buildOrder, readQuoted } from './buildOrder';
+import { paymentRequired, paymentRequirements } from './paymentRequirements';
 import { rateLimiter } from './rateLimit';
-import { type GatewayChain, SettleRefused } from './settle';
-import { checkPayment } from './verifyPayment';
+import { type GatewayChain, SettleRefused } from './gatewayChain';
+import { checkPayment } from './checkPayment';
 
 export type GatewayOptions = {
   chain: GatewayChain;
