@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{abis,scripts,bench,indexer,api,worker,sdk,cli,e2e,testkit}/**/*.test.ts'],
+    include: ['{abis,scripts,bench,indexer,api,worker,sdk,cli,gateway,e2e,testkit}/**/*.test.ts'],
     // The harness's teardown (testkit/reaper.ts) runs after every file, even after a setup that timed out.
     setupFiles: ['testkit/setup.ts'],
     exclude: ['**/node_modules/**', 'indexer/.ponder/**', 'indexer/generated/**'],

@@ -9,6 +9,7 @@ import { contractSizesBench } from './contractSizes.ts';
 import { gasBench } from './gas.ts';
 import { indexerBench } from './indexer.ts';
 import { workerBench } from './worker.ts';
+import { x402Bench } from './x402.ts';
 
 const suites: Record<string, () => Promise<Record<string, number>>> = {
   contracts: contractSizesBench,
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   indexer: indexerBench,
   api: apiBench,
   worker: workerBench,
+  x402: x402Bench,
 };
 
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));

@@ -28,7 +28,7 @@ import { root } from '../testkit/root';
 const CLIENT_KEY = keyOf(ROLES.clients[0]);
 
 let dir: string;
-let ports: Record<'ANVIL_PORT' | 'API_PORT' | 'UI_PORT' | 'METRICS_PORT', number>;
+let ports: Record<'ANVIL_PORT' | 'API_PORT' | 'UI_PORT' | 'METRICS_PORT' | 'GATEWAY_PORT', number>;
 let npm: ChildProcess | undefined;
 let output = '';
 
@@ -222,10 +222,11 @@ async function stopStack(exited: Promise<number | string | null>) {
 let settledJob: string | undefined;
 
 test('default: npm start on a fresh clone runs a job posted with the CLI, and Ctrl-C leaves nothing behind', { timeout: 600_000 }, async () => {
-  ports = { ANVIL_PORT: await freePort(), API_PORT: await freePort(), UI_PORT: await freePort(), METRICS_PORT: await freePort() };
+  ports = { ANVIL_PORT: await freePort(), API_PORT: await freePort(), UI_PORT: await freePort(), METRICS_PORT: await freePort(), GATEWAY_PORT: await freePort() };
   const { exited } = await startStack();
   expect(output).toContain(`web UI      http://127.0.0.1:${ports.UI_PORT}`);
   expect(output).toMatch(/workers     0x[0-9a-fA-F]{40} \(metrics/);
+  expect(output).toContain(`x402        http://127.0.0.1:${ports.GATEWAY_PORT}/x402/jobs`);
   expect((await fetch(`http://127.0.0.1:${ports.UI_PORT}/`)).status).toBe(200);
 
   const spec = join(dir, 'hello.json');

@@ -14,7 +14,7 @@ const depcruise = join(root, 'node_modules/.bin/depcruise');
 const config = join(root, '.dependency-cruiser.cjs');
 
 /** Everything the check reads: the same list as `npm run layers`. */
-const layerPaths = ['abis', 'api', 'bench', 'cli', 'e2e', 'indexer', 'scripts', 'sdk', 'testkit', 'worker', 'ui/src', 'ui/tests', 'ponder.config.ts'];
+const layerPaths = ['abis', 'api', 'bench', 'cli', 'e2e', 'gateway', 'indexer', 'scripts', 'sdk', 'testkit', 'worker', 'ui/src', 'ui/tests', 'ponder.config.ts'];
 
 type Violation = { rule: { name: string }; from: string; to: string };
 
@@ -53,14 +53,19 @@ describe('layer check', () => {
       'cli/ok.ts': "import { reads } from '../sdk/reads';\nexport const ok = reads;\n",
       'cli/abi.ts': "import { loomMarketAbi } from '../abis/generated';\nexport const abi = loomMarketAbi;\n",
       'worker/borrow.ts': "import { ok } from '../cli/ok';\nexport const borrowed = ok;\n",
+      'gateway/abi.ts': "import { loomMarketAbi } from '../abis/generated';\nexport const abi = loomMarketAbi;\n",
+      'gateway/ok.ts': "import { reads } from '../sdk/reads';\nexport const ok = reads;\n",
+      'cli/pay.ts': "import { ok } from '../gateway/ok';\nexport const pay = ok;\n",
       'ui/src/lib/key.ts': "import { loadKey } from '../../../sdk/node/keys';\nexport const key = loadKey;\n",
       'indexer/src/peek.ts': "import { createApi } from '../../api/createApi';\nexport const api = createApi;\n",
       'indexer/src/api/index.ts': "import { createApi } from '../../../api/createApi';\nexport default createApi;\n",
     });
-    const found = (await cruise(scratch, ['abis', 'api', 'sdk', 'cli', 'worker', 'ui', 'indexer'])).map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
+    const found = (await cruise(scratch, ['abis', 'api', 'sdk', 'cli', 'worker', 'gateway', 'ui', 'indexer'])).map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
     expect(found).toEqual([
       'browser-never-sees-node-sdk: ui/src/lib/key.ts -> sdk/node/keys.ts',
+      'cli-is-a-client: cli/pay.ts -> gateway/ok.ts',
       'clients-through-the-sdk: cli/abi.ts -> abis/generated.ts',
+      'clients-through-the-sdk: gateway/abi.ts -> abis/generated.ts',
       'indexer-meets-api-once: indexer/src/peek.ts -> api/createApi.ts',
       'sdk-is-the-client-core: sdk/peek.ts -> api/createApi.ts',
       'worker-is-a-client: worker/borrow.ts -> cli/ok.ts',

@@ -9,6 +9,8 @@
  *   web UI    the built SvelteKit app (built first when ui/build is missing)
  *   workers   local worker daemons with anvil's accounts 4, 5, ... (only with bubblewrap: jobs never
  *             run unsandboxed by default)
+ *   gateway   the x402 payment gateway (gateway/, POST /x402/jobs on GATEWAY_PORT, 4021), paying gas
+ *             with anvil's account 3; when attached, only when LOOM_GATEWAY_KEY is given
  *   demo      with --demo (or LOOM_DEMO=1): a few jobs in every state (scripts/demo.ts), seeded
  *             once per chain
  *
@@ -21,7 +23,7 @@
  * LOOM_KEYSTORE_PASSWORD): anvil's keys are never used on a chain that is not local.
  *
  * Ctrl-C (SIGINT) or SIGTERM stops everything, children first; starting again resumes the chain and
- * the index. Env: ANVIL_PORT (8545), API_PORT (42069), UI_PORT (3000), METRICS_PORT (9464: the first
+ * the index. Env: ANVIL_PORT (8545), API_PORT (42069), UI_PORT (3000), GATEWAY_PORT (4021), METRICS_PORT (9464: the first
  * local worker's metrics, the next ones count up; "off" for none), DATABASE_URL,
  * LOOM_LOCAL_WORKERS (1; 0 for none; at most 4, or 2 with the demo, whose workers are accounts 6
  * and 7).
@@ -97,6 +99,9 @@ for (const name of ['LOOM_WORKER_KEY', 'LOOM_KEYSTORE_PASSWORD']) {
   if (env[name] !== undefined) workerSecrets[name] = env[name];
   delete env[name];
 }
+// The gateway's key likewise goes to the gateway alone.
+const gatewayKey = env.LOOM_GATEWAY_KEY;
+delete env.LOOM_GATEWAY_KEY;
 const attachMode = Boolean(env.LOOM_RPC_URL);
 const demo = args.demo === true || /^(1|true|yes|on)$/i.test(env.LOOM_DEMO ?? '');
 const anvilPort = port('ANVIL_PORT', 8545);
@@ -104,6 +109,10 @@ const apiPort = port('API_PORT', 42069);
 const uiPort = port('UI_PORT', 3000);
 const metricsPort = env.METRICS_PORT === 'off' ? null : port('METRICS_PORT', 9464);
 const localWorkers = Number(env.LOOM_LOCAL_WORKERS ?? 1);
+const gatewayPort = port('GATEWAY_PORT', 4021);
+/** The local chain's gateway pays gas with anvil's account 3; an attached chain's only with a given key. */
+const GATEWAY_ACCOUNT = 3;
+const runGateway = !attachMode || Boolean(gatewayKey);
 
 function port(name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
@@ -325,6 +334,7 @@ async function waitAnswering(url: string, child: ChildProcess, timeoutMs: number
 try {
   const ports: [string, number][] = [['API_PORT', apiPort], ['UI_PORT', uiPort]];
   if (!attachMode) ports.unshift(['ANVIL_PORT', anvilPort]);
+  if (runGateway) ports.push(['GATEWAY_PORT', gatewayPort]);
   for (const [name, p] of ports) if (!(await portFree(p))) fail(`port ${p} (${name}) is in use: stop what listens there, or set ${name}`);
 
   const chain = attachMode ? await attachedChain() : await localChain();
@@ -431,11 +441,24 @@ try {
       : 'none: bubblewrap is missing (apt-get install bubblewrap), and jobs never run unsandboxed by default';
   }
 
+  let gatewayLine = 'none (attached: set LOOM_GATEWAY_KEY to run one)';
+  if (runGateway) {
+    const key = attachMode ? gatewayKey! : toHex(mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: GATEWAY_ACCOUNT }).getHdKey().privateKey!);
+    const gatewayEnv: NodeJS.ProcessEnv = { ...env, LOOM_RPC_URL: chain.rpcUrl, GATEWAY_PORT: String(gatewayPort), LOOM_GATEWAY_KEY: key };
+    if (chain.deploymentFile) gatewayEnv.LOOM_DEPLOYMENT_FILE = chain.deploymentFile;
+    else gatewayEnv.LOOM_MARKET_ADDRESS = chain.market;
+    if (chain.usdc && !gatewayEnv.LOOM_GATEWAY_TOKEN) gatewayEnv.LOOM_GATEWAY_TOKEN = chain.usdc;
+    const gateway = startChild('gateway', chain.dir, ['--import', 'tsx', 'gateway/cli.ts'], gatewayEnv);
+    await waitAnswering(`http://127.0.0.1:${gatewayPort}/health`, gateway, 60_000);
+    gatewayLine = `http://127.0.0.1:${gatewayPort}/x402/jobs (x402: loom job post --pay x402; logs ${relative(root, join(chain.dir, 'gateway.log'))})`;
+  }
+
   const dataNote = relative(root, chain.dir);
   console.log(`
 Loom is up.
   web UI      http://127.0.0.1:${uiPort}
   GraphQL     ${indexer.url}/graphql (GraphiQL in a browser; subscriptions over SSE)
+  x402        ${gatewayLine}
   ${chain.summary.join('\n  ')}
   database    ${env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dataNote}/pglite`}, schema ${indexer.schema}
   workers     ${workers.length ? workers.join('\n              ') : workersNote}${demoLine ? `\n  demo        ${demoLine}` : ''}

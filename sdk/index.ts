@@ -56,5 +56,6 @@ export * from './sealing';
 export * from './sealedDelivery';
 export * from './jobLog';
 export * from './jobPayment';
+export * from './jobDeposits';
 export { LoomError, type LoomErrorCode } from './errors';
 export { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated';

@@ -31,6 +31,8 @@ import { formatDuration, parseDuration } from '../../parse/parseDuration';
 import { resolveToken } from '../../resolveToken';
 import { openReader, openWriter, waitIndexed } from '../../session';
 import { type SealFlags, readSealFlags, sealAndSend, sealOptions } from './seal';
+import { DEFAULT_GATEWAY_URL } from '../../../sdk/jobOverHttp';
+import { postOverHttp } from './postOverHttp';
 
 const options: OptionTable = {
   image: { type: 'string', value: '<ref@sha256:…>', help: "The image the job runs in, pinned by digest; replaces the spec file's (default: the spec's, else the worker's host)" },
@@ -51,6 +53,8 @@ const options: OptionTable = {
   'commit-window': { type: 'string', value: '<duration>', help: `After the open period, how long workers have to commit to a result (default ${TERMS_DEFAULTS.commitWindow})` },
   'reveal-window': { type: 'string', value: '<duration>', help: `How long workers have to reveal what they committed to (default ${TERMS_DEFAULTS.revealWindow})` },
   'no-wait': { type: 'boolean', help: 'Do not wait for the indexer to show the job' },
+  pay: { type: 'string', value: '<x402>', help: 'x402: pay by signature through the x402 gateway, which posts the job (no ETH needed, only the token; default --token usdc)' },
+  gateway: { type: 'string', value: '<url>', env: 'LOOM_GATEWAY_URL', default: DEFAULT_GATEWAY_URL, help: 'The x402 gateway, with --pay x402' },
   ...sealOptions,
   ...connectionOptions,
 };
@@ -80,6 +84,10 @@ after that (the window must hold the spec's run timeout), then reveal it within 
 The key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password LOOM_CLIENT_KEYSTORE_PASSWORD
 or a prompt).
 
+Paying over HTTP: --pay x402 has the x402 gateway (--gateway, default ${DEFAULT_GATEWAY_URL}) post the
+job: you sign a payment of the budget in a token with EIP-3009 (default --token usdc) and send no
+transaction, so the key needs no ETH. Claim jobs only; no --replicas, --arbiter, --salt or sealing.
+
 Example:
   loom job post train.json --budget 0.5 --token eth --mode claim --open-for 1h \\
     --execution-timeout 30m --challenge-window 10m
@@ -95,12 +103,14 @@ export async function runPost(argv: string[]): Promise<number> {
   const { values, positionals, help } = parseCommandLine(argv, { options, usage: POST_USAGE, positionals: [0, 1] });
   if (help) return showHelp(POST_USAGE);
   const config = resolveClientConfig(values);
-  const flags = values as TermsFlags & { token?: string; image?: string; 'no-wait'?: boolean };
+  const flags = values as TermsFlags & { token?: string; image?: string; 'no-wait'?: boolean; pay?: string };
   const progress = createProgress();
 
   const path = positionals[0];
   if (path === undefined && flags.image === undefined) throw new UsageError('missing the spec file (or --image, to run an image by itself)', POST_USAGE);
   const spec = path === undefined ? specFromImage(flags.image!) : await readSpecFile(path, flags.image === undefined ? {} : { image: flags.image });
+  // Paid over HTTP: the gateway posts it (no key with ETH needed).
+  if (flags.pay !== undefined) return postOverHttp(values as never, spec, config, progress);
   const reader = openReader(config);
 
   // The token's decimals decide what the budget means: resolve it before reading any amount.
