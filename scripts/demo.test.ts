@@ -143,6 +143,7 @@ test('behavior: a local worker on a generous machine (1x H100) skips the open de
     const decision = decide(
       { status: job.status, terms, spec: job.spec },
       {
+        self: '0x0000000000000000000000000000000000000bad',
         now: terms.openUntil - 60,
         claim: { gpuModel: stringToHex('NVIDIA H100 80GB HBM3', { size: 32 }), gpuCount: 1, vramMiB: 81_920 },
         machine: { gpus: 1, vramMiB: 81_920, cpuCores: 16, ramMiB: 131_072 },
