@@ -8,6 +8,8 @@
  * - A job offered to a worker that never takes it: neither daemon sends anything about it; once its
  *   open period has passed (anvil's clock moved on), `expire` closes it EXPIRED and the whole budget
  *   is credited back to the client.
+ * - A worker started after two offers were posted (one to it, one to another) lists open jobs with
+ *   `takableBy` at start: it claims and runs its own, and never even sees the other.
  *
  * Needs bubblewrap (B runs the job); CI installs it.
  */
@@ -87,5 +89,22 @@ describe.skipIf(skipSandboxTests)('direct offers', () => {
     await m.synced();
     expect(await m.callsAboutJob(a.address, job.terms.specHash, from)).toEqual([]);
     expect(await m.callsAboutJob(b.address, job.terms.specHash, from)).toEqual([]);
+  });
+
+  test('behavior: a worker started after offers were posted finds its own in its scan of open jobs, and the scan never lists another worker\'s', async () => {
+    const index = ROLES.workers[2];
+    const from = await nextBlock();
+    const mine = await m.post({ client: CLIENT, mode: MODE.DIRECT, offeredTo: getAddress(addressOf(index)), budget: BUDGET, spec: scriptSpec('echo scanned > /out/scanned.txt') });
+    const other = await m.post({ client: CLIENT, mode: MODE.DIRECT, offeredTo: getAddress(addressOf(ROLES.stranger)), budget: BUDGET, spec: scriptSpec('echo other > /out/other.txt') });
+
+    // Started now, it follows events from now on: it learns of both jobs only from its scan (takableBy).
+    const c = await m.startWorker(index);
+    const submitted = await m.jobIn(mine.id, 'SUBMITTED', 120_000);
+    expect(submitted.worker).toBe(c.address);
+    expect(c.lines.some((l) => l.jobId === other.id)).toBe(false);
+    await m.synced();
+    // Its registry calls (registering, its sealing key) are not market calls: listed as "other".
+    expect((await m.callsAboutJob(c.address, other.terms.specHash, from)).filter((name) => name !== 'other')).toEqual([]);
+    expect(await m.callsAboutJob(c.address, mine.terms.specHash, from)).toContain('claimJob');
   });
 });
