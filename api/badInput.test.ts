@@ -220,6 +220,8 @@ describe('error: bad values', () => {
     expectError(await gql(app, 'query($f: JobFilter) { jobs(filter: $f) { totalCount } }', { f: { market: '0x1' } }), 'BAD_USER_INPUT');
     expectError(await gql(app, '{ worker(address: 12) { address } }'), 'BAD_USER_INPUT', /Address/);
     expectError(await gql(app, 'query($f: JobFilter) { jobs(filter: $f) { totalCount } }', { f: { client: '0x1' } }), 'BAD_USER_INPUT');
+    expectError(await gql(app, 'query($f: JobFilter) { jobs(filter: $f) { totalCount } }', { f: { takableBy: 'bob' } }), 'BAD_USER_INPUT');
+    expectError(await gql(app, '{ jobs(filter: { offeredTo: "0x1" }) { totalCount } }'), 'BAD_USER_INPUT', /Address/);
   });
 
   test('behavior: EIP-55 checksummed and uppercase-hex-digit addresses are accepted', async () => {

@@ -5,13 +5,13 @@
  * balances, readiness.
  */
 import pino from 'pino';
-import { stringToHex } from 'viem';
+import { getAddress, stringToHex } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { foldJob } from '../indexer/src/fold/job';
 import { createApi } from './createApi';
 import { type JobFilter, jobMatcher } from './data/filters';
 import type { JobRow } from './data/tables';
-import { accounts, ETH, H100, jobIdOf, loadFixture, MARKET, POST_BLOCK, REPLICATED_MARKET, USDC, type Fixture } from './test/fixtures';
+import { accounts, DIRECT_OFFERS, ETH, H100, jobIdOf, loadFixture, MARKET, POST_BLOCK, REPLICATED_MARKET, USDC, type Fixture } from './test/fixtures';
 import { gql } from './test/gql';
 import { createTestDatabase, type TestDatabase } from './test/testDatabase';
 
@@ -97,6 +97,14 @@ describe('jobs', () => {
       [`minPrice: "${midPrice()}"`, (j) => (j.price ?? j.budget) >= midPrice()],
       [`maxPrice: "${midPrice()}"`, (j) => (j.price ?? j.budget) <= midPrice()],
       [`token: "${USDC}", minPrice: "1", maxPrice: "70000000"`, (j) => j.token === USDC && (j.price ?? j.budget) >= 1n && (j.price ?? j.budget) <= 70_000_000n],
+      ['mode: DIRECT', (j) => j.mode === 'DIRECT'],
+      [`offeredTo: "${accounts.w2}"`, (j) => j.offeredTo === accounts.w2],
+      [`offeredTo: "${accounts.w1}"`, () => false],
+      // Any case of the address: the indexer stores it lowercase.
+      [`offeredTo: "${getAddress(accounts.w4)}"`, (j) => j.offeredTo === accounts.w4],
+      [`takableBy: "${accounts.w2}"`, (j) => j.offeredTo === ETH || j.offeredTo === accounts.w2],
+      [`takableBy: "${accounts.w1}", status: [OPEN]`, (j) => j.offeredTo === ETH && j.status === 'OPEN'],
+      [`takableBy: "${accounts.w4}", mode: DIRECT`, (j) => j.offeredTo === accounts.w4],
       ['fitsGpuCount: 3, fitsVramMiB: 40960, mode: CLAIM, status: [OPEN]', (j) => j.minGpuCount <= 3 && j.minVramMiB <= 40_960 && j.mode === 'CLAIM' && j.status === 'OPEN'],
     ];
     for (const [filter, keep] of cases) {
@@ -128,6 +136,12 @@ describe('jobs', () => {
       { maxPrice: midPrice() },
       { minPrice: midPrice(), maxPrice: midPrice() },
       { token: USDC, minPrice: 1n, maxPrice: 70_000_000n },
+      { mode: 'DIRECT' },
+      { offeredTo: accounts.w2 },
+      { offeredTo: getAddress(accounts.w4) },
+      { takableBy: accounts.w2 },
+      { takableBy: getAddress(accounts.w4), status: ['OPEN'] },
+      { takableBy: accounts.w1 },
     ];
     for (const filter of filters) {
       const asJson = JSON.parse(JSON.stringify(filter, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
@@ -137,11 +151,23 @@ describe('jobs', () => {
     }
   });
 
+  test('behavior: the fixture holds direct offers, and the filters tell them apart', () => {
+    // Guards the cases above: they would pass vacuously on a fixture without direct offers.
+    const direct = fixture.jobs.filter((j) => j.mode === 'DIRECT');
+    expect(direct.map((j) => j.offeredTo)).toEqual(Object.values(DIRECT_OFFERS));
+    expect(fixture.jobs.filter((j) => j.mode !== 'DIRECT').every((j) => j.offeredTo === ETH)).toBe(true);
+  });
+
+  test('default: a direct offer carries the worker it is offered to in its terms', async () => {
+    const d = await data(`{ job(id: "${jobIdOf(54)}") { status terms { mode offeredTo } } } `);
+    expect(d.job).toEqual({ status: 'OPEN', terms: { mode: 'DIRECT', offeredTo: accounts.w4 } });
+  });
+
   test('default: a job carries its terms exactly as the contract struct, its spec and its state', async () => {
     const posted = fixture.events.find((e) => e.name === 'JobPosted' && e.jobId === jobIdOf(3))!;
     const terms = (posted.args as { terms: Record<string, unknown> }).terms;
     const d = await data(`{ job(id: "${jobIdOf(3)}") {
-      id terms { client token arbiter budget collateral feeBps mode openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
+      id terms { client token arbiter budget collateral feeBps mode offeredTo openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
       gpuModelName spec specJson status closeReason worker price refund pricePerGpuHour assignee { address } asOfBlock
       postedBlock postedTx activeBids } }`);
     expect(d.job.terms).toEqual({
@@ -152,6 +178,7 @@ describe('jobs', () => {
       collateral: terms.collateral,
       feeBps: terms.feeBps,
       mode: 'AUCTION',
+      offeredTo: ETH,
       openUntil: String(terms.openUntil),
       executionTimeout: terms.executionTimeout,
       challengeWindow: terms.challengeWindow,

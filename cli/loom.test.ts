@@ -11,7 +11,10 @@
  *   a second time, sending nothing; the job ends RETURNED, the client refunded, and `loom worker status`
  *   shows the stake whole and the return counted.
  * - An image job posted with `--image` alone: `job show` names the image and its default command.
- * - Bad input (a missing spec, a bad budget, an invalid spec, a tag-only image, no key, an unknown flag): a clear
+ * - A direct offer (`--offer-to`): `job show` names the worker, `job list --offered-to`, `--mode direct`
+ *   and `--takable-by` find it, or not.
+ * - Bad input (a missing spec, a bad budget, an invalid spec, a tag-only image, no key, an unknown flag,
+ *   `--mode direct` without `--offer-to`): a clear
  *   message, a non-zero exit code, and not one transaction.
  * - A replicated job (`--replicas 3 --quorum 2`): bad n and k refused before anything is sent, the
  *   escrow (3 × the price) printed before the post, `job show` following three workers (acting through
@@ -213,6 +216,29 @@ describe('loom', () => {
     await loomJson(['job', 'cancel', posted.jobId]);
   });
 
+  test('behavior: job post --offer-to: a direct offer; show names the worker, list finds it by --offered-to and --mode direct', async () => {
+    const spec = specFile('direct.json', { version: 1, script: 'true', resources: { timeoutSeconds: 30 } });
+    const offeredTo = accountOf(3).address;
+    const posted = await loomJson(['job', 'post', spec, '--budget', '0.02', '--offer-to', offeredTo.toLowerCase()]);
+    expect(posted).toMatchObject({ indexed: true, terms: { mode: 2, offeredTo } });
+    const id = posted.jobId;
+
+    const shown = await loom(['job', 'show', id]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/^mode\s+DIRECT$/m);
+    expect(shown.stdout).toMatch(new RegExp(`^offered to\\s+${offeredTo}$`, 'im'));
+    expect((await loomJson(['job', 'show', id])).job.terms).toMatchObject({ mode: 'DIRECT', offeredTo: offeredTo.toLowerCase() });
+
+    const ids = async (args: string[]) => (await loomJson(['job', 'list', ...args])).jobs.map((j: { id: string }) => j.id);
+    expect(await ids(['--offered-to', offeredTo])).toEqual([id]);
+    expect(await ids(['--mode', 'direct'])).toEqual([id]);
+    expect(await ids(['--offered-to', accountOf(WORKER).address])).toEqual([]);
+    expect(await ids(['--takable-by', offeredTo, '--status', 'open'])).toContain(id);
+    expect(await ids(['--takable-by', accountOf(WORKER).address, '--status', 'open'])).not.toContain(id);
+    // Closed again, so the worker started below never sees it open.
+    await loomJson(['job', 'cancel', id]);
+  });
+
   test('error: bad input is named, exits non-zero, and costs no transaction', async () => {
     const nonce = await nonceOf(CLIENT);
     const good = specFile('good.json', { version: 1, script: 'true', resources: { timeoutSeconds: 30 } });
@@ -225,6 +251,10 @@ describe('loom', () => {
       [['job', 'post', good, '--budget', '1', '--execution-timeout', '1m'], 1, /shorter than the spec's run timeout/],
       [['job', 'post', specFile('bad.json', { version: 1, script: 'true', gpus: 1 }), '--budget', '1'], 1, /not a valid job spec: unknown field: gpus/],
       [['job', 'post', good, '--budget', '1', '--token', 'doge'], 1, /no allowed token is called "doge"/],
+      [['job', 'post', good, '--budget', '1', '--mode', 'direct'], 1, /--offer-to is needed for a DIRECT job: the worker it is offered to/],
+      [['job', 'post', good, '--budget', '1', '--offer-to', 'bob'], 1, /--offer-to: "bob" is not a worker's address/],
+      [['job', 'post', good, '--budget', '1', '--mode', 'auction', '--offer-to', accountOf(3).address], 1, /--offer-to makes a DIRECT job, not AUCTION/],
+      [['job', 'list', '--offered-to', 'bob'], 1, /--offered-to: "bob" is not an address/],
       [['job', 'post', good, '--budget', '1'], 1, /no client key: set LOOM_CLIENT_KEY/, { LOOM_CLIENT_KEY: undefined }],
       [['job', 'post', good, '--budjet', '1'], 2, /Unknown option '--budjet'[\s\S]*Usage: loom job post/],
       [['job', 'post', '--budget', '1'], 2, /missing the spec file \(or --image/],

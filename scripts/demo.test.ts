@@ -37,7 +37,7 @@ type ApiJob = {
 async function allJobs(): Promise<ApiJob[]> {
   const data = await gql<{ jobs: { edges: { node: ApiJob }[] } }>(`{ jobs(first: 100, filter: { kind: SINGLE }) { edges { node {
     id spec status closeReason resultURI resultHash bids { edges { node { worker status } } }
-    terms { client token arbiter budget collateral feeBps mode openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
+    terms { client token arbiter budget collateral feeBps mode offeredTo openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
   } } } }`);
   return data.jobs.edges.map((e) => e.node);
 }
@@ -65,6 +65,8 @@ test('default: the API shows demo jobs in every status and every cheap close rea
   const auction = open.find((j) => j.terms.mode === 'AUCTION');
   expect(auction?.bids.edges.filter((b) => b.node.status === 'ACTIVE')).toHaveLength(2);
   expect(auction?.terms.token.toLowerCase()).toBe(deployment.TestUSDC.address.toLowerCase());
+  const direct = open.find((j) => j.terms.mode === 'DIRECT');
+  expect(direct?.terms.offeredTo).toBe(demo.workers[1]!.toLowerCase());
 
   const workers = await gql<{ workers: { edges: { node: { address: string; registered: boolean } }[] } }>(
     `{ workers(first: 100) { edges { node { address registered } } } }`,
@@ -133,16 +135,17 @@ test('behavior: seeding again on the same chain sends nothing', async () => {
   expect(again.head).toBe(head);
 });
 
-test('behavior: a local worker on a generous machine (1x H100) skips the open demo jobs for their hardware', async () => {
+test('behavior: a local worker on a generous machine (1x H100) skips the open demo jobs for their hardware, and the direct offer as made to another', async () => {
   // The worker daemon's own strategy, on the jobs as the API serves them: a local worker never
   // claims or bids on them, so they stay OPEN.
   const open = (await allJobs()).filter((j) => j.status === 'OPEN');
-  expect(open).toHaveLength(2);
+  expect(open).toHaveLength(3);
   for (const job of open) {
     const terms = toContractTerms(job.terms);
     const decision = decide(
       { status: job.status, terms, spec: job.spec },
       {
+        self: '0x0000000000000000000000000000000000000bad',
         now: terms.openUntil - 60,
         claim: { gpuModel: stringToHex('NVIDIA H100 80GB HBM3', { size: 32 }), gpuCount: 1, vramMiB: 81_920 },
         machine: { gpus: 1, vramMiB: 81_920, cpuCores: 16, ramMiB: 131_072 },
@@ -152,7 +155,7 @@ test('behavior: a local worker on a generous machine (1x H100) skips the open de
       },
       { ...defaultStrategy, allowedTokens: 'any' },
     );
-    expect(decision).toMatchObject({ action: 'skip', reason: 'hardware' });
+    expect(decision).toMatchObject({ action: 'skip', reason: job.terms.mode === 'DIRECT' ? 'not_offered' : 'hardware' });
   }
 });
 

@@ -5,7 +5,7 @@
  *   accounts  1 and 2 are the clients, 6 and 7 two demo workers (8x H100 and 8x A100, never run:
  *             they act from this script), 8 the arbiter (the deployment's default). `npm start`
  *             keeps its local workers on accounts 4 and 5 when the demo is on.
- *   jobs      OPEN (a claim job, an auction with two bids), ASSIGNED, SUBMITTED, DISPUTED, and
+ *   jobs      OPEN (a claim job, an auction with two bids, a direct offer to the A100 worker), ASSIGNED, SUBMITTED, DISPUTED, and
  *             CLOSED as completed (claim in ETH, auction in USDC), cancelled, expired, reclaimed and
  *             dispute resolved. Demo results are real bundles in the artifact store when `apiUrl` is
  *             given, so their downloads work.
@@ -154,7 +154,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
   const post = async (
     from: Writer,
     label: string,
-    p: { spec: Record<string, unknown>; budget: bigint; token?: Address; collateral?: bigint; auction?: boolean; openFor: number; executionTimeout: number; challengeWindow?: number; gpuModel?: string },
+    p: { spec: Record<string, unknown>; budget: bigint; token?: Address; collateral?: bigint; auction?: boolean; offerTo?: Address; openFor: number; executionTimeout: number; challengeWindow?: number; gpuModel?: string },
   ): Promise<DemoJob> => {
     const posted = await from.postJob({
       terms: {
@@ -162,8 +162,8 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
         arbiter: zeroAddress, // the deployment's default arbiter (account 8)
         budget: p.budget,
         collateral: p.collateral ?? 0n,
-        mode: p.auction ? MODE.AUCTION : MODE.CLAIM,
-        offeredTo: zeroAddress,
+        mode: p.auction ? MODE.AUCTION : p.offerTo ? MODE.DIRECT : MODE.CLAIM,
+        offeredTo: p.offerTo ?? zeroAddress,
         openUntil: (await now()) + p.openFor,
         executionTimeout: p.executionTimeout,
         challengeWindow: p.challengeWindow ?? DAY,
@@ -470,6 +470,14 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       openFor: 7 * DAY,
       executionTimeout: 5 * HOUR,
       gpuModel: H100,
+    });
+
+    await post(grace, 'open: a direct offer to the 8x A100 worker', {
+      spec: spec('direct', 8, 2 * HOUR, ['python', 'finetune.py', '--model', 'mistral-7b']),
+      budget: parseEther('0.35'),
+      offerTo: w2.address,
+      openFor: 3 * DAY,
+      executionTimeout: 4 * HOUR,
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });

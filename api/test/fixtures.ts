@@ -85,6 +85,9 @@ function event(
   };
 }
 
+/** Open claim jobs made direct offers instead (JobMode.Direct = 2): job index -> the worker it is offered to. */
+export const DIRECT_OFFERS: Record<number, Hex> = { 50: accounts.w2, 52: accounts.w2, 54: accounts.w4 };
+
 export const jobIdOf = (i: number): Hex => `0x${(0xa000 + i).toString(16).padStart(64, '0')}`;
 export const replicatedJobIdOf = (i: number): Hex => `0x${(0xb000 + i).toString(16).padStart(64, '0')}`;
 
@@ -179,8 +182,8 @@ export function buildFixture(): Fixture {
       budget: ((BigInt(i) + 1n) * 10n ** 15n).toString(),
       collateral: (BigInt(i % 4) * 10n ** 17n).toString(),
       feeBps: 100,
-      mode: i % 2,
-      offeredTo: ETH,
+      mode: DIRECT_OFFERS[i] ? 2 : i % 2,
+      offeredTo: DIRECT_OFFERS[i] ?? ETH,
       openUntil: Number(BASE_TIME) + 86_400 * 3,
       executionTimeout: 3600,
       challengeWindow: 600,

@@ -20,8 +20,10 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
                           approved first); --budget, --token, --mode, --open-for, ...;
                           --image ref@sha256:… runs it in that image (the spec file optional);
                           --replicas n [--quorum k] replicates it on n workers (--budget: the price
-                          of one replica; n times it is escrowed)
-  list                    Jobs, newest first (--status, --client, --worker, --mode, --token, --min-price, --max-price, --first)
+                          of one replica; n times it is escrowed); --offer-to 0x… offers it to
+                          that worker alone (a direct offer: it expires and refunds if not claimed)
+  list                    Jobs, newest first (--status, --client, --worker, --mode, --offered-to, --takable-by,
+                          --token, --min-price, --max-price, --first)
   show <id>               One job: terms, state, result, bids (a replicated job: its slots, phase and
                           outcome) and events (--at-block N: as it was then)
   watch <id>              Follow a job live until it closes (--json: one JSON line per event)

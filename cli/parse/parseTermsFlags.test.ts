@@ -46,12 +46,23 @@ describe('parseTermsFlags', () => {
     expect(b.openUntil).toBe(now + 1);
   });
 
+  it('behavior: --offer-to makes a direct offer to that worker, with or without --mode direct', () => {
+    const worker = '0x90f79bf6eb2c4f870365e785982e1f101e93b906';
+    for (const flags of [{ budget: '1', 'offer-to': worker }, { budget: '1', 'offer-to': worker, mode: 'Direct' }]) {
+      expect(parseTermsFlags(flags, cpuSpec, { token: ETH_TOKEN, now })).toMatchObject({ mode: 2, offeredTo: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+    }
+    expect(parseTermsFlags({ budget: '1' }, cpuSpec, { token: ETH_TOKEN, now })).toMatchObject({ mode: 0, offeredTo: '0x0000000000000000000000000000000000000000' });
+  });
+
   it('error: every refusal names its flag', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{}, /--budget is required/],
       [{ budget: 'abc' }, /--budget: "abc" is not an amount of ETH/],
       [{ budget: '0' }, /--budget must be more than zero/],
-      [{ budget: '1', mode: 'bid' }, /--mode must be claim or auction/],
+      [{ budget: '1', mode: 'bid' }, /--mode must be claim, auction or direct, not "bid"/],
+      [{ budget: '1', mode: 'direct' }, /^--offer-to is needed for a DIRECT job: the worker it is offered to$/],
+      [{ budget: '1', mode: 'auction', 'offer-to': '0x90f79bf6eb2c4f870365e785982e1f101e93b906' }, /^--offer-to makes a DIRECT job, not AUCTION$/],
+      [{ budget: '1', 'offer-to': 'bob' }, /^--offer-to: "bob" is not a worker's address$/],
       [{ budget: '1', 'open-for': '91d' }, /--open-for must be between/],
       [{ budget: '1', 'open-for': '0s' }, /--open-for must be between/],
       [{ budget: '1', 'open-for': 'soon' }, /--open-for: "soon" is not a duration/],
@@ -106,6 +117,7 @@ describe('parseReplicatedFlags', () => {
       [{ budget: '1', replicas: '3', 'commit-window': '2m' }, /--commit-window is shorter than the spec's run timeout/],
       [{ budget: '1', replicas: '3', 'reveal-window': '0s' }, '--reveal-window must be between 1 s and 30 d'],
       [{ budget: '1', replicas: '3', mode: 'auction' }, '--mode does not apply to a replicated job (slots go to the first eligible workers)'],
+      [{ budget: '1', replicas: '3', 'offer-to': '0x90f79bf6eb2c4f870365e785982e1f101e93b906' }, '--offer-to does not apply to a replicated job (slots go to the first eligible workers)'],
       [{ budget: '1', replicas: '3', arbiter: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8' }, /--arbiter does not apply to a replicated job/],
       [{ budget: '1', replicas: '3', 'execution-timeout': '1h' }, /--execution-timeout does not apply .*--commit-window and --reveal-window/],
       [{ budget: '1', replicas: '3', 'challenge-window': '1h' }, /--challenge-window does not apply/],

@@ -6,9 +6,12 @@
  *
  * With `--replicas n` the job is replicated (LoomReplicatedMarket): `--budget` is then the price of
  * one replica, what each of the n workers earns before the fee (as a claim job's budget is its one
- * worker's price), and the client escrows n times it. The single job's `--mode`, `--arbiter`,
+ * worker's price), and the client escrows n times it. The single job's `--mode`, `--offer-to`, `--arbiter`,
  * `--execution-timeout` and `--challenge-window` mean nothing there and are refused, as are the
  * replication flags without `--replicas`.
+ *
+ * `--offer-to <worker>` makes a direct offer (mode direct, implied): only that worker may claim the
+ * job; `--mode direct` without it is refused with the SDK's words, as is `--offer-to` with another mode.
  */
 import { type Address } from 'viem';
 import type { TokenInfo } from '../../sdk/format/tokens';
@@ -26,6 +29,7 @@ export type TermsFlags = {
   budget?: string;
   collateral?: string;
   mode?: string;
+  'offer-to'?: string;
   'open-for'?: string;
   'execution-timeout'?: string;
   'challenge-window'?: string;
@@ -52,7 +56,7 @@ export const TERMS_DEFAULTS = {
 } as const;
 
 /** Flags of a single-worker job only, and of a replicated job only. */
-const SINGLE_ONLY = ['mode', 'arbiter', 'execution-timeout', 'challenge-window'] as const;
+const SINGLE_ONLY = ['mode', 'offer-to', 'arbiter', 'execution-timeout', 'challenge-window'] as const;
 const REPLICATED_ONLY = ['quorum', 'commit-window', 'reveal-window'] as const;
 
 const FLAG_OF: Record<JobParamsField | ReplicatedParamsField, string> = {
@@ -122,12 +126,14 @@ export const isReplicated = (flags: TermsFlags): boolean => flags.replicas !== u
 export function parseTermsFlags(flags: TermsFlags, spec: JobSpec, ctx: Ctx): JobParams {
   const stray = REPLICATED_ONLY.find((f) => flags[f] !== undefined);
   if (stray) badInput(`--${stray} is for replicated jobs: add --replicas <n>`);
-  const mode = (flags.mode ?? TERMS_DEFAULTS.mode).toUpperCase();
-  if (mode !== 'CLAIM' && mode !== 'AUCTION') badInput(`--mode must be claim or auction, not "${flags.mode}"`);
+  // No --mode: claim, or direct when --offer-to names a worker (the SDK's default).
+  const mode = flags.mode?.toUpperCase();
+  if (mode !== undefined && mode !== 'CLAIM' && mode !== 'AUCTION' && mode !== 'DIRECT') badInput(`--mode must be claim, auction or direct, not "${flags.mode}"`);
   const built = buildJobParams(
     {
       ...sharedInput(flags, ctx),
-      mode,
+      ...(mode === undefined ? {} : { mode }),
+      ...(flags['offer-to'] === undefined ? {} : { offerTo: flags['offer-to'] }),
       executionTimeout: parseDuration(flags['execution-timeout'] ?? TERMS_DEFAULTS.executionTimeout, '--execution-timeout'),
       challengeWindow: parseDuration(flags['challenge-window'] ?? TERMS_DEFAULTS.challengeWindow, '--challenge-window'),
       ...(flags.arbiter === undefined ? {} : { arbiter: flags.arbiter }),
@@ -150,7 +156,7 @@ export function parseTermsFlags(flags: TermsFlags, spec: JobSpec, ctx: Ctx): Job
 export function parseReplicatedFlags(flags: TermsFlags, spec: JobSpec, ctx: Ctx): ReplicatedJobParams {
   const stray = SINGLE_ONLY.find((f) => flags[f] !== undefined);
   if (stray) {
-    const why = stray === 'mode' ? 'slots go to the first eligible workers' : stray === 'arbiter' ? 'the quorum is the verdict' : 'use --commit-window and --reveal-window';
+    const why = stray === 'mode' || stray === 'offer-to' ? 'slots go to the first eligible workers' : stray === 'arbiter' ? 'the quorum is the verdict' : 'use --commit-window and --reveal-window';
     badInput(`--${stray} does not apply to a replicated job (${why})`);
   }
   const { budget, ...shared } = sharedInput(flags, ctx);

@@ -10,7 +10,9 @@ export type PostJobOptions = {
   image?: string;
   budget: string;
   token?: 'ETH' | 'tUSDC';
-  mode?: 'CLAIM' | 'AUCTION';
+  mode?: 'CLAIM' | 'AUCTION' | 'DIRECT';
+  /** The worker a direct offer goes to (mode DIRECT), typed into the form's worker field. */
+  offerTo?: string;
   timeoutMinutes?: number;
   executionMinutes?: number;
   openForMinutes?: number;
@@ -44,7 +46,8 @@ export async function postJobViaForm(page: Page, baseUrl: string, o: PostJobOpti
     await page.locator('input[name="revealWindow"]').fill(String(r.revealMinutes ?? 10));
   }
   await page.locator('input[name="budget"]').fill(o.budget);
-  if (!o.replication) await page.getByRole('radio', { name: o.mode === 'AUCTION' ? 'Auction' : 'First claim' }).check();
+  if (!o.replication) await page.getByRole('radio', { name: o.mode === 'AUCTION' ? 'Auction' : o.mode === 'DIRECT' ? 'Direct offer' : 'First claim' }).check();
+  if (o.mode === 'DIRECT') await page.locator('input[name="offerTo"]').fill(o.offerTo ?? '');
   await page.locator('input[name="openFor"]').fill(String(o.openForMinutes ?? 30));
   if (!o.replication) await page.locator('input[name="executionTimeout"]').fill(String(o.executionMinutes ?? 5));
   await page.locator('input[name="collateral"]').fill(o.collateral ?? '0');

@@ -331,6 +331,7 @@ describe.skipIf(!chromiumAvailable)('web UI on the real stack', () => {
       budget: parseEther('0.01'),
       collateral: 0n,
       mode: 0,
+      offeredTo: zeroAddress,
       openUntil: now + 3600,
       executionTimeout: 600,
       challengeWindow: 3600,

@@ -118,7 +118,7 @@ describe.skipIf(!chromiumAvailable)('web UI: a replicated job', () => {
 
     // A single-worker job cancelled: a credit in the other market. The account page withdraws both.
     const single = await stack.writer(CLIENT).postJob({
-      terms: { token: zeroAddress, arbiter: zeroAddress, budget: parseEther('0.02'), collateral: 0n, mode: 0, openUntil: (await stack.now()) + 600, executionTimeout: 600, challengeWindow: 600, minGpuCount: 0, minVramMiB: 0, gpuModel: toHex(0, { size: 32 }), salt: 1n },
+      terms: { token: zeroAddress, arbiter: zeroAddress, budget: parseEther('0.02'), collateral: 0n, mode: 0, offeredTo: zeroAddress, openUntil: (await stack.now()) + 600, executionTimeout: 600, challengeWindow: 600, minGpuCount: 0, minVramMiB: 0, gpuModel: toHex(0, { size: 32 }), salt: 1n },
       spec: { version: 1, script: 'true' },
     });
     await stack.writer(CLIENT).cancelJob(single.terms);

@@ -188,7 +188,8 @@ export class Intake {
   async scanOpenJobs(): Promise<void> {
     const { state, config } = this.ctx;
     const now = await this.ctx.chainNow();
-    const filter = { status: ['OPEN' as const], openAfter: String(now), fitsGpuCount: state.onChain.gpuCount, fitsVramMiB: state.onChain.vramMiB };
+    // takableBy: direct offers made to other workers are not even listed.
+    const filter = { status: ['OPEN' as const], openAfter: String(now), takableBy: this.ctx.address, fitsGpuCount: state.onChain.gpuCount, fitsVramMiB: state.onChain.vramMiB };
     for (const job of await this.ctx.api.jobs({ ...filter, kind: 'SINGLE' })) this.ctx.track(this.consider(job, Date.now()));
     if (!config.strategy.modes.replicated) return;
     for (const job of await this.ctx.api.jobs({ ...filter, kind: 'REPLICATED' })) {
@@ -310,6 +311,7 @@ export class Intake {
     for (const b of state.bids.values()) reserved += b.collateral;
     const claim = this.ctx.hardware.claim;
     return {
+      self: this.ctx.address,
       now,
       claim: state.onChain,
       machine: { gpus: claim.gpuCount, vramMiB: claim.vramMiB, cpuCores: claim.cpuCores, ramMiB: claim.ramMiB },

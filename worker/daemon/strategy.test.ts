@@ -33,7 +33,10 @@ function job(over: Partial<JobTerms> = {}, spec: unknown = goodSpec, status = 'O
 }
 
 const H100 = '0x4e56494449412048313030000000000000000000000000000000000000000000' as Hex;
+const SELF = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const OTHER = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
 const ctx: StrategyContext = {
+  self: SELF,
   now: 1_000,
   claim: { gpuModel: H100, gpuCount: 2, vramMiB: 81_920 },
   machine: { gpus: 2, vramMiB: 81_920, cpuCores: 16, ramMiB: 65_536 },
@@ -91,6 +94,19 @@ describe('strategy', () => {
     expect(reason(decide(job({ token: USDC }), ctx, opts({ allowedTokens: 'any' })))).toBe('claim');
     // A bid holds no job slot: a busy worker still bids.
     expect(reason(decide(job({ mode: 1 }), { ...ctx, heldJobs: 5 }))).toBe('bid');
+  });
+
+  test('behavior: a direct offer is claimed by the worker it names, at its budget, and refused by any other before any other check', () => {
+    expect(decide(job({ mode: 2, offeredTo: SELF }), ctx)).toMatchObject({ action: 'claim', price: 10n ** 16n });
+    // The address's case does not matter.
+    expect(reason(decide(job({ mode: 2, offeredTo: SELF.toLowerCase() as Hex }), ctx))).toBe('claim');
+    expect(decide(job({ mode: 2, offeredTo: OTHER }), ctx)).toEqual({ action: 'skip', reason: 'not_offered', detail: `offered to ${OTHER}, not to this worker` });
+    // Even a job this worker could not run anyway says it is someone else's.
+    expect(reason(decide(job({ mode: 2, offeredTo: OTHER, minGpuCount: 8 }), ctx))).toBe('not_offered');
+    // Still the usual checks for its own offers: it counts as a claim job, and takes a slot.
+    expect(reason(decide(job({ mode: 2, offeredTo: SELF }), ctx, opts({ modes: { claim: false, auction: true, replicated: true } })))).toBe('mode');
+    expect(reason(decide(job({ mode: 2, offeredTo: SELF }), { ...ctx, heldJobs: 1 }))).toBe('capacity');
+    expect(reason(decide(job({ mode: 2, offeredTo: SELF, openUntil: 999 }), ctx))).toBe('not_open');
   });
 
   test('behavior: with host mode off, a job without an image is refused and an image job is taken', () => {

@@ -3,10 +3,13 @@
  * options and its situation, so every decision can be explained and tested without a chain.
  *
  * The checks, in order (the first that fails is the reason given):
- *  1. open      the job is OPEN and `openUntil` has not passed (chain time).
+ *  1. open      the job is OPEN and `openUntil` has not passed (chain time); a direct offer is
+ *               offered to this worker (`terms.offeredTo`): the contract refuses anyone else's
+ *               claim, so another worker's offer never costs a transaction.
  *  2. spec      keccak256(spec) equals the terms' `specHash`, and the spec is a valid v1 spec
  *               (`parseSpec`): a job whose spec the worker cannot run is never taken.
- *  3. mode      claim, auction and/or replicated jobs, as configured; a job without an image (host mode)
+ *  3. mode      claim, auction and/or replicated jobs, as configured (a direct offer is claimed: it
+ *               counts as a claim job); a job without an image (host mode)
  *               only while host mode is on (`host_mode_off` otherwise). Whether an image job's
  *               image can be used is asked of the registry after this (intake.ts), as it is not pure.
  *  4. token     the payment token is allowed (default: ETH only).
@@ -31,6 +34,7 @@
 import { type Address, type Hex, hexToBytes, keccak256, zeroHash } from 'viem';
 import { type JobSpec, parseSpec } from '../../sdk/spec/jobSpec';
 import type { JobTerms } from '../../sdk/jobTerms';
+import { MODE } from '../../sdk/enums';
 import type { ReplicatedJobTerms } from '../../sdk/writes';
 
 export const ETH: Address = '0x0000000000000000000000000000000000000000';
@@ -69,6 +73,8 @@ export const defaultStrategy: StrategyOptions = {
 
 /** What the worker is, and holds, when it decides. */
 export type StrategyContext = {
+  /** The worker's address: the only one that may claim a direct offer made to it. */
+  self: Address;
   /** Chain time (unix seconds). */
   now: number;
   /** The hardware claim registered on-chain (what the contract checks). */
@@ -91,7 +97,7 @@ export type JobToDecide = {
   spec: Hex;
 };
 
-const skipReasons = ['not_open', 'spec_hash', 'spec_invalid', 'mode', 'host_mode_off', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity', 'gpu_unhealthy'] as const;
+const skipReasons = ['not_open', 'not_offered', 'spec_hash', 'spec_invalid', 'mode', 'host_mode_off', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity', 'gpu_unhealthy'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
 export type Decision =
@@ -108,11 +114,12 @@ const skip = (reason: SkipReason, detail: string) => ({ action: 'skip' as const,
  */
 export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOptions = defaultStrategy): Decision {
   const t = job.terms;
-  const auction = t.mode === 1;
+  const auction = t.mode === MODE.AUCTION;
   const decision = check(
     {
       status: job.status,
       mode: auction ? 'auction' : 'claim',
+      offeredTo: t.mode === MODE.DIRECT ? t.offeredTo : undefined,
       openUntil: t.openUntil,
       token: t.token,
       pays: t.budget,
@@ -177,6 +184,8 @@ type Mode = 'claim' | 'auction' | 'replicated';
 type Offer = {
   status: string;
   mode: Mode;
+  /** The one worker a direct offer may go to; undefined when anyone may take the job. */
+  offeredTo?: Address;
   openUntil: number;
   token: Address;
   /** What the job pays this worker at most: a claim's budget, an auction's ceiling, one replica's price. */
@@ -197,6 +206,7 @@ function check(job: Offer, ctx: StrategyContext, o: StrategyOptions): { action: 
   // 1. open
   if (job.status !== 'OPEN') return skip('not_open', `the job is ${job.status}`);
   if (ctx.now > job.openUntil) return skip('not_open', `open until ${job.openUntil}, it is ${ctx.now}`);
+  if (job.offeredTo !== undefined && job.offeredTo.toLowerCase() !== ctx.self.toLowerCase()) return skip('not_offered', `offered to ${job.offeredTo}, not to this worker`);
 
   // 2. spec
   if (keccak256(job.spec) !== job.specHash) return skip('spec_hash', `keccak256(spec) ${keccak256(job.spec)} is not the terms' specHash ${job.specHash}`);

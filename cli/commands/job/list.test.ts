@@ -53,6 +53,15 @@ describe('job list flags', () => {
     expect(() => listVariables({ first: '101' })).toThrowError(/--first/);
   });
 
+  it('behavior: direct offers: --mode direct, --offered-to a worker, --takable-by a worker', () => {
+    const worker = '0x90f79bf6eb2c4f870365e785982e1f101e93b906';
+    expect(listVariables({ mode: 'Direct', 'offered-to': worker }).filter).toEqual({ mode: 'DIRECT', offeredTo: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+    expect(listVariables({ status: 'open', 'takable-by': worker }).filter).toEqual({ status: ['OPEN'], takableBy: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+    expect(() => listVariables({ 'offered-to': 'bob' })).toThrowError('--offered-to: "bob" is not an address');
+    expect(() => listVariables({ 'takable-by': '0x12' })).toThrowError('--takable-by: "0x12" is not an address');
+    expect(() => listVariables({ mode: 'bid' })).toThrowError('--mode must be one of claim, auction, direct, not "bid"');
+  });
+
   it('behavior: --kind picks single-worker or replicated jobs', () => {
     expect(listVariables({ kind: 'Replicated' }).filter).toEqual({ kind: 'REPLICATED' });
     expect(listVariables({ kind: 'single' }).filter).toEqual({ kind: 'SINGLE' });

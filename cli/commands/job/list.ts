@@ -1,5 +1,6 @@
 /**
- * `loom job list [--status open,assigned] [--kind replicated] [--client 0x…] [--worker 0x…] [--mode auction] [--token …]
+ * `loom job list [--status open,assigned] [--kind replicated] [--client 0x…] [--worker 0x…] [--mode auction|direct]
+ * [--offered-to 0x…] [--takable-by 0x…] [--token …]
  * [--min-price 0.1] [--max-price 2] [--order posted-desc] [--first 20] [--after <cursor>] [--json]`:
  * one page of jobs from the API.
  */
@@ -36,7 +37,9 @@ const options: OptionTable = {
   kind: { type: 'string', value: '<single|replicated>', help: 'Only single-worker jobs, or only jobs replicated on several workers' },
   client: { type: 'string', value: '<0x…>', help: 'Only jobs posted by this client' },
   worker: { type: 'string', value: '<0x…>', help: 'Only jobs assigned to this worker, or in which it took a slot' },
-  mode: { type: 'string', value: '<claim|auction>', help: 'Only jobs in this mode' },
+  mode: { type: 'string', value: '<claim|auction|direct>', help: 'Only jobs in this mode' },
+  'offered-to': { type: 'string', value: '<0x…>', help: 'Only direct offers made to this worker' },
+  'takable-by': { type: 'string', value: '<0x…>', help: 'Only jobs this worker may take: those offered to nobody, and direct offers made to it' },
   token: { type: 'string', value: '<eth|usdc|0x…>', help: "Only jobs paid in this token (a symbol among the market's tokens, or an address)" },
   'min-price': { type: 'string', value: '<amount>', help: "Only jobs paying at least this (the agreed price, else the budget), in --token's unit, e.g. 0.5" },
   'max-price': { type: 'string', value: '<amount>', help: 'Only jobs paying at most this (as --min-price)' },
@@ -85,9 +88,11 @@ export function listVariables(values: Record<string, string | boolean | undefine
   if (typeof values.worker === 'string') filter.worker = address('worker', values.worker);
   if (typeof values.mode === 'string') {
     const m = values.mode.toUpperCase();
-    if (!(JOB_MODES as readonly string[]).includes(m)) throw new CliError('BAD_INPUT', `--mode must be claim or auction, not "${values.mode}"`);
+    if (!(JOB_MODES as readonly string[]).includes(m)) throw new CliError('BAD_INPUT', `--mode must be one of ${JOB_MODES.join(', ').toLowerCase()}, not "${values.mode}"`);
     filter.mode = m as JobMode;
   }
+  if (typeof values['offered-to'] === 'string') filter.offeredTo = address('offered-to', values['offered-to']);
+  if (typeof values['takable-by'] === 'string') filter.takableBy = address('takable-by', values['takable-by']);
   if (token) filter.token = getAddress(token.address);
   else if (typeof values.token === 'string') filter.token = tokenOf(values);
   if (priced(values)) {

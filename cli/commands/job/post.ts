@@ -1,5 +1,5 @@
 /**
- * `loom job post [<spec.json>] [--image ref@sha256:…] --budget 0.5 [--token eth|usdc|0x…] [--mode claim|auction] …`
+ * `loom job post [<spec.json>] [--image ref@sha256:…] --budget 0.5 [--token eth|usdc|0x…] [--mode claim|auction] [--offer-to 0x…] …`
  * `loom job post <spec.json> --replicas 3 [--quorum 2] --budget 0.01 [--commit-window 1h --reveal-window 1h] …`
  *
  * Order matters: everything that can be checked without a signature is checked first (`--image` with
@@ -12,7 +12,7 @@
 import { type PublicClient, createPublicClient, http } from 'viem';
 import { MarketsQuery } from '../../../sdk/documents';
 import { resolveClientConfig, connectionOptions } from '../../config';
-import { jobModeOf } from '../../../sdk/enums';
+import { jobModeOf, MODE } from '../../../sdk/enums';
 import { randomSalt } from '../../../sdk/jobParams';
 import { isReplicated, parseReplicatedFlags, parseTermsFlags, TERMS_DEFAULTS, type TermsFlags } from '../../parse/parseTermsFlags';
 import { MAX_REPLICAS } from '../../../sdk/replicatedParams';
@@ -38,7 +38,8 @@ const options: OptionTable = {
   image: { type: 'string', value: '<ref@sha256:…>', help: "The image the job runs in, pinned by digest; replaces the spec file's (default: the spec's, else the worker's host)" },
   budget: { type: 'string', value: '<amount>', help: 'Escrowed budget in the token, e.g. 0.5 (required); with --replicas, the price of one replica' },
   token: { type: 'string', value: '<eth|symbol|0x…>', help: 'Payment token: eth (default), an allowed token by symbol (usdc) or address' },
-  mode: { type: 'string', value: '<claim|auction>', help: `claim: the first eligible worker takes it; auction: workers bid (default ${TERMS_DEFAULTS.mode})` },
+  mode: { type: 'string', value: '<claim|auction|direct>', help: `claim: the first eligible worker takes it; auction: workers bid; direct: only --offer-to's worker may take it (default ${TERMS_DEFAULTS.mode}, or direct with --offer-to)` },
+  'offer-to': { type: 'string', value: '<0x…>', help: 'Offer the job to this worker alone (mode direct): if it does not claim it within --open-for, it expires and you are refunded' },
   'open-for': { type: 'string', value: '<duration>', help: `How long it can be claimed or bid on (default ${TERMS_DEFAULTS.openFor})` },
   'execution-timeout': { type: 'string', value: '<duration>', help: `From assignment to the result deadline (default ${TERMS_DEFAULTS.executionTimeout})` },
   'challenge-window': { type: 'string', value: '<duration>', help: `How long you may dispute a result (default ${TERMS_DEFAULTS.challengeWindow})` },
@@ -78,7 +79,7 @@ majority) is the job's result, and a worker who revealed another or none loses i
 escrow n times it (printed before anything is sent); the price of slots nobody takes comes back at
 settlement. Slots are taken until --open-for ends; workers commit to a hash within --commit-window
 after that (the window must hold the spec's run timeout), then reveal it within --reveal-window.
---mode, --arbiter, --execution-timeout and --challenge-window do not apply. Settle it with
+--mode, --offer-to, --arbiter, --execution-timeout and --challenge-window do not apply. Settle it with
 \`loom job finalize <id>\`; cancel it with \`loom job cancel <id>\` while no slot is taken.
 
 The key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password LOOM_CLIENT_KEYSTORE_PASSWORD
@@ -91,6 +92,8 @@ transaction, so the key needs no ETH. Claim jobs only; no --replicas, --arbiter,
 Example:
   loom job post train.json --budget 0.5 --token eth --mode claim --open-for 1h \\
     --execution-timeout 30m --challenge-window 10m
+  loom job post train.json --budget 0.5 --offer-to 0x90F79bf6EB2c4f870365E785982E1f101E93b906
+                                        # a direct offer: only that worker may claim it
   loom job post --image nvcr.io/nvidia/pytorch:24.05-py3@sha256:<64 hex> --budget 0.5 \\
     --execution-timeout 2h        # the spec's default run time limit is 1h
   loom job post eval.json --replicas 3 --quorum 2 --budget 0.01 \\
@@ -177,6 +180,7 @@ export async function runPost(argv: string[]): Promise<number> {
         ['tx', `${posted.hash} (block ${posted.receipt.blockNumber})`],
         ...(posted.approval ? ([['approval', posted.approval.hash]] as const) : []),
         ['mode', jobModeOf(t.mode) ?? String(t.mode)],
+        ...(t.mode === MODE.DIRECT ? ([['offered to', t.offeredTo]] as const) : []),
         ['budget', formatAmount(t.budget, token, TABLE_AMOUNTS)],
         ['collateral', formatAmount(t.collateral, ETH_TOKEN, TABLE_AMOUNTS)],
         ['open until', formatTime(t.openUntil, now)],

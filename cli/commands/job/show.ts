@@ -65,6 +65,7 @@ export async function runShow(argv: string[]): Promise<number> {
     ['job', job.id],
     ['status', `${statusText(job)}${job.asOfBlock ? ` (as of block ${job.asOfBlock})` : ''}`],
     ['mode', t.mode],
+    ...(t.mode === 'DIRECT' ? ([['offered to', t.offeredTo]] as [string, string][]) : []),
     ['client', t.client],
     ['token', token ? `${token.symbol}${token === ETH_TOKEN ? '' : ` (${t.token})`}` : t.token],
     ['budget', formatAmount(t.budget, token, TABLE_AMOUNTS)],

@@ -5,6 +5,7 @@
  * steps (claim, bid, submit, take a slot, commit, reveal) belong to the worker daemon and are not
  * offered here.
  */
+import type { JobMode } from '$sdk/enums';
 import { ACCEPT_WINDOW } from '$sdk/marketRules';
 import { canCancelReplicated, replicationStanding, type ReplicationProgress } from '$sdk/format/replication';
 
@@ -34,7 +35,7 @@ export type Role = 'client' | 'worker' | 'arbiter' | 'visitor';
 /** The fields of a job that decide what can be done. Times are unix seconds; addresses any case. */
 export type JobState = {
   status: 'OPEN' | 'ASSIGNED' | 'SUBMITTED' | 'DISPUTED' | 'CLOSED';
-  mode: 'CLAIM' | 'AUCTION';
+  mode: JobMode;
   client: string;
   arbiter: string;
   worker?: string | null;

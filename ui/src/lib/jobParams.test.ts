@@ -19,6 +19,7 @@ describe('draftJobParams', () => {
         budget: 5n * 10n ** 17n,
         collateral: 10n ** 17n,
         mode: 0,
+        offeredTo: zeroAddress,
         openUntil: 1_000 + 3600,
         executionTimeout: 1800,
         challengeWindow: 86_400,
@@ -35,6 +36,14 @@ describe('draftJobParams', () => {
     expect(r.ok && r.params).toMatchObject({ token: usdc, budget: 12_500_000n, mode: 1, minGpuCount: 0, minVramMiB: 0 });
   });
 
+  test('behavior: a direct offer to the worker typed or picked; the address kept but not sent in another mode', () => {
+    const worker = '0x90f79bf6eb2c4f870365e785982e1f101e93b906';
+    const r = draftJobParams(terms({ mode: 'DIRECT', offerTo: ` ${worker} ` }), spec, { token: ETH_TOKEN, now: 0, salt: 1n });
+    expect(r.ok && r.params).toMatchObject({ mode: 2, offeredTo: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
+    const claim = draftJobParams(terms({ mode: 'CLAIM', offerTo: worker }), spec, { token: ETH_TOKEN, now: 0, salt: 1n });
+    expect(claim.ok && claim.params).toMatchObject({ mode: 0, offeredTo: zeroAddress });
+  });
+
   test("error: what does not parse, and the SDK's rules, in words on the form's fields", () => {
     const issues = (draft: TermsDraft) => {
       const r = draftJobParams(draft, spec, { token: ETH_TOKEN, now: 0, salt: 1n });
@@ -48,6 +57,8 @@ describe('draftJobParams', () => {
     expect(issues(terms({ executionTimeoutMinutes: 11 })).executionTimeoutMinutes).toMatch(/12 min/);
     expect(issues(terms({ challengeWindowHours: 721 })).challengeWindowHours).toMatch(/30 d/);
     expect(issues(terms({ gpuModel: 'x'.repeat(40) })).gpuModel).toMatch(/longer than 32 bytes/);
+    expect(issues(terms({ mode: 'DIRECT' })).offerTo).toBe('the worker is needed for a DIRECT job: the worker it is offered to');
+    expect(issues(terms({ mode: 'DIRECT', offerTo: 'bob' })).offerTo).toBe('the worker: "bob" is not a worker\'s address');
   });
 });
 

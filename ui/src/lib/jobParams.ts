@@ -21,6 +21,8 @@ export type TermsDraft = {
   /** ETH, as typed. */
   collateral: string;
   mode: JobMode;
+  /** The worker a direct offer goes to (mode DIRECT), as typed or picked; ignored in the other modes. */
+  offerTo: string;
   openForMinutes: number | null;
   executionTimeoutMinutes: number | null;
   challengeWindowHours: number | null;
@@ -43,6 +45,7 @@ export function defaultTermsDraft(): TermsDraft {
     budget: '',
     collateral: '0',
     mode: 'CLAIM',
+    offerTo: '',
     openForMinutes: 60,
     executionTimeoutMinutes: 30,
     challengeWindowHours: 24,
@@ -67,6 +70,7 @@ const FORM_FIELDS: Partial<Record<JobParamsField, [keyof TermsDraft, string]>> =
   challengeWindow: ['challengeWindowHours', 'the challenge window'],
   gpuModel: ['gpuModel', 'the GPU model'],
   arbiter: ['arbiter', 'the arbiter'],
+  offerTo: ['offerTo', 'the worker'],
 };
 
 /** Where each of the replicated builder's fields sits on the form, and what the form calls it. */
@@ -148,6 +152,8 @@ export function draftJobParams(
       budget: budget ?? 1n,
       collateral: collateral ?? 0n,
       mode: draft.mode,
+      // Kept while another mode is picked, so switching back does not lose it; only DIRECT sends it.
+      ...(draft.mode === 'DIRECT' ? { offerTo: draft.offerTo.trim() } : {}),
       openFor: Math.round((draft.openForMinutes ?? 0) * 60),
       executionTimeout: Math.round((draft.executionTimeoutMinutes ?? 0) * 60),
       challengeWindow: Math.round((draft.challengeWindowHours ?? -1) * 3600),
@@ -161,7 +167,7 @@ export function draftJobParams(
   if (!built.ok) {
     for (const i of built.issues) {
       const [field, name] = FORM_FIELDS[i.field] ?? ['budget', i.field];
-      issues.push({ field, message: `${name} ${i.message}` });
+      issues.push({ field, message: `${name}${i.message.startsWith('"') ? ': ' : ' '}${i.message}` });
     }
   }
   if (issues.length || !built.ok) return { ok: false, issues };

@@ -44,7 +44,14 @@ const MESSAGES: Record<string, (args: readonly unknown[], ctx: ExplainContext) =
   JobExists: () => 'A job with exactly these terms exists already. Post again: a new salt makes the job unique.',
   UnexpectedStatus: ([, expected, actual]) => `The job is ${status(actual)}; this needs it to be ${status(expected)}.`,
   WrongMode: ([, mode]) =>
-    Number(mode) === 0 ? 'This is for auction jobs, and this job goes to the first worker who claims it.' : 'This is for first-claim jobs, and this job is an auction.',
+    Number(mode) === 0
+      ? 'This is for auction jobs, and this job goes to the first worker who claims it.'
+      : Number(mode) === 2
+        ? 'This is for auction jobs, and this job is a direct offer to one worker.'
+        : 'This is for first-claim jobs, and this job is an auction.',
+  InvalidOffer: ([mode]) =>
+    Number(mode) === 2 ? 'A direct offer must name the worker it is offered to.' : 'Only a direct offer names a worker: choose "Direct offer", or leave the worker out.',
+  NotOfferedWorker: () => 'This job is a direct offer to another worker: only that worker can claim it.',
   NotClient: () => "Only the job's client can do this, and the connected account is not the client.",
   NotAssignedWorker: () => 'Only the worker assigned to this job can do this.',
   NotArbiter: () => "Only this job's arbiter can rule on its dispute.",
