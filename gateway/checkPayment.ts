@@ -7,18 +7,7 @@
  */
 import type { PaymentPayload, PaymentRequirements } from '@x402/core/types';
 import { type Address, type Hex, type TypedDataDomain, getAddress, isAddress, isHex, verifyTypedData } from 'viem';
-
-/** EIP-3009's message, as USDC and TestUSDC hash it (what @x402/evm signs). */
-export const TRANSFER_WITH_AUTHORIZATION_TYPES = {
-  TransferWithAuthorization: [
-    { name: 'from', type: 'address' },
-    { name: 'to', type: 'address' },
-    { name: 'value', type: 'uint256' },
-    { name: 'validAfter', type: 'uint256' },
-    { name: 'validBefore', type: 'uint256' },
-    { name: 'nonce', type: 'bytes32' },
-  ],
-} as const;
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from '../sdk/jobPayment';
 
 /** Seconds an authorization must still be valid for when checked: time to mine the transaction. */
 export const VALIDITY_MARGIN_SECONDS = 6;

@@ -19,7 +19,7 @@ import { MAX_SPEC_BYTES } from '../sdk/spec/jobSpec';
 import { keyOf } from '../testkit/accounts';
 import { type Stack, startStack } from '../testkit/stack';
 import { startGateway } from './startGateway';
-import { TRANSFER_WITH_AUTHORIZATION_TYPES } from './checkPayment';
+import { TRANSFER_WITH_AUTHORIZATION_TYPES } from '../sdk/jobPayment';
 
 let m: Stack;
 let gateway: Awaited<ReturnType<typeof startGateway>>;

@@ -125,6 +125,9 @@ const MESSAGES: Record<string, (args: readonly unknown[], ctx: ExplainContext) =
   ERC3009InvalidAuthorizationTime: ([validAfter, validBefore]) =>
     `The payment authorization is valid only after ${formatDateTime(Number(validAfter))} and before ${formatDateTime(Number(validBefore))}.`,
   ERC3009UsedAuthorization: () => 'This payment authorization was used or cancelled already.',
+  DepositShort: ([, received, budget], ctx) =>
+    `The payment's deposit address holds ${units(received, ctx)}, less than the ${units(budget, ctx)} budget: the transfer was not made, or was of less. What it holds stays there until refunded.`,
+  NothingDeposited: () => "Nothing was paid to this order's deposit address.",
   ERC2612ExpiredSignature: ([deadline]) => `The permit expired at ${formatDateTime(Number(deadline))}.`,
   ERC2612InvalidSigner: () => 'The permit was signed by another account than the owner.',
   InvalidAccountNonce: () => 'The permit was signed for another nonce (an older or a used one).',
