@@ -30,7 +30,7 @@ const JOB = `id kind market replicas quorum slotsFilled commits reveals commitDe
   status closeReason worker price refund pricePerGpuHour executionDeadline resultHash resultURI challengeDeadline
   disputeReason arbitrationDeadline workerPayout fee clientRefund slashed activeBids postedAt postedBlock postedTx assignedAt
   assignedDay submittedAt closedAt updatedAt updatedBlock gpuModelName spec specJson
-  terms { client token arbiter budget collateral feeBps mode openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
+  terms { client token arbiter budget collateral feeBps mode offeredTo openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt }
   assignee { address reputation }
   bids(first: 100) { totalCount edges { cursor node { worker price status placedAt placedBlock updatedAt updatedBlock } } }
   events(first: 100) { totalCount edges { cursor node { id name blockNumber account args } } }`;

@@ -199,7 +199,7 @@ describe.skipIf(skipSandboxTests)('worker daemon, crashes', () => {
     expect(status.jobs.map((j: { status: string }) => j.status)).toEqual(['SUBMITTED', 'SUBMITTED']);
     expect(status.stateCursor).toEqual(expect.any(String));
 
-    const held = (await m.gql(`query($w: Address!) { jobs(filter: { worker: $w, status: [SUBMITTED] }) { edges { node { id terms { client token arbiter budget collateral feeBps mode openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt } } } } }`, { w: me })).jobs.edges;
+    const held = (await m.gql(`query($w: Address!) { jobs(filter: { worker: $w, status: [SUBMITTED] }) { edges { node { id terms { client token arbiter budget collateral feeBps mode offeredTo openUntil executionTimeout challengeWindow minGpuCount minVramMiB gpuModel specHash salt } } } } }`, { w: me })).jobs.edges;
     const { toContractTerms } = await import('../../sdk/jobTerms');
     for (const e of held) await m.send(CLIENT, 'release', [toContractTerms(e.node.terms)]);
     await m.synced();
