@@ -42,6 +42,7 @@ contract LoomDeposits is ILoomErrors, ReentrancyGuardTransient {
         if (p.token == address(0)) revert AuthorizationUnsupported(p.token);
         bytes32 order = orderId(p, keccak256(spec), client);
         address deposit = depositAddress(order, p.token);
+        bool refused;
         bytes memory refusal;
         if (payment.signature.length != 0) {
             try IERC3009Transfer(p.token).transferWithAuthorization(
@@ -49,12 +50,12 @@ contract LoomDeposits is ILoomErrors, ReentrancyGuardTransient {
             ) {} catch (bytes memory reason) {
                 // Not raised yet: someone may have submitted the transfer already, and then the
                 // deposit holds the money and the job can still be posted.
-                refusal = reason.length == 0 ? abi.encodeWithSelector(AuthorizationUnsupported.selector, p.token) : reason;
+                (refused, refusal) = (true, reason);
             }
         }
         uint256 received = _empty(order, p.token);
         if (received < p.budget) {
-            if (refusal.length != 0) TokenRefusal.raise(p.token, refusal);
+            if (refused) TokenRefusal.raise(p.token, refusal);
             revert DepositShort(deposit, received, p.budget);
         }
         IERC20(p.token).forceApprove(address(market), p.budget);
