@@ -1,8 +1,8 @@
 /**
  * Ponder configuration (indexer/ is Ponder's root; indexer/ponder.config.ts re-exports this file).
  *
- * Three contracts are indexed: LoomRegistry (workers and their stake), LoomMarket (single-worker
- * jobs) and LoomReplicatedMarket (jobs replicated on k of n workers). Everything comes from the
+ * Four contracts are indexed: LoomRegistry (workers, their stake and pools), LoomMarket (single-worker
+ * jobs), LoomReplicatedMarket (jobs replicated on k of n workers) and LoomModels (the model hub). Everything comes from the
  * environment, with local defaults read by contract name from the deploy script's record
  * (deployments/<chainId>.json):
  *   LOOM_CHAIN_ID                    chain id (default 31337, anvil)
@@ -11,6 +11,7 @@
  *   LOOM_REGISTRY_ADDRESS            LoomRegistry address (default: the record's LoomRegistry.address)
  *   LOOM_MARKET_ADDRESS              LoomMarket address (default: the record's LoomMarket.address)
  *   LOOM_REPLICATED_MARKET_ADDRESS   LoomReplicatedMarket address (default: the record's LoomReplicatedMarket.address)
+ *   LOOM_MODELS_ADDRESS              LoomModels address (default: the record's LoomModels.address)
  *   LOOM_START_BLOCK                 first block to index, for all three (default: each contract's
  *                                    startBlock in the record)
  *   LOOM_DEPLOYMENT_FILE             another record to read the defaults from
@@ -24,7 +25,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createConfig } from 'ponder';
-import { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi } from './abis/generated';
+import { loomMarketAbi, loomModelsAbi, loomRegistryAbi, loomReplicatedMarketAbi } from './abis/generated';
 import { findDeployment, type Deployment } from './sdk/chain/deploymentRecord';
 
 const LOCAL_CHAIN_ID = 31337;
@@ -67,7 +68,7 @@ function rpcFor(url: string): string | string[] {
 const record = deploymentRecord();
 
 /** A contract's address and first block: the environment's, else the record's. */
-function located(name: 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket', addressVariable: string) {
+function located(name: 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket' | 'LoomModels', addressVariable: string) {
   const address = (process.env[addressVariable] ?? record?.[name]?.address) as `0x${string}` | undefined;
   if (!address) {
     throw new Error(`No ${name} address for chain ${chainId}: set ${addressVariable} or deploy first (npm run contracts:deploy).`);
@@ -99,5 +100,6 @@ export default createConfig({
     LoomRegistry: { abi: loomRegistryAbi, ...located('LoomRegistry', 'LOOM_REGISTRY_ADDRESS') },
     LoomMarket: { abi: loomMarketAbi, ...located('LoomMarket', 'LOOM_MARKET_ADDRESS') },
     LoomReplicatedMarket: { abi: loomReplicatedMarketAbi, ...located('LoomReplicatedMarket', 'LOOM_REPLICATED_MARKET_ADDRESS') },
+    LoomModels: { abi: loomModelsAbi, ...located('LoomModels', 'LOOM_MODELS_ADDRESS') },
   },
 });

@@ -18,7 +18,7 @@ export default defineConfig({
       project: '.',
       forge: { path: 'scripts/foundry/forge', rebuild: true },
       // Only our contracts: forge-std and OpenZeppelin artifacts share the out/ folder.
-      include: ['LoomRegistry.sol/**', 'LoomMarket.sol/**', 'LoomDeposits.sol/LoomDeposits.json', 'LoomReplicatedMarket.sol/**', 'TestUSDC.sol/**'],
+      include: ['LoomRegistry.sol/**', 'LoomMarket.sol/**', 'LoomDeposits.sol/LoomDeposits.json', 'LoomModels.sol/LoomModels.json', 'LoomReplicatedMarket.sol/**', 'TestUSDC.sol/**'],
     }),
     // The enums' member names, which the ABI does not carry.
     solidityEnums(),

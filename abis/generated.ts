@@ -209,6 +209,12 @@ export const loomDepositsAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'DuplicateModel',
+  },
+  { type: 'error', inputs: [], name: 'EmptyName' },
+  {
+    type: 'error',
     inputs: [
       { name: 'to', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
@@ -262,6 +268,23 @@ export const loomDepositsAbi = [
       { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'kind', internalType: 'uint8', type: 'uint8' },
+      { name: 'files', internalType: 'uint256', type: 'uint256' },
+      { name: 'imageLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelContent',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxCount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelCount',
   },
   {
     type: 'error',
@@ -337,8 +360,35 @@ export const loomDepositsAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelIsRetired',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'modelToken', internalType: 'address', type: 'address' },
+      { name: 'jobToken', internalType: 'address', type: 'address' },
+    ],
+    name: 'ModelTokenMismatch',
+  },
+  {
+    type: 'error',
     inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
     name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NoJoinRequest',
   },
   {
     type: 'error',
@@ -372,6 +422,14 @@ export const loomDepositsAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotModelCreator',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
@@ -384,6 +442,22 @@ export const loomDepositsAbi = [
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
     name: 'NotParty',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolMember',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolOperator',
   },
   {
     type: 'error',
@@ -411,6 +485,27 @@ export const loomDepositsAbi = [
       { name: 'token', internalType: 'address', type: 'address' },
     ],
     name: 'NothingToWithdraw',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'PoolJobsActive',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+    ],
+    name: 'PoolMembershipExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    name: 'PoolNotFound',
   },
   { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
   {
@@ -551,6 +646,11 @@ export const loomDepositsAbi = [
       { name: 'actual', internalType: 'enum JobStatus', type: 'uint8' },
     ],
     name: 'UnexpectedStatus',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'UntrustedMarket',
   },
   {
     type: 'error',
@@ -918,6 +1018,17 @@ export const loomMarketAbi = [
       { name: 'status', internalType: 'enum JobStatus', type: 'uint8' },
       { name: 'closeReason', internalType: 'enum CloseReason', type: 'uint8' },
       { name: 'deadline', internalType: 'uint40', type: 'uint40' },
+      { name: 'poolFeeBps', internalType: 'uint16', type: 'uint16' },
+      { name: 'royalties', internalType: 'bool', type: 'bool' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'models',
+    outputs: [
+      { name: '', internalType: 'contract LoomModels', type: 'address' },
     ],
     stateMutability: 'view',
   },
@@ -1064,7 +1175,7 @@ export const loomMarketAbi = [
     ],
     name: 'postJobPaidBy',
     outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
-    stateMutability: 'nonpayable',
+    stateMutability: 'payable',
   },
   {
     type: 'function',
@@ -1722,6 +1833,38 @@ export const loomMarketAbi = [
         type: 'bytes32',
         indexed: true,
       },
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'operator',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: false,
+      },
+      {
+        name: 'amount',
+        internalType: 'uint96',
+        type: 'uint96',
+        indexed: false,
+      },
+    ],
+    name: 'PoolFeePaid',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
       {
         name: 'worker',
         internalType: 'address',
@@ -1875,6 +2018,12 @@ export const loomMarketAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'DuplicateModel',
+  },
+  { type: 'error', inputs: [], name: 'EmptyName' },
+  {
+    type: 'error',
     inputs: [
       { name: 'to', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
@@ -1928,6 +2077,23 @@ export const loomMarketAbi = [
       { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'kind', internalType: 'uint8', type: 'uint8' },
+      { name: 'files', internalType: 'uint256', type: 'uint256' },
+      { name: 'imageLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelContent',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxCount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelCount',
   },
   {
     type: 'error',
@@ -2003,8 +2169,35 @@ export const loomMarketAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelIsRetired',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'modelToken', internalType: 'address', type: 'address' },
+      { name: 'jobToken', internalType: 'address', type: 'address' },
+    ],
+    name: 'ModelTokenMismatch',
+  },
+  {
+    type: 'error',
     inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
     name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NoJoinRequest',
   },
   {
     type: 'error',
@@ -2038,6 +2231,14 @@ export const loomMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotModelCreator',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
@@ -2050,6 +2251,22 @@ export const loomMarketAbi = [
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
     name: 'NotParty',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolMember',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolOperator',
   },
   {
     type: 'error',
@@ -2087,6 +2304,27 @@ export const loomMarketAbi = [
     type: 'error',
     inputs: [{ name: 'account', internalType: 'address', type: 'address' }],
     name: 'OwnableUnauthorizedAccount',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'PoolJobsActive',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+    ],
+    name: 'PoolMembershipExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    name: 'PoolNotFound',
   },
   { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
   {
@@ -2230,6 +2468,990 @@ export const loomMarketAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'UntrustedMarket',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'expected', internalType: 'uint256', type: 'uint256' },
+      { name: 'sent', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'ValueMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'WorkerUnavailable',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+    ],
+    name: 'WrongMode',
+  },
+  { type: 'error', inputs: [], name: 'ZeroAddress' },
+  { type: 'error', inputs: [], name: 'ZeroBudget' },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroCommitment',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'ZeroResultHash',
+  },
+] as const
+
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+// LoomModels
+//////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
+
+export const loomModelsAbi = [
+  {
+    type: 'constructor',
+    inputs: [
+      {
+        name: 'registry_',
+        internalType: 'contract ILoomRegistry',
+        type: 'address',
+      },
+    ],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_MODELS_PER_JOB',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_MODEL_FILES',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_TEXT_BYTES',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'account', internalType: 'address', type: 'address' },
+    ],
+    name: 'credits',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'jobModels',
+    outputs: [{ name: 'packedIds', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'market',
+    outputs: [
+      { name: '', internalType: 'contract ILoomMarket', type: 'address' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'modelCount',
+    outputs: [{ name: '', internalType: 'uint32', type: 'uint32' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'models',
+    outputs: [
+      { name: 'creator', internalType: 'address', type: 'address' },
+      { name: 'fee', internalType: 'uint96', type: 'uint96' },
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'retired', internalType: 'bool', type: 'bool' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'p',
+        internalType: 'struct JobParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'arbiter', internalType: 'address', type: 'address' },
+          { name: 'budget', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+          { name: 'offeredTo', internalType: 'address', type: 'address' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'executionTimeout', internalType: 'uint32', type: 'uint32' },
+          { name: 'challengeWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'spec', internalType: 'bytes', type: 'bytes' },
+      { name: 'modelIds', internalType: 'uint32[]', type: 'uint32[]' },
+    ],
+    name: 'postJobWithModels',
+    outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'payable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'replicated',
+        internalType: 'contract ILoomReplicatedMarket',
+        type: 'address',
+      },
+      {
+        name: 'p',
+        internalType: 'struct ReplicatedParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+          { name: 'pool', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'spec', internalType: 'bytes', type: 'bytes' },
+      { name: 'modelIds', internalType: 'uint32[]', type: 'uint32[]' },
+    ],
+    name: 'postReplicatedJobWithModels',
+    outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'payable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'm',
+        internalType: 'struct ModelParams',
+        type: 'tuple',
+        components: [
+          { name: 'name', internalType: 'string', type: 'string' },
+          { name: 'version', internalType: 'string', type: 'string' },
+          { name: 'kind', internalType: 'enum ModelKind', type: 'uint8' },
+          {
+            name: 'files',
+            internalType: 'struct ModelFile[]',
+            type: 'tuple[]',
+            components: [
+              { name: 'sha256', internalType: 'bytes32', type: 'bytes32' },
+              { name: 'size', internalType: 'uint64', type: 'uint64' },
+              { name: 'path', internalType: 'string', type: 'string' },
+            ],
+          },
+          { name: 'image', internalType: 'string', type: 'string' },
+          { name: 'licenseURI', internalType: 'string', type: 'string' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'fee', internalType: 'uint96', type: 'uint96' },
+          { name: 'previous', internalType: 'uint32', type: 'uint32' },
+        ],
+      },
+    ],
+    name: 'publish',
+    outputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'registry',
+    outputs: [
+      { name: '', internalType: 'contract ILoomRegistry', type: 'address' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'retire',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'client', internalType: 'address', type: 'address' },
+      { name: 'paid', internalType: 'uint256', type: 'uint256' },
+      { name: 'total', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'settle',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'to', internalType: 'address', type: 'address' },
+    ],
+    name: 'withdraw',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'modelId',
+        internalType: 'uint32',
+        type: 'uint32',
+        indexed: true,
+      },
+      {
+        name: 'creator',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'previous',
+        internalType: 'uint32',
+        type: 'uint32',
+        indexed: true,
+      },
+      {
+        name: 'model',
+        internalType: 'struct ModelParams',
+        type: 'tuple',
+        components: [
+          { name: 'name', internalType: 'string', type: 'string' },
+          { name: 'version', internalType: 'string', type: 'string' },
+          { name: 'kind', internalType: 'enum ModelKind', type: 'uint8' },
+          {
+            name: 'files',
+            internalType: 'struct ModelFile[]',
+            type: 'tuple[]',
+            components: [
+              { name: 'sha256', internalType: 'bytes32', type: 'bytes32' },
+              { name: 'size', internalType: 'uint64', type: 'uint64' },
+              { name: 'path', internalType: 'string', type: 'string' },
+            ],
+          },
+          { name: 'image', internalType: 'string', type: 'string' },
+          { name: 'licenseURI', internalType: 'string', type: 'string' },
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'fee', internalType: 'uint96', type: 'uint96' },
+          { name: 'previous', internalType: 'uint32', type: 'uint32' },
+        ],
+        indexed: false,
+      },
+    ],
+    name: 'ModelPublished',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'modelId',
+        internalType: 'uint32',
+        type: 'uint32',
+        indexed: true,
+      },
+    ],
+    name: 'ModelRetired',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'market',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: false,
+      },
+      {
+        name: 'modelIds',
+        internalType: 'uint32[]',
+        type: 'uint32[]',
+        indexed: false,
+      },
+      {
+        name: 'fees',
+        internalType: 'uint96[]',
+        type: 'uint96[]',
+        indexed: false,
+      },
+    ],
+    name: 'ModelsUsed',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'market',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'modelId',
+        internalType: 'uint32',
+        type: 'uint32',
+        indexed: true,
+      },
+      {
+        name: 'creator',
+        internalType: 'address',
+        type: 'address',
+        indexed: false,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: false,
+      },
+      {
+        name: 'amount',
+        internalType: 'uint96',
+        type: 'uint96',
+        indexed: false,
+      },
+    ],
+    name: 'RoyaltyPaid',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'market',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      {
+        name: 'client',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: false,
+      },
+      {
+        name: 'amount',
+        internalType: 'uint96',
+        type: 'uint96',
+        indexed: false,
+      },
+    ],
+    name: 'RoyaltyRefunded',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'account',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'to', internalType: 'address', type: 'address', indexed: false },
+      {
+        name: 'amount',
+        internalType: 'uint256',
+        type: 'uint256',
+        indexed: false,
+      },
+    ],
+    name: 'Withdrawn',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'AlreadyRegistered',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
+    name: 'ArbiterNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'AuthorizationUnsupported',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'BidNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'BudgetOverflow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'CommitmentMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'deadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DeadlineNotReached',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'deadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DeadlinePassed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'arbiter', internalType: 'address', type: 'address' }],
+    name: 'DefaultArbiterRequired',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'deposit', internalType: 'address', type: 'address' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'DepositShort',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'DuplicateModel',
+  },
+  { type: 'error', inputs: [], name: 'EmptyName' },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'to', internalType: 'address', type: 'address' },
+      { name: 'amount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'EthTransferFailed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'feeBps', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxFeeBps', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FeeTooHigh',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'revealDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'FinalizeTooEarly',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'free', internalType: 'uint256', type: 'uint256' },
+      { name: 'required', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InsufficientFreeStake',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'budget', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidBidPrice',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'challengeWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidChallengeWindow',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'kind', internalType: 'uint8', type: 'uint8' },
+      { name: 'files', internalType: 'uint256', type: 'uint256' },
+      { name: 'imageLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelContent',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxCount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelCount',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'mode', internalType: 'enum JobMode', type: 'uint8' },
+      { name: 'offeredTo', internalType: 'address', type: 'address' },
+    ],
+    name: 'InvalidOffer',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'openUntil', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidOpenUntil',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'replicas', internalType: 'uint256', type: 'uint256' },
+      { name: 'quorum', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidReplication',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'workerAmount', internalType: 'uint256', type: 'uint256' },
+      { name: 'price', internalType: 'uint256', type: 'uint256' },
+      { name: 'slash', internalType: 'uint256', type: 'uint256' },
+      { name: 'collateral', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidRuling',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'commitWindow', internalType: 'uint256', type: 'uint256' },
+      { name: 'revealWindow', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidWindow',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobAlreadyClosed',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'JobNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'held', internalType: 'uint256', type: 'uint256' },
+      { name: 'requested', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'LockNotHeld',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'MarketNotTrusted',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelIsRetired',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'modelToken', internalType: 'address', type: 'address' },
+      { name: 'jobToken', internalType: 'address', type: 'address' },
+    ],
+    name: 'ModelTokenMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NoJoinRequest',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'NoTrustChangePending',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotArbiter',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotAssignedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotClient',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotModelCreator',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotOfferedWorker',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotParty',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolMember',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolOperator',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'NotRegistered',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotSlotWorker',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'deposit', internalType: 'address', type: 'address' }],
+    name: 'NothingDeposited',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'account', internalType: 'address', type: 'address' },
+      { name: 'token', internalType: 'address', type: 'address' },
+    ],
+    name: 'NothingToWithdraw',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'PoolJobsActive',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+    ],
+    name: 'PoolMembershipExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    name: 'PoolNotFound',
+  },
+  { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'RequirementsNotMet',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'commitDeadline', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'RevealNotOpen',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'SafeERC20FailedOperation',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'bundleHash', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'actual', internalType: 'bytes32', type: 'bytes32' },
+    ],
+    name: 'SealedBundleHashMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    name: 'SealedBundleMissing',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SealedBundleTooLarge',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'SlotAlreadyHeld',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'filled', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SlotsTaken',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'SpecTooLarge',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'locked', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'StakeLocked',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'length', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TextTooLong',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'token', internalType: 'address', type: 'address' }],
+    name: 'TokenNotAllowed',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'token', internalType: 'address', type: 'address' },
+      { name: 'expected', internalType: 'uint256', type: 'uint256' },
+      { name: 'received', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TransferAmountMismatch',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'market', internalType: 'address', type: 'address' },
+      { name: 'effectiveAt', internalType: 'uint256', type: 'uint256' },
+      { name: 'timestamp', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'TrustChangeNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'amount', internalType: 'uint256', type: 'uint256' },
+      { name: 'unlockAt', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'UnbondingNotReady',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'sender', internalType: 'address', type: 'address' }],
+    name: 'UnexpectedSender',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'slot', internalType: 'uint256', type: 'uint256' },
+      { name: 'expected', internalType: 'enum SlotState', type: 'uint8' },
+      { name: 'actual', internalType: 'enum SlotState', type: 'uint8' },
+    ],
+    name: 'UnexpectedSlotState',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
+      { name: 'expected', internalType: 'enum JobStatus', type: 'uint8' },
+      { name: 'actual', internalType: 'enum JobStatus', type: 'uint8' },
+    ],
+    name: 'UnexpectedStatus',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'UntrustedMarket',
+  },
+  {
+    type: 'error',
     inputs: [
       { name: 'expected', internalType: 'uint256', type: 'uint256' },
       { name: 'sent', internalType: 'uint256', type: 'uint256' },
@@ -2286,6 +3508,20 @@ export const loomRegistryAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'MAX_POOL_FEE_BPS',
+    outputs: [{ name: '', internalType: 'uint16', type: 'uint16' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'MAX_POOL_NAME_BYTES',
+    outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'MAX_TEXT_BYTES',
     outputs: [{ name: '', internalType: 'uint256', type: 'uint256' }],
     stateMutability: 'view',
@@ -2328,6 +3564,16 @@ export const loomRegistryAbi = [
   {
     type: 'function',
     inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'approveMember',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'worker', internalType: 'address', type: 'address' },
       {
@@ -2348,6 +3594,25 @@ export const loomRegistryAbi = [
   },
   {
     type: 'function',
+    inputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    name: 'checkPool',
+    outputs: [],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'name', internalType: 'string', type: 'string' },
+      { name: 'metadataURI', internalType: 'string', type: 'string' },
+      { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+      { name: 'approvalRequired', internalType: 'bool', type: 'bool' },
+    ],
+    name: 'createPool',
+    outputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [],
     name: 'deregister',
     outputs: [],
@@ -2362,10 +3627,34 @@ export const loomRegistryAbi = [
   },
   {
     type: 'function',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'endPoolJob',
+    outputs: [{ name: 'operator', internalType: 'address', type: 'address' }],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
     inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
     name: 'gpuModelOf',
     outputs: [{ name: '', internalType: 'bytes32', type: 'bytes32' }],
     stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    name: 'joinPool',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'leavePool',
+    outputs: [],
+    stateMutability: 'nonpayable',
   },
   {
     type: 'function',
@@ -2400,6 +3689,17 @@ export const loomRegistryAbi = [
   },
   {
     type: 'function',
+    inputs: [{ name: 'worker', internalType: 'address', type: 'address' }],
+    name: 'memberships',
+    outputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'state', internalType: 'enum PoolMemberState', type: 'uint8' },
+      { name: 'activeJobs', internalType: 'uint32', type: 'uint32' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
     inputs: [],
     name: 'owner',
     outputs: [{ name: '', internalType: 'address', type: 'address' }],
@@ -2419,6 +3719,24 @@ export const loomRegistryAbi = [
     outputs: [
       { name: 'trusted', internalType: 'bool', type: 'bool' },
       { name: 'effectiveAt', internalType: 'uint40', type: 'uint40' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
+    name: 'poolCount',
+    outputs: [{ name: '', internalType: 'uint64', type: 'uint64' }],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    name: 'pools',
+    outputs: [
+      { name: 'operator', internalType: 'address', type: 'address' },
+      { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+      { name: 'approvalRequired', internalType: 'bool', type: 'bool' },
     ],
     stateMutability: 'view',
   },
@@ -2453,6 +3771,16 @@ export const loomRegistryAbi = [
     name: 'register',
     outputs: [],
     stateMutability: 'payable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'removeMember',
+    outputs: [],
+    stateMutability: 'nonpayable',
   },
   {
     type: 'function',
@@ -2493,6 +3821,26 @@ export const loomRegistryAbi = [
     inputs: [{ name: 'key', internalType: 'bytes32', type: 'bytes32' }],
     name: 'setEncryptionKey',
     outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'feeBps', internalType: 'uint16', type: 'uint16' },
+    ],
+    name: 'setPoolFee',
+    outputs: [],
+    stateMutability: 'nonpayable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'startPoolJob',
+    outputs: [{ name: 'feeBps', internalType: 'uint16', type: 'uint16' }],
     stateMutability: 'nonpayable',
   },
   {
@@ -2658,6 +4006,123 @@ export const loomRegistryAbi = [
       },
     ],
     name: 'OwnershipTransferred',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'operator',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      { name: 'name', internalType: 'string', type: 'string', indexed: false },
+      {
+        name: 'metadataURI',
+        internalType: 'string',
+        type: 'string',
+        indexed: false,
+      },
+      {
+        name: 'feeBps',
+        internalType: 'uint16',
+        type: 'uint16',
+        indexed: false,
+      },
+      {
+        name: 'approvalRequired',
+        internalType: 'bool',
+        type: 'bool',
+        indexed: false,
+      },
+    ],
+    name: 'PoolCreated',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'feeBps',
+        internalType: 'uint16',
+        type: 'uint16',
+        indexed: false,
+      },
+    ],
+    name: 'PoolFeeSet',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'PoolJoinRequested',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'PoolLeaveRequested',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'PoolMemberAdded',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'PoolMemberLeft',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'worker',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+    ],
+    name: 'PoolMemberRemoved',
   },
   {
     type: 'event',
@@ -2938,6 +4403,12 @@ export const loomRegistryAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'DuplicateModel',
+  },
+  { type: 'error', inputs: [], name: 'EmptyName' },
+  {
+    type: 'error',
     inputs: [
       { name: 'to', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
@@ -2991,6 +4462,23 @@ export const loomRegistryAbi = [
       { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'kind', internalType: 'uint8', type: 'uint8' },
+      { name: 'files', internalType: 'uint256', type: 'uint256' },
+      { name: 'imageLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelContent',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxCount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelCount',
   },
   {
     type: 'error',
@@ -3066,8 +4554,35 @@ export const loomRegistryAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelIsRetired',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'modelToken', internalType: 'address', type: 'address' },
+      { name: 'jobToken', internalType: 'address', type: 'address' },
+    ],
+    name: 'ModelTokenMismatch',
+  },
+  {
+    type: 'error',
     inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
     name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NoJoinRequest',
   },
   {
     type: 'error',
@@ -3101,6 +4616,14 @@ export const loomRegistryAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotModelCreator',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
@@ -3113,6 +4636,22 @@ export const loomRegistryAbi = [
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
     name: 'NotParty',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolMember',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolOperator',
   },
   {
     type: 'error',
@@ -3150,6 +4689,27 @@ export const loomRegistryAbi = [
     type: 'error',
     inputs: [{ name: 'account', internalType: 'address', type: 'address' }],
     name: 'OwnableUnauthorizedAccount',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'PoolJobsActive',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+    ],
+    name: 'PoolMembershipExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    name: 'PoolNotFound',
   },
   { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
   {
@@ -3288,6 +4848,11 @@ export const loomRegistryAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'UntrustedMarket',
+  },
+  {
+    type: 'error',
     inputs: [
       { name: 'expected', internalType: 'uint256', type: 'uint256' },
       { name: 'sent', internalType: 'uint256', type: 'uint256' },
@@ -3337,6 +4902,11 @@ export const loomReplicatedMarketAbi = [
       { name: 'owner_', internalType: 'address', type: 'address' },
       { name: 'treasury_', internalType: 'address', type: 'address' },
       { name: 'feeBps_', internalType: 'uint16', type: 'uint16' },
+      {
+        name: 'models_',
+        internalType: 'contract ILoomModels',
+        type: 'address',
+      },
     ],
     stateMutability: 'nonpayable',
   },
@@ -3514,6 +5084,15 @@ export const loomReplicatedMarketAbi = [
   {
     type: 'function',
     inputs: [],
+    name: 'models',
+    outputs: [
+      { name: '', internalType: 'contract ILoomModels', type: 'address' },
+    ],
+    stateMutability: 'view',
+  },
+  {
+    type: 'function',
+    inputs: [],
     name: 'owner',
     outputs: [{ name: '', internalType: 'address', type: 'address' }],
     stateMutability: 'view',
@@ -3545,11 +5124,42 @@ export const loomReplicatedMarketAbi = [
           { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
           { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
           { name: 'salt', internalType: 'uint64', type: 'uint64' },
+          { name: 'pool', internalType: 'uint64', type: 'uint64' },
         ],
       },
       { name: 'spec', internalType: 'bytes', type: 'bytes' },
     ],
     name: 'postReplicatedJob',
+    outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
+    stateMutability: 'payable',
+  },
+  {
+    type: 'function',
+    inputs: [
+      {
+        name: 'p',
+        internalType: 'struct ReplicatedParams',
+        type: 'tuple',
+        components: [
+          { name: 'token', internalType: 'address', type: 'address' },
+          { name: 'price', internalType: 'uint96', type: 'uint96' },
+          { name: 'collateral', internalType: 'uint96', type: 'uint96' },
+          { name: 'replicas', internalType: 'uint8', type: 'uint8' },
+          { name: 'quorum', internalType: 'uint8', type: 'uint8' },
+          { name: 'openUntil', internalType: 'uint40', type: 'uint40' },
+          { name: 'commitWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'revealWindow', internalType: 'uint32', type: 'uint32' },
+          { name: 'minGpuCount', internalType: 'uint16', type: 'uint16' },
+          { name: 'minVramMiB', internalType: 'uint32', type: 'uint32' },
+          { name: 'gpuModel', internalType: 'bytes32', type: 'bytes32' },
+          { name: 'salt', internalType: 'uint64', type: 'uint64' },
+          { name: 'pool', internalType: 'uint64', type: 'uint64' },
+        ],
+      },
+      { name: 'spec', internalType: 'bytes', type: 'bytes' },
+      { name: 'client', internalType: 'address', type: 'address' },
+    ],
+    name: 'postReplicatedJobPaidBy',
     outputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
     stateMutability: 'payable',
   },
@@ -3609,6 +5219,8 @@ export const loomReplicatedMarketAbi = [
       { name: 'committed', internalType: 'uint8', type: 'uint8' },
       { name: 'revealed', internalType: 'uint8', type: 'uint8' },
       { name: 'revealDeadline', internalType: 'uint40', type: 'uint40' },
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'royalties', internalType: 'bool', type: 'bool' },
     ],
     stateMutability: 'view',
   },
@@ -3690,6 +5302,7 @@ export const loomReplicatedMarketAbi = [
     outputs: [
       { name: 'worker', internalType: 'address', type: 'address' },
       { name: 'state', internalType: 'enum SlotState', type: 'uint8' },
+      { name: 'poolFeeBps', internalType: 'uint16', type: 'uint16' },
     ],
     stateMutability: 'view',
   },
@@ -3815,6 +5428,38 @@ export const loomReplicatedMarketAbi = [
         type: 'bytes32',
         indexed: true,
       },
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+      {
+        name: 'operator',
+        internalType: 'address',
+        type: 'address',
+        indexed: true,
+      },
+      {
+        name: 'token',
+        internalType: 'address',
+        type: 'address',
+        indexed: false,
+      },
+      {
+        name: 'amount',
+        internalType: 'uint96',
+        type: 'uint96',
+        indexed: false,
+      },
+    ],
+    name: 'PoolFeePaid',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
       {
         name: 'outcome',
         internalType: 'enum ReplicatedOutcome',
@@ -3866,6 +5511,20 @@ export const loomReplicatedMarketAbi = [
       },
     ],
     name: 'ReplicatedJobClosed',
+  },
+  {
+    type: 'event',
+    anonymous: false,
+    inputs: [
+      {
+        name: 'jobId',
+        internalType: 'bytes32',
+        type: 'bytes32',
+        indexed: true,
+      },
+      { name: 'pool', internalType: 'uint64', type: 'uint64', indexed: true },
+    ],
+    name: 'ReplicatedJobPooled',
   },
   {
     type: 'event',
@@ -4133,6 +5792,12 @@ export const loomReplicatedMarketAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'DuplicateModel',
+  },
+  { type: 'error', inputs: [], name: 'EmptyName' },
+  {
+    type: 'error',
     inputs: [
       { name: 'to', internalType: 'address', type: 'address' },
       { name: 'amount', internalType: 'uint256', type: 'uint256' },
@@ -4186,6 +5851,23 @@ export const loomReplicatedMarketAbi = [
       { name: 'executionTimeout', internalType: 'uint256', type: 'uint256' },
     ],
     name: 'InvalidExecutionTimeout',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'kind', internalType: 'uint8', type: 'uint8' },
+      { name: 'files', internalType: 'uint256', type: 'uint256' },
+      { name: 'imageLength', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelContent',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+      { name: 'maxCount', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'InvalidModelCount',
   },
   {
     type: 'error',
@@ -4261,8 +5943,35 @@ export const loomReplicatedMarketAbi = [
   },
   {
     type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelIsRetired',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'modelId', internalType: 'uint32', type: 'uint32' }],
+    name: 'ModelNotFound',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'modelToken', internalType: 'address', type: 'address' },
+      { name: 'jobToken', internalType: 'address', type: 'address' },
+    ],
+    name: 'ModelTokenMismatch',
+  },
+  {
+    type: 'error',
     inputs: [{ name: 'jobId', internalType: 'bytes32', type: 'bytes32' }],
     name: 'NoFreeSlot',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NoJoinRequest',
   },
   {
     type: 'error',
@@ -4296,6 +6005,14 @@ export const loomReplicatedMarketAbi = [
   {
     type: 'error',
     inputs: [
+      { name: 'modelId', internalType: 'uint32', type: 'uint32' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotModelCreator',
+  },
+  {
+    type: 'error',
+    inputs: [
       { name: 'jobId', internalType: 'bytes32', type: 'bytes32' },
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
@@ -4308,6 +6025,22 @@ export const loomReplicatedMarketAbi = [
       { name: 'caller', internalType: 'address', type: 'address' },
     ],
     name: 'NotParty',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'worker', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolMember',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+      { name: 'caller', internalType: 'address', type: 'address' },
+    ],
+    name: 'NotPoolOperator',
   },
   {
     type: 'error',
@@ -4345,6 +6078,27 @@ export const loomReplicatedMarketAbi = [
     type: 'error',
     inputs: [{ name: 'account', internalType: 'address', type: 'address' }],
     name: 'OwnableUnauthorizedAccount',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'count', internalType: 'uint256', type: 'uint256' },
+    ],
+    name: 'PoolJobsActive',
+  },
+  {
+    type: 'error',
+    inputs: [
+      { name: 'worker', internalType: 'address', type: 'address' },
+      { name: 'pool', internalType: 'uint64', type: 'uint64' },
+    ],
+    name: 'PoolMembershipExists',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'pool', internalType: 'uint64', type: 'uint64' }],
+    name: 'PoolNotFound',
   },
   { type: 'error', inputs: [], name: 'ReentrancyGuardReentrantCall' },
   {
@@ -4485,6 +6239,11 @@ export const loomReplicatedMarketAbi = [
       { name: 'actual', internalType: 'enum JobStatus', type: 'uint8' },
     ],
     name: 'UnexpectedStatus',
+  },
+  {
+    type: 'error',
+    inputs: [{ name: 'market', internalType: 'address', type: 'address' }],
+    name: 'UntrustedMarket',
   },
   {
     type: 'error',
@@ -4935,10 +6694,10 @@ export const testUsdcAbi = [
 //////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////////
 
 /** `enum JobMode` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
-export const jobModeNames = ['Claim', 'Auction', 'Direct'] as const
+export const jobModeNames = ['Claim', 'Auction', 'Direct', 'Pool'] as const
 
 /** `enum JobMode` as the indexer and the GraphQL API spell it, indexed by value. */
-export const jobModeKeys = ['CLAIM', 'AUCTION', 'DIRECT'] as const
+export const jobModeKeys = ['CLAIM', 'AUCTION', 'DIRECT', 'POOL'] as const
 
 /** `enum JobStatus` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
 export const jobStatusNames = [
@@ -5022,4 +6781,26 @@ export const slotStateKeys = [
   'TAKEN',
   'COMMITTED',
   'REVEALED',
+] as const
+
+/** `enum ModelKind` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
+export const modelKindNames = ['Weights', 'Dataset', 'Image'] as const
+
+/** `enum ModelKind` as the indexer and the GraphQL API spell it, indexed by value. */
+export const modelKindKeys = ['WEIGHTS', 'DATASET', 'IMAGE'] as const
+
+/** `enum PoolMemberState` (contracts/src/interfaces/ILoomTypes.sol): member names, indexed by value. */
+export const poolMemberStateNames = [
+  'None',
+  'Requested',
+  'Member',
+  'Leaving',
+] as const
+
+/** `enum PoolMemberState` as the indexer and the GraphQL API spell it, indexed by value. */
+export const poolMemberStateKeys = [
+  'NONE',
+  'REQUESTED',
+  'MEMBER',
+  'LEAVING',
 ] as const

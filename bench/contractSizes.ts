@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The contracts deployed by contracts/script/Deploy.s.sol (TestUSDC is local-only and not measured). */
-export const CONTRACTS = ['LoomRegistry', 'LoomMarket', 'LoomReplicatedMarket', 'LoomDeposits'] as const;
+export const CONTRACTS = ['LoomRegistry', 'LoomMarket', 'LoomReplicatedMarket', 'LoomDeposits', 'LoomModels'] as const;
 export const SIZE_GOAL = 20_480;
 
 export async function contractSizesBench(): Promise<Record<string, number>> {

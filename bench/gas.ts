@@ -138,6 +138,7 @@ export async function gasBench(): Promise<Record<string, number>> {
         quorum: 2,
         openUntil: Number(now) + 3600,
         commitWindow: 7200,
+        pool: 0n,
         revealWindow: 3600,
         minGpuCount: 1,
         minVramMiB: 40_960,

@@ -88,6 +88,7 @@ async function post(script: string, over: Partial<ReplicatedJobParams> = {}): Pr
       minVramMiB: 0,
       gpuModel: toHex(0, { size: 32 }),
       salt: ++salt,
+      pool: 0n,
       ...over,
     },
     spec: scriptSpec(script, { resources: { memoryMiB: 128, timeoutSeconds: 30, outputMiB: 1 } }),

@@ -229,6 +229,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
         ...DEMO_REQUIREMENTS,
         gpuModel: zeroHash,
         salt: ++salt,
+        pool: 0n,
       },
       spec: p.spec,
     });

@@ -43,6 +43,8 @@ export type ReplicatedParamsInput = {
   minVramMiB?: number;
   gpuModel?: string;
   salt?: bigint;
+  /** A worker pool whose members alone may take the slots (LoomRegistry pool id). Default: any worker. */
+  pool?: bigint;
 };
 
 export type ReplicatedParamsField = keyof ReplicatedParamsInput;
@@ -133,6 +135,7 @@ export function buildReplicatedParams(
       minVramMiB: p.minVramMiB,
       gpuModel: p.gpuModel,
       salt: p.salt,
+      pool: input.pool ?? 0n,
     },
   };
 }

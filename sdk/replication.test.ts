@@ -44,6 +44,7 @@ async function replicatedParams(overrides: Partial<ReplicatedJobParams> = {}): P
     minVramMiB: 16_384,
     gpuModel: toHex(0, { size: 32 }),
     salt: BigInt(Date.now()),
+    pool: 0n,
     ...overrides,
   };
 }

@@ -189,7 +189,7 @@ describe('subscriptions on PGlite (ponder start)', () => {
     const workers = ROLES.workers.slice(0, 2);
     for (const w of workers) await chain.writer(w).setAvailability(true);
     const { jobId, terms } = await chain.writer(client).postReplicatedJob({
-      terms: { token: zeroAddress, price: 10n ** 15n, collateral: 0n, replicas: 2, quorum: 2, openUntil: (await chain.now()) + 3600, commitWindow: 600, revealWindow: 600, minGpuCount: 0, minVramMiB: 0, gpuModel: zeroHash, salt: 7n },
+      terms: { token: zeroAddress, price: 10n ** 15n, collateral: 0n, replicas: 2, quorum: 2, openUntil: (await chain.now()) + 3600, commitWindow: 600, revealWindow: 600, minGpuCount: 0, minVramMiB: 0, gpuModel: zeroHash, salt: 7n, pool: 0n },
       spec: { version: 1 },
     });
     // A single job changes in the middle: the kind filter keeps it out.

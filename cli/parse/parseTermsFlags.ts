@@ -66,6 +66,7 @@ const FLAG_OF: Record<JobParamsField | ReplicatedParamsField, string> = {
   collateral: '--collateral',
   mode: '--mode',
   offerTo: '--offer-to',
+  pool: '--pool',
   openFor: '--open-for',
   executionTimeout: '--execution-timeout',
   challengeWindow: '--challenge-window',

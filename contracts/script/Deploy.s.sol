@@ -7,8 +7,8 @@ import {LoomRegistry} from "../src/LoomRegistry.sol";
 import {LoomReplicatedMarket} from "../src/LoomReplicatedMarket.sol";
 import {TestUSDC} from "../src/TestUSDC.sol";
 
-/// @notice Deploys the contract set (the worker registry, the single-worker market, the replicated
-/// market) and a 6-decimal test USDC to a local chain, funds the first ten
+/// @notice Deploys the contract set (the worker registry, the single-worker market with the model hub
+/// it creates, the replicated market) and a 6-decimal test USDC to a local chain, funds the first ten
 /// accounts of the mnemonic with USDC, and writes deployments/<chainId>.json, which the indexer
 /// reads by contract name. Local roles: account 0 deploys and owns, 8 arbitrates, 9 is the treasury.
 /// Env: MNEMONIC (anvil's by default), FEE_BPS (100 = 1% by default), DEPLOYMENT_FILE (relative to
@@ -39,7 +39,7 @@ contract Deploy is Script {
         Deployed memory d;
         d.registry = new LoomRegistry(deployer, _nextAddresses(deployer, 2));
         d.market = new LoomMarket(d.registry, deployer, treasury, arbiter, feeBps);
-        d.replicated = new LoomReplicatedMarket(d.registry, deployer, treasury, feeBps);
+        d.replicated = new LoomReplicatedMarket(d.registry, deployer, treasury, feeBps, d.market.models());
         d.usdc = new TestUSDC();
         d.market.setTokenAllowed(address(d.usdc), true);
         d.replicated.setTokenAllowed(address(d.usdc), true);
@@ -58,6 +58,7 @@ contract Deploy is Script {
         vm.serializeString(obj, "LoomRegistry", _entry("registry", address(d.registry), startBlock));
         vm.serializeString(obj, "LoomMarket", _entry("market", address(d.market), startBlock));
         vm.serializeString(obj, "LoomReplicatedMarket", _entry("replicated", address(d.replicated), startBlock));
+        vm.serializeString(obj, "LoomModels", _entry("models", address(d.market.models()), startBlock));
         vm.serializeString(obj, "TestUSDC", _entry("usdc", address(d.usdc), startBlock));
         vm.serializeAddress(obj, "owner", deployer);
         vm.serializeAddress(obj, "arbiter", arbiter);

@@ -8,6 +8,7 @@ import {Arbiters} from "./base/Arbiters.sol";
 import {Ledger} from "./base/Ledger.sol";
 import {MarketConfig} from "./base/MarketConfig.sol";
 import {LoomDeposits} from "./LoomDeposits.sol";
+import {LoomModels} from "./LoomModels.sol";
 import {Payouts} from "./libraries/Payouts.sol";
 import {TermsHash} from "./libraries/TermsHash.sol";
 
@@ -25,19 +26,24 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
     /// @dev JobTerms' fields, all static: its ABI encoding is this many words.
     uint256 private constant TERMS_WORDS = 16;
 
-    /// @dev One slot: 20 + 1 + 1 + 5 = 27 bytes. Everything else about a job is in its terms.
+    /// @dev One slot: 20 + 1 + 1 + 5 + 2 + 1 = 30 bytes. Everything else about a job is in its terms.
     /// `deadline`: execution (Assigned), challenge (Submitted), arbitration (Disputed).
     /// The price is not stored: it is the accepted bid in Auction mode and the budget in the others.
+    /// `poolFeeBps`: a Pool job's fee, fixed at assignment. `royalties`: LoomModels holds model fees for it.
     struct Job {
         address worker;
         JobStatus status;
         CloseReason closeReason;
         uint40 deadline;
+        uint16 poolFeeBps;
+        bool royalties;
     }
 
     /// @notice Where x402 payments arrive (deposit addresses) and become jobs (`postJobPaidBy`).
     /// Created here so that its code is this market's creation code, not its runtime code.
     LoomDeposits public immutable deposits;
+    /// @notice The model hub, whose jobs' fees this market settles when they close. Created here too.
+    LoomModels public immutable models;
 
     mapping(bytes32 jobId => Job) public jobs;
     /// @dev An accepted bid stays stored: it is the job's price until the job closes.
@@ -49,6 +55,7 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         Ledger(registry_)
     {
         deposits = new LoomDeposits(this);
+        models = new LoomModels(registry_);
     }
 
     /// @inheritdoc ILoomMarket
@@ -75,11 +82,14 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
     /// @inheritdoc ILoomMarket
     function postJobPaidBy(JobParams calldata p, bytes calldata spec, address client)
         external
+        payable
         nonReentrant
         returns (bytes32 jobId)
     {
-        if (msg.sender != address(deposits)) revert UnexpectedSender(msg.sender);
+        bool royalties = msg.sender == address(models);
+        if (!royalties && msg.sender != address(deposits)) revert UnexpectedSender(msg.sender);
         jobId = _post(p, spec, client);
+        if (royalties) jobs[jobId].royalties = true;
         _receive(p.token, p.budget);
     }
 
@@ -95,7 +105,11 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
             revert InvalidExecutionTimeout(p.executionTimeout);
         }
         if (p.challengeWindow > MAX_CHALLENGE_WINDOW) revert InvalidChallengeWindow(p.challengeWindow);
-        if ((p.mode == JobMode.Direct) != (p.offeredTo != address(0))) revert InvalidOffer(p.mode, p.offeredTo);
+        if ((p.mode >= JobMode.Direct) != (p.offeredTo != address(0))) revert InvalidOffer(p.mode, p.offeredTo);
+        if (p.mode == JobMode.Pool) {
+            if (uint160(p.offeredTo) > type(uint64).max) revert InvalidOffer(p.mode, p.offeredTo);
+            registry.checkPool(uint64(uint160(p.offeredTo)));
+        }
 
         JobTerms memory t = _complete(p, spec, client);
         jobId = _postedJobId(t);
@@ -153,7 +167,10 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         if (resultHash == bytes32(0)) revert ZeroResultHash(jobId);
         _checkText(bytes(resultURI).length);
         uint40 challengeDeadline = uint40(block.timestamp + terms.challengeWindow);
-        jobs[jobId] = Job(msg.sender, JobStatus.Submitted, CloseReason.None, challengeDeadline);
+        // Field by field: solc writes a packed struct one member at a time, so unchanged ones cost gas.
+        Job storage stored = jobs[jobId];
+        stored.status = JobStatus.Submitted;
+        stored.deadline = challengeDeadline;
         emit ResultSubmitted(jobId, msg.sender, resultHash, resultURI, challengeDeadline);
     }
 
@@ -164,8 +181,7 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         if (msg.sender != terms.client && block.timestamp <= job.deadline) {
             revert DeadlineNotReached(jobId, job.deadline, block.timestamp);
         }
-        _unlock(job.worker, terms.collateral, 0);
-        _close(jobId, terms, CloseReason.Completed, job.worker, _price(jobId, terms, job.worker), 0, 0);
+        _close(jobId, terms, CloseReason.Completed, job, _price(jobId, terms, job.worker), 0, 0);
     }
 
     /// @inheritdoc ILoomMarket
@@ -176,7 +192,9 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline, block.timestamp);
         _checkText(bytes(reason).length);
         uint40 arbitrationDeadline = uint40(block.timestamp + ARBITRATION_PERIOD);
-        jobs[jobId] = Job(job.worker, JobStatus.Disputed, CloseReason.None, arbitrationDeadline);
+        Job storage stored = jobs[jobId];
+        stored.status = JobStatus.Disputed;
+        stored.deadline = arbitrationDeadline;
         emit JobDisputed(jobId, msg.sender, reason, arbitrationDeadline);
     }
 
@@ -199,8 +217,7 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         if (workerAmount > price || slash > terms.collateral) {
             revert InvalidRuling(workerAmount, price, slash, terms.collateral);
         }
-        _unlock(job.worker, terms.collateral, slash);
-        _close(jobId, terms, CloseReason.DisputeResolved, job.worker, workerAmount, price - workerAmount, slash);
+        _close(jobId, terms, CloseReason.DisputeResolved, job, workerAmount, price - workerAmount, slash);
     }
 
     /// @inheritdoc ILoomMarket
@@ -210,25 +227,24 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         if (block.timestamp <= job.deadline) revert DeadlineNotReached(jobId, job.deadline, block.timestamp);
         uint96 price = _price(jobId, terms, job.worker);
         (uint96 toWorker, uint96 toClient) = Payouts.neutralSplit(price);
-        _unlock(job.worker, terms.collateral, 0);
-        _close(jobId, terms, CloseReason.ArbitrationTimedOut, job.worker, toWorker, toClient, 0);
+        _close(jobId, terms, CloseReason.ArbitrationTimedOut, job, toWorker, toClient, 0);
     }
 
     /// @inheritdoc ILoomMarket
     function cancelJob(JobTerms calldata terms) external {
         bytes32 jobId = _jobId(terms);
-        _expect(jobId, JobStatus.Open);
+        Job memory job = _expect(jobId, JobStatus.Open);
         if (msg.sender != terms.client) revert NotClient(jobId, msg.sender);
-        _close(jobId, terms, CloseReason.Cancelled, address(0), 0, terms.budget, 0);
+        _close(jobId, terms, CloseReason.Cancelled, job, 0, terms.budget, 0);
     }
 
     /// @inheritdoc ILoomMarket
     function expire(JobTerms calldata terms) external {
         bytes32 jobId = _jobId(terms);
-        _expect(jobId, JobStatus.Open);
+        Job memory job = _expect(jobId, JobStatus.Open);
         uint256 closesAt = terms.mode == JobMode.Auction ? terms.openUntil + ACCEPT_WINDOW : terms.openUntil;
         if (block.timestamp <= closesAt) revert DeadlineNotReached(jobId, closesAt, block.timestamp);
-        _close(jobId, terms, CloseReason.Expired, address(0), 0, terms.budget, 0);
+        _close(jobId, terms, CloseReason.Expired, job, 0, terms.budget, 0);
     }
 
     /// @inheritdoc ILoomMarket
@@ -237,8 +253,7 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         Job memory job = _expect(jobId, JobStatus.Assigned);
         if (msg.sender != job.worker) revert NotAssignedWorker(jobId, msg.sender);
         if (block.timestamp > job.deadline) revert DeadlinePassed(jobId, job.deadline, block.timestamp);
-        _unlock(job.worker, terms.collateral, 0);
-        _close(jobId, terms, CloseReason.Returned, job.worker, 0, _price(jobId, terms, job.worker), 0);
+        _close(jobId, terms, CloseReason.Returned, job, 0, _price(jobId, terms, job.worker), 0);
     }
 
     /// @inheritdoc ILoomMarket
@@ -246,9 +261,8 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
         bytes32 jobId = _jobId(terms);
         Job memory job = _expect(jobId, JobStatus.Assigned);
         if (block.timestamp <= job.deadline) revert DeadlineNotReached(jobId, job.deadline, block.timestamp);
-        _unlock(job.worker, terms.collateral, terms.collateral);
         uint96 price = _price(jobId, terms, job.worker);
-        _close(jobId, terms, CloseReason.Reclaimed, job.worker, 0, price, terms.collateral);
+        _close(jobId, terms, CloseReason.Reclaimed, job, 0, price, terms.collateral);
     }
 
     /// @inheritdoc ILoomMarket
@@ -287,38 +301,57 @@ contract LoomMarket is ILoomMarket, MarketConfig, Arbiters, Ledger {
 
     function _assign(bytes32 jobId, JobTerms calldata terms, address worker, uint96 price) private {
         registry.lock(jobId, worker, _requirements(terms), terms.collateral);
+        uint16 poolFeeBps;
+        if (terms.mode == JobMode.Pool) poolFeeBps = registry.startPoolJob(_pool(terms), worker);
         uint40 executionDeadline = uint40(block.timestamp + terms.executionTimeout);
-        jobs[jobId] = Job(worker, JobStatus.Assigned, CloseReason.None, executionDeadline);
+        Job storage stored = jobs[jobId];
+        stored.worker = worker;
+        stored.status = JobStatus.Assigned;
+        stored.deadline = executionDeadline;
+        if (poolFeeBps != 0) stored.poolFeeBps = poolFeeBps;
         uint96 refund = terms.budget - price;
         _credit(terms.token, terms.client, refund);
         emit JobAssigned(jobId, worker, price, refund, terms.collateral, executionDeadline);
     }
 
-    /// @dev Closes the job and credits everyone. `workerGross` pays the fee fixed in the terms.
-    /// Collateral is the caller's business (`_unlock`): it was never locked for unassigned jobs.
+    /// @dev Closes the job (`job`: its state before) and credits everyone. `workerGross` pays the
+    /// protocol fee fixed in the terms, then a Pool job's fee fixed at assignment. An assigned worker's
+    /// collateral is released, `slashed` of it taken from its stake (the registry sends it here; it is
+    /// credited to the client). The fees of the job's models go to their creators in proportion to what
+    /// the worker was paid.
     function _close(
         bytes32 jobId,
         JobTerms calldata terms,
         CloseReason reason,
-        address worker,
+        Job memory job,
         uint96 workerGross,
         uint96 clientRefund,
         uint96 slashed
     ) private {
-        jobs[jobId] = Job(worker, JobStatus.Closed, reason, 0);
+        address worker = job.worker;
+        Job storage stored = jobs[jobId];
+        stored.status = JobStatus.Closed;
+        stored.closeReason = reason;
+        stored.deadline = 0;
+        if (terms.collateral != 0 && worker != address(0)) registry.unlock(worker, terms.collateral, slashed);
         uint96 fee = Payouts.fee(workerGross, terms.feeBps);
         uint96 workerPayout = workerGross - fee;
+        if (terms.mode == JobMode.Pool && worker != address(0)) {
+            uint64 pool = _pool(terms);
+            address operator = registry.endPoolJob(pool, worker);
+            workerPayout -= _payPool(jobId, terms.token, pool, operator, workerPayout, job.poolFeeBps);
+        }
         _credit(terms.token, worker, workerPayout);
         if (fee != 0) _credit(terms.token, treasury, fee);
         _credit(terms.token, terms.client, clientRefund);
         _credit(address(0), terms.client, slashed);
         emit JobClosed(jobId, reason, worker, workerPayout, fee, clientRefund, slashed);
+        if (job.royalties) models.settle(jobId, terms.client, workerGross, uint256(workerGross) + clientRefund);
     }
 
-    /// @dev Takes `slash` of the job's collateral from the worker's stake (the registry sends it here,
-    /// and `_close` credits it to the client) and releases the rest.
-    function _unlock(address worker, uint96 collateral, uint96 slash) private {
-        if (collateral != 0) registry.unlock(worker, collateral, slash);
+    /// @dev A Pool job's pool id, kept in `offeredTo` (checked at posting to fit 64 bits).
+    function _pool(JobTerms calldata terms) private pure returns (uint64) {
+        return uint64(uint160(terms.offeredTo));
     }
 
     function _requirements(JobTerms calldata terms) private pure returns (Requirements memory) {

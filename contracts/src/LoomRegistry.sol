@@ -5,11 +5,12 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {HardwareClaim, Requirements} from "./interfaces/ILoomTypes.sol";
 import {ILoomRegistry} from "./interfaces/ILoomRegistry.sol";
+import {WorkerPools} from "./base/WorkerPools.sol";
 
 /// @title Loom worker registry
 /// @notice See ILoomRegistry. Every market of the set (single-worker, replicated, and those to come)
 /// locks and slashes stake here, so a worker stakes once for all of them.
-contract LoomRegistry is ILoomRegistry, Ownable2Step, ReentrancyGuardTransient {
+contract LoomRegistry is ILoomRegistry, WorkerPools, Ownable2Step, ReentrancyGuardTransient {
     /// @notice Cooldown between an unstake request and the withdrawal.
     uint256 public constant UNBONDING_PERIOD = 2 days;
     /// @notice Delay before a change of trusted markets takes effect: longer than the unbonding period,
@@ -239,10 +240,20 @@ contract LoomRegistry is ILoomRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (!w.registered) revert NotRegistered(worker);
     }
 
+    function _isTrusted(address market) internal view override returns (bool) {
+        return trusted[market];
+    }
+
+    function _requireRegistered(address worker) internal view override {
+        _registered(worker);
+    }
+
+    function _checkText(uint256 length) internal pure override {
+        if (length > MAX_TEXT_BYTES) revert TextTooLong(length, MAX_TEXT_BYTES);
+    }
+
     function _storeClaim(Worker storage w, HardwareClaim calldata claim) private {
-        if (bytes(claim.metadataURI).length > MAX_TEXT_BYTES) {
-            revert TextTooLong(bytes(claim.metadataURI).length, MAX_TEXT_BYTES);
-        }
+        _checkText(bytes(claim.metadataURI).length);
         w.gpuCount = claim.gpuCount;
         w.vramMiB = claim.vramMiB;
         if (gpuModelOf[msg.sender] != claim.gpuModel) gpuModelOf[msg.sender] = claim.gpuModel;

@@ -9,6 +9,7 @@ import {
     Requirements,
     SlotState
 } from "./interfaces/ILoomTypes.sol";
+import {ILoomModels} from "./interfaces/ILoomModels.sol";
 import {ILoomRegistry} from "./interfaces/ILoomRegistry.sol";
 import {ILoomReplicatedMarket} from "./interfaces/ILoomReplicatedMarket.sol";
 import {Ledger} from "./base/Ledger.sol";
@@ -28,8 +29,10 @@ import {TermsHash} from "./libraries/TermsHash.sol";
 /// - fewer than `quorum` slots taken by `openUntil` (expired unfilled): refund, nobody slashed.
 /// There is no dispute phase: the workers' agreement is the verdict, and an arbiter would only be a
 /// single point of trust the replication exists to remove.
-/// @dev Job ids cannot collide with the single market's: both hash 15 words, but there the 7th word is
-/// a JobMode (0 or 1) and here it is `quorum` (2 or more).
+/// A job restricted to a pool takes only its members, each of whom pays the operator the pool's fee
+/// (as it stood when the slot was taken) out of its payout. The fees of the models a job uses (see
+/// LoomModels) go to their creators when the quorum is reached and back to the client otherwise.
+/// @dev Job ids cannot collide with the single market's: there the terms are 16 words, here 15.
 contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
     /// @notice Most replicas a job may ask for.
     uint8 public constant MAX_REPLICAS = 7;
@@ -38,36 +41,64 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
     /// @notice Longest commit or reveal window.
     uint256 public constant MAX_PHASE_WINDOW = 30 days;
 
-    /// @dev One slot: 1 + 1 + 1 + 1 + 5 bytes.
+    /// @dev One slot: 1 + 1 + 1 + 1 + 5 + 8 + 1 bytes. `pool`: the pool whose members alone may take
+    /// slots (0: any worker). `royalties`: LoomModels holds model fees for the job.
     struct Job {
         ReplicatedStatus status;
         uint8 filled;
         uint8 committed;
         uint8 revealed;
         uint40 revealDeadline;
+        uint64 pool;
+        bool royalties;
     }
 
-    /// @dev One slot per taken slot: 20 + 1 bytes.
+    /// @dev One slot per taken slot: 20 + 1 + 2 bytes. `poolFeeBps`: the pool's fee when it was taken.
     struct Slot {
         address worker;
         SlotState state;
+        uint16 poolFeeBps;
     }
+
+    /// @notice The model hub allowed to post jobs whose model fees it escrows (`postReplicatedJobPaidBy`).
+    ILoomModels public immutable models;
 
     mapping(bytes32 jobId => Job) public replicatedJobs;
     mapping(bytes32 jobId => mapping(uint256 slot => Slot)) public slots;
     /// @notice The slot's commitment while committed, its result hash once revealed.
     mapping(bytes32 jobId => mapping(uint256 slot => bytes32)) public slotHashes;
 
-    constructor(ILoomRegistry registry_, address owner_, address treasury_, uint16 feeBps_)
+    constructor(ILoomRegistry registry_, address owner_, address treasury_, uint16 feeBps_, ILoomModels models_)
         MarketConfig(owner_, treasury_, feeBps_)
         Ledger(registry_)
-    {}
+    {
+        models = models_;
+    }
 
     /// @inheritdoc ILoomReplicatedMarket
     function postReplicatedJob(ReplicatedParams calldata p, bytes calldata spec)
         external
         payable
         nonReentrant
+        returns (bytes32 jobId)
+    {
+        jobId = _post(p, spec, msg.sender, false);
+    }
+
+    /// @inheritdoc ILoomReplicatedMarket
+    function postReplicatedJobPaidBy(ReplicatedParams calldata p, bytes calldata spec, address client)
+        external
+        payable
+        nonReentrant
+        returns (bytes32 jobId)
+    {
+        if (msg.sender != address(models)) revert UnexpectedSender(msg.sender);
+        jobId = _post(p, spec, client, true);
+    }
+
+    /// @dev Checks the parameters, opens the job for `client`, emits and takes the budget from the caller.
+    function _post(ReplicatedParams calldata p, bytes calldata spec, address client, bool royalties)
+        private
         returns (bytes32 jobId)
     {
         if (spec.length > MAX_SPEC_BYTES) revert SpecTooLarge(spec.length, MAX_SPEC_BYTES);
@@ -87,12 +118,17 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
         uint256 budget = uint256(p.price) * p.replicas;
         if (budget > type(uint96).max) revert BudgetOverflow(p.price, p.replicas);
 
-        ReplicatedTerms memory t = _complete(p, spec);
+        if (p.pool != 0) registry.checkPool(p.pool);
+
+        ReplicatedTerms memory t = _complete(p, spec, client);
         jobId = _postedJobId(t);
         Job storage job = replicatedJobs[jobId];
         if (job.status != ReplicatedStatus.None) revert JobExists(jobId);
         job.status = ReplicatedStatus.Running;
-        emit ReplicatedJobPosted(jobId, msg.sender, p.token, t, spec);
+        job.pool = p.pool;
+        job.royalties = royalties;
+        emit ReplicatedJobPosted(jobId, client, p.token, t, spec);
+        if (p.pool != 0) emit ReplicatedJobPooled(jobId, p.pool);
         _receive(p.token, budget);
     }
 
@@ -109,7 +145,9 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
         registry.lock(
             jobId, msg.sender, Requirements(terms.minGpuCount, terms.minVramMiB, terms.gpuModel), terms.collateral
         );
-        slots[jobId][filled] = Slot(msg.sender, SlotState.Taken);
+        uint64 pool = job.pool;
+        uint16 poolFeeBps = pool == 0 ? 0 : registry.startPoolJob(pool, msg.sender);
+        slots[jobId][filled] = Slot(msg.sender, SlotState.Taken, poolFeeBps);
         job.filled = filled + 1;
         emit SlotTaken(jobId, msg.sender, filled, filled + 1);
     }
@@ -204,6 +242,9 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
     /// @dev What `_settle` works out, kept in memory to stay within the stack.
     struct Settlement {
         address[] workers;
+        uint64 pool;
+        /// @dev The pool's operator (the same for every slot), once a slot's pool job has ended.
+        address operator;
         uint96[] payouts;
         uint96[] slashed;
         bytes32 resultHash;
@@ -217,6 +258,7 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
     function _settle(bytes32 jobId, ReplicatedTerms calldata terms, uint8 filled) private {
         replicatedJobs[jobId].status = ReplicatedStatus.Closed;
         Settlement memory s;
+        s.pool = replicatedJobs[jobId].pool;
         s.workers = new address[](filled);
         s.payouts = new uint96[](filled);
         s.slashed = new uint96[](filled);
@@ -239,6 +281,7 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
                 s.totalSlashed += terms.collateral;
             }
             if (terms.collateral != 0) registry.unlock(s.workers[i], terms.collateral, s.slashed[i]);
+            if (s.pool != 0) s.operator = registry.endPoolJob(s.pool, s.workers[i]);
         }
 
         uint96 budget = terms.price * terms.replicas;
@@ -250,8 +293,7 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
             uint96 feeEach = Payouts.fee(gross, terms.feeBps);
             for (uint256 i; i < filled; i++) {
                 if (hashes[i] != s.resultHash) continue;
-                s.payouts[i] = gross - feeEach;
-                _credit(terms.token, s.workers[i], gross - feeEach);
+                s.payouts[i] = _payWinner(jobId, terms.token, s, i, gross - feeEach);
                 _credit(address(0), s.workers[i], slashEach);
             }
             s.fee = feeEach * uint96(s.winners);
@@ -263,23 +305,40 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
         emit ReplicatedJobClosed(
             jobId, outcome, s.resultHash, s.workers, s.payouts, s.slashed, s.fee, s.clientRefund, slashEach, clientSlashShare
         );
+        if (replicatedJobs[jobId].royalties) {
+            models.settle(jobId, terms.client, outcome == ReplicatedOutcome.QuorumReached ? 1 : 0, 1);
+        }
+    }
+
+    /// @dev Credits slot `i`'s worker its payout after the fee, less its pool's fee; returns what it got.
+    function _payWinner(bytes32 jobId, address token, Settlement memory s, uint256 i, uint96 payout)
+        private
+        returns (uint96)
+    {
+        if (s.pool != 0) payout -= _payPool(jobId, token, s.pool, s.operator, payout, slots[jobId][i].poolFeeBps);
+        _credit(token, s.workers[i], payout);
+        return payout;
     }
 
     /// @dev Closes a job that will never reach its quorum for want of workers: everyone whole.
     function _settleUnfilled(bytes32 jobId, ReplicatedTerms calldata terms, uint8 filled, ReplicatedOutcome outcome)
         private
     {
-        replicatedJobs[jobId].status = ReplicatedStatus.Closed;
+        Job storage job = replicatedJobs[jobId];
+        job.status = ReplicatedStatus.Closed;
+        uint64 pool = job.pool;
         address[] memory workers = new address[](filled);
         for (uint256 i; i < filled; i++) {
             workers[i] = slots[jobId][i].worker;
             if (terms.collateral != 0) registry.unlock(workers[i], terms.collateral, 0);
+            if (pool != 0) registry.endPoolJob(pool, workers[i]);
         }
         uint96 budget = terms.price * terms.replicas;
         _credit(terms.token, terms.client, budget);
         emit ReplicatedJobClosed(
             jobId, outcome, bytes32(0), workers, new uint96[](filled), new uint96[](filled), 0, budget, 0, 0
         );
+        if (job.royalties) models.settle(jobId, terms.client, 0, 1);
     }
 
     /// @dev The hash revealed at least `quorum` times, or zero. Zero entries are slots without a reveal.
@@ -297,12 +356,12 @@ contract LoomReplicatedMarket is ILoomReplicatedMarket, MarketConfig, Ledger {
 
     // ---- internals ----
 
-    function _complete(ReplicatedParams calldata p, bytes calldata spec)
+    function _complete(ReplicatedParams calldata p, bytes calldata spec, address client)
         private
         view
         returns (ReplicatedTerms memory t)
     {
-        t.client = msg.sender;
+        t.client = client;
         t.token = p.token;
         t.price = p.price;
         t.collateral = p.collateral;

@@ -101,6 +101,7 @@ export async function runScenario(chain: Chain): Promise<Scenario> {
         minVramMiB: 40_960,
         gpuModel: stringToHex(H100, { size: 32 }),
         salt,
+        pool: 0n,
       },
       spec: JSON_SPEC,
     });

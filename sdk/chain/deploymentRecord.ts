@@ -22,6 +22,8 @@ export type Deployment = {
   LoomMarket: DeployedContract;
   /** Jobs replicated on k of n workers. */
   LoomReplicatedMarket: DeployedContract;
+  /** The model hub (created by LoomMarket): models, their fees per job, royalties. */
+  LoomModels: DeployedContract;
   TestUSDC: DeployedContract;
   owner: Address;
   arbiter: Address;
@@ -81,6 +83,13 @@ export function findDeployment(o: FindDeploymentOptions): { path: string; record
 }
 
 /** The contract set's addresses in a deployment record. */
-export function contractsOf(record: Pick<Deployment, 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket'>): LoomContracts {
-  return { registry: record.LoomRegistry.address, market: record.LoomMarket.address, replicated: record.LoomReplicatedMarket.address };
+export function contractsOf(
+  record: Pick<Deployment, 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket'> & Partial<Pick<Deployment, 'LoomModels'>>,
+): LoomContracts {
+  return {
+    registry: record.LoomRegistry.address,
+    market: record.LoomMarket.address,
+    replicated: record.LoomReplicatedMarket.address,
+    ...(record.LoomModels ? { models: record.LoomModels.address } : {}),
+  };
 }

@@ -54,6 +54,7 @@ async function post(over: Partial<ReplicatedJobParams> = {}): Promise<{ id: Hex;
     minVramMiB: 0,
     gpuModel: toHex(0, { size: 32 }),
     salt: BigInt(posted.size + 1),
+    pool: 0n,
     ...over,
   };
   const p = await m.writer(1).postReplicatedJob({ terms: params, spec });

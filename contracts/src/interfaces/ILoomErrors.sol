@@ -123,6 +123,43 @@ interface ILoomErrors {
     /// @notice A slot has been taken: the job can no longer be cancelled.
     error SlotsTaken(bytes32 jobId, uint256 filled);
 
+    // ---- worker pools ----
+
+    /// @notice No pool has this id.
+    error PoolNotFound(uint64 pool);
+    /// @notice Only the pool's operator may do this.
+    error NotPoolOperator(uint64 pool, address caller);
+    /// @notice The worker is not a member of the pool able to take its jobs (or has asked to leave).
+    error NotPoolMember(uint64 pool, address worker);
+    /// @notice The worker already belongs to (or asked to join) a pool; leave it first.
+    error PoolMembershipExists(address worker, uint64 pool);
+    /// @notice The worker still holds jobs of the pool it was in; it can join another when they close.
+    error PoolJobsActive(address worker, uint256 count);
+    /// @notice The worker has not asked to join this pool.
+    error NoJoinRequest(uint64 pool, address worker);
+    /// @notice A pool needs a name.
+    error EmptyName();
+
+    // ---- models ----
+
+    /// @notice No model has this id.
+    error ModelNotFound(uint32 modelId);
+    /// @notice The model version was retired: no new job may use it.
+    error ModelIsRetired(uint32 modelId);
+    /// @notice Only the model's creator may do this (retire it, or publish a version after it).
+    error NotModelCreator(uint32 modelId, address caller);
+    /// @notice A model with a fee can be used only by jobs paid in the fee's token.
+    error ModelTokenMismatch(uint32 modelId, address modelToken, address jobToken);
+    /// @notice A job names 1 to MAX_MODELS_PER_JOB models.
+    error InvalidModelCount(uint256 count, uint256 maxCount);
+    /// @notice A job names the same model twice.
+    error DuplicateModel(uint32 modelId);
+    /// @notice A Weights or Dataset model needs 1 to MAX_MODEL_FILES files and no image; an Image
+    /// model an image and no files.
+    error InvalidModelContent(uint8 kind, uint256 files, uint256 imageLength);
+    /// @notice The market is not one the registry trusts.
+    error UntrustedMarket(address market);
+
     // ---- results and disputes ----
 
     /// @notice A result hash must not be zero.

@@ -37,9 +37,11 @@ interface ILoomMarket is IMarketBase, ILoomMarketEvents {
         returns (bytes32 jobId);
 
     /// @notice Posts a job for `client` paid by the caller, which must be this market's LoomDeposits
-    /// (`deposits()`): it takes payments made to deposit addresses, as x402 clients make them.
+    /// (`deposits()`: it takes payments made to deposit addresses, as x402 clients make them) or
+    /// LoomModels (`models()`: it escrows the fees of the models the job uses, settled when it closes).
     function postJobPaidBy(JobParams calldata params, bytes calldata spec, address client)
         external
+        payable
         returns (bytes32 jobId);
 
     /// @notice Places or replaces the caller's bid on an auction job, until `openUntil`.
@@ -114,11 +116,19 @@ interface ILoomMarket is IMarketBase, ILoomMarketEvents {
     function jobIdOf(JobTerms calldata terms) external pure returns (bytes32);
 
     /// @notice A job's mutable state. `deadline` is the one that matters in its current status:
-    /// execution (Assigned), challenge (Submitted) or arbitration (Disputed).
+    /// execution (Assigned), challenge (Submitted) or arbitration (Disputed). `poolFeeBps` is the pool
+    /// fee fixed at assignment (Pool mode); `royalties` says LoomModels escrowed model fees for it.
     function jobs(bytes32 jobId)
         external
         view
-        returns (address worker, JobStatus status, CloseReason closeReason, uint40 deadline);
+        returns (
+            address worker,
+            JobStatus status,
+            CloseReason closeReason,
+            uint40 deadline,
+            uint16 poolFeeBps,
+            bool royalties
+        );
 
     /// @notice A worker's bid on a job (0: none).
     function bids(bytes32 jobId, address worker) external view returns (uint96 price);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {HardwareClaim, Requirements} from "./ILoomTypes.sol";
+import {HardwareClaim, PoolMemberState, Requirements} from "./ILoomTypes.sol";
 import {ILoomErrors} from "./ILoomErrors.sol";
 import {ILoomRegistryEvents} from "./ILoomRegistryEvents.sol";
 
@@ -46,12 +46,48 @@ interface ILoomRegistry is ILoomErrors, ILoomRegistryEvents {
     /// @notice Leaves the registry: requires no locked collateral; all stake starts unbonding.
     function deregister() external;
 
+    // ---- worker pools ----
+
+    /// @notice Creates a pool operated by the caller. `feeBps` (at most MAX_POOL_FEE_BPS) of each
+    /// member's job payout goes to the operator; `approvalRequired` makes joining need its approval.
+    function createPool(string calldata name, string calldata metadataURI, uint16 feeBps, bool approvalRequired)
+        external
+        returns (uint64 pool);
+
+    /// @notice The operator sets the fee for jobs assigned from now on.
+    function setPoolFee(uint64 pool, uint16 feeBps) external;
+
+    /// @notice The calling worker (registered, in no pool, holding no pool job) joins `pool`, or asks to.
+    function joinPool(uint64 pool) external;
+
+    /// @notice The operator accepts a worker's request to join.
+    function approveMember(uint64 pool, address worker) external;
+
+    /// @notice The operator removes a member or refuses a request. Jobs the worker holds keep their fee.
+    function removeMember(uint64 pool, address worker) external;
+
+    /// @notice The caller leaves its pool (or withdraws its request): at once when it holds no pool job,
+    /// otherwise when the last one closes (it takes no new ones meanwhile).
+    function leavePool() external;
+
+    /// @notice Reverts with PoolNotFound unless `pool` exists.
+    function checkPool(uint64 pool) external view;
+
     // ---- markets ----
 
     /// @notice Reverts unless `worker` may take `jobId` now: registered, available, meeting `req`, with
     /// free stake covering `collateral`. Then, a trusted market calling, locks `collateral` of its stake
     /// for the caller. A lock of zero needs no trust: it is the eligibility check alone.
     function lock(bytes32 jobId, address worker, Requirements calldata req, uint96 collateral) external;
+
+    /// @notice A trusted market assigns `worker` a job of `pool`: reverts unless it is a member (not
+    /// leaving), and counts the job.
+    /// @return feeBps The pool's fee, which the job keeps whatever the operator sets later.
+    function startPoolJob(uint64 pool, address worker) external returns (uint16 feeBps);
+
+    /// @notice A trusted market closed `worker`'s job of `pool`; a leaving member leaves with its last.
+    /// @return operator The pool's operator, to credit its fee to.
+    function endPoolJob(uint64 pool, address worker) external returns (address operator);
 
     /// @notice The eligibility check of `lock`, changing nothing (for bids).
     function checkEligible(bytes32 jobId, address worker, Requirements calldata req, uint96 collateral)
@@ -87,4 +123,10 @@ interface ILoomRegistry is ILoomErrors, ILoomRegistryEvents {
 
     /// @notice Whether `market` may lock stake now.
     function trusted(address market) external view returns (bool);
+
+    /// @notice A pool's operator, current fee and whether joining needs approval.
+    function pools(uint64 pool) external view returns (address operator, uint16 feeBps, bool approvalRequired);
+
+    /// @notice A worker's pool, where it stands there, and how many pool jobs it holds.
+    function memberships(address worker) external view returns (uint64 pool, PoolMemberState state, uint32 activeJobs);
 }

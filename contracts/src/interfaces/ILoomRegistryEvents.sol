@@ -37,4 +37,23 @@ interface ILoomRegistryEvents {
     /// @notice `market` is now trusted (or not) to lock stake. The constructor emits the initial set.
     /// A market no longer trusted can still unlock and slash what it locked before.
     event MarketTrustSet(address indexed market, bool trusted);
+
+    // ---- worker pools ----
+
+    /// @notice `operator` created pool `pool`. Joining needs the operator's approval when `approvalRequired`.
+    event PoolCreated(
+        uint64 indexed pool, address indexed operator, string name, string metadataURI, uint16 feeBps, bool approvalRequired
+    );
+    /// @notice The pool's fee for jobs assigned from now on (jobs keep the fee they were assigned with).
+    event PoolFeeSet(uint64 indexed pool, uint16 feeBps);
+    /// @notice A worker asked to join a pool that needs approval.
+    event PoolJoinRequested(uint64 indexed pool, address indexed worker);
+    /// @notice A worker became a member (joined an open pool, or was approved).
+    event PoolMemberAdded(uint64 indexed pool, address indexed worker);
+    /// @notice A member holding pool jobs asked to leave: it takes no new ones and leaves when they close.
+    event PoolLeaveRequested(uint64 indexed pool, address indexed worker);
+    /// @notice A worker left the pool (or withdrew its request to join).
+    event PoolMemberLeft(uint64 indexed pool, address indexed worker);
+    /// @notice The operator removed a member (or refused a request). Jobs it holds still pay the pool's fee.
+    event PoolMemberRemoved(uint64 indexed pool, address indexed worker);
 }

@@ -24,6 +24,13 @@ interface ILoomReplicatedMarket is IMarketBase, ILoomReplicatedMarketEvents {
         payable
         returns (bytes32 jobId);
 
+    /// @notice Posts a replicated job for `client` paid by the caller, which must be LoomModels
+    /// (`models()`): it escrows the fees of the models the job uses, settled when the job closes.
+    function postReplicatedJobPaidBy(ReplicatedParams calldata params, bytes calldata spec, address client)
+        external
+        payable
+        returns (bytes32 jobId);
+
     /// @notice An eligible worker takes the next free slot, until `openUntil`; one slot per worker.
     function takeSlot(ReplicatedTerms calldata terms) external;
 
@@ -60,8 +67,18 @@ interface ILoomReplicatedMarket is IMarketBase, ILoomReplicatedMarketEvents {
         returns (bytes32);
 
     /// @notice A job's mutable state. `revealDeadline` is 0 until every slot of a full job committed.
+    /// `pool`: the pool whose members alone take slots (0: any worker); `royalties`: LoomModels holds
+    /// model fees for the job.
     function replicatedJobs(bytes32 jobId)
         external
         view
-        returns (ReplicatedStatus status, uint8 filled, uint8 committed, uint8 revealed, uint40 revealDeadline);
+        returns (
+            ReplicatedStatus status,
+            uint8 filled,
+            uint8 committed,
+            uint8 revealed,
+            uint40 revealDeadline,
+            uint64 pool,
+            bool royalties
+        );
 }

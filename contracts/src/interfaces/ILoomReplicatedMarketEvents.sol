@@ -9,6 +9,8 @@ interface ILoomReplicatedMarketEvents {
     event ReplicatedJobPosted(
         bytes32 indexed jobId, address indexed client, address indexed token, ReplicatedTerms terms, bytes spec
     );
+    /// @notice The job just posted is restricted to the members of `pool`.
+    event ReplicatedJobPooled(bytes32 indexed jobId, uint64 indexed pool);
     /// @notice `worker` took slot `slot` (0-based), locking the job's collateral; `filled` slots are taken now.
     event SlotTaken(bytes32 indexed jobId, address indexed worker, uint8 slot, uint8 filled);
     /// @notice The worker of `slot` committed to a result. `committed` slots have committed now. When

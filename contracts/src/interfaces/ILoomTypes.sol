@@ -9,7 +9,11 @@ enum JobMode {
     Auction,
     /// @dev Offered to one named worker (`offeredTo`), who alone may claim it at the full budget until
     /// `openUntil`; after that it expires and refunds like any open job.
-    Direct
+    Direct,
+    /// @dev Restricted to a worker pool: any member of pool `uint64(uint160(offeredTo))` may claim it at
+    /// the full budget until `openUntil`, as in Claim mode. The pool's operator is credited the pool's
+    /// fee, as it stood at assignment, out of the member's payout.
+    Pool
 }
 
 /// @notice Where a job is in its life. `Closed` is terminal; `CloseReason` says how it ended.
@@ -53,9 +57,10 @@ struct JobParams {
     /// @dev Stake (in ETH) the assigned worker locks until the job ends; slashable.
     uint96 collateral;
     JobMode mode;
-    /// @dev The worker a Direct job is offered to; address(0) in the other modes.
+    /// @dev The worker a Direct job is offered to; the pool of a Pool job, as `address(uint160(poolId))`;
+    /// address(0) in the other modes.
     address offeredTo;
-    /// @dev Last second at which the job can be claimed (Claim, Direct) or bid on (Auction).
+    /// @dev Last second at which the job can be claimed (Claim, Direct, Pool) or bid on (Auction).
     uint40 openUntil;
     /// @dev Seconds from assignment to the result deadline.
     uint32 executionTimeout;
@@ -90,7 +95,8 @@ struct JobTerms {
     /// @dev The protocol fee in basis points, fixed when the job was posted.
     uint16 feeBps;
     JobMode mode;
-    /// @dev The worker a Direct job is offered to; address(0) in the other modes.
+    /// @dev The worker a Direct job is offered to; the pool of a Pool job, as `address(uint160(poolId))`;
+    /// address(0) in the other modes.
     address offeredTo;
     uint40 openUntil;
     uint32 executionTimeout;
@@ -161,6 +167,10 @@ struct ReplicatedParams {
     uint32 minVramMiB;
     bytes32 gpuModel;
     uint64 salt;
+    /// @dev A worker pool whose members alone may take the slots (each pays the pool's fee as it stood
+    /// when its slot was taken); 0 for any worker. Not part of the terms: kept with the job and emitted
+    /// in `ReplicatedJobPooled`.
+    uint64 pool;
 }
 
 /// @notice A replicated job's immutable terms: emitted in `ReplicatedJobPosted`, never stored, hashed
@@ -212,4 +222,53 @@ enum SlotState {
     Taken,
     Committed,
     Revealed
+}
+
+/// @notice What a published model or dataset is.
+enum ModelKind {
+    /// @dev Model weights: files mounted read-only at /models/<name>.
+    Weights,
+    /// @dev A dataset: files mounted read-only at /models/<name>.
+    Dataset,
+    /// @dev A container image (`image`, pinned by digest) the job runs in.
+    Image
+}
+
+/// @notice One file of a model's content, as the artifact store holds it.
+struct ModelFile {
+    /// @dev The file's sha256, its address in the artifact store.
+    bytes32 sha256;
+    uint64 size;
+    /// @dev The file's path under /models/<name>.
+    string path;
+}
+
+/// @notice What a creator publishes. Emitted in `ModelPublished`; of it only the creator, the fee and its
+/// token are stored (a published version never changes: a new price or content is a new version).
+struct ModelParams {
+    string name;
+    string version;
+    ModelKind kind;
+    /// @dev The content of a Weights or Dataset model; empty for an Image.
+    ModelFile[] files;
+    /// @dev An Image model's reference, pinned by digest (`registry/repo@sha256:...`); empty otherwise.
+    string image;
+    string licenseURI;
+    /// @dev The token of the fee: address(0) for ETH, otherwise an ERC-20 the markets allow. A job may
+    /// use a model with a fee only when it is paid in this token.
+    address token;
+    /// @dev What each job that uses the model pays its creator; zero for a free model.
+    uint96 fee;
+    /// @dev The version this one follows (same creator), or 0 for a first version.
+    uint32 previous;
+}
+
+/// @notice Where a worker stands with a pool.
+enum PoolMemberState {
+    None,
+    /// @dev Asked to join a pool that needs the operator's approval.
+    Requested,
+    Member,
+    /// @dev Asked to leave while holding pool jobs; leaves when the last one closes. Takes no new ones.
+    Leaving
 }

@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {ILoomErrors} from "./ILoomErrors.sol";
+import {ICredits} from "./ICredits.sol";
 import {IMarketBaseEvents} from "./IMarketBaseEvents.sol";
 import {ILoomRegistry} from "./ILoomRegistry.sol";
 
 /// @notice What every Loom market shares: the owner's settings (fee, treasury, token allow-list) and
-/// the ledger of credits that everyone pulls with `withdraw`. Each market holds its own escrow and
+/// the ledger of credits that everyone pulls with `withdraw` (ICredits). Each market holds its own escrow and
 /// credits; worker stake lives in the registry (`registry()`).
-interface IMarketBase is ILoomErrors, IMarketBaseEvents {
-    /// @notice Sends the caller's whole credited balance of `token` (address(0): ETH) to `to`.
-    function withdraw(address token, address to) external;
-
-    /// @notice An account's withdrawable balance of `token` (address(0): ETH).
-    function credits(address token, address account) external view returns (uint256);
-
+interface IMarketBase is ICredits, IMarketBaseEvents {
     // ---- owner ----
 
     /// @notice Sets the fee for jobs posted from now on; never above MAX_FEE_BPS.

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// @notice The events every market emits: its owner's settings and withdrawals of credits.
-interface IMarketBaseEvents {
+import {ICreditsEvents} from "./ICreditsEvents.sol";
+
+/// @notice The events every market emits: its owner's settings, pool fees and withdrawals.
+interface IMarketBaseEvents is ICreditsEvents {
     // ---- configuration (the constructor emits the initial values too) ----
 
     /// @notice The protocol fee for jobs posted from now on.
@@ -14,6 +16,7 @@ interface IMarketBaseEvents {
 
     // ---- funds ----
 
-    /// @notice An account withdrew its whole credited balance of `token` (address(0): ETH) to `to`.
-    event Withdrawn(address indexed account, address indexed token, address to, uint256 amount);
+    /// @notice A pool member's job paid out: `amount` of `token` (the pool's fee, as it stood at
+    /// assignment, of the member's payout after the protocol fee) was credited to the pool's operator.
+    event PoolFeePaid(bytes32 indexed jobId, uint64 indexed pool, address indexed operator, address token, uint96 amount);
 }

@@ -385,11 +385,11 @@ contract DeadlinesFuzzTest is MarketFixture {
     }
 
     function _assertCloseReason(bytes32 jobId, CloseReason expected, string memory why) internal view {
-        (,, CloseReason reason,) = market.jobs(jobId);
+        (,, CloseReason reason,,,) = market.jobs(jobId);
         assertEq(uint8(reason), uint8(expected), why);
     }
 
     function _deadline(bytes32 jobId) internal view returns (uint256 deadline) {
-        (,,, deadline) = market.jobs(jobId);
+        (,,, deadline,,) = market.jobs(jobId);
     }
 }

@@ -11,6 +11,7 @@ import {LoomReplicatedMarket} from "../../src/LoomReplicatedMarket.sol";
 import {TestUSDC} from "../../src/TestUSDC.sol";
 import {ILoomMarketEvents} from "../../src/interfaces/ILoomMarketEvents.sol";
 import {ILoomReplicatedMarketEvents} from "../../src/interfaces/ILoomReplicatedMarketEvents.sol";
+import {ICreditsEvents} from "../../src/interfaces/ICreditsEvents.sol";
 import {IMarketBaseEvents} from "../../src/interfaces/IMarketBaseEvents.sol";
 import {
     HardwareClaim,
@@ -209,7 +210,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
 
     function _recordMarketLog(Vm.Log memory log) private {
         bytes32 topic = log.topics[0];
-        if (topic == IMarketBaseEvents.Withdrawn.selector) {
+        if (topic == ICreditsEvents.Withdrawn.selector) {
             _recordWithdrawn(address(market), log);
         } else if (topic == ILoomMarketEvents.JobAssigned.selector) {
             (, uint96 refund,,) = abi.decode(log.data, (uint96, uint96, uint96, uint40));
@@ -230,7 +231,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
 
     function _recordReplicatedLog(Vm.Log memory log) private {
         bytes32 topic = log.topics[0];
-        if (topic == IMarketBaseEvents.Withdrawn.selector) {
+        if (topic == ICreditsEvents.Withdrawn.selector) {
             _recordWithdrawn(address(replicated), log);
         } else if (topic == ILoomReplicatedMarketEvents.ReplicatedJobClosed.selector) {
             _recordReplicatedClose(log.topics[1], ReplicatedOutcome(uint8(uint256(log.topics[2]))), log.data);

@@ -152,7 +152,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
         n = handler.replicatedJobCount();
         for (uint256 r; r < n; r++) {
             Handler.ReplicatedView memory job = handler.replicatedJobAt(r);
-            (ReplicatedStatus status,,,,) = replicated.replicatedJobs(job.id);
+            (ReplicatedStatus status,,,,,,) = replicated.replicatedJobs(job.id);
             if (status == ReplicatedStatus.Running) {
                 replicas[job.token == address(0) ? 0 : 1] += uint256(job.price) * job.replicas;
             }
@@ -219,7 +219,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
         n = handler.replicatedJobCount();
         for (uint256 r; r < n; r++) {
             Handler.ReplicatedView memory job = handler.replicatedJobAt(r);
-            (ReplicatedStatus status,,,,) = replicated.replicatedJobs(job.id);
+            (ReplicatedStatus status,,,,,,) = replicated.replicatedJobs(job.id);
             if (job.status == ReplicatedStatus.Closed) {
                 assertEq(uint8(status), uint8(ReplicatedStatus.Closed), "replicated left Closed");
             }
@@ -255,7 +255,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
         uint256 n = handler.jobCount();
         for (uint256 i; i < n; i++) {
             Handler.JobView memory job = handler.jobAt(i);
-            (address worker, JobStatus status,, uint40 deadline) = market.jobs(job.id);
+            (address worker, JobStatus status,, uint40 deadline,,) = market.jobs(job.id);
             assertEq(uint8(status), uint8(job.status), "status");
             if (status != JobStatus.Open) assertEq(worker, job.worker, "worker");
             assertEq(deadline, job.deadline, "deadline");
@@ -263,7 +263,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
         n = handler.replicatedJobCount();
         for (uint256 r; r < n; r++) {
             Handler.ReplicatedView memory job = handler.replicatedJobAt(r);
-            (ReplicatedStatus status, uint8 filled, uint8 committed, uint8 revealed, uint40 revealDeadline) =
+            (ReplicatedStatus status, uint8 filled, uint8 committed, uint8 revealed, uint40 revealDeadline,,) =
                 replicated.replicatedJobs(job.id);
             assertEq(uint8(status), uint8(job.status), "replicated status");
             assertEq(filled, job.filled, "filled");
@@ -272,7 +272,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
             assertEq(revealDeadline, job.revealDeadline, "reveal deadline");
             for (uint256 s; s < job.replicas; s++) {
                 HandlerBase.TrackedSlot memory slot = handler.slotAt(r, s);
-                (address worker, SlotState state) = replicated.slots(job.id, s);
+                (address worker, SlotState state,) = replicated.slots(job.id, s);
                 assertEq(worker, slot.worker, "slot worker");
                 assertEq(uint8(state), uint8(slot.state), "slot state");
             }
@@ -359,7 +359,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
         }
         n = handler.replicatedJobCount();
         for (uint256 r; r < n; r++) {
-            (ReplicatedStatus status,,,,) = replicated.replicatedJobs(handler.replicatedJobAt(r).id);
+            (ReplicatedStatus status,,,,,,) = replicated.replicatedJobs(handler.replicatedJobAt(r).id);
             assertEq(uint8(status), uint8(ReplicatedStatus.Closed), "replicated job left running");
         }
         invariant_balancesAreEscrowStakeAndCredits();
@@ -403,7 +403,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
     /// @dev The escrow the market holds for a job, from its own state: the budget while open, the
     /// price (budget or accepted bid) while assigned, nothing once closed.
     function _marketEscrowOf(Handler.JobView memory job) internal view returns (uint256) {
-        (address worker, JobStatus status,,) = market.jobs(job.id);
+        (address worker, JobStatus status,,,,) = market.jobs(job.id);
         if (status == JobStatus.Open) return job.budget;
         if (!_isAssigned(status)) return 0;
         return job.mode == JobMode.Auction ? market.bids(job.id, worker) : job.budget;
@@ -414,7 +414,7 @@ contract LoomMarketsInvariantTest is MarketFixture {
     }
 
     function _statusOf(bytes32 jobId) internal view returns (JobStatus status) {
-        (, status,,) = market.jobs(jobId);
+        (, status,,,,) = market.jobs(jobId);
     }
 
     function _indexOf(address[] memory actors, address a) internal pure returns (uint256) {

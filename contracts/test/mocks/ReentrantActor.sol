@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ILoomRegistry} from "../../src/interfaces/ILoomRegistry.sol";
+import {ICredits} from "../../src/interfaces/ICredits.sol";
 import {IMarketBase} from "../../src/interfaces/IMarketBase.sol";
 
 /// @notice An account that calls back whenever the registry or one of the markets pays it ETH. Tests
@@ -42,7 +43,7 @@ contract ReentrantActor {
         if (msg.sender == address(registry)) {
             _tryGuarded(address(registry), abi.encodeCall(ILoomRegistry.withdrawStake, (address(this))));
         } else if (isMarket[msg.sender]) {
-            _tryGuarded(msg.sender, abi.encodeCall(IMarketBase.withdraw, (address(0), address(this))));
+            _tryGuarded(msg.sender, abi.encodeCall(ICredits.withdraw, (address(0), address(this))));
         } else {
             return;
         }

@@ -225,7 +225,7 @@ contract RegistryTrustTest is MarketFixture {
         vm.prank(worker);
         newMarket.claimJob(t);
 
-        (, JobStatus status,,) = newMarket.jobs(jobId);
+        (, JobStatus status,,,,) = newMarket.jobs(jobId);
         assertEq(uint8(status), uint8(JobStatus.Assigned), "assigned");
         _assertStake(worker, 1 ether, 0.1 ether);
         assertEq(registry.lockedBy(address(newMarket), worker), 0.1 ether, "locked by the new market");

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {ReplicatedFixture} from "../utils/ReplicatedFixture.sol";
+import {LoomModels} from "../../src/LoomModels.sol";
 import {LoomReplicatedMarket} from "../../src/LoomReplicatedMarket.sol";
 import {ILoomRegistry} from "../../src/interfaces/ILoomRegistry.sol";
 import {ReplicatedParams, ReplicatedStatus, ReplicatedTerms} from "../../src/interfaces/ILoomTypes.sol";
@@ -244,7 +245,7 @@ contract ReplicatedPostTest is ReplicatedFixture {
         emit FeeSet(250);
         vm.expectEmit(true, true, true, true, predicted);
         emit TreasurySet(treasury);
-        LoomReplicatedMarket fresh = new LoomReplicatedMarket(registry, owner, treasury, 250);
+        LoomReplicatedMarket fresh = new LoomReplicatedMarket(registry, owner, treasury, 250, market.models());
 
         assertEq(address(fresh.registry()), address(registry), "registry");
         assertEq(fresh.owner(), owner, "owner");
@@ -255,13 +256,15 @@ contract ReplicatedPostTest is ReplicatedFixture {
     }
 
     function test_constructor_revertsIfRegistryZero() public {
+        LoomModels models = market.models();
         vm.expectRevert(abi.encodeWithSelector(ZeroAddress.selector));
-        new LoomReplicatedMarket(ILoomRegistry(address(0)), owner, treasury, FEE_BPS);
+        new LoomReplicatedMarket(ILoomRegistry(address(0)), owner, treasury, FEE_BPS, models);
     }
 
     function test_constructor_revertsIfFeeTooHigh() public {
+        LoomModels models = market.models();
         vm.expectRevert(abi.encodeWithSelector(FeeTooHigh.selector, 1_001, 1_000));
-        new LoomReplicatedMarket(registry, owner, treasury, 1_001);
+        new LoomReplicatedMarket(registry, owner, treasury, 1_001, models);
     }
 
     // ---- views ----

@@ -57,7 +57,7 @@ abstract contract MarketFixture is
         markets[1] = vm.computeCreateAddress(address(this), nonce + 2);
         registry = new LoomRegistry(owner, markets);
         market = new LoomMarket(registry, owner, treasury, arbiter, FEE_BPS);
-        replicated = new LoomReplicatedMarket(registry, owner, treasury, FEE_BPS);
+        replicated = new LoomReplicatedMarket(registry, owner, treasury, FEE_BPS, market.models());
         assertEq(address(market), markets[0], "market at its predicted address");
         assertEq(address(replicated), markets[1], "replicated market at its predicted address");
         usdc = new TestUSDC();
@@ -141,7 +141,7 @@ abstract contract MarketFixture is
     }
 
     function _status(bytes32 jobId) internal view returns (JobStatus status) {
-        (, status,,) = market.jobs(jobId);
+        (, status,,,,) = market.jobs(jobId);
     }
 
     // ---- lifecycle helpers for any parameters ----
@@ -203,7 +203,7 @@ abstract contract MarketFixture is
         internal
         view
     {
-        (address w, JobStatus s, CloseReason r, uint40 d) = market.jobs(jobId);
+        (address w, JobStatus s, CloseReason r, uint40 d,,) = market.jobs(jobId);
         assertEq(w, worker_, "job worker");
         assertEq(uint8(s), uint8(status), "job status");
         assertEq(uint8(r), uint8(reason), "job close reason");
@@ -225,7 +225,7 @@ abstract contract MarketFixture is
 
     /// @dev Every job call on a closed job reverts with UnexpectedStatus(.., Closed) and leaves it as it is.
     function _assertClosedForGood(bytes32 jobId, JobTerms memory t) internal {
-        (address w, JobStatus s, CloseReason r, uint40 d) = market.jobs(jobId);
+        (address w, JobStatus s, CloseReason r, uint40 d,,) = market.jobs(jobId);
         assertEq(uint8(s), uint8(JobStatus.Closed), "job is closed");
         JobStatus closed = JobStatus.Closed;
         vm.startPrank(client);

@@ -94,7 +94,7 @@ abstract contract ReplicatedFixture is MarketFixture {
     /// @dev Fills the job up to `count` slots: the next free slots, slot i taken by replicaWorkers[i]
     /// (registered first if needed).
     function _takeSlots(ReplicatedTerms memory t, uint256 count) internal {
-        (, uint8 filled,,,) = replicated.replicatedJobs(keccak256(abi.encode(t)));
+        (, uint8 filled,,,,,) = replicated.replicatedJobs(keccak256(abi.encode(t)));
         for (uint256 i = filled; i < count; i++) {
             _registerReplica(i);
             vm.prank(replicaWorkers[i]);
@@ -159,7 +159,7 @@ abstract contract ReplicatedFixture is MarketFixture {
     /// else at the commit deadline + 1) and reveals where `reveals` says so.
     function _commitAndReveal(ReplicatedTerms memory t, bytes32[] memory commits, bool[] memory reveals) internal {
         _commitAll(t, commits);
-        (,,,, uint40 revealDeadline) = replicated.replicatedJobs(keccak256(abi.encode(t)));
+        (,,,, uint40 revealDeadline,,) = replicated.replicatedJobs(keccak256(abi.encode(t)));
         if (revealDeadline == 0) vm.warp(_commitDeadline(t) + 1);
         _revealAll(t, commits, reveals);
     }
@@ -190,7 +190,7 @@ abstract contract ReplicatedFixture is MarketFixture {
     /// @dev The reveal deadline as it stands: set early when a full job committed, else the commit
     /// deadline plus the reveal window.
     function _revealDeadlineOf(bytes32 jobId, ReplicatedTerms memory t) internal view returns (uint256) {
-        (,,,, uint40 early) = replicated.replicatedJobs(jobId);
+        (,,,, uint40 early,,) = replicated.replicatedJobs(jobId);
         return early != 0 ? early : _commitDeadline(t) + t.revealWindow;
     }
 
@@ -244,7 +244,7 @@ abstract contract ReplicatedFixture is MarketFixture {
         uint8 revealed,
         uint256 revealDeadline
     ) internal view {
-        (ReplicatedStatus s, uint8 f, uint8 c, uint8 r, uint40 d) = replicated.replicatedJobs(jobId);
+        (ReplicatedStatus s, uint8 f, uint8 c, uint8 r, uint40 d,,) = replicated.replicatedJobs(jobId);
         assertEq(uint8(s), uint8(status), "replicated job status");
         assertEq(f, filled, "slots filled");
         assertEq(c, committed, "slots committed");
@@ -253,7 +253,7 @@ abstract contract ReplicatedFixture is MarketFixture {
     }
 
     function _assertSlot(bytes32 jobId, uint256 slot, address worker_, SlotState state, bytes32 hash) internal view {
-        (address w, SlotState s) = replicated.slots(jobId, slot);
+        (address w, SlotState s,) = replicated.slots(jobId, slot);
         assertEq(w, worker_, "slot worker");
         assertEq(uint8(s), uint8(state), "slot state");
         assertEq(replicated.slotHashes(jobId, slot), hash, "slot commitment or result hash");
