@@ -21,6 +21,8 @@ export type LoomConfig = {
   registry: Address;
   /** The replicated-job market, when the deployment has one. */
   replicated: Address | undefined;
+  /** The model hub (LoomModels): models, their fees per job, royalties; absent: the hub is not offered. */
+  models: Address | undefined;
   /** The test USDC (6 decimals), when the deployment has one. */
   usdc: Address | undefined;
   /** A local development chain: the burner wallet and the faucet are offered. */

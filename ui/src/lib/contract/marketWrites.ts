@@ -7,13 +7,17 @@
  */
 import { erc20Abi, zeroAddress, type Address, type Hex } from 'viem';
 import type { WalletState } from '$lib/wallet/walletState.svelte';
-import type { JobParams, ReplicatedJobParams, ReplicatedJobTerms } from '$sdk/writes';
+import type { JobParams, MarketFunctionArgs, ReplicatedJobParams, ReplicatedJobTerms } from '$sdk/writes';
 import { jobIdOf, type JobTerms as ContractTerms } from '$sdk/jobTerms';
 import { replicatedJobIdOf } from '$sdk/replicatedTerms';
 import { createMarketWriter } from '$sdk/writes';
 
-/** The market a job or a credit lives in: LoomMarket (single-worker jobs) or LoomReplicatedMarket. */
-export type MarketName = 'market' | 'replicated';
+/**
+ * The contract a credit lives in, or an approval goes to: LoomMarket (single-worker jobs),
+ * LoomReplicatedMarket, or LoomModels (royalties and unearned model fees; it also takes the budget and
+ * the fees of a job that uses models).
+ */
+export type MarketName = 'market' | 'replicated' | 'models';
 
 /** A writer for the connected account (the wallet's network is checked first, every time). */
 async function writer(wallet: WalletState) {
@@ -21,7 +25,12 @@ async function writer(wallet: WalletState) {
   return createMarketWriter({
     publicClient: wallet.publicClient,
     walletClient,
-    contracts: { market: wallet.config.market, registry: wallet.config.registry, ...(wallet.config.replicated ? { replicated: wallet.config.replicated } : {}) },
+    contracts: {
+      market: wallet.config.market,
+      registry: wallet.config.registry,
+      ...(wallet.config.replicated ? { replicated: wallet.config.replicated } : {}),
+      ...(wallet.config.models ? { models: wallet.config.models } : {}),
+    },
     chain: wallet.chain,
   });
 }
@@ -40,10 +49,17 @@ function checkedReplicated(terms: ReplicatedJobTerms, jobId?: Hex): ReplicatedJo
 
 /** The address of a market; a clear error when the deployment has no replicated market. */
 function marketAddress(wallet: WalletState, market: MarketName): Address {
-  const at = market === 'market' ? wallet.config.market : wallet.config.replicated;
-  if (!at) throw new Error('This deployment has no replicated market (PUBLIC_REPLICATED_MARKET_ADDRESS, or a deployment record with one).');
-  return at;
+  if (market === 'market') return wallet.config.market;
+  if (market === 'models') {
+    if (!wallet.config.models) throw new Error('This deployment has no model hub (PUBLIC_MODELS_ADDRESS, or a deployment record with LoomModels).');
+    return wallet.config.models;
+  }
+  if (!wallet.config.replicated) throw new Error('This deployment has no replicated market (PUBLIC_REPLICATED_MARKET_ADDRESS, or a deployment record with one).');
+  return wallet.config.replicated;
 }
+
+/** A model version as LoomModels.publish takes it (the contract's `ModelParams`). */
+export type ModelParams = MarketFunctionArgs<'publish'>[0];
 
 export const marketWrites = {
   /** Delivers a sealed secrets bundle (sdk/sealedDelivery.ts prepares the arguments) through the registry. */
@@ -76,6 +92,33 @@ export const marketWrites = {
     (await writer(wallet)).write('cancelReplicatedJob', [checkedReplicated(terms, jobId)]),
   /** Settles a replicated job (anyone, once reveals are over or every slot revealed). */
   finalize: async (wallet: WalletState, terms: ReplicatedJobTerms, jobId?: Hex) => (await writer(wallet)).write('finalize', [checkedReplicated(terms, jobId)]),
+
+  // The model hub (LoomModels).
+  /** Publishes a model version (its files already in the artifact store, by sha256). */
+  publishModel: async (wallet: WalletState, model: ModelParams) => (await writer(wallet)).write('publish', [model]),
+  retireModel: async (wallet: WalletState, modelId: number) => (await writer(wallet)).write('retire', [modelId]),
+  /**
+   * Posts a job that uses models through LoomModels, which escrows the budget in the market and the
+   * fees itself: ETH sends budget + fees, an ERC-20 is approved to LoomModels for both first.
+   */
+  postJobWithModels: async (wallet: WalletState, params: JobParams, spec: Hex, modelIds: readonly number[], fees: bigint) =>
+    (await writer(wallet)).write('postJobWithModels', [params, spec, modelIds], params.token === zeroAddress ? { value: params.budget + fees } : {}),
+  /** The same for a replicated job (its budget is price × replicas). */
+  postReplicatedJobWithModels: async (wallet: WalletState, params: ReplicatedJobParams, spec: Hex, modelIds: readonly number[], fees: bigint) =>
+    (await writer(wallet)).write(
+      'postReplicatedJobWithModels',
+      [marketAddress(wallet, 'replicated'), params, spec, modelIds],
+      params.token === zeroAddress ? { value: params.price * BigInt(params.replicas) + fees } : {},
+    ),
+
+  // Worker pools (LoomRegistry).
+  createPool: async (wallet: WalletState, name: string, metadataURI: string, feeBps: number, approvalRequired: boolean) =>
+    (await writer(wallet)).write('createPool', [name, metadataURI, feeBps, approvalRequired]),
+  setPoolFee: async (wallet: WalletState, pool: bigint, feeBps: number) => (await writer(wallet)).write('setPoolFee', [pool, feeBps]),
+  joinPool: async (wallet: WalletState, pool: bigint) => (await writer(wallet)).write('joinPool', [pool]),
+  leavePool: async (wallet: WalletState) => (await writer(wallet)).write('leavePool', []),
+  approveMember: async (wallet: WalletState, pool: bigint, worker: Address) => (await writer(wallet)).write('approveMember', [pool, worker]),
+  removeMember: async (wallet: WalletState, pool: bigint, worker: Address) => (await writer(wallet)).write('removeMember', [pool, worker]),
 
   /** ERC-20 approval of a market (default: the single-worker one), the step before posting a job paid in a token. */
   approve: async (wallet: WalletState, token: Address, amount: bigint, spender: MarketName = 'market') =>

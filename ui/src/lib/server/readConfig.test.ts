@@ -8,6 +8,7 @@ const MARKET = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 const USDC = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512';
 const REGISTRY = '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0';
 const REPLICATED = '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9';
+const MODELS = '0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9';
 
 function repoWithDeployment(record: object, chainId = 31337): string {
   const root = mkdtempSync(join(tmpdir(), 'loom-ui-config-'));
@@ -23,6 +24,7 @@ describe('readConfig', () => {
       LoomRegistry: { address: REGISTRY },
       LoomMarket: { address: MARKET.toLowerCase() },
       LoomReplicatedMarket: { address: REPLICATED },
+      LoomModels: { address: MODELS },
       TestUSDC: { address: USDC },
     });
     const expected = {
@@ -35,6 +37,7 @@ describe('readConfig', () => {
       market: MARKET,
       registry: REGISTRY,
       replicated: REPLICATED,
+      models: MODELS,
       usdc: USDC,
       localChain: true,
       explorerUrl: undefined,
@@ -67,6 +70,7 @@ describe('readConfig', () => {
       explorerUrl: 'https://sepolia.basescan.org',
       registry: REGISTRY,
       replicated: undefined,
+      models: undefined,
     });
   });
 

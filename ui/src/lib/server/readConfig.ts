@@ -1,7 +1,7 @@
 /**
  * The UI's configuration from the environment, read on the server (so the built UI is configured
  * when it starts, not when it is built): PUBLIC_API_URL, PUBLIC_RPC_URL, PUBLIC_CHAIN_ID,
- * PUBLIC_MARKET_ADDRESS, PUBLIC_REGISTRY_ADDRESS, PUBLIC_REPLICATED_MARKET_ADDRESS, PUBLIC_USDC_ADDRESS,
+ * PUBLIC_MARKET_ADDRESS, PUBLIC_REGISTRY_ADDRESS, PUBLIC_REPLICATED_MARKET_ADDRESS, PUBLIC_MODELS_ADDRESS, PUBLIC_USDC_ADDRESS,
  * PUBLIC_ARTIFACT_URL, PUBLIC_EXPLORER_URL; contract
  * addresses default to the deployment record (LOOM_DEPLOYMENT_FILE, else deployments/<chainId>.json
  * in the working directory or its parent).
@@ -63,6 +63,7 @@ export function readConfig(env: Env, cwd = process.cwd()): LoomConfig {
     throw new ConfigError(`no LoomRegistry address: set PUBLIC_REGISTRY_ADDRESS, or deploy (npm run contracts:deploy) so that deployments/${chainId}.json exists`);
   }
   const replicatedValue = env.PUBLIC_REPLICATED_MARKET_ADDRESS ?? deployment?.record.LoomReplicatedMarket?.address;
+  const modelsValue = env.PUBLIC_MODELS_ADDRESS ?? deployment?.record.LoomModels?.address;
   const usdcValue = env.PUBLIC_USDC_ADDRESS ?? deployment?.record.TestUSDC?.address;
 
   return {
@@ -75,6 +76,7 @@ export function readConfig(env: Env, cwd = process.cwd()): LoomConfig {
     market,
     registry: address('PUBLIC_REGISTRY_ADDRESS', registryValue),
     replicated: replicatedValue ? address('PUBLIC_REPLICATED_MARKET_ADDRESS', replicatedValue) : undefined,
+    models: modelsValue ? address('PUBLIC_MODELS_ADDRESS', modelsValue) : undefined,
     usdc: usdcValue ? address('PUBLIC_USDC_ADDRESS', usdcValue) : undefined,
     localChain: chainId === 31337 || chainId === 1337,
     explorerUrl: env.PUBLIC_EXPLORER_URL ? trimSlash(env.PUBLIC_EXPLORER_URL) : undefined,
