@@ -3,7 +3,9 @@
  * SDK's input for `buildJobParams` (a single-worker job) or `buildReplicatedParams` (a replicated
  * one), which check them against the contract's rules before anything is signed. The GPU requirement
  * comes from the spec's resources, so the terms and the spec agree. For a replicated job the budget
- * field is the price of one replica; the client escrows it once per replica.
+ * field is the price of one replica; the client escrows it once per replica. A job restricted to a
+ * worker pool is a POOL-mode single job (its `offeredTo` the pool id as an address) or a replicated
+ * job naming the pool.
  */
 import { parseEther, zeroAddress, type Address } from 'viem';
 import { buildJobParams, type JobParamsField } from '$sdk/jobParams';
@@ -13,6 +15,7 @@ import type { TokenInfo } from '$sdk/format/tokens';
 import type { JobMode } from '$sdk/enums';
 import type { JobSpec } from '$sdk/spec/jobSpec';
 import type { JobParams, ReplicatedJobParams } from '$sdk/writes';
+import { parsePoolId, poolAsAddress } from './hub/poolId';
 
 export type TermsDraft = {
   token: Address;
@@ -23,6 +26,11 @@ export type TermsDraft = {
   mode: JobMode;
   /** The worker a direct offer goes to (mode DIRECT), as typed or picked; ignored in the other modes. */
   offerTo: string;
+  /**
+   * The pool whose members alone may take the job (its id, as picked or typed): needed in mode POOL,
+   * optional for a replicated job (empty: any worker); ignored otherwise.
+   */
+  pool: string;
   openForMinutes: number | null;
   executionTimeoutMinutes: number | null;
   challengeWindowHours: number | null;
@@ -46,6 +54,7 @@ export function defaultTermsDraft(): TermsDraft {
     collateral: '0',
     mode: 'CLAIM',
     offerTo: '',
+    pool: '',
     openForMinutes: 60,
     executionTimeoutMinutes: 30,
     challengeWindowHours: 24,
@@ -111,6 +120,8 @@ export function draftReplicatedParams(
 ): { ok: true; params: ReplicatedJobParams } | { ok: false; issues: TermsIssue[] } {
   const issues: TermsIssue[] = [];
   const { budget, collateral } = amounts(draft, ctx, issues);
+  const pool = draft.pool.trim() ? parsePoolId(draft.pool) : undefined;
+  if (pool && !pool.ok) issues.push({ field: 'pool', message: pool.message });
   const built = buildReplicatedParams(
     {
       token: draft.token,
@@ -122,6 +133,7 @@ export function draftReplicatedParams(
       commitWindow: Math.round((draft.commitWindowMinutes ?? 0) * 60),
       revealWindow: Math.round((draft.revealWindowMinutes ?? 0) * 60),
       gpuModel: draft.gpuModel,
+      ...(pool?.ok ? { pool: pool.pool } : {}),
       ...(ctx.salt === undefined ? {} : { salt: ctx.salt }),
     },
     spec,
@@ -145,6 +157,8 @@ export function draftJobParams(
 ): { ok: true; params: JobParams } | { ok: false; issues: TermsIssue[] } {
   const issues: TermsIssue[] = [];
   const { budget, collateral } = amounts(draft, ctx, issues);
+  const pool = draft.mode === 'POOL' ? parsePoolId(draft.pool) : undefined;
+  if (pool && !pool.ok) issues.push({ field: 'pool', message: pool.message });
 
   const built = buildJobParams(
     {
@@ -171,5 +185,6 @@ export function draftJobParams(
     }
   }
   if (issues.length || !built.ok) return { ok: false, issues };
-  return built;
+  // A POOL job is offered to its pool: the pool id as an address.
+  return pool?.ok ? { ok: true, params: { ...built.params, offeredTo: poolAsAddress(pool.pool) } } : built;
 }
