@@ -85,6 +85,7 @@ describe('draftReplicatedParams', () => {
         minGpuCount: 2,
         minVramMiB: 40_960,
         gpuModel: expect.stringMatching(/^0x0{64}$/),
+        pool: 0n,
         salt: 7n,
       },
     });
@@ -103,5 +104,27 @@ describe('draftReplicatedParams', () => {
     expect(issues(replicated({ commitWindowMinutes: 5 })).commitWindowMinutes).toMatch(/^the commit window is shorter than the spec's run timeout/);
     expect(issues(replicated({ revealWindowMinutes: 0 })).revealWindowMinutes).toBe('the reveal window must be between 1 s and 30 d');
     expect(issues(replicated({ budget: '0' })).budget).toBe('the price per replica must be more than zero');
+  });
+});
+
+describe('pools in the terms', () => {
+  test('behavior: a POOL job is offered to the pool id as an address; a replicated job names the pool', () => {
+    const r = draftJobParams(terms({ mode: 'POOL', pool: '3' }), spec, { token: ETH_TOKEN, now: 0, salt: 1n });
+    expect(r.ok && r.params).toMatchObject({ mode: 3, offeredTo: '0x0000000000000000000000000000000000000003' });
+    const kept = draftJobParams(terms({ mode: 'CLAIM', pool: '3' }), spec, { token: ETH_TOKEN, now: 0, salt: 1n });
+    expect(kept.ok && kept.params.offeredTo).toBe(zeroAddress);
+    const rep = draftReplicatedParams(terms({ replicated: true, pool: '12', commitWindowMinutes: 30 }), spec, { token: ETH_TOKEN, now: 0, salt: 1n });
+    expect(rep.ok && rep.params.pool).toBe(12n);
+    const any = draftReplicatedParams(terms({ replicated: true, commitWindowMinutes: 30 }), spec, { token: ETH_TOKEN, now: 0, salt: 1n });
+    expect(any.ok && any.params.pool).toBe(0n);
+  });
+
+  test('error: a POOL job without a pool, or with one that cannot exist, says so on the pool field', () => {
+    const issueOf = (r: ReturnType<typeof draftJobParams>) => (r.ok ? undefined : r.issues.find((i) => i.field === 'pool')?.message);
+    expect(issueOf(draftJobParams(terms({ mode: 'POOL' }), spec, { token: ETH_TOKEN, now: 0 }))).toBe('pick the pool whose members may take the job');
+    expect(issueOf(draftJobParams(terms({ mode: 'POOL', pool: '0' }), spec, { token: ETH_TOKEN, now: 0 }))).toBe('pool 0 cannot exist: pool ids run from 1');
+    expect(issueOf(draftJobParams(terms({ mode: 'POOL', pool: 'mine' }), spec, { token: ETH_TOKEN, now: 0 }))).toMatch(/^"mine" is not a pool id/);
+    const rep = draftReplicatedParams(terms({ replicated: true, pool: '-1', commitWindowMinutes: 30 }), spec, { token: ETH_TOKEN, now: 0 });
+    expect(rep.ok ? undefined : rep.issues.find((i) => i.field === 'pool')?.message).toMatch(/is not a pool id/);
   });
 });
