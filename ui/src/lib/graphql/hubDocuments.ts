@@ -220,6 +220,32 @@ export const AccountHubQuery = graphql(
   [ModelCardFields, PoolCardFields],
 );
 
+/** What a job's page adds about the hub: the models it uses with their fees and royalties, its pool. */
+export const JobHubQuery = graphql(`
+  query JobHub($id: ID!) {
+    job(id: $id) {
+      id
+      models {
+        fee
+        royaltyPaid
+        model {
+          id
+          name
+          version
+          token
+        }
+      }
+      pool {
+        id
+        name
+        feeBps
+      }
+      poolFeeBps
+      poolFeePaid
+    }
+  }
+`);
+
 export type ModelCard = ResultOf<typeof ModelCardFields>;
 export type ModelPage = NonNullable<ResultOf<typeof ModelPageQuery>['model']>;
 export type PoolCard = ResultOf<typeof PoolCardFields>;
