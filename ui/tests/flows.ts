@@ -26,7 +26,8 @@ export type PostJobOptions = {
 
 /** Fills the post form and submits it; resolves on the job's page with its id. */
 export async function postJobViaForm(page: Page, baseUrl: string, o: PostJobOptions): Promise<string> {
-  if (!page.url().endsWith('/jobs/new')) await page.goto(`${baseUrl}/jobs/new`);
+  // A page opened on the form with a query (`/jobs/new?models=3`) keeps what the link preselected.
+  if (!page.url().split('?')[0]!.endsWith('/jobs/new')) await page.goto(`${baseUrl}/jobs/new`);
   await page.getByRole('radio', { name: 'Script' }).check();
   if (o.image !== undefined) {
     await page.locator('input[name="image"]').fill(o.image);

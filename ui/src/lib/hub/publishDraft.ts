@@ -5,12 +5,11 @@
  * fix before anything is uploaded or signed.
  */
 import { isHex, zeroAddress, type Address } from 'viem';
-import { modelKindKeys } from '$abis/generated';
 import { parseAmount } from '$sdk/format/amounts';
 import type { TokenInfo } from '$sdk/format/tokens';
 import { parseImageRef } from '$sdk/spec/imageRef';
 import type { ModelParams } from '$lib/contract/marketWrites';
-import type { ModelKind } from './modelFilters';
+import { MODEL_KINDS, type ModelKind } from './modelFilters';
 
 /** LoomModels.MAX_MODEL_FILES and MAX_TEXT_BYTES. */
 export const MAX_MODEL_FILES = 64;
@@ -110,7 +109,7 @@ export function draftModelParams(draft: PublishDraft, token: TokenInfo): { ok: t
     params: {
       name,
       version,
-      kind: modelKindKeys.indexOf(draft.kind),
+      kind: MODEL_KINDS.indexOf(draft.kind),
       files: isImage ? [] : draft.files.map((f) => ({ sha256: f.sha256.toLowerCase() as `0x${string}`, size: BigInt(f.size!), path: f.path.trim() })),
       image,
       licenseURI,
