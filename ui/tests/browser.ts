@@ -102,3 +102,16 @@ export async function connectWallet(page: Page): Promise<void> {
   await page.locator('[data-wallet="dev.loom.testwallet"]').click();
   await page.getByTestId('wallet-account').waitFor();
 }
+
+/**
+ * A new page of `ctx` with the test wallet of `account` injected, opened at `url` and connected: what a
+ * person with that wallet sees.
+ */
+export async function walletPage(ctx: BrowserContext, o: { account: string; rpcUrl: string; url: string; label?: string }): Promise<Page> {
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.error(`[page ${o.label ?? o.account}] ${e.message}`));
+  await injectWallet(page, { account: o.account, rpcUrl: o.rpcUrl });
+  await page.goto(o.url);
+  await connectWallet(page);
+  return page;
+}

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { accountOf } from '../../testkit/accounts';
 import { type Stack, startStack } from '../../testkit/stack';
 import { waitFor } from '../../testkit/waitFor';
-import { chromiumAvailable, connectWallet, injectWallet, launch, screenshot } from './browser';
+import { chromiumAvailable, launch, screenshot, walletPage as openWalletPage } from './browser';
 import { postJobViaForm } from './flows';
 
 const CLIENT = 1;
@@ -25,14 +25,8 @@ const WORKER = 6;
 let stack: Stack;
 let ctx: BrowserContext;
 
-async function walletPage(index: number, path: string): Promise<Page> {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.error(`[page ${index}] ${e.message}`));
-  await injectWallet(page, { account: accountOf(index).address, rpcUrl: stack.anvil.rpcUrl });
-  await page.goto(`${stack.uiUrl}${path}`);
-  await connectWallet(page);
-  return page;
-}
+const walletPage = (index: number, path: string): Promise<Page> =>
+  openWalletPage(ctx, { account: accountOf(index).address, rpcUrl: stack.anvil.rpcUrl, url: `${stack.uiUrl}${path}`, label: String(index) });
 
 describe.skipIf(!chromiumAvailable)('the model hub and worker pools in the web UI', () => {
   beforeAll(async () => {
