@@ -381,7 +381,7 @@ test('behavior: live indexing and indexing the history give identical tables', (
 test('behavior: the replay from genesis publishes the live state digest, replicated jobs and per-client records included', () => {
   const live = runs.get(LIVE)!.digest;
   expect(runs.get(BACKFILL)!.digest).toEqual(live);
-  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 5 });
+  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 6 });
   const rows = Object.fromEntries(live.tables.map((t) => [t.name, t.rows]));
   expect(rows).toMatchObject({ job: 14, job_slot: 7, worker_client: 3, market: 2, job_event: runs.get(LIVE)!.tables.job_event!.length });
 });
