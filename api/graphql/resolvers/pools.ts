@@ -32,6 +32,7 @@ export const poolResolvers = {
   },
 
   Pool: {
+    id: (p: PoolRow) => p.id.toString(),
     members(p: PoolRow, args: { state?: MemberState | null }, ctx: Context) {
       const { poolMember } = ctx.tables;
       return ctx.db
