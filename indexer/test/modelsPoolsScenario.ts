@@ -3,7 +3,8 @@
  * (paid and free, ETH and TestUSDC, two versions of one line, a dataset, an image) and retire one;
  * an operator runs two pools (one open, one that needs approval), workers join, are approved, leave
  * (at once, and after their last pool job) and are removed; a client posts jobs with models (single
- * and replicated, ETH and TestUSDC) that complete or are cancelled, and jobs restricted to a pool
+ * and replicated in ETH, completed; replicated in TestUSDC, cancelled: ./scenario.ts ends with
+ * TestUSDC off the single-worker market's allow-list), and jobs restricted to a pool
  * (single POOL jobs and pooled replicated jobs) that complete, the pool's fee changing between them,
  * and some left open. Accounts 10 to 17 of the mnemonic, funded here, so that the actors of
  * ./scenario.ts keep their own record when both run on one chain.
@@ -32,7 +33,7 @@ export type ModelsPoolsScenario = {
   jobs: {
     /** ETH, models m2 and m3, claimed by f and released. */
     withModels: Hex;
-    /** tUSDC, models m4 and m3, cancelled. */
+    /** Replicated (2 of 2) in tUSDC, models m4 and m3, cancelled. */
     withModelsCancelled: Hex;
     /** Replicated (2 of 2) in ETH with m2: quorum reached. */
     replicatedWithModels: Hex;
@@ -111,7 +112,7 @@ export async function runModelsPoolsScenario(chain: Chain): Promise<ModelsPoolsS
       : await send(client, 'postJob', [full, spec], full.token === zeroAddress ? (full.budget as bigint) : undefined);
     return posted(receipt) as { id: Hex; terms: JobTerms };
   };
-  const replicatedParams = async (o: { pool?: bigint; salt: bigint }) => ({
+  const replicatedParams = async (o: { pool?: bigint; salt: bigint; token?: Address; price?: bigint }) => ({
     token: zeroAddress,
     price: parseEther('0.3'),
     collateral: parseEther('0.1'),
@@ -138,8 +139,11 @@ export async function runModelsPoolsScenario(chain: Chain): Promise<ModelsPoolsS
   await send(f, 'claimJob', [withModels.terms]);
   await send(f, 'submitResult', [withModels.terms, toHex(1, { size: 32 }), 'ipfs://with-models']);
   await send(client, 'release', [withModels.terms]);
-  const withModelsCancelled = await postSingle({ token: usdc, budget: 50_000_000n, collateral: 0n }, [m4, m3]);
-  await send(client, 'cancelJob', [withModelsCancelled.terms]);
+
+  const withModelsCancelled = posted(
+    await send(client, 'postReplicatedJobWithModels', [chain.replicated, await replicatedParams({ salt: 200n, token: usdc, price: 25_000_000n }), spec, [m4, m3]]),
+  ) as { id: Hex; terms: ReplicatedJobTerms };
+  await writer(client).cancelReplicatedJob(withModelsCancelled.terms);
 
   // Replicated with m2 (2 of 2 in ETH): e and f agree.
   const replicated = posted(
