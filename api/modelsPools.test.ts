@@ -9,6 +9,7 @@ import { parseEther, type Address, zeroAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi, loomModelsAbi } from '../abis/generated';
 import { runModelsPoolsScenario, type ModelsPoolsScenario } from '../indexer/test/modelsPoolsScenario';
+import { createLoomReader, readModel, readModels, readPool, readPools } from '../sdk/reads';
 import { startChain, type Chain } from '../testkit/chain';
 import { gql, graphqlRequest, startIndexer, type Indexer } from '../testkit/indexer';
 import type { Json } from './test/ponderApi';
@@ -239,6 +240,20 @@ describe('models and pools served by Ponder', () => {
     expect(usdc.map((c) => c.modelHub)).toEqual([false, true]);
     expect(balances).toContainEqual({ token: lower(s.usdc), amount: String(usdc.reduce((n, c) => n + BigInt(c.amount), 0n)) });
   });
+});
+
+test("default: the SDK's typed reads of models and pools", async () => {
+  const reader = createLoomReader({ url: live!.url });
+  const { m1, m2 } = s.modelIds;
+  const weights = await readModels(reader, { filter: { kind: 'WEIGHTS' }, orderBy: 'USES_DESC' });
+  expect(weights.edges.map((e) => [e.node.id, e.node.uses, e.node.previous?.id ?? null])).toEqual([[String(m2), 2, String(m1)], [String(m1), 0, null]]);
+  const model = await readModel(reader, String(m2), { days: 7, jobs: 1 });
+  expect([model?.versions.map((v) => v.id), model?.jobs.totalCount, model?.jobs.edges.length]).toEqual([[String(m1), String(m2)], 2, 1]);
+  expect(await readModel(reader, '12345')).toBeNull();
+  expect((await readPools(reader)).edges.map((e) => e.node.name)).toEqual(['Vetted H100s', 'GPU co-op']);
+  const pool = await readPool(reader, String(s.poolIds.p2), { state: 'REQUESTED' });
+  expect(pool?.members.map((m) => m.address)).toEqual([lower(s.actors.e)]);
+  await expect(readPool(reader, 'one')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
 });
 
 /** The fees of the scenario's paid pool jobs, from the protocol fees their terms fixed. */
