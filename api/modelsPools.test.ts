@@ -5,13 +5,15 @@
  * must publish the same state digest and the same answers. Figures are checked against the
  * contracts' own views where they have them (credits at LoomModels and at each market).
  */
-import { parseEther, type Address, zeroAddress } from 'viem';
+import { parseEther, type Address, type Hex, zeroAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi, loomModelsAbi } from '../abis/generated';
 import { runModelsPoolsScenario, type ModelsPoolsScenario } from '../indexer/test/modelsPoolsScenario';
 import { createLoomReader, readModel, readModels, readPool, readPools } from '../sdk/reads';
 import { startChain, type Chain } from '../testkit/chain';
 import { gql, graphqlRequest, startIndexer, type Indexer } from '../testkit/indexer';
+import { type JobFilter, jobMatcher } from './data/filters';
+import type { JobRow } from './data/tables';
 import type { Json } from './test/ponderApi';
 
 const postgresUrl = process.env.DATABASE_URL;
@@ -194,6 +196,30 @@ describe('models and pools served by Ponder', () => {
     // A request is not a membership; a removed worker has none.
     expect(await takable(s.actors.e)).toEqual([s.jobs.open]);
     expect(await takable(s.actors.g)).toEqual([s.jobs.open]);
+  });
+
+  test('behavior: the jobUpdated matcher keeps exactly the jobs the takableBy and pool filters return', async () => {
+    const { jobs } = await q('{ jobs(first: 100) { edges { node { id status pool { id } modelIds: models { model { id } } terms { offeredTo } } } } }');
+    const rows = jobs.edges.map(({ node }: Json) => ({
+      id: node.id,
+      status: node.status,
+      pool: node.pool ? BigInt(node.pool.id) : null,
+      offeredTo: node.terms.offeredTo,
+      modelIds: node.modelIds.map((m: Json) => Number(m.model.id)),
+      slotWorkers: [],
+    })) as unknown as JobRow[];
+    const filters: JobFilter[] = [
+      ...Object.values(s.actors).map((w) => ({ takableBy: w as Hex })),
+      { pool: '1' },
+      { pool: '2' },
+      { model: String(s.modelIds.m3) },
+    ];
+    for (const filter of filters) {
+      const sqlIds = ids((await q('query($f: JobFilter) { jobs(filter: $f, first: 100) { edges { node { id } } } }', { f: filter })).jobs);
+      const takerPool = filter.takableBy ? ((await q(`{ worker(address: "${filter.takableBy}") { pool { state pool { id } } } }`)).worker?.pool ?? null) : null;
+      const pool = takerPool?.state === 'MEMBER' ? BigInt(takerPool.pool.id) : null;
+      expect(rows.filter(jobMatcher(filter, pool)).map((r) => r.id), JSON.stringify(filter)).toEqual(sqlIds);
+    }
   });
 
   test('behavior: matchWorkers takes only the pool\'s members for a pool job, and `pool` restricts any job', async () => {
