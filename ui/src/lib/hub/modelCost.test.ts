@@ -4,9 +4,10 @@ import { createTokenRegistry, ETH_TOKEN } from '$sdk/format/tokens';
 import { modelCost, type PickedModel } from './modelCost';
 
 const usdc = '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512' as const;
+const CREATOR = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
 const tokens = createTokenRegistry(usdc);
 const symbolOf = (t: string) => tokens.get(t).symbol;
-const model = (id: string, patch: Partial<PickedModel> = {}): PickedModel => ({ id, name: `m${id}`, version: '1.0', token: zeroAddress, fee: '0', retired: false, ...patch });
+const model = (id: string, patch: Partial<PickedModel> = {}): PickedModel => ({ id, name: `m${id}`, version: '1.0', creator: CREATOR, token: zeroAddress, fee: '0', retired: false, ...patch });
 
 describe('modelCost', () => {
   test('default: the total is the escrow plus every fee, the free models and the paid ones in the job token', () => {

@@ -11,7 +11,10 @@ import type { TokenInfo } from '$sdk/format/tokens';
 export const MAX_MODELS_PER_JOB = 8;
 
 /** A model as the picker holds it (ModelCardFields). */
-export type PickedModel = { id: string; name: string; version: string; token: string; fee: string; retired: boolean };
+export type PickedModel = { id: string; name: string; version: string; creator: string; token: string; fee: string; retired: boolean };
+
+/** A model of the API (ModelFields) as the picker keeps it. */
+export const pickedOf = (m: PickedModel): PickedModel => ({ id: m.id, name: m.name, version: m.version, creator: m.creator, token: m.token, fee: m.fee, retired: m.retired });
 
 export type ModelIssue = { modelId: string | undefined; message: string };
 

@@ -8,6 +8,7 @@ import { createTokenRegistry, ETH_TOKEN } from '$sdk/format/tokens';
 import ModelPicker from './ModelPicker.svelte';
 
 const USDC = '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512';
+const CREATOR = '0x70997970c51812dc3a010c7d01b50e0d17dc79c8';
 const tokens = createTokenRegistry(USDC);
 const card = (id: string, name: string, token: string, fee: string) => ({
   id,
@@ -45,8 +46,8 @@ test("behavior: the hub's models with their fees; one paid in another token than
 });
 
 test('error: a picked model refused by the rules shows why on it, and no more than 8 can be added', async () => {
-  const picked: PickedModel[] = Array.from({ length: 8 }, (_, i) => ({ id: String(i + 10), name: `m${i}`, version: '1', token: zeroAddress, fee: '0', retired: false }));
-  picked[0] = { id: '2', name: 'usdc-tool', version: '1.0', token: USDC, fee: '2000000', retired: false };
+  const picked: PickedModel[] = Array.from({ length: 8 }, (_, i) => ({ id: String(i + 10), name: `m${i}`, version: '1', creator: CREATOR, token: zeroAddress, fee: '0', retired: false }));
+  picked[0] = { id: '2', name: 'usdc-tool', version: '1.0', creator: CREATOR, token: USDC, fee: '2000000', retired: false };
   const cost = modelCost(0n, picked, ETH_TOKEN, (t) => tokens.get(t).symbol);
   render(ModelPicker, { props: { models: picked, token: ETH_TOKEN, issues: cost.ok ? [] : cost.issues, showErrors: true }, context: loomContext(loom()) });
   expect(screen.getByTestId('model-issue').textContent).toBe('usdc-tool 1.0 (#2) charges its fee in tUSDC, and this job pays in ETH: pay the job in tUSDC, or leave the model out.');
