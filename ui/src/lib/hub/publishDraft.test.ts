@@ -33,6 +33,6 @@ describe('draftModelParams', () => {
     expect(issuesOf(draftModelParams(draft({ kind: 'IMAGE', image: 'ghcr.io/org/llm:latest' }), ETH_TOKEN)).image).toMatch(/digest/);
     expect(issuesOf(draftModelParams(draft({ fee: 'a lot' }), ETH_TOKEN)).fee).toBe('enter the fee per job in ETH, e.g. 0.01 (or leave it empty: free)');
     expect(issuesOf(draftModelParams(draft({ previous: 'v1' }), ETH_TOKEN)).previous).toBe('"v1" is not a model id');
-    expect(issuesOf(draftModelParams(draft({ name: 'x'.repeat(1025) }), ETH_TOKEN)).name).toBe('the name is 1025 bytes; at most 1024');
+    expect(issuesOf(draftModelParams(draft({ name: 'x'.repeat(257) }), ETH_TOKEN)).name).toBe('the name is 257 bytes; at most 256');
   });
 });

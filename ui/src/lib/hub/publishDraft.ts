@@ -1,7 +1,7 @@
 /**
  * The publish form's model as typed, turned into LoomModels.publish's `ModelParams`, with the
  * contract's rules checked first (a name; weights and datasets list 1 to 64 files by sha256, an image
- * is pinned by digest; texts up to 1024 bytes; the fee in the chosen token) so the form says what to
+ * is pinned by digest; texts up to 256 bytes; the fee in the chosen token) so the form says what to
  * fix before anything is uploaded or signed.
  */
 import { isHex, zeroAddress, type Address } from 'viem';
@@ -11,9 +11,9 @@ import { parseImageRef } from '$sdk/spec/imageRef';
 import type { ModelParams } from '$lib/contract/marketWrites';
 import { MODEL_KINDS, type ModelKind } from './modelFilters';
 
-/** LoomModels.MAX_MODEL_FILES and MAX_TEXT_BYTES. */
+/** LoomModels.MAX_MODEL_FILES and MAX_TEXT_BYTES (256, less than the markets' 1024). */
 export const MAX_MODEL_FILES = 64;
-export const MAX_TEXT_BYTES = 1024;
+export const MAX_TEXT_BYTES = 256;
 const MAX_FEE = 2n ** 96n - 1n;
 const MAX_MODEL_ID = 2 ** 32 - 1;
 
