@@ -6,7 +6,7 @@
  */
 import { closeReasonKeys, closeReasonNames, jobModeKeys, jobModeNames, jobStatusKeys, jobStatusNames } from '../abis/generated';
 
-/** A job's mode as the API names it: 'CLAIM' | 'AUCTION' | 'DIRECT'. */
+/** A job's mode as the API names it: 'CLAIM' | 'AUCTION' | 'DIRECT' | 'POOL'. */
 export type JobMode = (typeof jobModeKeys)[number];
 /** A job's status as the API names it ('NONE' is never stored: a job that exists has been posted). */
 export type JobStatus = Exclude<(typeof jobStatusKeys)[number], 'NONE'>;
@@ -50,7 +50,7 @@ export function statusLabel(status: string, closeReason?: string | null): string
 /** The label of a close reason: "Arbitration timed out". */
 export const closeReasonLabel = (reason: CloseReason): string => inWords(reason);
 
-/** The label of a job's mode: "First claim", "Auction" or "Direct offer". */
+/** The label of a job's mode: "First claim", "Auction", "Direct offer" or "Pool" (a pool's members only). */
 export function modeLabel(mode: string): string {
-  return mode === 'AUCTION' ? 'Auction' : mode === 'DIRECT' ? 'Direct offer' : 'First claim';
+  return mode === 'AUCTION' ? 'Auction' : mode === 'DIRECT' ? 'Direct offer' : mode === 'POOL' ? 'Pool' : 'First claim';
 }
