@@ -40,6 +40,7 @@ describe('buildReplicatedParams', () => {
         minVramMiB: 16_384,
         gpuModel: zeroHash,
         salt: 1n,
+        pool: 0n,
       },
     });
   });
