@@ -53,6 +53,7 @@ import { resultCommitment } from '../sdk/replication';
 import { createMarketWriter, type MarketWriter, type ReplicatedJobTerms } from '../sdk/writes';
 import { packOutputs } from '../sdk/node/packOutputs';
 import { putArtifact, signArtifactUpload } from '../sdk/artifactUpload';
+import { waitForIndexedBlock } from '../sdk/indexedBlock';
 import { contractsOf, deploymentPath, readDeployment, type Deployment } from '../sdk/chain/deploymentRecord';
 
 /** anvil's well-known development mnemonic: its keys guard nothing but a local chain. */
@@ -491,16 +492,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
 
 /** Resolves once the indexer behind `apiUrl` (Ponder's /status) has indexed `block`. */
 export async function waitForIndexed(apiUrl: string, block: bigint, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const status = (await (await fetch(`${apiUrl.replace(/\/+$/, '')}/status`)).json()) as Record<string, { block: { number: number } }>;
-      const chains = Object.values(status);
-      if (chains.length > 0 && chains.every((c) => BigInt(c.block.number) >= block)) return;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`the indexer at ${apiUrl} did not reach block ${block} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  if (!(await waitForIndexedBlock(apiUrl, block, { timeoutMs }))) throw new Error(`the indexer at ${apiUrl} did not reach block ${block} within ${timeoutMs / 1000} s`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

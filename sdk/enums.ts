@@ -4,7 +4,7 @@
  * and the API names its members in SCREAMING_SNAKE_CASE: both spellings come from the one source,
  * so a member added to the contract reaches every client without a hand-written list to update.
  */
-import { closeReasonKeys, closeReasonNames, jobModeKeys, jobModeNames, jobStatusKeys, jobStatusNames } from '../abis/generated';
+import { closeReasonKeys, closeReasonNames, jobModeKeys, jobModeNames, jobStatusKeys, jobStatusNames, modelKindNames, poolMemberStateNames } from '../abis/generated';
 
 /** A job's mode as the API names it: 'CLAIM' | 'AUCTION' | 'DIRECT' | 'POOL'. */
 export type JobMode = (typeof jobModeKeys)[number];
@@ -29,8 +29,8 @@ function nonNone<K extends string>(key: K | undefined): Exclude<K, 'NONE'> | und
 }
 
 /** The Solidity member name of an enum value, as reverts print it: `enumMemberName('JobStatus', 5)` is "Closed". */
-export function enumMemberName(enumName: 'JobMode' | 'JobStatus' | 'CloseReason', value: number | bigint): string | undefined {
-  const names: readonly string[] = { JobMode: jobModeNames, JobStatus: jobStatusNames, CloseReason: closeReasonNames }[enumName];
+export function enumMemberName(enumName: 'JobMode' | 'JobStatus' | 'CloseReason' | 'ModelKind' | 'PoolMemberState', value: number | bigint): string | undefined {
+  const names: readonly string[] = { JobMode: jobModeNames, JobStatus: jobStatusNames, CloseReason: closeReasonNames, ModelKind: modelKindNames, PoolMemberState: poolMemberStateNames }[enumName];
   return names[Number(value)];
 }
 

@@ -41,6 +41,7 @@ export * from './modelParams';
 export * from './modelCost';
 export * from './modelUpload';
 export * from './poolWrites';
+export * from './indexedBlock';
 export { decodeRevert, decodeRevertData, formatRevert, type DecodedRevert } from './revert';
 export { jobIdOf, toContractTerms, type ApiJobTerms, type JobTerms } from './jobTerms';
 export * from './jobParams';

@@ -81,6 +81,9 @@ export function modelWrites(core: MarketWriterCore) {
   };
 
   return {
+    /** The models as LoomModels stores them (creator, fee, token, retired), in the order given: what a post with them costs. */
+    readModels: (modelIds: readonly number[]) => readModelTerms(core, modelIds),
+
     /** Publishes a model version; resolves with its id (from `ModelPublished`). */
     async publishModel(model: ModelParams): Promise<PublishedModel> {
       const sent = await send('publish', [model]);

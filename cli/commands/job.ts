@@ -43,7 +43,8 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
                           --private-input-header 'Name: value') to its worker; post does it too
   result <id> [-o file]   Download the result and verify its sha256 against the on-chain hash
                           (a private result is opened with the client key first)
-  withdraw                Withdraw what either market credited to you (refunds, shares of slashes)`;
+  withdraw                Withdraw what either market and the model hub credited to you (refunds,
+                          shares of slashes, royalties, pool fees): the same as loom withdraw`;
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   post: runPost,
