@@ -290,6 +290,13 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     job.status = 'CLOSED';
     job.closeReason = reason;
   };
+  /** A claim (or pool) job run to the end: claimed by `w`, a result with `files`, released by `client`. */
+  const complete = async (w: Writer, client: Writer, job: DemoJob, files: Record<string, string>) => {
+    await assign(w, job);
+    await submit(w, job, files);
+    await client.release(job.terms);
+    close(job, 'COMPLETED');
+  };
 
   // Workers refuse an image named by tag alone, so the demo's is pinned by digest (the tag is for people).
   // These jobs never run here (they ask for 8 GPUs; the demo workers act from this script), so nothing pulls it.
@@ -409,10 +416,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       executionTimeout: 6 * HOUR,
       gpuModel: H100,
     });
-    await assign(w1, completed);
-    await submit(w1, completed, { 'metrics.json': '{"epochs":3,"eval_loss":1.412}\n', 'adapter.txt': 'LoRA adapter (demo)\n' });
-    await ada.release(completed.terms);
-    close(completed, 'COMPLETED');
+    await complete(w1, ada, completed, { 'metrics.json': '{"epochs":3,"eval_loss":1.412}\n', 'adapter.txt': 'LoRA adapter (demo)\n' });
 
     const auctioned = await post(grace, 'completed: auction in USDC, bid accepted', {
       spec: spec('render', 8, 2 * HOUR, ['blender', '-b', 'scene.blend', '-a']),
@@ -498,10 +502,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       openFor: DAY,
       executionTimeout: 4 * HOUR,
     });
-    await assign(w1, finetuned);
-    await submit(w1, finetuned, { 'metrics.json': '{"eval_loss":1.38,"base":"demo-llama-7b 1.0"}\n' });
-    await ada.release(finetuned.terms);
-    close(finetuned, 'COMPLETED');
+    await complete(w1, ada, finetuned, { 'metrics.json': '{"eval_loss":1.38,"base":"demo-llama-7b 1.0"}\n' });
     // A newer version replaces the first: no new job may use version 1.
     await grace.retireModel(llamaV1.id);
     llamaV1.retired = true;
@@ -527,10 +528,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       openFor: DAY,
       executionTimeout: 2 * HOUR,
     });
-    await assign(w2, pooled);
-    await submit(w2, pooled, { 'frames.txt': 'frames 1-120 (demo)\n' });
-    await grace.release(pooled.terms);
-    close(pooled, 'COMPLETED');
+    await complete(w2, grace, pooled, { 'frames.txt': 'frames 1-120 (demo)\n' });
     const pooledReplicated = await postReplicated('replicated in the pool, quorum reached', {
       spec: { ...spec('pool-replicated', 8, HOUR, ['python', 'hash.py']), deterministic: true },
       price: parseEther('0.02'),

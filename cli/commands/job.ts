@@ -2,7 +2,7 @@
  * `loom job …`: post jobs, read them, follow them live, act on them as their client, and fetch
  * their verified results. One file per subcommand under job/.
  */
-import { CliError } from '../cliError';
+import { runCommandGroup } from '../commandGroup';
 import { runAction, ACTIONS } from './job/act';
 import { runList } from './job/list';
 import { runLogs } from './job/logs';
@@ -59,14 +59,6 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...Object.fromEntries(Object.keys(ACTIONS).map((name) => [name, (argv: string[]) => runAction(name, argv)])),
 };
 
-export async function runJob(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined) throw new CliError('USAGE', 'missing the job command', { details: JOB_USAGE });
-  if (sub === '--help' || sub === '-h' || sub === 'help') {
-    process.stdout.write(`${JOB_USAGE}\n`);
-    return 0;
-  }
-  const run = SUBCOMMANDS[sub];
-  if (!run) throw new CliError('USAGE', `unknown job command "${sub}"`, { details: JOB_USAGE });
-  return run(rest);
+export function runJob(argv: string[]): Promise<number> {
+  return runCommandGroup('job', JOB_USAGE, SUBCOMMANDS, argv);
 }

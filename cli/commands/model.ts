@@ -4,7 +4,7 @@
  * with `loom job post --model <id>`. One file per subcommand under model/.
  */
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../sdk/node/options';
-import { CliError } from '../cliError';
+import { runCommandGroup } from '../commandGroup';
 import { connectionOptions, resolveClientConfig } from '../config';
 import { toJson } from '../output/format';
 import { createProgress } from '../output/progress';
@@ -48,14 +48,6 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   retire: runModelRetire,
 };
 
-export async function runModel(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined) throw new CliError('USAGE', 'missing the model command', { details: MODEL_USAGE });
-  if (sub === '--help' || sub === '-h' || sub === 'help') {
-    process.stdout.write(`${MODEL_USAGE}\n`);
-    return 0;
-  }
-  const run = SUBCOMMANDS[sub];
-  if (!run) throw new CliError('USAGE', `unknown model command "${sub}"`, { details: MODEL_USAGE });
-  return run(rest);
+export function runModel(argv: string[]): Promise<number> {
+  return runCommandGroup('model', MODEL_USAGE, SUBCOMMANDS, argv);
 }

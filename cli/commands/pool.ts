@@ -5,7 +5,7 @@
  * refuse is answered with its error (`NotPoolOperator(1, 0x…)`) and nothing is sent. Reads (show,
  * list) go through the API. One file per kind of subcommand under pool/.
  */
-import { CliError } from '../cliError';
+import { runCommandGroup } from '../commandGroup';
 import { POOL_ACTIONS, runPoolAction } from './pool/act';
 import { runPoolCreate } from './pool/create';
 
@@ -28,14 +28,6 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...Object.fromEntries(Object.keys(POOL_ACTIONS).map((name) => [name, (argv: string[]) => runPoolAction(name, argv)])),
 };
 
-export async function runPool(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined) throw new CliError('USAGE', 'missing the pool command', { details: POOL_USAGE });
-  if (sub === '--help' || sub === '-h' || sub === 'help') {
-    process.stdout.write(`${POOL_USAGE}\n`);
-    return 0;
-  }
-  const run = SUBCOMMANDS[sub];
-  if (!run) throw new CliError('USAGE', `unknown pool command "${sub}"`, { details: POOL_USAGE });
-  return run(rest);
+export function runPool(argv: string[]): Promise<number> {
+  return runCommandGroup('pool', POOL_USAGE, SUBCOMMANDS, argv);
 }
