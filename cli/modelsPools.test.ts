@@ -6,9 +6,11 @@
  * - model publish: files uploaded (the store serves the same bytes), a paid version and a second one
  *   following it, a free image model; retire.
  * - job post --model: the total (budget + fees) said before the post, the fees escrowed with the
- *   budget (the transaction's value); a retired model refused by name, sending nothing.
- * - pool create / join (as a registered worker's key) / fee / approve / remove / leave; job post --pool
- *   (single and replicated), claimed by the member; refusals by the registry's error.
+ *   budget (the transaction's value); released, `model show` counts the use and the earnings, and
+ *   `loom withdraw` pulls the royalty from the model hub; a retired model refused by name, sending nothing.
+ * - model list: filters (kind, creator, search, retired) and orders (uses, earnings); model show.
+ * - pool create / join (as a registered worker's key) / fee / approve / remove / leave / show / list;
+ *   job post --pool (single and replicated), claimed by the member; refusals by the registry's error.
  * - Bad input for every new command: a clear message, a non-zero exit, and not one transaction.
  */
 import { writeFileSync } from 'node:fs';
@@ -111,6 +113,47 @@ describe('loom model', () => {
     const tx = await stack.publicClient.getTransaction({ hash: posted.txHash as Hex });
     expect(tx.value).toBe(parseEther('0.52'));
     expect(tx.to?.toLowerCase()).toBe(stack.contracts.models!.toLowerCase());
+
+    // Run and released: the creator earns the fee, and withdraws it from the model hub.
+    const terms = toContractTerms({ ...posted.terms, mode: 'CLAIM' });
+    await stack.writer(MEMBER).claimJob(terms);
+    await stack.writer(MEMBER).submitResult(terms, `0x${'11'.repeat(32)}`, 'artifact://r');
+    const released = await loom(['job', 'release', posted.jobId]);
+    expect(released.code, released.stderr).toBe(0);
+    const shown = await loomJson(['model', 'show', String(paid)]);
+    expect(shown.model).toMatchObject({ id: String(paid), uses: 1, earnings: [{ token: '0x0000000000000000000000000000000000000000', amount: '20000000000000000' }] });
+    expect(shown.model.versions.map((v: { id: string; retired: boolean }) => [v.id, v.retired])).toEqual([
+      [String(paid - 1), true],
+      [String(paid), false],
+    ]);
+    const text = await loom(['model', 'show', String(paid)]);
+    expect(text.stdout).toMatch(/^name\s+tiny-llm 2$/m);
+    expect(text.stdout).toMatch(/^follows\s+model \d+ \(1\)$/m);
+    expect(text.stdout).toMatch(/^earned\s+0.02 ETH$/m);
+    expect(text.stdout).toContain(`/models/tiny-llm/model.bin  19 bytes`);
+
+    const withdrawn = await loomJson(['withdraw'], CREATOR);
+    expect(withdrawn.withdrawn).toEqual([expect.objectContaining({ kind: 'models', amount: '20000000000000000' })]);
+  });
+
+  test('behavior: model list filters by kind, creator, search and retired, and orders by uses and earnings', async () => {
+    const all = await loomJson(['model', 'list']);
+    expect(all.models.map((m: { id: string }) => Number(m.id))).toEqual([free, paid, paid - 1]);
+    expect((await loomJson(['model', 'list', '--kind', 'image'])).models.map((m: { name: string }) => m.name)).toEqual(['vllm']);
+    expect((await loomJson(['model', 'list', '--search', 'TINY', '--no-retired'])).models.map((m: { id: string }) => Number(m.id))).toEqual([paid]);
+    expect((await loomJson(['model', 'list', '--creator', accountOf(CLIENT).address])).models).toEqual([]);
+    // Both models of the job were used once (ties: newest first); only the paid one earned.
+    expect((await loomJson(['model', 'list', '--order', 'uses', '--first', '2'])).models.map((m: { id: string }) => Number(m.id))).toEqual([free, paid]);
+    expect((await loomJson(['model', 'list', '--order', 'earnings'])).models.map((m: { id: string }) => Number(m.id))).toEqual([paid, free, paid - 1]);
+    const table = await loom(['model', 'list']);
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+KIND\s+FEE\s+USES\s+EARNED\s+STATE\s+CREATOR$/m);
+    expect(table.stdout).toMatch(new RegExp(`^\\s*${paid}\\s+tiny-llm 2\\s+weights\\s+0.02 ETH\\s+1\\s+0.02 ETH\\s+active`, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^\\s*${paid - 1}\\s+tiny-llm 1\\s+weights\\s+0.01 ETH\\s+0\\s+-\\s+retired`, 'm'));
+    const bad = await loom(['model', 'list', '--order', 'best']);
+    expect([bad.code, bad.stderr]).toEqual([1, 'loom: --order must be newest, uses or earnings, not "best"\n']);
+    const missing = await loom(['model', 'show', '99999']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no model 99999/);
   });
 
   test('error: bad input and refused models are named, exit non-zero, and send nothing', async () => {
@@ -122,7 +165,7 @@ describe('loom model', () => {
       [['model', 'publish', '--name', 'x', '--version', '1', '--kind', 'weights', '--license', 'l'], 1, /--file are needed for a WEIGHTS model/],
       [['model', 'publish', '--name', 'x', '--version', '1', '--kind', 'weights', '--file', join(workDir, 'nope.bin'), '--license', 'l'], 1, /--file .*nope.bin: cannot read it/],
       [['model', 'publish', '--name', 'x', '--version', '1', '--kind', 'weights', '--file', `${weights}:../up`, '--license', 'l'], 1, /the path in the model, "\.\.\/up", must stay inside the model's directory/],
-      [['model', 'publish', '--name', 'x', '--version', '1', '--kind', 'image', '--image', 'busybox:latest', '--license', 'l'], 1, /--image "busybox:latest" is not pinned by digest/],
+      [['model', 'publish', '--name', 'x', '--version', '1', '--kind', 'image', '--image', 'busybox:latest', '--license', 'l'], 1, /--image: "busybox:latest" is not pinned by digest/],
       [['model', 'publish', '--name', 'x', '--version', '1', '--kind', 'weights', '--file', weights, '--license', 'l', '--fee', 'abc'], 1, /--fee: "abc" is not an amount of ETH/],
       [['model', 'publish', '--name', 'x', '--version', '1', '--kind', 'weights', '--file', weights, '--license', 'l', '--previous', '0'], 1, /"0" is not a --previous model id/],
       [['model', 'retire', 'seven'], 1, /"seven" is not a model id/],
@@ -178,6 +221,14 @@ describe('loom pool', () => {
     const fee = await loom(['pool', 'fee', pool, '1000'], OPERATOR);
     expect(fee.code).toBe(0);
     expect(fee.stdout).toContain(`pool ${pool}'s fee is now 1000 bps`);
+    const shownPool = await loomJson(['pool', 'show', pool]);
+    expect(shownPool.pool).toMatchObject({ id: pool, name: 'Test H100s', feeBps: 1000, memberCount: 1, members: [{ address: accountOf(MEMBER).address.toLowerCase(), state: 'MEMBER' }] });
+    expect(shownPool.pool.jobs.totalCount).toBe(3);
+    const poolText = await loom(['pool', 'show', pool]);
+    expect(poolText.stdout).toMatch(/^fee\s+1000 bps \(10% of a member's payout\)$/m);
+    expect(poolText.stdout).toMatch(new RegExp(`^member\\s+${accountOf(MEMBER).address.toLowerCase()}\\s+member since`, 'mi'));
+    const listed = await loomJson(['pool', 'list']);
+    expect(listed.pools.map((p: { id: string }) => p.id)).toContain(pool);
     // Holding a pool job, the member leaves when it closes.
     const leaving = await loomJson(['pool', 'leave'], MEMBER);
     expect(leaving.state).toBe('LEAVING');

@@ -203,4 +203,16 @@ test('behavior: models (paid, a second version, free) and a pool of both demo wo
   const fees = await chain.pub.getContractEvents({ address: deployment.LoomMarket.address, abi: loomMarketAbi, eventName: 'PoolFeePaid', fromBlock: 0n });
   expect(fees.map((e) => [e.args.jobId, e.args.pool, e.args.operator])).toEqual([[pooled!.id, demo.pool, chain.address(DEMO_ACCOUNTS.poolOperator)]]);
   expect(fees[0]!.args.amount).toBeGreaterThan(0n);
+
+  // The API shows them: the models with their uses and earnings, the pool with both members.
+  const api = await gql<{ models: { edges: { node: { id: string; uses: number; retired: boolean; earnings: { amount: string }[] } }[] } }>(
+    `{ models(first: 10) { edges { node { id uses retired earnings { amount } } } } }`,
+  );
+  expect(api.models.edges.map((e) => [Number(e.node.id), e.node.uses, e.node.retired, e.node.earnings.map((x) => x.amount)]).reverse()).toEqual([
+    [demo.models[0]!.id, 1, true, [demo.models[0]!.fee.toString()]],
+    [demo.models[1]!.id, 1, false, []],
+    [demo.models[2]!.id, 1, false, []],
+  ]);
+  const { pool } = await gql<{ pool: { memberCount: number; jobsCompleted: number } }>(`query($id: ID!) { pool(id: $id) { memberCount jobsCompleted } }`, { id: String(demo.pool) });
+  expect(pool).toEqual({ memberCount: 2, jobsCompleted: 2 });
 });

@@ -11,6 +11,7 @@ import { createProgress } from '../output/progress';
 import { parseModelId } from '../parse/parseIds';
 import { noWaitOption, sendStep } from '../sendStep';
 import { runModelPublish } from './model/publish';
+import { runModelList, runModelShow } from './model/read';
 
 export const MODEL_USAGE = `Usage: loom model <command> [options]    (loom model <command> --help for its options)
 
@@ -46,6 +47,8 @@ async function runModelRetire(argv: string[]): Promise<number> {
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   publish: runModelPublish,
   retire: runModelRetire,
+  list: runModelList,
+  show: runModelShow,
 };
 
 export function runModel(argv: string[]): Promise<number> {

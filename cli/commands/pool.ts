@@ -8,6 +8,7 @@
 import { runCommandGroup } from '../commandGroup';
 import { POOL_ACTIONS, runPoolAction } from './pool/act';
 import { runPoolCreate } from './pool/create';
+import { runPoolList, runPoolShow } from './pool/show';
 
 export const POOL_USAGE = `Usage: loom pool <command> [options]    (loom pool <command> --help for its options)
 
@@ -25,6 +26,8 @@ Jobs for a pool's members only: loom job post --pool <id> (replicated too, with 
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   create: runPoolCreate,
+  show: runPoolShow,
+  list: runPoolList,
   ...Object.fromEntries(Object.keys(POOL_ACTIONS).map((name) => [name, (argv: string[]) => runPoolAction(name, argv)])),
 };
 
