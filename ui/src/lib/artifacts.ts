@@ -6,7 +6,7 @@
  * bundle over the inline cap, sealForJob.ts).
  */
 import type { Account, WalletClient } from 'viem';
-import { putArtifact, signArtifactUpload, type ArtifactPurpose, type ArtifactUploadSigner, type PutArtifactResult } from '$sdk/artifactUpload';
+import { putArtifact, signArtifactUpload, type ArtifactUploadSigner, type PutArtifactResult } from '$sdk/artifactUpload';
 import { type SealingKeyPair, openResult } from '$sdk/sealing';
 import type { LoomConfig } from './config';
 
@@ -82,14 +82,11 @@ export function walletUploadSigner(wallet: WalletClient & { account: Account }):
 }
 
 /**
- * Uploads a local file to the artifact store as a job input (or, `purpose: 'model'`, a model's file
- * being published), signed by the connected wallet (one signature prompt: the store takes signed
- * uploads only). Resolves with its `artifact://` URI.
+ * Uploads a local file to the artifact store as a job input, signed by the connected wallet (one
+ * signature prompt: the store takes signed uploads only). Resolves with its `artifact://` URI.
  */
 export async function uploadInput(o: {
   file: Blob;
-  /** Default: a job's input. */
-  purpose?: ArtifactPurpose;
   /** 0x-prefixed sha256 of the file (sha256Hex). */
   sha256: string;
   wallet: WalletClient & { account: Account };
@@ -97,6 +94,6 @@ export async function uploadInput(o: {
   fetchImpl?: typeof fetch;
 }): Promise<PutArtifactResult> {
   const signer = walletUploadSigner(o.wallet);
-  const headers = await signArtifactUpload({ signer, chainId: o.config.chainId, market: o.config.market, sha256: o.sha256, size: o.file.size, purpose: o.purpose ?? 'input' });
+  const headers = await signArtifactUpload({ signer, chainId: o.config.chainId, market: o.config.market, sha256: o.sha256, size: o.file.size, purpose: 'input' });
   return putArtifact({ baseUrl: o.config.artifactUrl, body: o.file, sha256: o.sha256, headers, ...(o.fetchImpl ? { fetch: o.fetchImpl } : {}) });
 }

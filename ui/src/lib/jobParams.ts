@@ -15,7 +15,7 @@ import type { TokenInfo } from '$sdk/format/tokens';
 import type { JobMode } from '$sdk/enums';
 import type { JobSpec } from '$sdk/spec/jobSpec';
 import type { JobParams, ReplicatedJobParams } from '$sdk/writes';
-import { parsePoolId, poolAsAddress } from './hub/poolId';
+import { parsePoolId } from './hub/poolId';
 
 export type TermsDraft = {
   token: Address;
@@ -80,6 +80,7 @@ const FORM_FIELDS: Partial<Record<JobParamsField, [keyof TermsDraft, string]>> =
   gpuModel: ['gpuModel', 'the GPU model'],
   arbiter: ['arbiter', 'the arbiter'],
   offerTo: ['offerTo', 'the worker'],
+  pool: ['pool', 'the pool'],
 };
 
 /** Where each of the replicated builder's fields sits on the form, and what the form calls it. */
@@ -168,6 +169,7 @@ export function draftJobParams(
       mode: draft.mode,
       // Kept while another mode is picked, so switching back does not lose it; only DIRECT sends it.
       ...(draft.mode === 'DIRECT' ? { offerTo: draft.offerTo.trim() } : {}),
+      ...(pool?.ok ? { pool: pool.pool } : {}),
       openFor: Math.round((draft.openForMinutes ?? 0) * 60),
       executionTimeout: Math.round((draft.executionTimeoutMinutes ?? 0) * 60),
       challengeWindow: Math.round((draft.challengeWindowHours ?? -1) * 3600),
@@ -180,11 +182,12 @@ export function draftJobParams(
   );
   if (!built.ok) {
     for (const i of built.issues) {
+      // A pool that does not parse was said already, on its field.
+      if (i.field === 'pool' && pool && !pool.ok) continue;
       const [field, name] = FORM_FIELDS[i.field] ?? ['budget', i.field];
       issues.push({ field, message: `${name}${i.message.startsWith('"') ? ': ' : ' '}${i.message}` });
     }
   }
   if (issues.length || !built.ok) return { ok: false, issues };
-  // A POOL job is offered to its pool: the pool id as an address.
-  return pool?.ok ? { ok: true, params: { ...built.params, offeredTo: poolAsAddress(pool.pool) } } : built;
+  return built;
 }

@@ -7,7 +7,8 @@
  */
 import { erc20Abi, zeroAddress, type Address, type Hex } from 'viem';
 import type { WalletState } from '$lib/wallet/walletState.svelte';
-import type { JobParams, MarketFunctionArgs, ReplicatedJobParams, ReplicatedJobTerms } from '$sdk/writes';
+import type { JobParams, ReplicatedJobParams, ReplicatedJobTerms } from '$sdk/writes';
+import type { ModelParams } from '$sdk/modelWrites';
 import { jobIdOf, type JobTerms as ContractTerms } from '$sdk/jobTerms';
 import { replicatedJobIdOf } from '$sdk/replicatedTerms';
 import { createMarketWriter } from '$sdk/writes';
@@ -57,9 +58,6 @@ function marketAddress(wallet: WalletState, market: MarketName): Address {
   if (!wallet.config.replicated) throw new Error('This deployment has no replicated market (PUBLIC_REPLICATED_MARKET_ADDRESS, or a deployment record with one).');
   return wallet.config.replicated;
 }
-
-/** A model version as LoomModels.publish takes it (the contract's `ModelParams`). */
-export type ModelParams = MarketFunctionArgs<'publish'>[0];
 
 export const marketWrites = {
   /** Delivers a sealed secrets bundle (sdk/sealedDelivery.ts prepares the arguments) through the registry. */

@@ -30,10 +30,12 @@ describe('modelCost', () => {
 
   test('error: more than 8 models, one twice, a retired one', () => {
     const nine = Array.from({ length: 9 }, (_, i) => model(String(i + 1)));
-    expect(!modelCost(1n, nine, ETH_TOKEN, symbolOf).ok && (modelCost(1n, nine, ETH_TOKEN, symbolOf) as { issues: { message: string }[] }).issues[0]!.message).toBe(
-      'A job uses at most 8 models; remove 1.',
-    );
-    const r = modelCost(1n, [model('2'), model('2'), model('5', { retired: true })], ETH_TOKEN, symbolOf);
-    expect(!r.ok && r.issues.map((i) => i.message)).toEqual(['m2 1.0 (#2) is listed twice.', 'm5 1.0 (#5) is retired: its creator withdrew it from new jobs.']);
+    const tooMany = modelCost(1n, nine, ETH_TOKEN, symbolOf);
+    expect(!tooMany.ok && tooMany.issues).toEqual([{ modelId: undefined, message: 'A job uses from 1 to 8 models, not 9.' }]);
+    expect(!modelCost(1n, [model('2'), model('2')], ETH_TOKEN, symbolOf).ok && (modelCost(1n, [model('2'), model('2')], ETH_TOKEN, symbolOf) as { issues: unknown[] }).issues).toEqual([
+      { modelId: undefined, message: 'Model 2 is listed twice.' },
+    ]);
+    const r = modelCost(1n, [model('5', { retired: true })], ETH_TOKEN, symbolOf);
+    expect(!r.ok && r.issues).toEqual([{ modelId: '5', message: 'Model 5 is retired: its creator withdrew it from new jobs.' }]);
   });
 });

@@ -3,10 +3,9 @@
  * so a search can be shared and survives a reload; turned into the API's `ModelFilter` and `ModelOrderBy`.
  */
 import { isAddress } from 'viem';
+import { MODEL_KINDS, type ModelKind } from '$sdk/modelParams';
 
-/** The contract's ModelKind as the API names it, in the contract's order (the index is the enum's value). */
-export const MODEL_KINDS = ['WEIGHTS', 'DATASET', 'IMAGE'] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
+export { MODEL_KINDS, type ModelKind };
 export const MODEL_ORDERS = ['NEWEST', 'USES_DESC', 'EARNINGS_DESC'] as const;
 export type ModelOrder = (typeof MODEL_ORDERS)[number];
 

@@ -3,10 +3,10 @@
  * are signed: a name of 1 to 64 bytes, an about-URL of at most 1024, a fee of at most
  * MAX_POOL_FEE_BPS (20%) in whole basis points.
  */
+import { MAX_POOL_FEE_BPS, MAX_POOL_NAME_BYTES } from '$sdk/poolWrites';
 
-/** WorkerPools.MAX_POOL_FEE_BPS and MAX_POOL_NAME_BYTES. */
-export const MAX_POOL_FEE_BPS = 2_000;
-export const MAX_POOL_NAME_BYTES = 64;
+export { MAX_POOL_FEE_BPS };
+/** LoomRegistry.MAX_TEXT_BYTES: the longest about-URL. */
 const MAX_TEXT_BYTES = 1024;
 
 export type PoolDraft = { name: string; metadataURI: string; feePercent: string; approvalRequired: boolean };

@@ -1,11 +1,10 @@
 /**
- * A pool as a job names it. A single job restricted to a pool is a POOL-mode job whose `offeredTo` is
- * the pool id as a 20-byte address (pool 1 is 0x000…0001); a replicated job names it in
- * `ReplicatedParams.pool`. Pool ids are uint64, from 1.
+ * A pool as the job form takes it: picked or typed, its id (uint64, from 1), which the SDK's builders
+ * turn into a POOL job's `offeredTo` (the id as an address) or a replicated job's `pool`.
  */
-import { type Address, pad, toHex } from 'viem';
+import { TERMS_BOUNDS } from '$sdk/jobParams';
 
-const MAX_POOL_ID = 2n ** 64n - 1n;
+const MAX_POOL_ID = TERMS_BOUNDS.pool.max;
 
 /** The pool id typed or picked ("3"), or a sentence saying why it is not one. */
 export function parsePoolId(text: string): { ok: true; pool: bigint } | { ok: false; message: string } {
@@ -14,14 +13,4 @@ export function parsePoolId(text: string): { ok: true; pool: bigint } | { ok: fa
   const pool = BigInt(t);
   if (pool === 0n || pool > MAX_POOL_ID) return { ok: false, message: `pool ${t} cannot exist: pool ids run from 1` };
   return { ok: true, pool };
-}
-
-/** `offeredTo` of a POOL-mode job: the pool id as an address. */
-export function poolAsAddress(pool: bigint): Address {
-  return pad(toHex(pool), { size: 20 });
-}
-
-/** The pool a POOL-mode job's `offeredTo` names. */
-export function poolOfAddress(offeredTo: string): bigint {
-  return BigInt(offeredTo);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { zeroAddress } from 'viem';
+import { getAddress, zeroAddress } from 'viem';
 import { createTokenRegistry, ETH_TOKEN } from '$sdk/format/tokens';
 import { defaultPublishDraft, draftModelParams, type PublishDraft } from './publishDraft';
 
@@ -20,19 +20,20 @@ describe('draftModelParams', () => {
 
   test('behavior: an image pinned by digest, a fee in tUSDC, a new version of model 4', () => {
     const r = draftModelParams(draft({ kind: 'IMAGE', image: `ghcr.io/org/llm@${DIGEST}`, token: usdc, fee: '2.5', previous: '4' }), USDC);
-    expect(r.ok && r.params).toMatchObject({ kind: 2, files: [], image: `ghcr.io/org/llm@${DIGEST}`, token: usdc, fee: 2_500_000n, previous: 4 });
+    expect(r.ok && r.params).toMatchObject({ kind: 2, files: [], image: `ghcr.io/org/llm@${DIGEST}`, token: getAddress(usdc), fee: 2_500_000n, previous: 4 });
   });
 
   test('error: every rule in words on its field', () => {
-    expect(issuesOf(draftModelParams(draft({ name: ' ', version: '' }), ETH_TOKEN))).toMatchObject({ name: 'the model needs a name', version: 'name the version, e.g. 1.0' });
-    expect(issuesOf(draftModelParams(draft({ files: [] }), ETH_TOKEN)).files).toBe('add the files of the model (at least one)');
-    expect(issuesOf(draftModelParams(draft({ files: [{ path: '../x', sha256: SHA, size: 1 }] }), ETH_TOKEN)).files).toMatch(/relative to the model's folder/);
-    expect(issuesOf(draftModelParams(draft({ files: [{ path: 'a', sha256: '0x12', size: 1 }] }), ETH_TOKEN)).files).toBe('"a": the sha256 is 0x and 64 hex digits');
+    expect(issuesOf(draftModelParams(draft({ name: ' ', version: '' }), ETH_TOKEN))).toMatchObject({ name: 'the name must not be empty', version: 'name the version, e.g. 1.0' });
+    expect(issuesOf(draftModelParams(draft({ name: 'org/llm' }), ETH_TOKEN)).name).toBe('the name names the directory under /models: no "/", not "." or ".."');
+    expect(issuesOf(draftModelParams(draft({ files: [] }), ETH_TOKEN)).files).toBe('the files are needed for a WEIGHTS model');
+    expect(issuesOf(draftModelParams(draft({ files: [{ path: '../x', sha256: SHA, size: 1 }] }), ETH_TOKEN)).files).toMatch(/^"\.\.\/x" must stay inside the model's directory/);
+    expect(issuesOf(draftModelParams(draft({ files: [{ path: 'a', sha256: '0x12', size: 1 }] }), ETH_TOKEN)).files).toBe('"a": sha256 must be 64 hex digits');
     const twice = draft({ files: [{ path: 'a', sha256: SHA, size: 1 }, { path: 'a', sha256: SHA, size: 1 }] });
-    expect(issuesOf(draftModelParams(twice, ETH_TOKEN)).files).toBe('"a" is listed twice');
+    expect(issuesOf(draftModelParams(twice, ETH_TOKEN)).files).toBe('"a" is named twice');
     expect(issuesOf(draftModelParams(draft({ kind: 'IMAGE', image: 'ghcr.io/org/llm:latest' }), ETH_TOKEN)).image).toMatch(/digest/);
     expect(issuesOf(draftModelParams(draft({ fee: 'a lot' }), ETH_TOKEN)).fee).toBe('enter the fee per job in ETH, e.g. 0.01 (or leave it empty: free)');
     expect(issuesOf(draftModelParams(draft({ previous: 'v1' }), ETH_TOKEN)).previous).toBe('"v1" is not a model id');
-    expect(issuesOf(draftModelParams(draft({ name: 'x'.repeat(257) }), ETH_TOKEN)).name).toBe('the name is 257 bytes; at most 256');
+    expect(issuesOf(draftModelParams(draft({ name: 'x'.repeat(257) }), ETH_TOKEN)).name).toBe('the name is over 256 bytes');
   });
 });
