@@ -31,6 +31,7 @@ import type { JobStatus } from '../../sdk/enums';
 import type { VariablesOf } from '../../sdk/graphql';
 import { createLoomReader, LoomApiError, type LoomReader, type LoomSubscription } from '../../sdk/reads';
 import { toReplicatedTerms } from '../../sdk/replicatedTerms';
+import type { JobModel } from '../models/jobModels';
 import type { ReplicatedReads, ReplicatedJobView } from './replicatedJob';
 
 export type ApiJob = JobResult;
@@ -230,10 +231,13 @@ export function replicatedViewOf(job: ApiJob): ReplicatedJobView | null {
   const t = job.replicatedTerms;
   if (job.kind !== 'REPLICATED' || !t) return null;
   const terms = toReplicatedTerms(t);
+  const pool = poolOf(job);
   return {
     id: job.id.toLowerCase() as Hex,
     terms,
     spec: job.spec as Hex,
+    models: modelsOf(job),
+    ...(pool === undefined ? {} : { pool }),
     status: job.status === 'DISPUTED' ? 'SUBMITTED' : job.status,
     filled: job.slotsFilled ?? 0,
     committed: job.commits ?? 0,
@@ -247,4 +251,16 @@ export function replicatedViewOf(job: ApiJob): ReplicatedJobView | null {
       resultHash: (s.resultHash ?? null) as Hex | null,
     })),
   };
+}
+
+/** The models a job was posted with (`Job.models`), as the worker resolves them (../models/jobModels.ts). */
+export function modelsOf(job: ApiJob): JobModel[] {
+  const listed = (job as { models?: readonly { model: JobModel }[] | null }).models ?? [];
+  return listed.map((m) => m.model);
+}
+
+/** The pool a job is restricted to (`Job.pool`: a POOL-mode job, or a pooled replicated job); undefined: none. */
+export function poolOf(job: ApiJob): bigint | undefined {
+  const pool = (job as { pool?: { id: string } | null }).pool;
+  return pool ? BigInt(pool.id) : undefined;
 }
