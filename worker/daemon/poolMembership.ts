@@ -12,13 +12,14 @@
  */
 import type { Address, PublicClient } from 'viem';
 import type { Logger } from 'pino';
-import { loomRegistryAbi, poolMemberStateNames } from '../../abis/generated';
+import { loomRegistryAbi } from '../../sdk';
 import { formatRevert } from '../../sdk/revert';
 import { WorkerError } from '../errors';
 import { type MarketWriter, TxError } from './createWorkerWriter';
 import type { PoolMembership } from './strategy';
 
-const STATES: Record<string, PoolMembership['state'] | undefined> = { Requested: 'REQUESTED', Member: 'MEMBER', Leaving: 'LEAVING' };
+/** The registry's PoolMemberState by value (None, Requested, Member, Leaving), as the API names them. */
+const STATES: readonly (PoolMembership['state'] | null)[] = [null, 'REQUESTED', 'MEMBER', 'LEAVING'];
 
 /**
  * Where `worker` stands with a pool, as the registry has it now; null when in none.
@@ -27,7 +28,7 @@ const STATES: Record<string, PoolMembership['state'] | undefined> = { Requested:
  */
 export async function readPoolMembership(publicClient: PublicClient, registry: Address, worker: Address): Promise<PoolMembership | null> {
   const [pool, state] = await publicClient.readContract({ address: registry, abi: loomRegistryAbi, functionName: 'memberships', args: [worker] });
-  const name = STATES[poolMemberStateNames[state] ?? ''];
+  const name = STATES[state] ?? null;
   return name ? { pool, state: name } : null;
 }
 

@@ -238,7 +238,8 @@ function check(job: Offer, ctx: StrategyContext, o: StrategyOptions): { action: 
   if (ctx.now > job.openUntil) return skip('not_open', `open until ${job.openUntil}, it is ${ctx.now}`);
   if (job.offeredTo !== undefined && job.offeredTo.toLowerCase() !== ctx.self.toLowerCase()) return skip('not_offered', `offered to ${job.offeredTo}, not to this worker`);
   if (job.pool !== undefined && (ctx.pool?.pool !== job.pool || ctx.pool.state !== 'MEMBER')) {
-    const standing = !ctx.pool ? 'in no pool' : `${ctx.pool.state === 'MEMBER' ? 'a member' : ctx.pool.state === 'REQUESTED' ? 'waiting for approval' : 'leaving'} of pool ${ctx.pool.pool}`;
+    const p = ctx.pool;
+    const standing = !p ? 'in no pool' : p.state === 'MEMBER' ? `a member of pool ${p.pool}` : p.state === 'REQUESTED' ? `waiting for approval to join pool ${p.pool}` : `leaving pool ${p.pool}`;
     return skip('not_pool_member', `restricted to pool ${job.pool}; this worker is ${standing}`);
   }
 
