@@ -314,6 +314,7 @@ export class Intake {
       this.refuse(id, 'models', ready.reason);
       return false;
     }
+    if (models.length > 0) this.ctx.logger.info({ jobId: id, files: models.length, bytes: models.reduce((n, f) => n + f.size, 0) }, 'model files ready (verified by sha256)');
     return !this.ctx.state.stopping;
   }
 
