@@ -2,8 +2,8 @@
  * Taking jobs: each open job is considered once (strategy.ts decides; for a pool job, with this
  * worker's membership as the registry has it), its image is checked with the registry (allow-list,
  * manifest, size, platform, CUDA: jobImages.ts), its inputs are verified and its models' files
- * fetched into the cache (../models/modelStore.ts) before any transaction, then it is claimed or bid for (a replicated job: a slot is
- * taken), or refused with a reason. An image job's pull starts once its bid stands, its claim is
+ * fetched into the cache (../models/modelStore.ts) before any transaction, then it is claimed or
+ * bid for (a replicated job: a slot is taken), or refused with a reason. An image job's pull starts once its bid stands, its claim is
  * mined or its slot taken. Jobs refused for want of a slot or of free stake are considered again,
  * oldest first, when either frees up.
  */
