@@ -2901,8 +2901,8 @@ export const loomModelsAbi = [
       },
       {
         name: 'amount',
-        internalType: 'uint96',
-        type: 'uint96',
+        internalType: 'uint256',
+        type: 'uint256',
         indexed: false,
       },
     ],

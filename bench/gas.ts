@@ -4,7 +4,9 @@
  * first-ever account storage is not what is measured. The benchmark job pays in ETH, locks no
  * collateral and carries a 256-byte spec; the fee is 0 for the headline figures (like the floor
  * below) and 1% for `gas.releaseWithFee`. `gas.replicated.*`: a 3-replica, quorum-2 job of the same
- * spec, every step from posting to finalize, all three workers agreeing.
+ * spec, every step from posting to finalize, all three workers agreeing. `gas.postJob.withModels`: the
+ * benchmark job posted through the model hub (LoomModels) naming three models with fees, ETH sent for
+ * the budget and the fees together.
  */
 import {
   createPublicClient,
@@ -25,7 +27,7 @@ import {
 } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
-import { loomDepositsAbi, loomMarketAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated.ts';
+import { loomDepositsAbi, loomMarketAbi, loomModelsAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated.ts';
 import { signJobPayment, tokenDomain, TRANSFER_WITH_AUTHORIZATION_TYPES } from '../sdk/jobPayment.ts';
 import type { JobParams } from '../sdk/writes.ts';
 import { resultCommitment } from '../sdk/replication.ts';
@@ -107,6 +109,7 @@ export async function gasBench(): Promise<Record<string, number>> {
       return { receipt, terms: posted.args.terms };
     };
     const result = toHex(1n, { size: 32 }) as Hex;
+    const g = (r: { gasUsed: bigint }) => Number(r.gasUsed);
     const uri = 'http://127.0.0.1:42069/artifacts/0x01';
 
     // Warm-up: the first job touches the worker's and the client's storage for the first time.
@@ -163,6 +166,33 @@ export async function gasBench(): Promise<Record<string, number>> {
     await replicated();
     const replicatedTotal = await replicated();
 
+    // The same job naming three models whose creators charge 0.01 ETH each; measured after a warm-up
+    // like the plain post.
+    const modelFee = 10n ** 16n;
+    const modelIds: number[] = [];
+    for (const [i, creator] of [owner, worker2, worker3].entries()) {
+      const model = {
+        name: `model-${i}`,
+        version: '1',
+        kind: 0,
+        files: [{ sha256: keccak256(toHex(`weights ${i}`)), size: 1_000_000n, path: 'model.safetensors' }],
+        image: '',
+        licenseURI: 'https://example.org/license',
+        token: '0x0000000000000000000000000000000000000000',
+        fee: modelFee,
+        previous: 0,
+      };
+      const published = await write(creator, 'publish', [model]);
+      const [event] = parseEventLogs({ abi: loomModelsAbi, logs: published.logs, eventName: 'ModelPublished' });
+      modelIds.push(event!.args.modelId);
+    }
+    const postWithModels = async () => {
+      const params = await postParams(0);
+      return write(client, 'postJobWithModels', [params, toHex(SPEC), modelIds], params.budget + modelFee * BigInt(modelIds.length));
+    };
+    await postWithModels();
+    const withModels = g(await postWithModels());
+
     const gasless = await gaslessPosts({ pub, send, client, relayer: owner, usdc: d.TestUSDC.address, market: contracts.market, params: postParams });
 
     // The same release with the protocol fee on: one more credit (the treasury's).
@@ -176,7 +206,6 @@ export async function gasBench(): Promise<Record<string, number>> {
     await write(worker, 'submitResult', [feeJob2.terms, result, uri]);
     const releaseWithFee = await write(client, 'release', [feeJob2.terms]);
 
-    const g = (r: { gasUsed: bigint }) => Number(r.gasUsed);
     const core = g(job.receipt) + g(claim) + g(submit) + g(release);
     const floor = coreFloor(SPEC);
     return {
@@ -200,6 +229,8 @@ export async function gasBench(): Promise<Record<string, number>> {
       'gas.postJob.withAuthorization.overUsdcPostJob': gasless.withAuthorization - gasless.usdc,
       'gas.postJob.fromDeposit': gasless.fromDeposit,
       'gas.postJob.fromDeposit.overPostJob': gasless.fromDeposit - g(job.receipt),
+      'gas.postJob.withModels': withModels,
+      'gas.postJob.withModels.overPostJob': withModels - g(job.receipt),
     };
   } finally {
     await anvil.stop();

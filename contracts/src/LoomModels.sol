@@ -124,7 +124,7 @@ contract LoomModels is ILoomModels, Credits {
         }
         if (refund != 0) {
             _credit(token, client, refund);
-            emit RoyaltyRefunded(msg.sender, jobId, client, token, uint96(refund));
+            emit RoyaltyRefunded(msg.sender, jobId, client, token, refund);
         }
     }
 

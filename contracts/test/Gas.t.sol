@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ReplicatedFixture} from "./utils/ReplicatedFixture.sol";
+import {ModelsFixture} from "./utils/ModelsFixture.sol";
 import {JobMode, JobParams, JobTerms, ReplicatedParams, ReplicatedTerms} from "../src/interfaces/ILoomTypes.sol";
 
 /// @notice Full lifecycles whose per-step gas is recorded in contracts/snapshots/GasTest.json and,
 /// per lifecycle, in contracts/.gas-snapshot (`npm run contracts:snapshot`; `npm test` checks it).
 /// One warm-up job per market runs first so that first-ever account storage is not what is measured.
 /// bench/gas.ts measures the same steps from transaction receipts on anvil.
-contract GasTest is ReplicatedFixture {
+contract GasTest is ModelsFixture {
+    /// @dev Three ETH models with fees, for `postJobWithModels`.
+    uint32[] internal modelIds;
+
     function setUp() public override {
         super.setUp();
         _register(worker, 1 ether);
@@ -25,6 +28,9 @@ contract GasTest is ReplicatedFixture {
         _commitAll(rt, _hashes(AGREED, AGREED, AGREED));
         _revealAll(rt, _hashes(AGREED, AGREED, AGREED), _flags(true, true, true));
         _finalize(rt);
+
+        modelIds = _threeEthModels();
+        _postWithModels(_claimParams(5), modelIds);
     }
 
     function test_gas_claimLifecycle() public {
@@ -69,6 +75,15 @@ contract GasTest is ReplicatedFixture {
         vm.prank(arbiter);
         market.resolveDispute(t, 0.5 ether, 0);
         vm.snapshotGasLastCall("resolveDispute");
+    }
+
+    /// @dev The benchmark job posted through the model hub naming three models with fees (ETH: budget
+    /// plus fees sent); the issue's goal is gas.postJob + 3 x 25,000 (bench/gas.ts measures it).
+    function test_gas_postJobWithModels() public {
+        JobParams memory p = _claimParams(6);
+        vm.prank(client);
+        models.postJobWithModels{value: p.budget + 0.06 ether}(p, spec, modelIds);
+        vm.snapshotGasLastCall("postJobWithModels");
     }
 
     /// @dev Each step is measured at its last call of the job, the dearest: the last slot taken scans

@@ -24,7 +24,7 @@ interface ILoomModels is ICredits {
         address indexed market, bytes32 indexed jobId, uint32 indexed modelId, address creator, address token, uint96 amount
     );
     /// @notice A closed job's fees that were not earned went back to its client.
-    event RoyaltyRefunded(address indexed market, bytes32 indexed jobId, address indexed client, address token, uint96 amount);
+    event RoyaltyRefunded(address indexed market, bytes32 indexed jobId, address indexed client, address token, uint256 amount);
 
     /// @notice Publishes a model version. Its content and fee never change; a new version is a new id.
     function publish(ModelParams calldata model) external returns (uint32 modelId);

@@ -6,21 +6,23 @@ import {LoomRegistry} from "../../src/LoomRegistry.sol";
 import {LoomReplicatedMarket} from "../../src/LoomReplicatedMarket.sol";
 import {TestUSDC} from "../../src/TestUSDC.sol";
 import {MarketConfig} from "../../src/base/MarketConfig.sol";
+import {ICredits} from "../../src/interfaces/ICredits.sol";
 import {ILoomErrors} from "../../src/interfaces/ILoomErrors.sol";
-import {IMarketBase} from "../../src/interfaces/IMarketBase.sol";
 import {JobMode, JobStatus, ReplicatedOutcome, ReplicatedStatus} from "../../src/interfaces/ILoomTypes.sol";
 import {HandlerBase} from "./HandlerBase.sol";
+import {ModelAndPoolActions} from "./ModelAndPoolActions.sol";
 import {ReentryArming} from "./ReentryArming.sol";
 import {WorkerActions} from "./WorkerActions.sol";
 
 /// @notice Drives a few actors through the registry and both markets at once, in ETH and USDC: workers
 /// register, stake, unstake and leave; single-worker jobs and replicated jobs run their whole lives side
 /// by side on the same workers' stake; everyone withdraws from both markets; the fee changes; time
-/// moves. Among the actors, one refuses all ETH and one re-enters its payer whenever it is paid ETH, then
+/// moves; actors publish models and run pools, and jobs use those models and are restricted to those
+/// pools. Among the actors, one refuses all ETH and one re-enters its payer whenever it is paid ETH, then
 /// makes one call armed beforehand into either market. The actions themselves live in WorkerActions,
-/// SingleJobActions and ReplicatedJobActions, the arming in ReentryArming; this contract adds money,
+/// SingleJobActions, ReplicatedJobActions and ModelAndPoolActions, the arming in ReentryArming; this contract adds money,
 /// time, the wind-down and the views the invariants read.
-contract Handler is WorkerActions, ReentryArming {
+contract Handler is WorkerActions, ModelAndPoolActions, ReentryArming {
     constructor(
         LoomRegistry registry_,
         LoomMarket market_,
@@ -31,12 +33,13 @@ contract Handler is WorkerActions, ReentryArming {
 
     // ---- funds ----
 
-    /// @dev Picks an account with a credit in the token at one of the markets. The refusing actor sends
-    /// its ETH elsewhere, after checking, now and then, that sending to itself fails cleanly.
-    /// @param tokenSeed bit 0: USDC instead of ETH; bit 1: the replicated market instead of the single one.
+    /// @dev Picks an account with a credit in the token at one of the markets or the model hub. The
+    /// refusing actor sends its ETH elsewhere, after checking, now and then, that sending to itself fails cleanly.
+    /// @param tokenSeed bit 0: USDC instead of ETH; bits 1-2 (mod 3): the single market, the replicated
+    /// market or the model hub.
     function withdraw(uint256 accountSeed, uint256 tokenSeed, uint256 armSeed) external recordsLogs {
         address token = tokenSeed % 2 == 0 ? address(0) : address(usdc);
-        IMarketBase m = (tokenSeed >> 1) % 2 == 0 ? IMarketBase(market) : IMarketBase(replicated);
+        ICredits m = _ledgers()[(tokenSeed >> 1) % 3];
         address[] memory accounts = accountList();
         for (uint256 k; k < accounts.length; k++) {
             address a = accounts[(accountSeed % accounts.length + k) % accounts.length];
@@ -57,17 +60,16 @@ contract Handler is WorkerActions, ReentryArming {
         }
     }
 
-    /// @dev The re-entering actor takes a payout (an ETH credit at either market, or its unbonded stake)
-    /// while armed with a call into a market.
+    /// @dev The re-entering actor takes a payout (an ETH credit at either market or the model hub, or its
+    /// unbonded stake) while armed with a call into a market.
     function reenter(uint256 armSeed, uint256 payerSeed) external recordsLogs {
         address a = address(reentrant);
-        for (uint256 k; k < 3; k++) {
-            uint256 payer = (payerSeed % 3 + k) % 3;
-            if (payer == 0 && market.credits(address(0), a) != 0) {
-                _withdraw(market, a, address(0), armSeed);
-            } else if (payer == 1 && replicated.credits(address(0), a) != 0) {
-                _withdraw(replicated, a, address(0), armSeed);
-            } else if (payer == 2 && _hasUnbonded(a)) {
+        ICredits[3] memory ledgers = _ledgers();
+        for (uint256 k; k < 4; k++) {
+            uint256 payer = (payerSeed % 4 + k) % 4;
+            if (payer < 3 && ledgers[payer].credits(address(0), a) != 0) {
+                _withdraw(ledgers[payer], a, address(0), armSeed);
+            } else if (payer == 3 && _hasUnbonded(a)) {
                 _withdrawStake(a, armSeed);
             } else {
                 continue;
@@ -149,7 +151,8 @@ contract Handler is WorkerActions, ReentryArming {
         }
     }
 
-    /// @notice Every worker leaves and withdraws its stake; every account withdraws its credits from both markets.
+    /// @notice Every worker leaves and withdraws its stake; every account (clients, workers, creators,
+    /// pool operators, the treasury) withdraws its credits from both markets and the model hub.
     function exitAll() external recordsLogs {
         for (uint256 k; k < _actors.length; k++) {
             if (_isRegistered(_actors[k])) {
@@ -162,7 +165,7 @@ contract Handler is WorkerActions, ReentryArming {
             if (_hasUnbonded(_actors[k])) _withdrawStake(_actors[k], 0);
         }
         address[] memory accounts = accountList();
-        IMarketBase[2] memory markets = [IMarketBase(market), IMarketBase(replicated)];
+        ICredits[3] memory markets = _ledgers();
         for (uint256 m; m < markets.length; m++) {
             for (uint256 k; k < accounts.length; k++) {
                 if (markets[m].credits(address(0), accounts[k]) != 0) {
@@ -181,8 +184,8 @@ contract Handler is WorkerActions, ReentryArming {
         return _actors;
     }
 
-    /// @notice Every account a market can credit in this suite: the actors and the treasury (each
-    /// market's, once).
+    /// @notice Every account a market or the model hub can credit in this suite: the actors (clients,
+    /// workers, creators, operators) and the treasury (each market's, once).
     function accountList() public view returns (address[] memory accounts) {
         address treasury = market.treasury();
         address replicatedTreasury = replicated.treasury();
@@ -272,7 +275,12 @@ contract Handler is WorkerActions, ReentryArming {
 
     // ---- paying out ----
 
-    function _withdraw(IMarketBase m, address a, address token, uint256 armSeed) internal {
+    /// @notice The three ledgers of credits: the single market, the replicated market, the model hub.
+    function _ledgers() internal view returns (ICredits[3] memory) {
+        return [ICredits(market), ICredits(replicated), ICredits(models)];
+    }
+
+    function _withdraw(ICredits m, address a, address token, uint256 armSeed) internal {
         address to = a == address(refuser) && token == address(0) ? sink : a;
         if (a == address(reentrant) && token == address(0)) {
             _arm(armSeed, address(m));

@@ -6,16 +6,21 @@ import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {LoomMarket} from "../../src/LoomMarket.sol";
+import {LoomModels} from "../../src/LoomModels.sol";
 import {LoomRegistry} from "../../src/LoomRegistry.sol";
 import {LoomReplicatedMarket} from "../../src/LoomReplicatedMarket.sol";
 import {TestUSDC} from "../../src/TestUSDC.sol";
+import {Payouts} from "../../src/libraries/Payouts.sol";
+import {ILoomModels} from "../../src/interfaces/ILoomModels.sol";
 import {ILoomMarketEvents} from "../../src/interfaces/ILoomMarketEvents.sol";
 import {ILoomReplicatedMarketEvents} from "../../src/interfaces/ILoomReplicatedMarketEvents.sol";
 import {ICreditsEvents} from "../../src/interfaces/ICreditsEvents.sol";
 import {IMarketBaseEvents} from "../../src/interfaces/IMarketBaseEvents.sol";
 import {
     HardwareClaim,
+    JobMode,
     JobStatus,
+    PoolMemberState,
     JobTerms,
     ReplicatedOutcome,
     ReplicatedStatus,
@@ -96,6 +101,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
     LoomRegistry public immutable registry;
     LoomMarket public immutable market;
     LoomReplicatedMarket public immutable replicated;
+    LoomModels public immutable models;
     TestUSDC public immutable usdc;
     /// @notice Where the refusing actor sends its ETH, and who settles jobs during the wind-down.
     address public immutable sink;
@@ -111,6 +117,35 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
     /// @dev Index + 1 of a job id in `_jobs` / `_rjobs`, for reading logs.
     mapping(bytes32 jobId => uint256) internal _jobIndex;
     mapping(bytes32 jobId => uint256) internal _rjobIndex;
+
+    /// @dev A published model as the handler knows it (model id = index + 1).
+    struct TrackedModel {
+        address creator;
+        uint96 fee;
+        address token;
+        bool retired;
+    }
+
+    /// @dev A pool as the handler knows it (pool id = index + 1): its fee as the operator last set it.
+    struct TrackedPool {
+        address operator;
+        uint16 feeBps;
+        bool approvalRequired;
+    }
+
+    TrackedModel[] internal _models;
+    TrackedPool[] internal _pools;
+    /// @dev The pool a replicated job is restricted to (0: none).
+    mapping(bytes32 jobId => uint64) internal _rjobPool;
+    /// @dev The pool fee a single Pool job was assigned with, and each slot of a pooled replicated job.
+    mapping(bytes32 jobId => uint16) internal _poolFeeAtAssignment;
+    mapping(bytes32 jobId => mapping(uint256 slot => uint16)) internal _slotPoolFee;
+    /// @dev What the worker(s) of a closed job were paid (gross) of the total, as the market tells the
+    /// hub: from the close event, for checking each royalty.
+    mapping(bytes32 jobId => uint256) internal _settledPaid;
+    mapping(bytes32 jobId => uint256) internal _settledTotal;
+    /// @dev Pool fees announced (PoolFeePaid) for a single job, not yet checked against its JobClosed.
+    mapping(bytes32 jobId => uint256) internal _pendingPoolFee;
 
     // ---- ghost totals ----
 
@@ -145,6 +180,19 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
     mapping(bytes32 jobId => mapping(uint256 slot => uint256)) public ghost_slotSlashed;
     mapping(bytes32 jobId => mapping(uint256 slot => uint256)) public ghost_slotPaid;
 
+    /// @notice Model fees the hub holds for live jobs, per token, and per job what was escrowed at posting.
+    mapping(address token => uint256) public ghost_modelEscrow;
+    mapping(bytes32 jobId => uint256) public ghost_modelFeesOf;
+    /// @notice Per job (either market), from the hub's logs: royalties paid plus fees refunded, and how
+    /// many RoyaltyPaid events; from the markets' logs: pool fees paid, and whether a worker was paid.
+    mapping(bytes32 jobId => uint256) public ghost_royaltySettled;
+    mapping(bytes32 jobId => uint256) public ghost_royaltyPaidEvents;
+    mapping(bytes32 jobId => uint256) public ghost_poolFeePaid;
+    mapping(bytes32 jobId => bool) public ghost_workerPaid;
+    /// @notice Amounts in the logs that differ from what the fees fixed at posting (models) or at
+    /// assignment (pools) give: a model's fee in ModelsUsed, a RoyaltyPaid, a PoolFeePaid, a pooled payout.
+    uint256 public ghost_feeMismatches;
+
     /// @notice Successful calls per handler function, for tuning the bounds.
     mapping(bytes32 action => uint256) public calls;
 
@@ -158,11 +206,12 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         registry = registry_;
         market = market_;
         replicated = replicated_;
+        models = market_.models();
         usdc = usdc_;
         sink = sink_;
         refuser = new RevertingReceiver();
-        address[] memory payers = new address[](2);
-        (payers[0], payers[1]) = (address(market_), address(replicated_));
+        address[] memory payers = new address[](3);
+        (payers[0], payers[1], payers[2]) = (address(market_), address(replicated_), address(market_.models()));
         reentrant = new ReentrantActor(registry_, payers);
 
         for (uint256 i; i < EOA_ACTORS; i++) {
@@ -178,6 +227,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
             vm.startPrank(_actors[i]);
             usdc.approve(address(market_), type(uint256).max);
             usdc.approve(address(replicated_), type(uint256).max);
+            usdc.approve(address(market_.models()), type(uint256).max);
             vm.stopPrank();
         }
     }
@@ -205,6 +255,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
             Vm.Log memory log = logs[k];
             if (log.emitter == address(market)) _recordMarketLog(log);
             else if (log.emitter == address(replicated)) _recordReplicatedLog(log);
+            else if (log.emitter == address(models)) _recordModelsLog(log);
         }
     }
 
@@ -212,6 +263,10 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         bytes32 topic = log.topics[0];
         if (topic == ICreditsEvents.Withdrawn.selector) {
             _recordWithdrawn(address(market), log);
+        } else if (topic == IMarketBaseEvents.PoolFeePaid.selector) {
+            uint256 cut = _recordPoolFee(address(market), log);
+            ghost_paidOut[log.topics[1]] += cut;
+            _pendingPoolFee[log.topics[1]] += cut;
         } else if (topic == ILoomMarketEvents.JobAssigned.selector) {
             (, uint96 refund,,) = abi.decode(log.data, (uint96, uint96, uint96, uint40));
             ghost_credited[address(market)][_jobs[_jobIndex[log.topics[1]] - 1].terms.token] += refund;
@@ -220,6 +275,7 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
             (, uint96 workerPayout, uint96 fee, uint96 clientRefund, uint96 slashed) =
                 abi.decode(log.data, (address, uint96, uint96, uint96, uint96));
             uint256 paid = uint256(workerPayout) + fee + clientRefund;
+            _checkSingleClose(jobId, workerPayout, fee, clientRefund);
             ghost_closedEvents[jobId]++;
             ghost_slashed[jobId] += slashed;
             ghost_slashedTotal += slashed;
@@ -233,6 +289,8 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         bytes32 topic = log.topics[0];
         if (topic == ICreditsEvents.Withdrawn.selector) {
             _recordWithdrawn(address(replicated), log);
+        } else if (topic == IMarketBaseEvents.PoolFeePaid.selector) {
+            ghost_replicatedPaidOut[log.topics[1]] += _recordPoolFee(address(replicated), log);
         } else if (topic == ILoomReplicatedMarketEvents.ReplicatedJobClosed.selector) {
             _recordReplicatedClose(log.topics[1], ReplicatedOutcome(uint8(uint256(log.topics[2]))), log.data);
         }
@@ -271,6 +329,80 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
         address token = _rjobs[_rjobIndex[jobId] - 1].terms.token;
         ghost_credited[address(replicated)][token] += paid;
         ghost_credited[address(replicated)][address(0)] += slashShared;
+        ghost_workerPaid[jobId] = winners != 0;
+        (_settledPaid[jobId], _settledTotal[jobId]) = (outcome == ReplicatedOutcome.QuorumReached ? 1 : 0, 1);
+        if (winners != 0) _checkPooledPayouts(jobId, c.payouts);
+    }
+
+    /// @dev A PoolFeePaid from `market_`: credited to the operator. Returns the amount.
+    function _recordPoolFee(address market_, Vm.Log memory log) private returns (uint256 cut) {
+        (address token, uint96 amount) = abi.decode(log.data, (address, uint96));
+        cut = amount;
+        ghost_credited[market_][token] += cut;
+        ghost_poolFeePaid[log.topics[1]] += cut;
+    }
+
+    /// @dev Checks a single job's pool fee against the fee fixed at assignment, and keeps what its
+    /// worker was paid (gross) of the total for checking its royalties.
+    function _checkSingleClose(bytes32 jobId, uint96 workerPayout, uint96 fee, uint96 clientRefund) private {
+        uint256 cut = _pendingPoolFee[jobId];
+        delete _pendingPoolFee[jobId];
+        TrackedJob storage job = _jobs[_jobIndex[jobId] - 1];
+        uint256 net = uint256(workerPayout) + cut;
+        uint16 bps = job.terms.mode == JobMode.Pool ? _poolFeeAtAssignment[jobId] : 0;
+        if (cut != Payouts.fee(uint96(net), bps)) ghost_feeMismatches++;
+        ghost_workerPaid[jobId] = workerPayout != 0;
+        _settledPaid[jobId] = net + fee;
+        _settledTotal[jobId] = net + fee + clientRefund;
+    }
+
+    /// @dev Each winner of a replicated job got the equal share less the protocol fee less its slot's
+    /// pool fee (fixed when the slot was taken), and the operator exactly those pool fees.
+    function _checkPooledPayouts(bytes32 jobId, uint96[] memory payouts) private {
+        uint256 r = _rjobIndex[jobId] - 1;
+        ReplicatedTerms storage t = _rjobs[r].terms;
+        uint256 winners;
+        for (uint256 s; s < payouts.length; s++) {
+            if (payouts[s] != 0) winners++;
+        }
+        (uint96 gross,) = Payouts.quorumShare(uint256(t.price) * payouts.length, winners);
+        uint96 net = gross - Payouts.fee(gross, t.feeBps);
+        uint256 cuts;
+        for (uint256 s; s < payouts.length; s++) {
+            if (payouts[s] == 0) continue;
+            uint96 cut = Payouts.fee(net, _rjobPool[jobId] == 0 ? 0 : _slotPoolFee[jobId][s]);
+            cuts += cut;
+            if (payouts[s] != net - cut) ghost_feeMismatches++;
+        }
+        if (cuts != ghost_poolFeePaid[jobId]) ghost_feeMismatches++;
+    }
+
+    /// @dev The hub's events: fees escrowed (checked against the models' fees), royalties and refunds
+    /// credited (each royalty checked against its model's fee and the worker's share), withdrawals.
+    function _recordModelsLog(Vm.Log memory log) private {
+        bytes32 topic = log.topics[0];
+        if (topic == ICreditsEvents.Withdrawn.selector) {
+            _recordWithdrawn(address(models), log);
+        } else if (topic == ILoomModels.ModelsUsed.selector) {
+            (, uint32[] memory ids, uint96[] memory fees) = abi.decode(log.data, (address, uint32[], uint96[]));
+            for (uint256 k; k < ids.length; k++) {
+                if (fees[k] != _models[ids[k] - 1].fee) ghost_feeMismatches++;
+            }
+        } else if (topic == ILoomModels.RoyaltyPaid.selector) {
+            bytes32 jobId = log.topics[2];
+            TrackedModel storage model = _models[uint256(log.topics[3]) - 1];
+            (address creator, address token, uint96 amount) = abi.decode(log.data, (address, address, uint96));
+            if (creator != model.creator || amount != uint256(model.fee) * _settledPaid[jobId] / _settledTotal[jobId]) {
+                ghost_feeMismatches++;
+            }
+            ghost_credited[address(models)][token] += amount;
+            ghost_royaltySettled[jobId] += amount;
+            ghost_royaltyPaidEvents[jobId]++;
+        } else if (topic == ILoomModels.RoyaltyRefunded.selector) {
+            (address token, uint96 amount) = abi.decode(log.data, (address, uint96));
+            ghost_credited[address(models)][token] += amount;
+            ghost_royaltySettled[log.topics[2]] += amount;
+        }
     }
 
     function _recordWithdrawn(address market_, Vm.Log memory log) private {
@@ -332,6 +464,50 @@ abstract contract HandlerBase is CommonBase, StdCheats, StdUtils {
             registry.workers(a);
         return registered && available && gpuCount >= req.minGpuCount && vramMiB >= req.minVramMiB
             && (req.gpuModel == bytes32(0) || registry.gpuModelOf(a) == req.gpuModel) && stake - locked >= collateral;
+    }
+
+    /// @dev Whether `a` is a member of `pool` able to take its jobs now.
+    function _isPoolMember(address a, uint64 pool) internal view returns (bool) {
+        (uint64 p, PoolMemberState state,) = registry.memberships(a);
+        return p == pool && state == PoolMemberState.Member;
+    }
+
+    // ---- models and pools ----
+
+    /// @dev Up to three distinct live models, from `seed` on, that a job paid in `token` may use.
+    function _pickModels(uint256 seed, address token) internal view returns (uint32[] memory ids, uint256 fees) {
+        uint256 n = _models.length;
+        uint32[] memory found = new uint32[](3);
+        uint256 count;
+        uint256 want = 1 + (seed >> 128) % 3;
+        for (uint256 k; k < n && count < want; k++) {
+            uint256 m = (seed % n + k) % n;
+            TrackedModel storage model = _models[m];
+            if (model.retired || (model.fee != 0 && model.token != token)) continue;
+            found[count++] = uint32(m + 1);
+            fees += model.fee;
+        }
+        ids = new uint32[](count);
+        for (uint256 k; k < count; k++) {
+            ids[k] = found[k];
+        }
+    }
+
+    /// @dev With `bits` % 4 == 1 and a pool to pick, the pool a job of `seed` is restricted to; else 0.
+    function _pickPool(uint256 seed, uint256 bits) internal view returns (uint64) {
+        if (bits % 4 != 1 || _pools.length == 0) return 0;
+        return uint64(1 + uint256(keccak256(abi.encode(seed, "pool"))) % _pools.length);
+    }
+
+    /// @dev The hub escrowed `fees` for `jobId`, posted with models (the model's side of ModelsUsed).
+    function _modelFeesEscrowed(bytes32 jobId, address token, uint256 fees) internal {
+        ghost_modelEscrow[token] += fees;
+        ghost_modelFeesOf[jobId] = fees;
+    }
+
+    /// @dev The job closed: its fees leave the hub's escrow (as credits to creators and client).
+    function _modelFeesSettled(bytes32 jobId, address token) internal {
+        ghost_modelEscrow[token] -= ghost_modelFeesOf[jobId];
     }
 
     // ---- building inputs ----

@@ -3,15 +3,18 @@ pragma solidity ^0.8.28;
 
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {MarketFixture} from "../utils/MarketFixture.sol";
-import {IMarketBase} from "../../src/interfaces/IMarketBase.sol";
-import {JobMode, JobStatus, ReplicatedStatus, SlotState} from "../../src/interfaces/ILoomTypes.sol";
+import {ICredits} from "../../src/interfaces/ICredits.sol";
+import {
+    CloseReason, JobMode, JobStatus, ReplicatedOutcome, ReplicatedStatus, SlotState
+} from "../../src/interfaces/ILoomTypes.sol";
 import {Handler} from "./Handler.sol";
 import {HandlerBase} from "./HandlerBase.sol";
 
-/// @notice Invariants of the registry and both markets under random sequences of every public action, in
-/// ETH and USDC, by a few workers and clients who run single-worker and replicated jobs side by side on
-/// the same stake; one of them refuses ETH and one re-enters its payer when paid. `afterInvariant` winds
-/// every run down and checks that the three contracts end empty.
+/// @notice Invariants of the registry, both markets and the model hub under random sequences of every
+/// public action, in ETH and USDC, by a few workers and clients who run single-worker and replicated jobs
+/// side by side on the same stake, some using models the actors publish, some restricted to pools the
+/// actors run; one of them refuses ETH and one re-enters its payer when paid. `afterInvariant` winds
+/// every run down and checks that the four contracts end empty.
 /// @dev The handler only makes calls the rules allow, so any revert is a finding: an action that should
 /// have worked did not (for example, a worker that meets every requirement cannot take a slot).
 /// forge-config: default.invariant.fail-on-revert = true
@@ -44,10 +47,29 @@ contract LoomMarketsInvariantTest is MarketFixture {
         handler.postReplicatedJob(0, 0.3 ether + 1, 0.5 ether, 0, 1 | (1 << 16), oneDayEach, 0);
         handler.postReplicatedJob(1, 1_000e6 + 1, 0.2 ether, 1, 3 | (1 << 16) | (1 << 24), oneDayEach, 0);
 
+        // Two pools (an open one with a 10% fee that three actors join, one that needs approval) and three
+        // models (an ETH fee, a USDC fee, free), then a Pool job and a pooled replicated job, both in ETH
+        // through the hub, restricted to the open pool.
+        handler.createPool(3, 1_000, false);
+        handler.createPool(4, 500, true);
+        for (uint256 k; k < 3; k++) {
+            handler.joinPool(k, 0);
+        }
+        handler.publish(0, 0.05 ether, 2);
+        handler.publish(1, 100e6, 1 | 2);
+        handler.publish(2, 0, 0);
+        uint256 seed = _seedForPool(1, 2);
+        handler.postJob(seed, 1 ether, 0.1 ether, (1 << 5) | (1 << 7), 1 days, 1 days, 1 days, 0);
+        handler.postReplicatedJob(seed, 0.5 ether, 0.1 ether, (1 << 1) | (1 << 3), 1 | (1 << 16), oneDayEach, 0);
+        require(
+            handler.calls("postJobWithModels") == 1 && handler.calls("postReplicatedJobWithModels") == 1,
+            "the model seeds were posted"
+        );
+
         // A selector listed n times is called n times as often: the steps that move a job forward
         // weigh more than those that end it early, so that full lifecycles fit in a run. Taking slots,
         // committing and revealing weigh most: a replicated job needs all three, for several workers.
-        bytes4[31] memory actions = [
+        bytes4[39] memory actions = [
             handler.register.selector,
             handler.addStake.selector,
             handler.requestUnstake.selector,
@@ -78,10 +100,20 @@ contract LoomMarketsInvariantTest is MarketFixture {
             handler.reenter.selector,
             handler.setFee.selector,
             handler.warp.selector,
-            handler.warpToDeadline.selector
+            handler.warpToDeadline.selector,
+            handler.publish.selector,
+            handler.retire.selector,
+            handler.createPool.selector,
+            handler.setPoolFee.selector,
+            handler.joinPool.selector,
+            handler.approveMember.selector,
+            handler.removeMember.selector,
+            handler.leavePool.selector
         ];
-        uint8[31] memory weights =
-            [1, 1, 1, 1, 1, 1, 2, 2, 1, 2, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 2, 4, 4, 3, 2, 1, 2, 1, 1, 1, 3];
+        uint8[39] memory weights = [
+            1, 1, 1, 1, 1, 1, 2, 2, 1, 2, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 2, 4, 4, 3, 2, 1, 2, 1, 1, 1, 3,
+            2, 1, 1, 1, 2, 1, 1, 1
+        ];
         uint256 total;
         for (uint256 k; k < weights.length; k++) {
             total += weights[k];
@@ -99,31 +131,35 @@ contract LoomMarketsInvariantTest is MarketFixture {
 
     // ---- money ----
 
-    /// @notice Per token, the registry and both markets together hold exactly the escrow of every live
-    /// job of either market, plus (in ETH) every worker's stake and unbonding stake, plus every credit at
-    /// either market, the treasury's fees included; and each holds its own part of it (slashed stake
-    /// leaves the registry only for the market that slashed it).
+    /// @notice Per token, the registry, both markets and the model hub together hold exactly the escrow
+    /// of every live job of either market (budgets in the markets, model fees in the hub), plus (in ETH)
+    /// every worker's stake and unbonding stake, plus every credit at either market or the hub (the
+    /// treasury's fees, pool operators' fees, royalties and refunded model fees included); and each holds
+    /// its own part of it (slashed stake leaves the registry only for the market that slashed it).
     function invariant_balancesAreEscrowStakeAndCredits() public view {
+        address hub = address(market.models());
         uint256 eth = handler.ghost_escrow(address(market), address(0))
-            + handler.ghost_escrow(address(replicated), address(0)) + _stakeHeld() + _credits(market, address(0))
-            + _credits(replicated, address(0));
+            + handler.ghost_escrow(address(replicated), address(0)) + handler.ghost_modelEscrow(address(0))
+            + _stakeHeld() + _credits(market, address(0)) + _credits(replicated, address(0))
+            + _credits(ICredits(hub), address(0));
         uint256 tokens = handler.ghost_escrow(address(market), address(usdc))
-            + handler.ghost_escrow(address(replicated), address(usdc)) + _credits(market, address(usdc))
-            + _credits(replicated, address(usdc));
+            + handler.ghost_escrow(address(replicated), address(usdc)) + handler.ghost_modelEscrow(address(usdc))
+            + _credits(market, address(usdc)) + _credits(replicated, address(usdc)) + _credits(ICredits(hub), address(usdc));
         assertEq(
-            address(registry).balance + address(market).balance + address(replicated).balance,
+            address(registry).balance + address(market).balance + address(replicated).balance + hub.balance,
             eth,
             "ETH: escrow + stake + unbonding + credits"
         );
         assertEq(
-            usdc.balanceOf(address(registry)) + usdc.balanceOf(address(market)) + usdc.balanceOf(address(replicated)),
+            usdc.balanceOf(address(registry)) + usdc.balanceOf(address(market)) + usdc.balanceOf(address(replicated))
+                + usdc.balanceOf(hub),
             tokens,
             "USDC: escrow + credits"
         );
 
         assertEq(address(registry).balance, _stakeHeld(), "registry ETH: stake + unbonding");
         assertEq(usdc.balanceOf(address(registry)), 0, "registry USDC");
-        IMarketBase[2] memory markets = [IMarketBase(market), IMarketBase(replicated)];
+        ICredits[2] memory markets = [ICredits(market), ICredits(replicated)];
         for (uint256 m; m < markets.length; m++) {
             address at = address(markets[m]);
             assertEq(at.balance, handler.ghost_escrow(at, address(0)) + _credits(markets[m], address(0)), "market ETH");
@@ -133,6 +169,12 @@ contract LoomMarketsInvariantTest is MarketFixture {
                 "market USDC"
             );
         }
+        assertEq(hub.balance, handler.ghost_modelEscrow(address(0)) + _credits(ICredits(hub), address(0)), "hub ETH");
+        assertEq(
+            usdc.balanceOf(hub),
+            handler.ghost_modelEscrow(address(usdc)) + _credits(ICredits(hub), address(usdc)),
+            "hub USDC"
+        );
     }
 
     /// @notice The escrow each market's own state implies (single jobs: the budget while open, the price
@@ -161,10 +203,10 @@ contract LoomMarketsInvariantTest is MarketFixture {
         assertEq(replicas[1], handler.ghost_escrow(address(replicated), address(usdc)), "replicated USDC escrow");
     }
 
-    /// @notice At each market, per token, the credits outstanding are what its events credited minus
-    /// what its events say was withdrawn.
+    /// @notice At each market and the model hub, per token, the credits outstanding are what its events
+    /// credited minus what its events say was withdrawn.
     function invariant_creditsMatchTheLogs() public view {
-        IMarketBase[2] memory markets = [IMarketBase(market), IMarketBase(replicated)];
+        ICredits[3] memory markets = [ICredits(market), ICredits(replicated), ICredits(market.models())];
         address[2] memory tokens = [address(0), address(usdc)];
         for (uint256 m; m < markets.length; m++) {
             for (uint256 t; t < tokens.length; t++) {
@@ -178,19 +220,27 @@ contract LoomMarketsInvariantTest is MarketFixture {
         }
     }
 
-    /// @notice Every closed job paid out (worker, fee and client refund together) exactly what it held in
-    /// escrow, and a replicated job shared out exactly the collateral it slashed.
+    /// @notice Every closed job paid out (worker, pool operator, fee and client refund together) exactly
+    /// what it held in escrow, and the hub settled (royalties and refunds together) exactly the model fees
+    /// escrowed with it, once; a live job's fees are untouched. A replicated job shared out exactly the
+    /// collateral it slashed.
     function invariant_closedJobsPayOutTheirEscrow() public view {
         uint256 n = handler.jobCount();
         for (uint256 i; i < n; i++) {
             Handler.JobView memory job = handler.jobAt(i);
-            if (job.status != JobStatus.Closed) continue;
+            bool closed = job.status == JobStatus.Closed;
+            assertEq(handler.ghost_royaltySettled(job.id), closed ? handler.ghost_modelFeesOf(job.id) : 0, "model fees settled");
+            if (!closed) continue;
             assertEq(handler.ghost_paidOut(job.id), handler.ghost_escrowAtClose(job.id), "payout != escrow");
         }
         n = handler.replicatedJobCount();
         for (uint256 r; r < n; r++) {
             Handler.ReplicatedView memory job = handler.replicatedJobAt(r);
-            if (job.status != ReplicatedStatus.Closed) continue;
+            bool closed = job.status == ReplicatedStatus.Closed;
+            assertEq(
+                handler.ghost_royaltySettled(job.id), closed ? handler.ghost_modelFeesOf(job.id) : 0, "replicated model fees settled"
+            );
+            if (!closed) continue;
             assertEq(
                 handler.ghost_replicatedPaidOut(job.id),
                 uint256(job.price) * job.replicas,
@@ -295,6 +345,34 @@ contract LoomMarketsInvariantTest is MarketFixture {
         }
     }
 
+    /// @notice No creator and no pool operator is ever paid for a job that did not complete: a royalty or
+    /// a pool fee only for a single job whose worker was paid (released, or a ruling or timeout that gave
+    /// it a share) and never one cancelled, expired, returned or reclaimed; for a replicated job only on
+    /// QuorumReached. And every amount is what the fees fixed at posting (models) and at assignment (pools)
+    /// give, whatever versions were published and pool fees set since.
+    function invariant_onlyCompletedJobsPayCreatorsAndOperators() public view {
+        assertEq(handler.ghost_feeMismatches(), 0, "a royalty or pool fee differs from the fee fixed for the job");
+        uint256 n = handler.jobCount();
+        for (uint256 i; i < n; i++) {
+            Handler.JobView memory job = handler.jobAt(i);
+            bool paysCreatorsOrOperator = handler.ghost_royaltyPaidEvents(job.id) != 0 || handler.ghost_poolFeePaid(job.id) != 0;
+            if (!paysCreatorsOrOperator) continue;
+            assertTrue(handler.ghost_workerPaid(job.id), "paid for a job whose worker was not");
+            (,, CloseReason reason,,,) = market.jobs(job.id);
+            assertTrue(
+                reason == CloseReason.Completed || reason == CloseReason.DisputeResolved
+                    || reason == CloseReason.ArbitrationTimedOut,
+                "paid for a job that did not complete"
+            );
+        }
+        n = handler.replicatedJobCount();
+        for (uint256 r; r < n; r++) {
+            Handler.ReplicatedView memory job = handler.replicatedJobAt(r);
+            if (handler.ghost_royaltyPaidEvents(job.id) == 0 && handler.ghost_poolFeePaid(job.id) == 0) continue;
+            assertEq(uint8(handler.ghost_outcome(job.id)), uint8(ReplicatedOutcome.QuorumReached), "paid without a quorum");
+        }
+    }
+
     // ---- stake ----
 
     /// @notice Each worker's locked stake is the collateral of its live single jobs plus that of its
@@ -373,7 +451,10 @@ contract LoomMarketsInvariantTest is MarketFixture {
         invariant_lockedStakeIsLiveCollateral();
         invariant_stakeIsConserved();
         invariant_guardRefusesReentry();
-        address[4] memory holders = [address(registry), address(market), address(replicated), address(market.deposits())];
+        invariant_onlyCompletedJobsPayCreatorsAndOperators();
+        address[5] memory holders = [
+            address(registry), address(market), address(replicated), address(market.deposits()), address(market.models())
+        ];
         for (uint256 h; h < holders.length; h++) {
             assertEq(holders[h].balance, 0, "a contract holds ETH");
             assertEq(usdc.balanceOf(holders[h]), 0, "a contract holds USDC");
@@ -392,8 +473,8 @@ contract LoomMarketsInvariantTest is MarketFixture {
         }
     }
 
-    /// @dev Every credit of `token` at market `m`, over every account it can credit.
-    function _credits(IMarketBase m, address token) internal view returns (uint256 total) {
+    /// @dev Every credit of `token` at market (or hub) `m`, over every account it can credit.
+    function _credits(ICredits m, address token) internal view returns (uint256 total) {
         address[] memory accounts = handler.accountList();
         for (uint256 k; k < accounts.length; k++) {
             total += m.credits(token, accounts[k]);
@@ -415,6 +496,13 @@ contract LoomMarketsInvariantTest is MarketFixture {
 
     function _statusOf(bytes32 jobId) internal view returns (JobStatus status) {
         (, status,,,,) = market.jobs(jobId);
+    }
+
+    /// @dev An actor seed whose jobs the handler restricts to pool `pool` of `pools` (see postJob).
+    function _seedForPool(uint256 pool, uint256 pools) internal pure returns (uint256 seed) {
+        while (1 + uint256(keccak256(abi.encode(seed, "pool"))) % pools != pool) {
+            seed++;
+        }
     }
 
     function _indexOf(address[] memory actors, address a) internal pure returns (uint256) {

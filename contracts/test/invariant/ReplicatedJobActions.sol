@@ -23,7 +23,8 @@ abstract contract ReplicatedJobActions is HandlerBase {
     /// @dev Lower than the single jobs' cap: a job of 7 replicas locks it 7 times.
     uint256 internal constant MAX_SLOT_COLLATERAL = 1 ether;
 
-    /// @param flags bit 0: USDC instead of ETH.
+    /// @param flags bit 0: USDC instead of ETH; bits 1-2 == 1: restricted to a pool (when one exists);
+    /// bits 3-4 == 1: posted through the model hub with up to three models it may use.
     /// @param replication picks n (2-7, mostly small) in bytes 0 and 3, the quorum k (n/2 < k <= n) in
     /// byte 1, and in byte 2 whether the job's workers mostly collude on a planted result.
     /// @param windows the open period, commit window and reveal window, 64 bits each.
@@ -43,10 +44,10 @@ abstract contract ReplicatedJobActions is HandlerBase {
         p.salt = uint64(_rjobs.length);
         bytes memory spec = abi.encodePacked("loom-replicated-job-", vm.toString(_rjobs.length));
         ReplicatedTerms memory t = replicatedTermsOf(p, client, replicated.feeBps(), keccak256(spec));
-        uint256 budget = uint256(p.price) * p.replicas;
-
-        vm.prank(client);
-        bytes32 jobId = replicated.postReplicatedJob{value: p.token == address(0) ? budget : 0}(p, spec);
+        p.pool = _pickPool(actorSeed, flags >> 1);
+        bytes32 jobId = (flags >> 3) % 4 == 1
+            ? _postReplicatedThroughHub(p, spec, client, actorSeed)
+            : _postReplicatedDirectly(p, spec, client);
         require(jobId == keccak256(abi.encode(t)), "handler: replicated terms differ from the market's");
 
         TrackedReplicated storage job = _rjobs.push();
@@ -55,8 +56,31 @@ abstract contract ReplicatedJobActions is HandlerBase {
         job.status = ReplicatedStatus.Running;
         job.colluding = (replication >> 16) % 4 == 0;
         _rjobIndex[jobId] = _rjobs.length;
-        ghost_escrow[address(replicated)][p.token] += budget;
+        _rjobPool[jobId] = p.pool;
+        ghost_escrow[address(replicated)][p.token] += uint256(p.price) * p.replicas;
         calls["postReplicatedJob"]++;
+    }
+
+    function _postReplicatedDirectly(ReplicatedParams memory p, bytes memory spec, address client)
+        internal
+        returns (bytes32)
+    {
+        vm.prank(client);
+        return replicated.postReplicatedJob{value: p.token == address(0) ? uint256(p.price) * p.replicas : 0}(p, spec);
+    }
+
+    /// @dev The client posts through the model hub, using models picked from `seed` (directly when none fits).
+    function _postReplicatedThroughHub(ReplicatedParams memory p, bytes memory spec, address client, uint256 seed)
+        internal
+        returns (bytes32 jobId)
+    {
+        (uint32[] memory ids, uint256 fees) = _pickModels(uint256(keccak256(abi.encode(seed, "models"))), p.token);
+        if (ids.length == 0) return _postReplicatedDirectly(p, spec, client);
+        uint256 value = p.token == address(0) ? uint256(p.price) * p.replicas + fees : 0;
+        vm.prank(client);
+        jobId = models.postReplicatedJobWithModels{value: value}(replicated, p, spec, ids);
+        _modelFeesEscrowed(jobId, p.token, fees);
+        calls["postReplicatedJobWithModels"]++;
     }
 
     /// @notice Distinct eligible workers take free slots of one job, one call each: all of them or a few
@@ -161,6 +185,11 @@ abstract contract ReplicatedJobActions is HandlerBase {
         _slots[r][job.filled] = TrackedSlot({
             worker: worker, state: SlotState.Taken, behaviour: behaviour, expectSlashed: false, expectPaid: false
         });
+        uint64 pool = _rjobPool[job.id];
+        if (pool != 0) {
+            _slotPoolFee[job.id][job.filled] = _pools[pool - 1].feeBps;
+            calls["pooledSlotTaken"]++;
+        }
         job.filled++;
     }
 
@@ -170,6 +199,7 @@ abstract contract ReplicatedJobActions is HandlerBase {
         TrackedReplicated storage job = _rjobs[r];
         job.status = ReplicatedStatus.Closed;
         ghost_escrow[address(replicated)][job.terms.token] -= _budgetOf(r);
+        _modelFeesSettled(job.id, job.terms.token);
         if (cancelled) job.outcome = ReplicatedOutcome.Cancelled;
         else if (job.filled < job.terms.quorum) job.outcome = ReplicatedOutcome.ExpiredUnfilled;
         else _expectSettlement(r);
@@ -292,6 +322,8 @@ abstract contract ReplicatedJobActions is HandlerBase {
         for (uint256 s; s < job.filled; s++) {
             if (_slots[r][s].worker == a) return false;
         }
+        uint64 pool = _rjobPool[job.id];
+        if (pool != 0 && !_isPoolMember(a, pool)) return false;
         ReplicatedTerms storage t = job.terms;
         return _isEligible(a, Requirements(t.minGpuCount, t.minVramMiB, t.gpuModel), t.collateral);
     }

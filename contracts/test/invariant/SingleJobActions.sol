@@ -27,7 +27,9 @@ abstract contract SingleJobActions is HandlerBase {
     /// @param flags bit 0: USDC instead of ETH; bit 1: auction instead of claim; bit 2: a direct offer
     /// (to another actor; wins over bit 1); bits 3-4, for a USDC job of an EOA client, how it is paid:
     /// 0 postJob, 1 postJobFor (a receive-authorization), 2 LoomDeposits (an x402 transfer to the
-    /// order's deposit address), 3 the same after a front-runner submitted the transfer itself.
+    /// order's deposit address), 3 the same after a front-runner submitted the transfer itself; bits
+    /// 5-6 == 1: restricted to a pool (when one exists; wins over bits 1-2); bits 7-8 == 1: posted
+    /// through the model hub with up to three models it may use (when posted by the client itself).
     /// @param requirements bytes 0-2: minimum GPU count, minimum VRAM, required model.
     function postJob(
         uint256 actorSeed,
@@ -48,19 +50,21 @@ abstract contract SingleJobActions is HandlerBase {
             p.mode = JobMode.Direct;
             p.offeredTo = _actorAt(uint256(keccak256(abi.encode(actorSeed))));
         }
+        _restrictToPool(p, _pickPool(actorSeed, flags >> 5));
         p.budget = uint96(_bound(budget, 1, p.token == address(0) ? MAX_ETH_BUDGET : MAX_USDC_BUDGET));
         p.collateral = uint96(_bound(collateral, 0, MAX_COLLATERAL));
         p.openUntil = uint40(block.timestamp + _bound(openPeriod, 1 hours, MAX_DURATION));
         p.executionTimeout = uint32(_bound(executionTimeout, 1, MAX_DURATION));
         p.challengeWindow = uint32(_bound(challengeWindow, 0, MAX_DURATION));
-        Requirements memory req = _requirements(requirements);
-        (p.minGpuCount, p.minVramMiB, p.gpuModel) = (req.minGpuCount, req.minVramMiB, req.gpuModel);
+        {
+            Requirements memory req = _requirements(requirements);
+            (p.minGpuCount, p.minVramMiB, p.gpuModel) = (req.minGpuCount, req.minVramMiB, req.gpuModel);
+        }
         p.salt = uint64(_jobs.length);
         bytes memory spec = abi.encodePacked("loom-job-", vm.toString(_jobs.length));
 
         JobTerms memory t = jobTermsOf(p, client, market.defaultArbiter(), market.feeBps(), keccak256(spec));
-        uint256 path = p.token == address(0) || _keyOf[client] == 0 ? 0 : (flags >> 3) & 3;
-        bytes32 jobId = path == 0 ? _postDirectly(p, spec, client) : _postGasless(p, spec, client, keccak256(abi.encode(t)), path);
+        bytes32 jobId = _postBy(p, spec, t, flags);
         require(jobId == keccak256(abi.encode(t)), "handler: terms differ from the market's");
 
         _jobs.push(TrackedJob({terms: t, id: jobId, status: JobStatus.Open, worker: address(0), price: 0, deadline: 0}));
@@ -69,9 +73,37 @@ abstract contract SingleJobActions is HandlerBase {
         calls["postJob"]++;
     }
 
+    /// @dev A Pool job of `pool` when it is not 0 (whatever mode the flags chose).
+    function _restrictToPool(JobParams memory p, uint64 pool) internal pure {
+        if (pool != 0) (p.mode, p.offeredTo) = (JobMode.Pool, address(uint160(pool)));
+    }
+
+    /// @dev Posts `p`, whose terms are `t`, the way `flags` says (see postJob); the models a job posted
+    /// through the hub uses are picked from the flags.
+    function _postBy(JobParams memory p, bytes memory spec, JobTerms memory t, uint256 flags) internal returns (bytes32) {
+        address client = t.client;
+        uint256 path = p.token == address(0) || _keyOf[client] == 0 ? 0 : (flags >> 3) & 3;
+        if (path != 0) return _postGasless(p, spec, client, keccak256(abi.encode(t)), path);
+        if ((flags >> 7) % 3 == 1) return _postThroughHub(p, spec, client, flags);
+        return _postDirectly(p, spec, client);
+    }
+
     function _postDirectly(JobParams memory p, bytes memory spec, address client) internal returns (bytes32) {
         vm.prank(client);
         return market.postJob{value: p.token == address(0) ? p.budget : 0}(p, spec);
+    }
+
+    /// @dev The client posts through the model hub, using models picked from `seed` (directly when none fits).
+    function _postThroughHub(JobParams memory p, bytes memory spec, address client, uint256 seed)
+        internal
+        returns (bytes32 jobId)
+    {
+        (uint32[] memory ids, uint256 fees) = _pickModels(uint256(keccak256(abi.encode(seed, "models"))), p.token);
+        if (ids.length == 0) return _postDirectly(p, spec, client);
+        vm.prank(client);
+        jobId = models.postJobWithModels{value: p.token == address(0) ? p.budget + fees : 0}(p, spec, ids);
+        _modelFeesEscrowed(jobId, p.token, fees);
+        calls["postJobWithModels"]++;
     }
 
     /// @dev The client signs; a relayer (`sink`) submits and pays the gas.
@@ -291,6 +323,10 @@ abstract contract SingleJobActions is HandlerBase {
         job.status = JobStatus.Assigned;
         job.worker = worker;
         job.price = price;
+        if (job.terms.mode == JobMode.Pool) {
+            _poolFeeAtAssignment[job.id] = _pools[uint160(job.terms.offeredTo) - 1].feeBps;
+            calls["poolJobAssigned"]++;
+        }
         job.deadline = uint40(block.timestamp + job.terms.executionTimeout);
     }
 
@@ -299,6 +335,7 @@ abstract contract SingleJobActions is HandlerBase {
         uint256 escrow = escrowOf(i);
         ghost_escrow[address(market)][job.terms.token] -= escrow;
         ghost_escrowAtClose[job.id] = escrow;
+        _modelFeesSettled(job.id, job.terms.token);
         job.status = JobStatus.Closed;
         job.deadline = 0;
     }
@@ -346,7 +383,9 @@ abstract contract SingleJobActions is HandlerBase {
         return (false, address(0));
     }
 
+    /// @dev Eligible by the registry's rules, and for a Pool job a member of its pool.
     function _isEligibleFor(address a, JobTerms memory t) internal view returns (bool) {
+        if (t.mode == JobMode.Pool && !_isPoolMember(a, uint64(uint160(t.offeredTo)))) return false;
         return _isEligible(a, Requirements(t.minGpuCount, t.minVramMiB, t.gpuModel), t.collateral);
     }
 

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Test} from "forge-std/Test.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {LoomMarket} from "../../src/LoomMarket.sol";
 import {LoomRegistry} from "../../src/LoomRegistry.sol";
 import {LoomReplicatedMarket} from "../../src/LoomReplicatedMarket.sol";
@@ -262,6 +263,17 @@ abstract contract MarketFixture is
         _expectUnexpectedStatus(jobId, JobStatus.Disputed, closed);
         market.resolveDispute(t, 0, 0);
         _assertJob(jobId, w, s, r, d);
+    }
+
+    // ---- recorded logs ----
+
+    /// @dev How many of the logs recorded since `vm.recordLogs()` are event `topic` from `emitter`
+    /// (reading them clears the record): for events that must not happen.
+    function _recordedCount(address emitter, bytes32 topic) internal returns (uint256 count) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 k; k < logs.length; k++) {
+            if (logs[k].emitter == emitter && logs[k].topics[0] == topic) count++;
+        }
     }
 
     // ---- expected reverts ----
