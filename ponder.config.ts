@@ -12,7 +12,7 @@
  *   LOOM_MARKET_ADDRESS              LoomMarket address (default: the record's LoomMarket.address)
  *   LOOM_REPLICATED_MARKET_ADDRESS   LoomReplicatedMarket address (default: the record's LoomReplicatedMarket.address)
  *   LOOM_MODELS_ADDRESS              LoomModels address (default: the record's LoomModels.address)
- *   LOOM_START_BLOCK                 first block to index, for all three (default: each contract's
+ *   LOOM_START_BLOCK                 first block to index, for all four (default: each contract's
  *                                    startBlock in the record)
  *   LOOM_DEPLOYMENT_FILE             another record to read the defaults from
  *   LOOM_POLLING_MS        new-block polling interval (default 100 on anvil, 1000 elsewhere)

@@ -1,13 +1,22 @@
 /**
- * The indexed marketplace. Every row is a pure function of the events of Loom's three contracts
- * (LoomRegistry: workers and their stake; LoomMarket: single-worker jobs; LoomReplicatedMarket: jobs
- * run by several workers that must agree). Handlers never read contract state, so a replay from
- * genesis rebuilds exactly these tables.
+ * The indexed marketplace. Every row is a pure function of the events of Loom's four contracts
+ * (LoomRegistry: workers, their stake and worker pools; LoomMarket: single-worker jobs;
+ * LoomReplicatedMarket: jobs run by several workers that must agree; LoomModels: the model hub and
+ * the royalties of the jobs that use its models). Handlers never read contract state, so a replay
+ * from genesis rebuilds exactly these tables.
  * Amounts are raw token units (wei, or the ERC-20's smallest unit); times are unix seconds. Credits,
  * fees and settings belong to one market contract: those rows carry its address (`market`).
  */
 import { index, onchainEnum, onchainTable, primaryKey, relations } from 'ponder';
-import { closeReasonKeys, jobModeKeys, jobStatusKeys, replicatedOutcomeKeys, slotStateKeys } from '../abis/generated';
+import {
+  closeReasonKeys,
+  jobModeKeys,
+  jobStatusKeys,
+  modelKindKeys,
+  poolMemberStateKeys,
+  replicatedOutcomeKeys,
+  slotStateKeys,
+} from '../abis/generated';
 import { jsonText } from './jsonText';
 
 /** A contract enum's names in value order, without `None` (0: never stored), as PostgreSQL enum labels. */
@@ -31,6 +40,10 @@ export const jobKind = onchainEnum('job_kind', ['SINGLE', 'REPLICATED']);
  * job without a verdict (no quorum but revealed, expired unfilled) have none.
  */
 export const slotVerdict = onchainEnum('slot_verdict', ['AGREED', 'DISAGREED', 'UNREVEALED']);
+/** What a published model is: weights, a dataset (both files by hash) or a container image. */
+export const modelKind = onchainEnum('model_kind', stored(modelKindKeys));
+/** Where a worker stands with its pool; NONE (0) is never stored: the row goes when it leaves. */
+export const poolMemberState = onchainEnum('pool_member_state', stored(poolMemberStateKeys));
 
 /**
  * A job of either market: its terms (from JobPosted or ReplicatedJobPosted) and its current state.
@@ -78,6 +91,24 @@ export const job = onchainTable(
     spec: t.hex().notNull(),
     /** The spec parsed as JSON when it is valid UTF-8 JSON, else null. Written as JSON text (see ./jsonText.ts). */
     specJson: jsonText(),
+    // ---- models and pools ----
+    /**
+     * The models the job uses (LoomModels' ModelsUsed, in its order); empty for none. The `model`
+     * filter reads it; fees and royalties are in `job_model`.
+     */
+    modelIds: t.int8({ mode: 'number' }).array().notNull(),
+    /**
+     * The worker pool the job is restricted to: a POOL job's (its `offeredTo` read as a pool id), a
+     * pooled replicated job's (ReplicatedJobPooled); null for any other job.
+     */
+    pool: t.bigint(),
+    /**
+     * A single POOL job's pool fee in basis points, fixed at assignment from the pool's fee then
+     * (the contract's startPoolJob); null before assignment and for other jobs.
+     */
+    poolFeeBps: t.integer(),
+    /** Credited to the pool's operator at close (the sum of the job's PoolFeePaid); null when none was. */
+    poolFeePaid: t.bigint(),
     // ---- state ----
     /**
      * A single job's status as the contract has it. A replicated job's, from its counts: OPEN while a
@@ -142,6 +173,7 @@ export const job = onchainTable(
     workerIdx: index().on(table.worker),
     tokenIdx: index().on(table.token),
     assignedDayIdx: index().on(table.assignedDay, table.token),
+    poolIdx: index().on(table.pool, table.postedBlock),
   }),
 );
 
@@ -376,7 +408,7 @@ export const dailyStat = onchainTable('daily_stat', (t) => ({
   jobsSettled: t.integer().notNull(),
 }));
 
-/** Daily volume per token: budgets posted, and gross amounts paid to workers (payout + fee). */
+/** Daily volume per token: budgets posted, and gross amounts paid to workers (payout + fee, and a pool member's pool fee). */
 export const dailyTokenStat = onchainTable(
   'daily_token_stat',
   (t) => ({
@@ -416,6 +448,141 @@ export const arbiter = onchainTable('arbiter', (t) => ({
   address: t.hex().primaryKey(),
   allowed: t.boolean().notNull(),
 }));
+
+/**
+ * A published model version (LoomModels' ModelPublished): its content as published, whether it is
+ * retired, and its counters. A version never changes; a new price or content is a new id.
+ */
+export const model = onchainTable(
+  'model',
+  (t) => ({
+    /** The model id (uint32, from 1). */
+    id: t.int8({ mode: 'number' }).primaryKey(),
+    creator: t.hex().notNull(),
+    /** The version this one follows; null for a first version. */
+    previous: t.int8({ mode: 'number' }),
+    /** The first version of its line: every version of a line shares it (`versions`). */
+    lineage: t.int8({ mode: 'number' }).notNull(),
+    name: t.text().notNull(),
+    version: t.text().notNull(),
+    kind: modelKind().notNull(),
+    /** [{ sha256, size, path }] (size as a decimal string); empty for an IMAGE. Written as JSON text (see ./jsonText.ts). */
+    files: jsonText().notNull(),
+    /** An IMAGE's reference; null for the other kinds. */
+    image: t.text(),
+    licenseURI: t.text().notNull(),
+    /** The fee's token (the zero address: ETH); royalties from this model are paid in it alone. */
+    token: t.hex().notNull(),
+    fee: t.bigint().notNull(),
+    retired: t.boolean().notNull(),
+    /** Jobs posted with it. */
+    uses: t.integer().notNull(),
+    /** Royalties credited to its creator from it, in `token`. */
+    earned: t.bigint().notNull(),
+    publishedAt: t.bigint().notNull(),
+    publishedBlock: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    lineageIdx: index().on(table.lineage, table.id),
+    creatorIdx: index().on(table.creator),
+    usesIdx: index().on(table.uses, table.id),
+    earnedIdx: index().on(table.earned, table.id),
+  }),
+);
+
+/** The model hub (LoomModels) that emitted models: its credits are the ones `Credit.modelHub` marks. */
+export const modelHub = onchainTable('model_hub', (t) => ({
+  address: t.hex().primaryKey(),
+  /** Models it published (its latest model id). */
+  models: t.int8({ mode: 'number' }).notNull(),
+}));
+
+/**
+ * A job's use of one model (ModelsUsed): the fee escrowed at posting and, once the job closed, the
+ * royalty its creator was credited (RoyaltyPaid; 0 when none).
+ */
+export const jobModel = onchainTable(
+  'job_model',
+  (t) => ({
+    jobId: t.hex().notNull(),
+    modelId: t.int8({ mode: 'number' }).notNull(),
+    /** 0-based position in the job's list of models. */
+    position: t.integer().notNull(),
+    /** The market holding the job. */
+    market: t.hex().notNull(),
+    token: t.hex().notNull(),
+    fee: t.bigint().notNull(),
+    /** Null while the job is open; at close what the creator got (0: nothing). */
+    royaltyPaid: t.bigint(),
+    usedAt: t.bigint().notNull(),
+    usedBlock: t.bigint().notNull(),
+    /** UTC day of the posting (`usesPerDay`). */
+    usedDay: t.text().notNull(),
+    /** UTC day of the close (royalties' day); null while open. */
+    settledDay: t.text(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.jobId, table.modelId] }),
+    modelIdx: index().on(table.modelId, table.usedBlock),
+  }),
+);
+
+/** A worker pool (the registry's PoolCreated, PoolFeeSet). */
+export const pool = onchainTable('pool', (t) => ({
+  /** The pool id (uint64, from 1). */
+  id: t.bigint().primaryKey(),
+  operator: t.hex().notNull(),
+  name: t.text().notNull(),
+  metadataURI: t.text().notNull(),
+  /** The fee for jobs assigned from now on (basis points of a member's payout after the protocol fee). */
+  feeBps: t.integer().notNull(),
+  approvalRequired: t.boolean().notNull(),
+  createdAt: t.bigint().notNull(),
+  createdBlock: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+  updatedBlock: t.bigint().notNull(),
+}));
+
+/**
+ * A worker's current place in a pool: asked to join (REQUESTED), a MEMBER, or LEAVING (holds pool
+ * jobs and leaves when they close). The row goes when the worker leaves or is removed.
+ */
+export const poolMember = onchainTable(
+  'pool_member',
+  (t) => ({
+    pool: t.bigint().notNull(),
+    worker: t.hex().notNull(),
+    state: poolMemberState().notNull(),
+    /** When it entered its state (unix seconds). */
+    since: t.bigint().notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.pool, table.worker] }),
+    workerIdx: index().on(table.worker),
+  }),
+);
+
+/** Each PoolFeePaid: a member's job credited its pool's operator. */
+export const poolFee = onchainTable(
+  'pool_fee',
+  (t) => ({
+    /** The event id (block number and log index). */
+    id: t.text().primaryKey(),
+    jobId: t.hex().notNull(),
+    pool: t.bigint().notNull(),
+    operator: t.hex().notNull(),
+    /** The market that credited it (`withdraw` is called there). */
+    market: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ poolIdx: index().on(table.pool, table.token) }),
+);
 
 export const jobRelations = relations(job, ({ many, one }) => ({
   bids: many(bid),

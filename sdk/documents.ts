@@ -349,8 +349,8 @@ export const WorkersQuery = graphql(
 /** Workers that could take a job now, best first. */
 export const MatchWorkersQuery = graphql(
   `
-  query MatchWorkers($jobId: ID!, $first: Int) {
-    matchWorkers(jobId: $jobId, first: $first) {
+  query MatchWorkers($jobId: ID!, $first: Int, $pool: ID) {
+    matchWorkers(jobId: $jobId, first: $first, pool: $pool) {
       online
       score
       reputationScore
@@ -493,14 +493,16 @@ export const MarketsQuery = graphql(`
 `);
 
 /**
- * An account's credits per market and token: call `withdraw(token, to)` on each `market` whose
- * `amount` (withdrawable now) is above 0.
+ * An account's credits per ledger and token: call `withdraw(token, to)` on each `market` whose
+ * `amount` (withdrawable now) is above 0 (`modelHub`: that contract is LoomModels, where royalties
+ * and unearned model fees are credited).
  */
 export const CreditsQuery = graphql(`
   query Credits($account: Address!) {
     credits(account: $account) {
       market
       kind
+      modelHub
       token
       amount
       credited
@@ -539,6 +541,242 @@ export const StateDigestQuery = graphql(`
     }
   }
 `);
+
+// ---- The model hub and worker pools ----
+
+/** A published model version: its content, price, counters and earnings. */
+export const ModelFields = graphql(`
+  fragment ModelFields on Model @_unmask {
+    id
+    creator
+    name
+    version
+    kind
+    files {
+      sha256
+      size
+      path
+    }
+    image
+    licenseURI
+    token
+    fee
+    retired
+    previous {
+      id
+      version
+    }
+    publishedAt
+    publishedBlock
+    transactionHash
+    uses
+    earnings {
+      token
+      amount
+    }
+  }
+`);
+
+/** A page of models: `filter` (kind, creator, token, retired, name search), `orderBy` NEWEST, USES_DESC or EARNINGS_DESC. */
+export const ModelsQuery = graphql(
+  `
+  query Models($filter: ModelFilter, $orderBy: ModelOrderBy, $first: Int, $after: String) {
+    models(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...ModelFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [ModelFields],
+);
+
+/** One model (null when no model has that id), with every version of its line, its uses per day and the jobs that used it. */
+export const ModelQuery = graphql(
+  `
+  query Model($id: ID!, $days: Int, $jobs: Int, $after: String) {
+    model(id: $id) {
+      ...ModelFields
+      versions {
+        id
+        version
+        fee
+        token
+        retired
+      }
+      usesPerDay(days: $days) {
+        day
+        uses
+        earnings {
+          token
+          amount
+        }
+      }
+      jobs(first: $jobs, after: $after) {
+        totalCount
+        edges {
+          cursor
+          node {
+            id
+            kind
+            status
+            postedAt
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`,
+  [ModelFields],
+);
+
+/** A worker pool: its operator, fee, counters, earnings and members' mean reputation. */
+export const PoolFields = graphql(`
+  fragment PoolFields on Pool @_unmask {
+    id
+    operator
+    name
+    metadataURI
+    feeBps
+    approvalRequired
+    createdAt
+    memberCount
+    jobsCompleted
+    reputation
+    earnings {
+      token
+      amount
+    }
+  }
+`);
+
+/** A page of worker pools, newest first. */
+export const PoolsQuery = graphql(
+  `
+  query Pools($first: Int, $after: String) {
+    pools(first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          ...PoolFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [PoolFields],
+);
+
+/** One pool (null when no pool has that id), with its members (optionally of one state) and its jobs. */
+export const PoolQuery = graphql(
+  `
+  query Pool($id: ID!, $state: PoolMemberState, $jobs: Int, $after: String) {
+    pool(id: $id) {
+      ...PoolFields
+      members(state: $state) {
+        address
+        state
+        since
+        worker {
+          address
+          reputation
+          available
+          online
+        }
+      }
+      jobs(first: $jobs, after: $after) {
+        totalCount
+        edges {
+          cursor
+          node {
+            id
+            kind
+            status
+            poolFeeBps
+            poolFeePaid
+            postedAt
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`,
+  [PoolFields],
+);
+
+/** A job's models (fees and royalties) and pool (fee fixed at assignment, fee paid). */
+export const JobModelsAndPoolQuery = graphql(`
+  query JobModelsAndPool($id: ID!) {
+    job(id: $id) {
+      id
+      models {
+        model {
+          id
+          name
+          version
+          kind
+          creator
+        }
+        fee
+        royaltyPaid
+      }
+      pool {
+        id
+        name
+        operator
+        feeBps
+      }
+      poolFeeBps
+      poolFeePaid
+    }
+  }
+`);
+
+/** A worker's current place in a pool (null when in none). */
+export const WorkerPoolQuery = graphql(`
+  query WorkerPool($address: Address!) {
+    worker(address: $address) {
+      address
+      pool {
+        state
+        since
+        pool {
+          id
+          name
+          operator
+          feeBps
+          approvalRequired
+        }
+      }
+    }
+  }
+`);
+
+export type ModelResult = ResultOf<typeof ModelFields>;
+export type ModelDetail = NonNullable<ResultOf<typeof ModelQuery>['model']>;
+export type PoolResult = ResultOf<typeof PoolFields>;
+export type PoolDetail = NonNullable<ResultOf<typeof PoolQuery>['pool']>;
 
 export type JobTermsResult = ResultOf<typeof TermsFields>;
 export type ReplicatedTermsResult = ResultOf<typeof ReplicatedTermsFields>;

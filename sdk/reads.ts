@@ -21,6 +21,7 @@
 import { print } from '@0no-co/graphql.web';
 import type { TadaDocumentNode } from 'gql.tada';
 import { createClient, NetworkError } from 'graphql-sse';
+import { ModelQuery, ModelsQuery, PoolQuery, PoolsQuery } from './documents';
 import { LoomError } from './errors';
 
 /** The API's error codes (api/graphql/errors.ts), and the reader's own for transport failures. */
@@ -282,4 +283,28 @@ async function fromStreamFailure(err: unknown, url: string, operationName: strin
   }
   // graphql-sse's own errors (a stream cut mid-way, a malformed event): the connection failed.
   return new LoomApiError('UNREACHABLE', `the event stream from ${url} failed: ${(err as Error).message ?? String(err)}`, { cause: err, operationName });
+}
+
+// ---- The model hub and worker pools: one call each, typed from sdk/documents.ts ----
+
+type Vars<D> = D extends TadaDocumentNode<unknown, infer V> ? V : never;
+
+/** A page of models (`filter`, `orderBy`: NEWEST, USES_DESC, EARNINGS_DESC). */
+export async function readModels(reader: Pick<LoomReader, 'query'>, variables: Vars<typeof ModelsQuery> = {}) {
+  return (await reader.query(ModelsQuery, variables)).models;
+}
+
+/** One model with its versions, uses per day and jobs; null when no model has that id (a malformed id: BAD_USER_INPUT). */
+export async function readModel(reader: Pick<LoomReader, 'query'>, id: string, variables: Omit<Vars<typeof ModelQuery>, 'id'> = {}) {
+  return (await reader.query(ModelQuery, { ...variables, id })).model;
+}
+
+/** A page of worker pools, newest first. */
+export async function readPools(reader: Pick<LoomReader, 'query'>, variables: Vars<typeof PoolsQuery> = {}) {
+  return (await reader.query(PoolsQuery, variables)).pools;
+}
+
+/** One pool with its members and jobs; null when no pool has that id (a malformed id: BAD_USER_INPUT). */
+export async function readPool(reader: Pick<LoomReader, 'query'>, id: string, variables: Omit<Vars<typeof PoolQuery>, 'id'> = {}) {
+  return (await reader.query(PoolQuery, { ...variables, id })).pool;
 }

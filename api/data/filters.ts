@@ -7,11 +7,11 @@
  */
 import type { SQLWrapper } from 'drizzle-orm';
 import { zeroAddress } from 'viem';
-import { and, eq, gte, inArray, lte, not, or, sql } from 'ponder';
-import type { JobEventRow, JobRow, Tables } from './tables';
+import { and, eq, gte, inArray, isNull, lte, not, or, sql } from 'ponder';
+import type { Db, JobEventRow, JobRow, Tables } from './tables';
 import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../graphql/checkArgs';
 import { ApiError } from '../graphql/errors';
-import { parseJobId } from '../graphql/scalars';
+import { parseJobId, parseModelId, parsePoolId } from '../graphql/scalars';
 import type { SQL } from './keyset';
 
 type Hex = `0x${string}`;
@@ -36,6 +36,8 @@ export type JobFilter = {
   mode?: JobRow['mode'] | null;
   offeredTo?: Hex | null;
   takableBy?: Hex | null;
+  pool?: string | null;
+  model?: string | null;
   fitsGpuCount?: number | null;
   fitsVramMiB?: number | null;
   fitsGpuModel?: string | null;
@@ -67,12 +69,21 @@ function checkJobFilter(filter: JobFilter) {
     mode: filter.mode || undefined,
     offeredTo: lowercase(filter.offeredTo),
     takableBy: lowercase(filter.takableBy),
+    pool: filter.pool != null ? parsePoolId(filter.pool) : undefined,
+    model: filter.model != null ? parseModelId(filter.model) : undefined,
     maxCollateral: filter.maxCollateral ?? undefined,
     openAfter: filter.openAfter ?? undefined,
     minPrice: filter.minPrice ?? undefined,
     maxPrice: filter.maxPrice ?? undefined,
   };
 }
+
+/**
+ * The pool `worker` is a MEMBER of now, as SQL (no row: null). A worker is in one pool at most, and
+ * only a MEMBER may take a pool's jobs (a LEAVING one takes no new ones).
+ */
+const memberPoolOf = (tables: Tables, worker: Hex) =>
+  sql`(select ${tables.poolMember.pool} from ${tables.poolMember} where ${tables.poolMember.worker} = ${worker} and ${tables.poolMember.state} = 'MEMBER')`;
 
 /** The SQL condition of a JobFilter (undefined: every job). */
 export function jobFilterCondition(tables: Tables, filter: JobFilter | null | undefined): SQL | undefined {
@@ -90,7 +101,11 @@ export function jobFilterCondition(tables: Tables, filter: JobFilter | null | un
     f.arbiter !== undefined ? eq(job.arbiter, f.arbiter) : undefined,
     f.mode !== undefined ? eq(job.mode, f.mode) : undefined,
     f.offeredTo !== undefined ? eq(job.offeredTo, f.offeredTo) : undefined,
-    f.takableBy !== undefined ? inArray(job.offeredTo, [zeroAddress, f.takableBy]) : undefined,
+    f.takableBy !== undefined
+      ? or(and(isNull(job.pool), inArray(job.offeredTo, [zeroAddress, f.takableBy])), sql`${job.pool} = ${memberPoolOf(tables, f.takableBy)}`)
+      : undefined,
+    f.pool !== undefined ? sql`${job.pool} = ${f.pool.toString()}::numeric` : undefined,
+    f.model !== undefined ? sql`${f.model}::int8 = any(${job.modelIds})` : undefined,
     f.fitsGpuCount !== undefined ? lte(job.minGpuCount, f.fitsGpuCount) : undefined,
     f.fitsVramMiB !== undefined ? lte(job.minVramMiB, f.fitsVramMiB) : undefined,
     f.gpuModel !== undefined ? or(eq(job.gpuModelRaw, ZERO_BYTES32), eq(job.gpuModelRaw, f.gpuModel)) : undefined,
@@ -101,8 +116,13 @@ export function jobFilterCondition(tables: Tables, filter: JobFilter | null | un
   );
 }
 
-/** A JobFilter as a predicate on job rows: `jobFilterCondition` in memory (jobUpdated). */
-export function jobMatcher(filter: JobFilter | null | undefined): (row: JobRow) => boolean {
+/**
+ * A JobFilter as a predicate on job rows: `jobFilterCondition` in memory (jobUpdated).
+ *
+ * @param takerPool For `takableBy`: the pool that worker is a MEMBER of (what the SQL reads from
+ *   `pool_member`; `takerPoolOf` reads it), null when none.
+ */
+export function jobMatcher(filter: JobFilter | null | undefined, takerPool: bigint | null = null): (row: JobRow) => boolean {
   if (!filter) return () => true;
   const f = checkJobFilter(filter);
   return (j) =>
@@ -115,7 +135,11 @@ export function jobMatcher(filter: JobFilter | null | undefined): (row: JobRow) 
     (f.arbiter === undefined || j.arbiter === f.arbiter) &&
     (f.mode === undefined || j.mode === f.mode) &&
     (f.offeredTo === undefined || j.offeredTo === f.offeredTo) &&
-    (f.takableBy === undefined || j.offeredTo === zeroAddress || j.offeredTo === f.takableBy) &&
+    (f.takableBy === undefined ||
+      (j.pool === null && (j.offeredTo === zeroAddress || j.offeredTo === f.takableBy)) ||
+      (j.pool !== null && j.pool === takerPool)) &&
+    (f.pool === undefined || j.pool === f.pool) &&
+    (f.model === undefined || j.modelIds.includes(f.model)) &&
     (f.fitsGpuCount === undefined || j.minGpuCount <= f.fitsGpuCount) &&
     (f.fitsVramMiB === undefined || Number(j.minVramMiB) <= f.fitsVramMiB) &&
     (f.gpuModel === undefined || j.gpuModelRaw === ZERO_BYTES32 || j.gpuModelRaw === f.gpuModel) &&
@@ -123,6 +147,16 @@ export function jobMatcher(filter: JobFilter | null | undefined): (row: JobRow) 
     (f.openAfter === undefined || j.openUntil >= f.openAfter) &&
     (f.minPrice === undefined || paidPriceOf(j) >= f.minPrice) &&
     (f.maxPrice === undefined || paidPriceOf(j) <= f.maxPrice);
+}
+
+/** The pool `worker` is a MEMBER of now, or null: `jobMatcher`'s `takerPool`. */
+export async function takerPoolOf(db: Db, tables: Tables, worker: Hex): Promise<bigint | null> {
+  const { poolMember } = tables;
+  const [row] = await db
+    .select({ pool: poolMember.pool })
+    .from(poolMember)
+    .where(and(eq(poolMember.worker, worker.toLowerCase() as Hex), eq(poolMember.state, 'MEMBER')));
+  return row?.pool ?? null;
 }
 
 // ---- job events ----

@@ -21,6 +21,7 @@ const jobFieldColumns: Record<string, readonly JobColumnName[]> = {
   events: ['id'],
   slots: ['id', 'kind'],
   sealedBundles: ['id', 'client'],
+  models: ['id', 'modelIds'],
   slotsFilled: ['filled'],
   commits: ['committed'],
   reveals: ['revealed'],

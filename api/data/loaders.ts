@@ -5,7 +5,20 @@
 import { getTableColumns } from 'drizzle-orm';
 import { and, asc, eq, inArray, sql } from 'ponder';
 import { createBatchLoader, createLoaderGroup } from './batchLoader';
-import type { BidRow, Db, JobEventRow, JobRow, SlotRow, Tables, WorkerEarningRow, WorkerRow } from './tables';
+import type {
+  BidRow,
+  Db,
+  JobEventRow,
+  JobModelRow,
+  JobRow,
+  ModelRow,
+  PoolMemberRow,
+  PoolRow,
+  SlotRow,
+  Tables,
+  WorkerEarningRow,
+  WorkerRow,
+} from './tables';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from './keyset';
 import { statement } from './statements';
 
@@ -28,7 +41,7 @@ export function jobBidsOrder(tables: Tables): KeysetOrder {
 }
 
 export function createLoaders(db: Db, tables: Tables) {
-  const { job, jobSlot, bid, worker, workerEarning, jobEvent } = tables;
+  const { job, jobSlot, bid, worker, workerEarning, jobEvent, model, jobModel, pool, poolMember } = tables;
 
   const byKey = <R, K extends string>(keys: K[], rows: R[], keyOf: (r: R) => string) => {
     const map = new Map(rows.map((r) => [keyOf(r), r]));
@@ -115,6 +128,37 @@ export function createLoaders(db: Db, tables: Tables) {
         .where(inArray(workerEarning.worker, addresses as `0x${string}`[]))
         .orderBy(asc(workerEarning.token));
       return groupBy(addresses, rows, (r) => r.worker) as WorkerEarningRow[][];
+    }),
+
+    /** Models by id (decimal strings: loader keys are strings). */
+    modelById: createBatchLoader(async (ids: string[]) => {
+      const rows = await db.select().from(model).where(inArray(model.id, ids.map(Number)));
+      return byKey(ids, rows, (r) => String(r.id)) as (ModelRow | undefined)[];
+    }),
+
+    /** Pools by id (decimal strings). */
+    poolById: createBatchLoader(async (ids: string[]) => {
+      const rows = await db.select().from(pool).where(inArray(pool.id, ids.map(BigInt)));
+      return byKey(ids, rows, (r) => r.id.toString()) as (PoolRow | undefined)[];
+    }),
+
+    /** Job.models: each job's models in the order the job listed them. */
+    modelsByJob: createBatchLoader(async (jobIds: string[]) => {
+      const rows = await db
+        .select()
+        .from(jobModel)
+        .where(inArray(jobModel.jobId, jobIds as `0x${string}`[]))
+        .orderBy(asc(jobModel.jobId), asc(jobModel.position));
+      return groupBy(jobIds, rows, (r) => r.jobId) as JobModelRow[][];
+    }),
+
+    /** Worker.pool: each worker's membership (a worker is in one pool at most). */
+    membershipByWorker: createBatchLoader(async (addresses: string[]) => {
+      const rows = await db
+        .select()
+        .from(poolMember)
+        .where(inArray(poolMember.worker, addresses as `0x${string}`[]));
+      return byKey(addresses, rows, (r) => r.worker) as (PoolMemberRow | undefined)[];
     }),
 
     /** Job.bids: per job, the first `first + 1` bids after the cursor. */

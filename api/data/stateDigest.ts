@@ -16,7 +16,7 @@ import { readHeadBlock } from './indexingStatus';
 import type { SQL } from './keyset';
 
 /** Bumped whenever what is hashed, or how, changes. */
-export const DIGEST_VERSION = 5;
+export const DIGEST_VERSION = 6;
 const PAGE = 2_000;
 
 type TableName = keyof Tables;
@@ -31,8 +31,14 @@ export const digestTables: { name: string; table: TableName; pk: string[] }[] = 
   { name: 'daily_token_stat', table: 'dailyTokenStat', pk: ['day', 'token'] },
   { name: 'job', table: 'job', pk: ['id'] },
   { name: 'job_event', table: 'jobEvent', pk: ['id'] },
+  { name: 'job_model', table: 'jobModel', pk: ['jobId', 'modelId'] },
   { name: 'job_slot', table: 'jobSlot', pk: ['jobId', 'slot'] },
   { name: 'market', table: 'market', pk: ['address'] },
+  { name: 'model', table: 'model', pk: ['id'] },
+  { name: 'model_hub', table: 'modelHub', pk: ['address'] },
+  { name: 'pool', table: 'pool', pk: ['id'] },
+  { name: 'pool_fee', table: 'poolFee', pk: ['id'] },
+  { name: 'pool_member', table: 'poolMember', pk: ['pool', 'worker'] },
   { name: 'sealed_bundle', table: 'sealedBundle', pk: ['id'] },
   { name: 'worker', table: 'worker', pk: ['address'] },
   { name: 'worker_client', table: 'workerClient', pk: ['worker', 'client'] },
@@ -51,13 +57,14 @@ export type StateDigest = {
 
 const sha256Hex = (hash: ReturnType<typeof createHash>) => `0x${hash.digest('hex')}` as const;
 
-/** Compares primary keys in code-point order (numbers numerically). */
+/** Compares primary keys in code-point order (numbers and bigints numerically). */
 function comparePk(a: unknown[], b: unknown[]): number {
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
     if (x === y) continue;
     if (typeof x === 'number' && typeof y === 'number') return x - y;
+    if (typeof x === 'bigint' && typeof y === 'bigint') return x < y ? -1 : 1;
     return String(x) < String(y) ? -1 : 1;
   }
   return 0;
@@ -71,7 +78,7 @@ async function digestTable(db: Db, tables: Tables, spec: (typeof digestTables)[n
   let last: unknown[] | undefined;
   for (;;) {
     const after = last
-      ? sql`(${sql.join(columns.map((c) => sql`${c}`), sql`, `)}) > (${sql.join(last.map((v) => sql`${v}`), sql`, `)})`
+      ? sql`(${sql.join(columns.map((c) => sql`${c}`), sql`, `)}) > (${sql.join(last.map((v) => sql`${typeof v === 'bigint' ? v.toString() : v}`), sql`, `)})`
       : undefined;
     const page = (await db
       .select()

@@ -25,6 +25,12 @@ export type Tables = Pick<
   | 'allowedToken'
   | 'arbiter'
   | 'sealedBundle'
+  | 'model'
+  | 'modelHub'
+  | 'jobModel'
+  | 'pool'
+  | 'poolMember'
+  | 'poolFee'
 >;
 
 /** Ponder's read-only drizzle database (`db` from `ponder:api`), or any drizzle database over the same tables. */
@@ -41,12 +47,20 @@ export type SealedBundleRow = Schema['sealedBundle']['$inferSelect'];
 export type DailyStatRow = Schema['dailyStat']['$inferSelect'];
 export type DailyTokenStatRow = Schema['dailyTokenStat']['$inferSelect'];
 export type MarketRow = Schema['market']['$inferSelect'];
+export type ModelRow = Schema['model']['$inferSelect'];
+export type JobModelRow = Schema['jobModel']['$inferSelect'];
+export type PoolRow = Schema['pool']['$inferSelect'];
+export type PoolMemberRow = Schema['poolMember']['$inferSelect'];
 
 /**
  * The indexer's pure fold of one job's events (indexer/src/fold/job.ts `foldJob`): the job, its bids
- * and its slots after a sequence of its `job_event` rows in chain order, exactly as the indexer's rows were.
+ * and its slots after a sequence of its `job_event` rows in chain order, exactly as the indexer's rows
+ * were. `known.poolFeeBps`: a POOL job's fee fixed at its assignment, which no job event carries.
  */
-export type JobFold = (events: readonly JobEventRow[]) => { job: JobRow | undefined; bids: BidRow[]; slots: SlotRow[] };
+export type JobFold = (
+  events: readonly JobEventRow[],
+  known?: { poolFeeBps?: number | null },
+) => { job: JobRow | undefined; bids: BidRow[]; slots: SlotRow[] };
 
 /**
  * A job as resolvers pass it on: a job row; when time-travelled, also the block and the job's bids

@@ -19,7 +19,7 @@ import type { Context } from '../context';
 import type { JobEventRow } from '../data/tables';
 import { decodeSubscriptionCursor, type SubscriptionCursor } from '../data/eventCursors';
 import { readIndexingStatus } from '../data/indexingStatus';
-import { type JobEventFilter, jobEventFilterCondition, jobEventMatcher, type JobFilter, jobMatcher } from '../data/filters';
+import { type JobEventFilter, jobEventFilterCondition, jobEventMatcher, type JobFilter, jobMatcher, takerPoolOf } from '../data/filters';
 import { boundedList } from '../graphql/checkArgs';
 import { ApiError } from '../graphql/errors';
 import { parseJobId } from '../graphql/scalars';
@@ -176,9 +176,16 @@ export async function subscribeJobUpdates(
   args: { ids?: readonly string[] | null; filter?: JobFilter | null },
   limits: SubscriptionLimits = ctx.subscriptionLimits ?? defaultSubscriptionLimits,
 ): Promise<AsyncIterableIterator<JobUpdatePayload>> {
-  const matches = jobMatcher(args.filter); // checks the filter as the query does
+  let matches = jobMatcher(args.filter); // checks the filter as the query does
   const list = boundedList('ids', args.ids, 100);
   const ids = list ? new Set(list.map((id) => parseJobId(id))) : undefined;
+  // `takableBy` depends on the pool the worker is a member of, which registry events change: it is
+  // read again before each batch is matched (batches stay in order: each waits for the one before).
+  const taker = args.filter?.takableBy ?? undefined;
+  const readTakerPool = async () => {
+    if (taker) matches = jobMatcher(args.filter, await takerPoolOf(ctx.db, ctx.tables, taker));
+  };
+  await readTakerPool();
   const feed = await readyFeed(ctx);
 
   const queue = subscriberQueue<JobUpdatePayload>(ctx, limits, (error) => ({ kind: 'error', error }));
@@ -187,9 +194,17 @@ export async function subscribeJobUpdates(
     if (!args.filter) return true;
     return (change.after !== null && matches(change.after)) || (change.before != null && matches(change.before));
   };
+  const deliver = (batch: FeedBatch) => {
+    for (const change of batch.jobs) if (wanted(change)) queue.push({ kind: 'job', change, head: batch.head });
+  };
+  let previous = Promise.resolve();
   const unlisten = feed.listen(
     (batch) => {
-      for (const change of batch.jobs) if (wanted(change)) queue.push({ kind: 'job', change, head: batch.head });
+      if (!taker) return deliver(batch);
+      previous = previous.then(readTakerPool).then(
+        () => deliver(batch),
+        (error: unknown) => queue.push({ kind: 'error', error }),
+      );
     },
     { jobs: true },
   );

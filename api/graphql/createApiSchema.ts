@@ -10,6 +10,8 @@ import { jobEventResolvers } from './resolvers/jobEvents';
 import { jobResolvers } from './resolvers/jobs';
 import { marketResolvers } from './resolvers/market';
 import { matchWorkersResolvers } from './resolvers/matchWorkers';
+import { modelResolvers } from './resolvers/models';
+import { poolResolvers } from './resolvers/pools';
 import { presenceResolvers } from './resolvers/presence';
 import { stateDigestResolvers } from './resolvers/stateDigest';
 import { statsResolvers } from './resolvers/stats';
@@ -64,6 +66,8 @@ export function createApiSchema(): GraphQLSchema {
         stateDigestResolvers,
         subscriptionResolvers,
         presenceResolvers,
+        modelResolvers,
+        poolResolvers,
       ),
     },
     // Every field of the SDL must be resolvable: fail at startup, not at the first query.

@@ -53,8 +53,15 @@ const pagedFields: Record<string, number> = {
   jobEvents: DEFAULT_PAGE_SIZE,
   events: DEFAULT_PAGE_SIZE,
   matchWorkers: 10,
+  models: DEFAULT_PAGE_SIZE,
+  pools: DEFAULT_PAGE_SIZE,
+  /** Unpaged lists, at the sizes they are expected to have: a model line's versions, a pool's members. */
+  versions: DEFAULT_PAGE_SIZE,
+  members: MAX_PAGE_SIZE,
 };
 const fixedCostFields: Record<string, number> = {
+  /** Up to 366 days. */
+  usesPerDay: 366,
   /** Reads whole tables: at most two per operation. */
   stateDigest: 10_000,
   /** Up to 366 days. */

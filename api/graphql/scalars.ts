@@ -116,6 +116,24 @@ export function parseJobId(value: unknown): `0x${string}` {
   return parseBytes32(value, 'job id');
 }
 
+/** A decimal id of at most `max`: no sign, no leading zeros, nothing else. */
+function parseDecimalId(value: unknown, what: string, max: bigint): bigint {
+  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(value) || BigInt(value) > max) {
+    throw new ApiError('BAD_USER_INPUT', `Invalid ${what}: expected a decimal integer from 0 to ${max}`);
+  }
+  return BigInt(value);
+}
+
+/** Parses a model id (LoomModels' uint32 ids; they start at 1) given as a decimal ID, e.g. "3". */
+export function parseModelId(value: unknown): number {
+  return Number(parseDecimalId(value, 'model id', 0xffff_ffffn));
+}
+
+/** Parses a worker pool id (the registry's uint64 ids; they start at 1) given as a decimal ID, e.g. "1". */
+export function parsePoolId(value: unknown): bigint {
+  return parseDecimalId(value, 'pool id', 0xffff_ffff_ffff_ffffn);
+}
+
 /** Parses an unsigned 32-bit integer (the contract's uint32 hardware fields). */
 export function parseUInt32(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {

@@ -15,8 +15,11 @@ import {
   countDaily,
   credit,
   earn,
+  poolFeeNow,
   record,
+  recordPoolFee,
   setMarket,
+  settleJobModels,
   treasuryOf,
   updateWorkers,
   withdraw,
@@ -24,7 +27,10 @@ import {
   type PonderEvent,
 } from './store';
 
-/** Every job event: the job, its bid, its worker, the credits it makes, the earnings and the day. */
+/**
+ * Every job event: the job, its bid, its worker, the credits it makes, the earnings and the day; at
+ * a close, the job's models; for PoolFeePaid, its `pool_fee` row.
+ */
 async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<void> {
   const logged = await record(db, 'LoomMarket', name, event);
   const args = argsOf(logged);
@@ -46,7 +52,9 @@ async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<voi
 
   const bidKey = bidKeyOf(logged);
   const bidBefore = bidKey ? ((await db.find(bid, bidKey)) ?? undefined) : undefined;
-  const patch = jobPatchOf(before, logged, { bid: bidBefore });
+  // A POOL job's fee is its pool's at assignment (the contract fixes it then; no event carries it).
+  const poolFeeBps = name === 'JobAssigned' ? await poolFeeNow(db, before) : undefined;
+  const patch = jobPatchOf(before, logged, { bid: bidBefore, poolFeeBps });
 
   const bidAfter = applyBidEvent(bidBefore, logged);
   if (bidAfter && bidAfter !== bidBefore) await db.insert(bid).values(bidAfter).onConflictDoUpdate(bidAfter);
@@ -57,7 +65,11 @@ async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<voi
   const treasury = name === 'JobClosed' && big(args.fee) !== 0n ? await treasuryOf(db, logged) : ZERO_ADDRESS;
   for (const c of creditsOf(logged, before, treasury)) await credit(db, c);
 
-  if (name === 'JobClosed') await earn(db, hex(args.worker), before.token, big(args.workerPayout));
+  if (name === 'JobClosed') {
+    await earn(db, hex(args.worker), before.token, big(args.workerPayout));
+    await settleJobModels(db, before, logged);
+  }
+  if (name === 'PoolFeePaid') await recordPoolFee(db, logged, event);
 
   await countDaily(db, logged, before);
   // Last: the update writes into the row `before` views. Only the changed columns are written.
@@ -99,6 +111,8 @@ ponder.on('LoomMarket:ResultSubmitted', ({ event, context }) => onJobEvent(conte
 ponder.on('LoomMarket:JobDisputed', ({ event, context }) => onJobEvent(context.db, 'JobDisputed', event));
 ponder.on('LoomMarket:EvidenceSubmitted', ({ event, context }) => onJobEvent(context.db, 'EvidenceSubmitted', event));
 ponder.on('LoomMarket:JobClosed', ({ event, context }) => onJobEvent(context.db, 'JobClosed', event));
+// A POOL job's member paid its operator (just before JobClosed): the job, the operator's credit, the day.
+ponder.on('LoomMarket:PoolFeePaid', ({ event, context }) => onJobEvent(context.db, 'PoolFeePaid', event));
 
 // ---- funds ----
 

@@ -3,11 +3,13 @@
  * key, stake) and the markets the registry trusts to lock stake. Each event appends one `job_event`
  * row; worker events then update the worker through the pure fold in ./fold/worker.ts. The markets'
  * locks, unlocks and slashes reach the worker through the markets' own events. Sealed secrets
- * bundles (SealedBundleSent) get a row each in `sealed_bundle`.
+ * bundles (SealedBundleSent) get a row each in `sealed_bundle`. Worker pools: `pool` (created, its
+ * fee) and `pool_member` (requests, members, leaving; the row goes when the worker leaves).
  */
 import { ponder } from 'ponder:registry';
-import { sealedBundle } from 'ponder:schema';
-import { eventId } from './fold/event';
+import { pool, poolMember, sealedBundle } from 'ponder:schema';
+import { argsOf, big, eventId, hex } from './fold/event';
+import { createdPool, memberAfter } from './fold/pool';
 import { sealedBundleRow } from './fold/sealedBundle';
 import { record, updateWorkers, type Db, type PonderEvent } from './store';
 
@@ -37,6 +39,34 @@ ponder.on('LoomRegistry:SealedBundleSent', async ({ event, context }) => {
   const logged = await record(context.db, 'LoomRegistry', 'SealedBundleSent', event);
   await context.db.insert(sealedBundle).values(sealedBundleRow(logged, eventId(event.block.number, event.log.logIndex)));
 });
+
+// ---- worker pools ----
+
+ponder.on('LoomRegistry:PoolCreated', async ({ event, context }) => {
+  await context.db.insert(pool).values(createdPool(await record(context.db, 'LoomRegistry', 'PoolCreated', event)));
+});
+ponder.on('LoomRegistry:PoolFeeSet', async ({ event, context }) => {
+  const args = argsOf(await record(context.db, 'LoomRegistry', 'PoolFeeSet', event));
+  const id = big(args.pool);
+  if (await context.db.find(pool, { id })) {
+    await context.db.update(pool, { id }).set({ feeBps: Number(args.feeBps), updatedBlock: event.block.number });
+  }
+});
+
+async function onMembership(db: Db, name: string, event: PonderEvent): Promise<void> {
+  const logged = await record(db, 'LoomRegistry', name, event);
+  const after = memberAfter(logged);
+  const args = argsOf(logged);
+  const key = { pool: big(args.pool), worker: hex(args.worker) };
+  if (after) await db.insert(poolMember).values(after).onConflictDoUpdate(after);
+  else if (await db.find(poolMember, key)) await db.delete(poolMember, key);
+}
+
+ponder.on('LoomRegistry:PoolJoinRequested', ({ event, context }) => onMembership(context.db, 'PoolJoinRequested', event));
+ponder.on('LoomRegistry:PoolMemberAdded', ({ event, context }) => onMembership(context.db, 'PoolMemberAdded', event));
+ponder.on('LoomRegistry:PoolLeaveRequested', ({ event, context }) => onMembership(context.db, 'PoolLeaveRequested', event));
+ponder.on('LoomRegistry:PoolMemberLeft', ({ event, context }) => onMembership(context.db, 'PoolMemberLeft', event));
+ponder.on('LoomRegistry:PoolMemberRemoved', ({ event, context }) => onMembership(context.db, 'PoolMemberRemoved', event));
 
 // ---- markets and ownership ----
 

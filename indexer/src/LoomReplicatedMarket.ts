@@ -16,7 +16,9 @@ import {
   credit,
   earn,
   record,
+  recordPoolFee,
   setMarket,
+  settleJobModels,
   treasuryOf,
   updateWorker,
   updateWorkers,
@@ -51,7 +53,21 @@ async function onSlotEvent(db: Db, name: string, event: PonderEvent): Promise<vo
   await db.update(job, { id }).set(patch);
 }
 
-/** The settlement: slots, job, every slot's worker, credits, earnings, the day. */
+/**
+ * ReplicatedJobPooled (right after the posting: the pool the slots are restricted to) and
+ * PoolFeePaid (a paid member's operator, just before the close): the job, credits, the day.
+ */
+async function onPoolEvent(db: Db, name: string, event: PonderEvent): Promise<void> {
+  const logged = await record(db, 'LoomReplicatedMarket', name, event);
+  const before = await db.find(job, { id: hex(argsOf(logged).jobId) });
+  if (!before) return;
+  for (const c of creditsOf(logged, before, ZERO_ADDRESS)) await credit(db, c);
+  if (name === 'PoolFeePaid') await recordPoolFee(db, logged, event);
+  await countDaily(db, logged, before);
+  await db.update(job, { id: before.id }).set(jobPatchOf(before, logged));
+}
+
+/** The settlement: slots, job, every slot's worker, credits, earnings, the day, the job's models. */
 async function onClosed(db: Db, event: PonderEvent): Promise<void> {
   const logged = await record(db, 'LoomReplicatedMarket', 'ReplicatedJobClosed', event);
   const args = argsOf(logged);
@@ -74,6 +90,7 @@ async function onClosed(db: Db, event: PonderEvent): Promise<void> {
   const treasury = big(args.fee) !== 0n ? await treasuryOf(db, logged) : ZERO_ADDRESS;
   for (const c of creditsOf(logged, before, treasury, slots)) await credit(db, c);
   for (const slot of slots) await earn(db, slot.worker, before.token, slot.payout ?? 0n);
+  await settleJobModels(db, before, logged);
 
   await countDaily(db, logged, before);
   await db.update(job, { id }).set(patch);
@@ -103,6 +120,8 @@ ponder.on('LoomReplicatedMarket:SlotTaken', ({ event, context }) => onSlotEvent(
 ponder.on('LoomReplicatedMarket:ResultCommitted', ({ event, context }) => onSlotEvent(context.db, 'ResultCommitted', event));
 ponder.on('LoomReplicatedMarket:ResultRevealed', ({ event, context }) => onSlotEvent(context.db, 'ResultRevealed', event));
 ponder.on('LoomReplicatedMarket:ReplicatedJobClosed', ({ event, context }) => onClosed(context.db, event));
+ponder.on('LoomReplicatedMarket:ReplicatedJobPooled', ({ event, context }) => onPoolEvent(context.db, 'ReplicatedJobPooled', event));
+ponder.on('LoomReplicatedMarket:PoolFeePaid', ({ event, context }) => onPoolEvent(context.db, 'PoolFeePaid', event));
 
 // ---- funds ----
 

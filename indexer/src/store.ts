@@ -12,15 +12,18 @@ import {
   dailyStat,
   dailyTokenStat,
   jobEvent,
+  jobModel,
   market,
+  pool,
+  poolFee,
   worker,
   workerClient,
   workerEarning,
 } from 'ponder:schema';
 import type { AbiParameter } from 'viem';
-import { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi } from '../../abis/generated';
+import { loomMarketAbi, loomModelsAbi, loomRegistryAbi, loomReplicatedMarketAbi } from '../../abis/generated';
 import type { Credit } from './fold/credits';
-import { argsOf, argsToJson, eventId, hex, utcDay, ZERO_ADDRESS, type Args, type Hex, type LoggedEvent } from './fold/event';
+import { argsOf, argsToJson, big, eventId, hex, utcDay, ZERO_ADDRESS, type Args, type Hex, type LoggedEvent } from './fold/event';
 import type { Job } from './fold/job';
 import { dailyCountersOf, dailyVolumeOf, emptyDailyStat } from './fold/stats';
 import { applyWorkerEvent, workerPatchOf, workersOf, type WorkerEventContext } from './fold/worker';
@@ -37,9 +40,9 @@ export type PonderEvent = {
 };
 
 /** The indexed contracts, by their name in ponder.config.ts. */
-export type ContractName = 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket';
+export type ContractName = 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket' | 'LoomModels';
 
-const ABIS = { LoomRegistry: loomRegistryAbi, LoomMarket: loomMarketAbi, LoomReplicatedMarket: loomReplicatedMarketAbi };
+const ABIS = { LoomRegistry: loomRegistryAbi, LoomMarket: loomMarketAbi, LoomReplicatedMarket: loomReplicatedMarketAbi, LoomModels: loomModelsAbi };
 
 /** Each contract's event inputs by name (the markets share some names, with the same inputs). */
 const eventInputs = Object.fromEntries(
@@ -50,7 +53,7 @@ const eventInputs = Object.fromEntries(
 ) as Record<ContractName, Map<string, readonly AbiParameter[]>>;
 
 /** The argument that names the account an event is about, in order of preference. */
-const ACCOUNT_ARGS = ['worker', 'client', 'party', 'account', 'treasury', 'arbiter', 'newOwner', 'market'] as const;
+const ACCOUNT_ARGS = ['worker', 'client', 'party', 'account', 'creator', 'operator', 'treasury', 'arbiter', 'newOwner', 'market'] as const;
 
 function accountOf(args: Args): Hex | null {
   for (const key of ACCOUNT_ARGS) {
@@ -153,6 +156,38 @@ export async function countDaily(db: Db, logged: LoggedEvent, jobNow: Pick<Job, 
         volumeSettled: row.volumeSettled + volume.volumeSettled,
         fees: row.fees + volume.fees,
       }));
+  }
+}
+
+/** A POOL job's pool fee at its assignment: its pool's fee now (null when the job has no pool, or it is unknown). */
+export async function poolFeeNow(db: Db, job: Pick<Job, 'pool'>): Promise<number | null> {
+  return job.pool == null ? null : ((await db.find(pool, { id: job.pool }))?.feeBps ?? null);
+}
+
+/** A PoolFeePaid (credited through `creditsOf`): its row in `pool_fee`. */
+export async function recordPoolFee(db: Db, logged: LoggedEvent, event: PonderEvent): Promise<void> {
+  const args = argsOf(logged);
+  await db.insert(poolFee).values({
+    id: eventId(event.block.number, event.log.logIndex),
+    jobId: hex(args.jobId),
+    pool: big(args.pool),
+    operator: hex(args.operator),
+    market: logged.contract,
+    token: hex(args.token),
+    amount: big(args.amount),
+    blockNumber: logged.blockNumber,
+    timestamp: logged.timestamp,
+  });
+}
+
+/**
+ * A job that uses models closed: each of its models is settled, royalty 0 until the RoyaltyPaid that
+ * LoomModels emits later in the same transaction (none for a model that earned nothing).
+ */
+export async function settleJobModels(db: Db, job: Pick<Job, 'id' | 'modelIds'>, logged: LoggedEvent): Promise<void> {
+  for (const modelId of job.modelIds) {
+    const key = { jobId: job.id, modelId };
+    if (await db.find(jobModel, key)) await db.update(jobModel, key).set({ royaltyPaid: 0n, settledDay: utcDay(logged.timestamp) });
   }
 }
 

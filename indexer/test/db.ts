@@ -15,6 +15,7 @@ export type Sql = { query: (sql: string, params?: unknown[]) => Promise<Row[]>; 
 
 const NUMERIC = 1700;
 const INT8 = 20;
+const INT8_ARRAY = 1016;
 
 export async function openPglite(dir: string): Promise<Sql> {
   const db = new PGlite(dir, { parsers: { [NUMERIC]: (v: string) => v, [INT8]: Number } });
@@ -28,7 +29,14 @@ export async function openPglite(dir: string): Promise<Sql> {
 export async function openPostgres(url: string): Promise<Sql> {
   const client = new pg.Client({
     connectionString: url,
-    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 ? Number : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8) return Number;
+        // int8[] (`job.modelIds`): numbers too, as PGlite reads them.
+        if (oid === INT8_ARRAY) return (value: string) => (pg.types.getTypeParser(oid as never, format) as (v: string) => string[])(value).map(Number);
+        return pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
   });
   await client.connect();
   return {
@@ -64,6 +72,12 @@ export const TABLES: Record<string, string> = {
   allowed_token: 'market, token',
   arbiter: 'address',
   sealed_bundle: 'id',
+  model: 'id',
+  model_hub: 'address',
+  job_model: 'job_id, model_id',
+  pool: 'id',
+  pool_member: 'pool, worker',
+  pool_fee: 'id',
 };
 
 /** All rows of every indexed table in `schema`, in a stable order. */

@@ -3,6 +3,9 @@
  * replicated market), every lifecycle path driven with viem and the SDK's writer (test/scenario.ts),
  * a real Ponder indexing it, and the tables read back from its database.
  *
+ * The model hub and worker pools follow (test/modelsPoolsScenario.ts, other accounts): every event of
+ * the four contracts is emitted at least once.
+ *
  * Two runs on the same chain: one on PGlite that indexes live while the scenario runs, and one that
  * starts afterwards and indexes the history (backfill), on PostgreSQL when DATABASE_URL is set (each
  * run in a database of its own, dropped afterwards), else on PGlite again. Every assertion holds for
@@ -11,7 +14,7 @@
  */
 import { parseEther, parseEventLogs, type Abi, type Address, type Hex } from 'viem';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi } from '../../abis/generated';
+import { loomMarketAbi, loomModelsAbi, loomRegistryAbi, loomReplicatedMarketAbi } from '../../abis/generated';
 import { loomAbi } from '../../sdk/contracts';
 import { startChain, type Chain } from '../../testkit/chain';
 import { gql, startIndexer, type Indexer } from '../../testkit/indexer';
@@ -20,6 +23,7 @@ import { eventId, ZERO_BYTES32, type LoggedEvent } from '../src/fold/event';
 import { foldJob } from '../src/fold/job';
 import { evidenceOf, REPUTATION_VERSION, reputation, reputationV1 } from '../src/reputation';
 import { dumpTables, openPglite, openPostgres, plain, type Row } from './db';
+import { runModelsPoolsScenario, type ModelsPoolsScenario } from './modelsPoolsScenario';
 import { BAD_RESULT, GOOD_RESULT, H100, JSON_SPEC, runScenario, type Scenario } from './scenario';
 
 const schema = 'loom_test';
@@ -34,6 +38,7 @@ const runs = new Map<string, Run>();
 
 let chain: Chain;
 let scenario: Scenario;
+let hub: ModelsPoolsScenario;
 /** The run on PostgreSQL, served again by `ponder serve`. */
 let backfillDatabaseUrl: string | undefined;
 
@@ -43,6 +48,8 @@ beforeAll(async () => {
   // Run 1: Ponder on PGlite follows the chain while the scenario runs.
   const live = await startIndexer(chain, { schema });
   scenario = await runScenario(chain);
+  hub = await runModelsPoolsScenario(chain);
+  scenario.head = hub.head;
   await live.waitForBlock(scenario.head);
   const liveDigest: Digest = (await gql(live, DIGEST)).stateDigest;
   await live.stop();
@@ -91,7 +98,7 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
 
   test('default: every log of the three contracts is one job_event row, in chain order, with its contract', async () => {
     const { registry, market, replicated } = scenario;
-    const logs = await chain.pub.getLogs({ address: [registry, market, replicated], fromBlock: BigInt(scenario.startBlock), toBlock: scenario.head });
+    const logs = await chain.pub.getLogs({ address: [registry, market, replicated, hub.models], fromBlock: BigInt(scenario.startBlock), toBlock: scenario.head });
     const decoded = parseEventLogs({ abi: loomAbi, logs });
     expect(t().job_event.map((e) => [e.id, e.name, e.contract])).toEqual(
       decoded.map((l) => [eventId(l.blockNumber, l.logIndex), l.eventName, lower(l.address)]),
@@ -144,7 +151,7 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
       j10: { status: 'CLOSED', closeReason: 'RETURNED', worker: lower(actors.a), price: e18('0.2'), workerPayout: '0', fee: '0', clientRefund: e18('0.2'), slashed: '0', resultHash: null },
       j9: { status: 'OPEN', closeReason: null, worker: null, feeBps: 200, budget: e18('0.1'), client: lower(actors.client), token: ETH },
     };
-    expect(t().job).toHaveLength(14);
+    expect(t().job).toHaveLength(14 + Object.keys(hub.jobs).length);
     for (const [name, fields] of Object.entries(expected)) {
       const { id } = jobs[name as keyof typeof jobs];
       expect({ name, ...jobRow(id) }).toMatchObject({ name, kind: 'SINGLE', market: lower(scenario.market), replicas: null, outcome: null, ...fields });
@@ -191,7 +198,7 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
     const STATE = ['EMPTY', 'TAKEN', 'COMMITTED', 'REVEALED'];
     for (const job of t().job.filter((j) => j.kind === 'REPLICATED')) {
       const [status, filled, committed, revealed, revealDeadline] = await readReplicated<[number, number, number, number, number]>('replicatedJobs', [job.id]);
-      expect([status, filled, committed, revealed]).toEqual([2, job.filled, job.committed, job.revealed]);
+      expect([status, filled, committed, revealed]).toEqual([job.status === 'CLOSED' ? 2 : 1, job.filled, job.committed, job.revealed]);
       // The contract stores the reveal deadline only when the last commit opened the phase early.
       if (revealDeadline !== 0) expect(String(revealDeadline)).toBe(job.revealDeadline);
       for (const slot of slotsOf(job.id as Hex)) {
@@ -265,7 +272,9 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
 
   test('behavior: earnings are payouts net of fees, per token, across markets', () => {
     const { a, b, c } = scenario.actors;
-    const rows = t().worker_earning.map((e) => [e.worker, e.token, e.amount, e.jobs]);
+    const rows = t()
+      .worker_earning.filter((e) => [a, b, c].map(lower).includes(e.worker as string))
+      .map((e) => [e.worker, e.token, e.amount, e.jobs]);
     expect(rows).toEqual(
       expect.arrayContaining([
         [lower(a), ETH, e18('2.9115'), 4],
@@ -277,10 +286,11 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
     expect(rows).toHaveLength(4);
   });
 
-  test("behavior: balances mirror each market's credits (credited, withdrawn, left)", async () => {
-    const accounts = Object.values(scenario.actors);
+  test("behavior: balances mirror each ledger's credits, the markets' and LoomModels' (credited, withdrawn, left)", async () => {
+    const accounts = [...Object.values(scenario.actors), ...Object.values(hub.actors)];
     const rows = t().balance;
-    for (const [market, readCredits] of [[scenario.market, read], [scenario.replicated, readReplicated]] as const) {
+    const readModels = <T>(functionName: string, args: readonly unknown[]) => readAt<T>(hub.models, loomModelsAbi, functionName, args);
+    for (const [market, readCredits] of [[scenario.market, read], [scenario.replicated, readReplicated], [hub.models, readModels]] as const) {
       for (const account of accounts) {
         for (const token of [ETH, scenario.usdc]) {
           const onChain = await readCredits<bigint>('credits', [token, account]);
@@ -298,12 +308,14 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
     const { market, replicated } = scenario;
     expect(at(market, a)).toMatchObject({ amount: '0', withdrawn: e18('2.475') });
     expect(at(market, treasury)).toMatchObject({ amount: '0', credited: e18('0.026') });
-    expect(at(market, treasury2)).toMatchObject({ amount: e18('0.005') });
+    // j5's fee, and those of the models and pools scenario's single jobs (2% of 1, 1 and 0.5 ETH).
+    expect(at(market, treasury2)).toMatchObject({ amount: e18('0.055') });
     expect(at(market, client, scenario.usdc)).toMatchObject({ amount: '0', withdrawn: '30000000' });
     // The replicated market's: r1's payout and share of b's slash, the fee, the client's refunds and slashes.
     expect(at(replicated, a)).toMatchObject({ amount: '0', withdrawn: e18('0.4615') });
     expect(at(replicated, c)).toMatchObject({ amount: e18('0.4615') });
-    expect(at(replicated, treasury)).toMatchObject({ amount: e18('0.027') });
+    // r1's fee, and 3% of the models and pools scenario's two replicated jobs that reached a quorum (0.6 ETH each).
+    expect(at(replicated, treasury)).toMatchObject({ amount: e18('0.063') });
     expect(at(replicated, client)).toMatchObject({ amount: e18('2.85') });
   });
 
@@ -313,14 +325,15 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
       jobsPosted: sum('jobsPosted'), jobsAssigned: sum('jobsAssigned'), jobsCompleted: sum('jobsCompleted'),
       jobsCancelled: sum('jobsCancelled'), jobsExpired: sum('jobsExpired'), jobsReclaimed: sum('jobsReclaimed'),
       jobsDisputed: sum('jobsDisputed'), jobsSettled: sum('jobsSettled'),
-    }).toEqual({ jobsPosted: 14, jobsAssigned: 7, jobsCompleted: 3, jobsCancelled: 2, jobsExpired: 2, jobsReclaimed: 1, jobsDisputed: 3, jobsSettled: 13 });
+    }).toEqual({ jobsPosted: 23, jobsAssigned: 10, jobsCompleted: 8, jobsCancelled: 3, jobsExpired: 2, jobsReclaimed: 1, jobsDisputed: 3, jobsSettled: 19 });
     expect(t().daily_stat.length).toBeGreaterThanOrEqual(2); // the week-long jump spans days
 
     const perToken = (token: string, key: string) =>
       t().daily_token_stat.filter((d) => d.token === lower(token)).reduce((s, d) => s + BigInt(d[key] as string), 0n).toString();
-    expect([perToken(ETH, 'volumePosted'), perToken(ETH, 'volumeSettled'), perToken(ETH, 'fees')]).toEqual([e18('10.7'), e18('4'), e18('0.058')]);
+    // With the models and pools scenario's: 4.9 ETH posted, 3.7 paid for work (pool fees included), fees at 2% and 3%.
+    expect([perToken(ETH, 'volumePosted'), perToken(ETH, 'volumeSettled'), perToken(ETH, 'fees')]).toEqual([e18('15.6'), e18('7.7'), e18('0.144')]);
     const usdc = scenario.usdc;
-    expect([perToken(usdc, 'volumePosted'), perToken(usdc, 'volumeSettled'), perToken(usdc, 'fees')]).toEqual(['100000000', '70000000', '700000']);
+    expect([perToken(usdc, 'volumePosted'), perToken(usdc, 'volumeSettled'), perToken(usdc, 'fees')]).toEqual(['150000000', '70000000', '700000']);
   });
 
   test("behavior: each market's owner settings and allow-lists", () => {
@@ -358,7 +371,8 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
     }));
     const byWorker = (x: Row | { worker: unknown }, y: Row | { worker: unknown }) => String(x.worker).localeCompare(String(y.worker));
     for (const row of t().job) {
-      const { job, bids, slots } = foldJob(events.filter((e) => e.jobId === row.id).map((e) => e.event));
+      // A POOL job's fee at assignment is in no event of the job: the fold is given it.
+      const { job, bids, slots } = foldJob(events.filter((e) => e.jobId === row.id).map((e) => e.event), { poolFeeBps: row.poolFeeBps as number | null });
       expect(plain(job)).toEqual(row);
       expect(plain(bids.sort(byWorker))).toEqual(t().bid.filter((b) => b.jobId === row.id).sort(byWorker));
       expect(plain(slots)).toEqual(t().job_slot.filter((s) => s.jobId === row.id));
@@ -381,9 +395,9 @@ test('behavior: live indexing and indexing the history give identical tables', (
 test('behavior: the replay from genesis publishes the live state digest, replicated jobs and per-client records included', () => {
   const live = runs.get(LIVE)!.digest;
   expect(runs.get(BACKFILL)!.digest).toEqual(live);
-  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 5 });
+  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 6 });
   const rows = Object.fromEntries(live.tables.map((t) => [t.name, t.rows]));
-  expect(rows).toMatchObject({ job: 14, job_slot: 7, worker_client: 3, market: 2, job_event: runs.get(LIVE)!.tables.job_event!.length });
+  expect(rows).toMatchObject({ job: 23, job_slot: 11, worker_client: 6, market: 2, model: 4, job_model: 5, pool: 2, pool_member: 3, pool_fee: 4, job_event: runs.get(LIVE)!.tables.job_event!.length });
 });
 
 test.skipIf(!postgresUrl)('behavior: `ponder serve` serves the finished index from PostgreSQL', async () => {

@@ -1,6 +1,6 @@
 /**
- * Query.balances (an account's credits per token, summed over the markets) and Query.credits (per
- * market and token: where each is withdrawn).
+ * Query.balances (an account's credits per token, summed over the ledgers: both markets and the model
+ * hub) and Query.credits (per ledger and token: where each is withdrawn).
  */
 import { asc, eq, sql } from 'ponder';
 import type { Context } from '../../context';
@@ -25,11 +25,12 @@ export const balanceResolvers = {
     },
 
     credits: async (_: unknown, args: { account: `0x${string}` }, ctx: Context) => {
-      const { balance, market } = ctx.tables;
+      const { balance, market, modelHub } = ctx.tables;
       const rows = await ctx.db
         .select({
           market: balance.market,
           kind: market.kind,
+          modelHub: sql<boolean>`${modelHub.address} is not null`,
           token: balance.token,
           amount: balance.amount,
           credited: balance.credited,
@@ -37,10 +38,12 @@ export const balanceResolvers = {
         })
         .from(balance)
         .leftJoin(market, eq(market.address, balance.market))
+        .leftJoin(modelHub, eq(modelHub.address, balance.market))
         .where(eq(balance.account, args.account))
         .orderBy(asc(balance.market), asc(balance.token));
-      const rank = (kind: string | null) => (kind === 'SINGLE' ? 0 : kind === 'REPLICATED' ? 1 : 2);
-      return rows.sort((a, b) => rank(a.kind) - rank(b.kind));
+      // The single-worker market, the replicated market, the model hub, then any ledger not indexed.
+      const rank = (r: { kind: string | null; modelHub: boolean }) => (r.kind === 'SINGLE' ? 0 : r.kind === 'REPLICATED' ? 1 : r.modelHub ? 2 : 3);
+      return rows.map((r) => ({ ...r, modelHub: r.modelHub === true })).sort((a, b) => rank(a) - rank(b));
     },
   },
 };

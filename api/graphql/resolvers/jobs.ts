@@ -4,7 +4,7 @@
  */
 import { and, count, eq, lte, sql } from 'ponder';
 import type { Context } from '../../context';
-import type { BidRow, JobNode, JobRow, SlotRow, Tables } from '../../data/tables';
+import type { BidRow, JobModelRow, JobNode, JobRow, SlotRow, Tables } from '../../data/tables';
 import { eventCursor, eventIdOfCursor } from '../../data/eventCursors';
 import { type JobFilter, jobFilterCondition, paidPrice, paidPriceOf } from '../../data/filters';
 import { readHeadBlock } from '../../data/indexingStatus';
@@ -55,7 +55,9 @@ async function jobAtBlock(ctx: Context, id: `0x${string}`, atBlock: bigint): Pro
     .from(jobEvent)
     .where(and(eq(jobEvent.jobId, id), lte(jobEvent.blockNumber, atBlock)))
     .orderBy(jobEvent.id);
-  const { job, bids, slots } = ctx.foldJob(events);
+  // A POOL job's fee was fixed at its assignment, which no event carries: the current row has it.
+  const poolFeeBps = events.length > 0 ? ((await ctx.loaders.jobById.load(id))?.poolFeeBps ?? null) : null;
+  const { job, bids, slots } = ctx.foldJob(events, { poolFeeBps });
   return job && { ...job, asOfBlock: atBlock, bidsAtBlock: bids, slotsAtBlock: slots };
 }
 
@@ -129,6 +131,50 @@ async function prefetchBids(ctx: Context, info: SelectionInfo, nodeFields: Retur
   await Promise.all(loads).catch(() => {});
 }
 
+export type JobsArgs = PageArgs & { filter?: JobFilter | null; orderBy?: JobOrderBy | null };
+
+/**
+ * A page of jobs (Query.jobs, and the jobs of a model or a pool). With `info` (Query.jobs) only the
+ * columns its selection needs are read; without, whole rows.
+ */
+export async function jobsConnection(ctx: Context, args: JobsArgs, info?: SelectionInfo) {
+  const { job } = ctx.tables;
+  const first = pageSize(args.first);
+  const orderBy = args.orderBy ?? 'POSTED_AT_DESC';
+  const order = jobOrder(ctx.tables, orderBy);
+  const where = jobFilterCondition(ctx.tables, args.filter);
+  const afterKey = args.after ? decodeCursor(args.after, `job:${orderBy}`, [keyPattern.uint, keyPattern.bytes32]) : undefined;
+  // Only the columns the selection resolves from (whole rows when it cannot tell).
+  const nodeFields = info ? connectionNodeFields(info) : [];
+  const columns = info ? jobColumnsFor(ctx.tables, nodeFields, info.fragments, order.columns) : undefined;
+  const page = (after: SQL | undefined, limit: number | Placeholder) =>
+    (columns ? ctx.db.select(jobSelection(ctx.tables, columns)) : ctx.db.select())
+      .from(job)
+      .where(and(where, after))
+      .orderBy(...orderByOf(order))
+      .limit(limit);
+  // Unfiltered pages (the newest jobs, the market's front page) are prepared statements.
+  const rows = (
+    where
+      ? await page(afterKey && afterCondition(order, afterKey), first + 1)
+      : await statement(
+          ctx.db,
+          `jobs:${orderBy}:${afterKey ? 'after' : 'first'}:${columns ? [...columns].sort().join(',') : '*'}`,
+          () => page(afterKey && afterCondition(order, [sql.placeholder('k0'), sql.placeholder('k1')]), sql.placeholder('limit')),
+        ).execute({ limit: first + 1, k0: afterKey?.[0], k1: afterKey?.[1] })
+  ) as JobRow[];
+  // Whole rows only: a job loaded elsewhere in the response needs every field.
+  if (!columns) for (const row of rows) ctx.loaders.jobById.prime(row.id, row);
+  if (info) await prefetchBids(ctx, info, nodeFields, rows.slice(0, first).map((r) => r.id));
+  return toConnection<JobNode>(
+    rows,
+    first,
+    args.after,
+    (r) => encodeCursor(`job:${orderBy}`, order.keyOf(r)),
+    async () => (await ctx.db.select({ n: count() }).from(job).where(where))[0]?.n ?? 0,
+  );
+}
+
 export const jobResolvers = {
   Query: {
     async job(_: unknown, args: { id: string; atBlock?: bigint | null }, ctx: Context): Promise<JobNode | null> {
@@ -140,48 +186,7 @@ export const jobResolvers = {
       return (await ctx.loaders.jobById.load(id)) ?? null;
     },
 
-    async jobs(
-      _: unknown,
-      args: PageArgs & { filter?: JobFilter | null; orderBy?: JobOrderBy | null },
-      ctx: Context,
-      info: SelectionInfo,
-    ) {
-      const { job } = ctx.tables;
-      const first = pageSize(args.first);
-      const orderBy = args.orderBy ?? 'POSTED_AT_DESC';
-      const order = jobOrder(ctx.tables, orderBy);
-      const where = jobFilterCondition(ctx.tables, args.filter);
-      const afterKey = args.after ? decodeCursor(args.after, `job:${orderBy}`, [keyPattern.uint, keyPattern.bytes32]) : undefined;
-      // Only the columns the selection resolves from (whole rows when it cannot tell).
-      const nodeFields = connectionNodeFields(info);
-      const columns = jobColumnsFor(ctx.tables, nodeFields, info.fragments, order.columns);
-      const page = (after: SQL | undefined, limit: number | Placeholder) =>
-        (columns ? ctx.db.select(jobSelection(ctx.tables, columns)) : ctx.db.select())
-          .from(job)
-          .where(and(where, after))
-          .orderBy(...orderByOf(order))
-          .limit(limit);
-      // Unfiltered pages (the newest jobs, the market's front page) are prepared statements.
-      const rows = (
-        where
-          ? await page(afterKey && afterCondition(order, afterKey), first + 1)
-          : await statement(
-              ctx.db,
-              `jobs:${orderBy}:${afterKey ? 'after' : 'first'}:${columns ? [...columns].sort().join(',') : '*'}`,
-              () => page(afterKey && afterCondition(order, [sql.placeholder('k0'), sql.placeholder('k1')]), sql.placeholder('limit')),
-            ).execute({ limit: first + 1, k0: afterKey?.[0], k1: afterKey?.[1] })
-      ) as JobRow[];
-      // Whole rows only: a job loaded elsewhere in the response needs every field.
-      if (!columns) for (const row of rows) ctx.loaders.jobById.prime(row.id, row);
-      await prefetchBids(ctx, info, nodeFields, rows.slice(0, first).map((r) => r.id));
-      return toConnection<JobNode>(
-        rows,
-        first,
-        args.after,
-        (r) => encodeCursor(`job:${orderBy}`, order.keyOf(r)),
-        async () => (await ctx.db.select({ n: count() }).from(job).where(where))[0]?.n ?? 0,
-      );
-    },
+    jobs: (_: unknown, args: JobsArgs, ctx: Context, info: SelectionInfo) => jobsConnection(ctx, args, info),
   },
 
   Job: {
@@ -208,6 +213,13 @@ export const jobResolvers = {
     gpuModelName: (job: JobNode) => job.gpuModel,
     asOfBlock: (job: JobNode) => job.asOfBlock ?? null,
     assignee: (job: JobNode, _: unknown, ctx: Context) => (job.worker ? ctx.loaders.workerByAddress.load(job.worker) : null),
+    // A time-travelled job that was still open then had no royalty yet (fees never change).
+    models: async (job: JobNode, _: unknown, ctx: Context): Promise<JobModelRow[]> => {
+      if (job.modelIds.length === 0) return [];
+      const rows = await ctx.loaders.modelsByJob.load(job.id);
+      return job.asOfBlock != null && job.status !== 'CLOSED' ? rows.map((r) => ({ ...r, royaltyPaid: null })) : rows;
+    },
+    pool: (job: JobNode, _: unknown, ctx: Context) => (job.pool === null ? null : ctx.loaders.poolById.load(job.pool.toString()).then((p) => p ?? null)),
 
     bids(job: JobNode, args: BidsArgs, ctx: Context) {
       const page = bidsPage(args);

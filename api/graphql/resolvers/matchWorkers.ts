@@ -9,27 +9,36 @@
  *                                a term is 1 when neither side has any, 0.5 when only the worker has)
  *
  * rounded to 6 decimals. Online workers (a heartbeat reached this API recently: api/presence/) rank
- * before offline ones, then the score, ties broken by address.
+ * before offline ones, then the score, ties broken by address. A job restricted to a pool, or a
+ * `pool` argument, admits only that pool's members (state MEMBER: the contract's startPoolJob).
  */
-import { and, asc, desc, eq, gte, notInArray, sql } from 'ponder';
+import { and, asc, desc, eq, gte, inArray, notInArray, sql } from 'ponder';
 import type { Context } from '../../context';
 import { ApiError } from '../errors';
 import { ZERO_BYTES32 } from '../checkArgs';
 import { addressIn } from '../../data/filters';
 import { pageSize } from '../../data/pagination';
-import { parseJobId } from '../scalars';
+import { parseJobId, parsePoolId } from '../scalars';
 
 export const SCORE_WEIGHTS = { reputation: 0.4, price: 0.35, fit: 0.25 } as const;
 
 export const matchWorkersResolvers = {
   Query: {
-    async matchWorkers(_: unknown, args: { jobId: string; first?: number | null }, ctx: Context) {
+    async matchWorkers(_: unknown, args: { jobId: string; first?: number | null; pool?: string | null }, ctx: Context) {
       const first = pageSize(args.first, 10);
       const id = parseJobId(args.jobId);
+      const wanted = args.pool != null ? parsePoolId(args.pool) : null;
       const job = await ctx.loaders.jobById.load(id);
       if (!job) throw new ApiError('NOT_FOUND', `No job ${id}`);
       if (first === 0) return [];
-      const { worker } = ctx.tables;
+      // A pool job takes its pool's members alone: asked for another pool's, nobody qualifies.
+      if (wanted !== null && job.pool !== null && wanted !== job.pool) return [];
+      const pool = job.pool ?? wanted;
+      const { worker, poolMember } = ctx.tables;
+      const members = ctx.db
+        .select({ worker: poolMember.worker })
+        .from(poolMember)
+        .where(and(sql`${poolMember.pool} = ${pool?.toString() ?? '0'}::numeric`, eq(poolMember.state, 'MEMBER')));
 
       const fitTerm = (required: number, has: typeof worker.gpuCount | typeof worker.vramMiB) =>
         required === 0
@@ -61,6 +70,7 @@ export const matchWorkersResolvers = {
             job.gpuModelRaw !== ZERO_BYTES32 ? eq(worker.gpuModelRaw, job.gpuModelRaw) : undefined,
             sql`${worker.stake} - ${worker.locked} >= ${job.collateral.toString()}::numeric`,
             job.slotWorkers.length > 0 ? notInArray(worker.address, job.slotWorkers) : undefined,
+            pool !== null ? inArray(worker.address, members) : undefined,
           ),
         )
         .as('ranked');

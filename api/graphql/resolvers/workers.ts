@@ -66,6 +66,7 @@ export const workerResolvers = {
     gpuModelName: (w: WorkerRow) => w.gpuModel,
     freeStake: (w: WorkerRow) => w.stake - w.locked,
     earnings: (w: WorkerRow, _: unknown, ctx: Context) => ctx.loaders.earningsByWorker.load(w.address),
+    pool: (w: WorkerRow, _: unknown, ctx: Context) => ctx.loaders.membershipByWorker.load(w.address).then((m) => m ?? null),
   },
 
   HardwareClaim: {

@@ -1,8 +1,9 @@
 /**
- * The markets' `credits` ledgers as a pure function of events: which (market, account, token)
- * balances an event credits, mirroring each `_credit` call of LoomMarket and LoomReplicatedMarket
- * (zero amounts credit nothing), and which it empties (Withdrawn takes the whole balance). Each market
- * keeps its own ledger: a credit is withdrawn from the market that emitted it.
+ * The `credits` ledgers as a pure function of events: which (ledger, account, token) balances an
+ * event credits, mirroring each `_credit` call of LoomMarket, LoomReplicatedMarket and LoomModels
+ * (zero amounts credit nothing), and which it empties (Withdrawn takes the whole balance). Each
+ * contract keeps its own ledger: a credit is withdrawn from the contract that emitted it (`market`
+ * names that contract, LoomModels included).
  */
 import { argsOf, big, hex, ZERO_ADDRESS, type Hex, type LoggedEvent } from './event';
 import type { Job } from './job';
@@ -13,7 +14,8 @@ export type Credit = { market: Hex; account: Hex; token: Hex; amount: bigint };
 /**
  * What `event` credits.
  *
- * @param job The job the event is about (JobAssigned, JobClosed, ReplicatedJobClosed), as it was before the event.
+ * @param job The job the event is about (JobAssigned, JobClosed, ReplicatedJobClosed), as it was
+ *   before the event. PoolFeePaid, RoyaltyPaid and RoyaltyRefunded need none: they name token and account.
  * @param treasury The emitting market's treasury when the event happened (fees go to the treasury of the moment).
  * @param slots For ReplicatedJobClosed: the job's slots after the close (their verdicts say who the
  *   quorum is: its workers share the slashed collateral).
@@ -29,6 +31,19 @@ export function creditsOf(event: LoggedEvent, job: Pick<Job, 'client' | 'token'>
   const add = (account: Hex, token: Hex, amount: bigint) => {
     if (amount !== 0n) credits.push({ market: event.contract, account, token, amount });
   };
+  // Events that name their token and account themselves.
+  if (event.name === 'PoolFeePaid') {
+    add(hex(args.operator), hex(args.token), big(args.amount));
+    return credits;
+  }
+  if (event.name === 'RoyaltyPaid') {
+    add(hex(args.creator), hex(args.token), big(args.amount));
+    return credits;
+  }
+  if (event.name === 'RoyaltyRefunded') {
+    add(hex(args.client), hex(args.token), big(args.amount));
+    return credits;
+  }
   if (!job) return credits;
   if (event.name === 'JobAssigned') {
     add(job.client, job.token, big(args.refund));

@@ -52,8 +52,16 @@ export const SINGLE_JOB_EVENTS = new Set([
   'JobClosed',
 ]);
 
+/**
+ * Events of either kind of job from elsewhere than its market's life cycle: the models it uses
+ * (LoomModels' ModelsUsed, right after its posting), the pool a replicated job is restricted to
+ * (ReplicatedJobPooled, right after its posting), the pool fee credited at its close (PoolFeePaid,
+ * just before the close).
+ */
+export const JOB_MODEL_AND_POOL_EVENTS = new Set(['ModelsUsed', 'ReplicatedJobPooled', 'PoolFeePaid']);
+
 /** Events that change a job, of either kind (all of them carry `jobId`). */
-export const JOB_EVENTS = new Set([...SINGLE_JOB_EVENTS, ...REPLICATED_JOB_EVENTS]);
+export const JOB_EVENTS = new Set([...SINGLE_JOB_EVENTS, ...REPLICATED_JOB_EVENTS, ...JOB_MODEL_AND_POOL_EVENTS]);
 
 /** Events that create a job. */
 const POSTED = new Set(['JobPosted', 'ReplicatedJobPosted']);
@@ -64,6 +72,12 @@ export type JobEventContext = {
   bid?: Pick<Bid, 'status'>;
   /** For ReplicatedJobClosed: the job's slots after the close (slot.ts `closeSlots`). */
   slots?: readonly Slot[];
+  /**
+   * For JobAssigned of a POOL job: the pool's fee at that moment, which the contract fixes for the
+   * job and no job event carries (the indexer reads its pool's row; a fold of the job's events is
+   * given the fee the job was assigned with, see `foldJob`).
+   */
+  poolFeeBps?: number | null;
 };
 
 /**
@@ -106,7 +120,10 @@ export function applyJobEvent(job: Job | undefined, event: LoggedEvent, context:
  * @param event One of JOB_EVENTS other than a posting; any other event gives an empty patch.
  */
 export function jobPatchOf(
-  job: Pick<Job, 'activeBids' | 'minGpuCount' | 'executionTimeout' | 'replicas' | 'filled' | 'committed' | 'revealed' | 'slotWorkers' | 'status'>,
+  job: Pick<
+    Job,
+    'activeBids' | 'minGpuCount' | 'executionTimeout' | 'replicas' | 'filled' | 'committed' | 'revealed' | 'slotWorkers' | 'status' | 'mode' | 'poolFeePaid'
+  >,
   event: LoggedEvent,
   context: JobEventContext = {},
 ): Partial<Job> {
@@ -116,6 +133,16 @@ export function jobPatchOf(
   const args = argsOf(event);
   const next: Partial<Job> = { updatedAt: event.timestamp, updatedBlock: event.blockNumber };
   switch (event.name) {
+    case 'ModelsUsed':
+      next.modelIds = (args.modelIds as unknown[]).map(Number);
+      break;
+    case 'ReplicatedJobPooled':
+      next.pool = big(args.pool);
+      break;
+    case 'PoolFeePaid':
+      // A replicated job pays one per paid member of the quorum.
+      next.poolFeePaid = (job.poolFeePaid ?? 0n) + big(args.amount);
+      break;
     case 'BidPlaced':
       if (bid?.status !== 'ACTIVE') next.activeBids = job.activeBids + 1;
       break;
@@ -133,6 +160,7 @@ export function jobPatchOf(
       next.executionDeadline = big(args.executionDeadline);
       next.assignedAt = event.timestamp;
       next.assignedDay = utcDay(event.timestamp);
+      if (job.mode === 'POOL') next.poolFeeBps = context.poolFeeBps ?? null;
       break;
     }
     case 'ResultSubmitted':
@@ -163,13 +191,17 @@ export function jobPatchOf(
 
 function posted(event: LoggedEvent): Job {
   const t = argsOf(event).terms;
+  const mode = JOB_MODES[Number(t.mode)]!;
+  const offeredTo = hex(t.offeredTo);
   return {
     ...postedJobRow(event),
     kind: 'SINGLE',
     arbiter: hex(t.arbiter),
     budget: big(t.budget),
-    mode: JOB_MODES[Number(t.mode)]!,
-    offeredTo: hex(t.offeredTo),
+    mode,
+    offeredTo,
+    // A POOL job names its pool in `offeredTo`: address(uint160(poolId)).
+    pool: mode === 'POOL' ? BigInt(offeredTo) : null,
     executionTimeout: Number(t.executionTimeout),
     challengeWindow: Number(t.challengeWindow),
     replicas: null,
@@ -190,12 +222,19 @@ function posted(event: LoggedEvent): Job {
  * rows up to some block. Gives exactly what the indexer's `job`, `bid` and `job_slot` rows held at
  * that point.
  *
+ * @param known What no event of the job carries: a POOL job's `poolFeeBps` (its pool's fee when it
+ *   was assigned, fixed from then on: the job's current row holds it). Without it a folded POOL job
+ *   that reached assignment has `poolFeeBps` null.
+ *
  * @example
  * const rows = await db.select().from(jobEvent)
  *   .where(and(eq(jobEvent.jobId, id), lte(jobEvent.blockNumber, atBlock))).orderBy(jobEvent.id);
  * const { job, bids, slots } = foldJob(rows);
  */
-export function foldJob(events: readonly LoggedEvent[]): { job: Job | undefined; bids: Bid[]; slots: Slot[] } {
+export function foldJob(
+  events: readonly LoggedEvent[],
+  known: Pick<JobEventContext, 'poolFeeBps'> = {},
+): { job: Job | undefined; bids: Bid[]; slots: Slot[] } {
   let job: Job | undefined;
   const bids = new Map<Hex, Bid>();
   let slots = new Map<number, Slot>();
@@ -210,7 +249,7 @@ export function foldJob(events: readonly LoggedEvent[]): { job: Job | undefined;
       if (slot) slots.set(slotKey.slot, slot);
     }
     if (event.name === 'ReplicatedJobClosed') slots = new Map(closeSlots([...slots.values()], event).map((s) => [s.slot, s]));
-    job = applyJobEvent(job, event, { bid, slots: [...slots.values()] });
+    job = applyJobEvent(job, event, { bid, slots: [...slots.values()], poolFeeBps: known.poolFeeBps });
     if (bidKey) {
       const nextBid = applyBidEvent(bid, event);
       if (nextBid) bids.set(bidKey.worker, nextBid);

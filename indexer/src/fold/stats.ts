@@ -79,5 +79,10 @@ export function dailyVolumeOf(
     if (settled === 0n) return undefined;
     return { day, token: job.token, volumePosted: 0n, volumeSettled: settled, fees: fee };
   }
+  // What a pool member was paid is its payout (JobClosed, net of the pool fee) and the pool's fee.
+  if (event.name === 'PoolFeePaid') {
+    const amount = big(args.amount);
+    return amount === 0n ? undefined : { day, token: job.token, volumePosted: 0n, volumeSettled: amount, fees: 0n };
+  }
   return undefined;
 }

@@ -89,7 +89,7 @@ export function emptyWorker(address: Hex, event: Pick<LoggedEvent, 'timestamp' |
 /** What a worker event needs besides the worker (for the events that settle a job). */
 export type WorkerEventContext = {
   /** For JobClosed, SlotTaken and ReplicatedJobClosed: the job before the event. */
-  job?: Pick<Job, 'client' | 'price' | 'collateral'>;
+  job?: Pick<Job, 'client' | 'price' | 'collateral'> & Partial<Pick<Job, 'poolFeePaid'>>;
   /** For ReplicatedJobClosed: this worker's slot after the close (its verdict, slash). */
   slot?: Pick<Slot, 'verdict' | 'slashed'>;
   /** For an event that settles an outcome: the worker's record with the job's client before it. */
@@ -190,7 +190,7 @@ export function workerPatchOf(worker: Worker, event: LoggedEvent, context: Worke
       // jobs only to hand them back (it settles no outcome, so the reputation score does not move).
       else if (reason === 'RETURNED') p.jobsReturned = worker.jobsReturned + 1;
       else if (reason === 'DISPUTE_RESOLVED') {
-        if (disputeWon(big(args.workerPayout), big(args.fee), job?.price ?? 0n)) p.disputesWon = worker.disputesWon + 1;
+        if (disputeWon(big(args.workerPayout) + (job?.poolFeePaid ?? 0n), big(args.fee), job?.price ?? 0n)) p.disputesWon = worker.disputesWon + 1;
         else p.disputesLost = worker.disputesLost + 1;
       }
       break;

@@ -13,7 +13,8 @@ export type WorkerClient = typeof workerClientTable.$inferSelect;
 
 /**
  * Whether a dispute ruling went the worker's way: it was paid the whole price (before the fee).
- * Anything less means the arbiter sided, at least in part, with the client.
+ * Anything less means the arbiter sided, at least in part, with the client. A POOL job's worker
+ * got its payout less the pool's fee: pass the pool fee in `workerPayout` too.
  */
 export function disputeWon(workerPayout: bigint, fee: bigint, price: bigint): boolean {
   return workerPayout + fee >= price;
@@ -26,13 +27,14 @@ export type ClientOutcome = Outcome & { client: Hex };
  * The outcome `event` settles for `worker`, or undefined when it settles none (a cancel, an expiry,
  * an arbiter's silence, a replica without a verdict, an event that closes nothing).
  *
- * @param job The job before the event (its client and price).
+ * @param job The job before the event (its client and price, and the pool fee paid just before a
+ *   JobClosed: part of what the worker was paid).
  * @param slot For ReplicatedJobClosed: the worker's slot after the close (its verdict and slash).
  */
 export function outcomeOf(
   event: LoggedEvent,
   worker: Hex,
-  job: Pick<Job, 'client' | 'price'> | undefined,
+  job: (Pick<Job, 'client' | 'price'> & Partial<Pick<Job, 'poolFeePaid'>>) | undefined,
   slot?: Pick<Slot, 'verdict' | 'slashed'>,
 ): ClientOutcome | undefined {
   if (!job) return undefined;
@@ -46,7 +48,7 @@ export function outcomeOf(
       case 'RECLAIMED':
         return { ...base, success: false, harm: HARM.reclaimed + slash };
       case 'DISPUTE_RESOLVED':
-        return disputeWon(big(args.workerPayout), big(args.fee), job.price ?? 0n)
+        return disputeWon(big(args.workerPayout) + (job.poolFeePaid ?? 0n), big(args.fee), job.price ?? 0n)
           ? { ...base, success: true, harm: 0 }
           : { ...base, success: false, harm: HARM.disputeLost + slash };
       default:
