@@ -3,6 +3,9 @@
  * loom: the Loom client's command line.
  *
  *   loom job post|list|show|watch|accept-bid|cancel|release|dispute|reclaim|expire|finalize|result|withdraw
+ *   loom model publish|retire|list|show            (the model hub)
+ *   loom pool create|fee|approve|remove|join|leave|show|list   (worker pools)
+ *   loom withdraw                                  (every credit: both markets and the model hub)
  *   loom worker list [--online]                    (registered workers, online or not)
  *   loom worker start|register|status|withdraw     (the worker's own CLI, loom-worker)
  *   loom index digest|replay
@@ -14,6 +17,9 @@
  */
 import { runIndex, INDEX_USAGE } from './commands/indexCommand';
 import { runJob, JOB_USAGE } from './commands/job';
+import { runWithdraw } from './commands/job/withdraw';
+import { runModel, MODEL_USAGE } from './commands/model';
+import { runPool, POOL_USAGE } from './commands/pool';
 import { runWorker } from './commands/worker';
 import { CliError } from './cliError';
 import { reportError } from './output/reportError';
@@ -24,6 +30,12 @@ Groups:
   job       Post jobs (single or replicated on several workers), list and show them, watch them
             live, accept bids, cancel, release, dispute, reclaim, finalize, download verified
             results, withdraw credits
+  model     The model hub: publish model versions (paid or free), retire them, list and show
+            them; jobs use them with loom job post --model <id>
+  pool      Worker pools: create one and set its fee, approve and remove members, join and
+            leave as a worker, show and list them; jobs for a pool: loom job post --pool <id>
+  withdraw  Withdraw every credit: refunds and shares from both markets, royalties and fee
+            refunds from the model hub (the same as loom job withdraw)
   worker    List workers (list [--online]); run a GPU worker (start, register, status, withdraw):
             the loom-worker CLI
   index     Compare an indexer with the chain: digest, replay
@@ -38,6 +50,10 @@ Every command takes --help and --json. Exit codes: 0 success, 1 failure, 2 bad u
 
 ${JOB_USAGE}
 
+${MODEL_USAGE}
+
+${POOL_USAGE}
+
 ${INDEX_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -50,6 +66,12 @@ async function main(argv: string[]): Promise<number> {
   switch (group) {
     case 'job':
       return runJob(rest);
+    case 'model':
+      return runModel(rest);
+    case 'pool':
+      return runPool(rest);
+    case 'withdraw':
+      return runWithdraw(rest);
     case 'worker':
       return runWorker(rest);
     case 'index':

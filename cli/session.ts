@@ -7,6 +7,7 @@ import type { Address, Hex, PublicClient } from 'viem';
 import { connectChain } from '../sdk/chain/connectChain';
 import { EventFields, JobEventsQuery, JobQuery, type JobResult } from '../sdk/documents';
 import type { ResultOf } from '../sdk/graphql';
+import { waitForIndexedBlock } from '../sdk/indexedBlock';
 import { createLoomReader, type LoomReader } from '../sdk/reads';
 import { createMarketWriter, type MarketWriter } from '../sdk/writes';
 import { CliError } from './cliError';
@@ -97,4 +98,13 @@ export async function waitIndexed(reader: LoomReader, id: Hex, block: bigint, pr
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Waits until the API has indexed `block` (for what is not a job: a model, a pool), so the next
+ * command reads what this one did. False when it did not within `timeoutMs`.
+ */
+export async function waitIndexedBlock(config: ClientConfig, block: bigint, progress: Progress, timeoutMs = 30_000): Promise<boolean> {
+  progress.update(`waiting for the indexer to reach block ${block}`);
+  return waitForIndexedBlock(config.apiUrl, block, { timeoutMs });
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { stringToHex, type Hex } from 'viem';
+import { stringToHex, zeroAddress, type Hex } from 'viem';
+import { loomMarketAbi, loomModelsAbi, loomRegistryAbi } from '../abis/generated';
 import { beforeAll, expect, test } from 'vitest';
 import { toContractTerms, type ApiJobTerms } from '../sdk/jobTerms';
 import { decide, defaultStrategy } from '../worker/daemon/strategy';
 import { startChain, type Chain } from '../testkit/chain';
 import { gql as query, startIndexer, type Indexer } from '../testkit/indexer';
-import { seedDemo, type DemoResult } from './demo.ts';
+import { DEMO_ACCOUNTS, seedDemo, type DemoResult } from './demo.ts';
 
 let chain: Chain;
 let anvil: Chain['anvil'];
@@ -163,4 +164,55 @@ test('error: refuses a chain that is not a local anvil deployment', async () => 
   await expect(
     seedDemo({ rpcUrl: anvil.rpcUrl, deployment: { ...deployment, arbiter: '0x000000000000000000000000000000000000dEaD' } }),
   ).rejects.toThrow(/not anvil's account 8/);
+});
+
+test('behavior: models (paid, a second version, free) and a pool of both demo workers, with the jobs that used them', async () => {
+  expect(demo.models.map((m) => [m.label, m.fee > 0n, m.retired])).toEqual([
+    ['paid weights, version 1 (retired)', true, true],
+    ['paid weights, version 2 (a new price)', true, false],
+    ['free dataset', false, false],
+  ]);
+  expect(demo.models[1]!.previous).toBe(demo.models[0]!.id);
+  const hub = deployment.LoomModels.address;
+  for (const m of demo.models) {
+    const [, fee, , retired] = await chain.pub.readContract({ address: hub, abi: loomModelsAbi, functionName: 'models', args: [m.id] });
+    expect([fee, retired]).toEqual([m.fee, m.retired]);
+  }
+  // The completed job paid the creator the first version's fee; the cancelled one refunded the second's.
+  const creator = chain.address(DEMO_ACCOUNTS.creator);
+  const client = chain.address(DEMO_ACCOUNTS.clients[0]);
+  const credit = (account: Hex) => chain.pub.readContract({ address: hub, abi: loomModelsAbi, functionName: 'credits', args: [zeroAddress, account] });
+  expect(await credit(creator)).toBe(demo.models[0]!.fee);
+  expect(await credit(client)).toBe(demo.models[1]!.fee);
+  // The files of the paid model are in the artifact store.
+  const published = await chain.pub.getContractEvents({ address: hub, abi: loomModelsAbi, eventName: 'ModelPublished', fromBlock: 0n });
+  for (const f of published[0]!.args.model!.files) {
+    const res = await fetch(`${ponder.url}/artifacts/${f.sha256}`);
+    expect(createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex')).toBe(f.sha256.slice(2));
+  }
+
+  expect(demo.pool).toBeGreaterThan(0n);
+  for (const w of demo.workers) {
+    const [pool, state] = await chain.pub.readContract({ address: deployment.LoomRegistry.address, abi: loomRegistryAbi, functionName: 'memberships', args: [w] });
+    expect([pool, state]).toEqual([demo.pool, 2]); // Member
+  }
+  const pooled = (await allJobs()).find((j) => j.terms.mode === 'POOL');
+  expect(pooled).toMatchObject({ status: 'CLOSED', closeReason: 'COMPLETED' });
+  expect(BigInt(pooled!.terms.offeredTo)).toBe(demo.pool);
+  // The pool's operator was paid its fee for the POOL job (5% of the member's payout after the protocol fee).
+  const fees = await chain.pub.getContractEvents({ address: deployment.LoomMarket.address, abi: loomMarketAbi, eventName: 'PoolFeePaid', fromBlock: 0n });
+  expect(fees.map((e) => [e.args.jobId, e.args.pool, e.args.operator])).toEqual([[pooled!.id, demo.pool, chain.address(DEMO_ACCOUNTS.poolOperator)]]);
+  expect(fees[0]!.args.amount).toBeGreaterThan(0n);
+
+  // The API shows them: the models with their uses and earnings, the pool with both members.
+  const api = await gql<{ models: { edges: { node: { id: string; uses: number; retired: boolean; earnings: { amount: string }[] } }[] } }>(
+    `{ models(first: 10) { edges { node { id uses retired earnings { amount } } } } }`,
+  );
+  expect(api.models.edges.map((e) => [Number(e.node.id), e.node.uses, e.node.retired, e.node.earnings.map((x) => x.amount)]).reverse()).toEqual([
+    [demo.models[0]!.id, 1, true, [demo.models[0]!.fee.toString()]],
+    [demo.models[1]!.id, 1, false, []],
+    [demo.models[2]!.id, 1, false, []],
+  ]);
+  const { pool } = await gql<{ pool: { memberCount: number; jobsCompleted: number } }>(`query($id: ID!) { pool(id: $id) { memberCount jobsCompleted } }`, { id: String(demo.pool) });
+  expect(pool).toEqual({ memberCount: 2, jobsCompleted: 2 });
 });

@@ -12,6 +12,13 @@
  *   replicated  2-replica jobs (quorum 2: the two demo workers) in each outcome: quorum reached, no
  *             quorum (one worker never revealed: slashed), expired unfilled, cancelled, and one still
  *             running (both committed, one revealed).
+ *   models    client 2 publishes a paid model (small real files in the artifact store when `apiUrl` is
+ *             given), its second version at a new price (the first then retired) and a free dataset;
+ *             client 1 posts a job that uses the paid model and the dataset (completed: the creator
+ *             earns its fee) and one that uses the second version (cancelled: the fee refunded).
+ *   pool      client 1 operates a pool (5% fee) that both demo workers join; client 2 posts a POOL
+ *             job a member completes (the operator earns its fee) and a pooled replicated job both
+ *             members agree on.
  *
  * Every demo job asks for 8 GPUs with 80 GiB each, so a local worker daemon (which claims this
  * machine's hardware) does not take the OPEN ones: the contract would refuse it, and its strategy
@@ -53,12 +60,16 @@ import { resultCommitment } from '../sdk/replication';
 import { createMarketWriter, type MarketWriter, type ReplicatedJobTerms } from '../sdk/writes';
 import { packOutputs } from '../sdk/node/packOutputs';
 import { putArtifact, signArtifactUpload } from '../sdk/artifactUpload';
+import { waitForIndexedBlock } from '../sdk/indexedBlock';
+import { poolAddress } from '../sdk/jobParams';
+import { buildModelParams, type ModelParamsInput } from '../sdk/modelParams';
+import { sha256Of, uploadModelFiles } from '../sdk/modelUpload';
 import { contractsOf, deploymentPath, readDeployment, type Deployment } from '../sdk/chain/deploymentRecord';
 
 /** anvil's well-known development mnemonic: its keys guard nothing but a local chain. */
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 /** The demo's accounts (indexes of the mnemonic). */
-export const DEMO_ACCOUNTS = { clients: [1, 2], workers: [6, 7], arbiter: 8 } as const;
+export const DEMO_ACCOUNTS = { clients: [1, 2], workers: [6, 7], arbiter: 8, creator: 2, poolOperator: 1 } as const;
 /** What every demo job requires: more than a local machine claims. */
 export const DEMO_REQUIREMENTS = { minGpuCount: 8, minVramMiB: 81_920 } as const;
 /** PyTorch's runtime image on Docker Hub, pinned by the digest public Dockerfiles pin it with. */
@@ -81,11 +92,18 @@ export type DemoReplicatedJob = {
   terms: ReplicatedJobTerms;
 };
 
+/** A demo model version. */
+export type DemoModel = { label: string; id: number; fee: bigint; retired: boolean; previous: number };
+
 export type DemoResult = {
   /** False when the chain already had the demo (nothing was sent). */
   seeded: boolean;
   jobs: DemoJob[];
   replicated: DemoReplicatedJob[];
+  /** The models published (empty when nothing was seeded). */
+  models: DemoModel[];
+  /** The demo pool's id (0n when nothing was seeded). */
+  pool: bigint;
   workers: Address[];
   /** The chain's head after seeding: wait for the indexer to reach it. */
   head: bigint;
@@ -93,7 +111,7 @@ export type DemoResult = {
 
 export type DemoOptions = {
   rpcUrl: string;
-  deployment: Pick<Deployment, 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket' | 'TestUSDC' | 'arbiter'>;
+  deployment: Pick<Deployment, 'LoomRegistry' | 'LoomMarket' | 'LoomReplicatedMarket' | 'LoomModels' | 'TestUSDC' | 'arbiter'>;
   /** The API, whose artifact store receives the demo results; omitted: results are not uploaded. */
   apiUrl?: string;
   /** Progress lines (default: none). */
@@ -144,7 +162,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
   const [, , , , registered] = await pub.readContract({ address: o.deployment.LoomRegistry.address, abi: loomRegistryAbi, functionName: 'workers', args: [w1.address] });
   if (registered) {
     log('demo data already on this chain: nothing sent');
-    return { seeded: false, jobs: [], replicated: [], workers: [w1.address, w2.address], head: await pub.getBlockNumber() };
+    return { seeded: false, jobs: [], replicated: [], models: [], pool: 0n, workers: [w1.address, w2.address], head: await pub.getBlockNumber() };
   }
 
   const now = async () => Number((await pub.getBlock({ blockTag: 'latest' })).timestamp);
@@ -154,25 +172,38 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
   const post = async (
     from: Writer,
     label: string,
-    p: { spec: Record<string, unknown>; budget: bigint; token?: Address; collateral?: bigint; auction?: boolean; offerTo?: Address; openFor: number; executionTimeout: number; challengeWindow?: number; gpuModel?: string },
+    p: {
+      spec: Record<string, unknown>;
+      budget: bigint;
+      token?: Address;
+      collateral?: bigint;
+      auction?: boolean;
+      offerTo?: Address;
+      /** A POOL job: only this pool's members may claim it. */
+      pool?: bigint;
+      /** Posted through LoomModels with these models (their fees escrowed with the budget). */
+      models?: number[];
+      openFor: number;
+      executionTimeout: number;
+      challengeWindow?: number;
+      gpuModel?: string;
+    },
   ): Promise<DemoJob> => {
-    const posted = await from.postJob({
-      terms: {
-        token: p.token ?? zeroAddress,
-        arbiter: zeroAddress, // the deployment's default arbiter (account 8)
-        budget: p.budget,
-        collateral: p.collateral ?? 0n,
-        mode: p.auction ? MODE.AUCTION : p.offerTo ? MODE.DIRECT : MODE.CLAIM,
-        offeredTo: p.offerTo ?? zeroAddress,
-        openUntil: (await now()) + p.openFor,
-        executionTimeout: p.executionTimeout,
-        challengeWindow: p.challengeWindow ?? DAY,
-        ...DEMO_REQUIREMENTS,
-        gpuModel: p.gpuModel ? stringToHex(p.gpuModel, { size: 32 }) : zeroHash,
-        salt: ++salt,
-      },
-      spec: p.spec,
-    });
+    const terms = {
+      token: p.token ?? zeroAddress,
+      arbiter: zeroAddress, // the deployment's default arbiter (account 8)
+      budget: p.budget,
+      collateral: p.collateral ?? 0n,
+      mode: p.auction ? MODE.AUCTION : p.offerTo ? MODE.DIRECT : p.pool ? MODE.POOL : MODE.CLAIM,
+      offeredTo: p.offerTo ?? (p.pool ? poolAddress(p.pool) : zeroAddress),
+      openUntil: (await now()) + p.openFor,
+      executionTimeout: p.executionTimeout,
+      challengeWindow: p.challengeWindow ?? DAY,
+      ...DEMO_REQUIREMENTS,
+      gpuModel: p.gpuModel ? stringToHex(p.gpuModel, { size: 32 }) : zeroHash,
+      salt: ++salt,
+    };
+    const posted = p.models ? await from.postJobWithModels({ terms, spec: p.spec, modelIds: p.models }) : await from.postJob({ terms, spec: p.spec });
     const job: DemoJob = { label, id: posted.jobId, status: 'OPEN', terms: posted.terms };
     jobs.push(job);
     return job;
@@ -215,7 +246,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
   };
   // Replicated jobs: two replicas, quorum two, the two demo workers in the slots.
   const replicated: DemoReplicatedJob[] = [];
-  const postReplicated = async (label: string, p: { spec: Record<string, unknown>; price: bigint; collateral?: bigint; openFor: number; commitWindow: number; revealWindow: number }) => {
+  const postReplicated = async (label: string, p: { spec: Record<string, unknown>; price: bigint; collateral?: bigint; openFor: number; commitWindow: number; revealWindow: number; pool?: bigint }) => {
     const posted = await ada.postReplicatedJob({
       terms: {
         token: zeroAddress,
@@ -229,7 +260,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
         ...DEMO_REQUIREMENTS,
         gpuModel: zeroHash,
         salt: ++salt,
-        pool: 0n,
+        pool: p.pool ?? 0n,
       },
       spec: p.spec,
     });
@@ -259,6 +290,13 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     job.status = 'CLOSED';
     job.closeReason = reason;
   };
+  /** A claim (or pool) job run to the end: claimed by `w`, a result with `files`, released by `client`. */
+  const complete = async (w: Writer, client: Writer, job: DemoJob, files: Record<string, string>) => {
+    await assign(w, job);
+    await submit(w, job, files);
+    await client.release(job.terms);
+    close(job, 'COMPLETED');
+  };
 
   // Workers refuse an image named by tag alone, so the demo's is pinned by digest (the tag is for people).
   // These jobs never run here (they ask for 8 GPUs; the demo workers act from this script), so nothing pulls it.
@@ -269,6 +307,9 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     env: { DEMO_JOB: name },
     resources: { gpus, vramMiB: 81_920, memoryMiB: 262_144, cpus: 32, timeoutSeconds },
   });
+
+  const models: DemoModel[] = [];
+  let pool = 0n;
 
   try {
     log('demo: registering two workers');
@@ -375,10 +416,7 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
       executionTimeout: 6 * HOUR,
       gpuModel: H100,
     });
-    await assign(w1, completed);
-    await submit(w1, completed, { 'metrics.json': '{"epochs":3,"eval_loss":1.412}\n', 'adapter.txt': 'LoRA adapter (demo)\n' });
-    await ada.release(completed.terms);
-    close(completed, 'COMPLETED');
+    await complete(w1, ada, completed, { 'metrics.json': '{"epochs":3,"eval_loss":1.412}\n', 'adapter.txt': 'LoRA adapter (demo)\n' });
 
     const auctioned = await post(grace, 'completed: auction in USDC, bid accepted', {
       spec: spec('render', 8, 2 * HOUR, ['blender', '-b', 'scene.blend', '-a']),
@@ -417,6 +455,93 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
     await w1.submitEvidence(resolved.terms, 'https://example.com/loom-demo/evidence-oom.txt');
     await arbiter.resolveDispute(resolved.terms, parseEther('0.15'), 0n);
     close(resolved, 'DISPUTE_RESOLVED');
+
+    log('demo: models (paid, a second version, free) and jobs that use them');
+    // Small real files, uploaded as a creator uploads them (signed, purpose model) when there is a store.
+    const creatorAccount = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: DEMO_ACCOUNTS.creator });
+    const modelFiles = async (files: Record<string, string>) => {
+      const sources = Object.entries(files).map(([path, text]) => ({ path, body: new TextEncoder().encode(text) }));
+      if (o.apiUrl) return uploadModelFiles({ files: sources, signer: creatorAccount, chainId, market, artifactUrl: o.apiUrl });
+      return Promise.all(sources.map(async (f) => ({ path: f.path, sha256: await sha256Of(f.body), size: BigInt(f.body.length) })));
+    };
+    const publish = async (label: string, input: ModelParamsInput): Promise<DemoModel> => {
+      const built = buildModelParams(input);
+      if (!built.ok) throw new Error(`demo: ${label}: ${JSON.stringify(built.issues)}`);
+      const published = await grace.publishModel(built.params);
+      const model: DemoModel = { label, id: published.modelId, fee: built.params.fee, retired: false, previous: published.previous };
+      models.push(model);
+      return model;
+    };
+    const weights = await modelFiles({
+      'model.safetensors': 'demo weights: a stand-in for a 7B model (not real weights)\n',
+      'config.json': '{"architectures":["LlamaForCausalLM"],"hidden_size":4096,"num_hidden_layers":32}\n',
+      'tokenizer/tokenizer.json': '{"version":"1.0","model":{"type":"BPE"}}\n',
+    });
+    const license = 'https://example.com/loom-demo/model-license.txt';
+    const llamaV1 = await publish('paid weights, version 1 (retired)', { name: 'demo-llama-7b', version: '1.0', kind: 'WEIGHTS', files: weights, licenseURI: license, fee: parseEther('0.01') });
+    const llamaV2 = await publish('paid weights, version 2 (a new price)', {
+      name: 'demo-llama-7b',
+      version: '1.1',
+      kind: 'WEIGHTS',
+      files: weights,
+      licenseURI: license,
+      fee: parseEther('0.008'),
+      previous: llamaV1.id,
+    });
+    const dataset = await publish('free dataset', {
+      name: 'demo-wikitext',
+      version: '2024-06',
+      kind: 'DATASET',
+      files: await modelFiles({ 'train.jsonl': '{"text":"Loom is a GPU marketplace."}\n{"text":"Models earn their creators a fee."}\n' }),
+      licenseURI: 'https://creativecommons.org/licenses/by-sa/4.0/',
+    });
+    const finetuned = await post(ada, 'completed: used a paid model and a free dataset', {
+      spec: spec('finetune-with-models', 8, 2 * HOUR, ['python', 'finetune.py', '--model', '/models/demo-llama-7b', '--data', '/models/demo-wikitext']),
+      budget: parseEther('0.2'),
+      models: [llamaV1.id, dataset.id],
+      openFor: DAY,
+      executionTimeout: 4 * HOUR,
+    });
+    await complete(w1, ada, finetuned, { 'metrics.json': '{"eval_loss":1.38,"base":"demo-llama-7b 1.0"}\n' });
+    // A newer version replaces the first: no new job may use version 1.
+    await grace.retireModel(llamaV1.id);
+    llamaV1.retired = true;
+    const withdrawnModelJob = await post(ada, 'cancelled: used a paid model (its fee refunded)', {
+      spec: spec('eval-with-model', 8, HOUR, ['python', 'eval.py', '--model', '/models/demo-llama-7b']),
+      budget: parseEther('0.05'),
+      models: [llamaV2.id],
+      openFor: DAY,
+      executionTimeout: 2 * HOUR,
+    });
+    await ada.cancelJob(withdrawnModelJob.terms);
+    close(withdrawnModelJob, 'CANCELLED');
+
+    log('demo: a worker pool with both demo workers, and jobs for its members');
+    const operator = ada;
+    ({ poolId: pool } = await operator.createPool({ name: 'Demo GPU pool', metadataURI: 'https://example.com/loom-demo/pool.json', feeBps: 500 }));
+    await w1.joinPool(pool);
+    await w2.joinPool(pool);
+    const pooled = await post(grace, 'completed: a POOL job, run by a member', {
+      spec: spec('pool-job', 8, HOUR, ['python', 'render.py', '--frames', '1-120']),
+      budget: parseEther('0.1'),
+      pool,
+      openFor: DAY,
+      executionTimeout: 2 * HOUR,
+    });
+    await complete(w2, grace, pooled, { 'frames.txt': 'frames 1-120 (demo)\n' });
+    const pooledReplicated = await postReplicated('replicated in the pool, quorum reached', {
+      spec: { ...spec('pool-replicated', 8, HOUR, ['python', 'hash.py']), deterministic: true },
+      price: parseEther('0.02'),
+      openFor: DAY,
+      commitWindow: DAY,
+      revealWindow: DAY,
+      pool,
+    });
+    const pooledAnswers = await commitAll(pooledReplicated, [{ 'hash.txt': 'c0ffee (demo)\n' }, { 'hash.txt': 'c0ffee (demo)\n' }]);
+    await reveal(pooledReplicated, 0, pooledAnswers[0]!);
+    await reveal(pooledReplicated, 1, pooledAnswers[1]!);
+    await grace.finalize(pooledReplicated.terms);
+    pooledReplicated.outcome = 'QUORUM_REACHED';
 
     log('demo: jobs still in flight (open, assigned, submitted, disputed)');
     const disputed = await post(ada, 'disputed: waiting for the arbiter', {
@@ -486,21 +611,12 @@ export async function seedDemo(o: DemoOptions): Promise<DemoResult> {
 
   const head = await pub.getBlockNumber();
   log(`demo: ${jobs.length} jobs seeded (up to block ${head})`);
-  return { seeded: true, jobs, replicated, workers: [w1.address, w2.address], head };
+  return { seeded: true, jobs, replicated, models, pool, workers: [w1.address, w2.address], head };
 }
 
 /** Resolves once the indexer behind `apiUrl` (Ponder's /status) has indexed `block`. */
 export async function waitForIndexed(apiUrl: string, block: bigint, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const status = (await (await fetch(`${apiUrl.replace(/\/+$/, '')}/status`)).json()) as Record<string, { block: { number: number } }>;
-      const chains = Object.values(status);
-      if (chains.length > 0 && chains.every((c) => BigInt(c.block.number) >= block)) return;
-    } catch {}
-    if (Date.now() > deadline) throw new Error(`the indexer at ${apiUrl} did not reach block ${block} within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  if (!(await waitForIndexedBlock(apiUrl, block, { timeoutMs }))) throw new Error(`the indexer at ${apiUrl} did not reach block ${block} within ${timeoutMs / 1000} s`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -4,7 +4,7 @@ import { CLOSE_REASONS, closeReasonOf, enumMemberName, JOB_STATUSES, jobModeOf, 
 test("default: the contract's enums, by value, as the API names them", () => {
   expect(JOB_STATUSES).toEqual(['OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED']);
   expect(CLOSE_REASONS).toEqual(['COMPLETED', 'CANCELLED', 'EXPIRED', 'RECLAIMED', 'DISPUTE_RESOLVED', 'ARBITRATION_TIMED_OUT', 'RETURNED']);
-  expect(MODE).toEqual({ CLAIM: 0, AUCTION: 1, DIRECT: 2 });
+  expect(MODE).toEqual({ CLAIM: 0, AUCTION: 1, DIRECT: 2, POOL: 3 });
   expect(closeReasonOf(5n)).toBe('DISPUTE_RESOLVED');
   expect(closeReasonOf(0)).toBeUndefined();
   expect(closeReasonOf(99)).toBeUndefined();
@@ -22,4 +22,5 @@ test('default: statuses and close reasons in words', () => {
   expect(statusLabel('CLOSED')).toBe('Closed');
   expect(modeLabel('AUCTION')).toBe('Auction');
   expect(modeLabel('CLAIM')).toBe('First claim');
+  expect(modeLabel('POOL')).toBe('Pool');
 });

@@ -4,9 +4,9 @@
  * and the API names its members in SCREAMING_SNAKE_CASE: both spellings come from the one source,
  * so a member added to the contract reaches every client without a hand-written list to update.
  */
-import { closeReasonKeys, closeReasonNames, jobModeKeys, jobModeNames, jobStatusKeys, jobStatusNames } from '../abis/generated';
+import { closeReasonKeys, closeReasonNames, jobModeKeys, jobModeNames, jobStatusKeys, jobStatusNames, modelKindNames, poolMemberStateNames } from '../abis/generated';
 
-/** A job's mode as the API names it: 'CLAIM' | 'AUCTION' | 'DIRECT'. */
+/** A job's mode as the API names it: 'CLAIM' | 'AUCTION' | 'DIRECT' | 'POOL'. */
 export type JobMode = (typeof jobModeKeys)[number];
 /** A job's status as the API names it ('NONE' is never stored: a job that exists has been posted). */
 export type JobStatus = Exclude<(typeof jobStatusKeys)[number], 'NONE'>;
@@ -29,8 +29,8 @@ function nonNone<K extends string>(key: K | undefined): Exclude<K, 'NONE'> | und
 }
 
 /** The Solidity member name of an enum value, as reverts print it: `enumMemberName('JobStatus', 5)` is "Closed". */
-export function enumMemberName(enumName: 'JobMode' | 'JobStatus' | 'CloseReason', value: number | bigint): string | undefined {
-  const names: readonly string[] = { JobMode: jobModeNames, JobStatus: jobStatusNames, CloseReason: closeReasonNames }[enumName];
+export function enumMemberName(enumName: 'JobMode' | 'JobStatus' | 'CloseReason' | 'ModelKind' | 'PoolMemberState', value: number | bigint): string | undefined {
+  const names: readonly string[] = { JobMode: jobModeNames, JobStatus: jobStatusNames, CloseReason: closeReasonNames, ModelKind: modelKindNames, PoolMemberState: poolMemberStateNames }[enumName];
   return names[Number(value)];
 }
 
@@ -50,7 +50,7 @@ export function statusLabel(status: string, closeReason?: string | null): string
 /** The label of a close reason: "Arbitration timed out". */
 export const closeReasonLabel = (reason: CloseReason): string => inWords(reason);
 
-/** The label of a job's mode: "First claim", "Auction" or "Direct offer". */
+/** The label of a job's mode: "First claim", "Auction", "Direct offer" or "Pool" (a pool's members only). */
 export function modeLabel(mode: string): string {
-  return mode === 'AUCTION' ? 'Auction' : mode === 'DIRECT' ? 'Direct offer' : 'First claim';
+  return mode === 'AUCTION' ? 'Auction' : mode === 'DIRECT' ? 'Direct offer' : mode === 'POOL' ? 'Pool' : 'First claim';
 }

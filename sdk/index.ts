@@ -3,7 +3,7 @@
  * api/graphql/schema.graphql), writes as transactions to the contract set (registry, single-worker and
  * replicated markets; calls typed from the generated ABIs),
  * simulated before they are signed, and the market's model every client shares: job parameters and
- * their bounds, the contract's enums, typed event payloads, receipts, tokens and formatting. Used by
+ * their bounds, models (publishing, their fees on a job) and worker pools, the contract's enums, typed event payloads, receipts, tokens and formatting. Used by
  * the CLI, the worker and the web UI alike. What needs Node (keys, output packing, the chain
  * connection and the deployment record) is in ./node.ts. See README.md ("Typed SDK").
  *
@@ -18,6 +18,7 @@ export { createLoomReader, LoomApiError, type LoomApiErrorCode, type LoomReader,
 export {
   createMarketWriter,
   specBytes,
+  type CreditHolder,
   TxError,
   type HardwareClaim,
   type JobParams,
@@ -35,6 +36,12 @@ export {
   type TermsInput,
   type TxOutcome,
 } from './writes';
+export * from './modelWrites';
+export * from './modelParams';
+export * from './modelCost';
+export * from './modelUpload';
+export * from './poolWrites';
+export * from './indexedBlock';
 export { decodeRevert, decodeRevertData, formatRevert, type DecodedRevert } from './revert';
 export { jobIdOf, toContractTerms, type ApiJobTerms, type JobTerms } from './jobTerms';
 export * from './jobParams';
@@ -58,4 +65,4 @@ export * from './jobLog';
 export * from './jobPayment';
 export * from './jobDeposits';
 export { LoomError, type LoomErrorCode } from './errors';
-export { loomMarketAbi, loomRegistryAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated';
+export { loomMarketAbi, loomModelsAbi, loomRegistryAbi, loomReplicatedMarketAbi, testUsdcAbi } from '../abis/generated';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { hexToString, parseEther, zeroAddress, zeroHash, type Address } from 'viem';
-import { buildJobParams, costSummary, randomSalt, TERMS_DEFAULTS, type JobParamsInput } from './jobParams';
+import { buildJobParams, costSummary, poolAddress, randomSalt, TERMS_DEFAULTS, type JobParamsInput } from './jobParams';
 
 const usdc: Address = '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512';
 const resources = { gpus: 2, vramMiB: 40_960, memoryMiB: 4096, cpus: 1, pids: 512, timeoutSeconds: 600, outputMiB: 1024 };
@@ -75,6 +75,19 @@ describe('buildJobParams', () => {
     expect(issues({ mode: 'AUCTION', offerTo: worker })).toEqual({ offerTo: 'makes a DIRECT job, not AUCTION' });
     expect(issues({ offerTo: 'bob' })).toEqual({ offerTo: '"bob" is not a worker\'s address' });
     expect(issues({ offerTo: zeroAddress })).toEqual({ offerTo: `"${zeroAddress}" is not a worker's address` });
+  });
+
+  test('behavior: a POOL job names its pool as offeredTo (the id as an address), and only a POOL job may', () => {
+    const pooled = buildJobParams(input({ pool: 1n }), cpuSpec, { now });
+    if (!pooled.ok) throw new Error(JSON.stringify(pooled.issues));
+    expect(pooled.params).toMatchObject({ mode: 3, offeredTo: '0x0000000000000000000000000000000000000001' });
+    expect(poolAddress(2n ** 64n - 1n).toLowerCase()).toBe(`0x${'0'.repeat(24)}${'f'.repeat(16)}`);
+    expect(issues({ mode: 'POOL' })).toEqual({ pool: 'is needed for a POOL job: the pool whose members may claim it' });
+    expect(issues({ pool: 0n })).toEqual({ pool: 'must be a pool id from 1 to 2^64-1, not 0' });
+    expect(issues({ pool: 2n ** 64n })).toEqual({ pool: `must be a pool id from 1 to 2^64-1, not ${2n ** 64n}` });
+    expect(issues({ mode: 'AUCTION', pool: 1n })).toEqual({ pool: 'makes a POOL job, not AUCTION' });
+    // A direct offer and a pool exclude each other.
+    expect(issues({ offerTo: '0x90f79bf6eb2c4f870365e785982e1f101e93b906', pool: 1n })).toEqual({ pool: 'makes a POOL job, not DIRECT' });
   });
 
   test('behavior: a CPU job needs no GPU and no VRAM', () => {

@@ -20,10 +20,12 @@ export type JobParamsInput = {
   budget: bigint;
   /** ETH the assigned worker locks. Default 0. */
   collateral?: bigint;
-  /** Default CLAIM, or DIRECT when `offerTo` is given. */
+  /** Default CLAIM, DIRECT when `offerTo` is given, POOL when `pool` is. */
   mode?: JobMode;
   /** The worker a DIRECT job is offered to (it alone may claim it); only for DIRECT. */
   offerTo?: string;
+  /** The worker pool (LoomRegistry pool id) whose members alone may claim a POOL job; only for POOL. */
+  pool?: bigint;
   /** Seconds from now during which the job can be claimed or bid on. */
   openFor: number;
   /** Seconds from assignment to the result deadline. */
@@ -62,7 +64,16 @@ export const TERMS_BOUNDS = {
   gpuCount: { max: 0xffff },
   vramMiB: { max: 0xffff_ffff },
   salt: { max: 2n ** 64n - 1n },
+  pool: { max: 2n ** 64n - 1n },
 } as const;
+
+/**
+ * A pool id as a POOL job's `offeredTo`: the id as a 20-byte address (pool 1 is 0x00…01), the way
+ * LoomMarket keeps it (`address(uint160(poolId))`).
+ */
+export function poolAddress(poolId: bigint): Address {
+  return getAddress(`0x${poolId.toString(16).padStart(40, '0')}`);
+}
 
 /** A random uint64: makes the job id unique when the same terms are posted twice. */
 export function randomSalt(): bigint {
@@ -128,7 +139,7 @@ export function buildJobParams(
     issue('gpuModel', (err as Error).message);
   }
 
-  const mode: JobMode = input.mode ?? (input.offerTo ? 'DIRECT' : TERMS_DEFAULTS.mode);
+  const mode: JobMode = input.mode ?? (input.offerTo ? 'DIRECT' : input.pool !== undefined ? 'POOL' : TERMS_DEFAULTS.mode);
   let offeredTo: Address = zeroAddress;
   if (mode === 'DIRECT') {
     if (!input.offerTo) issue('offerTo', 'is needed for a DIRECT job: the worker it is offered to');
@@ -136,6 +147,13 @@ export function buildJobParams(
     else offeredTo = getAddress(input.offerTo);
   } else if (input.offerTo) {
     issue('offerTo', `makes a DIRECT job, not ${mode}`);
+  }
+  if (mode === 'POOL') {
+    if (input.pool === undefined) issue('pool', 'is needed for a POOL job: the pool whose members may claim it');
+    else if (input.pool <= 0n || input.pool > TERMS_BOUNDS.pool.max) issue('pool', `must be a pool id from 1 to 2^64-1, not ${input.pool}`);
+    else offeredTo = poolAddress(input.pool);
+  } else if (input.pool !== undefined) {
+    issue('pool', `makes a POOL job, not ${mode}`);
   }
 
   let arbiter: Address = zeroAddress;

@@ -9,6 +9,7 @@
  */
 export * from './node/keys';
 export * from './node/packOutputs';
+export * from './node/modelFiles';
 export * from './node/revealSalt';
 export * from './node/options';
 export * from './chain/connectChain';

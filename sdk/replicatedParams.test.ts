@@ -40,6 +40,7 @@ describe('buildReplicatedParams', () => {
         minVramMiB: 16_384,
         gpuModel: zeroHash,
         salt: 1n,
+        pool: 0n,
       },
     });
   });
@@ -66,6 +67,9 @@ describe('buildReplicatedParams', () => {
     expect(issues({ price: 2n ** 95n }).price).toBe('times 3 replicas is more than the contract can hold');
     expect(issues({ openFor: 0 }).openFor).toBe('must be between 1 s and 90 d');
     expect(issues({ minGpuCount: 0 }).minGpuCount).toMatch(/below the spec's resources.gpus/);
+    expect(issues({ pool: 0n }).pool).toBe('must be a pool id from 1 to 2^64-1, not 0');
+    expect(issues({ pool: 2n ** 64n }).pool).toMatch(/from 1 to 2\^64-1/);
+    expect(issues({ pool: 3n })).toEqual({});
   });
 });
 

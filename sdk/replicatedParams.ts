@@ -117,6 +117,7 @@ export function buildReplicatedParams(
     issue('price', `times ${replicas} replicas is more than the contract can hold`);
   }
   if (!inPhaseBounds(input.revealWindow)) issue('revealWindow', phaseBounds());
+  if (input.pool !== undefined && (input.pool <= 0n || input.pool > TERMS_BOUNDS.pool.max)) issue('pool', `must be a pool id from 1 to 2^64-1, not ${input.pool}`);
 
   if (issues.length || !single.ok) return { ok: false, issues };
   const p = single.params;

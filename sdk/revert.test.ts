@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { BaseError, ContractFunctionExecutionError, ContractFunctionRevertedError, encodeErrorResult, type Hex } from 'viem';
 import { loomMarketAbi, testUsdcAbi } from '../abis/generated';
+import { loomAbi } from './contracts';
 import { decodeRevert, decodeRevertData, formatRevert } from './revert';
 
 const JOB = `0x${'ab'.repeat(32)}` as Hex;
@@ -45,8 +46,8 @@ describe('decodeRevert', () => {
     expect(decodeRevert(undefined)).toBeUndefined();
   });
 
-  test('default: every error of the market’s and the token’s ABIs round-trips by name', () => {
-    for (const item of [...loomMarketAbi, ...testUsdcAbi]) {
+  test('default: every error of the contract set’s (models and pools included) and the token’s ABIs round-trips by name', () => {
+    for (const item of [...loomAbi, ...testUsdcAbi]) {
       if (item.type !== 'error') continue;
       const args = item.inputs.map((i) => (i.type === 'address' ? ME : i.type === 'bytes32' ? JOB : i.type === 'uint8' ? 1 : 1n));
       expect(decodeRevertData(encodeErrorResult({ abi: [item], errorName: item.name, args } as never))?.name).toBe(item.name);

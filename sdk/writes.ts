@@ -22,96 +22,54 @@
  * const { jobId } = await writer.postJob({ terms: { token: zeroAddress, budget: parseEther('0.1'), ... }, spec });
  * await writer.cancelJob(terms); // throws TxError, revert.name 'UnexpectedStatus', when it is no longer open
  */
-import {
-  type Account,
-  type Address,
-  type Chain,
-  type ContractFunctionArgs,
-  type ContractFunctionName,
-  type Hash,
-  type Hex,
-  type PublicClient,
-  type TransactionReceipt,
-  type WalletClient,
-  BaseError,
-  bytesToHex,
-  erc20Abi,
-  isHex,
-  stringToHex,
-  zeroAddress,
-} from 'viem';
-import { type LoomAbi, type LoomContractName, type LoomContracts, abiOf, contractFor } from './contracts';
+import { type Account, type Address, type Chain, type Hash, type Hex, type PublicClient, type WalletClient, BaseError, erc20Abi, zeroAddress } from 'viem';
+import { type LoomContractName, type LoomContracts, abiOf, contractFor } from './contracts';
 import { receiptEvents } from './receipts';
 import { LoomError, coded } from './errors';
 import { type ApiJobTerms, type JobTerms, toContractTerms } from './jobTerms';
+import { modelWrites } from './modelWrites';
+import { poolWrites } from './poolWrites';
 import { type DecodedRevert, decodeRevert, formatRevert } from './revert';
-import { type RpcFailure, describeRpcFailure, rpcFailure } from './rpcFailure';
+import { describeRpcFailure, rpcFailure } from './rpcFailure';
+import {
+  type JobParams,
+  type MarketFunctionArgs,
+  type MarketFunctionName,
+  type MarketWriterCore,
+  type PaymentAuthorization,
+  type PostedJob,
+  type PostedReplicatedJob,
+  type ReplicatedJobParams,
+  type ReplicatedJobTerms,
+  type HardwareClaim,
+  type SendOptions,
+  type Sent,
+  type SpecInput,
+  type TermsInput,
+  type TxOutcome,
+  TxError,
+  specBytes,
+} from './writeTypes';
 
-/** The state-changing functions of the contract set. */
-export type MarketFunctionName = ContractFunctionName<LoomAbi, 'nonpayable' | 'payable'>;
-
-/** The arguments of `functionName`, as viem encodes them. */
-export type MarketFunctionArgs<F extends MarketFunctionName> = ContractFunctionArgs<LoomAbi, 'nonpayable' | 'payable', F>;
-
-/** What a client states when posting a job (the contract's `JobParams`; it adds client and fee). */
-export type JobParams = MarketFunctionArgs<'postJob'>[0];
-
-/** The contract's `PaymentAuthorization` (`postJobFor`): a signed EIP-3009 payment's window and signature (sdk/jobPayment.ts). */
-export type PaymentAuthorization = MarketFunctionArgs<'postJobFor'>[3];
-
-/** What a client states when posting a replicated job (the contract's `ReplicatedParams`). */
-export type ReplicatedJobParams = MarketFunctionArgs<'postReplicatedJob'>[0];
-
-/** A replicated job's terms (the contract's `ReplicatedTerms`), as `ReplicatedJobPosted` emits them. */
-export type ReplicatedJobTerms = MarketFunctionArgs<'takeSlot'>[0];
-
-/** A worker's hardware claim (the contract's `HardwareClaim`). */
-export type HardwareClaim = MarketFunctionArgs<'register'>[0];
-
-/** A job's terms as the contract takes them, or as the API returns them (`Job.terms`). */
-export type TermsInput = JobTerms | ApiJobTerms;
-
-/** A job spec: its bytes, or a JSON value (sent as UTF-8 JSON). */
-export type SpecInput = Hex | Uint8Array | Record<string, unknown>;
-
-/** A mined, successful transaction. */
-export type Sent = { hash: Hash; receipt: TransactionReceipt };
-
-/** A transaction the contract refused in simulation (`mined: false`: nothing was sent) or reverted on-chain. */
-export class TxError extends LoomError {
-  override name = 'TxError';
-  readonly functionName: string;
-  /** The contract's error, when the failure is a revert. */
-  readonly revert: DecodedRevert | undefined;
-  /** True when the transaction was mined and reverted (its nonce and gas are spent). */
-  readonly mined: boolean;
-  /** The transaction, when one was sent. */
-  readonly hash: Hash | undefined;
-  /** The RPC failed (no answer, an HTTP error, an answer that is not JSON) rather than the contract refusing. */
-  readonly rpc: RpcFailure | undefined;
-  /**
-   * The RPC failed while the signed transaction was being sent: the node may have taken it (its
-   * answer was lost). Check the chain before sending it again.
-   */
-  readonly maybeSent: boolean;
-
-  constructor(
-    functionName: string,
-    shortMessage: string,
-    options: { revert?: DecodedRevert; mined?: boolean; hash?: Hash; cause?: unknown; rpc?: RpcFailure; maybeSent?: boolean } = {},
-  ) {
-    super(shortMessage, { cause: options.cause });
-    this.functionName = functionName;
-    this.revert = options.revert;
-    this.mined = options.mined ?? false;
-    this.hash = options.hash;
-    this.rpc = options.rpc;
-    this.maybeSent = options.maybeSent ?? false;
-  }
-}
-
-/** What happened to a transaction, for metrics and logs (`unknown`: the RPC failed while it was being sent). */
-export type TxOutcome = { functionName: string; outcome: 'refused' | 'mined' | 'reverted' | 'unknown'; revert?: DecodedRevert };
+export {
+  type HardwareClaim,
+  type JobParams,
+  type MarketFunctionArgs,
+  type MarketFunctionName,
+  type MarketWriterCore,
+  type PaymentAuthorization,
+  type PostedJob,
+  type PostedReplicatedJob,
+  type ReplicatedJobParams,
+  type ReplicatedJobTerms,
+  type SendOptions,
+  type Sent,
+  type SpecInput,
+  type TermsInput,
+  type TxOutcome,
+  TxError,
+  specBytes,
+};
 
 export type MarketWriterOptions = {
   /** Reads: simulations, receipts, allowances. */
@@ -132,20 +90,8 @@ export type MarketWriterOptions = {
   onOutcome?: (outcome: TxOutcome) => void;
 };
 
-export type PostedReplicatedJob = Sent & {
-  jobId: Hex;
-  /** The terms the contract completed (client, fee): pass them to every later call. */
-  terms: ReplicatedJobTerms;
-  approval?: Sent;
-};
-
-export type PostedJob = Sent & {
-  jobId: Hex;
-  /** The terms the contract completed (client, fee): pass them to every later call. */
-  terms: JobTerms;
-  /** The ERC-20 approval sent first, when the allowance was short. */
-  approval?: Sent;
-};
+/** The contracts that keep credits, each its own: the two markets and the model hub. */
+export type CreditHolder = 'market' | 'replicated' | 'models';
 
 export type MarketWriter = ReturnType<typeof createMarketWriter>;
 
@@ -161,7 +107,10 @@ export function createMarketWriter(options: MarketWriterOptions) {
   const market = contracts.market;
   const addressOf = (name: LoomContractName): Address => {
     const at = contracts[name];
-    if (!at) throw coded('CONFIG_INVALID', `no ${name === 'replicated' ? 'replicated market' : name} address is configured (LOOM_REPLICATED_MARKET_ADDRESS, or a deployment record that has one)`);
+    if (!at) {
+      const what = name === 'replicated' ? 'replicated market address is configured (LOOM_REPLICATED_MARKET_ADDRESS' : `${name === 'models' ? 'model hub (LoomModels)' : name} address is configured (`;
+      throw coded('CONFIG_INVALID', `no ${what}, or a deployment record that has one)`);
+    }
     return at;
   };
   const account = options.account ?? walletClient.account;
@@ -236,9 +185,6 @@ export function createMarketWriter(options: MarketWriterOptions) {
     ...(value !== undefined ? { value } : {}),
   });
   const approveCall = (token: Address, amount: bigint, spender: Address): Call => ({ address: token, abi: erc20Abi, functionName: 'approve', args: [spender, amount] });
-
-  /** `value`: ETH sent along; `to`: the contract, for a function two of them have (default: contractFor). */
-  type SendOptions = { value?: bigint; to?: LoomContractName };
 
   /**
    * Simulates `functionName(...args)`, then signs, sends, and waits until it is mined.
@@ -321,6 +267,9 @@ export function createMarketWriter(options: MarketWriterOptions) {
     return { ...sent, jobId: posted.args.jobId, terms: posted.args.terms as ReplicatedJobTerms, ...(approval ? { approval } : {}) };
   }
 
+  /** What the model and pool writes send through (sdk/modelWrites.ts, sdk/poolWrites.ts). */
+  const core: MarketWriterCore = { address, publicClient, addressOf, send, allowance, approve };
+
   const t = (terms: TermsInput): JobTerms => (typeof terms.budget === 'string' ? toContractTerms(terms as ApiJobTerms) : (terms as JobTerms));
 
   return {
@@ -337,6 +286,8 @@ export function createMarketWriter(options: MarketWriterOptions) {
     postJob,
     postJobFor,
     postReplicatedJob,
+    ...modelWrites(core),
+    ...poolWrites(core),
 
     // The client's steps.
     /** Accepts `worker`'s bid on an auction job (its open window must have ended). */
@@ -358,10 +309,11 @@ export function createMarketWriter(options: MarketWriterOptions) {
     /** Closes a job nobody took in time (anyone). */
     expire: (terms: TermsInput) => send('expire', [t(terms)]),
     /**
-     * Withdraws this account's credited balance of `token` (the zero address: ETH) in one market
-     * (default: the single-worker one; each market keeps its own credits) to `to` (default: itself).
+     * Withdraws this account's credited balance of `token` (the zero address: ETH) in one contract
+     * (default: the single-worker market; each market, and the model hub with its royalties and fee
+     * refunds, keeps its own credits) to `to` (default: itself).
      */
-    withdraw: (token: Address, to: Address = address, from: 'market' | 'replicated' = 'market') => send('withdraw', [token, to], { to: from }),
+    withdraw: (token: Address, to: Address = address, from: CreditHolder = 'market') => send('withdraw', [token, to], { to: from }),
     /** Cancels a replicated job no worker has taken a slot of; the budget is credited back. */
     cancelReplicatedJob: (terms: ReplicatedJobTerms) => send('cancelReplicatedJob', [terms]),
     /** Settles a replicated job once reveals are over (anyone; see LoomReplicatedMarket.finalize). */
@@ -421,14 +373,4 @@ export function createMarketWriter(options: MarketWriterOptions) {
  */
 export function withGasMargin(estimate: bigint): bigint {
   return estimate + estimate / 4n;
-}
-
-/** A spec as the bytes the contract takes. */
-export function specBytes(spec: SpecInput): Hex {
-  if (typeof spec === 'string') {
-    if (!isHex(spec)) throw new LoomError('spec: a string spec must be 0x-prefixed hex bytes (pass a JSON spec as an object)');
-    return spec;
-  }
-  if (spec instanceof Uint8Array) return bytesToHex(spec);
-  return stringToHex(JSON.stringify(spec));
 }

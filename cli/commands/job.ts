@@ -2,7 +2,7 @@
  * `loom job …`: post jobs, read them, follow them live, act on them as their client, and fetch
  * their verified results. One file per subcommand under job/.
  */
-import { CliError } from '../cliError';
+import { runCommandGroup } from '../commandGroup';
 import { runAction, ACTIONS } from './job/act';
 import { runList } from './job/list';
 import { runLogs } from './job/logs';
@@ -43,7 +43,8 @@ export const JOB_USAGE = `Usage: loom job <command> [options]    (loom job <comm
                           --private-input-header 'Name: value') to its worker; post does it too
   result <id> [-o file]   Download the result and verify its sha256 against the on-chain hash
                           (a private result is opened with the client key first)
-  withdraw                Withdraw what either market credited to you (refunds, shares of slashes)`;
+  withdraw                Withdraw what either market and the model hub credited to you (refunds,
+                          shares of slashes, royalties, pool fees): the same as loom withdraw`;
 
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   post: runPost,
@@ -58,14 +59,6 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   ...Object.fromEntries(Object.keys(ACTIONS).map((name) => [name, (argv: string[]) => runAction(name, argv)])),
 };
 
-export async function runJob(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined) throw new CliError('USAGE', 'missing the job command', { details: JOB_USAGE });
-  if (sub === '--help' || sub === '-h' || sub === 'help') {
-    process.stdout.write(`${JOB_USAGE}\n`);
-    return 0;
-  }
-  const run = SUBCOMMANDS[sub];
-  if (!run) throw new CliError('USAGE', `unknown job command "${sub}"`, { details: JOB_USAGE });
-  return run(rest);
+export function runJob(argv: string[]): Promise<number> {
+  return runCommandGroup('job', JOB_USAGE, SUBCOMMANDS, argv);
 }

@@ -18,6 +18,15 @@ describe('reportError', () => {
     expect(describeRevert({ name: 'InvalidBidPrice', args: [0n, 10n] })).toBe('InvalidBidPrice(0, 10)');
   });
 
+  it("describeRevert says what the model hub's and the pools' errors mean", () => {
+    const a = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    expect(describeRevert({ name: 'ModelIsRetired', args: [3] })).toBe('ModelIsRetired(3): model 3 is retired: no new job may use it (its creator may have published a newer version)');
+    expect(describeRevert({ name: 'ModelTokenMismatch', args: [3, a, '0x0000000000000000000000000000000000000000'] })).toMatch(/^ModelTokenMismatch\(3, 0x.*\): model 3's fee is paid in 0x7099.* and the job in 0x0{40}: post the job in the model's token$/);
+    expect(describeRevert({ name: 'InvalidModelContent', args: [2, 1n, 0n] })).toMatch(/^InvalidModelContent\(Image, 1, 0\): /);
+    expect(describeRevert({ name: 'NotPoolOperator', args: [1n, a] })).toBe(`NotPoolOperator(1, ${a}): ${a} does not operate pool 1`);
+    expect(describeRevert({ name: 'EmptyName', args: [] })).toBe('EmptyName(): the name must not be empty');
+  });
+
   it('default: a refused transaction is TX_FAILED with its revert, said to have sent nothing', () => {
     const e = toCliError(new TxError('cancelJob', 'cancelJob refused: UnexpectedStatus(…)', { revert: { name: 'UnexpectedStatus', args: [id, 1, 5] } }));
     expect(e.code).toBe('TX_FAILED');

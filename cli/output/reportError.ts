@@ -14,14 +14,41 @@ import { CliError, type RevertInfo } from '../cliError';
 import { toJson } from './format';
 
 
-/** A revert with its enum arguments named: "UnexpectedStatus(0x12…, Open, Closed)". */
+type Args = readonly unknown[];
+const s = (a: unknown) => String(a);
+
+/**
+ * What the model hub's and the pools' errors mean, after the error itself: their arguments are ids
+ * and addresses that say little alone ("ModelTokenMismatch(3, 0x…, 0x…)").
+ */
+const MEANINGS: Record<string, (a: Args) => string> = {
+  ModelNotFound: ([id]) => `there is no model ${s(id)}`,
+  ModelIsRetired: ([id]) => `model ${s(id)} is retired: no new job may use it (its creator may have published a newer version)`,
+  NotModelCreator: ([id, caller]) => `${s(caller)} did not publish model ${s(id)}: only its creator may retire it or publish a version that follows it`,
+  ModelTokenMismatch: ([id, modelToken, jobToken]) => `model ${s(id)}'s fee is paid in ${s(modelToken)} and the job in ${s(jobToken)}: post the job in the model's token`,
+  InvalidModelCount: ([, max]) => `a job uses 1 to ${s(max)} models`,
+  DuplicateModel: ([id]) => `model ${s(id)} is listed twice`,
+  InvalidModelContent: () => 'weights and datasets are files (and no image); an image model is an image (and no files)',
+  UntrustedMarket: ([market]) => `${s(market)} is not a market the registry trusts`,
+  EmptyName: () => 'the name must not be empty',
+  PoolNotFound: ([pool]) => `there is no pool ${s(pool)}`,
+  NotPoolOperator: ([pool, caller]) => `${s(caller)} does not operate pool ${s(pool)}`,
+  NotPoolMember: ([pool, worker]) => `${s(worker)} is not a member of pool ${s(pool)}`,
+  PoolMembershipExists: ([worker, pool]) => `${s(worker)} is in pool ${s(pool)} already (or asked to join it): a worker is in one pool at a time (loom pool leave)`,
+  PoolJobsActive: ([worker, count]) => `${s(worker)} still holds ${s(count)} job(s) of its previous pool: it may join another when they close`,
+  NoJoinRequest: ([pool, worker]) => `${s(worker)} has not asked to join pool ${s(pool)}`,
+};
+
+/** A revert with its enum arguments named: "UnexpectedStatus(0x12…, Open, Closed)"; the model hub's and pools' with what they mean. */
 export function describeRevert(r: RevertInfo): string {
   const args = r.args.map((a, i) => {
     if (r.name === 'UnexpectedStatus' && i > 0) return enumMemberName('JobStatus', Number(a)) ?? String(a);
     if (r.name === 'WrongMode' && i === 1) return enumMemberName('JobMode', Number(a)) ?? String(a);
+    if (r.name === 'InvalidModelContent' && i === 0) return enumMemberName('ModelKind', Number(a)) ?? String(a);
     return typeof a === 'bigint' ? a.toString() : String(a);
   });
-  return `${r.name}(${args.join(', ')})`;
+  const meaning = MEANINGS[r.name]?.(r.args);
+  return `${r.name}(${args.join(', ')})${meaning ? `: ${meaning}` : ''}`;
 }
 
 /** Any error as a CliError (SDK errors keep their meaning: a revert stays a revert). */

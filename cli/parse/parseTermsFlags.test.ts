@@ -59,7 +59,11 @@ describe('parseTermsFlags', () => {
       [{}, /--budget is required/],
       [{ budget: 'abc' }, /--budget: "abc" is not an amount of ETH/],
       [{ budget: '0' }, /--budget must be more than zero/],
-      [{ budget: '1', mode: 'bid' }, /--mode must be claim, auction or direct, not "bid"/],
+      [{ budget: '1', mode: 'bid' }, /--mode must be claim, auction, direct or pool, not "bid"/],
+      [{ budget: '1', mode: 'pool' }, /^--pool is needed for a POOL job: the pool whose members may claim it$/],
+      [{ budget: '1', pool: '0' }, /^"0" is not a --pool id \(a whole number from 1 to 18446744073709551615\)$/],
+      [{ budget: '1', pool: 'two' }, /is not a --pool id/],
+      [{ budget: '1', pool: '2', 'offer-to': '0x90f79bf6eb2c4f870365e785982e1f101e93b906' }, /^--pool makes a POOL job, not DIRECT$/],
       [{ budget: '1', mode: 'direct' }, /^--offer-to is needed for a DIRECT job: the worker it is offered to$/],
       [{ budget: '1', mode: 'auction', 'offer-to': '0x90f79bf6eb2c4f870365e785982e1f101e93b906' }, /^--offer-to makes a DIRECT job, not AUCTION$/],
       [{ budget: '1', 'offer-to': 'bob' }, /^--offer-to: "bob" is not a worker's address$/],
@@ -81,6 +85,11 @@ describe('parseTermsFlags', () => {
     expect(() => parseTermsFlags({ budget: '1', 'min-vram': '1GiB' }, gpuSpec, { token: ETH_TOKEN, now })).toThrowError(/below the spec's resources.vramMiB/);
     expect(() => parseTermsFlags({ budget: '0.0000001' }, cpuSpec, { token: usdc, now })).toThrowError(/tUSDC has 6/);
     expect(() => parseTermsFlags({ budget: '1', quorum: '2' }, cpuSpec, { token: ETH_TOKEN, now })).toThrowError('--quorum is for replicated jobs: add --replicas <n>');
+  });
+
+  it('behavior: --pool makes a POOL job offered to the pool id as an address; with --replicas, the slots are the pool\'s', () => {
+    expect(parseTermsFlags({ budget: '1', pool: '7' }, cpuSpec, { token: ETH_TOKEN, now })).toMatchObject({ mode: 3, offeredTo: '0x0000000000000000000000000000000000000007' });
+    expect(parseReplicatedFlags({ budget: '1', replicas: '2', pool: '7' }, cpuSpec, { token: ETH_TOKEN, now })).toMatchObject({ pool: 7n });
   });
 });
 

@@ -12,6 +12,8 @@
  *
  * `--offer-to <worker>` makes a direct offer (mode direct, implied): only that worker may claim the
  * job; `--mode direct` without it is refused with the SDK's words, as is `--offer-to` with another mode.
+ * `--pool <id>` restricts the job to a worker pool's members (mode pool, implied; a replicated job's
+ * slots likewise), and excludes `--offer-to`.
  */
 import { type Address } from 'viem';
 import type { TokenInfo } from '../../sdk/format/tokens';
@@ -23,6 +25,7 @@ import { formatDuration } from '../../sdk/format/durations';
 import { badInput } from '../cliError';
 import { parseAmount, parseCount, parseMiB } from './parseAmount';
 import { parseDuration } from './parseDuration';
+import { parsePoolId } from './parseIds';
 
 /** The `job post` flags that shape the terms (strings as typed). */
 export type TermsFlags = {
@@ -30,6 +33,7 @@ export type TermsFlags = {
   collateral?: string;
   mode?: string;
   'offer-to'?: string;
+  pool?: string;
   'open-for'?: string;
   'execution-timeout'?: string;
   'challenge-window'?: string;
@@ -102,6 +106,7 @@ function sharedInput(flags: TermsFlags, ctx: Ctx) {
     ...(flags['min-vram'] === undefined ? {} : { minVramMiB: parseMiB(flags['min-vram'], '--min-vram') }),
     ...(flags['gpu-model'] === undefined ? {} : { gpuModel: flags['gpu-model'] }),
     ...(salt === undefined ? {} : { salt }),
+    ...(flags.pool === undefined ? {} : { pool: parsePoolId(flags.pool, '--pool id') }),
   };
 }
 
@@ -129,7 +134,7 @@ export function parseTermsFlags(flags: TermsFlags, spec: JobSpec, ctx: Ctx): Job
   if (stray) badInput(`--${stray} is for replicated jobs: add --replicas <n>`);
   // No --mode: claim, or direct when --offer-to names a worker (the SDK's default).
   const mode = flags.mode?.toUpperCase();
-  if (mode !== undefined && mode !== 'CLAIM' && mode !== 'AUCTION' && mode !== 'DIRECT') badInput(`--mode must be claim, auction or direct, not "${flags.mode}"`);
+  if (mode !== undefined && mode !== 'CLAIM' && mode !== 'AUCTION' && mode !== 'DIRECT' && mode !== 'POOL') badInput(`--mode must be claim, auction, direct or pool, not "${flags.mode}"`);
   const built = buildJobParams(
     {
       ...sharedInput(flags, ctx),

@@ -1,7 +1,8 @@
 /**
  * The chain connection: viem clients for the RPC, the chain id it reports, and the contract set's
  * addresses: LoomMarket's from the configuration or the deployment record written by scripts/deploy.ts
- * (checked to hold code), the registry's as that market names it (`registry()`), and the replicated
+ * (checked to hold code), the registry's and the model hub's as that market names them (`registry()`,
+ * `models()`), and the replicated
  * market's from the configuration or the record.
  */
 import { type Account, type Address, type Chain, type PublicClient, type WalletClient, createPublicClient, createWalletClient, defineChain, getAddress, http } from 'viem';
@@ -64,7 +65,11 @@ export async function connectChain(o: {
   const code = await publicClient.getCode({ address: market! });
   if (!code || code === '0x') throw coded('CONFIG_INVALID', `no contract at ${market} on chain ${chainId}`);
   // The market names its registry: one address to configure, and never a registry it does not use.
-  const registry = await publicClient.readContract({ address: market!, abi: loomMarketAbi, functionName: 'registry' });
-  const contracts: LoomContracts = { registry, market: market!, ...(replicated ? { replicated } : {}) };
+  // The market names its registry and its model hub (which it created): never ones it does not use.
+  const [registry, models] = await Promise.all([
+    publicClient.readContract({ address: market!, abi: loomMarketAbi, functionName: 'registry' }),
+    publicClient.readContract({ address: market!, abi: loomMarketAbi, functionName: 'models' }),
+  ]);
+  const contracts: LoomContracts = { registry, market: market!, models, ...(replicated ? { replicated } : {}) };
   return { chainId, chain, market: market!, contracts, publicClient, walletClient };
 }

@@ -10,6 +10,7 @@
  * approves an ERC-20 when the allowance is short, and posts.
  */
 import { type PublicClient, createPublicClient, http } from 'viem';
+import { CliError } from '../../cliError';
 import { MarketsQuery } from '../../../sdk/documents';
 import { resolveClientConfig, connectionOptions } from '../../config';
 import { jobModeOf, MODE } from '../../../sdk/enums';
@@ -33,13 +34,18 @@ import { openReader, openWriter, waitIndexed } from '../../session';
 import { type SealFlags, readSealFlags, sealAndSend, sealOptions } from './seal';
 import { DEFAULT_GATEWAY_URL } from '../../../sdk/jobOverHttp';
 import { postOverHttp } from './postOverHttp';
+import { MAX_MODELS_PER_JOB } from '../../../sdk/modelCost';
+import { parseModelId } from '../../parse/parseIds';
+import { type ModelsPost, announceModelCost, modelFields } from './postModels';
 
 const options: OptionTable = {
   image: { type: 'string', value: '<ref@sha256:…>', help: "The image the job runs in, pinned by digest; replaces the spec file's (default: the spec's, else the worker's host)" },
   budget: { type: 'string', value: '<amount>', help: 'Escrowed budget in the token, e.g. 0.5 (required); with --replicas, the price of one replica' },
   token: { type: 'string', value: '<eth|symbol|0x…>', help: 'Payment token: eth (default), an allowed token by symbol (usdc) or address' },
-  mode: { type: 'string', value: '<claim|auction|direct>', help: `claim: the first eligible worker takes it; auction: workers bid; direct: only --offer-to's worker may take it (default ${TERMS_DEFAULTS.mode}, or direct with --offer-to)` },
+  mode: { type: 'string', value: '<claim|auction|direct|pool>', help: `claim: the first eligible worker takes it; auction: workers bid; direct: only --offer-to's worker may take it; pool: only --pool's members (default ${TERMS_DEFAULTS.mode}, direct with --offer-to, pool with --pool)` },
   'offer-to': { type: 'string', value: '<0x…>', help: 'Offer the job to this worker alone (mode direct): if it does not claim it within --open-for, it expires and you are refunded' },
+  pool: { type: 'string', value: '<pool id>', help: "Only this worker pool's members may take the job (mode pool; with --replicas, its slots)" },
+  model: { type: 'string', multiple: true, value: '<model id>', help: `A model the job uses (repeat, up to ${MAX_MODELS_PER_JOB}): its fee is escrowed with the budget and paid to its creator` },
   'open-for': { type: 'string', value: '<duration>', help: `How long it can be claimed or bid on (default ${TERMS_DEFAULTS.openFor})` },
   'execution-timeout': { type: 'string', value: '<duration>', help: `From assignment to the result deadline (default ${TERMS_DEFAULTS.executionTimeout})` },
   'challenge-window': { type: 'string', value: '<duration>', help: `How long you may dispute a result (default ${TERMS_DEFAULTS.challengeWindow})` },
@@ -85,6 +91,16 @@ after that (the window must hold the spec's run timeout), then reveal it within 
 The key: LOOM_CLIENT_KEY, or --keystore / LOOM_CLIENT_KEYSTORE (password LOOM_CLIENT_KEYSTORE_PASSWORD
 or a prompt).
 
+Models: --model <id> (repeatable, up to ${MAX_MODELS_PER_JOB}) posts the job through the model hub
+(LoomModels) with those models: each model's fee, read from the chain, is escrowed with the budget
+(ETH sent along, or an ERC-20 approved to the hub) and paid to its creator in proportion to what the
+worker is paid (all of it on release, nothing if the job is cancelled or expires: then it is credited
+back to you, see loom withdraw). A model with a fee must be paid in the job's --token. The total is
+printed before anything is sent. Find models with loom model list.
+
+Pools: --pool <id> restricts the job to a worker pool's members (loom pool show <id>); a member
+claims it at the full budget and pays the pool's operator its fee out of its payout.
+
 Paying over HTTP: --pay x402 has the x402 gateway (--gateway, default ${DEFAULT_GATEWAY_URL}) post the
 job: you sign a payment of the budget in a token with EIP-3009 (default --token usdc) and send no
 transaction, so the key needs no ETH. Claim jobs only; no --replicas, --arbiter, --salt or sealing.
@@ -98,6 +114,8 @@ Example:
     --execution-timeout 2h        # the spec's default run time limit is 1h
   loom job post eval.json --replicas 3 --quorum 2 --budget 0.01 \\
     --commit-window 1h --reveal-window 1h   # escrows 3 × 0.01 = 0.03 ETH
+  loom job post infer.json --budget 0.5 --model 3 --model 7   # 0.5 ETH + the two models' fees
+  loom job post train.json --budget 0.5 --pool 2              # for pool 2's members only
 
 Options:
 ${optionsHelp(options)}`;
@@ -112,8 +130,15 @@ export async function runPost(argv: string[]): Promise<number> {
   const path = positionals[0];
   if (path === undefined && flags.image === undefined) throw new UsageError('missing the spec file (or --image, to run an image by itself)', POST_USAGE);
   const spec = path === undefined ? specFromImage(flags.image!) : await readSpecFile(path, flags.image === undefined ? {} : { image: flags.image });
+  const modelIds = ((values.model as unknown as string[] | undefined) ?? []).map((id) => parseModelId(id, '--model id'));
+  if (modelIds.length > MAX_MODELS_PER_JOB) throw new CliError('BAD_INPUT', `--model: ${modelIds.length} models; a job may use at most ${MAX_MODELS_PER_JOB}`);
+  const duplicate = modelIds.find((id, i) => modelIds.indexOf(id) !== i);
+  if (duplicate !== undefined) throw new CliError('BAD_INPUT', `--model ${duplicate} is given twice`);
   // Paid over HTTP: the gateway posts it (no key with ETH needed).
-  if (flags.pay !== undefined) return postOverHttp(values as never, spec, config, progress);
+  if (flags.pay !== undefined) {
+    if (modelIds.length || flags.pool !== undefined) throw new CliError('BAD_INPUT', `--pay x402 posts claim jobs only: no ${modelIds.length ? '--model' : '--pool'}`);
+    return postOverHttp(values as never, spec, config, progress);
+  }
   const reader = openReader(config);
 
   // The token's decimals decide what the budget means: resolve it before reading any amount.
@@ -133,7 +158,7 @@ export async function runPost(argv: string[]): Promise<number> {
   const sealFlags = values as unknown as SealFlags;
   const secrets = await readSealFlags(sealFlags, spec.spec.sealed, spec.spec.image?.registry);
   const sealWaitMs = parseDuration(sealFlags['seal-wait'] ?? '10m', '--seal-wait') * 1000;
-  if (isReplicated(flags)) return postReplicated(flags, spec, token, ctx, config, reader, progress, { secrets, sealWaitMs });
+  if (isReplicated(flags)) return postReplicated(flags, spec, token, ctx, config, reader, progress, { secrets, sealWaitMs }, modelIds);
   // Every flag checked now, on this machine's clock; the real deadlines use the chain's below.
   parseTermsFlags(flags, spec.spec, ctx(Math.floor(Date.now() / 1000)));
 
@@ -142,10 +167,12 @@ export async function runPost(argv: string[]): Promise<number> {
   const now = Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp);
   const params = parseTermsFlags(flags, spec.spec, ctx(now));
 
+  // With models: what leaves the wallet (budget + fees) said before anything is sent.
+  const withModels: ModelsPost | undefined = modelIds.length ? await announceModelCost(writer, modelIds, params.token, params.budget, token, progress) : undefined;
   progress.update(token === ETH_TOKEN ? 'posting the job' : `approving ${token.symbol} if needed, then posting the job`);
-  let posted: Awaited<ReturnType<typeof writer.postJob>>;
+  let posted: Awaited<ReturnType<typeof writer.postJob>> & { modelIds?: number[]; fees?: bigint[] };
   try {
-    posted = await writer.postJob({ terms: params, spec: spec.bytes });
+    posted = withModels ? await writer.postJobWithModels({ terms: params, spec: spec.bytes, modelIds }) : await writer.postJob({ terms: params, spec: spec.bytes });
   } catch (err) {
     progress.fail('the job was not posted');
     throw err;
@@ -170,6 +197,7 @@ export async function runPost(argv: string[]): Promise<number> {
         specHash: spec.specHash,
         ...(spec.spec.image ? { image: spec.spec.image.text } : {}),
         terms: t,
+        ...(withModels ? { models: withModels.json(posted.fees!) } : {}),
         indexed,
       }),
     );
@@ -181,7 +209,9 @@ export async function runPost(argv: string[]): Promise<number> {
         ...(posted.approval ? ([['approval', posted.approval.hash]] as const) : []),
         ['mode', jobModeOf(t.mode) ?? String(t.mode)],
         ...(t.mode === MODE.DIRECT ? ([['offered to', t.offeredTo]] as const) : []),
+        ...(t.mode === MODE.POOL ? ([['pool', String(BigInt(t.offeredTo))]] as const) : []),
         ['budget', formatAmount(t.budget, token, TABLE_AMOUNTS)],
+        ...(withModels ? modelFields(withModels, posted.fees!, token) : []),
         ['collateral', formatAmount(t.collateral, ETH_TOKEN, TABLE_AMOUNTS)],
         ['open until', formatTime(t.openUntil, now)],
         ['execution', `${formatDuration(t.executionTimeout)} after assignment`],
@@ -214,6 +244,7 @@ async function postReplicated(
   reader: ReturnType<typeof openReader>,
   progress: ReturnType<typeof createProgress>,
   sealing: { secrets: Awaited<ReturnType<typeof readSealFlags>>; sealWaitMs: number },
+  modelIds: number[],
 ): Promise<number> {
   const draft = parseReplicatedFlags(flags, spec.spec, ctx(Math.floor(Date.now() / 1000)));
   // What will leave the wallet, said before the key is asked for and anything is signed.
@@ -224,10 +255,15 @@ async function postReplicated(
   const now = Number((await publicClient.getBlock({ blockTag: 'latest' })).timestamp);
   const params = parseReplicatedFlags(flags, spec.spec, ctx(now));
 
+  const withModels: ModelsPost | undefined = modelIds.length
+    ? await announceModelCost(writer, modelIds, params.token, params.price * BigInt(params.replicas), token, progress)
+    : undefined;
   progress.update(token === ETH_TOKEN ? 'posting the replicated job' : `approving ${token.symbol} if needed, then posting the replicated job`);
-  let posted: Awaited<ReturnType<typeof writer.postReplicatedJob>>;
+  let posted: Awaited<ReturnType<typeof writer.postReplicatedJob>> & { fees?: bigint[] };
   try {
-    posted = await writer.postReplicatedJob({ terms: params, spec: spec.bytes });
+    posted = withModels
+      ? await writer.postReplicatedJobWithModels({ terms: params, spec: spec.bytes, modelIds })
+      : await writer.postReplicatedJob({ terms: params, spec: spec.bytes });
   } catch (err) {
     progress.fail('the job was not posted');
     throw err;
@@ -255,6 +291,8 @@ async function postReplicated(
         ...(spec.spec.image ? { image: spec.spec.image.text } : {}),
         escrow,
         terms: t,
+        ...(params.pool ? { pool: params.pool } : {}),
+        ...(withModels ? { models: withModels.json(posted.fees!) } : {}),
         indexed,
       }),
     );
@@ -268,6 +306,8 @@ async function postReplicated(
         ['replicas', `${t.replicas}, quorum ${t.quorum}`],
         ['price', `${formatAmount(t.price, token, TABLE_AMOUNTS)} per replica`],
         ['escrow', formatAmount(escrow, token, TABLE_AMOUNTS)],
+        ...(params.pool ? ([['pool', `${params.pool} (its members only)`]] as const) : []),
+        ...(withModels ? modelFields(withModels, posted.fees!, token) : []),
         ['collateral', `${formatAmount(t.collateral, ETH_TOKEN, TABLE_AMOUNTS)} per replica`],
         ['slots until', formatTime(t.openUntil, now)],
         ['commit by', formatTime(commitDeadline, now)],

@@ -1,9 +1,10 @@
 /**
- * `loom job withdraw [--to 0x…] [--json]`: the client's refunds are credited, not sent (a cancelled,
- * expired or reclaimed job, the unused budget of an accepted bid, a dispute's share, a replicated
- * job's refund and its share of slashed collateral): this pulls every credited balance from both
- * markets, each of which keeps its own credits: one `withdraw(token, to)` per market and token.
- * Workers use `loom worker withdraw`.
+ * `loom withdraw` (also `loom job withdraw`) `[--to 0x…] [--json]`: the client's refunds are credited,
+ * not sent (a cancelled, expired or reclaimed job, the unused budget of an accepted bid, a dispute's
+ * share, a replicated job's refund and its share of slashed collateral), and so are a model creator's
+ * royalties and the model fees refunded to a client (LoomModels), and a pool operator's fees: this
+ * pulls every credited balance from both markets and the model hub, each of which keeps its own
+ * credits: one `withdraw(token, to)` per contract and token. Workers use `loom worker withdraw`.
  */
 import { type Address, getAddress, isAddress } from 'viem';
 import { CreditsQuery } from '../../../sdk/documents';
@@ -14,6 +15,7 @@ import { TABLE_AMOUNTS, toJson } from '../../output/format';
 import { createProgress } from '../../output/progress';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { openReader, openWriter } from '../../session';
+import type { CreditHolder } from '../../../sdk/writes';
 import { createTokenBook } from '../../../sdk/format/tokens';
 
 const options: OptionTable = {
@@ -21,12 +23,13 @@ const options: OptionTable = {
   ...connectionOptions,
 };
 
-const USAGE = `Usage: loom job withdraw [options]
+const USAGE = `Usage: loom withdraw [options]    (or loom job withdraw)
 
-Withdraws every balance either market credited to the client: the single-worker market's (refunds
-of cancelled, expired or reclaimed jobs, unused auction budgets, dispute shares) and the replicated
-market's (refunds, the price of untaken slots, shares of slashed collateral). Each market keeps its
-own credits, so each is withdrawn with its own transaction.
+Withdraws every balance credited to the client key's account: the single-worker market's (refunds
+of cancelled, expired or reclaimed jobs, unused auction budgets, dispute shares, pool fees), the
+replicated market's (refunds, the price of untaken slots, shares of slashed collateral, pool fees)
+and the model hub's (a creator's royalties, the model fees refunded to a client when its job paid
+no worker). Each contract keeps its own credits, so each is withdrawn with its own transaction.
 
 Options:
 ${optionsHelp(options)}`;
@@ -50,9 +53,9 @@ export async function runWithdraw(argv: string[]): Promise<number> {
   // Which of this session's markets holds each credit: by address, so a credit is only withdrawn
   // where it is, and one in a market this session does not know is named rather than guessed.
   const same = (a: string, b: string | undefined) => !!b && a.toLowerCase() === b.toLowerCase();
-  const marketOf = (at: string): MarketName | undefined =>
-    same(at, writer.contracts.market) ? 'market' : same(at, writer.contracts.replicated) ? 'replicated' : undefined;
-  const done: { market: string; kind: MarketName; token: string; amount: string; txHash: string }[] = [];
+  const marketOf = (at: string): CreditHolder | undefined =>
+    same(at, writer.contracts.market) ? 'market' : same(at, writer.contracts.replicated) ? 'replicated' : same(at, writer.contracts.models) ? 'models' : undefined;
+  const done: { market: string; kind: CreditHolder; token: string; amount: string; txHash: string }[] = [];
   const skipped: { market: string; token: string; amount: string }[] = [];
   for (const c of due) {
     const from = marketOf(c.market);
@@ -76,5 +79,4 @@ export async function runWithdraw(argv: string[]): Promise<number> {
   return 0;
 }
 
-type MarketName = 'market' | 'replicated';
-const MARKET_WORDS: Record<MarketName, string> = { market: 'single-worker market', replicated: 'replicated market' };
+const MARKET_WORDS: Record<CreditHolder, string> = { market: 'single-worker market', replicated: 'replicated market', models: 'model hub' };

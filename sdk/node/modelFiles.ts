@@ -1,0 +1,65 @@
+/**
+ * A model's files from disk (Node only): `--file PATH[:DEST]` as the CLI spells them, each checked,
+ * hashed streamed and opened as a Blob for sdk/modelUpload.ts to upload without reading it into
+ * memory. DEST, the path under /models/<name>, defaults to the file's own name.
+ *
+ * @example
+ * const sources = await readModelFiles(['weights/model.safetensors', 'tok.json:tokenizer/tokenizer.json']);
+ * const files = await uploadModelFiles({ files: sources, signer, chainId, market, artifactUrl });
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Hex } from 'viem';
+import { LoomError } from '../errors';
+import { modelPathIssue } from '../modelParams';
+import type { ModelFileSource } from '../modelUpload';
+
+/** A file on disk and where it goes in the model. */
+export type ModelFileSpec = { source: string; dest: string };
+
+/**
+ * "PATH[:DEST]" as source and destination. The last ":" splits them unless what follows it is
+ * empty or looks like part of a Windows drive ("C:\…").
+ */
+export function parseModelFileSpec(text: string): ModelFileSpec {
+  const colon = text.lastIndexOf(':');
+  const split = colon > 1 && colon < text.length - 1;
+  const source = split ? text.slice(0, colon) : text;
+  const dest = split ? text.slice(colon + 1) : basename(source);
+  return { source, dest };
+}
+
+/** The sha256 of a file, streamed. */
+export async function sha256OfFile(path: string): Promise<Hex> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `0x${hash.digest('hex')}`;
+}
+
+/** Each file checked (a regular file, a valid destination, each destination once), hashed and opened. */
+export async function readModelFiles(specs: readonly (string | ModelFileSpec)[]): Promise<(ModelFileSource & { source: string; size: number })[]> {
+  const parsed = specs.map((s) => (typeof s === 'string' ? parseModelFileSpec(s) : s));
+  const seen = new Set<string>();
+  for (const { source, dest } of parsed) {
+    const why = modelPathIssue(dest);
+    if (why) throw new LoomError(`--file ${source}: the path in the model, "${dest}", ${why}`);
+    if (seen.has(dest)) throw new LoomError(`--file ${source}: "${dest}" is in the model twice`);
+    seen.add(dest);
+  }
+  const out: (ModelFileSource & { source: string; size: number })[] = [];
+  for (const { source, dest } of parsed) {
+    const path = resolve(source);
+    let size: number;
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) throw new Error('not a regular file');
+      size = st.size;
+    } catch (err) {
+      throw new LoomError(`--file ${source}: cannot read it (${(err as Error).message})`, { cause: err });
+    }
+    out.push({ source: path, path: dest, size, sha256: await sha256OfFile(path), body: await openAsBlob(path) });
+  }
+  return out;
+}
