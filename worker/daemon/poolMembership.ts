@@ -37,7 +37,7 @@ export async function readPoolMembership(publicClient: PublicClient, registry: A
  * @example
  * await joinPoolAtStart({ pool: 2n, writer, membership: () => readPoolMembership(publicClient, registry, address), logger });
  */
-export async function joinPoolAtStart(o: { pool: bigint; writer: Pick<MarketWriter, 'send'>; membership: () => Promise<PoolMembership | null>; logger: Logger }): Promise<PoolMembership | null> {
+export async function joinPoolAtStart(o: { pool: bigint; writer: Pick<MarketWriter, 'joinPool'>; membership: () => Promise<PoolMembership | null>; logger: Logger }): Promise<PoolMembership> {
   let m = await o.membership();
   if (m && m.pool !== o.pool) {
     o.logger.warn({ pool: o.pool.toString(), inPool: m.pool.toString(), state: m.state }, `this worker is in pool ${m.pool}, not pool ${o.pool}: a worker is in one pool at a time, so it stays where it is (leave with leavePool first)`);
@@ -45,21 +45,19 @@ export async function joinPoolAtStart(o: { pool: bigint; writer: Pick<MarketWrit
   }
   if (!m) {
     try {
-      await o.writer.send('joinPool', [o.pool]);
+      m = { pool: o.pool, state: (await o.writer.joinPool(o.pool)).state };
     } catch (err) {
       if (err instanceof TxError && err.revert) throw new WorkerError('CONFIG_INVALID', `--pool ${o.pool}: the registry refuses to let this worker join: ${formatRevert(err.revert)}`, { cause: err });
       throw err;
     }
-    m = await o.membership();
   }
   logStanding(o.logger, o.pool, m);
   return m;
 }
 
-function logStanding(logger: Logger, pool: bigint, m: PoolMembership | null): void {
-  const fields = { pool: pool.toString(), state: m?.state ?? 'NONE' };
-  if (m?.state === 'MEMBER') logger.info(fields, `a member of pool ${pool}: taking its jobs`);
-  else if (m?.state === 'REQUESTED') logger.info(fields, `asked to join pool ${pool}; waiting for its operator's approval (taking jobs open to any worker meanwhile)`);
-  else if (m?.state === 'LEAVING') logger.info(fields, `leaving pool ${pool} once its pool jobs close; taking no new ones`);
-  else logger.warn(fields, `not in pool ${pool} after joining it (removed at once?); taking jobs open to any worker`);
+function logStanding(logger: Logger, pool: bigint, m: PoolMembership): void {
+  const fields = { pool: pool.toString(), state: m.state };
+  if (m.state === 'MEMBER') logger.info(fields, `a member of pool ${pool}: taking its jobs`);
+  else if (m.state === 'REQUESTED') logger.info(fields, `asked to join pool ${pool}; waiting for its operator's approval (taking jobs open to any worker meanwhile)`);
+  else logger.info(fields, `leaving pool ${pool} once its pool jobs close; taking no new ones`);
 }

@@ -59,8 +59,8 @@ describe('resolveJob', () => {
     const cases: [JobModel[], string][] = [
       [[weights({ name: '..' })], 'model 1 "..": its name ".." is not a directory name, so it cannot be mounted at /models/<name>'],
       [[weights({ name: 'a/b' })], 'model 1 "a/b": its name "a/b" has a "/" or a NUL, so it cannot be mounted at /models/<name>'],
-      [[weights({ files: [{ sha256: h('a'), size: 1, path: '../../etc/passwd' }] })], 'model 1 "llama": file "../../etc/passwd": its path has an empty, "." or ".." segment'],
-      [[weights({ files: [{ sha256: h('a'), size: 1, path: '/etc/passwd' }] })], 'model 1 "llama": file "/etc/passwd": its path is absolute'],
+      [[weights({ files: [{ sha256: h('a'), size: 1, path: '../../etc/passwd' }] })], 'model 1 "llama": file "../../etc/passwd" must stay inside the model\'s directory: no "." or ".." parts, no empty ones'],
+      [[weights({ files: [{ sha256: h('a'), size: 1, path: '/etc/passwd' }] })], 'model 1 "llama": file "/etc/passwd" must be relative to the model\'s directory (no leading "/")'],
       [[weights({ files: [{ sha256: 'nope', size: 1, path: 'x' }] })], 'model 1 "llama": file "x": "nope" is not a sha256'],
       [[weights({ files: [] })], 'model 1 "llama": a weights model without files'],
       [[weights(), weights({ id: '9' })], 'model 9 "llama": another model of the job has the same name, and both would be mounted at /models/llama'],

@@ -10,11 +10,12 @@
  *   refused, as are two IMAGE models naming different images.
  *
  * What a creator published is untrusted: a name must be one path segment, a file's path relative and
- * clean, no two mounts may overlap each other or an input's, and the total size must be within the
+ * clean (the SDK's `modelPathIssue`, what publishing checks too), no two mounts may overlap each other or an input's, and the total size must be within the
  * worker's limit. Any of these refuses the job before a transaction (`models`).
  */
 import { type ImageRef, parseImageRef } from '../../sdk/spec/imageRef';
 import { type JobSpec, parseSpec } from '../../sdk/spec/jobSpec';
+import { modelPathIssue } from '../../sdk/modelParams';
 
 /** Where a job's models are mounted in the sandbox: `/models/<name>/<path>`. */
 export const MODELS_DIR = '/models';
@@ -102,8 +103,8 @@ export function resolveJob(specBytes: Uint8Array, models: readonly JobModel[], l
     if (m.kind === 'IMAGE') continue;
     if (m.files.length === 0) return refuse(`${describe(m)}: a ${m.kind.toLowerCase()} model without files`);
     for (const f of m.files) {
-      const bad = badRelativePath(f.path);
-      if (bad) return refuse(`${describe(m)}: file "${f.path}": its path ${bad}`);
+      const bad = modelPathIssue(f.path);
+      if (bad) return refuse(`${describe(m)}: file "${f.path}" ${bad}`);
       if (!sha256Hex.test(f.sha256)) return refuse(`${describe(m)}: file "${f.path}": "${f.sha256}" is not a sha256`);
       const size = Number(f.size);
       if (!Number.isSafeInteger(size) || size < 0) return refuse(`${describe(m)}: file "${f.path}": size ${String(f.size)} is not a byte count`);
@@ -129,14 +130,5 @@ function badName(name: string): string | undefined {
   if (name === '' || name === '.' || name === '..') return `"${name}" is not a directory name`;
   if (name.includes('/') || name.includes('\0')) return `"${name}" has a "/" or a NUL`;
   if (Buffer.byteLength(name) > 255) return 'is over 255 bytes';
-  return undefined;
-}
-
-/** Why a file's path is not a clean relative path under its model's directory; undefined when it is. */
-function badRelativePath(path: string): string | undefined {
-  if (path.includes('\0')) return 'has a NUL';
-  if (path.startsWith('/')) return 'is absolute';
-  if (path.split('/').some((s) => s === '' || s === '.' || s === '..')) return 'has an empty, "." or ".." segment';
-  if (Buffer.byteLength(path) > 1024) return 'is over 1024 bytes';
   return undefined;
 }
