@@ -15,10 +15,11 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Hex, parseEther, parseEventLogs, toHex, zeroAddress } from 'viem';
+import { type Hex, parseEther, parseEventLogs, zeroAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loomMarketAbi, loomModelsAbi } from '../abis/generated';
-import { putArtifact, signArtifactUpload } from '../sdk/artifactUpload';
+import { buildModelParams } from '../sdk/modelParams';
+import { uploadModelFiles } from '../sdk/modelUpload';
 import { ROLES, accountOf } from '../testkit/accounts';
 import { scriptSpec } from '../testkit/jobs';
 import { type Stack, startStack } from '../testkit/stack';
@@ -45,13 +46,14 @@ const modelCredits = (account: Hex) => m.pub.readContract({ address: models(), a
 const marketCredits = (account: Hex) => m.pub.readContract({ address: m.market, abi: loomMarketAbi, functionName: 'credits', args: [zeroAddress, account] });
 const balance = (account: Hex) => m.pub.getBalance({ address: account });
 const gasOf = (r: { gasUsed: bigint; effectiveGasPrice: bigint }) => r.gasUsed * r.effectiveGasPrice;
+/** The job's models as the API has them: each fee, and the royalty paid once it closed. */
+const apiModels = async (id: Hex) => (await m.gql('query($id: ID!) { job(id: $id) { models { fee royaltyPaid model { id } } } }', { id })).job.models;
 
 /** Posts a job that uses the model through LoomModels, paying its budget and the model's fee. */
-async function postWithModel(spec: unknown, overrides: Parameters<Stack['jobParams']>[0] = {}) {
-  const params = await m.jobParams({ budget: BUDGET, ...overrides });
-  const receipt = await m.send(CLIENT, 'postJobWithModels', [params, toHex(JSON.stringify(spec)), [modelId]], BUDGET + FEE);
-  const [posted] = parseEventLogs({ abi: loomMarketAbi, logs: receipt.logs, eventName: 'JobPosted' });
-  return { id: posted!.args.jobId, terms: posted!.args.terms, receipt };
+async function postWithModel(spec: Record<string, unknown>, overrides: Parameters<Stack['jobParams']>[0] = {}) {
+  const posted = await m.writer(CLIENT).postJobWithModels({ terms: await m.jobParams({ budget: BUDGET, ...overrides }), spec, modelIds: [modelId] });
+  expect(posted).toMatchObject({ modelIds: [modelId], fees: [FEE] });
+  return { id: posted.jobId, terms: posted.terms, receipt: posted.receipt };
 }
 
 beforeAll(async () => {
@@ -60,12 +62,11 @@ beforeAll(async () => {
   [worker] = m.workers as [WorkerProcess];
 
   // The creator uploads the weights (signed, purpose "model") and publishes the model.
-  const headers = await signArtifactUpload({ signer: accountOf(CREATOR), chainId: m.deployment.chainId, market: m.market, sha256: WEIGHTS_SHA, size: WEIGHTS.length, purpose: 'model' });
-  await putArtifact({ baseUrl: m.artifactUrl, body: WEIGHTS, sha256: WEIGHTS_SHA, headers });
-  const published = await m.send(CREATOR, 'publish', [
-    { name: NAME, version: '1.0', kind: 0, files: [{ sha256: `0x${WEIGHTS_SHA}`, size: BigInt(WEIGHTS.length), path: PATH }], image: '', licenseURI: 'https://example.org/license', token: zeroAddress, fee: FEE, previous: 0 },
-  ]);
-  [modelId] = parseEventLogs({ abi: loomModelsAbi, logs: published.logs, eventName: 'ModelPublished' }).map((e) => e.args.modelId);
+  const files = await uploadModelFiles({ files: [{ path: PATH, body: WEIGHTS }], signer: accountOf(CREATOR), chainId: m.deployment.chainId, market: m.market, artifactUrl: m.artifactUrl });
+  expect(files).toEqual([{ path: PATH, sha256: `0x${WEIGHTS_SHA}`, size: BigInt(WEIGHTS.length) }]);
+  const params = buildModelParams({ name: NAME, version: '1.0', kind: 'WEIGHTS', files, licenseURI: 'https://example.org/license', fee: FEE });
+  if (!params.ok) throw new Error(JSON.stringify(params.issues));
+  ({ modelId } = await m.writer(CREATOR).publishModel(params.params));
 }, 300_000);
 
 afterAll(async () => {
@@ -80,8 +81,6 @@ describe.skipIf(skipSandboxTests)('models', () => {
     const job = await postWithModel(spec);
     // The client paid the budget and the fee (and the gas).
     expect(await balance(m.address(CLIENT))).toBe(clientBefore - BUDGET - FEE - gasOf(job.receipt));
-    const [used] = parseEventLogs({ abi: loomModelsAbi, logs: job.receipt.logs, eventName: 'ModelsUsed' });
-    expect(used?.args).toMatchObject({ market: m.market, jobId: job.id, modelIds: [modelId], fees: [FEE] });
 
     const submitted = await m.jobIn(job.id, 'SUBMITTED', 120_000);
     expect(submitted.worker).toBe(worker.address);
@@ -103,10 +102,12 @@ describe.skipIf(skipSandboxTests)('models', () => {
     expect(royalty?.args).toMatchObject({ market: m.market, jobId: job.id, modelId, creator: m.address(CREATOR), token: zeroAddress, amount: FEE });
     expect(parseEventLogs({ abi: loomModelsAbi, logs: released.logs, eventName: 'RoyaltyRefunded' })).toEqual([]);
     expect(await modelCredits(m.address(CREATOR))).toBe(creatorCreditsBefore + FEE);
+    await m.synced();
+    expect(await apiModels(job.id)).toEqual([{ fee: FEE.toString(), royaltyPaid: FEE.toString(), model: { id: String(modelId) } }]);
 
     // The creator withdraws the royalty from LoomModels.
     const before = await balance(m.address(CREATOR));
-    const { receipt: withdrawn } = await m.writer(CREATOR).send('withdraw', [zeroAddress, m.address(CREATOR)], { to: 'models' });
+    const { receipt: withdrawn } = await m.writer(CREATOR).withdraw(zeroAddress, m.address(CREATOR), 'models');
     expect(parseEventLogs({ abi: loomModelsAbi, logs: withdrawn.logs, eventName: 'Withdrawn' })[0]?.args).toMatchObject({ account: m.address(CREATOR), token: zeroAddress, amount: creatorCreditsBefore + FEE });
     expect(await balance(m.address(CREATOR))).toBe(before + creatorCreditsBefore + FEE - gasOf(withdrawn));
     expect(await modelCredits(m.address(CREATOR))).toBe(0n);
@@ -124,6 +125,8 @@ describe.skipIf(skipSandboxTests)('models', () => {
     const [refunded] = parseEventLogs({ abi: loomModelsAbi, logs: cancelled.logs, eventName: 'RoyaltyRefunded' });
     expect(refunded?.args).toMatchObject({ market: m.market, jobId: job.id, client: m.address(CLIENT), token: zeroAddress, amount: FEE });
     expect(await modelCredits(m.address(CREATOR))).toBe(creatorBefore);
+    await m.synced();
+    expect(await apiModels(job.id)).toEqual([{ fee: FEE.toString(), royaltyPaid: '0', model: { id: String(modelId) } }]);
     expect(await modelCredits(m.address(CLIENT))).toBe(clientFeesBefore + FEE);
     expect(await marketCredits(m.address(CLIENT))).toBe(clientBudgetBefore + BUDGET);
   });

@@ -14,7 +14,8 @@
  */
 import { type Hex, parseEther, parseEventLogs, zeroAddress } from 'viem';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loomMarketAbi, loomRegistryAbi } from '../abis/generated';
+import { loomMarketAbi } from '../abis/generated';
+import { poolAddress } from '../sdk/jobParams';
 import { MODE } from '../sdk/enums';
 import { ROLES } from '../testkit/accounts';
 import { scriptSpec } from '../testkit/jobs';
@@ -33,16 +34,13 @@ let pool: bigint;
 let members: WorkerProcess[];
 let outsider: WorkerProcess;
 
-/** The pool's id as a Pool job's `offeredTo`. */
-const poolAddress = (id: bigint) => `0x${id.toString(16).padStart(40, '0')}` as Hex;
 const logged = (w: WorkerProcess, msg: string) => w.lines.some((l) => l.msg === msg);
 const marketCredits = (account: Hex) => m.pub.readContract({ address: m.market, abi: loomMarketAbi, functionName: 'credits', args: [zeroAddress, account] });
 
 beforeAll(async () => {
   if (skipSandboxTests) return;
   m = await startStack({ name: 'pools', indexer: true, artifacts: true, jobDefaults: { executionTimeout: 300, challengeWindow: 3600 } });
-  const created = await m.send(OPERATOR, 'createPool', ['render farm', 'ipfs://render-farm', POOL_FEE_BPS, true]);
-  [pool] = parseEventLogs({ abi: loomRegistryAbi, logs: created.logs, eventName: 'PoolCreated' }).map((e) => e.args.pool);
+  ({ poolId: pool } = await m.writer(OPERATOR).createPool({ name: 'render farm', metadataURI: 'ipfs://render-farm', feeBps: POOL_FEE_BPS, approvalRequired: true }));
   const [a, b, c] = ROLES.workers;
   members = [await m.startWorker(a, { LOOM_POOL: String(pool) }), await m.startWorker(b, { LOOM_POOL: String(pool) })];
   outsider = await m.startWorker(c);
@@ -56,7 +54,7 @@ describe.skipIf(skipSandboxTests)('worker pools', () => {
   test('default: two daemons join a pool that needs approval, take its jobs once approved, and the operator is paid its fee', async () => {
     // Each asked to join at start, and waits for the operator.
     for (const w of members) expect(logged(w, `asked to join pool ${pool}; waiting for its operator's approval (taking jobs open to any worker meanwhile)`)).toBe(true);
-    for (const w of members) await m.send(OPERATOR, 'approveMember', [pool, w.address]);
+    for (const w of members) await m.writer(OPERATOR).approveMember(pool, w.address);
 
     const from = (await m.pub.getBlockNumber({ cacheTime: 0 })) + 1n;
     const operatorBefore = await marketCredits(m.address(OPERATOR));
@@ -89,11 +87,18 @@ describe.skipIf(skipSandboxTests)('worker pools', () => {
       protocolFees += fee;
     }
     expect(await marketCredits(m.address(OPERATOR))).toBe(operatorBefore + poolFees);
+    // The API says the same: each job's pool, the fee fixed when it was claimed, and the fee paid.
+    await m.synced();
+    for (const j of jobs) {
+      const { job } = await m.gql('query($id: ID!) { job(id: $id) { pool { id } poolFeeBps poolFeePaid } }', { id: j.id });
+      const fee = (BUDGET * BigInt(j.terms.feeBps)) / 10_000n;
+      expect(job).toEqual({ pool: { id: String(pool) }, poolFeeBps: POOL_FEE_BPS, poolFeePaid: (((BUDGET - fee) * BigInt(POOL_FEE_BPS)) / 10_000n).toString() });
+    }
     expect(await marketCredits(m.address(ROLES.treasury))).toBe(treasuryBefore + protocolFees);
 
     // The operator withdraws its fees.
     const balance = await m.pub.getBalance({ address: m.address(OPERATOR) });
-    const withdrawn = await m.send(OPERATOR, 'withdraw', [zeroAddress, m.address(OPERATOR)]);
+    const { receipt: withdrawn } = await m.writer(OPERATOR).withdraw(zeroAddress);
     const gas = withdrawn.gasUsed * withdrawn.effectiveGasPrice;
     expect(await m.pub.getBalance({ address: m.address(OPERATOR) })).toBe(balance + operatorBefore + poolFees - gas);
 
