@@ -16,6 +16,9 @@ import { SandboxRunner } from './sandbox/sandboxRunner';
 import { parseSpec, type JobSpec } from '../sdk/spec/jobSpec';
 import { GOOD, type InputServer, sha256, startInputServer } from './test/inputServer';
 import { skipSandboxTests } from './test/sandboxAvailability';
+import { type ArtifactServer, startArtifactServer } from '../testkit/artifacts';
+import type { ModelFileMount } from './models/jobModels';
+import { ModelStore } from './models/modelStore';
 
 const root = mkdtempSync(join(os.tmpdir(), 'loom-execute-'));
 chmodSync(root, 0o711);
@@ -201,5 +204,48 @@ describe('executeJob', () => {
     // The worker's own trouble (a full disk) is thrown, not reported as the job's failure.
     await expect(executeJob({ jobId: jobId(14), spec: imageSpec(), workDir: root, sandbox, images: fakeStore(new Error('ENOSPC: no space left on device')) })).rejects.toThrow('ENOSPC');
     await expect(executeJob({ jobId: jobId(15), spec: imageSpec(), workDir: root, sandbox })).rejects.toThrow(/no image store/);
+  });
+});
+
+// Models, for real: the artifact store over HTTP, the model cache, the sandbox.
+describe('executeJob with models', () => {
+  let artifacts: ArtifactServer;
+  let models: ModelStore;
+  const CONFIG = '{"hidden_size": 8}\n';
+  const SHARD = 'weights '.repeat(1000);
+  beforeAll(async () => {
+    artifacts = await startArtifactServer({ dir: join(root, 'artifacts'), allowAnonymous: true });
+    for (const b of [CONFIG, SHARD]) await artifacts.store.put(new TextEncoder().encode(b));
+    models = await ModelStore.open({ dir: join(root, 'models'), artifactBaseUrl: artifacts.url, cacheBytes: 2 ** 30 });
+  });
+  afterAll(() => artifacts.stop());
+
+  const mounts = (extra: ModelFileMount[] = []): ModelFileMount[] => [
+    { model: '1 "tiny"', sha256: sha256(CONFIG), size: CONFIG.length, mountPath: '/models/tiny/config.json' },
+    { model: '1 "tiny"', sha256: sha256(SHARD), size: SHARD.length, mountPath: '/models/tiny/shards/0.bin' },
+    ...extra,
+  ];
+  const readingSpec = () => {
+    const r = parseSpec({ version: 1, script: 'cat /models/tiny/config.json > /out/config.json; wc -c < /models/tiny/shards/0.bin > /out/size; (echo x > /models/tiny/config.json) 2>/dev/null || echo read-only > /out/ro', resources: { memoryMiB: 128, timeoutSeconds: 30 } });
+    if (!r.ok) throw new Error(r.reason);
+    return r.spec;
+  };
+
+  test.skipIf(skipSandboxTests)('default: the model files are fetched by hash and mounted read-only at /models/<name>/<path>', async () => {
+    const sandbox = await SandboxRunner.create({ workDir: root });
+    const outcome = await executeJob({ jobId: jobId(40), spec: readingSpec(), workDir: root, sandbox, models: mounts(), modelStore: models });
+    if (!outcome.ok) throw new Error(`job failed: ${outcome.reason}`);
+    const read = (f: string) => execFileSync('tar', ['-xOf', outcome.result.path, f], { encoding: 'utf8' });
+    expect(outcome.result.entries).toEqual(['config.json', 'ro', 'size']);
+    expect([read('config.json'), read('size').trim(), read('ro')]).toEqual([CONFIG, String(SHARD.length), 'read-only\n']);
+  });
+
+  test('error: a model file the store does not have fails the job at stage models, before anything runs', async () => {
+    const sandbox = { run: async (): Promise<SandboxResult> => Promise.reject(new Error('must not run')) };
+    const gone = { model: '1 "tiny"', sha256: sha256('gone'), size: 4, mountPath: '/models/tiny/gone' };
+    const outcome = await executeJob({ jobId: jobId(41), spec: readingSpec(), workDir: root, sandbox, models: mounts([gone]), modelStore: models });
+    expect(outcome).toMatchObject({ ok: false, stage: 'models', reason: `model 1 "tiny", file /models/tiny/gone (artifact://${sha256('gone')}): HTTP 404 from ${artifacts.url}` });
+    expect(JSON.parse(execFileSync('tar', ['-xOf', outcome.result.path, 'loom-failure.json'], { encoding: 'utf8' }))).toMatchObject({ stage: 'models' });
+    await expect(executeJob({ jobId: jobId(42), spec: readingSpec(), workDir: root, sandbox, models: mounts() })).rejects.toThrow(/no model store/);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * One job, start to result: fetch and verify the inputs, prepare the job's image (image mode: pull
+ * One job, start to result: fetch and verify the inputs, have its models' files (cached by hash,
+ * models/modelStore.ts), prepare the job's image (image mode: pull
  * by digest, unpack, held until the run ends), run the spec in the sandbox, pack /out
  * deterministically (with the worker's record of the run, runRecord.ts, for image and GPU jobs). Each stage can refuse the job with a reason, and a later stage never starts
  * after an earlier one refused: a job whose inputs do not hash right never runs. A refused job's
@@ -22,6 +23,8 @@ import type { Gpu } from './hardware';
 import type { PreparedImage } from './image/imageTypes';
 import type { LiveLog } from './logs/liveLog';
 import { type FetchInputsOptions, type StagedInput, fetchInputs } from './inputs/fetchInputs';
+import type { ModelFileMount } from './models/jobModels';
+import type { ModelStore } from './models/modelStore';
 import { type RunRecord, gpusGiven, runRecordFile } from './runRecord';
 import type { RunRequest, SandboxResult } from './sandbox/sandboxRunner';
 
@@ -34,6 +37,10 @@ export type ExecuteJobOptions = {
   sandbox: { run(req: RunRequest): Promise<SandboxResult> };
   /** Input fetching options (artifact store, limits); `dir` is the job's. */
   inputs?: Omit<FetchInputsOptions, 'dir' | 'signal'>;
+  /** The job's model files (models/jobModels.ts resolveJob), mounted read-only under /models. */
+  models?: readonly ModelFileMount[];
+  /** Where model files come from (the model cache, held for `jobId`); required when there are `models`. */
+  modelStore?: Pick<ModelStore, 'prepare'>;
   /** Where an image job's image comes from (the image store); required for a spec with an image. */
   images?: { prepare(ref: ImageRef, o?: { signal?: AbortSignal; deadline?: number; registryAuth?: readonly RegistryCredential[] }): Promise<PreparedImage> };
   /**
@@ -97,6 +104,14 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
     throw err;
   }
 
+  let models: { hostPath: string; mountPath: string }[] = [];
+  if (o.models?.length) {
+    if (!o.modelStore) throw new Error(`job ${o.jobId} uses models and this worker was given no model store`);
+    const ready = await o.modelStore.prepare(o.jobId, o.models, o.signal);
+    if (!ready.ok) return fail('models', ready.reason);
+    models = ready.files;
+  }
+
   let image: PreparedImage | undefined;
   if (o.spec.image) {
     if (!o.images) throw new Error(`job ${o.jobId} has an image (${o.spec.image.text}) and this worker was given no image store`);
@@ -123,6 +138,7 @@ export async function executeJob(o: ExecuteJobOptions): Promise<JobResult> {
       spec: o.spec,
       jobDir,
       inputs,
+      ...(models.length > 0 ? { models } : {}),
       ...(o.gpuIndices ? { gpuIndices: o.gpuIndices } : {}),
       ...(image ? { image: { rootDir: image.rootDir, config: image.config } } : {}),
       ...(o.signal ? { signal: o.signal } : {}),

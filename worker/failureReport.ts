@@ -15,8 +15,8 @@ import { type PackResult, packOutputs } from '../sdk/node/packOutputs';
 import { type RunRecord, runRecordFile } from './runRecord';
 import type { SandboxResult } from './sandbox/sandboxRunner';
 
-/** Where a job can fail: its spec, its inputs, its image (the pull), its run, or its outputs. */
-export type FailureStage = 'spec' | 'inputs' | 'image' | 'run' | 'outputs';
+/** Where a job can fail: its spec, its inputs, its models' files, its image (the pull), its run, or its outputs. */
+export type FailureStage = 'spec' | 'inputs' | 'models' | 'image' | 'run' | 'outputs';
 
 /**
  * Packs the failure report of a job into `<jobDir>/failure-report.tar`.

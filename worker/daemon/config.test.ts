@@ -51,6 +51,22 @@ describe('config', () => {
     expect(() => resolveConfig({ 'no-host-mode': true, 'allowed-registries': 'none' }, {})).toThrow(/leaves no job this worker could run/);
   });
 
+  test('behavior: models: a size limit per job, a cache under the data dir; a pool to join', () => {
+    const d = resolveConfig({}, {});
+    expect(d.models).toEqual({ cacheBytes: 200 * 2 ** 30, dir: join(resolve('.data/worker'), 'models') });
+    expect(d.strategy.maxModelBytes).toBe(100 * 2 ** 30);
+    expect(d.pool).toBeUndefined();
+
+    const e = resolveConfig({ 'data-dir': '/var/loom', pool: '7' }, { LOOM_MAX_MODEL_GIB: '2', LOOM_MODEL_CACHE_GIB: '4', LOOM_POOL: '3' });
+    expect(e.models).toEqual({ cacheBytes: 4 * 2 ** 30, dir: '/var/loom/models' });
+    expect(e.strategy.maxModelBytes).toBe(2 * 2 ** 30);
+    expect(e.pool).toBe(7n);
+    expect(resolveConfig({}, { LOOM_POOL: '3' }).pool).toBe(3n);
+
+    expect(() => resolveConfig({ 'max-model-gib': '300' }, {})).toThrow("--max-model-gib must not exceed --model-cache-gib (a job's models must fit the cache)");
+    for (const bad of ['0', '-1', 'one', '18446744073709551616']) expect(() => resolveConfig({ pool: bad }, {})).toThrow(`--pool must be a pool id (a positive integer), not "${bad}"`);
+  });
+
   test('error: invalid values are refused with the option named', () => {
     expect(() => resolveConfig({ 'max-concurrent-jobs': '0' }, {})).toThrow(/--max-concurrent-jobs must be an integer >= 1/);
     expect(() => resolveConfig({}, { LOOM_WORKER_STAKE: 'lots' })).toThrow(/--stake must be an amount of ETH/);

@@ -25,7 +25,7 @@ export type DaemonConfig = {
   /** Deployment record with the market's address (default deployments/<chainId>.json). */
   deploymentFile?: string;
   keystore?: string;
-  /** State (the event cursor), job directories and the input cache. */
+  /** State (the event cursor), job directories, the input, image and model caches. */
   dataDir: string;
   /** ETH staked at registration (wei). */
   stake: bigint;
@@ -68,6 +68,15 @@ export type DaemonConfig = {
     /** The image cache: `<data dir>/images`. */
     dir: string;
   };
+  /** Models (jobs posted with LoomModels): their files are cached by sha256 across jobs. */
+  models: {
+    /** Model files kept, least recently used evicted past it (bytes). */
+    cacheBytes: number;
+    /** The model cache: `<data dir>/models`. */
+    dir: string;
+  };
+  /** The worker pool this worker joins at start (and whose jobs it takes once a member); undefined: none asked. */
+  pool?: bigint;
 };
 
 function fail(message: string): never {
@@ -135,6 +144,13 @@ function gib(v: string, name: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0 || !/^\d+(\.\d+)?$/.test(v.trim())) fail(`${name} must be a positive number of GiB, not "${v}"`);
   return Math.floor(n * 2 ** 30);
+}
+
+/** A pool id: a positive integer within uint64. */
+function poolId(v: string, name: string): bigint | undefined {
+  if (!v) return undefined;
+  if (!/^[0-9]+$/.test(v.trim()) || BigInt(v.trim()) === 0n || BigInt(v.trim()) >= 2n ** 64n) fail(`${name} must be a pool id (a positive integer), not "${v}"`);
+  return BigInt(v.trim());
 }
 
 const registryPattern = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/;
@@ -208,6 +224,9 @@ export const options = {
   },
   'max-image-gib': { type: 'string', env: 'LOOM_MAX_IMAGE_GIB', default: '20', parse: gib, help: 'Largest image taken (GiB, compressed and unpacked), checked before claiming.' },
   'image-cache-gib': { type: 'string', env: 'LOOM_IMAGE_CACHE_GIB', default: '50', parse: gib, help: 'Image cache (<data dir>/images) kept under this size (GiB), least recently used evicted.' },
+  'max-model-gib': { type: 'string', env: 'LOOM_MAX_MODEL_GIB', default: '100', parse: gib, help: "Largest total of one job's model files (GiB), checked before claiming." },
+  'model-cache-gib': { type: 'string', env: 'LOOM_MODEL_CACHE_GIB', default: '200', parse: gib, help: 'Model cache (<data dir>/models, files by sha256) kept under this size (GiB), least recently used evicted.' },
+  pool: { type: 'string', env: 'LOOM_POOL', parse: poolId, help: "A worker pool to join at start (joinPool; one that needs approval is waited for) and take the jobs of once a member." },
 } satisfies Record<string, OptionSpec>;
 
 /**
@@ -230,6 +249,7 @@ export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = proces
     reserveSeconds: v['reserve-seconds'],
     modes: v.modes,
     hostMode: v['host-mode'],
+    maxModelBytes: v['max-model-gib'],
   };
   if (v['submit-reserve-seconds'] > strategy.reserveSeconds) fail('--submit-reserve-seconds must not exceed --reserve-seconds');
   const apiUrl = v['api-url'].replace(/\/+$/, '');
@@ -239,6 +259,7 @@ export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = proces
   }
   if (!v['host-mode'] && v['allowed-registries'].length === 0) fail('--no-host-mode with --allowed-registries none leaves no job this worker could run');
   if (v['max-image-gib'] > v['image-cache-gib']) fail('--max-image-gib must not exceed --image-cache-gib (an image must fit the cache)');
+  if (v['max-model-gib'] > v['model-cache-gib']) fail("--max-model-gib must not exceed --model-cache-gib (a job's models must fit the cache)");
 
   return {
     apiUrl,
@@ -274,5 +295,7 @@ export function resolveConfig(flags: Flags = {}, env: NodeJS.ProcessEnv = proces
       cacheBytes: v['image-cache-gib'],
       dir: join(v['data-dir'], 'images'),
     },
+    models: { cacheBytes: v['model-cache-gib'], dir: join(v['data-dir'], 'models') },
+    ...(v.pool === undefined ? {} : { pool: v.pool }),
   };
 }

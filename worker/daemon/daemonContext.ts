@@ -1,6 +1,6 @@
 /**
  * What the daemon's parts share: the one state (daemonState.ts), the services they act through
- * (the API, the market writer, the sandbox, the input cache, the images, the cursor file), and helpers.
+ * (the API, the market writer, the sandbox, the input cache, the images, the models, the cursor file), and helpers.
  * workerDaemon.ts builds it once the chain is connected and hands it to each part.
  */
 import type { Address, Hex } from 'viem';
@@ -12,6 +12,8 @@ import type { DaemonConfig } from './config';
 import type { MarketWriter } from './createWorkerWriter';
 import type { DaemonState } from './daemonState';
 import type { InputCache } from './inputCache';
+import type { ModelStore } from '../models/modelStore';
+import type { PoolMembership } from './strategy';
 import type { JobImages } from './jobImages';
 import type { LoomApi } from './loomApi';
 import type { WorkerMetrics } from './metrics';
@@ -39,6 +41,8 @@ export type DaemonContext = {
   readonly inputCache: InputCache;
   /** Image jobs: the check before a claim, early pulls, the run's image. */
   readonly images: JobImages;
+  /** Model files by sha256, fetched and verified before a claim, held by the jobs that use them. */
+  readonly models: Pick<ModelStore, 'prepare' | 'release'>;
   readonly stateFile: StateFile;
   /** Where job directories live. */
   readonly jobsDir: string;
@@ -61,10 +65,12 @@ export type DaemonContext = {
   sealing: WorkerSealing | undefined;
   /** The latest block's timestamp: deadlines are in chain time. */
   chainNow(): Promise<number>;
+  /** Where this worker stands with a pool, as the registry has it now (poolMembership.ts); null when in none. */
+  poolMembership(): Promise<PoolMembership | null>;
   /** Runs a task in the background; `stop` waits for it, and an unexpected error is logged. */
   track(task: Promise<unknown>): void;
   /** Sets the gauges that follow the state. */
   updateGauges(): void;
-  /** Forgets what was made ready for a job before its run (verified inputs, an early image pull): it ran, or left. */
+  /** Forgets what was made ready for a job before its run (verified inputs, an early image pull, held model files): it ran, or left. */
   dropPrepared(jobId: Hex): void;
 };

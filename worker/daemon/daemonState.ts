@@ -7,7 +7,7 @@
 import type { Address, Hex } from 'viem';
 import type { JobTerms } from '../../sdk/jobTerms';
 import type { ReplicatedJobTerms } from '../../sdk/writes';
-import type { ParseSpecResult } from '../../sdk/spec/jobSpec';
+import type { ResolvedJob } from '../models/jobModels';
 import type { WorkerMetrics } from './metrics';
 
 type JobStage = 'queued' | 'running' | 'uploading' | 'submitting';
@@ -18,7 +18,8 @@ type JobStage = 'queued' | 'running' | 'uploading' | 'submitting';
  */
 export type HeldJob = {
   id: Hex;
-  parsed: ParseSpecResult;
+  /** Its spec as it runs (with its models' image) and its model files; or why it cannot run (its failure report says). */
+  parsed: ResolvedJob;
   /**
    * When the result must be on-chain: a single job's execution deadline; a slot's commit deadline
    * (its reveal deadline when run again to recover a result committed before a crash).

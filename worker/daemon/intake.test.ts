@@ -4,13 +4,14 @@
  * the bid stands. The writer records what would have been sent; the daemon's end-to-end tests
  * (workerDaemon.test.ts) take jobs through a real chain and API.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type Hex, encodeAbiParameters, encodeEventTopics, keccak256, toHex, zeroHash } from 'viem';
 import { loomReplicatedMarketAbi } from '../../abis/generated';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ApiJobTerms } from '../../sdk/jobTerms';
 import { jobIdOf, toContractTerms } from '../../sdk/jobTerms';
 import type { ImageRef } from '../../sdk/spec/imageRef';
@@ -27,6 +28,10 @@ import type { ApiJob } from './loomApi';
 import { WorkerMetrics } from './metrics';
 import type { ReplicatedJobView } from './replicatedJob';
 import type { JobRunner } from './run';
+import type { PoolMembership } from './strategy';
+import type { JobModel } from '../models/jobModels';
+import { ModelStore } from '../models/modelStore';
+import { type ArtifactServer, startArtifactServer } from '../../testkit/artifacts';
 
 const dataDir = mkdtempSync(join(os.tmpdir(), 'loom-intake-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -43,7 +48,7 @@ const okCheck = (env: string[] = ['PATH=/usr/bin']): ImageCheck => ({
 });
 
 let salt = 0n;
-function apiJob(spec: unknown, mode: 'CLAIM' | 'AUCTION' = 'CLAIM'): ApiJob {
+function apiJob(spec: unknown, mode: 'CLAIM' | 'AUCTION' | 'POOL' = 'CLAIM', over: { offeredTo?: Hex; models?: JobModel[] } = {}): ApiJob {
   const hex = toHex(JSON.stringify(spec));
   const terms: ApiJobTerms = {
     client: '0x0000000000000000000000000000000000000001',
@@ -53,7 +58,7 @@ function apiJob(spec: unknown, mode: 'CLAIM' | 'AUCTION' = 'CLAIM'): ApiJob {
     collateral: String(10n ** 16n),
     feeBps: 100,
     mode,
-    offeredTo: '0x0000000000000000000000000000000000000000',
+    offeredTo: over.offeredTo ?? '0x0000000000000000000000000000000000000000',
     openUntil: '2000',
     executionTimeout: 3600,
     challengeWindow: 3600,
@@ -63,11 +68,12 @@ function apiJob(spec: unknown, mode: 'CLAIM' | 'AUCTION' = 'CLAIM'): ApiJob {
     specHash: keccak256(hex),
     salt: String(++salt),
   };
-  return { id: jobIdOf(toContractTerms(terms)), status: 'OPEN', terms, spec: hex } as unknown as ApiJob;
+  const models = (over.models ?? []).map((model) => ({ model, fee: '0', royaltyPaid: null }));
+  return { id: jobIdOf(toContractTerms(terms)), status: 'OPEN', terms, spec: hex, models } as unknown as ApiJob;
 }
 
 /** An intake around a stand-in store and writer; `events` says what happened, in order. */
-function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean; saltOf?: boolean } = {}) {
+function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean; saltOf?: boolean; models?: ModelStore; membership?: PoolMembership | null } = {}) {
   const events: string[] = [];
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
@@ -111,10 +117,15 @@ function setup(o: { check?: (ref: ImageRef) => ImageCheck; hostMode?: boolean; s
     inputCache,
     images,
     chainNow: async () => 1000,
+    poolMembership: async () => (events.push('memberships'), o.membership ?? null),
+    models: o.models ?? { prepare: async () => ({ ok: true, files: [] }), release: () => {} },
     saltOf: o.saltOf === false ? undefined : () => `0x${'11'.repeat(32)}`,
     track: () => {},
     updateGauges: () => {},
-    dropPrepared: (id: Hex) => void images.drop(id),
+    dropPrepared: (id: Hex) => {
+      void images.drop(id);
+      o.models?.release(id);
+    },
   } as unknown as DaemonContext;
   return { intake: new Intake(ctx, runner), events, logs, metrics, state, assigned, released: () => released };
 }
@@ -239,5 +250,88 @@ describe('intake of replicated jobs', () => {
     expect(refusals(u.logs)).toEqual([{ reason: 'reveal_salt', detail: "this worker's key cannot derive reveal salts that survive a restart (revealSecret.ts)" }]);
     expect([...t.events, ...u.events].filter((e) => e === 'takeSlot')).toEqual([]);
     expect(t.assigned).toEqual([]);
+  });
+});
+
+describe('intake of jobs with models, and of pool jobs', () => {
+  let artifacts: ArtifactServer;
+  const WEIGHTS = 'w'.repeat(4096);
+  const sha = (b: string) => createHash('sha256').update(b).digest('hex');
+  beforeAll(async () => {
+    artifacts = await startArtifactServer({ dir: join(dataDir, 'artifacts'), allowAnonymous: true });
+    await artifacts.store.put(new TextEncoder().encode(WEIGHTS));
+  });
+  afterAll(() => artifacts.stop());
+  const models = () => ModelStore.open({ dir: join(dataDir, `models-${++salt}`), artifactBaseUrl: artifacts.url, cacheBytes: 2 ** 30 });
+  const weights = (bytes: string): JobModel => ({ id: '1', name: 'tiny', kind: 'WEIGHTS', files: [{ sha256: `0x${sha(bytes)}`, size: String(bytes.length), path: 'w.bin' }], image: null });
+  const hostSpec = { version: 1, script: 'true', resources: { timeoutSeconds: 600 } };
+
+  test("default: a job's model files are fetched and verified before the claim, and held for its run", async () => {
+    const store = await models();
+    const t = setup({ models: store });
+    const job = apiJob(hostSpec, 'CLAIM', { models: [weights(WEIGHTS)] });
+    await t.intake.consider(job, Date.now());
+    expect(t.events).toEqual(['claimJob']);
+    expect(t.assigned).toEqual([job.id]);
+    expect(store.size).toBe(WEIGHTS.length);
+  });
+
+  test('error: a model file the artifact store does not have, or models that cannot be mounted, cost no transaction; the refusal says why', async () => {
+    const t = setup({ models: await models() });
+    await t.intake.consider(apiJob(hostSpec, 'CLAIM', { models: [weights('not in the store')] }), Date.now());
+    await t.intake.consider(apiJob(hostSpec, 'CLAIM', { models: [{ ...weights(WEIGHTS), name: '..' }] }), Date.now());
+    expect(refusals(t.logs)).toEqual([
+      { reason: 'models', detail: `model 1 "tiny", file /models/tiny/w.bin (artifact://${sha('not in the store')}): HTTP 404 from ${artifacts.url}` },
+      { reason: 'models', detail: 'model 1 "..": its name ".." is not a directory name, so it cannot be mounted at /models/<name>' },
+    ]);
+    expect(t.metrics.decisions.get({ decision: 'skip', reason: 'models' })).toBe(2);
+    expect(t.events).toEqual([]);
+    expect(t.state.claiming.size).toBe(0);
+  });
+
+  test("behavior: an IMAGE model is the image checked for a spec without one; a spec naming another image is refused before the registry is asked", async () => {
+    const t = setup();
+    const modelImage = `127.0.0.1:5000/loom/runner@${digest}`;
+    const imageModel: JobModel = { id: '2', name: 'runner', kind: 'IMAGE', files: [], image: modelImage };
+    await t.intake.consider(apiJob(hostSpec, 'CLAIM', { models: [imageModel] }), Date.now());
+    expect(t.events).toEqual([`check ${modelImage}`, 'claimJob', `prepare ${modelImage}`]);
+    await t.intake.consider(apiJob({ ...hostSpec, image }, 'CLAIM', { models: [imageModel] }), Date.now());
+    expect(refusals(t.logs)).toEqual([{ reason: 'models', detail: `model 2 "runner" is the image ${modelImage}, and the spec names ${image}: a job runs in one image` }]);
+    expect(t.events.filter((e) => e === 'claimJob')).toHaveLength(1);
+  });
+
+  test('behavior: a pool job is claimed by a member of its pool and refused by anyone else before any transaction; a job open to all asks nothing of the registry', async () => {
+    const pool = (id: number) => `0x${id.toString(16).padStart(40, '0')}` as Hex;
+    const outsider = setup({ membership: null });
+    await outsider.intake.consider(apiJob(hostSpec, 'POOL', { offeredTo: pool(1) }), Date.now());
+    const requested = setup({ membership: { pool: 1n, state: 'REQUESTED' } });
+    await requested.intake.consider(apiJob(hostSpec, 'POOL', { offeredTo: pool(1) }), Date.now());
+    expect([...refusals(outsider.logs), ...refusals(requested.logs)]).toEqual([
+      { reason: 'not_pool_member', detail: 'restricted to pool 1; this worker is in no pool' },
+      { reason: 'not_pool_member', detail: 'restricted to pool 1; this worker is waiting for approval to join pool 1' },
+    ]);
+    expect([...outsider.events, ...requested.events]).toEqual(['memberships', 'memberships']);
+    expect(outsider.metrics.decisions.get({ decision: 'skip', reason: 'not_pool_member' })).toBe(1);
+
+    const member = setup({ membership: { pool: 1n, state: 'MEMBER' } });
+    const job = apiJob(hostSpec, 'POOL', { offeredTo: pool(1) });
+    await member.intake.consider(job, Date.now());
+    await member.intake.consider(apiJob(hostSpec, 'POOL', { offeredTo: pool(2) }), Date.now());
+    expect(member.events).toEqual(['memberships', 'claimJob', 'memberships']);
+    expect(member.assigned).toEqual([job.id]);
+    expect(refusals(member.logs)).toEqual([{ reason: 'not_pool_member', detail: 'restricted to pool 2; this worker is a member of pool 1' }]);
+
+    const open = setup();
+    await open.intake.consider(apiJob(hostSpec), Date.now());
+    expect(open.events).toEqual(['claimJob']);
+  });
+
+  test('behavior: a pooled replicated job: a slot taken by a member, refused to others without a transaction', async () => {
+    const outsider = setup({ membership: { pool: 3n, state: 'MEMBER' } });
+    await outsider.intake.considerReplicated({ ...replicatedJob(hostSpec), pool: 4n }, Date.now());
+    expect(refusals(outsider.logs)).toEqual([{ reason: 'not_pool_member', detail: 'restricted to pool 4; this worker is a member of pool 3' }]);
+    const member = setup({ membership: { pool: 4n, state: 'MEMBER' } });
+    await member.intake.considerReplicated({ ...replicatedJob(hostSpec), pool: 4n }, Date.now());
+    expect([...outsider.events, ...member.events]).toEqual(['memberships', 'memberships', 'takeSlot']);
   });
 });

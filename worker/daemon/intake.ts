@@ -1,8 +1,9 @@
 /**
- * Taking jobs: each open job is considered once (strategy.ts decides), its image is checked with
- * the registry (allow-list, manifest, size, platform, CUDA: jobImages.ts) and its inputs are
- * verified before any transaction, then it is claimed or bid for (a replicated job: a slot is
- * taken), or refused with a reason. An image job's pull starts once its bid stands, its claim is
+ * Taking jobs: each open job is considered once (strategy.ts decides; for a pool job, with this
+ * worker's membership as the registry has it), its image is checked with the registry (allow-list,
+ * manifest, size, platform, CUDA: jobImages.ts), its inputs are verified and its models' files
+ * fetched into the cache (../models/modelStore.ts) before any transaction, then it is claimed or
+ * bid for (a replicated job: a slot is taken), or refused with a reason. An image job's pull starts once its bid stands, its claim is
  * mined or its slot taken. Jobs refused for want of a slot or of free stake are considered again,
  * oldest first, when either frees up.
  */
@@ -16,11 +17,13 @@ import { formatRevert } from '../../sdk/revert';
 import { TxError } from './createWorkerWriter';
 import type { DaemonContext } from './daemonContext';
 import { describeError } from './describeError';
-import { type ApiJob, replicatedViewOf } from './loomApi';
+import { type ApiJob, modelsOf, replicatedViewOf } from './loomApi';
 import { resendAfterStateMoved, revertedAsStateMoved } from './resendAfterStateMoved';
 import type { JobRunner } from './run';
 import { type ReplicatedJobView, commitDeadlineOf } from './replicatedJob';
-import { type StrategyContext, decide, decideReplicated } from './strategy';
+import { type PoolMembership, type StrategyContext, decide, decideReplicated } from './strategy';
+import { MODE } from '../../sdk/enums';
+import type { ModelFileMount } from '../models/jobModels';
 
 export class Intake {
   private retrying = false;
@@ -48,14 +51,17 @@ export class Intake {
       return;
     }
     let now: number;
+    let pool: PoolMembership | null | undefined;
     try {
       now = await this.ctx.chainNow();
+      // A pool job is for its members: where this worker stands is read only for one.
+      if (terms.mode === MODE.POOL) pool = await this.ctx.poolMembership();
     } catch (err) {
       // The RPC failed: nothing was decided; the job is considered again later.
       this.deferOnRpcFailure(id, terms.openUntil, receivedAt, err);
       return;
     }
-    const decision = decide({ status: job.status, terms, spec: job.spec }, this.strategyContext(now), this.ctx.config.strategy);
+    const decision = decide({ status: job.status, terms, spec: job.spec, models: modelsOf(job) }, this.strategyContext(now, pool), this.ctx.config.strategy);
     if (decision.action === 'skip') {
       this.refuse(id, decision.reason, decision.detail);
       if (decision.reason === 'capacity' || decision.reason === 'collateral') this.defer(id, terms.openUntil, receivedAt);
@@ -67,7 +73,7 @@ export class Intake {
     this.ctx.updateGauges();
     let assigned = false;
     try {
-      if (!(await this.readyToRun(id, decision.spec))) return;
+      if (!(await this.readyToRun(id, decision.spec, decision.models))) return;
       if (decision.action === 'claim') {
         const { hash, receipt } = await writer.claimJob(terms);
         metrics.pickupLatency.observe((Date.now() - receivedAt) / 1000);
@@ -128,13 +134,19 @@ export class Intake {
     const log = this.ctx.logger.child({ jobId: id });
     const terms = job.terms;
     let now: number;
+    let pool: PoolMembership | null | undefined;
     try {
       now = await this.ctx.chainNow();
+      if (job.pool !== undefined) pool = await this.ctx.poolMembership();
     } catch (err) {
       this.deferOnRpcFailure(id, terms.openUntil, receivedAt, err, true);
       return;
     }
-    const decision = decideReplicated({ status: job.status, terms, spec: job.spec }, this.strategyContext(now), this.ctx.config.strategy);
+    const decision = decideReplicated(
+      { status: job.status, terms, spec: job.spec, ...(job.models ? { models: job.models } : {}), ...(job.pool === undefined ? {} : { pool: job.pool }) },
+      this.strategyContext(now, pool),
+      this.ctx.config.strategy,
+    );
     if (decision.action === 'skip') {
       this.refuse(id, decision.reason, decision.detail);
       if (decision.reason === 'capacity' || decision.reason === 'collateral') this.defer(id, terms.openUntil, receivedAt, true);
@@ -145,7 +157,7 @@ export class Intake {
     this.ctx.updateGauges();
     let taken = false;
     try {
-      if (!(await this.readyToRun(id, decision.spec))) return;
+      if (!(await this.readyToRun(id, decision.spec, decision.models))) return;
       const { hash, receipt } = await resendAfterStateMoved(
         () => writer.takeSlot(terms),
         (tx) => log.warn({ tx }, 'takeSlot ran out of gas as another slot was taken meanwhile; sending it again'),
@@ -277,9 +289,10 @@ export class Intake {
 
   /**
    * The last checks before a claim, bid or slot costs a transaction: the image is allowed and fits,
-   * the inputs answer with the right bytes, and the daemon is not stopping. A failed check refuses the job.
+   * the inputs answer with the right bytes, the models' files are in the cache (fetched and verified
+   * now if they were not, and held for the job), and the daemon is not stopping. A failed check refuses the job.
    */
-  private async readyToRun(id: Hex, spec: JobSpec): Promise<boolean> {
+  private async readyToRun(id: Hex, spec: JobSpec, models: readonly ModelFileMount[]): Promise<boolean> {
     // Its client could seal nothing this worker can open: taking it would only end in giving it up.
     if (spec.sealed && !this.ctx.sealing) {
       this.refuse(id, 'sealed', 'the job expects sealed secrets and this worker has no sealing key');
@@ -296,6 +309,12 @@ export class Intake {
       this.refuse(id, 'inputs', inputs.reason);
       return false;
     }
+    const ready = await this.ctx.models.prepare(id, models);
+    if (!ready.ok) {
+      this.refuse(id, 'models', ready.reason);
+      return false;
+    }
+    if (models.length > 0) this.ctx.logger.info({ jobId: id, files: models.length, bytes: models.reduce((n, f) => n + f.size, 0) }, 'model files ready (verified by sha256)');
     return !this.ctx.state.stopping;
   }
 
@@ -304,7 +323,7 @@ export class Intake {
     this.ctx.logger.info({ jobId: id, reason, detail }, 'job refused');
   }
 
-  private strategyContext(now: number): StrategyContext {
+  private strategyContext(now: number, pool?: PoolMembership | null): StrategyContext {
     const { state } = this.ctx;
     let reserved = 0n;
     for (const c of state.claiming.values()) reserved += c;
@@ -319,6 +338,7 @@ export class Intake {
       heldJobs: state.held.size + state.claiming.size,
       openBids: state.bids.size,
       gpusHealthy: state.gpuHealthy,
+      ...(pool === undefined ? {} : { pool }),
     };
   }
 }

@@ -14,32 +14,112 @@ import {
   BalancesQuery,
   BidsQuery,
   CreditsQuery,
+  EventFields,
   JobEventsQuery,
-  JobEventsSubscription,
-  JobQuery,
+  JobFields,
   JobSealingQuery,
   JobsQuery,
   type JobSealing,
   WorkerQuery,
   type CreditResult,
-  type JobEventDelivery,
-  type JobResult,
   type WorkerResult,
 } from '../../sdk/documents';
 import { type MarketEvent, typedEvent } from '../../sdk/events';
 import type { JobStatus } from '../../sdk/enums';
-import type { VariablesOf } from '../../sdk/graphql';
+import { type ResultOf, type VariablesOf, graphql } from '../../sdk/graphql';
 import { createLoomReader, LoomApiError, type LoomReader, type LoomSubscription } from '../../sdk/reads';
 import { toReplicatedTerms } from '../../sdk/replicatedTerms';
+import type { JobModel } from '../models/jobModels';
 import type { ReplicatedReads, ReplicatedJobView } from './replicatedJob';
 
-export type ApiJob = JobResult;
+/**
+ * A job as the daemon reads it: the SDK's JobFields, and what running it takes besides: the models
+ * it was posted with (their files, or their image) and the pool it is restricted to.
+ */
+const WorkerJobFields = graphql(
+  `
+  fragment WorkerJobFields on Job @_unmask {
+    ...JobFields
+    models {
+      model {
+        id
+        name
+        kind
+        files {
+          sha256
+          size
+          path
+        }
+        image
+      }
+    }
+    pool {
+      id
+    }
+  }
+`,
+  [JobFields],
+);
+
+const WorkerJobQuery = graphql(
+  `
+  query WorkerJob($id: ID!) {
+    job(id: $id) {
+      ...WorkerJobFields
+    }
+  }
+`,
+  [WorkerJobFields],
+);
+
+const WorkerJobsQuery = graphql(
+  `
+  query WorkerJobs($filter: JobFilter, $orderBy: JobOrderBy, $first: Int, $after: String) {
+    jobs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+      edges {
+        node {
+          ...WorkerJobFields
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`,
+  [WorkerJobFields],
+);
+
+const WorkerJobEventsSubscription = graphql(
+  `
+  subscription WorkerJobEvents($after: String, $filter: JobEventFilter) {
+    jobEvents(after: $after, filter: $filter) {
+      retracted
+      cursor
+      event {
+        ...EventFields
+        job {
+          ...WorkerJobFields
+        }
+      }
+    }
+  }
+`,
+  [EventFields, WorkerJobFields],
+);
+
+type JobEventDelivery = ResultOf<typeof WorkerJobEventsSubscription>['jobEvents'];
+
+export type ApiJob = ResultOf<typeof WorkerJobFields>;
 export type ApiWorker = WorkerResult;
 export type ApiClaim = WorkerResult['claim'];
 /** An event with its arguments typed from the ABI (sdk/events.ts), and its job's current state. */
 export type ApiEvent = MarketEvent & Omit<JobEventDelivery['event'], 'name' | 'args'>;
 export type ApiDelivery = Omit<JobEventDelivery, 'event'> & { event: ApiEvent };
 export type JobFilter = NonNullable<VariablesOf<typeof JobsQuery>['filter']>;
+/** A job a bid stands on: the SDK's JobFields. */
+type BidJob = ResultOf<typeof JobFields>;
 
 /** The events the daemon follows: LoomMarket's jobs, and LoomReplicatedMarket's. */
 const FOLLOWED_EVENTS = [
@@ -89,7 +169,7 @@ export class LoomApi implements ReplicatedReads {
   }
 
   async job(id: Hex): Promise<ApiJob | null> {
-    return (await this.reader.query(JobQuery, { id })).job;
+    return (await this.reader.query(WorkerJobQuery, { id })).job;
   }
 
   /** Every job matching `filter`, oldest first, paged to the end. */
@@ -97,7 +177,7 @@ export class LoomApi implements ReplicatedReads {
     const jobs: ApiJob[] = [];
     for (let after: string | null = null; ; ) {
       const { jobs: page }: { jobs: { edges: { node: ApiJob }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await this.reader.query(
-        JobsQuery,
+        WorkerJobsQuery,
         { filter, after, first: 100, orderBy: 'POSTED_AT_ASC' },
       );
       jobs.push(...page.edges.map((e) => e.node));
@@ -123,11 +203,11 @@ export class LoomApi implements ReplicatedReads {
     return jobs.flatMap((j) => replicatedViewOf(j) ?? []);
   }
 
-  /** Jobs this worker has a standing bid on, with their current state. */
-  async activeBidJobs(worker: Address): Promise<ApiJob[]> {
-    const jobs: ApiJob[] = [];
+  /** Jobs this worker has a standing bid on, with their current state (no models: a bid's job is run from its JobAssigned). */
+  async activeBidJobs(worker: Address): Promise<BidJob[]> {
+    const jobs: BidJob[] = [];
     for (let after: string | null = null; ; ) {
-      const { bids }: { bids: { edges: { node: { job?: ApiJob } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await this.reader.query(
+      const { bids }: { bids: { edges: { node: { job?: BidJob } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await this.reader.query(
         BidsQuery,
         { worker, status: 'ACTIVE', first: 100, after, withJob: true },
       );
@@ -170,10 +250,9 @@ export class LoomApi implements ReplicatedReads {
    * cursor of the last delivery processed.
    */
   subscribeEvents(after: string | null, names: readonly string[] = FOLLOWED_EVENTS): EventStream {
-    const stream: LoomSubscription<{ jobEvents: JobEventDelivery }> = this.reader.subscribe(JobEventsSubscription, {
+    const stream: LoomSubscription<{ jobEvents: JobEventDelivery }> = this.reader.subscribe(WorkerJobEventsSubscription, {
       after,
       filter: { names: [...names] },
-      withJob: true,
     });
     const results = stream[Symbol.asyncIterator]();
     return {
@@ -230,10 +309,13 @@ export function replicatedViewOf(job: ApiJob): ReplicatedJobView | null {
   const t = job.replicatedTerms;
   if (job.kind !== 'REPLICATED' || !t) return null;
   const terms = toReplicatedTerms(t);
+  const pool = poolOf(job);
   return {
     id: job.id.toLowerCase() as Hex,
     terms,
     spec: job.spec as Hex,
+    models: modelsOf(job),
+    ...(pool === undefined ? {} : { pool }),
     status: job.status === 'DISPUTED' ? 'SUBMITTED' : job.status,
     filled: job.slotsFilled ?? 0,
     committed: job.commits ?? 0,
@@ -247,4 +329,14 @@ export function replicatedViewOf(job: ApiJob): ReplicatedJobView | null {
       resultHash: (s.resultHash ?? null) as Hex | null,
     })),
   };
+}
+
+/** The models a job was posted with (`Job.models`), as the worker resolves them (../models/jobModels.ts). */
+export function modelsOf(job: Pick<ApiJob, 'models'>): JobModel[] {
+  return (job.models ?? []).map((m) => m.model);
+}
+
+/** The pool a job is restricted to (`Job.pool`: a POOL-mode job, or a pooled replicated job); undefined: none. */
+export function poolOf(job: Pick<ApiJob, 'pool'>): bigint | undefined {
+  return job.pool ? BigInt(job.pool.id) : undefined;
 }

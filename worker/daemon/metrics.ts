@@ -106,7 +106,7 @@ export class Histogram implements Metric {
 /** Every metric the daemon exports (documented in worker/daemon/README.md). */
 export class WorkerMetrics {
   readonly jobsRun = new Counter('loom_worker_jobs_run_total', 'Jobs run to a result, by outcome (succeeded: the job exited 0; failed: a failure report was the result).');
-  readonly jobsFailed = new Counter('loom_worker_jobs_failed_total', 'Jobs whose run failed, by stage (spec, inputs, image, run, outputs).');
+  readonly jobsFailed = new Counter('loom_worker_jobs_failed_total', 'Jobs whose run failed, by stage (spec, inputs, models, image, run, outputs).');
   readonly jobsSubmitted = new Counter('loom_worker_results_submitted_total', 'Results posted on-chain (submitResult mined).');
   readonly replicatedSteps = new Counter('loom_worker_replicated_steps_total', 'Replicated-job slot steps mined, by step (take, commit, reveal, finalize).');
   readonly replicatedClosed = new Counter('loom_worker_replicated_closed_total', "Replicated jobs this worker held a slot of that closed, by outcome and this slot's verdict (agreed, disagreed, unrevealed, none).");

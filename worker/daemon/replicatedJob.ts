@@ -12,6 +12,7 @@
  */
 import type { Address, Hex } from 'viem';
 import type { ReplicatedJobTerms } from '../../sdk/writes';
+import type { JobModel } from '../models/jobModels';
 
 export type SlotState = 'TAKEN' | 'COMMITTED' | 'REVEALED';
 
@@ -30,6 +31,10 @@ export type ReplicatedJobView = {
   terms: ReplicatedJobTerms;
   /** The spec bytes as posted. */
   spec: Hex;
+  /** The models it was posted with (the API's `Job.models`); none when absent. */
+  models?: readonly JobModel[];
+  /** The pool whose members alone may take its slots (the API's `Job.pool`); undefined: any worker. */
+  pool?: bigint;
   /** OPEN while a slot is free, ASSIGNED once all are taken, SUBMITTED once results are in, CLOSED once finalized. */
   status: 'OPEN' | 'ASSIGNED' | 'SUBMITTED' | 'CLOSED';
   filled: number;

@@ -19,12 +19,12 @@ import type { SealedExpectation } from '../../sdk/spec/jobSpec';
 import { type AwaitedSecrets, awaitSecrets } from './sealedSecrets';
 import { fetchSealedBundle, sealResultFile } from './privateResult';
 import { toContractTerms } from '../../sdk/jobTerms';
-import { parseSpec } from '../../sdk/spec/jobSpec';
+import { resolveJob } from '../models/jobModels';
 import { type JobResult, executeJob, rejectJob } from '../executeJob';
 import type { DaemonContext } from './daemonContext';
 import type { HeldJob } from './daemonState';
 import { describeError } from './describeError';
-import type { ApiJob } from './loomApi';
+import { type ApiJob, modelsOf } from './loomApi';
 import type { ReplicatedJobView } from './replicatedJob';
 import type { RanSlot } from './replicatedSlots';
 import { returnJob } from './returnJob';
@@ -62,7 +62,7 @@ export class JobRunner {
       id,
       kind: 'single',
       terms,
-      parsed: parseSpec(hexToBytes(job.spec)),
+      parsed: resolveJob(hexToBytes(job.spec), modelsOf(job), { maxModelBytes: this.ctx.config.strategy.maxModelBytes }),
       executionDeadline,
       stage: 'queued',
       assignedSeenAt: Date.now(),
@@ -86,7 +86,7 @@ export class JobRunner {
       kind: 'replicated',
       terms: view.terms,
       slot,
-      parsed: parseSpec(hexToBytes(view.spec)),
+      parsed: resolveJob(hexToBytes(view.spec), view.models ?? [], { maxModelBytes: this.ctx.config.strategy.maxModelBytes }),
       executionDeadline: deadline,
       stage: 'queued',
       assignedSeenAt: Date.now(),
@@ -352,7 +352,7 @@ export class JobRunner {
   /** Runs the job (retrying the worker's own errors twice), or reports an invalid spec. */
   private async produce(h: HeldJob, gpus: number[], signal: AbortSignal, imageDeadline: number, secrets?: SecretsBundle): Promise<JobResult> {
     const { config, inputCache, jobsDir } = this.ctx;
-    if (!h.parsed.ok) return rejectJob({ jobId: h.id, workDir: jobsDir, stage: 'spec', reason: `invalid spec: ${h.parsed.reason}` });
+    if (!h.parsed.ok) return rejectJob({ jobId: h.id, workDir: jobsDir, stage: h.parsed.stage, reason: h.parsed.stage === 'spec' ? `invalid spec: ${h.parsed.reason}` : h.parsed.reason });
     // Taken before the operator turned host mode off (a restart finds it assigned): not run on the host.
     if (h.parsed.spec.image === undefined && !config.hostMode) {
       return rejectJob({ jobId: h.id, workDir: jobsDir, stage: 'spec', reason: 'the job has no image and host mode was turned off on this worker after it was taken' });
@@ -373,6 +373,8 @@ export class JobRunner {
           workDir: jobsDir,
           sandbox: this.ctx.sandbox,
           inputs: { artifactBaseUrl: config.artifactUrl, allowPrivateNetwork: config.allowPrivateInputs, fetch: inputCache.fetchFor(h.id) },
+          models: h.parsed.models,
+          modelStore: this.ctx.models,
           images: this.ctx.images,
           imageDeadline,
           gpuIndices: gpus,

@@ -109,6 +109,37 @@ describe('strategy', () => {
     expect(reason(decide(job({ mode: 2, offeredTo: SELF, openUntil: 999 }), ctx))).toBe('not_open');
   });
 
+  test('behavior: a pool job is claimed by a MEMBER of its pool, at its budget; refused otherwise before any other check', () => {
+    const POOL = 3; // JobMode.Pool; `offeredTo` is the pool id as an address
+    const pool2 = `0x${'2'.padStart(40, '0')}` as Hex;
+    const member = { ...ctx, pool: { pool: 2n, state: 'MEMBER' as const } };
+    expect(decide(job({ mode: POOL, offeredTo: pool2 }), member)).toMatchObject({ action: 'claim', price: 10n ** 16n });
+    const refusals: [StrategyContext, string][] = [
+      [ctx, 'restricted to pool 2; this worker is in no pool'],
+      [{ ...ctx, pool: null }, 'restricted to pool 2; this worker is in no pool'],
+      [{ ...ctx, pool: { pool: 5n, state: 'MEMBER' } }, 'restricted to pool 2; this worker is a member of pool 5'],
+      [{ ...ctx, pool: { pool: 2n, state: 'REQUESTED' } }, 'restricted to pool 2; this worker is waiting for approval to join pool 2'],
+      [{ ...ctx, pool: { pool: 2n, state: 'LEAVING' } }, 'restricted to pool 2; this worker is leaving pool 2'],
+    ];
+    for (const [c, detail] of refusals) expect(decide(job({ mode: POOL, offeredTo: pool2, minGpuCount: 8 }), c)).toEqual({ action: 'skip', reason: 'not_pool_member', detail });
+    // A member's pool jobs are claim jobs, with the usual checks.
+    expect(reason(decide(job({ mode: POOL, offeredTo: pool2 }), member, opts({ modes: { claim: false, auction: true, replicated: true } })))).toBe('mode');
+    expect(reason(decide(job({ mode: POOL, offeredTo: pool2 }), { ...member, heldJobs: 1 }))).toBe('capacity');
+    // A job open to anyone is taken whatever the pool.
+    expect(reason(decide(job(), member))).toBe('claim');
+  });
+
+  test("behavior: a job's models: their files to mount, an IMAGE model's image as the job's (so host mode off takes it); models that cannot be used refused", () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const weights = { id: '1', name: 'tiny', kind: 'WEIGHTS' as const, files: [{ sha256: `0x${'a'.repeat(64)}`, size: '10', path: 'w.bin' }], image: null };
+    const image = { id: '2', name: 'runner', kind: 'IMAGE' as const, files: [], image: `ghcr.io/org/runner@${digest}` };
+    const d = decide({ ...job(), models: [weights, image] }, ctx, opts({ hostMode: false }));
+    expect(d).toMatchObject({ action: 'claim', spec: { image: { registry: 'ghcr.io', repository: 'org/runner', digest } }, models: [{ sha256: 'a'.repeat(64), size: 10, mountPath: '/models/tiny/w.bin' }] });
+    expect(decide({ ...job(), models: [weights] }, ctx, opts({ maxModelBytes: 9 }))).toEqual({ action: 'skip', reason: 'models', detail: "the job's models are 10 bytes, over this worker's limit of 9 bytes (--max-model-gib)" });
+    const other = job({}, { ...goodSpec, image: `ghcr.io/org/other@${digest}` });
+    expect(reason(decide({ ...other, models: [image] }, ctx))).toBe('models');
+  });
+
   test('behavior: with host mode off, a job without an image is refused and an image job is taken', () => {
     const image = `127.0.0.1:5000/loom/busybox@sha256:${'ab'.repeat(32)}`;
     expect(decide(job(), ctx, opts({ hostMode: false }))).toEqual({ action: 'skip', reason: 'host_mode_off', detail: 'the job has no image and this worker runs image jobs only (host mode is off)' });
@@ -184,6 +215,13 @@ describe('strategy', () => {
       // Time is counted from now, not from openUntil: late in the open period the same job no longer fits.
       expect(reasonOf(decideReplicated(replicated({ openUntil: 2_000, commitWindow: 700 }), ctx))).toBe('take');
       expect(reasonOf(decideReplicated(replicated({ openUntil: 2_000, commitWindow: 700 }), { ...ctx, now: 2_000 }))).toBe('timeout');
+    });
+
+    test('behavior: a pooled replicated job is for the members of its pool', () => {
+      expect(decideReplicated({ ...replicated(), pool: 4n }, ctx)).toEqual({ action: 'skip', reason: 'not_pool_member', detail: 'restricted to pool 4; this worker is in no pool' });
+      expect(reasonOf(decideReplicated({ ...replicated(), pool: 4n }, { ...ctx, pool: { pool: 4n, state: 'MEMBER' } }))).toBe('take');
+      expect(reasonOf(decideReplicated({ ...replicated(), pool: 4n }, { ...ctx, pool: { pool: 1n, state: 'MEMBER' } }))).toBe('not_pool_member');
+      expect(reasonOf(decideReplicated(replicated(), { ...ctx, pool: { pool: 1n, state: 'MEMBER' } }))).toBe('take');
     });
 
     test('error: the refusal names the commit deadline', () => {

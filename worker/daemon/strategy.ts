@@ -5,11 +5,15 @@
  * The checks, in order (the first that fails is the reason given):
  *  1. open      the job is OPEN and `openUntil` has not passed (chain time); a direct offer is
  *               offered to this worker (`terms.offeredTo`): the contract refuses anyone else's
- *               claim, so another worker's offer never costs a transaction.
+ *               claim, so another worker's offer never costs a transaction; a job restricted to a
+ *               pool (POOL mode, or a pooled replicated job) is taken only by a MEMBER of that pool
+ *               (`not_pool_member`).
  *  2. spec      keccak256(spec) equals the terms' `specHash`, and the spec is a valid v1 spec
- *               (`parseSpec`): a job whose spec the worker cannot run is never taken.
- *  3. mode      claim, auction and/or replicated jobs, as configured (a direct offer is claimed: it
- *               counts as a claim job); a job without an image (host mode)
+ *               (`parseSpec`, in resolveJob): a job whose spec the worker cannot run is never taken. Then its
+ *               models (../models/jobModels.ts): mountable, one image, within `maxModelBytes`
+ *               (`models`); an IMAGE model is the job's image from here on.
+ *  3. mode      claim, auction and/or replicated jobs, as configured (a direct offer and a pool
+ *               job are claimed: they count as claim jobs); a job without an image (host mode)
  *               only while host mode is on (`host_mode_off` otherwise). Whether an image job's
  *               image can be used is asked of the registry after this (intake.ts), as it is not pure.
  *  4. token     the payment token is allowed (default: ETH only).
@@ -32,10 +36,11 @@
  *               accepted bid beyond the slots waits in the queue for one).
  */
 import { type Address, type Hex, hexToBytes, keccak256, zeroHash } from 'viem';
-import { type JobSpec, parseSpec } from '../../sdk/spec/jobSpec';
+import type { JobSpec } from '../../sdk/spec/jobSpec';
 import type { JobTerms } from '../../sdk/jobTerms';
 import { MODE } from '../../sdk/enums';
 import type { ReplicatedJobTerms } from '../../sdk/writes';
+import { type JobModel, type ModelFileMount, resolveJob } from '../models/jobModels';
 
 export const ETH: Address = '0x0000000000000000000000000000000000000000';
 
@@ -58,6 +63,8 @@ export type StrategyOptions = {
   modes: { claim: boolean; auction: boolean; replicated: boolean };
   /** Take jobs without an image, run against the machine's own read-only root (default true). */
   hostMode: boolean;
+  /** Largest total of one job's model files, bytes (default 100 GiB). */
+  maxModelBytes: number;
 };
 
 export const defaultStrategy: StrategyOptions = {
@@ -69,6 +76,7 @@ export const defaultStrategy: StrategyOptions = {
   reserveSeconds: 120,
   modes: { claim: true, auction: true, replicated: true },
   hostMode: true,
+  maxModelBytes: 100 * 2 ** 30,
 };
 
 /** What the worker is, and holds, when it decides. */
@@ -88,21 +96,32 @@ export type StrategyContext = {
   openBids: number;
   /** False while the GPU probe fails: no job that needs a GPU is taken. */
   gpusHealthy?: boolean;
+  /** The worker's pool membership (the registry's `memberships`); read only for a pool job, null when in none. */
+  pool?: PoolMembership | null;
 };
+
+/** Where a worker stands with a pool (the registry's PoolMemberState, without None). */
+export type PoolMembership = { pool: bigint; state: 'REQUESTED' | 'MEMBER' | 'LEAVING' };
 
 export type JobToDecide = {
   status: string;
   terms: JobTerms;
   /** The spec bytes as posted (0x hex). */
   spec: Hex;
+  /** The models the job was posted with (the API's `Job.models`); none by default. */
+  models?: readonly JobModel[];
 };
 
-const skipReasons = ['not_open', 'not_offered', 'spec_hash', 'spec_invalid', 'mode', 'host_mode_off', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity', 'gpu_unhealthy'] as const;
+const skipReasons = ['not_open', 'not_offered', 'not_pool_member', 'spec_hash', 'spec_invalid', 'models', 'mode', 'host_mode_off', 'token', 'hardware', 'timeout', 'price', 'collateral', 'capacity', 'gpu_unhealthy'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
+/**
+ * `spec` is the job's spec as it runs (an IMAGE model's image in it), `models` its model files to
+ * fetch and mount.
+ */
 export type Decision =
-  | { action: 'claim'; price: bigint; spec: JobSpec }
-  | { action: 'bid'; price: bigint; spec: JobSpec }
+  | { action: 'claim'; price: bigint; spec: JobSpec; models: ModelFileMount[] }
+  | { action: 'bid'; price: bigint; spec: JobSpec; models: ModelFileMount[] }
   | { action: 'skip'; reason: SkipReason; detail: string };
 
 const skip = (reason: SkipReason, detail: string) => ({ action: 'skip' as const, reason, detail });
@@ -120,6 +139,8 @@ export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOption
       status: job.status,
       mode: auction ? 'auction' : 'claim',
       offeredTo: t.mode === MODE.DIRECT ? t.offeredTo : undefined,
+      // A pool job's `offeredTo` is its pool's id as an address.
+      pool: t.mode === MODE.POOL ? BigInt(t.offeredTo) : undefined,
       openUntil: t.openUntil,
       token: t.token,
       pays: t.budget,
@@ -127,13 +148,14 @@ export function decide(job: JobToDecide, ctx: StrategyContext, o: StrategyOption
       requirements: t,
       specHash: t.specHash,
       spec: job.spec,
+      models: job.models ?? [],
       runSeconds: { seconds: t.executionTimeout, what: 'the execution timeout' },
     },
     ctx,
     o,
   );
   if (decision.action === 'skip') return decision;
-  return { action: auction ? 'bid' : 'claim', price: decision.price, spec: decision.spec };
+  return { action: auction ? 'bid' : 'claim', price: decision.price, spec: decision.spec, models: decision.models };
 }
 
 /** A replicated job as the strategy sees it: OPEN while a slot is free. */
@@ -142,9 +164,12 @@ export type ReplicatedJobToDecide = {
   terms: ReplicatedJobTerms;
   /** The spec bytes as posted (0x hex). */
   spec: Hex;
+  models?: readonly JobModel[];
+  /** The pool whose members alone may take its slots (`ReplicatedJobPooled`); undefined: any worker. */
+  pool?: bigint;
 };
 
-export type ReplicatedDecision = { action: 'take'; price: bigint; spec: JobSpec } | { action: 'skip'; reason: SkipReason; detail: string };
+export type ReplicatedDecision = { action: 'take'; price: bigint; spec: JobSpec; models: ModelFileMount[] } | { action: 'skip'; reason: SkipReason; detail: string };
 
 /**
  * The same checks for a slot of a replicated job: the price is one replica's, and the run (with the
@@ -162,6 +187,7 @@ export function decideReplicated(job: ReplicatedJobToDecide, ctx: StrategyContex
     {
       status: job.status,
       mode: 'replicated',
+      ...(job.pool === undefined ? {} : { pool: job.pool }),
       openUntil: t.openUntil,
       token: t.token,
       pays: t.price,
@@ -169,13 +195,14 @@ export function decideReplicated(job: ReplicatedJobToDecide, ctx: StrategyContex
       requirements: t,
       specHash: t.specHash,
       spec: job.spec,
+      models: job.models ?? [],
       runSeconds: { seconds: Math.max(0, commitDeadline - ctx.now), what: `the time left before the commit deadline (${commitDeadline})` },
     },
     ctx,
     o,
   );
   if (decision.action === 'skip') return decision;
-  return { action: 'take', price: decision.price, spec: decision.spec };
+  return { action: 'take', price: decision.price, spec: decision.spec, models: decision.models };
 }
 
 type Mode = 'claim' | 'auction' | 'replicated';
@@ -186,6 +213,8 @@ type Offer = {
   mode: Mode;
   /** The one worker a direct offer may go to; undefined when anyone may take the job. */
   offeredTo?: Address;
+  /** The pool whose members alone may take the job; undefined when it is not restricted to one. */
+  pool?: bigint;
   openUntil: number;
   token: Address;
   /** What the job pays this worker at most: a claim's budget, an auction's ceiling, one replica's price. */
@@ -195,11 +224,12 @@ type Offer = {
   requirements: { minGpuCount: number; minVramMiB: number; gpuModel: Hex };
   specHash: Hex;
   spec: Hex;
+  models: readonly JobModel[];
   /** The longest the run may take from now, and what bounds it (for the refusal's words). */
   runSeconds: { seconds: number; what: string };
 };
 
-function check(job: Offer, ctx: StrategyContext, o: StrategyOptions): { action: 'ok'; price: bigint; spec: JobSpec } | { action: 'skip'; reason: SkipReason; detail: string } {
+function check(job: Offer, ctx: StrategyContext, o: StrategyOptions): { action: 'ok'; price: bigint; spec: JobSpec; models: ModelFileMount[] } | { action: 'skip'; reason: SkipReason; detail: string } {
   const t = job.requirements;
   const auction = job.mode === 'auction';
 
@@ -207,12 +237,17 @@ function check(job: Offer, ctx: StrategyContext, o: StrategyOptions): { action: 
   if (job.status !== 'OPEN') return skip('not_open', `the job is ${job.status}`);
   if (ctx.now > job.openUntil) return skip('not_open', `open until ${job.openUntil}, it is ${ctx.now}`);
   if (job.offeredTo !== undefined && job.offeredTo.toLowerCase() !== ctx.self.toLowerCase()) return skip('not_offered', `offered to ${job.offeredTo}, not to this worker`);
+  if (job.pool !== undefined && (ctx.pool?.pool !== job.pool || ctx.pool.state !== 'MEMBER')) {
+    const p = ctx.pool;
+    const standing = !p ? 'in no pool' : p.state === 'MEMBER' ? `a member of pool ${p.pool}` : p.state === 'REQUESTED' ? `waiting for approval to join pool ${p.pool}` : `leaving pool ${p.pool}`;
+    return skip('not_pool_member', `restricted to pool ${job.pool}; this worker is ${standing}`);
+  }
 
-  // 2. spec
+  // 2. spec, and the models it runs with
   if (keccak256(job.spec) !== job.specHash) return skip('spec_hash', `keccak256(spec) ${keccak256(job.spec)} is not the terms' specHash ${job.specHash}`);
-  const parsed = parseSpec(hexToBytes(job.spec));
-  if (!parsed.ok) return skip('spec_invalid', parsed.reason);
-  const spec = parsed.spec;
+  const resolved = resolveJob(hexToBytes(job.spec), job.models, { maxModelBytes: o.maxModelBytes });
+  if (!resolved.ok) return skip(resolved.stage === 'spec' ? 'spec_invalid' : 'models', resolved.reason);
+  const spec = resolved.spec;
   const r = spec.resources;
 
   // 3. mode, 4. token
@@ -260,7 +295,7 @@ function check(job: Offer, ctx: StrategyContext, o: StrategyOptions): { action: 
   if (!auction && ctx.heldJobs >= o.maxConcurrentJobs) return skip('capacity', `holding ${ctx.heldJobs} of ${o.maxConcurrentJobs} jobs`);
   if (auction && ctx.openBids >= o.maxOpenBids) return skip('capacity', `${ctx.openBids} of ${o.maxOpenBids} bids standing`);
 
-  return { action: 'ok', price, spec };
+  return { action: 'ok', price, spec, models: resolved.models };
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -54,6 +54,8 @@ import { revealSecret } from './revealSecret';
 import { publishSealingKey } from './publishSealingKey';
 import { type WorkerSealing, workerSealing } from './sealedSecrets';
 import { JobRunner } from './run';
+import { ModelStore } from '../models/modelStore';
+import { joinPoolAtStart, readPoolMembership } from './poolMembership';
 import { Settlement } from './settle';
 import { StateFile } from './stateFile';
 
@@ -165,6 +167,8 @@ export class WorkerDaemon {
     }
 
     const inputCache = new InputCache(join(c.dataDir, 'inputs'), { artifactBaseUrl: c.artifactUrl, allowPrivateNetwork: c.allowPrivateInputs });
+    const models = await ModelStore.open({ dir: c.models.dir, artifactBaseUrl: c.artifactUrl, cacheBytes: c.models.cacheBytes });
+    const poolMembership = () => readPoolMembership(chain.publicClient, chain.contracts.registry, this.address);
     const ctx: DaemonContext = {
       config: c,
       logger: log,
@@ -178,6 +182,7 @@ export class WorkerDaemon {
       hardware,
       inputCache,
       images,
+      models,
       stateFile: this.stateFile,
       jobsDir: this.jobsDir,
       signResultUpload: resultUploadSigner(this.o.account, chain.chainId, chain.market),
@@ -186,11 +191,13 @@ export class WorkerDaemon {
       chainId: chain.chainId,
       sealing,
       chainNow: async () => Number((await chain.publicClient.getBlock({ blockTag: 'latest' })).timestamp),
+      poolMembership,
       track: (task) => this.track(task),
       updateGauges: () => state.updateGauges(this.metrics),
       dropPrepared: (id) => {
         void inputCache.drop(id);
         void images.drop(id);
+        models.release(id);
       },
     };
     // Intake, the runner and the replicated slots call each other: a claimed job (or a taken slot) is
@@ -212,6 +219,8 @@ export class WorkerDaemon {
     const reg = await ensureRegistered({ api: this.api, writer, address: this.address, claim: hardware.claim, stake: c.stake, logger: log });
     if (reg.worker) state.noteWorker(reg.worker);
     if (sealing) await publishSealingKey({ api: this.api, writer, address: this.address, publicKey: sealing.publicKey, logger: log });
+    // Registered: a pool can be joined (poolMembership.ts); pool jobs are taken once a member.
+    if (c.pool !== undefined) await joinPoolAtStart({ pool: c.pool, writer, membership: poolMembership, logger: log });
     // Registered: the API takes its heartbeats from now on (the first probe decides GPU jobs before any is considered).
     await heartbeat.start();
 

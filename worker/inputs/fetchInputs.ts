@@ -56,9 +56,9 @@ const MAX_REDIRECTS = 5;
 /**
  * An input to fetch: a spec's, or a private one from a sealed bundle, fetched with its request
  * `headers` (sent to its own origin only, never after a redirect elsewhere) and named in reasons
- * without its URL (`private`), since both are secrets.
+ * without its URL (`private`), since both are secrets. `label`: how reasons name it instead (a model's file).
  */
-export type FetchableInput = JobInput & { headers?: Record<string, string>; private?: boolean };
+export type FetchableInput = JobInput & { headers?: Record<string, string>; private?: boolean; label?: string };
 
 /**
  * Fetches and verifies every input, one after another; throws INPUT_REJECTED with the input's
@@ -159,7 +159,8 @@ async function fetchOne(input: FetchableInput, limit: number, options: FetchInpu
 }
 
 function reject(input: FetchableInput, why: string): WorkerError {
-  return new WorkerError('INPUT_REJECTED', input.private ? `private input "${input.name}": ${why}` : `input "${input.name}" (${input.uri}): ${why}`);
+  const what = input.label ?? (input.private ? `private input "${input.name}"` : `input "${input.name}" (${input.uri})`);
+  return new WorkerError('INPUT_REJECTED', `${what}: ${why}`);
 }
 
 function describeFetchError(err: unknown): string {

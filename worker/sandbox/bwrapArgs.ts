@@ -9,8 +9,8 @@
  *   seccomp filter refusing system calls no job needs (seccompFilter.ts);
  * - the host's /usr (and the /bin, /lib... links) and a few /etc files, read-only; its own
  *   passwd, group and hosts;
- * - its inputs read-only, /out read-write (the job's output directory on the host), a private /tmp
- *   and /dev/shm;
+ * - its inputs read-only, its models' files read-only under /models/<name>/ (../models/), /out
+ *   read-write (the job's output directory on the host), a private /tmp and /dev/shm;
  * - a read-only root and /dev everywhere else;
  * - GPU device nodes, /sys and the driver libraries only when it asks for GPUs; a CPU job finds
  *   the driver libraries masked by an empty file.
@@ -33,6 +33,7 @@ import type { GpuHost } from './gpuPassthrough';
 import type { HostLayout } from './hostLayout';
 import type { ImageTreeOp, MountPoint } from './imageRoot';
 import { SANDBOX_GID, SANDBOX_UID } from './sandboxEtc';
+import { MODELS_DIR } from '../models/jobModels';
 
 export type BwrapFeatures = {
   /** bwrap >= 0.8: `--disable-userns` (no nested user namespaces, a large kernel attack surface). */
@@ -43,6 +44,8 @@ export type BwrapPlan = {
   spec: JobSpec;
   /** Fetched inputs: host file -> mount path in the sandbox. */
   inputs: { hostPath: string; mountPath: string }[];
+  /** The job's model files (../models/modelStore.ts): cached host file -> `/models/<name>/<path>`, read-only. */
+  models?: { hostPath: string; mountPath: string }[];
   /** Host directory bound read-write at /out. */
   outDir: string;
   /** Host directory with the sandbox's passwd, group, hosts and the empty mask file (sandboxEtc.ts). */
@@ -112,6 +115,17 @@ function gpuDeviceArgs(plan: BwrapPlan): string[] {
   return args;
 }
 
+/** The job's data: inputs under /in (or their mount paths) and models under /models, read-only; /out read-write. */
+function dataMountArgs(plan: BwrapPlan): string[] {
+  const args = ['--dir', '/in'];
+  for (const input of plan.inputs) args.push('--ro-bind', input.hostPath, input.mountPath);
+  const models = plan.models ?? [];
+  if (models.length > 0) args.push('--dir', MODELS_DIR);
+  for (const file of models) args.push('--ro-bind', file.hostPath, file.mountPath);
+  args.push('--bind', plan.outDir, '/out');
+  return args;
+}
+
 function hostModeArgs(plan: BwrapPlan): string[] {
   const { spec, layout, gpuHost } = plan;
   const args = isolationArgs(plan);
@@ -136,9 +150,7 @@ function hostModeArgs(plan: BwrapPlan): string[] {
     for (const p of [...masked].sort()) args.push('--ro-bind', `${plan.etcDir}/empty`, p);
   }
 
-  args.push('--dir', '/in');
-  for (const input of plan.inputs) args.push('--ro-bind', input.hostPath, input.mountPath);
-  args.push('--bind', plan.outDir, '/out');
+  args.push(...dataMountArgs(plan));
 
   const workdir = spec.workdir ?? '/';
   if (workdir !== '/' && !systemRoots.has(workdir.split('/')[1] ?? '')) args.push('--dir', workdir);
@@ -170,9 +182,7 @@ function imageModeArgs(plan: BwrapPlan, image: ImagePlan): string[] {
     if (plan.gpuHost.nvidiaSmi) args.push('--ro-bind', plan.gpuHost.nvidiaSmi, `${NVIDIA_BIN_DIR}/nvidia-smi`);
   }
 
-  args.push('--dir', '/in');
-  for (const input of plan.inputs) args.push('--ro-bind', input.hostPath, input.mountPath);
-  args.push('--bind', plan.outDir, '/out');
+  args.push(...dataMountArgs(plan));
 
   const { workdir } = image.process;
   // Made on the tmpfs where the image lacks it (its parents were expanded: planImageRoot), a no-op
@@ -188,7 +198,7 @@ function imageModeArgs(plan: BwrapPlan, image: ImagePlan): string[] {
  * Every bind target and the working directory of an image job: planImageRoot makes room for those
  * that fall inside the image's own directories.
  */
-export function imageMountPoints(plan: Pick<BwrapPlan, 'gpuHost' | 'gpuIndices' | 'inputs'>, workdir: string): MountPoint[] {
+export function imageMountPoints(plan: Pick<BwrapPlan, 'gpuHost' | 'gpuIndices' | 'inputs' | 'models'>, workdir: string): MountPoint[] {
   const points: MountPoint[] = [];
   const add = (p: MountPoint) => points.push(p);
   for (const name of imageEtcFiles) add({ path: `/etc/${name}`, kind: 'file', purpose: `the sandbox's /etc/${name}`, optional: true });
@@ -197,6 +207,7 @@ export function imageMountPoints(plan: Pick<BwrapPlan, 'gpuHost' | 'gpuIndices' 
     if (plan.gpuHost.nvidiaSmi) add({ path: `${NVIDIA_BIN_DIR}/nvidia-smi`, kind: 'file', purpose: 'nvidia-smi' });
   }
   for (const input of plan.inputs) add({ path: input.mountPath, kind: 'file', purpose: `the input mounted at ${input.mountPath}` });
+  for (const file of plan.models ?? []) add({ path: file.mountPath, kind: 'file', purpose: `the model file mounted at ${file.mountPath}` });
   // A working directory reached through a link in the image is left to chdir, which follows it
   // inside the sandbox; one that does not exist there fails the job with bwrap's reason.
   if (workdir !== '/') add({ path: workdir, kind: 'dir', purpose: 'the working directory', linkOk: true });

@@ -134,6 +134,22 @@ describe.skipIf(skipSandboxTests)('image mode', () => {
     expect(listRoot().sort()).toEqual(before);
   });
 
+  test('behavior: model files are mounted read-only under /models/<name>/ beside the image’s own files', async () => {
+    const jobDir = mkdtempSync(join(base, 'jobs', 'models-'));
+    chmodSync(jobDir, 0o711);
+    writeFileSync(join(jobDir, 'config'), '{"layers": 2}\n');
+    writeFileSync(join(jobDir, 'shard'), 'weights\n');
+    const models = [
+      { hostPath: join(jobDir, 'config'), mountPath: '/models/llama/config.json' },
+      { hostPath: join(jobDir, 'shard'), mountPath: '/models/llama/shards/model-0001.bin' },
+    ];
+    const script = 'cat /models/llama/config.json /models/llama/shards/model-0001.bin; echo x > /models/llama/config.json 2>/dev/null && echo wrote; touch /models/new 2>/dev/null && echo made; cat /app/marker';
+    const r = await job({ script }, shell, { models });
+    expect(r).toMatchObject({ ok: true, stdoutTail: '{"layers": 2}\nweights\nfrom the image\n' });
+    expect(readFileSync(join(jobDir, 'config'), 'utf8')).toBe('{"layers": 2}\n');
+    expect(listRoot().sort()).toEqual(before);
+  });
+
   test('behavior: a GPU job gets its own GPU’s node, the control nodes, the driver under /usr/local/nvidia and its paths; a CPU job none of it', async () => {
     const script = 'ls /dev | grep nvidia; cat /usr/local/nvidia/lib64/libcuda.so.1 /dev/nvidia1; nvidia-smi; echo "$PATH|$LD_LIBRARY_PATH"; ls /usr';
     const gpu = await job({ script, resources: { gpus: 1 } }, shell, { gpuIndices: [1] });

@@ -81,6 +81,8 @@ export type RunRequest = {
   jobDir: string;
   /** Fetched inputs (see fetchInputs.ts). */
   inputs: { hostPath: string; mountPath: string }[];
+  /** The job's model files, cached and verified (../models/modelStore.ts), mounted read-only at `/models/<name>/<path>`. */
+  models?: { hostPath: string; mountPath: string }[];
   /** Which GPUs the job gets (indices of /dev/nvidiaN); default: the first `resources.gpus`. */
   gpuIndices?: number[];
   /** Aborting kills the job (e.g. the job was reclaimed or the worker is stopping). */
@@ -265,6 +267,7 @@ export class SandboxRunner {
       const plan: BwrapPlan = {
         spec,
         inputs: req.inputs,
+        ...(req.models?.length ? { models: req.models } : {}),
         outDir,
         etcDir,
         layout: this.layout,
@@ -272,7 +275,7 @@ export class SandboxRunner {
         gpuIndices,
         features: sandboxed ? caps.bwrap.features : { disableUserns: false },
         ...(filter ? { seccompFd: SECCOMP_FD } : {}),
-        ...(req.image ? { image: await prepareImagePlan(req.image, { spec, inputs: req.inputs, gpuIndices, gpuHost: caps.gpuHost }) } : {}),
+        ...(req.image ? { image: await prepareImagePlan(req.image, { spec, inputs: req.inputs, ...(req.models?.length ? { models: req.models } : {}), gpuIndices, gpuHost: caps.gpuHost }) } : {}),
       };
       const env = { ...sandboxEnv(plan), ...req.secretEnv };
       const argv = plan.image ? plan.image.process.argv : spec.argv;
@@ -469,7 +472,7 @@ async function assertReachable(path: string, user: { uid: number; gid: number },
  * Image mode's part of the plan: how the job starts (imageProcess) and the image's tree with room
  * for the job's mount points; a job whose mount points cannot be made is refused with the reasons.
  */
-async function prepareImagePlan(image: { rootDir: string; config: ImageConfig }, base: Pick<BwrapPlan, 'spec' | 'inputs' | 'gpuIndices' | 'gpuHost'>): Promise<ImagePlan> {
+async function prepareImagePlan(image: { rootDir: string; config: ImageConfig }, base: Pick<BwrapPlan, 'spec' | 'inputs' | 'models' | 'gpuIndices' | 'gpuHost'>): Promise<ImagePlan> {
   const proc = imageProcess(base.spec, image.config);
   if ('error' in proc) throw new WorkerError('IMAGE_REJECTED', proc.error);
   let planned: Awaited<ReturnType<typeof planImageRoot>>;
