@@ -59,7 +59,7 @@ describe('job list flags', () => {
     expect(listVariables({ status: 'open', 'takable-by': worker }).filter).toEqual({ status: ['OPEN'], takableBy: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
     expect(() => listVariables({ 'offered-to': 'bob' })).toThrowError('--offered-to: "bob" is not an address');
     expect(() => listVariables({ 'takable-by': '0x12' })).toThrowError('--takable-by: "0x12" is not an address');
-    expect(() => listVariables({ mode: 'bid' })).toThrowError('--mode must be one of claim, auction, direct, not "bid"');
+    expect(() => listVariables({ mode: 'bid' })).toThrowError('--mode must be one of claim, auction, direct, pool, not "bid"');
   });
 
   it('behavior: --kind picks single-worker or replicated jobs', () => {
