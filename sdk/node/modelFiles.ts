@@ -7,14 +7,12 @@
  * const sources = await readModelFiles(['weights/model.safetensors', 'tok.json:tokenizer/tokenizer.json']);
  * const files = await uploadModelFiles({ files: sources, signer, chainId, market, artifactUrl });
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, openAsBlob } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { Hex } from 'viem';
 import { LoomError } from '../errors';
 import { modelPathIssue } from '../modelParams';
 import type { ModelFileSource } from '../modelUpload';
+import { regularFileSize, sha256OfFile } from './localFile';
 
 /** A file on disk and where it goes in the model. */
 export type ModelFileSpec = { source: string; dest: string };
@@ -29,13 +27,6 @@ export function parseModelFileSpec(text: string): ModelFileSpec {
   const source = split ? text.slice(0, colon) : text;
   const dest = split ? text.slice(colon + 1) : basename(source);
   return { source, dest };
-}
-
-/** The sha256 of a file, streamed. */
-export async function sha256OfFile(path: string): Promise<Hex> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `0x${hash.digest('hex')}`;
 }
 
 /** Each file checked (a regular file, a valid destination, each destination once), hashed and opened. */
@@ -53,9 +44,7 @@ export async function readModelFiles(specs: readonly (string | ModelFileSpec)[])
     const path = resolve(source);
     let size: number;
     try {
-      const st = await stat(path);
-      if (!st.isFile()) throw new Error('not a regular file');
-      size = st.size;
+      size = await regularFileSize(path);
     } catch (err) {
       throw new LoomError(`--file ${source}: cannot read it (${(err as Error).message})`, { cause: err });
     }

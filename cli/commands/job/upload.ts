@@ -8,11 +8,10 @@
  * the signed hash. Unreferenced artifacts are collected after the store's grace period (7 days by
  * default): post the job that uses an input soon after uploading it.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, openAsBlob } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
 import { resolve } from 'node:path';
 import { ArtifactUploadError, artifactPurposes, putArtifact, signArtifactUpload, type ArtifactPurpose } from '../../../sdk/artifactUpload';
+import { regularFileSize, sha256OfFile } from '../../../sdk/node/localFile';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
 import { CliError } from '../../cliError';
 import { connectionOptions, resolveClientConfig } from '../../config';
@@ -45,18 +44,14 @@ export async function runUpload(argv: string[]): Promise<number> {
   const path = resolve(positionals[0]!);
   let size: number;
   try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new Error('not a regular file');
-    size = st.size;
+    size = await regularFileSize(path);
   } catch (err) {
     throw new CliError('BAD_INPUT', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
 
   const progress = createProgress();
   progress.update(`hashing ${path}`);
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  const sha256 = hash.digest('hex');
+  const sha256 = (await sha256OfFile(path)).slice(2);
 
   const session = await openWriter(config, progress);
   progress.update(`uploading ${size} bytes to ${config.artifactUrl}`);
