@@ -60,13 +60,16 @@ async function post(url: string, query: string): Promise<any> {
   return body.data;
 }
 
-/** Latency, throughput, and CPU milliseconds per request of the server and of autocannon (this process). */
-type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; loadGenCpuMs: number; requests: number };
+/**
+ * Latency, throughput, and CPU milliseconds per request of the server (all its threads, and its main
+ * thread alone: the one that serves GraphQL) and of autocannon (this process).
+ */
+type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; serverMainCpuMs: number; loadGenCpuMs: number; requests: number };
 
-/** A process's CPU time so far in ms (Linux /proc; NaN elsewhere). */
-function cpuMsOf(pid: number | undefined): number {
+/** A process's CPU time so far in ms, or with `mainThread` its main thread's (Linux /proc; NaN elsewhere). */
+function cpuMsOf(pid: number | undefined, mainThread = false): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
   } catch {
     return NaN;
@@ -75,6 +78,7 @@ function cpuMsOf(pid: number | undefined): number {
 
 async function load(url: string, query: string, connections: number, seconds: number, serverPid?: number): Promise<Load> {
   const server0 = cpuMsOf(serverPid);
+  const main0 = cpuMsOf(serverPid, true);
   const self0 = process.cpuUsage();
   const result = await autocannon({
     url,
@@ -86,6 +90,7 @@ async function load(url: string, query: string, connections: number, seconds: nu
   });
   const self = process.cpuUsage(self0);
   const server = cpuMsOf(serverPid) - server0;
+  const main = cpuMsOf(serverPid, true) - main0;
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed) throw new Error(`${url}: ${failed} failed requests of ${result.requests.total} under load`);
   const n = result.requests.total;
@@ -94,6 +99,7 @@ async function load(url: string, query: string, connections: number, seconds: nu
     p99: result.latency.p99,
     rps: result.requests.average,
     serverCpuMs: server / n,
+    serverMainCpuMs: main / n,
     loadGenCpuMs: (self.user + self.system) / 1000 / n,
     requests: n,
   };
@@ -245,19 +251,24 @@ async function presenceUnderLoad(history: History, ponder: { url: string; proces
       const b = beats[r]!;
       log(
         `presence round ${r + 1}: ${Math.round(b.accepted / LOAD_SECONDS)} heartbeats/s accepted (${b.refused} refused, ${b.errors} errors); ` +
-          `GraphQL p99 ${mixed[r]!.p99} ms with them (${Math.round(mixed[r]!.rps)} req/s), ${alone[r]!.p99} ms without (${Math.round(alone[r]!.rps)} req/s) (${uptimeLoad()})`,
+          `GraphQL p99 ${mixed[r]!.p99} ms with them (${Math.round(mixed[r]!.rps)} req/s), ${alone[r]!.p99} ms without (${Math.round(alone[r]!.rps)} req/s); ` +
+          `server CPU with / without: main thread ${mixed[r]!.serverMainCpuMs.toFixed(2)} / ${alone[r]!.serverMainCpuMs.toFixed(2)} ms per GraphQL request, all threads ${mixed[r]!.serverCpuMs.toFixed(2)} / ${alone[r]!.serverCpuMs.toFixed(2)} (${uptimeLoad()})`,
       );
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     // The server's CPU a heartbeat costs: a mixed round's CPU less what its GraphQL requests cost at
-    // the baseline rounds' rate per request, over the heartbeats accepted (steadier than latency on a shared machine).
-    const baselineCpuPerRequest = mean(alone.map((x) => x.serverCpuMs));
-    const cpuPerHeartbeat = mean(mixed.map((m, r) => (m.serverCpuMs * m.requests - baselineCpuPerRequest * m.requests) / Math.max(1, beats[r]!.accepted)));
+    // the baseline rounds' rate per request, over the heartbeats accepted (steadier than latency on a
+    // shared machine); in all its threads, and in the main thread alone (the one that serves GraphQL).
+    const cpuPerHeartbeat = (key: 'serverCpuMs' | 'serverMainCpuMs') => {
+      const baselinePerRequest = mean(alone.map((x) => x[key]));
+      return mean(mixed.map((m, r) => (m[key] * m.requests - baselinePerRequest * m.requests) / Math.max(1, beats[r]!.accepted)));
+    };
     const withP99 = mean(mixed.map((x) => x.p99));
     const withoutP99 = mean(alone.map((x) => x.p99));
     return {
       'api.presence.heartbeatsPerSec': round(mean(beats.map((b) => b.accepted / LOAD_SECONDS)), 0),
-      'api.presence.serverCpuMsPerHeartbeat': round(cpuPerHeartbeat, 3),
+      'api.presence.serverCpuMsPerHeartbeat': round(cpuPerHeartbeat('serverCpuMs'), 3),
+      'api.presence.mainThreadCpuMsPerHeartbeat': round(cpuPerHeartbeat('serverMainCpuMs'), 3),
       'api.presence.heartbeatsRefused': beats.reduce((a, b) => a + b.refused + b.errors, 0),
       'api.presence.graphql.c10.p99Ms': round(withP99),
       'api.presence.graphql.c10.baselineP99Ms': round(withoutP99),
