@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import type { Address, Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { createHeartbeatSigner, heartbeatUrlOf, sendHeartbeat } from '../../sdk/node/workerHeartbeat.ts';
+import { createHeartbeatSigner, HeartbeatError, type HeartbeatSigner, heartbeatUrlOf, sendHeartbeat } from '../../sdk/node/workerHeartbeat.ts';
 
 type Config = { url: string; chainId: number; market: Address; keys: Hex[]; rate: number; seconds: number };
 
@@ -27,7 +27,18 @@ const signers = await Promise.all(config.keys.map((key) => createHeartbeatSigner
 const INTERVAL_MS = 1000;
 // The API's presence listener (its own port, in its own thread), as the worker daemon finds it.
 const heartbeatUrl = new URL(await heartbeatUrlOf(config.url));
-for (const s of signers) await sendHeartbeat(heartbeatUrl.href, await s.sign({ intervalMs: INTERVAL_MS, gpu: { status: 'none' } }));
+// A registration the API cannot see yet (it reads the indexed table, on a loaded machine a little
+// behind the indexer's status) is tried again after the API's 1 s memory of a refusal, for 30 s.
+const warmUp = async (s: HeartbeatSigner, deadline = Date.now() + 30_000): Promise<void> => {
+  try {
+    await sendHeartbeat(heartbeatUrl.href, await s.sign({ intervalMs: INTERVAL_MS, gpu: { status: 'none' } }));
+  } catch (err) {
+    if (!(err instanceof HeartbeatError && err.code === 'NOT_A_WORKER') || Date.now() > deadline) throw err;
+    await new Promise((r) => setTimeout(r, 1100));
+    return warmUp(s, deadline);
+  }
+};
+for (const s of signers) await warmUp(s);
 say('ready');
 
 let bodies: string[] = [];
