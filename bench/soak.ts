@@ -84,6 +84,7 @@ async function soak(): Promise<boolean> {
     'soak.indexerKills': chaos.indexerKills,
     'soak.reorgs': chaos.reorgs,
     'soak.reclaimed': settled.reclaimed,
+    'soak.finalizedByClients': settled.finalizedByClients,
     'soak.workerRevertedTxs': [...reverts.values()].reduce((t, n) => t + n, 0),
     'soak.stuckJobs': stuck.length,
     'soak.balanceMismatches': balances.length,

@@ -36,10 +36,12 @@ async function openJobs(chain: Chain): Promise<Live[]> {
  * results and finalize their replicated jobs themselves, within `waitMs`. Returns the jobs settled
  * by the parties other than the workers.
  */
-export async function settle(chain: Chain, waitMs: number, log: (line: string) => void): Promise<{ byClients: number; reclaimed: number }> {
+export async function settle(chain: Chain, waitMs: number, log: (line: string) => void): Promise<{ byClients: number; reclaimed: number; finalizedByClients: number }> {
   const m = connectMarket(chain);
   // The work in hand first: moving the clock on under a job still running would make its worker late.
-  const busy = (l: Live) => (l.job.kind === 'single' ? l.state.status === SINGLE.ASSIGNED : l.state.committed < l.state.filled);
+  // A replicated slot is in hand until committed, and once every slot is (the reveal phase opens), until revealed.
+  const busy = ({ job, state: s }: Live) =>
+    job.kind === 'single' ? s.status === SINGLE.ASSIGNED : s.committed < s.filled || (s.full && s.revealed < s.committed);
   await waitFor('the workers to finish the jobs in hand', async () => !(await openJobs(chain)).some(busy), waitMs, 2_000).catch(async () => {
     for (const l of (await openJobs(chain)).filter(busy)) log(`still in hand after ${waitMs / 1000} s: ${l.job.kind} ${l.job.id} status ${l.state.status} worker ${l.state.worker ?? '-'}`);
   });
@@ -65,7 +67,15 @@ export async function settle(chain: Chain, waitMs: number, log: (line: string) =
   }
   log(`settled by clients and keepers: ${byClients} (reclaimed from their workers: ${reclaimed}); waiting for the workers to settle the rest`);
   await waitFor('the workers to release and finalize their jobs', async () => (await openJobs(chain)).length === 0, waitMs, 2_000).catch(() => undefined);
-  return { byClients, reclaimed };
+  // A replicated job whose workers did not finalize it (none of them revealed, say: they would be
+  // slashed) is the client's to finalize, for its refund.
+  let finalizedByClients = 0;
+  for (const { job } of await openJobs(chain)) {
+    if (job.kind !== 'replicated' || !(await m.tryCall(m.roles.stranger, 'finalize', [job.terms]))) continue;
+    finalizedByClients++;
+    log(`finalized by its client: replicated ${job.id} (its workers did not)`);
+  }
+  return { byClients, reclaimed, finalizedByClients };
 }
 
 /** Jobs neither closed nor inside a live deadline (chain time), described. */

@@ -30,6 +30,9 @@ export type JobState = {
   escrow: bigint;
   filled: number;
   committed: number;
+  revealed: number;
+  /** A replicated job whose every slot is taken. */
+  full: boolean;
 };
 
 /** Every job posted to either market, from the chain's logs. */
@@ -59,9 +62,11 @@ export async function jobState(chain: Chain, job: SoakJob): Promise<JobState> {
       escrow: live ? job.terms.budget : 0n,
       filled: 0,
       committed: 0,
+      revealed: 0,
+      full: false,
     };
   }
-  const [status, filled, committed, , revealDeadline] = await chain.pub.readContract({
+  const [status, filled, committed, revealed, revealDeadline] = await chain.pub.readContract({
     address: chain.replicated,
     abi: loomReplicatedMarketAbi,
     functionName: 'replicatedJobs',
@@ -76,6 +81,8 @@ export async function jobState(chain: Chain, job: SoakJob): Promise<JobState> {
     escrow: status === REPLICATED.RUNNING ? t.price * BigInt(t.replicas) : 0n,
     filled,
     committed,
+    revealed,
+    full: filled === t.replicas,
   };
 }
 
