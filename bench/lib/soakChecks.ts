@@ -17,6 +17,7 @@ import { type JobState, SINGLE, type SoakJob, jobState, jobsOnChain } from './so
 /** Every account of the mnemonic: clients, workers, arbiter, treasury (who can hold credits). */
 const ACCOUNTS: Address[] = Array.from({ length: 10 }, (_, i) => addressOf(i));
 const ARBITRATION_SECONDS = 7 * 86_400;
+const REVEAL_STEP_SECONDS = 120;
 
 type Live = { job: SoakJob; state: JobState };
 
@@ -29,9 +30,9 @@ async function openJobs(chain: Chain): Promise<Live[]> {
 
 /**
  * Lets every deadline pass and the parties settle, once the workers have finished the jobs in their
- * hands (a single job assigned, a replicated slot taken but not committed): an hour first (the replicated jobs' commit and
- * reveal phases, with the workers revealing), then past any challenge window and arbitration period.
- * The clients end what is theirs to end (expire an open job, reclaim one its worker did not finish, a
+ * hands (a single job assigned, a replicated slot taken but not committed): an hour first, in steps
+ * (the replicated jobs' commit and reveal phases, with the workers revealing), then past any
+ * challenge window and arbitration period. The clients end what is theirs to end (expire an open job, reclaim one its worker did not finish, a
  * dispute the arbiter let time out, a replicated job nobody took); the workers release their
  * results and finalize their replicated jobs themselves, within `waitMs`. Returns the jobs settled
  * by the parties other than the workers.
@@ -45,8 +46,16 @@ export async function settle(chain: Chain, waitMs: number, log: (line: string) =
   await waitFor('the workers to finish the jobs in hand', async () => !(await openJobs(chain)).some(busy), waitMs, 2_000).catch(async () => {
     for (const l of (await openJobs(chain)).filter(busy)) log(`still in hand after ${waitMs / 1000} s: ${l.job.kind} ${l.job.id} status ${l.state.status} worker ${l.state.worker ?? '-'}`);
   });
-  await chain.warp(3600);
-  await new Promise((res) => setTimeout(res, 30_000));
+  // The replicated jobs' reveal phases open at their commit deadlines and last 300 s or more: the
+  // clock moves by two minutes at a time through the next hour, so that each phase is seen open and
+  // its workers reveal (a single jump would pass whole phases by, and slash every slot in them).
+  const revealing = (now: number) => ({ job, state: s }: Live) =>
+    job.kind === 'replicated' && s.revealed < s.committed && s.deadline > now && (s.full || now >= Number(job.terms.openUntil) + Number(job.terms.commitWindow));
+  for (let moved = 0; moved < 3600; moved += REVEAL_STEP_SECONDS) {
+    await chain.warp(REVEAL_STEP_SECONDS);
+    const now = await chain.now();
+    await waitFor('reveals', async () => !(await openJobs(chain)).some(revealing(now)), 10_000, 1_000).catch(() => undefined);
+  }
   await chain.warp(ARBITRATION_SECONDS + 2 * 86_400);
   let byClients = 0;
   let reclaimed = 0;
