@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { apiBench } from './api.ts';
 import { contractSizesBench } from './contractSizes.ts';
 import { gasBench } from './gas.ts';
+import { scaleBench } from './scale.ts';
 import { indexerBench } from './indexer.ts';
 import { workerBench } from './worker.ts';
 import { x402Bench } from './x402.ts';
@@ -18,7 +19,10 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   api: apiBench,
   worker: workerBench,
   x402: x402Bench,
+  scale: scaleBench,
 };
+/** Run only when named (`npm run bench -- scale`): it takes up to an hour. */
+const onlyWhenNamed = new Set(['scale']);
 
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
 const wanted = process.argv.slice(2);
@@ -29,7 +33,7 @@ if (unknown.length) {
 }
 
 const results: Record<string, number> = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
-for (const name of wanted.length ? wanted : Object.keys(suites)) {
+for (const name of wanted.length ? wanted : Object.keys(suites).filter((n) => !onlyWhenNamed.has(n))) {
   const started = performance.now();
   console.error(`bench ${name}...`);
   const figures = await suites[name]();
