@@ -34,6 +34,13 @@ const ROUNDS_PER_TX = Number(process.env.LOOM_SCALE_ROUNDS_PER_TX) || 8;
 const LARGE_JOBS = Number(process.env.LOOM_SCALE_JOBS) || 1_000_000;
 const SMALL_JOBS = Number(process.env.LOOM_SCALE_SMALL_JOBS) || 10_000;
 const WORKERS = 200;
+/**
+ * The market's pace: jobs posted per day of chain time. A longer history is more days at the same
+ * pace (blocks are spaced accordingly, ending now), so a read over a window of days (`stats`, the
+ * last 30 by default) sees the same volume at any size once the history is longer than the window.
+ */
+const JOBS_PER_DAY = Number(process.env.LOOM_SCALE_JOBS_PER_DAY) || 300;
+const SECONDS_PER_TX = Math.round((86_400 * ROUNDS_PER_TX * JOBS_PER_ROUND) / JOBS_PER_DAY);
 /** Timed requests per read (after WARMUP untimed ones); the p99 of 300 is its 3rd slowest. */
 const SAMPLES = Number(process.env.LOOM_SCALE_SAMPLES) || 300;
 const WARMUP = 30;
@@ -46,7 +53,8 @@ const PLANS_FILE = '.cache/bench/scale-plans.md';
 
 /** A read the UI makes: its document and, per request, its variables (from ids sampled from the database). */
 type Read = { name: string; query: string; variables: (ids: Ids, i: number) => Record<string, unknown> };
-type Ids = { jobs: string[]; openJobs: string[]; workers: string[] };
+/** `fromDay`..`toDay`: the 30 days ending on the head's day (the dashboard's window, on chain time). */
+type Ids = { jobs: string[]; openJobs: string[]; workers: string[]; fromDay: string; toDay: string };
 
 const page = (filter: Record<string, unknown>, orderBy = 'POSTED_AT_DESC') => ({ filter, orderBy, first: 20, after: null, withCount: true });
 const OPEN = { status: ['OPEN'] };
@@ -80,7 +88,7 @@ const READS: Read[] = [
   { name: 'worker', query: print(WorkerPageQuery), variables: (ids, i) => ({ address: ids.workers[i % ids.workers.length] }) },
   { name: 'workers', query: print(WorkersQuery), variables: () => ({ orderBy: 'REPUTATION_DESC', first: 20, after: null }) },
   { name: 'matchWorkers', query: print(MatchWorkersQuery), variables: (ids, i) => ({ jobId: ids.openJobs[i % ids.openJobs.length], first: 10 }) },
-  { name: 'stats', query: print(StatsQuery), variables: () => ({}) },
+  { name: 'stats', query: print(StatsQuery), variables: (ids) => ({ fromDay: ids.fromDay, toDay: ids.toDay }) },
 ];
 
 async function post(url: string, query: string, variables: Record<string, unknown>): Promise<void> {
@@ -94,11 +102,14 @@ async function sampleIds(run: Replay): Promise<Ids> {
   const sql = postgres(run.databaseUrl!, { max: 1, onnotice: () => {} });
   try {
     const s = sql(run.schema);
-    await sql`analyze ${s}.job, ${s}.job_event, ${s}.worker, ${s}.bid`;
+    // What autovacuum does soon after a backfill: statistics, and the visibility map index-only scans need.
+    await sql`vacuum analyze ${s}.job, ${s}.job_event, ${s}.worker, ${s}.bid`;
     const jobs = (await sql`select id from ${s}.job tablesample bernoulli (10) order by random() limit ${SAMPLES}`).map((r) => r.id as string);
     const openJobs = (await sql`select id from ${s}.job where status = 'OPEN' order by random() limit ${SAMPLES}`).map((r) => r.id as string);
     const workers = (await sql`select address from ${s}.worker order by random() limit ${SAMPLES}`).map((r) => r.address as string);
-    return { jobs, openJobs, workers };
+    const [{ last }] = await sql`select max(posted_at)::bigint as last from ${s}.job`;
+    const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+    return { jobs, openJobs, workers, fromDay: day(Number(last) - 29 * 86_400), toDay: day(Number(last)) };
   } finally {
     await sql.end();
   }
@@ -147,7 +158,17 @@ async function explainReads(run: Replay, ids: Ids, rpcUrl: string, deploymentFil
     ])
       await admin.unsafe(`alter database "${dbName}" set ${setting}`);
     const serve = await startPonder({ rpcUrl, deploymentFile, databaseUrl: run.databaseUrl, schema: run.schema, mode: 'serve', env: { LOG_LEVEL: 'warn' } });
+    const textOf = (entry: string) => /Query Text: (.*)/.exec(entry)?.[1] ?? entry;
+    const statementsIn = (text: string) =>
+      text
+        .split(/\n(?=\S+ \S+ UTC \[\d+\] )/)
+        .filter((entry) => entry.includes('duration:') && entry.includes('Query Text:') && !entry.includes('_ponder_'))
+        .map((entry) => entry.replace(/^\S+ \S+ UTC \[\d+\] \S*\s*LOG:\s*/, ''));
     try {
+      // What the API runs with no request (the live feed's polling) is not any read's.
+      const idleFrom = statSync(PG_LOG).size;
+      await new Promise((r) => setTimeout(r, 2000));
+      const idle = new Set(statementsIn(readFileSync(PG_LOG).subarray(idleFrom).toString('utf8')).map(textOf));
       for (const read of READS) {
         await post(`${serve.url}/graphql`, read.query, read.variables(ids, 1)); // the API's own first-use work
         await new Promise((r) => setTimeout(r, 200));
@@ -155,19 +176,11 @@ async function explainReads(run: Replay, ids: Ids, rpcUrl: string, deploymentFil
         await post(`${serve.url}/graphql`, read.query, read.variables(ids, 2));
         await new Promise((r) => setTimeout(r, 500));
         const text = readFileSync(PG_LOG).subarray(from).toString('utf8');
-        plans[read.name] = text
-          .split(/\n(?=\S+ \S+ UTC \[\d+\] )/)
-          .filter((entry) => entry.includes('duration:') && entry.includes('Query Text:') && !entry.includes('_ponder_'))
-          .map((entry) => entry.replace(/^\S+ \S+ UTC \[\d+\] \S*\s*LOG:\s*/, ''));
+        plans[read.name] = statementsIn(text).filter((entry) => !idle.has(textOf(entry)));
       }
     } finally {
       await serve.stop();
     }
-    // Statements in most reads' windows are the API's own polling (the live feed), not the read's.
-    const seen = new Map<string, number>();
-    const textOf = (entry: string) => /Query Text: (.*)/.exec(entry)?.[1] ?? entry;
-    for (const statements of Object.values(plans)) for (const q of new Set(statements.map(textOf))) seen.set(q, (seen.get(q) ?? 0) + 1);
-    for (const name of Object.keys(plans)) plans[name] = plans[name]!.filter((entry) => seen.get(textOf(entry))! <= READS.length / 2);
   } catch (err) {
     log(`no plans: ${(err as Error).message}`);
   } finally {
@@ -177,13 +190,14 @@ async function explainReads(run: Replay, ids: Ids, rpcUrl: string, deploymentFil
 }
 
 /** Grows the chain to `jobs` jobs (whole rounds, whole transactions). */
-async function grow(chain: DriverChain, state: { jobs: number; txs: number }, jobs: number) {
+async function grow(chain: DriverChain, state: { jobs: number; txs: number; time: number }, jobs: number) {
   const started = performance.now();
   const from = state.jobs;
   const data = encodeFunctionData({ abi: chain.abi, functionName: 'mix', args: [BigInt(ROUNDS_PER_TX), BUDGET] });
   const value = BUDGET * BigInt(ROUNDS_PER_TX * JOBS_PER_ROUND);
   let last: Hex | undefined;
   while (state.jobs < jobs) {
+    await rpc(chain.anvil.rpcUrl, 'evm_setNextBlockTimestamp', [state.time += SECONDS_PER_TX]);
     last = await chain.send(data, value, ROUNDS_PER_TX * 6_000_000);
     if (state.txs++ === 0) await chain.mustSucceed(last, 'mix');
     state.jobs += ROUNDS_PER_TX * JOBS_PER_ROUND;
@@ -194,19 +208,22 @@ async function grow(chain: DriverChain, state: { jobs: number; txs: number }, jo
   }
   if (last) await chain.mustSucceed(last, 'the last mix');
   // Past Ponder's unfinalized window, so that the whole history goes through its backfill.
-  for (let i = 0; i < 40; i++) await rpc(chain.anvil.rpcUrl, 'evm_mine');
+  for (let i = 0; i < 40; i++) await rpc(chain.anvil.rpcUrl, 'evm_mine', [(state.time += 12)]);
   return (performance.now() - started) / 1000;
 }
 
 export async function scaleBench(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
+  // The chain starts as far in the past as the large history lasts, so that its head is about now.
+  const genesis = Math.floor(Date.now() / 1000) - Math.ceil(LARGE_JOBS / (ROUNDS_PER_TX * JOBS_PER_ROUND)) * SECONDS_PER_TX - 86_400;
   const chain = await startDriverChain({
     // No historical states kept; blocks as large as the driver's transactions.
-    anvilArgs: ['--prune-history', '--gas-limit', String(ROUNDS_PER_TX * 6_000_000 + 1_000_000)],
+    anvilArgs: ['--prune-history', '--gas-limit', String(ROUNDS_PER_TX * 6_000_000 + 1_000_000), '--timestamp', String(genesis)],
     deploymentFile: '.cache/bench/deploy-scale.json',
     workers: WORKERS,
   });
-  const state = { jobs: 0, txs: 0 };
+  const head0 = await rpc<{ timestamp: Hex }>(chain.anvil.rpcUrl, 'eth_getBlockByNumber', ['latest', false]);
+  const state = { jobs: 0, txs: 0, time: Number(head0.timestamp) };
   const history = (head: number) => ({ rpcUrl: chain.anvil.rpcUrl, deploymentFile: '.cache/bench/deploy-scale.json', head });
   const startBlock = chain.deployment.LoomMarket.startBlock;
   let generateSeconds = 0;
