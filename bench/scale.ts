@@ -115,9 +115,11 @@ async function sampleIds(run: Replay): Promise<Ids> {
   }
 }
 
-/** Each read, WARMUP untimed then SAMPLES timed requests one at a time: p99 in ms. */
-async function measure(apiUrl: string, ids: Ids, label: string): Promise<Record<string, number>> {
-  const p99: Record<string, number> = {};
+type Latency = { p50: number; p99: number };
+
+/** Each read, WARMUP untimed then SAMPLES timed requests one at a time: p50 and p99 in ms. */
+async function measure(apiUrl: string, ids: Ids, label: string): Promise<Record<string, Latency>> {
+  const latency: Record<string, Latency> = {};
   for (const read of READS) {
     for (let i = 0; i < WARMUP; i++) await post(apiUrl, read.query, read.variables(ids, i));
     const times: number[] = [];
@@ -127,10 +129,10 @@ async function measure(apiUrl: string, ids: Ids, label: string): Promise<Record<
       await post(apiUrl, read.query, variables);
       times.push(performance.now() - t0);
     }
-    p99[read.name] = percentile(times, 99);
-    log(`${label} ${read.name}: p50 ${percentile(times, 50).toFixed(1)} ms, p99 ${p99[read.name]!.toFixed(1)} ms (load ${loadAverage()})`);
+    latency[read.name] = { p50: percentile(times, 50), p99: percentile(times, 99) };
+    log(`${label} ${read.name}: p50 ${latency[read.name]!.p50.toFixed(1)} ms, p99 ${latency[read.name]!.p99.toFixed(1)} ms (load ${loadAverage()})`);
   }
-  return p99;
+  return latency;
 }
 
 /**
@@ -228,7 +230,7 @@ export async function scaleBench(): Promise<Record<string, number>> {
   const startBlock = chain.deployment.LoomMarket.startBlock;
   let generateSeconds = 0;
   try {
-    const results: Record<'small' | 'large', Record<string, number>> = { small: {}, large: {} };
+    const results: Record<'small' | 'large', Record<string, Latency>> = { small: {}, large: {} };
     let plans: Record<string, string[]> = {};
     for (const size of ['small', 'large'] as const) {
       generateSeconds += await grow(chain, state, size === 'small' ? SMALL_JOBS : LARGE_JOBS);
@@ -267,9 +269,11 @@ export async function scaleBench(): Promise<Record<string, number>> {
     for (const read of READS) {
       const small = results.small[read.name]!;
       const large = results.large[read.name]!;
-      figures[`scale.${read.name}.p99Ms.small`] = round(small);
-      figures[`scale.${read.name}.p99Ms.large`] = round(large);
-      figures[`scale.${read.name}.p99Ratio`] = round(large / small, 2);
+      for (const p of ['p50', 'p99'] as const) {
+        figures[`scale.${read.name}.${p}Ms.small`] = round(small[p]);
+        figures[`scale.${read.name}.${p}Ms.large`] = round(large[p]);
+        figures[`scale.${read.name}.${p}Ratio`] = round(large[p] / small[p], 2);
+      }
     }
     if (Object.keys(plans).length) {
       const text = Object.entries(plans).map(([name, statements]) => `### ${name}\n\n\`\`\`\n${statements.join('\n\n')}\n\`\`\`\n`);
