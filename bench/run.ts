@@ -5,6 +5,7 @@
 import { apiBench } from './api.ts';
 import { contractSizesBench } from './contractSizes.ts';
 import { gasBench } from './gas.ts';
+import { scaleBench } from './scale.ts';
 import { indexerBench } from './indexer.ts';
 import { mergeResults } from './lib/results.ts';
 import { workerBench } from './worker.ts';
@@ -17,7 +18,10 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   api: apiBench,
   worker: workerBench,
   x402: x402Bench,
+  scale: scaleBench,
 };
+/** Run only when named (`npm run bench -- scale`): it takes up to an hour. */
+const onlyWhenNamed = new Set(['scale']);
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in suites));
@@ -27,7 +31,7 @@ if (unknown.length) {
 }
 
 const results: Record<string, number> = {};
-for (const name of wanted.length ? wanted : Object.keys(suites)) {
+for (const name of wanted.length ? wanted : Object.keys(suites).filter((n) => !onlyWhenNamed.has(n))) {
   const started = performance.now();
   console.error(`bench ${name}...`);
   const figures = await suites[name]();
