@@ -19,7 +19,7 @@ import { encodeFunctionData, type Hex, zeroHash } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { decodeCheckpointBlock } from '../api/data/indexingStatus.ts';
 import { abiOf } from '../sdk/contracts.ts';
-import { anvilWsUrl, mineWhile } from '../scripts/lib/anvil.ts';
+import { anvilWsUrl, INDEXER_FINALITY_BLOCKS, mineWhile } from '../scripts/lib/anvil.ts';
 import { compileDriver, loadHistory, type History } from './lib/history.ts';
 import { rpc } from '../scripts/lib/rpc.ts';
 import { replay } from './lib/replay.ts';
@@ -246,6 +246,7 @@ export async function subscriptionLatency(history: History, apiUrl: string, db?:
     await commits?.close();
     await rpc(history.rpcUrl, 'evm_setAutomine', [true]).catch(() => {});
   }
+  if (result.delivered.length === 0) throw new Error(`subscription: no event from the ${mined.size} blocks mined (${[...mined.keys()][0]}...)`);
   for (const list of Object.values(result)) list.sort((x, y) => x - y);
   return result;
 }
@@ -267,95 +268,31 @@ function freshnessFigures(prefix: string, f: Freshness): Record<string, number> 
 }
 
 /**
- * How the indexer follows the bench chain: as `npm start` follows the local one (new heads over
- * anvil's WebSocket; empty blocks while it catches up, as there), or polling every `POLL_MS`.
+ * A replay of the history that follows the chain as `npm start` follows the local one (new heads over
+ * anvil's WebSocket) or polls it every `POLL_MS`, kept running once the chain's head is indexed.
+ * Following heads, Ponder fetches the blocks it lacks only when a new head arrives (at most 50 per
+ * head): the replay waits for the backfill (the head less the 30 unfinalized blocks), then mines
+ * empty blocks until the head is indexed, as `npm start` does. Mined during the backfill, they would
+ * pile up and leave the indexer that many blocks behind the first measured ones.
  */
-function following(history: History, how: 'heads' | 'poll'): { env: Record<string, string>; catchUp: <T>(p: Promise<T>) => Promise<T> } {
-  return how === 'heads'
-    ? { env: { LOOM_WS_URL: anvilWsUrl(history.rpcUrl) }, catchUp: <T>(p: Promise<T>) => mineWhile(history.rpcUrl, p) }
-    : { env: { LOOM_WS_URL: '', LOOM_POLLING_MS: String(POLL_MS) }, catchUp: <T>(p: Promise<T>) => p };
-}
-
-/** Registers `count` fresh EOA workers (anvil: funded and impersonated) and returns their keys. */
-async function registerWorkers(history: History, count: number): Promise<Hex[]> {
-  const keys: Hex[] = [];
-  const claim = { gpuModel: zeroHash, gpuCount: 0, vramMiB: 0, cpuCores: 8, ramMiB: 16_384, pricePerGpuHour: 0n, metadataURI: '' };
-  const data = encodeFunctionData({ abi: abiOf.registry, functionName: 'register', args: [claim] });
-  for (let i = 0; i < count; i++) {
-    const key = generatePrivateKey();
-    const address = privateKeyToAccount(key).address;
-    await rpc(history.rpcUrl, 'anvil_setBalance', [address, '0x56BC75E2D63100000']); // 100 ETH
-    await rpc(history.rpcUrl, 'anvil_impersonateAccount', [address]);
-    await rpc(history.rpcUrl, 'eth_sendTransaction', [{ from: address, to: history.deployment.LoomRegistry.address, data, gas: '0x' + (500_000).toString(16) }]);
-    keys.push(key);
-  }
-  return keys;
-}
-
-/**
- * Heartbeats verified while serving the GraphQL load: rounds of `OUR_QUERY` at 10 connections with
- * the heartbeat load (bench/lib/heartbeatLoad.ts, its own process, at a fixed rate) and without it,
- * alternating, twice; the p99 of each kind is the mean of its rounds.
- */
-async function presenceUnderLoad(history: History, ponder: { url: string; process: { pid?: number }; waitForBlock: (b: number) => Promise<void> }, ours: string): Promise<Record<string, number>> {
-  log(`presence: registering ${PRESENCE_WORKERS} workers`);
-  const keys = await registerWorkers(history, PRESENCE_WORKERS);
-  await ponder.waitForBlock(Number(await rpc<string>(history.rpcUrl, 'eth_blockNumber')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/heartbeatLoad.ts'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const answers = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const ask = async (line: string) => {
-    child.stdin!.write(`${line}\n`);
-    const answer = await answers.next();
-    if (answer.done) throw new Error(`heartbeat load: the process ended (after "${line.slice(0, 40)}")`);
-    return answer.value as string;
-  };
+async function followingReplay(history: History, how: 'heads' | 'poll', env: Record<string, string>) {
+  const head = Number(await rpc<string>(history.rpcUrl, 'eth_blockNumber'));
+  const follow = how === 'heads' ? { LOOM_WS_URL: anvilWsUrl(history.rpcUrl) } : { LOOM_WS_URL: '', LOOM_POLLING_MS: String(POLL_MS) };
+  const untilBlock = how === 'heads' ? head - INDEXER_FINALITY_BLOCKS : head;
+  const run = await replay(history, { db: 'postgres', keep: true, untilBlock, env: { LOG_LEVEL: 'warn', ...env, ...follow } });
   try {
-    const config = { url: ponder.url, chainId: history.deployment.chainId, market: history.market, keys, rate: HEARTBEATS_PER_SEC, seconds: LOAD_SECONDS };
-    if ((await ask(JSON.stringify(config))) !== 'ready') throw new Error('heartbeat load: not ready');
-    const pid = ponder.process.pid;
-    const mixed: Load[] = [];
-    const alone: Load[] = [];
-    const beats: { accepted: number; refused: number; errors: number }[] = [];
-    for (let r = 0; r < 2; r++) {
-      if ((await ask('prepare')) !== 'prepared') throw new Error('heartbeat load: not prepared');
-      const [graphql, sent] = await Promise.all([load(ours, OUR_QUERY, 10, LOAD_SECONDS, pid), ask('go')]);
-      mixed.push(graphql);
-      beats.push(JSON.parse(sent));
-      alone.push(await load(ours, OUR_QUERY, 10, LOAD_SECONDS, pid));
-      const b = beats[r]!;
-      log(
-        `presence round ${r + 1}: ${Math.round(b.accepted / LOAD_SECONDS)} heartbeats/s accepted (${b.refused} refused, ${b.errors} errors); ` +
-          `GraphQL p99 ${mixed[r]!.p99} ms with them (${Math.round(mixed[r]!.rps)} req/s), ${alone[r]!.p99} ms without (${Math.round(alone[r]!.rps)} req/s) (${uptimeLoad()})`,
-      );
-    }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    // The server's CPU a heartbeat costs: a mixed round's CPU less what its GraphQL requests cost at
-    // the baseline rounds' rate per request, over the heartbeats accepted (steadier than latency on a shared machine).
-    const baselineCpuPerRequest = mean(alone.map((x) => x.serverCpuMs));
-    const cpuPerHeartbeat = mean(mixed.map((m, r) => (m.serverCpuMs * m.requests - baselineCpuPerRequest * m.requests) / Math.max(1, beats[r]!.accepted)));
-    const withP99 = mean(mixed.map((x) => x.p99));
-    const withoutP99 = mean(alone.map((x) => x.p99));
-    return {
-      'api.presence.heartbeatsPerSec': round(mean(beats.map((b) => b.accepted / LOAD_SECONDS)), 0),
-      'api.presence.serverCpuMsPerHeartbeat': round(cpuPerHeartbeat, 3),
-      'api.presence.heartbeatsRefused': beats.reduce((a, b) => a + b.refused + b.errors, 0),
-      'api.presence.graphql.c10.p99Ms': round(withP99),
-      'api.presence.graphql.c10.baselineP99Ms': round(withoutP99),
-      'api.presence.graphql.c10.p99Ratio': round(withP99 / withoutP99, 2),
-      'api.presence.graphql.c10.rps': round(mean(mixed.map((x) => x.rps)), 0),
-      'api.presence.graphql.c10.baselineRps': round(mean(alone.map((x) => x.rps)), 0),
-    };
-  } finally {
-    child.kill();
+    if (how === 'heads') await mineWhile(history.rpcUrl, run.ponder!.waitForBlock(head, 120_000));
+  } catch (err) {
+    await run.close();
+    throw err;
   }
+  return run;
 }
 
 /** The same subscription latency on a second replay whose indexer polls the node every `POLL_MS`. */
 async function pollingFreshness(history: History): Promise<Record<string, number>> {
-  const head = Number(await rpc<string>(history.rpcUrl, 'eth_blockNumber'));
   log(`subscription, polling every ${POLL_MS} ms: replaying again`);
-  const follow = following(history, 'poll');
-  const run = await replay(history, { db: 'postgres', keep: true, untilBlock: head, env: { LOG_LEVEL: 'warn', ...follow.env } });
+  const run = await followingReplay(history, 'poll', {});
   try {
     return freshnessFigures('api.subscription.poll', await subscriptionLatency(history, run.ponder!.url, { url: run.databaseUrl!, schema: run.schema }));
   } finally {
@@ -369,10 +306,7 @@ export async function apiBench(): Promise<Record<string, number>> {
   try {
     log(`replaying ${history.events} events on PostgreSQL`);
     // The load comes from one address at full speed: the per-client request limit is off (api/README.md).
-    const follow = following(history, 'heads');
-    const run = await follow.catchUp(
-      replay(history, { db: 'postgres', keep: true, env: { LOOM_PONDER_GRAPHQL: '1', LOG_LEVEL: 'warn', LOOM_API_REQUESTS_BURST: 'off', ...follow.env } }),
-    );
+    const run = await followingReplay(history, 'heads', { LOOM_PONDER_GRAPHQL: '1', LOOM_API_REQUESTS_BURST: 'off' });
     try {
       const ponder = run.ponder!;
       const ours = `${ponder.url}/graphql`;
