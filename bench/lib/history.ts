@@ -230,7 +230,8 @@ export async function loadHistory(kind: HistoryKind, regenerate = true): Promise
 
   if (existsSync(stateFile) && existsSync(metaFile)) {
     const started = performance.now();
-    const anvil = await startAnvil({ args: ['--load-state', stateFile] });
+    // ~20 s for the dense history on a quiet machine; more on a busy one.
+    const anvil = await startAnvil({ args: ['--load-state', stateFile], readyTimeoutMs: 180_000 });
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Meta;
     const head = Number(await rpc<string>(anvil.rpcUrl, 'eth_blockNumber'));
     // The chain's identity as the deploy script recorded it (block 1: anvil re-creates block 0 on load).
