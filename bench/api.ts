@@ -19,6 +19,7 @@ import { abiOf } from '../sdk/contracts.ts';
 import { compileDriver, loadHistory, type History } from './lib/history.ts';
 import { rpc } from '../scripts/lib/rpc.ts';
 import { replay } from './lib/replay.ts';
+import { cpuMsOf } from './lib/processStats.ts';
 
 const log = (msg: string) => console.error(`  [api] ${msg}`);
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
@@ -62,16 +63,6 @@ async function post(url: string, query: string): Promise<any> {
 
 /** Latency, throughput, and CPU milliseconds per request of the server and of autocannon (this process). */
 type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; loadGenCpuMs: number; requests: number };
-
-/** A process's CPU time so far in ms (Linux /proc; NaN elsewhere). */
-function cpuMsOf(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
-  } catch {
-    return NaN;
-  }
-}
 
 async function load(url: string, query: string, connections: number, seconds: number, serverPid?: number): Promise<Load> {
   const server0 = cpuMsOf(serverPid);

@@ -29,6 +29,7 @@ import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
 import { rpc } from '../scripts/lib/rpc.ts';
 import { compileDriver, loadHistory, type History } from './lib/history.ts';
 import { replay } from './lib/replay.ts';
+import { cpuMsOf, rssOf } from './lib/processStats.ts';
 import type { Config, Report } from './lib/sseSubscribers.ts';
 
 const log = (msg: string) => console.error(`  [sse] ${msg}`);
@@ -76,19 +77,6 @@ const SERVE_ENV = {
   LOOM_API_REQUESTS_BURST: 'off',
   LOOM_API_STREAMS_PER_CLIENT: 'off',
 };
-
-/** A process's resident memory in bytes (Linux /proc). */
-function rssOf(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(match[1]) * 1024;
-}
-
-/** A process's CPU time so far in ms (utime + stime at USER_HZ = 100). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 
