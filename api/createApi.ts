@@ -29,7 +29,7 @@ import { createApiSchema } from './graphql/createApiSchema';
 import type { Context } from './context';
 import type { Db, JobFold, Tables } from './data/tables';
 import { readIndexingStatus } from './data/indexingStatus';
-import { createLoaders } from './data/loaders';
+import { lazyLoaders } from './data/loaders';
 import { type RequestTrace, type ServerContext, useNormalizedErrors } from './graphql/normalizeErrors';
 import { defaultLimits, type OperationLimits, useOperationLimits } from './graphql/operationLimits';
 import { ponderRuntime } from './feed/ponderSignal';
@@ -210,7 +210,7 @@ export function createApi(options: ApiOptions): Hono {
     context: ({ trace, streamTicket }): Context => ({
       db,
       tables,
-      loaders: createLoaders(db, tables),
+      loaders: lazyLoaders(db, tables),
       foldJob,
       inFlight,
       requestId: trace.requestId,

@@ -23,6 +23,7 @@ import { anvilWsUrl, INDEXER_FINALITY_BLOCKS, mineWhile } from '../scripts/lib/a
 import { compileDriver, loadHistory, type History } from './lib/history.ts';
 import { rpc } from '../scripts/lib/rpc.ts';
 import { replay } from './lib/replay.ts';
+import { cpuMsOf } from './lib/processStats.ts';
 
 const log = (msg: string) => console.error(`  [api] ${msg}`);
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
@@ -71,16 +72,6 @@ async function post(url: string, query: string): Promise<any> {
  * thread alone: the one that serves GraphQL) and of autocannon (this process).
  */
 type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; serverMainCpuMs: number; loadGenCpuMs: number; requests: number };
-
-/** A process's CPU time so far in ms, or with `mainThread` its main thread's (Linux /proc; NaN elsewhere). */
-function cpuMsOf(pid: number | undefined, mainThread = false): number {
-  try {
-    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
-  } catch {
-    return NaN;
-  }
-}
 
 async function load(url: string, query: string, connections: number, seconds: number, serverPid?: number): Promise<Load> {
   const server0 = cpuMsOf(serverPid);

@@ -8,6 +8,7 @@ import { gasBench } from './gas.ts';
 import { scaleBench } from './scale.ts';
 import { indexerBench } from './indexer.ts';
 import { mergeResults } from './lib/results.ts';
+import { sseBench } from './sse.ts';
 import { workerBench } from './worker.ts';
 import { x402Bench } from './x402.ts';
 
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   gas: gasBench,
   indexer: indexerBench,
   api: apiBench,
+  sse: sseBench,
   worker: workerBench,
   x402: x402Bench,
   scale: scaleBench,

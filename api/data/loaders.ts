@@ -29,6 +29,15 @@ export type NestedPage = { first: number; afterKey: string[] | null; status?: st
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
+/**
+ * Loaders built on first use. A subscription's context, and each item it delivers, gets a fresh set;
+ * most items read no nested row, and thousands of open subscriptions then hold no loaders at all.
+ */
+export function lazyLoaders(db: Db, tables: Tables): Loaders {
+  let loaders: Loaders | undefined;
+  return new Proxy({} as Loaders, { get: (_, key) => (loaders ??= createLoaders(db, tables))[key as keyof Loaders] });
+}
+
 /** The order of a job's bids (Job.bids): lowest price first, then worker. */
 export function jobBidsOrder(tables: Tables): KeysetOrder {
   return {

@@ -7,6 +7,7 @@
  * transaction is mined alone in its block (automine off, `evm_mine` after each), so:
  *   dense   2,100 blocks of ~49 events   (~103,000 events)
  *   sparse  5,000 blocks of 1 event      (5,000 events)
+ *   live    no history: the contracts, the driver and its workers, for benchmarks that mine their own
  *
  * Generating the dense history takes minutes, so the chain is saved with anvil's --dump-state in
  * .cache/bench/ (never committed) and reloaded with --load-state, keyed by a hash of the contracts'
@@ -28,7 +29,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const cacheDir = join(root, '.cache', 'bench');
 const DRIVER = 'bench/contracts/LoomBenchDriver.sol';
 
-export type HistoryKind = 'dense' | 'sparse';
+export type HistoryKind = 'dense' | 'sparse' | 'live';
 
 /** Bumped when what is saved changes. */
 const FORMAT = 2;
@@ -38,6 +39,7 @@ const SHAPES = {
   // Per transaction: 6 claim lifecycles (4 events), 3 auctions (7), 1 open auction with 3 bids (4) = 49.
   dense: { txs: 2_100, claims: 6, auctions: 3, open: 1, eventsPerTx: 49, workers: 30 },
   sparse: { txs: 5_000, workers: 8 },
+  live: { txs: 0, workers: 30 },
 } as const;
 
 export type History = {
@@ -264,7 +266,7 @@ export async function loadHistory(kind: HistoryKind, regenerate = true): Promise
         if (i === 0) await mustSucceed(last, 'run');
         if (i % 300 === 299) log(`dense: ${i + 1}/${s.txs} transactions (${((performance.now() - started) / 1000).toFixed(0)} s)`);
       }
-    } else {
+    } else if (kind === 'sparse') {
       const data = encodeFunctionData({ abi, functionName: 'step', args: [] });
       for (let i = 0; i < SHAPES.sparse.txs; i++) {
         last = await send(data, i % 4 === 0 ? budget : 0n, 1_000_000);
@@ -272,12 +274,12 @@ export async function loadHistory(kind: HistoryKind, regenerate = true): Promise
         if (i % 1000 === 999) log(`sparse: ${i + 1}/${SHAPES.sparse.txs} transactions (${((performance.now() - started) / 1000).toFixed(0)} s)`);
       }
     }
-    await mustSucceed(last!, 'the last transaction');
+    if (last) await mustSucceed(last, 'the last transaction');
 
     const head = Number(await rpc<string>(anvil.rpcUrl, 'eth_blockNumber'));
     const startBlock = deployment.LoomMarket.startBlock;
     const { events, blocks } = await countLogs(anvil.rpcUrl, market, startBlock, head);
-    const generatedTxs = kind === 'dense' ? SHAPES.dense.txs * SHAPES.dense.eventsPerTx : SHAPES.sparse.txs;
+    const generatedTxs = kind === 'dense' ? SHAPES.dense.txs * SHAPES.dense.eventsPerTx : SHAPES[kind].txs;
     if (events < generatedTxs) throw new Error(`${kind}: expected at least ${generatedTxs} events, found ${events} (some transactions reverted?)`);
     const meta: Meta = { deployment, deploymentFile, market, driver, owner: from, startBlock, head, events, blocksWithEvents: blocks };
     writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);

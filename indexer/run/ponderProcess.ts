@@ -44,6 +44,8 @@ export type PonderOptions = {
   readyTimeoutMs?: number;
   /** Extra environment for Ponder. */
   env?: Record<string, string>;
+  /** Raise Ponder's open-file limit to the hard limit (runIndexer.ts): for many SSE subscribers. */
+  raiseOpenFiles?: boolean;
   /** Also append everything Ponder prints to this file (`npm start` keeps its logs there). */
   logFile?: string;
   /**
@@ -115,6 +117,7 @@ export async function startPonder(opts: PonderOptions): Promise<Ponder> {
       env,
       stdio: 'pipe',
       detached: true,
+      raiseOpenFiles: opts.raiseOpenFiles,
     });
   // Keep a bounded tail in memory: `npm start` runs for days.
   const MAX_OUTPUT = 1 << 20;

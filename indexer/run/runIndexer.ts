@@ -29,6 +29,11 @@ export type IndexerOptions = {
   detached?: boolean;
   /** Ponder's root, relative to the repository (default `indexer`; the benchmarks run another). */
   root?: string;
+  /**
+   * Raise Ponder's open-file limit to the hard limit first (`ulimit -n`): every SSE subscriber holds
+   * a socket, and the usual soft limit of 1024 caps a process at about a thousand.
+   */
+  raiseOpenFiles?: boolean;
 };
 
 /** The `ponder` executable of this repository. */
@@ -57,7 +62,11 @@ export async function runIndexer(opts: IndexerOptions = {}): Promise<ChildProces
     if (dead !== undefined) console.error(`indexer: unlocked schema "${schema}", left locked by indexer process ${dead}, which was killed`);
   }
   const args = ['--root', opts.root ?? 'indexer', mode, '--schema', schema, '--port', String(opts.port ?? Number(env.PORT ?? 42069))];
-  const child = spawn(PONDER_BIN, args, { cwd: root, env, stdio: opts.stdio ?? 'inherit', detached: opts.detached });
+  const spawnOptions = { cwd: root, env, stdio: opts.stdio ?? 'inherit', detached: opts.detached } as const;
+  // `exec` keeps the process id: the shell becomes Ponder.
+  const child = opts.raiseOpenFiles
+    ? spawn('sh', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', PONDER_BIN, ...args], spawnOptions)
+    : spawn(PONDER_BIN, args, spawnOptions);
   if (mode === 'start' && child.pid !== undefined) {
     const pid = child.pid;
     // A record that cannot be written only costs the next start after a crash Ponder's lock expiry.

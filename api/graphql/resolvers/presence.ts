@@ -5,7 +5,7 @@
 import type { Address } from 'viem';
 import type { Context } from '../../context';
 import type { WorkerRow } from '../../data/tables';
-import { createLoaders } from '../../data/loaders';
+import { lazyLoaders } from '../../data/loaders';
 import { PushQueue } from '../../feed/pushQueue';
 import type { GpuReport } from '../../presence/heartbeatVerifier';
 import type { PresenceUpdate } from '../../presence/presenceStore';
@@ -59,7 +59,7 @@ export const presenceResolvers = {
       },
       resolve: (item: Item, _: unknown, ctx: Context) => {
         if ('error' in item) throw item.error;
-        ctx.loaders = createLoaders(ctx.db, ctx.tables);
+        ctx.loaders = lazyLoaders(ctx.db, ctx.tables);
         return item.update;
       },
     },

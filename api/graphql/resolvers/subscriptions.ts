@@ -10,7 +10,7 @@ import type { Context } from '../../context';
 import type { JobNode } from '../../data/tables';
 import { eventCursor, retractionCursor } from '../../data/eventCursors';
 import type { JobEventFilter, JobFilter } from '../../data/filters';
-import { createLoaders } from '../../data/loaders';
+import { lazyLoaders } from '../../data/loaders';
 import { type JobEventPayload, type JobUpdatePayload, subscribeJobEvents, subscribeJobUpdates } from '../../feed/subscriptions';
 
 type Delivered<P> = Exclude<P, { kind: 'error' }>;
@@ -18,7 +18,7 @@ type Delivered<P> = Exclude<P, { kind: 'error' }>;
 /** The item as resolvers see it; an error item ends the stream with that error. */
 function deliver<P extends { kind: string }>(payload: P, ctx: Context): Delivered<P> {
   if (payload.kind === 'error') throw (payload as unknown as { error: unknown }).error;
-  ctx.loaders = createLoaders(ctx.db, ctx.tables);
+  ctx.loaders = lazyLoaders(ctx.db, ctx.tables);
   return payload as Delivered<P>;
 }
 
