@@ -161,6 +161,7 @@ contract LoomBenchDriver {
             budget: budget,
             collateral: 0,
             mode: mode,
+            offeredTo: address(0),
             openUntil: uint40(block.timestamp + 3600),
             executionTimeout: 7200,
             challengeWindow: 86_400,
