@@ -90,7 +90,8 @@ export default createConfig({
     loom: {
       id: chainId,
       rpc: rpcFor(process.env.LOOM_RPC_URL ?? 'http://127.0.0.1:8545'),
-      ws: process.env.LOOM_WS_URL,
+      // Empty: none (npm start sets it for the local chain unless told otherwise).
+      ws: process.env.LOOM_WS_URL || undefined,
       pollingInterval: Number(process.env.LOOM_POLLING_MS ?? (local ? 100 : 1000)),
       // A local chain is reset at will; never trust Ponder's RPC cache for it.
       disableCache: local,

@@ -37,9 +37,10 @@ import { type JobLogLimits, JobLogs, jobLogLimitsFromEnv } from './logs/jobLogs'
 import { logRoutes } from './logs/logRoutes';
 import { jobExistsCheck, logWriterCheck } from './logs/logWriters';
 import { useSubscriptionTransport } from './graphql/subscriptionTransport';
-import { HeartbeatVerifier, type PresenceDomain } from './presence/heartbeatVerifier';
+import type { PresenceDomain } from './presence/heartbeatVerifier';
 import { presenceRoutes } from './presence/presenceRoutes';
 import { PresenceStore } from './presence/presenceStore';
+import { startPresenceThread } from './presence/presenceThread';
 
 export type ApiOptions = {
   /** The read-only database (`db` from `ponder:api`). */
@@ -83,12 +84,13 @@ export type ApiOptions = {
    */
   artifactRetention?: { graceSeconds?: number; intervalSeconds?: number } | false;
   /**
-   * Worker presence (api/presence/): signed heartbeats at POST /presence/heartbeat, kept in memory
-   * (not chain state). `domain`: the chain id and market that heartbeats' sessions name (without it,
-   * no heartbeat is accepted and every worker reads offline); `maxSkewMs`: the clock difference
-   * allowed (LOOM_PRESENCE_MAX_SKEW_MS, else 30 s); `store`: a store made by the caller (tests, bench).
+   * Worker presence (api/presence/): signed heartbeats, taken by a listener in a worker thread on its
+   * own port (GET /presence says where), kept in memory (not chain state). `domain`: the chain id and
+   * market that heartbeats' sessions name (without it, no listener runs and every worker reads
+   * offline); `maxSkewMs`: the clock difference allowed (LOOM_PRESENCE_MAX_SKEW_MS, else 30 s);
+   * `port`: the listener's (LOOM_PRESENCE_PORT, else any free one); `store`: a store made by the caller.
    */
-  presence?: { domain?: PresenceDomain; maxSkewMs?: number; store?: PresenceStore; now?: () => number };
+  presence?: { domain?: PresenceDomain; maxSkewMs?: number; port?: number; store?: PresenceStore; now?: () => number };
   /**
    * Live job logs at /jobs/0x<id>/log (api/logs/): their limits over the environment's (LOOM_API_LOG_*),
    * and the market whose workers sign chunks (default: `artifactUploads.domain`). `now`: the clock, for tests.
@@ -250,14 +252,22 @@ export function createApi(options: ApiOptions): Hono {
 
   const presenceDomain = options.presence?.domain;
   if (presenceDomain) {
+    // Heartbeats are received and verified in a worker thread on their own port, off the thread that serves GraphQL.
     const envSkew = Number(process.env.LOOM_PRESENCE_MAX_SKEW_MS);
-    const verifier = new HeartbeatVerifier({
+    const envPort = Number(process.env.LOOM_PRESENCE_PORT ?? 0);
+    const listener = startPresenceThread({
       domain: presenceDomain,
-      isRegisteredWorker: registeredWorkerCheck(db, tables),
       maxSkewMs: options.presence?.maxSkewMs ?? (envSkew > 0 ? envSkew : undefined),
-      ...(options.presence?.now ? { now: options.presence.now } : {}),
+      port: options.presence?.port ?? (Number.isInteger(envPort) && envPort >= 0 ? envPort : 0),
+      ...(process.env.LOOM_PRESENCE_HOST ? { host: process.env.LOOM_PRESENCE_HOST } : {}),
+      trustProxy: clientLimits.trustProxy,
+      logLevel: logger.level,
+      isRegisteredWorker: registeredWorkerCheck(db, tables),
+      store: presence,
+      logger,
     });
-    app.route('/presence', presenceRoutes({ verifier, store: presence, clientOf, logger }));
+    ponder?.onShutdown(() => listener.close());
+    app.route('/presence', presenceRoutes({ port: listener.port, publicUrl: process.env.LOOM_PRESENCE_URL || undefined }));
   }
   // Live job logs: the worker writes signed chunks, browsers follow them from another origin (the UI).
   const { domain: logDomain, now: logClock, keepaliveMs, ...logLimits } = options.jobLogs ?? {};

@@ -5,14 +5,15 @@
  * - a live worker is online (Worker.online, lastSeen, gpus; workers(filter: { online }); ranked first
  *   by matchWorkers); killed with SIGKILL it goes offline after 3 missed intervals, and the
  *   workerPresence subscription says so;
- * - forged, replayed, skewed and unregistered heartbeats are refused with their codes;
+ * - heartbeats go to the API's presence listener (its own thread and port, named by GET /presence);
+ *   forged, replayed, skewed and unregistered heartbeats are refused there with their codes;
  * - a GPU worker whose probe hangs (a stand-in nvidia-smi, a real script) reports FAILED and marks
  *   itself unavailable on-chain; when the probe passes again it is available again.
  */
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createHeartbeatSigner, HEARTBEAT_PATH, type HeartbeatBody } from '../sdk/node/workerHeartbeat';
+import { createHeartbeatSigner, type HeartbeatBody, heartbeatUrlOf } from '../sdk/node/workerHeartbeat';
 import { accountOf, ROLES } from '../testkit/accounts';
 import { runLoom } from '../testkit/loomCli';
 import { postJob, scriptSpec } from '../testkit/jobs';
@@ -42,7 +43,8 @@ const onlineList = async (online: boolean) =>
     (e: { node: { address: string } }) => e.node.address,
   );
 
-const post = (body: unknown) => fetch(`${stack.ponder.url}${HEARTBEAT_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+// Where the API takes heartbeats: its presence listener, not its own port.
+const post = async (body: unknown) => fetch(await heartbeatUrlOf(stack.ponder.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
 const loomList = () => runLoom(['worker', 'list', '--online', '--json'], { LOOM_API_URL: stack.ponder.url, LOOM_RPC_URL: stack.rpcUrl, LOOM_DEPLOYMENT_FILE: stack.deploymentPath });
 const matches = async (id: string) => (await stack.gql(`query($id: ID!) { matchWorkers(jobId: $id) { online worker { address } } }`, { id })).matchWorkers;
@@ -98,6 +100,8 @@ describe('presence', () => {
   }, 180_000);
 
   test('error: forged, replayed, skewed and unregistered heartbeats are refused with their codes', async () => {
+    const heartbeatUrl = await heartbeatUrlOf(stack.ponder.url);
+    expect(new URL(heartbeatUrl).port).not.toBe(new URL(stack.ponder.url).port);
     const signer = await signerOf(LIVE);
     const body = await signer.sign({ intervalMs: 1000, gpu: { status: 'none' } });
     expect((await post(body)).status).toBe(204);

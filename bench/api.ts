@@ -6,7 +6,9 @@
  * (/ponder-graphql, mounted with LOOM_PONDER_GRAPHQL=1) from the same database. autocannon asks each
  * for the same data: the 50 most recently posted jobs with their bids. Then a subscriber follows the
  * `jobEvents` subscription (SSE) while new lifecycles are mined, and each event's latency is timed
- * from the end of `evm_mine` to its arrival.
+ * from the end of `evm_mine` to its arrival, split at the moment Ponder commits the block (its
+ * notification, heard on the database). The indexer follows the chain as `npm start` has it follow the
+ * local one (new heads over anvil's WebSocket); the `poll` part replays again polling every 100 ms.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,7 +17,9 @@ import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { encodeFunctionData, type Hex, zeroHash } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { decodeCheckpointBlock } from '../api/data/indexingStatus.ts';
 import { abiOf } from '../sdk/contracts.ts';
+import { anvilWsUrl, INDEXER_FINALITY_BLOCKS, mineWhile } from '../scripts/lib/anvil.ts';
 import { compileDriver, loadHistory, type History } from './lib/history.ts';
 import { rpc } from '../scripts/lib/rpc.ts';
 import { replay } from './lib/replay.ts';
@@ -28,8 +32,10 @@ const LOAD_SECONDS = 10;
 /** Presence: registered workers sending heartbeats, and the rate they send at in all (LOOM_BENCH_HEARTBEATS_PER_SEC). */
 const PRESENCE_WORKERS = 100;
 const HEARTBEATS_PER_SEC = Number(process.env.LOOM_BENCH_HEARTBEATS_PER_SEC) || 1000;
-/** LOOM_BENCH_API=graphql,presence,subscription,ws runs those parts (default all). */
-const PARTS = new Set((process.env.LOOM_BENCH_API ?? 'graphql,presence,subscription,ws').split(',').map((x) => x.trim()));
+/** LOOM_BENCH_API=graphql,presence,subscription,poll runs those parts (default all). */
+const PARTS = new Set((process.env.LOOM_BENCH_API ?? 'graphql,presence,subscription,poll').split(',').map((x) => x.trim()));
+/** The `poll` part's polling interval (ms): Ponder's 100 by default (LOOM_BENCH_POLL_MS). */
+const POLL_MS = Number(process.env.LOOM_BENCH_POLL_MS) || 100;
 const SUBSCRIPTION_BLOCKS = 130; // 4 events each: 520 events
 
 /** Our API: the same fields as PONDER_QUERY, and bids as a connection. */
@@ -60,13 +66,16 @@ async function post(url: string, query: string): Promise<any> {
   return body.data;
 }
 
-/** Latency, throughput, and CPU milliseconds per request of the server and of autocannon (this process). */
-type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; loadGenCpuMs: number; requests: number };
+/**
+ * Latency, throughput, and CPU milliseconds per request of the server (all its threads, and its main
+ * thread alone: the one that serves GraphQL) and of autocannon (this process).
+ */
+type Load = { p50: number; p99: number; rps: number; serverCpuMs: number; serverMainCpuMs: number; loadGenCpuMs: number; requests: number };
 
-/** A process's CPU time so far in ms (Linux /proc; NaN elsewhere). */
-function cpuMsOf(pid: number | undefined): number {
+/** A process's CPU time so far in ms, or with `mainThread` its main thread's (Linux /proc; NaN elsewhere). */
+function cpuMsOf(pid: number | undefined, mainThread = false): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, at USER_HZ = 100
   } catch {
     return NaN;
@@ -75,6 +84,7 @@ function cpuMsOf(pid: number | undefined): number {
 
 async function load(url: string, query: string, connections: number, seconds: number, serverPid?: number): Promise<Load> {
   const server0 = cpuMsOf(serverPid);
+  const main0 = cpuMsOf(serverPid, true);
   const self0 = process.cpuUsage();
   const result = await autocannon({
     url,
@@ -86,6 +96,7 @@ async function load(url: string, query: string, connections: number, seconds: nu
   });
   const self = process.cpuUsage(self0);
   const server = cpuMsOf(serverPid) - server0;
+  const main = cpuMsOf(serverPid, true) - main0;
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed) throw new Error(`${url}: ${failed} failed requests of ${result.requests.total} under load`);
   const n = result.requests.total;
@@ -94,6 +105,7 @@ async function load(url: string, query: string, connections: number, seconds: nu
     p99: result.latency.p99,
     rps: result.requests.average,
     serverCpuMs: server / n,
+    serverMainCpuMs: main / n,
     loadGenCpuMs: (self.user + self.system) / 1000 / n,
     requests: n,
   };
@@ -150,12 +162,51 @@ const uptimeLoad = () => {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-/** Mines lifecycles one block at a time and times each event from its block's mining to its delivery. */
-export async function subscriptionLatency(history: History, apiUrl: string): Promise<number[]> {
+/** Per event, ms: from `evm_mine` returning to its delivery, and that split where Ponder committed its block. */
+export type Freshness = {
+  /** Mined -> delivered to the subscriber. */
+  delivered: number[];
+  /** Mined -> the block's rows committed (Ponder's `<schema>_live_query` notification heard). */
+  indexed: number[];
+  /** That notification -> delivered (the API's change feed and the SSE write). */
+  served: number[];
+};
+
+/**
+ * Hears Ponder's notification after each indexed block on `schema`'s channel and notes, per block,
+ * when it was first heard (the block read from `_ponder_checkpoint` right after).
+ */
+async function commitTimes(databaseUrl: string, schema: string) {
+  const at = new Map<number, number>();
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  let newest = -1;
+  await sql.listen(`${schema}_live_query`, () => {
+    const heard = performance.now();
+    void sql
+      .unsafe(`select latest_checkpoint from "${schema}"._ponder_checkpoint`)
+      .then((rows) => {
+        for (const row of rows) {
+          const block = Number(decodeCheckpointBlock(String(row.latest_checkpoint)).number);
+          // Every block up to it was committed by then (a quick one may share a notification).
+          for (let b = Math.max(newest + 1, block - 50); b <= block; b++) if (!at.has(b)) at.set(b, heard);
+          newest = Math.max(newest, block);
+        }
+      })
+      .catch(() => {});
+  });
+  return { at, close: () => sql.end() };
+}
+
+/**
+ * Mines lifecycles one block at a time and times each event from its block's mining to its delivery
+ * (and to its block's commit, with `db`: the replay's database and schema).
+ */
+export async function subscriptionLatency(history: History, apiUrl: string, db?: { url: string; schema: string }): Promise<Freshness> {
   const mined = new Map<number, number>();
-  const latencies: number[] = [];
+  const result: Freshness = { delivered: [], indexed: [], served: [] };
   let expected = 0;
   let received = 0;
+  const commits = db ? await commitTimes(db.url, db.schema) : undefined;
   const sub = await subscribe(
     `${apiUrl}/graphql`,
     'subscription { jobEvents { retracted cursor event { id blockNumber name } } }',
@@ -165,8 +216,15 @@ export async function subscriptionLatency(history: History, apiUrl: string): Pro
       if (!delivery) throw new Error(`subscription: ${JSON.stringify(payload).slice(0, 500)}`);
       if (delivery.retracted) return;
       received++;
-      const at = mined.get(Number(delivery.event.blockNumber));
-      if (at !== undefined) latencies.push(now - at);
+      const block = Number(delivery.event.blockNumber);
+      const at = mined.get(block);
+      if (at === undefined) return;
+      result.delivered.push(now - at);
+      const committed = commits?.at.get(block);
+      if (committed !== undefined) {
+        result.indexed.push(committed - at);
+        result.served.push(now - committed);
+      }
     },
   );
   try {
@@ -191,9 +249,28 @@ export async function subscriptionLatency(history: History, apiUrl: string): Pro
     if (received < expected) throw new Error(`subscription: received ${received} of ${expected} events`);
   } finally {
     sub.close();
+    await commits?.close();
     await rpc(history.rpcUrl, 'evm_setAutomine', [true]).catch(() => {});
   }
-  return latencies;
+  if (result.delivered.length === 0) throw new Error(`subscription: no event from the ${mined.size} blocks mined (${[...mined.keys()][0]}...)`);
+  for (const list of Object.values(result)) list.sort((x, y) => x - y);
+  return result;
+}
+
+/** `prefix.latency.*` (mined -> delivered) and its split, `prefix.indexed.*` and `prefix.served.*` (p50, p99). */
+function freshnessFigures(prefix: string, f: Freshness): Record<string, number> {
+  const figures: Record<string, number> = {};
+  for (const [stage, list] of [['latency', f.delivered], ['indexed', f.indexed], ['served', f.served]] as const) {
+    if (list.length === 0) continue;
+    figures[`${prefix}.${stage}.p50Ms`] = round(percentile(list, 50));
+    figures[`${prefix}.${stage}.p99Ms`] = round(percentile(list, 99));
+  }
+  log(
+    `${prefix}: ${f.delivered.length} events, p50 ${figures[`${prefix}.latency.p50Ms`]} ms, p99 ${figures[`${prefix}.latency.p99Ms`]} ms ` +
+      `(indexed p50 ${figures[`${prefix}.indexed.p50Ms`]} / p99 ${figures[`${prefix}.indexed.p99Ms`]}, ` +
+      `served p50 ${figures[`${prefix}.served.p50Ms`]} / p99 ${figures[`${prefix}.served.p99Ms`]}; ${uptimeLoad()})`,
+  );
+  return figures;
 }
 
 /** Registers `count` fresh EOA workers (anvil: funded and impersonated) and returns their keys. */
@@ -211,6 +288,7 @@ async function registerWorkers(history: History, count: number): Promise<Hex[]> 
   }
   return keys;
 }
+
 
 /**
  * Heartbeats verified while serving the GraphQL load: rounds of `OUR_QUERY` at 10 connections with
@@ -245,19 +323,24 @@ async function presenceUnderLoad(history: History, ponder: { url: string; proces
       const b = beats[r]!;
       log(
         `presence round ${r + 1}: ${Math.round(b.accepted / LOAD_SECONDS)} heartbeats/s accepted (${b.refused} refused, ${b.errors} errors); ` +
-          `GraphQL p99 ${mixed[r]!.p99} ms with them (${Math.round(mixed[r]!.rps)} req/s), ${alone[r]!.p99} ms without (${Math.round(alone[r]!.rps)} req/s) (${uptimeLoad()})`,
+          `GraphQL p99 ${mixed[r]!.p99} ms with them (${Math.round(mixed[r]!.rps)} req/s), ${alone[r]!.p99} ms without (${Math.round(alone[r]!.rps)} req/s); ` +
+          `server CPU with / without: main thread ${mixed[r]!.serverMainCpuMs.toFixed(2)} / ${alone[r]!.serverMainCpuMs.toFixed(2)} ms per GraphQL request, all threads ${mixed[r]!.serverCpuMs.toFixed(2)} / ${alone[r]!.serverCpuMs.toFixed(2)} (${uptimeLoad()})`,
       );
     }
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     // The server's CPU a heartbeat costs: a mixed round's CPU less what its GraphQL requests cost at
-    // the baseline rounds' rate per request, over the heartbeats accepted (steadier than latency on a shared machine).
-    const baselineCpuPerRequest = mean(alone.map((x) => x.serverCpuMs));
-    const cpuPerHeartbeat = mean(mixed.map((m, r) => (m.serverCpuMs * m.requests - baselineCpuPerRequest * m.requests) / Math.max(1, beats[r]!.accepted)));
+    // the baseline rounds' rate per request, over the heartbeats accepted (steadier than latency on a
+    // shared machine); in all its threads, and in the main thread alone (the one that serves GraphQL).
+    const cpuPerHeartbeat = (key: 'serverCpuMs' | 'serverMainCpuMs') => {
+      const baselinePerRequest = mean(alone.map((x) => x[key]));
+      return mean(mixed.map((m, r) => (m[key] * m.requests - baselinePerRequest * m.requests) / Math.max(1, beats[r]!.accepted)));
+    };
     const withP99 = mean(mixed.map((x) => x.p99));
     const withoutP99 = mean(alone.map((x) => x.p99));
     return {
       'api.presence.heartbeatsPerSec': round(mean(beats.map((b) => b.accepted / LOAD_SECONDS)), 0),
-      'api.presence.serverCpuMsPerHeartbeat': round(cpuPerHeartbeat, 3),
+      'api.presence.serverCpuMsPerHeartbeat': round(cpuPerHeartbeat('serverCpuMs'), 3),
+      'api.presence.mainThreadCpuMsPerHeartbeat': round(cpuPerHeartbeat('serverMainCpuMs'), 3),
       'api.presence.heartbeatsRefused': beats.reduce((a, b) => a + b.refused + b.errors, 0),
       'api.presence.graphql.c10.p99Ms': round(withP99),
       'api.presence.graphql.c10.baselineP99Ms': round(withoutP99),
@@ -271,24 +354,33 @@ async function presenceUnderLoad(history: History, ponder: { url: string; proces
 }
 
 /**
- * The same subscription latency with the indexer following new heads over the node's WebSocket
- * (LOOM_WS_URL: `eth_subscribe`), against the polling run above on the same history and machine.
+ * A replay of the history that follows the chain as `npm start` follows the local one (new heads over
+ * anvil's WebSocket) or polls it every `POLL_MS`, kept running once the chain's head is indexed.
+ * Following heads, Ponder fetches the blocks it lacks only when a new head arrives (at most 50 per
+ * head): the replay waits for the backfill (the head less the 30 unfinalized blocks), then mines
+ * empty blocks until the head is indexed, as `npm start` does. Mined during the backfill, they would
+ * pile up and leave the indexer that many blocks behind the first measured ones.
  */
-async function webSocketFreshness(history: History): Promise<Record<string, number>> {
+async function followingReplay(history: History, how: 'heads' | 'poll', env: Record<string, string>) {
   const head = Number(await rpc<string>(history.rpcUrl, 'eth_blockNumber'));
-  log('subscription over the node\'s WebSocket: replaying again with LOOM_WS_URL');
-  // Following heads, Ponder fetches the unfinalized tail only when a new head arrives: an empty
-  // block every 2 s while it catches up stands in for a live chain's.
-  const kick = setInterval(() => void rpc(history.rpcUrl, 'evm_mine').catch(() => {}), 2_000);
-  const run = await replay(history, { db: 'postgres', keep: true, untilBlock: head, env: { LOG_LEVEL: 'warn', LOOM_WS_URL: history.rpcUrl.replace(/^http/, 'ws') } }).finally(() => clearInterval(kick));
+  const follow: Record<string, string> = how === 'heads' ? { LOOM_WS_URL: anvilWsUrl(history.rpcUrl) } : { LOOM_WS_URL: '', LOOM_POLLING_MS: String(POLL_MS) };
+  const untilBlock = how === 'heads' ? head - INDEXER_FINALITY_BLOCKS : head;
+  const run = await replay(history, { db: 'postgres', keep: true, untilBlock, env: { LOG_LEVEL: 'warn', ...env, ...follow } });
   try {
-    const latencies = (await subscriptionLatency(history, run.ponder!.url)).sort((x, y) => x - y);
-    const figures = {
-      'api.subscription.ws.latency.p50Ms': round(percentile(latencies, 50)),
-      'api.subscription.ws.latency.p99Ms': round(percentile(latencies, 99)),
-    };
-    log(`subscription over WebSocket: ${latencies.length} events, p50 ${figures['api.subscription.ws.latency.p50Ms']} ms, p99 ${figures['api.subscription.ws.latency.p99Ms']} ms`);
-    return figures;
+    if (how === 'heads') await mineWhile(history.rpcUrl, run.ponder!.waitForBlock(head, 120_000));
+  } catch (err) {
+    await run.close();
+    throw err;
+  }
+  return run;
+}
+
+/** The same subscription latency on a second replay whose indexer polls the node every `POLL_MS`. */
+async function pollingFreshness(history: History): Promise<Record<string, number>> {
+  log(`subscription, polling every ${POLL_MS} ms: replaying again`);
+  const run = await followingReplay(history, 'poll', {});
+  try {
+    return freshnessFigures('api.subscription.poll', await subscriptionLatency(history, run.ponder!.url, { url: run.databaseUrl!, schema: run.schema }));
   } finally {
     await run.close();
   }
@@ -300,7 +392,7 @@ export async function apiBench(): Promise<Record<string, number>> {
   try {
     log(`replaying ${history.events} events on PostgreSQL`);
     // The load comes from one address at full speed: the per-client request limit is off (api/README.md).
-    const run = await replay(history, { db: 'postgres', keep: true, env: { LOOM_PONDER_GRAPHQL: '1', LOG_LEVEL: 'warn', LOOM_API_REQUESTS_BURST: 'off' } });
+    const run = await followingReplay(history, 'heads', { LOOM_PONDER_GRAPHQL: '1', LOOM_API_REQUESTS_BURST: 'off' });
     try {
       const ponder = run.ponder!;
       const ours = `${ponder.url}/graphql`;
@@ -365,17 +457,15 @@ export async function apiBench(): Promise<Record<string, number>> {
       if (PARTS.has('presence')) Object.assign(figures, await presenceUnderLoad(history, ponder, ours));
 
       if (PARTS.has('subscription')) {
-        log(`subscription: mining ${SUBSCRIPTION_BLOCKS} blocks of 4 events`);
-        const latencies = (await subscriptionLatency(history, ponder.url)).sort((x, y) => x - y);
-        figures['api.subscription.events'] = latencies.length;
-        figures['api.subscription.latency.p50Ms'] = round(percentile(latencies, 50));
-        figures['api.subscription.latency.p99Ms'] = round(percentile(latencies, 99));
-        log(`subscription: ${latencies.length} events, p50 ${figures['api.subscription.latency.p50Ms']} ms, p99 ${figures['api.subscription.latency.p99Ms']} ms`);
+        log(`subscription, following new heads: mining ${SUBSCRIPTION_BLOCKS} blocks of 4 events`);
+        const fresh = await subscriptionLatency(history, ponder.url, { url: run.databaseUrl!, schema: run.schema });
+        figures['api.subscription.events'] = fresh.delivered.length;
+        Object.assign(figures, freshnessFigures('api.subscription', fresh));
       }
     } finally {
       await run.close();
     }
-    if (PARTS.has('ws')) Object.assign(figures, await webSocketFreshness(history));
+    if (PARTS.has('poll')) Object.assign(figures, await pollingFreshness(history));
   } finally {
     await history.stop();
   }

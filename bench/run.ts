@@ -2,12 +2,12 @@
  * `npm run bench [-- name ...]`: runs the benchmarks (all, or those named) and merges their figures
  * into bench/results.json, a flat JSON object of named numbers documented in bench/README.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { apiBench } from './api.ts';
 import { contractSizesBench } from './contractSizes.ts';
 import { gasBench } from './gas.ts';
+import { scaleBench } from './scale.ts';
 import { indexerBench } from './indexer.ts';
+import { mergeResults } from './lib/results.ts';
 import { workerBench } from './worker.ts';
 import { x402Bench } from './x402.ts';
 
@@ -18,9 +18,11 @@ const suites: Record<string, () => Promise<Record<string, number>>> = {
   api: apiBench,
   worker: workerBench,
   x402: x402Bench,
+  scale: scaleBench,
 };
+/** Run only when named (`npm run bench -- scale`): it takes up to an hour. */
+const onlyWhenNamed = new Set(['scale']);
 
-const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in suites));
 if (unknown.length) {
@@ -28,8 +30,8 @@ if (unknown.length) {
   process.exit(2);
 }
 
-const results: Record<string, number> = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
-for (const name of wanted.length ? wanted : Object.keys(suites)) {
+const results: Record<string, number> = {};
+for (const name of wanted.length ? wanted : Object.keys(suites).filter((n) => !onlyWhenNamed.has(n))) {
   const started = performance.now();
   console.error(`bench ${name}...`);
   const figures = await suites[name]();
@@ -37,5 +39,4 @@ for (const name of wanted.length ? wanted : Object.keys(suites)) {
   for (const [key, value] of Object.entries(figures)) console.log(`${key.padEnd(40)} ${value}`);
   console.error(`bench ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
-const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));
-writeFileSync(resultsPath, `${JSON.stringify(sorted, null, 2)}\n`);
+mergeResults(results);

@@ -7,7 +7,7 @@
  * Amounts are raw token units (wei, or the ERC-20's smallest unit); times are unix seconds. Credits,
  * fees and settings belong to one market contract: those rows carry its address (`market`).
  */
-import { index, onchainEnum, onchainTable, primaryKey, relations } from 'ponder';
+import { index, onchainEnum, onchainTable, primaryKey, relations, sql } from 'ponder';
 import {
   closeReasonKeys,
   jobModeKeys,
@@ -168,6 +168,10 @@ export const job = onchainTable(
     // The default `jobs` order (newest first): without it every page sorts the whole table.
     postedIdx: index().on(table.postedBlock, table.id),
     statusIdx: index().on(table.status, table.postedBlock),
+    // The marketplace's other orders within a status (bench/README.md, "scale"): without them a
+    // page sorts every job of the status. Pay is `paidPrice` (api/data/filters.ts).
+    statusBudgetIdx: index().on(table.status, table.budget, table.id),
+    statusPayIdx: index().on(table.status, sql`coalesce(${table.price}, ${table.budget})`, table.id),
     kindIdx: index().on(table.kind, table.postedBlock),
     clientIdx: index().on(table.client),
     workerIdx: index().on(table.worker),
@@ -192,7 +196,8 @@ export const bid = onchainTable(
   }),
   (table) => ({
     pk: primaryKey({ columns: [table.jobId, table.worker] }),
-    workerIdx: index().on(table.worker),
+    // A worker's bids, newest first (its page): one index range, however many bids it ever placed.
+    workerIdx: index().on(table.worker, table.placedBlock, table.jobId),
   }),
 );
 

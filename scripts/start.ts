@@ -5,7 +5,9 @@
  *             past the indexer's finality depth (mineBeyondFinality in lib/anvil.ts)
  *   contracts deployed once (skipped when the recorded deployment is live)
  *   indexer   Ponder on PGlite in .data/pglite (PostgreSQL when DATABASE_URL is set), serving the
- *             GraphQL API and the artifact store; a fresh chain clears its cache (indexer/run/genesisGuard.ts)
+ *             GraphQL API and the artifact store; a fresh chain clears its cache (indexer/run/genesisGuard.ts);
+ *             following anvil's new heads over its WebSocket (a mined event reaches a subscriber
+ *             without waiting for a poll; bench/README.md, "Freshness"); LOOM_WS_URL= (empty) polls
  *   web UI    the built SvelteKit app (built first when ui/build is missing)
  *   workers   local worker daemons with anvil's accounts 4, 5, ... (only with bubblewrap: jobs never
  *             run unsandboxed by default)
@@ -37,7 +39,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPublicClient, http, toHex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
-import { mineBeyondFinality, startAnvil, type Anvil } from './lib/anvil.ts';
+import { anvilWsUrl, mineBeyondFinality, mineWhile, startAnvil, type Anvil } from './lib/anvil.ts';
 import { AttachError, checkAttachTarget, type AttachTarget } from './lib/attach.ts';
 import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
 import { deploy } from './deploy.ts';
@@ -224,6 +226,8 @@ function bubblewrapAvailable(): boolean {
 /** What the local chain or the attached one gives the rest of the stack. */
 type Chain = {
   rpcUrl: string;
+  /** Where the indexer follows new heads (LOOM_WS_URL); none: it polls rpcUrl. */
+  wsUrl?: string;
   chainId: number;
   market: string;
   registry: string;
@@ -252,6 +256,7 @@ async function localChain(): Promise<Chain> {
   await mineBeyondFinality(a.rpcUrl);
   return {
     rpcUrl: a.rpcUrl,
+    wsUrl: env.LOOM_WS_URL ?? anvilWsUrl(a.rpcUrl),
     chainId: d.chainId,
     market: d.LoomMarket.address,
     registry: d.LoomRegistry.address,
@@ -290,6 +295,7 @@ async function attachedChain(): Promise<Chain> {
   mkdirSync(dir, { recursive: true });
   return {
     rpcUrl: target.rpcUrl,
+    wsUrl: env.LOOM_WS_URL,
     chainId: target.chainId,
     market: target.market,
     registry: target.registry,
@@ -340,6 +346,8 @@ try {
   const chain = attachMode ? await attachedChain() : await localChain();
   console.log(`chain ready; starting the indexer (first start builds and indexes, a few seconds)...`);
   const logFile = join(chain.dir, 'ponder.log');
+  // The local chain is polled fast (when not followed over its WebSocket); a public one at Ponder's usual pace.
+  const pollingMs = Number(env.LOOM_POLLING_MS ?? (attachMode ? 1000 : 100));
   ponder = startPonder({
     rpcUrl: chain.rpcUrl,
     deploymentFile: chain.deploymentFile ?? join(root, deploymentPath(chain.chainId)),
@@ -348,8 +356,8 @@ try {
     schema: indexerBuildSchema(`${chain.chainId}:${chain.market.toLowerCase()}`),
     port: apiPort,
     logFile,
-    // The local chain is polled fast; a public one at Ponder's usual pace.
-    pollingMs: attachMode ? Number(env.LOOM_POLLING_MS ?? 1000) : undefined,
+    pollingMs,
+    env: { LOOM_WS_URL: chain.wsUrl ?? '' },
     waitReady: false,
   });
   const indexer = await ponder;
@@ -361,8 +369,10 @@ try {
   });
   await waitReady(indexer, 300_000);
   // Ready means the backfill is done, which leaves out the newest blocks Ponder holds unfinalized
-  // (30 on anvil): "up" waits until the chain's head at this moment is indexed too.
-  await indexer.waitForBlock(await createPublicClient({ transport: http(chain.rpcUrl) }).getBlockNumber(), 300_000);
+  // (30 on anvil): "up" waits until the chain's head at this moment is indexed too. Following the
+  // local chain's new heads, the indexer fetches them only on a new block: empty ones bring them in.
+  const head = indexer.waitForBlock(await createPublicClient({ transport: http(chain.rpcUrl) }).getBlockNumber(), 300_000);
+  await (!attachMode && chain.wsUrl ? mineWhile(chain.rpcUrl, head) : head);
 
   if (!existsSync(join(root, 'ui', 'build', 'index.js'))) {
     console.log('building the web UI (first start only)...');
@@ -460,6 +470,7 @@ Loom is up.
   GraphQL     ${indexer.url}/graphql (GraphiQL in a browser; subscriptions over SSE)
   x402        ${gatewayLine}
   ${chain.summary.join('\n  ')}
+  new blocks  ${chain.wsUrl ? `new heads over ${chain.wsUrl}` : `polled every ${pollingMs} ms (set LOOM_WS_URL to follow new heads)`}
   database    ${env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dataNote}/pglite`}, schema ${indexer.schema}
   workers     ${workers.length ? workers.join('\n              ') : workersNote}${demoLine ? `\n  demo        ${demoLine}` : ''}
   logs        ${dataNote}/*.log

@@ -1,16 +1,16 @@
 /**
- * Heartbeats through the route (`app.request`, no network): signed by the SDK's signer
+ * Heartbeats through the handler the presence listener runs (heartbeatHandler.ts, no network, no
+ * thread: presenceThread.test.ts runs that): signed by the SDK's signer
  * (sdk/node/workerHeartbeat.ts, what the worker uses) and checked by the API's verifier, so the two
  * sides of the format are tested against each other. Clocks are injected: no waiting.
  * presence.test.ts runs the same against real worker daemons, the indexer and anvil.
  */
-import { Hono } from 'hono';
 import type { Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, test } from 'vitest';
 import { createHeartbeatSigner, type HeartbeatBody } from '../../sdk/node/workerHeartbeat';
 import { HeartbeatVerifier } from './heartbeatVerifier';
-import { presenceRoutes } from './presenceRoutes';
+import { heartbeatHandler } from './heartbeatHandler';
 import { MISSED_INTERVALS, PresenceStore } from './presenceStore';
 
 const CHAIN_ID = 31337;
@@ -24,9 +24,14 @@ function setup() {
   const registered = new Set([worker.address.toLowerCase()]);
   const store = new PresenceStore(now);
   const verifier = new HeartbeatVerifier({ domain: { chainId: CHAIN_ID, market: MARKET }, isRegisteredWorker: async (a) => registered.has(a), now });
-  const app = new Hono();
-  app.route('/presence', presenceRoutes({ verifier, store, clientOf: () => 'test' }));
-  const post = (body: unknown) => app.request('/presence/heartbeat', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const handle = heartbeatHandler({ verifier });
+  // As the listener answers (presenceListener.ts), recording accepted heartbeats at once.
+  const post = async (body: unknown) => {
+    const answer = await handle(JSON.stringify(body), 'test');
+    if (answer.status !== 204) return Response.json({ error: answer.error }, { status: answer.status });
+    store.record(answer.heartbeat);
+    return new Response(null, { status: 204 });
+  };
   return { clock, store, post };
 }
 

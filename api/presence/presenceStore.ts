@@ -41,9 +41,8 @@ export class PresenceStore {
     private readonly sweepMs = 250,
   ) {}
 
-  /** Records an accepted heartbeat. */
-  record(hb: Heartbeat): void {
-    const now = this.now();
+  /** Records an accepted heartbeat; `receivedAt`: the API's clock when it arrived (default now). */
+  record(hb: Heartbeat, now = this.now()): void {
     this.accepted++;
     const e = this.entries.get(hb.worker);
     if (e && hb.at < e.at) {

@@ -125,6 +125,53 @@ contract LoomBenchDriver {
         }
     }
 
+    /// @notice Scale histories: `rounds` of twelve jobs in every state a market shows, with budgets and
+    /// hardware minimums that vary, 60 events a round: 2 claim lifecycles released (4 events each),
+    /// 6 auctions released (7), 1 auction left open with 3 bids (4), 1 claimed and submitted (3),
+    /// 1 claimed and running (2) and 1 posted and open (1). Budgets (at most `budget` each) come from
+    /// msg.value.
+    function mix(uint256 rounds, uint96 budget) external payable {
+        require(msg.sender == owner, "owner only");
+        for (uint256 r = 0; r < rounds; r++) {
+            for (uint256 i = 0; i < 2; i++) {
+                (JobTerms memory t, BenchWorker w) = _claimed(budget);
+                _finish(t, w);
+            }
+            for (uint256 i = 0; i < 6; i++) {
+                JobTerms memory t = _postVaried(JobMode.Auction, budget, 1);
+                BenchWorker w0 = _nextWorker();
+                w0.bid(t, t.budget - 3);
+                _nextWorker().bid(t, t.budget - 2);
+                _nextWorker().bid(t, t.budget - 1);
+                market.acceptBid(t, address(w0));
+                _finish(t, w0);
+            }
+            JobTerms memory open = _postVaried(JobMode.Auction, budget, 1);
+            _nextWorker().bid(open, open.budget - 3);
+            _nextWorker().bid(open, open.budget - 2);
+            _nextWorker().bid(open, open.budget - 1);
+            (JobTerms memory submitted, BenchWorker sw) = _claimed(budget);
+            sw.submit(submitted, keccak256(abi.encode(submitted.salt)), "ipfs://bafybeibench-result");
+            _claimed(budget);
+            // Nobody takes it, so its GPU minimum may exceed some workers' GPUs: 1, 2, 4 or 8.
+            _postVaried(JobMode.Claim, budget, uint16(1 << (salt % 4)));
+        }
+    }
+
+    function _claimed(uint96 budget) private returns (JobTerms memory t, BenchWorker w) {
+        t = _postVaried(JobMode.Claim, budget, 1);
+        w = _nextWorker();
+        w.claim(t);
+    }
+
+    /// @dev A job whose budget (up to 1/8 below `budget`) and VRAM minimum (24, 40 or 80 GiB, every
+    /// worker has 80) vary with its salt, so that price orders and hardware filters have spread.
+    function _postVaried(JobMode mode, uint96 budget, uint16 minGpuCount) private returns (JobTerms memory) {
+        uint64 s = salt + 1;
+        uint96 b = budget - uint96((uint256(keccak256(abi.encode(s))) % 1024) * (budget / 8192));
+        return _postWith(mode, b, minGpuCount, uint32(s % 5 == 0 ? 81_920 : s % 5 < 3 ? 40_960 : 24_576));
+    }
+
     /// @notice One event per call, cycling post -> claim -> submit -> release (sparse histories).
     function step() external payable {
         require(msg.sender == owner, "owner only");
@@ -154,6 +201,10 @@ contract LoomBenchDriver {
     }
 
     function _post(JobMode mode, uint96 budget) private returns (JobTerms memory t) {
+        return _postWith(mode, budget, 1, 40_960);
+    }
+
+    function _postWith(JobMode mode, uint96 budget, uint16 minGpuCount, uint32 minVramMiB) private returns (JobTerms memory t) {
         uint64 s = ++salt;
         JobParams memory p = JobParams({
             token: address(0),
@@ -165,8 +216,8 @@ contract LoomBenchDriver {
             openUntil: uint40(block.timestamp + 3600),
             executionTimeout: 7200,
             challengeWindow: 86_400,
-            minGpuCount: 1,
-            minVramMiB: 40_960,
+            minGpuCount: minGpuCount,
+            minVramMiB: minVramMiB,
             gpuModel: bytes32(0),
             salt: s
         });

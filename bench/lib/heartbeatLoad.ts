@@ -3,7 +3,8 @@
  * do not share an event loop with the GraphQL load generator whose latencies are measured.
  *
  * Driven over stdin/stdout, one line each: it reads its configuration (JSON: API URL, chain id,
- * market, worker keys, rate, seconds), opens each worker's presence session and sends one heartbeat
+ * market, worker keys, rate, seconds), asks the API where its presence listener is (GET /presence),
+ * opens each worker's presence session and sends one heartbeat
  * per worker (so the API's one-time EIP-712 recoveries fall outside the measurement), then answers
  * "ready". On "prepare" it signs the next round's heartbeats (nothing else runs then) and answers
  * "prepared"; on "go" it sends them at the fixed rate for the given seconds (autocannon) and answers
@@ -13,7 +14,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import type { Address, Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { createHeartbeatSigner, HEARTBEAT_PATH, sendHeartbeat } from '../../sdk/node/workerHeartbeat.ts';
+import { createHeartbeatSigner, HeartbeatError, type HeartbeatSigner, heartbeatUrlOf, sendHeartbeat } from '../../sdk/node/workerHeartbeat.ts';
 
 type Config = { url: string; chainId: number; market: Address; keys: Hex[]; rate: number; seconds: number };
 
@@ -24,7 +25,20 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const config = JSON.parse((await next())!) as Config;
 const signers = await Promise.all(config.keys.map((key) => createHeartbeatSigner({ account: privateKeyToAccount(key), chainId: config.chainId, market: config.market })));
 const INTERVAL_MS = 1000;
-for (const s of signers) await sendHeartbeat(config.url, await s.sign({ intervalMs: INTERVAL_MS, gpu: { status: 'none' } }));
+// The API's presence listener (its own port, in its own thread), as the worker daemon finds it.
+const heartbeatUrl = new URL(await heartbeatUrlOf(config.url));
+// A registration the API cannot see yet (it reads the indexed table, on a loaded machine a little
+// behind the indexer's status) is tried again after the API's 1 s memory of a refusal, for 30 s.
+const warmUp = async (s: HeartbeatSigner, deadline = Date.now() + 30_000): Promise<void> => {
+  try {
+    await sendHeartbeat(heartbeatUrl.href, await s.sign({ intervalMs: INTERVAL_MS, gpu: { status: 'none' } }));
+  } catch (err) {
+    if (!(err instanceof HeartbeatError && err.code === 'NOT_A_WORKER') || Date.now() > deadline) throw err;
+    await new Promise((r) => setTimeout(r, 1100));
+    return warmUp(s, deadline);
+  }
+};
+for (const s of signers) await warmUp(s);
 say('ready');
 
 let bodies: string[] = [];
@@ -38,12 +52,12 @@ for (let command = await next(); command !== undefined; command = await next()) 
   } else if (command === 'go') {
     let i = 0;
     const result = await autocannon({
-      url: config.url,
-      // Enough connections that the fixed rate is reached while each heartbeat waits behind GraphQL requests.
+      url: heartbeatUrl.origin,
+      // Enough connections that the fixed rate is reached on a loaded machine (as before the listener had its own thread).
       connections: 64,
       overallRate: config.rate,
       duration: config.seconds,
-      requests: [{ method: 'POST', path: HEARTBEAT_PATH, headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }) }],
+      requests: [{ method: 'POST', path: heartbeatUrl.pathname, headers: { 'content-type': 'application/json' }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length]! }) }],
     });
     say(JSON.stringify({ sent: result.requests.total, accepted: result['2xx'], refused: result.non2xx, errors: result.errors + result.timeouts }));
   }

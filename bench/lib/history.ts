@@ -141,10 +141,6 @@ export async function countLogs(rpcUrl: string, market: Address, from: number, t
   return { events, blocks: blocks.size };
 }
 
-/**
- * Starts an anvil holding the history of `kind`: loaded from .cache/bench/ when generated before
- * with the same sources, else generated now (and saved).
- */
 /** The receipt of a transaction, polled for up to 10 s; null if it never appears. */
 async function waitReceipt<R>(rpcUrl: string, hash: Hex): Promise<R | null> {
   for (let tries = 0; tries < 200; tries++) {
@@ -155,6 +151,76 @@ async function waitReceipt<R>(rpcUrl: string, hash: Hex): Promise<R | null> {
   return null;
 }
 
+/** A fresh anvil with the contracts deployed and a LoomBenchDriver owning registered workers. */
+export type DriverChain = {
+  anvil: Anvil;
+  deployment: Deployment;
+  market: Address;
+  driver: Address;
+  owner: Address;
+  abi: Abi;
+  /** Sends a transaction from the owner to the driver and mines it alone in a block. */
+  send: (data: Hex, value: bigint, gas: number) => Promise<Hex>;
+  /** Throws (with the revert reason, replayed) unless the transaction succeeded. */
+  mustSucceed: (hash: Hex, what: string) => Promise<void>;
+};
+
+/** The stake of each bench worker. */
+const WORKER_STAKE = 10n ** 18n;
+/** Workers registered per `addWorkers` transaction (each deploys a BenchWorker). */
+const WORKERS_PER_TX = 50;
+
+export async function startDriverChain(opts: { anvilArgs: string[]; deploymentFile: string; workers: number }): Promise<DriverChain> {
+  const anvil = await startAnvil({ args: [...opts.anvilArgs, '--balance', '100000000'] });
+  try {
+    const deployment = await deploy(anvil.rpcUrl, { quiet: true, file: opts.deploymentFile, force: true, feeBps: 100 });
+    const market = deployment.LoomMarket.address;
+    const [owner] = await rpc<Address[]>(anvil.rpcUrl, 'eth_accounts');
+    const { abi, bytecode } = compileDriver();
+    const deployTx = await rpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
+      { from: owner, data: `${bytecode}${market.slice(2).padStart(64, '0')}`, gas: '0x' + (6_000_000).toString(16) },
+    ]);
+    // Automine can answer the send before the block is there: wait for the receipt.
+    const receipt = await waitReceipt<{ contractAddress: Address; status: string }>(anvil.rpcUrl, deployTx);
+    if (receipt?.status !== '0x1') throw new Error(`driver deployment ${receipt ? 'reverted' : 'was never mined'}`);
+    const driver = receipt.contractAddress;
+    // Automine would return before mining and, when transactions arrive faster than it mines, leave
+    // a backlog in the pool: mine explicitly instead, one transaction per block.
+    await rpc(anvil.rpcUrl, 'evm_setAutomine', [false]);
+    const send = async (data: Hex, value: bigint, gas: number) => {
+      const hash = await rpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
+        { from: owner, to: driver, data, value: `0x${value.toString(16)}`, gas: `0x${gas.toString(16)}` },
+      ]);
+      await rpc(anvil.rpcUrl, 'evm_mine');
+      return hash;
+    };
+    const mustSucceed = async (hash: Hex, what: string) => {
+      const r = await waitReceipt<{ status: string }>(anvil.rpcUrl, hash);
+      if (r?.status !== '0x1') {
+        const tx = await rpc<Record<string, string>>(anvil.rpcUrl, 'eth_getTransactionByHash', [hash]);
+        const reason = await rpc(anvil.rpcUrl, 'eth_call', [{ from: tx.from, to: tx.to, data: tx.input, value: tx.value, gas: tx.gas }, 'latest']).then(
+          () => 'no revert on replay',
+          (e: Error) => e.message,
+        );
+        throw new Error(`${what} failed (${hash}): ${reason}`);
+      }
+    };
+    for (let added = 0; added < opts.workers; added += WORKERS_PER_TX) {
+      const n = BigInt(Math.min(WORKERS_PER_TX, opts.workers - added));
+      const data = encodeFunctionData({ abi, functionName: 'addWorkers', args: [n, WORKER_STAKE] });
+      await mustSucceed(await send(data, WORKER_STAKE * n, 25_000_000), 'addWorkers');
+    }
+    return { anvil, deployment, market, driver, owner, abi, send, mustSucceed };
+  } catch (err) {
+    await anvil.stop();
+    throw err;
+  }
+}
+
+/**
+ * Starts an anvil holding the history of `kind`: loaded from .cache/bench/ when generated before
+ * with the same sources, else generated now (and saved).
+ */
 export async function loadHistory(kind: HistoryKind, regenerate = true): Promise<History> {
   mkdirSync(cacheDir, { recursive: true });
   const key = cacheKey(kind);
@@ -164,7 +230,8 @@ export async function loadHistory(kind: HistoryKind, regenerate = true): Promise
 
   if (existsSync(stateFile) && existsSync(metaFile)) {
     const started = performance.now();
-    const anvil = await startAnvil({ args: ['--load-state', stateFile] });
+    // ~20 s for the dense history on a quiet machine; more on a busy one.
+    const anvil = await startAnvil({ args: ['--load-state', stateFile], readyTimeoutMs: 180_000 });
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as Meta;
     const head = Number(await rpc<string>(anvil.rpcUrl, 'eth_blockNumber'));
     // The chain's identity as the deploy script recorded it (block 1: anvil re-creates block 0 on load).
@@ -182,47 +249,10 @@ export async function loadHistory(kind: HistoryKind, regenerate = true): Promise
   }
 
   const started = performance.now();
-  const anvil = await startAnvil({ args: ['--dump-state', stateFile, '--balance', '100000000'] });
+  const shape = SHAPES[kind];
+  const chain = await startDriverChain({ anvilArgs: ['--dump-state', stateFile], deploymentFile, workers: shape.workers });
+  const { anvil, deployment, market, driver, owner: from, abi, send, mustSucceed } = chain;
   try {
-    const deployment = await deploy(anvil.rpcUrl, { quiet: true, file: deploymentFile, force: true, feeBps: 100 });
-    const market = deployment.LoomMarket.address;
-    const [from] = await rpc<Address[]>(anvil.rpcUrl, 'eth_accounts');
-    const { abi, bytecode } = compileDriver();
-    const deployTx = await rpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
-      { from, data: `${bytecode}${market.slice(2).padStart(64, '0')}`, gas: '0x' + (6_000_000).toString(16) },
-    ]);
-    // Automine can answer the send before the block is there: wait for the receipt.
-    const receipt = await waitReceipt<{ contractAddress: Address; status: string }>(anvil.rpcUrl, deployTx);
-    if (receipt?.status !== '0x1') throw new Error(`driver deployment ${receipt ? 'reverted' : 'was never mined'}`);
-    const driver = receipt.contractAddress;
-    const shape = SHAPES[kind];
-    const stake = 10n ** 18n;
-    // Automine would return before mining and, when transactions arrive faster than it mines, leave
-    // a backlog in the pool: mine explicitly instead, one transaction per block.
-    await rpc(anvil.rpcUrl, 'evm_setAutomine', [false]);
-    const send = async (data: Hex, value: bigint, gas: number) => {
-      const hash = await rpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
-        { from, to: driver, data, value: `0x${value.toString(16)}`, gas: `0x${gas.toString(16)}` },
-      ]);
-      await rpc(anvil.rpcUrl, 'evm_mine');
-      return hash;
-    };
-    const mustSucceed = async (hash: Hex, what: string) => {
-      const r = await waitReceipt<{ status: string }>(anvil.rpcUrl, hash);
-      if (r?.status !== '0x1') {
-        const tx = await rpc<Record<string, string>>(anvil.rpcUrl, 'eth_getTransactionByHash', [hash]);
-        const reason = await rpc(anvil.rpcUrl, 'eth_call', [{ from: tx.from, to: tx.to, data: tx.input, value: tx.value, gas: tx.gas }, 'latest']).then(
-          () => 'no revert on replay',
-          (e: Error) => e.message,
-        );
-        throw new Error(`${kind}: ${what} failed (${hash}): ${reason}`);
-      }
-    };
-    await mustSucceed(
-      await send(encodeFunctionData({ abi, functionName: 'addWorkers', args: [BigInt(shape.workers), stake] }), stake * BigInt(shape.workers), 15_000_000),
-      'addWorkers',
-    );
-
     const budget = 1_000_000_000_000n;
     let last: Hex | undefined;
     if (kind === 'dense') {

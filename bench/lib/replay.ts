@@ -32,6 +32,8 @@ export type ReplayOptions = {
   /** Keep Ponder (and its database) running; the caller then calls `close`. */
   keep?: boolean;
   timeoutMs?: number;
+  /** Called at every poll with the block indexed so far and the seconds since /health. */
+  progress?: (block: number, seconds: number) => void;
 };
 
 export type Replay = {
@@ -51,7 +53,7 @@ export type Replay = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function replay(history: History, opts: ReplayOptions): Promise<Replay> {
+export async function replay(history: Pick<History, 'rpcUrl' | 'deploymentFile' | 'head'>, opts: ReplayOptions): Promise<Replay> {
   const schema = `bench_${Date.now().toString(36)}`;
   let database: TestDatabase | undefined;
   let pgliteDir: string | undefined;
@@ -102,6 +104,7 @@ export async function replay(history: History, opts: ReplayOptions): Promise<Rep
         block = chains.length ? Math.min(...chains.map((c) => Number(c.block.number))) : -1;
       } catch {}
       const now = performance.now();
+      opts.progress?.(block, (now - up) / 1000);
       if (opts.markBlock !== undefined && !mark && block >= opts.markBlock) mark = { block, seconds: (now - up) / 1000 };
       if (block >= until) {
         const result: Replay = {

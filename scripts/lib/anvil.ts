@@ -21,6 +21,8 @@ export type AnvilOptions = {
    * behind the caller's back (the caller stops it, after whatever uses the chain).
    */
   detached?: boolean;
+  /** How long to wait for it to answer (ms; default 20 s). Loading a large saved state takes longer. */
+  readyTimeoutMs?: number;
 };
 
 /** Starts anvil and resolves once it answers JSON-RPC. */
@@ -33,7 +35,8 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}: ${stderr}`);
     try {
@@ -42,7 +45,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<Anvil> {
     } catch {}
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`anvil did not answer on ${rpcUrl} within 20 s: ${stderr}`);
+      throw new Error(`anvil did not answer on ${rpcUrl} within ${readyTimeoutMs / 1000} s: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -72,4 +75,24 @@ export async function mineBeyondFinality(rpcUrl: string): Promise<number> {
   const missing = INDEXER_FINALITY_BLOCKS + 1 - head;
   if (missing > 0) await rpc(rpcUrl, 'anvil_mine', [`0x${missing.toString(16)}`]);
   return Math.max(0, missing);
+}
+
+/** anvil answers JSON-RPC over WebSocket on its HTTP port: where the indexer follows new heads. */
+export const anvilWsUrl = (rpcUrl: string) => rpcUrl.replace(/^http/, 'ws');
+
+/**
+ * Mines an empty block every `everyMs` until `done` settles, and returns what it settles with.
+ *
+ * Why: an indexer that follows new heads over the WebSocket (LOOM_WS_URL) fetches the blocks it has
+ * not indexed yet only when a new head arrives (Ponder's realtime sync), and an automining anvil
+ * makes no block while nobody sends a transaction. Right after the backfill, the newest blocks
+ * (the unfinalized 30) would wait for the next transaction: a few empty blocks bring them in now.
+ */
+export async function mineWhile<T>(rpcUrl: string, done: Promise<T>, everyMs = 500): Promise<T> {
+  const timer = setInterval(() => void rpc(rpcUrl, 'evm_mine').catch(() => {}), everyMs);
+  try {
+    return await done;
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -15,16 +15,20 @@
  * The API (api/presence/heartbeatVerifier.ts) is the other side of this format; the API may not
  * import the SDK (layers), so it mirrors the few constants, and its test signs with this module.
  *
+ * Heartbeats go to the API's presence listener, a thread on its own port (api/README.md "Presence"),
+ * not to the API's own port: GET /presence on the API says where (heartbeatSender does it once).
+ *
  * @example
  * const signer = await createHeartbeatSigner({ account, chainId, market });
- * await sendHeartbeat(apiUrl, await signer.sign({ intervalMs: 5000, gpu: { status: 'none' } }));
+ * const send = heartbeatSender(apiUrl);
+ * await send(await signer.sign({ intervalMs: 5000, gpu: { status: 'none' } }));
  */
 import { type KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import type { Address, Hex } from 'viem';
 import { type GpuReport, type GpuState, HEARTBEAT_INTERVAL_BOUNDS_MS, HEARTBEAT_TAG, presenceDomain, presenceSessionTypes } from '../../abis/offchainMessages';
 
-/** Where heartbeats go (POST, JSON body). */
-export const HEARTBEAT_PATH = '/presence/heartbeat';
+/** On the API: GET answers `{ heartbeatUrl }`, where heartbeats go (POST, JSON body). */
+export const PRESENCE_PATH = '/presence';
 /** A session statement is renewed this often; the API accepts one for 24 hours. */
 export const PRESENCE_SESSION_RENEW_SECONDS = 12 * 3600;
 
@@ -48,7 +52,7 @@ export type HeartbeatDocument = {
 /** The session statement (EIP-712 message) and its signature by the worker's key. */
 export type PresenceSession = { worker: Address; key: Hex; issuedAt: number; signature: Hex };
 
-/** The request body of POST /presence/heartbeat. */
+/** The request body of a heartbeat (POST to the heartbeat URL). */
 export type HeartbeatBody = {
   session: PresenceSession;
   /** The heartbeat document, as the exact JSON text that was signed. */
@@ -131,12 +135,24 @@ export class HeartbeatError extends Error {
   }
 }
 
-/** POSTs a signed heartbeat; resolves when the API took it, throws HeartbeatError when it refused. */
-export async function sendHeartbeat(apiUrl: string, body: HeartbeatBody, o: { fetch?: typeof fetch; signal?: AbortSignal } = {}): Promise<void> {
-  const res = await (o.fetch ?? fetch)(`${apiUrl.replace(/\/+$/, '')}${HEARTBEAT_PATH}`, {
+type SendOptions = { fetch?: typeof fetch; signal?: AbortSignal };
+
+/** Where the API at `apiUrl` takes heartbeats (its presence listener's URL). */
+export async function heartbeatUrlOf(apiUrl: string, o: SendOptions = {}): Promise<string> {
+  const res = await (o.fetch ?? fetch)(`${apiUrl.replace(/\/+$/, '')}${PRESENCE_PATH}`, o.signal ? { signal: o.signal } : {});
+  const answer = (await res.json().catch(() => ({}))) as { heartbeatUrl?: string; error?: { code?: string; message?: string } };
+  if (!res.ok || typeof answer.heartbeatUrl !== 'string') {
+    throw new HeartbeatError(res.status, answer.error?.code ?? 'HTTP_ERROR', answer.error?.message ?? `GET ${PRESENCE_PATH}: HTTP ${res.status}`);
+  }
+  return answer.heartbeatUrl;
+}
+
+/** POSTs a signed heartbeat to the heartbeat URL; resolves when the API took it, throws HeartbeatError when it refused. */
+export async function sendHeartbeat(heartbeatUrl: string, body: HeartbeatBody | string, o: SendOptions = {}): Promise<void> {
+  const res = await (o.fetch ?? fetch)(heartbeatUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
     ...(o.signal ? { signal: o.signal } : {}),
   });
   if (res.ok) {
@@ -145,4 +161,23 @@ export async function sendHeartbeat(apiUrl: string, body: HeartbeatBody, o: { fe
   }
   const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
   throw new HeartbeatError(res.status, answer.error?.code ?? 'HTTP_ERROR', answer.error?.message ?? `HTTP ${res.status}`);
+}
+
+/**
+ * Sends heartbeats to the API at `apiUrl`: asks it where (heartbeatUrlOf) before the first, and again
+ * after a heartbeat that did not reach the listener (a restarted API's listener may have another port).
+ */
+export function heartbeatSender(apiUrl: string, o: { fetch?: typeof fetch } = {}): (body: HeartbeatBody, s?: { signal?: AbortSignal }) => Promise<void> {
+  let url: string | undefined;
+  return async (body, s = {}) => {
+    const options = { ...o, ...s };
+    url ??= await heartbeatUrlOf(apiUrl, options);
+    try {
+      await sendHeartbeat(url, body, options);
+    } catch (err) {
+      // A refusal was an answer from the listener: keep its URL. Anything else: ask again next time.
+      if (!(err instanceof HeartbeatError) || err.code === 'HTTP_ERROR') url = undefined;
+      throw err;
+    }
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The worker's heartbeat: every `heartbeatMs` it probes its GPUs (worker/gpu/gpuProbe.ts) and sends
- * the API a signed heartbeat with the report (sdk/node/workerHeartbeat.ts), so the API knows it is
+ * the API's presence listener (its own port, which GET /presence on the API names) a signed heartbeat with the report (sdk/node/workerHeartbeat.ts), so the API knows it is
  * online (3 missed intervals and it is offline). Presence is not chain state.
  *
  * The probe runs beside the sending, not before it: a probe that hangs until its timeout must not
@@ -13,7 +13,7 @@
  * that fails to send (the RPC) is tried again at the next heartbeat.
  */
 import type { HeartbeatSigner } from '../../sdk/node/workerHeartbeat';
-import { type GpuReport, HeartbeatError, sendHeartbeat } from '../../sdk/node/workerHeartbeat';
+import { type GpuReport, HeartbeatError, heartbeatSender } from '../../sdk/node/workerHeartbeat';
 import { probeGpus } from '../gpu/gpuProbe';
 import type { DaemonContext } from './daemonContext';
 import { describeError } from './describeError';
@@ -27,12 +27,15 @@ export class HeartbeatLoop {
   private closedByProbe = false;
   private changingAvailability = false;
   private lastProblem: string | undefined;
+  /** To the API's presence listener (its own port, found from the API's URL). */
+  private readonly send: ReturnType<typeof heartbeatSender>;
 
   constructor(
     private readonly ctx: Pick<DaemonContext, 'config' | 'logger' | 'hardware' | 'state' | 'writer'>,
     private readonly signer: HeartbeatSigner,
   ) {
     this.report = ctx.hardware.gpus.length === 0 ? { status: 'none' } : { status: 'ok', gpus: [] };
+    this.send = heartbeatSender(ctx.config.apiUrl);
   }
 
   /** Probes once (the first report), sends the first heartbeat, then keeps going every interval. */
@@ -86,7 +89,7 @@ export class HeartbeatLoop {
     this.sending = true;
     try {
       const body = await this.signer.sign({ intervalMs: config.heartbeatMs, gpu: this.report });
-      await sendHeartbeat(config.apiUrl, body, { signal: AbortSignal.timeout(Math.max(1000, config.heartbeatMs)) });
+      await this.send(body, { signal: AbortSignal.timeout(Math.max(1000, config.heartbeatMs)) });
       if (this.lastProblem) logger.info('heartbeats reach the API again');
       this.lastProblem = undefined;
     } catch (err) {
