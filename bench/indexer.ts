@@ -69,6 +69,13 @@ export async function indexerBench(): Promise<Record<string, number>> {
     figures['indexer.replay.pglite.startupSec'] = round(lite.startupSec, 1);
     figures['indexer.replay.pglite.eventsPerSec'] = round(dense.events / lite.seconds);
     log(`pglite: ${lite.seconds.toFixed(1)} s (+${lite.startupSec.toFixed(1)} s startup), ${figures['indexer.replay.pglite.eventsPerSec']} events/s`);
+
+    // The same baseline on PGlite, right after: what our handlers keep of Ponder's own speed there.
+    const liteNoop = await replay(dense, { db: 'pglite', root: 'bench/noop-indexer' });
+    figures['indexer.replay.pglite.noop.seconds'] = round(liteNoop.seconds, 1);
+    figures['indexer.replay.pglite.noop.eventsPerSec'] = round(dense.events / liteNoop.seconds);
+    figures['indexer.replay.pglite.noopRatio'] = round(liteNoop.seconds / lite.seconds, 3);
+    log(`pglite, no-op handlers: ${liteNoop.seconds.toFixed(1)} s, ${figures['indexer.replay.pglite.noop.eventsPerSec']} events/s`);
   } finally {
     await dense.stop();
   }

@@ -6,9 +6,9 @@
  */
 import { ponder } from 'ponder:registry';
 import { arbiter, bid, job } from 'ponder:schema';
-import { applyBidEvent, bidKeyOf } from './fold/bid';
+import { applyBidEvent, bidKeyOf, type Bid } from './fold/bid';
 import { creditsOf, withdrawalOf } from './fold/credits';
-import { argsOf, big, hex, ZERO_ADDRESS } from './fold/event';
+import { argsOf, big, hex, ZERO_ADDRESS, type LoggedEvent } from './fold/event';
 import { applyJobEvent, jobPatchOf } from './fold/job';
 import {
   allowToken,
@@ -21,6 +21,7 @@ import {
   setMarket,
   settleJobModels,
   treasuryOf,
+  updateJob,
   updateWorkers,
   withdraw,
   type Db,
@@ -28,8 +29,52 @@ import {
 } from './store';
 
 /**
- * Every job event: the job, its bid, its worker, the credits it makes, the earnings and the day; at
- * a close, the job's models; for PoolFeePaid, its `pool_fee` row.
+ * The event's bid (BidPlaced, BidWithdrawn, JobAssigned) brought up to date, before the job: the
+ * job's `activeBids` depends on the bid's status before the event, which is returned. One store call
+ * where the event says enough (a placement replaces the bid, a withdrawal marks the worker's standing
+ * bid); an assignment finds the bid first (a claim-mode assignment has none). `known` is false when
+ * a withdrawal finds no bid (the job was posted before the indexer's start block).
+ */
+async function writeBid(db: Db, logged: LoggedEvent): Promise<{ before?: Pick<Bid, 'status'>; known: boolean }> {
+  const key = bidKeyOf(logged);
+  if (!key) return { known: true };
+  let before: Pick<Bid, 'status'> | undefined;
+  if (logged.name === 'BidPlaced') {
+    const placed = applyBidEvent(undefined, logged)!;
+    await db
+      .insert(bid)
+      .values(placed)
+      .onConflictDoUpdate((row) => {
+        before = { status: row.status };
+        return placed;
+      });
+    return { before, known: true };
+  }
+  if (logged.name === 'BidWithdrawn') {
+    try {
+      await db.update(bid, key).set((row) => {
+        before = { status: row.status };
+        const { status, updatedAt, updatedBlock } = applyBidEvent(row, logged)!;
+        return { status, updatedAt, updatedBlock };
+      });
+    } catch (error) {
+      if ((error as Error).name === 'RecordNotFoundError') return { known: false };
+      throw error;
+    }
+    return { before, known: true };
+  }
+  const found = (await db.find(bid, key)) ?? undefined;
+  // Read before the update: Ponder's view of the row follows it.
+  if (found) before = { status: found.status };
+  const after = applyBidEvent(found, logged);
+  if (after && after !== found) await db.update(bid, key).set({ status: after.status, updatedAt: after.updatedAt, updatedBlock: after.updatedBlock });
+  return { before, known: true };
+}
+
+/**
+ * Every job event: its bid, the job, its worker, the credits it makes, the earnings and the day; at
+ * a close, the job's models; for PoolFeePaid, its `pool_fee` row. The job is patched in one store
+ * call (`updateJob`), which also gives what the rest reads of it as it was before the event.
  */
 async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<void> {
   const logged = await record(db, 'LoomMarket', name, event);
@@ -38,26 +83,22 @@ async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<voi
     const posted = applyJobEvent(undefined, logged);
     // The parsed spec as JSON text, so that Ponder keeps a flat row (indexer/jsonText.ts): it would
     // otherwise clone it on insert and stringify and parse it again on every later update of the job.
-    const row = { ...posted, specJson: posted.specJson === null ? null : JSON.stringify(posted.specJson) };
-    await db.insert(job).values(row).onConflictDoUpdate(row);
+    // A plain insert: a job id is posted once (the contract refuses it again).
+    await db.insert(job).values({ ...posted, specJson: posted.specJson === null ? null : JSON.stringify(posted.specJson) });
     await countDaily(db, logged, posted);
     return;
   }
-  // `before` is Ponder's copy-on-write view of the stored row: only scalar columns are read from it
-  // (reading `specJson`, or spreading the row, would deep-copy it), and all before the job is updated.
   const id = hex(args.jobId);
-  const before = await db.find(job, { id });
-  // A job posted before the indexer's start block: the log keeps the event, the tables cannot.
-  if (!before) return;
-
-  const bidKey = bidKeyOf(logged);
-  const bidBefore = bidKey ? ((await db.find(bid, bidKey)) ?? undefined) : undefined;
+  const written = await writeBid(db, logged);
+  if (!written.known) return;
+  const before = await updateJob(db, id, (row) => jobPatchOf(row, logged, { bid: written.before }));
+  if (!before) {
+    // Unknown job: undo the placement just written, as the tables keep nothing of such a job.
+    if (name === 'BidPlaced') await db.delete(bid, bidKeyOf(logged)!);
+    return;
+  }
   // A POOL job's fee is its pool's at assignment (the contract fixes it then; no event carries it).
-  const poolFeeBps = name === 'JobAssigned' ? await poolFeeNow(db, before) : undefined;
-  const patch = jobPatchOf(before, logged, { bid: bidBefore, poolFeeBps });
-
-  const bidAfter = applyBidEvent(bidBefore, logged);
-  if (bidAfter && bidAfter !== bidBefore) await db.insert(bid).values(bidAfter).onConflictDoUpdate(bidAfter);
+  if (name === 'JobAssigned' && before.mode === 'POOL') await db.update(job, { id }).set({ poolFeeBps: await poolFeeNow(db, before) });
 
   await updateWorkers(db, logged, { job: before });
 
@@ -72,8 +113,6 @@ async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<voi
   if (name === 'PoolFeePaid') await recordPoolFee(db, logged, event);
 
   await countDaily(db, logged, before);
-  // Last: the update writes into the row `before` views. Only the changed columns are written.
-  await db.update(job, { id }).set(patch);
 }
 
 // ---- configuration (the constructor emits the initial values) ----

@@ -6,12 +6,12 @@
  * ./fold/model.ts and ./fold/credits.ts.
  */
 import { ponder } from 'ponder:registry';
-import { job, jobModel, model, modelHub } from 'ponder:schema';
+import { jobModel, model, modelHub } from 'ponder:schema';
 import { creditsOf, withdrawalOf } from './fold/credits';
 import { argsOf, big, hex } from './fold/event';
 import { jobPatchOf } from './fold/job';
 import { jobModelsUsed, publishedModel } from './fold/model';
-import { credit, record, withdraw, type Db, type PonderEvent } from './store';
+import { credit, record, updateJob, withdraw, type Db, type PonderEvent } from './store';
 
 async function onPublished(db: Db, event: PonderEvent): Promise<void> {
   const logged = await record(db, 'LoomModels', 'ModelPublished', event);
@@ -41,10 +41,7 @@ async function onUsed(db: Db, event: PonderEvent): Promise<void> {
       await db.update(model, { id: row.modelId }).set((m) => ({ uses: m.uses + 1, updatedBlock: logged.blockNumber }));
     }
   }
-  const id = hex(argsOf(logged).jobId);
-  const before = await db.find(job, { id });
-  // A job posted before the indexer's start block: the log keeps the event, the tables cannot.
-  if (before) await db.update(job, { id }).set(jobPatchOf(before, logged));
+  await updateJob(db, hex(argsOf(logged).jobId), (row) => jobPatchOf(row, logged));
 }
 
 /** A creator's royalty from a closed job: its `job_model` row, the model's earnings, the credit. */

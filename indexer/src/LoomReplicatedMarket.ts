@@ -20,6 +20,7 @@ import {
   setMarket,
   settleJobModels,
   treasuryOf,
+  updateJob,
   updateWorker,
   updateWorkers,
   withdraw,
@@ -31,26 +32,21 @@ async function onPosted(db: Db, event: PonderEvent): Promise<void> {
   const logged = await record(db, 'LoomReplicatedMarket', 'ReplicatedJobPosted', event);
   const posted = applyJobEvent(undefined, logged);
   // The parsed spec as JSON text: a flat row for Ponder (see LoomMarket.ts).
-  const row = { ...posted, specJson: posted.specJson === null ? null : JSON.stringify(posted.specJson) };
-  await db.insert(job).values(row).onConflictDoUpdate(row);
+  await db.insert(job).values({ ...posted, specJson: posted.specJson === null ? null : JSON.stringify(posted.specJson) });
   await countDaily(db, logged, posted);
 }
 
 /** SlotTaken, ResultCommitted, ResultRevealed: the slot, the job's counts, the worker (on a take). */
 async function onSlotEvent(db: Db, name: string, event: PonderEvent): Promise<void> {
   const logged = await record(db, 'LoomReplicatedMarket', name, event);
-  const id = hex(argsOf(logged).jobId);
-  // Only scalar columns are read from `before` (see LoomMarket.ts), all before the job is updated.
-  const before = await db.find(job, { id });
-  // A job posted before the indexer's start block: the log keeps the event, the tables cannot.
+  // The job's counts first, in one store call that also gives the job as it was (see `updateJob`).
+  const before = await updateJob(db, hex(argsOf(logged).jobId), (row) => jobPatchOf(row, logged));
   if (!before) return;
   const key = slotKeyOf(logged)!;
   const slotBefore = (await db.find(jobSlot, key)) ?? undefined;
   const slot = applySlotEvent(slotBefore, logged, before.revealed ?? 0)!;
   await db.insert(jobSlot).values(slot).onConflictDoUpdate(slot);
-  const patch = jobPatchOf(before, logged);
   if (name === 'SlotTaken') await updateWorkers(db, logged, { job: before });
-  await db.update(job, { id }).set(patch);
 }
 
 /**
@@ -59,12 +55,11 @@ async function onSlotEvent(db: Db, name: string, event: PonderEvent): Promise<vo
  */
 async function onPoolEvent(db: Db, name: string, event: PonderEvent): Promise<void> {
   const logged = await record(db, 'LoomReplicatedMarket', name, event);
-  const before = await db.find(job, { id: hex(argsOf(logged).jobId) });
+  const before = await updateJob(db, hex(argsOf(logged).jobId), (row) => jobPatchOf(row, logged));
   if (!before) return;
   for (const c of creditsOf(logged, before, ZERO_ADDRESS)) await credit(db, c);
   if (name === 'PoolFeePaid') await recordPoolFee(db, logged, event);
   await countDaily(db, logged, before);
-  await db.update(job, { id: before.id }).set(jobPatchOf(before, logged));
 }
 
 /** The settlement: slots, job, every slot's worker, credits, earnings, the day, the job's models. */

@@ -11,6 +11,7 @@ import {
   balance,
   dailyStat,
   dailyTokenStat,
+  job,
   jobEvent,
   jobModel,
   market,
@@ -27,7 +28,7 @@ import { argsOf, argsToJson, big, eventId, hex, utcDay, ZERO_ADDRESS, type Args,
 import type { Job } from './fold/job';
 import { dailyCountersOf, dailyVolumeOf, emptyDailyStat } from './fold/stats';
 import { applyWorkerEvent, workerPatchOf, workersOf, type WorkerEventContext } from './fold/worker';
-import { applyOutcome, outcomeOf } from './fold/workerClient';
+import { applyOutcome, outcomeOf, type WorkerClient } from './fold/workerClient';
 
 export type Db = Context['db'];
 
@@ -94,7 +95,19 @@ export async function record(db: Db, contract: ContractName, name: string, event
  */
 export async function updateWorker(db: Db, logged: LoggedEvent, address: Hex, context: Omit<WorkerEventContext, 'client'> = {}): Promise<void> {
   const outcome = outcomeOf(logged, address, context.job, context.slot);
-  const client = outcome ? ((await db.find(workerClient, { worker: address, client: outcome.client })) ?? undefined) : undefined;
+  // The record with the job's client, written first in one upsert: the function sees the record
+  // before (its numbers are copied out, since Ponder's view of a row follows the write).
+  let client: WorkerClient | undefined;
+  if (outcome) {
+    const first = applyOutcome(undefined, address, outcome, logged);
+    await db
+      .insert(workerClient)
+      .values(first)
+      .onConflictDoUpdate((row) => {
+        client = { ...row };
+        return applyOutcome(client, address, outcome, logged);
+      });
+  }
   const full = { ...context, client };
   // One upsert: a new worker whole, a known one patched (Ponder hands its stored row to the
   // function; the patch reads only the columns it needs from it).
@@ -102,15 +115,53 @@ export async function updateWorker(db: Db, logged: LoggedEvent, address: Hex, co
     .insert(worker)
     .values(applyWorkerEvent(undefined, logged, full, address))
     .onConflictDoUpdate((row) => workerPatchOf(row, logged, full));
-  if (outcome) {
-    const after = applyOutcome(client, address, outcome, logged);
-    await db.insert(workerClient).values(after).onConflictDoUpdate(after);
-  }
 }
 
 /** Applies `logged` to every worker it changes (most events: one; a replicated close: each slot's). */
 export async function updateWorkers(db: Db, logged: LoggedEvent, context: Omit<WorkerEventContext, 'client'> = {}): Promise<void> {
   for (const address of workersOf(logged)) await updateWorker(db, logged, address, context);
+}
+
+/** What the handlers read of a job besides its patch (its terms, and its state before the event). */
+export type JobFacts = Pick<Job, 'id' | 'client' | 'token' | 'budget' | 'collateral' | 'mode' | 'pool' | 'price' | 'poolFeePaid' | 'modelIds'> &
+  Pick<Job, 'kind' | 'filled' | 'revealed'>;
+
+/**
+ * Patches the job `id` in one store call (no find before the update) and returns its facts as they
+ * were before; undefined when the job is unknown (posted before the indexer's start block: the log
+ * keeps the event, the tables cannot).
+ *
+ * `patchOf` gets Ponder's view of the stored row, which later writes change: the facts are copied
+ * out inside the call. Only scalar columns are read through the view (an object column read
+ * through it deep-copies the whole row); `modelIds` is read from its property descriptor, which
+ * hands over the stored array without that copy.
+ */
+export async function updateJob(db: Db, id: Hex, patchOf: (before: Job) => Partial<Job>): Promise<JobFacts | undefined> {
+  let facts: JobFacts | undefined;
+  try {
+    await db.update(job, { id }).set((row) => {
+      facts = {
+        id: row.id,
+        kind: row.kind,
+        client: row.client,
+        token: row.token,
+        budget: row.budget,
+        collateral: row.collateral,
+        mode: row.mode,
+        pool: row.pool,
+        price: row.price,
+        poolFeePaid: row.poolFeePaid,
+        filled: row.filled,
+        revealed: row.revealed,
+        modelIds: [...(Object.getOwnPropertyDescriptor(row, 'modelIds')?.value as number[])],
+      };
+      return patchOf(row);
+    });
+  } catch (error) {
+    if ((error as Error).name === 'RecordNotFoundError') return undefined;
+    throw error;
+  }
+  return facts;
 }
 
 export async function credit(db: Db, { market, account, token, amount }: Credit): Promise<void> {
