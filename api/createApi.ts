@@ -260,6 +260,7 @@ export function createApi(options: ApiOptions): Hono {
       maxSkewMs: options.presence?.maxSkewMs ?? (envSkew > 0 ? envSkew : undefined),
       port: options.presence?.port ?? (Number.isInteger(envPort) && envPort >= 0 ? envPort : 0),
       ...(process.env.LOOM_PRESENCE_HOST ? { host: process.env.LOOM_PRESENCE_HOST } : {}),
+      ...(process.env.LOOM_PRESENCE_NICE ? { nice: Number(process.env.LOOM_PRESENCE_NICE) } : {}),
       trustProxy: clientLimits.trustProxy,
       logLevel: logger.level,
       isRegisteredWorker: registeredWorkerCheck(db, tables),

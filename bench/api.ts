@@ -301,6 +301,9 @@ async function presenceUnderLoad(history: History, ponder: { url: string; proces
   try {
     const config = { url: ponder.url, chainId: history.deployment.chainId, market: history.market, keys, rate: HEARTBEATS_PER_SEC, seconds: LOAD_SECONDS };
     if ((await ask(JSON.stringify(config))) !== 'ready') throw new Error('heartbeat load: not ready');
+    // Warm-up, as the GraphQL load has one: each worker's first heartbeat opens its session (an
+    // EIP-712 recovery) and asks the main thread whether it is registered; steady state is measured.
+    for (const step of ['prepare', 'go']) await ask(step);
     const pid = ponder.process.pid;
     const mixed: Load[] = [];
     const alone: Load[] = [];

@@ -9,7 +9,9 @@
  * thread, which reads the database (and the verifier remembers the answer for seconds). Accepted
  * heartbeats go to the main thread's presence store in batches, every BATCH_MS at most.
  */
+import { readlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { setPriority } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import pino from 'pino';
 import type { Address } from 'viem';
@@ -19,6 +21,11 @@ import { type Heartbeat, HeartbeatVerifier, type PresenceDomain } from './heartb
 
 /** Where the listener takes heartbeats (the SDK discovers the whole URL from GET /presence on the API). */
 export const HEARTBEAT_PATH = '/presence/heartbeat';
+/**
+ * A heartbeat may wait a few milliseconds, a query should not: where the two compete for a core, the
+ * listener's thread yields (Linux schedules threads, and a nice value applies to one thread).
+ */
+export const PRESENCE_NICE = 10;
 /** Accepted heartbeats reach the presence store at most this late (ms). */
 const BATCH_MS = 50;
 
@@ -30,6 +37,8 @@ export type ListenerConfig = {
   host?: string;
   trustProxy: boolean;
   logLevel?: string;
+  /** The listener thread's nice value (LOOM_PRESENCE_NICE, default PRESENCE_NICE; 0 keeps the process's). */
+  nice?: number;
   sessions?: { burst: number; perSecond: number };
 };
 
@@ -57,6 +66,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<string | und
 
 export function runPresenceListener(port: MessagePort, config: ListenerConfig): Server {
   const logger = pino({ name: 'loom-presence', level: config.logLevel ?? 'info' });
+  lowerThreadPriority(config.nice ?? PRESENCE_NICE, logger);
   const send = (m: ListenerMessage) => port.postMessage(m);
 
   // The registration check: a question to the main thread, answered from the database.
@@ -123,4 +133,14 @@ export function runPresenceListener(port: MessagePort, config: ListenerConfig): 
     send({ type: 'listening', port: typeof address === 'object' && address ? address.port : config.port });
   });
   return server;
+}
+
+/** Sets the calling thread's nice value (its id from /proc/thread-self: "<pid>/task/<tid>"). */
+function lowerThreadPriority(nice: number, logger: pino.Logger): void {
+  if (!nice) return;
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
+  } catch (err) {
+    logger.debug({ err: String(err) }, 'presence: the listener thread keeps the process priority');
+  }
 }
