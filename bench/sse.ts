@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { encodeFunctionData } from 'viem';
 import { decodeCheckpointBlock } from '../api/data/indexingStatus.ts';
+import { withRaisedOpenFiles } from '../indexer/run/openFiles.ts';
 import { startPonder, type Ponder } from '../indexer/run/ponderProcess.ts';
 import { rpc } from '../scripts/lib/rpc.ts';
 import { compileDriver, loadHistory, type History } from './lib/history.ts';
@@ -82,9 +83,7 @@ const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 
 /** One subscriber process, driven line by line (bench/lib/sseSubscribers.ts). */
 function subscriberProcess() {
-  const child = spawn('sh', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', process.execPath, '--import', 'tsx', 'bench/lib/sseSubscribers.ts'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(...withRaisedOpenFiles(process.execPath, ['--import', 'tsx', 'bench/lib/sseSubscribers.ts']), { stdio: ['pipe', 'pipe', 'inherit'] });
   const answers = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const ask = async <T>(line: string): Promise<T> => {
     child.stdin!.write(`${line}\n`);

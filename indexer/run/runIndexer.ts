@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { guardGenesis } from './genesisGuard.ts';
+import { withRaisedOpenFiles } from './openFiles.ts';
 import { forgetPgliteProcess, recordIndexerProcess, releaseStaleLock } from './staleLock.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -63,10 +64,8 @@ export async function runIndexer(opts: IndexerOptions = {}): Promise<ChildProces
   }
   const args = ['--root', opts.root ?? 'indexer', mode, '--schema', schema, '--port', String(opts.port ?? Number(env.PORT ?? 42069))];
   const spawnOptions = { cwd: root, env, stdio: opts.stdio ?? 'inherit', detached: opts.detached } as const;
-  // `exec` keeps the process id: the shell becomes Ponder.
-  const child = opts.raiseOpenFiles
-    ? spawn('sh', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', PONDER_BIN, ...args], spawnOptions)
-    : spawn(PONDER_BIN, args, spawnOptions);
+  const [command, commandArgs] = opts.raiseOpenFiles ? withRaisedOpenFiles(PONDER_BIN, args) : [PONDER_BIN, args];
+  const child = spawn(command, commandArgs, spawnOptions);
   if (mode === 'start' && child.pid !== undefined) {
     const pid = child.pid;
     // A record that cannot be written only costs the next start after a crash Ponder's lock expiry.
