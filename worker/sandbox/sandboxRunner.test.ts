@@ -49,15 +49,18 @@ async function job(spec: Record<string, unknown>): Promise<SandboxResult & { job
   const parsed = parseSpec({ version: 1, ...spec });
   if (!parsed.ok) throw new Error(parsed.reason);
   const jobDir = mkdtempSync(join(root, `job${n++}-`));
-  const result = await runner.run({ name: `test${n}`, spec: parsed.spec, jobDir, inputs: [] });
+  const result = await runner.run({ name: `probe${n}`, spec: parsed.spec, jobDir, inputs: [] });
   return { ...result, jobDir };
 }
 
-/** Job cgroups still present under the worker's (none may outlive their job). */
+/**
+ * This file's job cgroups still present under the worker's (none may outlive their job). Only
+ * `probe*` jobs count: other test files run daemons beside this one, with jobs of their own.
+ */
 function leftoverCgroups(): string[] {
   const caps = runner.capabilities;
   if (!caps.cgroups.ok) return [];
-  return [...new Set(Object.values(caps.cgroups.parents))].flatMap((p) => (existsSync(p) ? readdirSync(p).filter((d) => d.startsWith('job-')) : []));
+  return [...new Set(Object.values(caps.cgroups.parents))].flatMap((p) => (existsSync(p) ? readdirSync(p).filter((d) => d.startsWith('job-probe')) : []));
 }
 
 describe.skipIf(skipSandboxTests)('sandbox', () => {
