@@ -36,6 +36,8 @@ import { ponderRuntime } from './feed/ponderSignal';
 import { type JobLogLimits, JobLogs, jobLogLimitsFromEnv } from './logs/jobLogs';
 import { logRoutes } from './logs/logRoutes';
 import { jobExistsCheck, logWriterCheck } from './logs/logWriters';
+import { useEventStream } from './graphql/eventStream';
+import { SharedResults, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults';
 import { useSubscriptionTransport } from './graphql/subscriptionTransport';
 import type { PresenceDomain } from './presence/heartbeatVerifier';
 import { presenceRoutes } from './presence/presenceRoutes';
@@ -186,6 +188,8 @@ export function createApi(options: ApiOptions): Hono {
     feed.start().catch(() => {});
   }
 
+  // Subscribers of the same subscription share each item's result and its bytes.
+  const sharedResults = new SharedResults();
   const yoga = createYoga<ServerContext & { streamTicket?: StreamTicket }, Context>({
     schema: createApiSchema(),
     graphqlEndpoint: '/graphql',
@@ -220,7 +224,16 @@ export function createApi(options: ApiOptions): Hono {
       presence,
       onSlowClient: streamTicket && (() => streamTicket.tooSlow()),
     }),
-    plugins: [useOperationLimits(limits), useSubscriptionTransport(), useStreamAdmission(), useNormalizedErrors()],
+    plugins: [
+      useOperationLimits(limits),
+      useSubscriptionTransport(),
+      useStreamAdmission(),
+      useSharedSubscriptionResults(sharedResults, {
+        onUnshareable: () => logger.warn('subscriptions: the schema is of another graphql-js copy than the API code; each subscriber executes its own results'),
+      }),
+      useNormalizedErrors(),
+      useEventStream(),
+    ],
   });
 
   const app = new Hono();
@@ -413,6 +426,8 @@ export function createApi(options: ApiOptions): Hono {
     const subscriptions = [
       ...metricFamily('loom_api_subscriptions', 'gauge', 'Subscriptions following the change feed now.', feed.listenerCount),
       ...metricFamily('loom_api_subscription_queued_items', 'gauge', "Events waiting in subscribers' queues for their clients to read.", queueStats.queued),
+      ...metricFamily('loom_api_subscription_results_executed_total', 'counter', 'Subscription results executed (once per item and distinct subscription).', sharedResults.stats.executed),
+      ...metricFamily('loom_api_subscription_results_shared_total', 'counter', 'Subscription results handed to a subscriber without executing again.', sharedResults.stats.shared),
       ...metricFamily('loom_api_workers_online', 'gauge', 'Workers whose heartbeats reach this API now.', presence.onlineAddresses().length),
       ...metricFamily('loom_api_heartbeats_accepted_total', 'counter', 'Worker heartbeats accepted since the API started.', presence.accepted),
       ...metricFamily('loom_api_job_logs', 'gauge', 'Live job logs held in memory now (api/logs/).', jobLogs.size),

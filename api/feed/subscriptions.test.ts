@@ -218,6 +218,44 @@ describe('subscriptions on PGlite (ponder start)', () => {
     await waitForSubscriptions(live!, 2);
   }, 60_000);
 
+  test('behavior: subscribers of one subscription share each result, executed once; another filter gets its own', async () => {
+    const counters = async () => {
+      const text = await (await fetch(`${live!.url}/api/metrics`)).text();
+      const read = (name: string) => Number(text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1] ?? Number.NaN);
+      return { executed: read('loom_api_subscription_results_executed_total'), shared: read('loom_api_subscription_results_shared_total') };
+    };
+    const same = [0, 1, 2].map(() => track(subscribe<{ jobEvents: Delivery }>(`${live!.url}/graphql`, EVENTS)));
+    const posted = track(subscribe<{ jobEvents: Delivery }>(`${live!.url}/graphql`, EVENTS, { filter: { names: ['JobPosted'] } }));
+    await waitForSubscriptions(live!, 6);
+    const before = await counters();
+
+    const lastBefore = (await allEvents(live!)).at(-1)!.id;
+    const work = await randomWorkload(m, seed + 20, 8, jobs);
+    jobs = work.jobs;
+    await live!.waitForBlock(await head());
+    const events = (await allEvents(live!)).filter((e) => e.id > lastBefore);
+    const postedCount = events.filter((e) => e.name === 'JobPosted').length;
+    for (const sub of same) await sub.until((r) => r.length >= events.length);
+    await posted.until((r) => r.length >= postedCount);
+    const after = await counters();
+
+    // Every subscriber of the same subscription got the same deliveries.
+    expect(deliveries(same[0]!).map((d) => d.event.id)).toEqual(events.map((e) => e.id));
+    const bodies = same.map((sub) => JSON.stringify(deliveries(sub)));
+    expect(bodies[1]).toBe(bodies[0]);
+    expect(bodies[2]).toBe(bodies[0]);
+    expect(deliveries(posted).map((d) => d.event.name)).toEqual(Array(postedCount).fill('JobPosted'));
+    // The three share: each event is executed for one of them and handed to the other two (all
+    // three read it within a moment, so at most a few are executed again after the cache turned
+    // over). Nothing else open shares their subscription: the filtered one, the resumed one (its
+    // cursor) and `updates` execute their own.
+    const shared = after.shared - before.shared;
+    expect(shared).toBeGreaterThan(events.length);
+    expect(shared).toBeLessThanOrEqual(2 * events.length);
+    for (const sub of [...same, posted]) sub.dispose();
+    await waitForSubscriptions(live!, 2);
+  }, 60_000);
+
   test('error: bad arguments fail the subscription with the query codes', async () => {
     const bad = track(subscribe(`${live!.url}/graphql`, EVENTS, { after: 'not-a-cursor' }));
     await bad.until(() => bad.errors.length > 0 || bad.completed, 10_000).catch(() => {});

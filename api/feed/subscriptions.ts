@@ -44,6 +44,21 @@ export type SubscriptionLimits = {
 
 export const defaultSubscriptionLimits: SubscriptionLimits = { maxQueued: 10_000, backfillPage: 500 };
 
+// The same item object for every subscriber the feed hands a row or change to: the API executes and
+// serializes a subscription's result once per item (api/graphql/sharedSubscriptionResults.ts).
+const eventItems = new WeakMap<JobEventRow, JobEventPayload>();
+const retractedItems = new WeakMap<JobEventRow, JobEventPayload>();
+const jobItems = new WeakMap<JobChange, JobUpdatePayload>();
+
+function sharedItem<K extends object, V>(items: WeakMap<K, V>, key: K, make: () => V): V {
+  let item = items.get(key);
+  if (!item) items.set(key, (item = make()));
+  return item;
+}
+const eventItem = (row: JobEventRow) => sharedItem(eventItems, row, () => ({ kind: 'event' as const, row }));
+const retractedItem = (row: JobEventRow) => sharedItem(retractedItems, row, () => ({ kind: 'retracted' as const, row }));
+const jobItem = (change: JobChange, head: bigint) => sharedItem(jobItems, change, () => ({ kind: 'job' as const, change, head }));
+
 const slowClient = () =>
   new ApiError('UNAVAILABLE', 'The subscription fell too far behind and was ended; resubscribe with the last cursor received');
 
@@ -124,7 +139,7 @@ export async function subscribeJobEvents(
   /** A batch's reorg: retract what the subscriber holds beyond the fork, newest first. */
   const retract = (batch: FeedBatch) => {
     if (batch.forkPos === null || after <= batch.forkPos) return;
-    for (const row of batch.retracted) if (row.id <= after && matches(row)) queue.push({ kind: 'retracted', row });
+    for (const row of batch.retracted) if (row.id <= after && matches(row)) queue.push(retractedItem(row));
     after = batch.forkPos;
   };
 
@@ -145,16 +160,16 @@ export async function subscribeJobEvents(
           .where(and(where, gt(jobEvent.id, after), lt(jobEvent.id, bound)))
           .orderBy(asc(jobEvent.id))
           .limit(limits.backfillPage);
-        for (const row of rows) queue.push({ kind: 'event', row });
+        for (const row of rows) queue.push(eventItem(row));
         after = rows.length === limits.backfillPage ? rows.at(-1)!.id : positionBefore(bound);
         continue;
       }
       // The window, then live: one synchronous step.
-      for (const row of feed.known) if (row.id > after && matches(row)) queue.push({ kind: 'event', row });
+      for (const row of feed.known) if (row.id > after && matches(row)) queue.push(eventItem(row));
       if (feed.lastId > after) after = feed.lastId;
       const unlisten = feed.listen((batch) => {
         retract(batch);
-        for (const row of batch.added) if (row.id > after && matches(row)) queue.push({ kind: 'event', row });
+        for (const row of batch.added) if (row.id > after && matches(row)) queue.push(eventItem(row));
         if (batch.lastId > after) after = batch.lastId;
       });
       queue.onClose(unlisten);
@@ -195,7 +210,7 @@ export async function subscribeJobUpdates(
     return (change.after !== null && matches(change.after)) || (change.before != null && matches(change.before));
   };
   const deliver = (batch: FeedBatch) => {
-    for (const change of batch.jobs) if (wanted(change)) queue.push({ kind: 'job', change, head: batch.head });
+    for (const change of batch.jobs) if (wanted(change)) queue.push(jobItem(change, batch.head));
   };
   let previous = Promise.resolve();
   const unlisten = feed.listen(
