@@ -138,6 +138,8 @@ type Run = {
   max: number;
   messages: number;
   mbPerThousand: number;
+  /** The same, while connected and before any event. */
+  idleMbPerThousand: number;
   cpuMsPerMessage: number;
   cpuMsPerSubscribe: number;
 };
@@ -174,6 +176,8 @@ async function measure(history: History, indexer: { databaseUrl: string; schema:
     log(`${total} subscriptions open on ${apis.length} API process(es) in ${((performance.now() - started) / 1000).toFixed(1)} s (load ${loadAverage()})`);
 
     const cpu1 = pids.map((pid) => cpuMsOf(pid));
+    // Held while connected and idle (before any event): what the subscriptions themselves cost.
+    const connected = pids.map(rssOf);
     const cpu2: number[] = [];
     let reports: Report[] = [];
     const clock = await indexingClock(indexer.databaseUrl, indexer.schema);
@@ -228,7 +232,7 @@ async function measure(history: History, indexer: { databaseUrl: string; schema:
     } finally {
       await clock.stop();
     }
-    return summary(reports, total, { baseline, peak, cpu: [cpu0, cpu1, cpu2] });
+    return summary(reports, total, { baseline, connected, peak, cpu: [cpu0, cpu1, cpu2] });
   } finally {
     clearInterval(sampler);
     await Promise.all(clients.map((c) => c.process.close()));
@@ -236,8 +240,8 @@ async function measure(history: History, indexer: { databaseUrl: string; schema:
 }
 
 /** Percentiles over every subscriber's messages, memory per thousand subscribers, CPU per message and per subscribe. */
-function summary(reports: Report[], total: number, server: { baseline: number[]; peak: number[]; cpu: [number[], number[], number[]] }): Run {
-  const { baseline, peak } = server;
+function summary(reports: Report[], total: number, server: { baseline: number[]; connected: number[]; peak: number[]; cpu: [number[], number[], number[]] }): Run {
+  const { baseline, connected, peak } = server;
   const [cpu0, cpu1, cpu2] = server.cpu;
   const histogram = new Map<number, number>();
   for (const r of reports) for (const [ms, n] of Object.entries(r.histogram)) histogram.set(Number(ms), (histogram.get(Number(ms)) ?? 0) + n);
@@ -249,6 +253,7 @@ function summary(reports: Report[], total: number, server: { baseline: number[];
     return NaN;
   };
   const mbPerThousand = Math.max(...peak.map((p, i) => p - baseline[i]!)) / 1e6 / (SUBSCRIBERS / 1000);
+  const idleMbPerThousand = Math.max(...connected.map((c, i) => c - baseline[i]!)) / 1e6 / (SUBSCRIBERS / 1000);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   // The API processes' CPU while the blocks were delivered (less the feed's own reads, a few ms a block).
   const cpuMsPerMessage = (sum(cpu2) - sum(cpu1)) / messages;
@@ -260,6 +265,7 @@ function summary(reports: Report[], total: number, server: { baseline: number[];
     max: at(100),
     messages,
     mbPerThousand,
+    idleMbPerThousand,
     cpuMsPerMessage,
     cpuMsPerSubscribe,
   };
@@ -286,7 +292,7 @@ export async function sseBench(): Promise<Record<string, number>> {
       apis.push(await serve());
       const one = await measure(history, indexer, apis);
       log(
-        `1 API process, ${one.subscribers} subscribers: ${one.messages} messages, delivery p50 ${one.p50} ms, p99 ${one.p99} ms, max ${one.max} ms; ${one.mbPerThousand.toFixed(1)} MB per thousand; server CPU ${one.cpuMsPerSubscribe.toFixed(2)} ms per subscribe, ${one.cpuMsPerMessage.toFixed(3)} ms per message (load ${loadAverage()})`,
+        `1 API process, ${one.subscribers} subscribers: ${one.messages} messages, delivery p50 ${one.p50} ms, p99 ${one.p99} ms, max ${one.max} ms; ${one.mbPerThousand.toFixed(1)} MB per thousand (${one.idleMbPerThousand.toFixed(1)} while idle); server CPU ${one.cpuMsPerSubscribe.toFixed(2)} ms per subscribe, ${one.cpuMsPerMessage.toFixed(3)} ms per message (load ${loadAverage()})`,
       );
       apis.push(await serve());
       const two = await measure(history, indexer, apis);
@@ -299,6 +305,7 @@ export async function sseBench(): Promise<Record<string, number>> {
         'api.sse.deliveryP50Ms': one.p50,
         'api.sse.deliveryP99Ms': one.p99,
         'api.sse.mbPerThousand': round(one.mbPerThousand),
+        'api.sse.idleMbPerThousand': round(one.idleMbPerThousand),
         'api.sse.serverCpuMsPerMessage': round(one.cpuMsPerMessage, 3),
         'api.sse.serverCpuMsPerSubscribe': round(one.cpuMsPerSubscribe, 2),
         'api.sse.replicas2.subscribers': two.subscribers,

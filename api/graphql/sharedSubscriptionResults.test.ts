@@ -54,19 +54,19 @@ describe('SharedResults', () => {
   test('behavior: a pending result is shared as the promise, then as its value; a failed one is not kept', async () => {
     const cache = new SharedResults();
     const item = {};
-    let resolve!: (v: { data: unknown }) => void;
-    const pending = new Promise<{ data: unknown }>((r) => (resolve = r));
+    let resolve!: (v: { data: Record<string, unknown> }) => void;
+    const pending = new Promise<{ data: Record<string, unknown> }>((r) => (resolve = r));
     expect(cache.resultOf(item, 'a', () => pending)).toBe(pending);
-    expect(cache.resultOf(item, 'a', () => ({ data: 'other' }))).toBe(pending);
-    const value = { data: 1 };
+    expect(cache.resultOf(item, 'a', () => ({ data: { n: 0 } }))).toBe(pending);
+    const value = { data: { n: 1 } };
     resolve(value);
     await pending;
-    expect(cache.resultOf(item, 'a', () => ({ data: 'other' }))).toBe(value);
+    expect(cache.resultOf(item, 'a', () => ({ data: { n: 0 } }))).toBe(value);
 
     const failing = Promise.reject(new Error('database down'));
     cache.resultOf(item, 'b', () => failing);
     await failing.catch(() => {});
-    const again = { data: 2 };
+    const again = { data: { n: 2 } };
     expect(cache.resultOf(item, 'b', () => again)).toBe(again);
   });
 });
