@@ -294,7 +294,7 @@ async function feesOf() {
 
 test('behavior: a replay from genesis gives the same state digest and the same answers', async () => {
   const fromLive = await answers(live!);
-  expect(fromLive.digest).toMatchObject({ scope: 'FULL', atBlock: s.head.toString(), version: 6 });
+  expect(fromLive.digest).toMatchObject({ scope: 'FULL', atBlock: s.head.toString(), version: 7 });
   const rows = Object.fromEntries((fromLive.digest as Json).tables.map((t: Json) => [t.name, t.rows]));
   expect(rows).toMatchObject({ model: 4, model_hub: 1, job_model: 5, pool: 2, pool_member: 3, pool_fee: 4 });
   await live!.stop();

@@ -396,6 +396,20 @@ export const jobEvent = onchainTable(
 );
 
 /**
+ * How many jobs are in each status now (both markets), so that the marketplace's and the
+ * dashboard's totals need not count the job table (bench/README.md, "scale"). One row (`id` 0),
+ * a column per status, moved by one store call whenever a job is posted or changes status.
+ */
+export const jobCount = onchainTable('job_count', (t) => ({
+  id: t.integer().primaryKey(),
+  open: t.integer().notNull(),
+  assigned: t.integer().notNull(),
+  submitted: t.integer().notNull(),
+  disputed: t.integer().notNull(),
+  closed: t.integer().notNull(),
+}));
+
+/**
  * Daily activity (UTC days of block timestamps), both markets together. A replicated job counts as
  * posted, settled, and completed (quorum reached), cancelled or expired (unfilled); it is not counted
  * as assigned or disputed.

@@ -8,6 +8,7 @@
 import type { SQLWrapper } from 'drizzle-orm';
 import { zeroAddress } from 'viem';
 import { and, eq, gte, inArray, isNull, lte, not, or, sql } from 'ponder';
+import { jobCountColumn } from '../../indexer/src/fold/jobCount';
 import type { Db, JobEventRow, JobRow, Tables } from './tables';
 import { boundedList, gpuModelBytes, nonNegativeInt, ZERO_BYTES32 } from '../graphql/checkArgs';
 import { ApiError } from '../graphql/errors';
@@ -76,6 +77,18 @@ function checkJobFilter(filter: JobFilter) {
     minPrice: filter.minPrice ?? undefined,
     maxPrice: filter.maxPrice ?? undefined,
   };
+}
+
+/**
+ * The statuses a filter asks for when it asks for nothing else (all of them for no filter), else
+ * null: such a filter's count is `job_count`'s (api/graphql/resolvers/jobs.ts), not a count of rows.
+ */
+export function statusesOnly(filter: JobFilter | null | undefined): readonly JobRow['status'][] | null {
+  const all = Object.keys(jobCountColumn) as JobRow['status'][];
+  if (!filter) return all;
+  const { status, ...rest } = checkJobFilter(filter);
+  if (Object.values(rest).some((v) => v !== undefined)) return null;
+  return status?.length ? status : all;
 }
 
 /**

@@ -56,7 +56,7 @@ describe('stateDigest', () => {
     expect(da.tables.find((t: { name: string }) => t.name === 'job').rows).toBe(fixture.jobs.length);
     expect(da.tables.find((t: { name: string }) => t.name === 'job_event').rows).toBe(fixture.events.length);
     expect(da.tables.find((t: { name: string }) => t.name === 'job_slot').rows).toBe(fixture.slots.length);
-    expect(da.version).toBe(6);
+    expect(da.version).toBe(7);
     // At or after the head is the same thing.
     expect(await digest(a, fixture.head + 10n)).toEqual(da);
   });
@@ -75,7 +75,7 @@ describe('stateDigest', () => {
     const rows = fixture.events.filter((e) => e.blockNumber <= at).sort((x, y) => (x.id < y.id ? -1 : 1));
     const sha = (text: string) => `0x${createHash('sha256').update(text).digest('hex')}`;
     const table = { name: 'job_event', rows: rows.length, sha256: sha(rows.map((r) => `${canonicalJson(r)}\n`).join('')) };
-    const expected = sha(canonicalJson({ version: 6, scope: 'EVENTS', atBlock: at, tables: [table] }));
+    const expected = sha(canonicalJson({ version: 7, scope: 'EVENTS', atBlock: at, tables: [table] }));
     const got = await digest(a, at);
     expect(got.tables[0]).toEqual(table);
     expect(got.digest).toBe(expected);

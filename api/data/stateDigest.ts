@@ -16,7 +16,7 @@ import { readHeadBlock } from './indexingStatus';
 import type { SQL } from './keyset';
 
 /** Bumped whenever what is hashed, or how, changes. */
-export const DIGEST_VERSION = 6;
+export const DIGEST_VERSION = 7;
 const PAGE = 2_000;
 
 type TableName = keyof Tables;
@@ -30,6 +30,7 @@ export const digestTables: { name: string; table: TableName; pk: string[] }[] = 
   { name: 'daily_stat', table: 'dailyStat', pk: ['day'] },
   { name: 'daily_token_stat', table: 'dailyTokenStat', pk: ['day', 'token'] },
   { name: 'job', table: 'job', pk: ['id'] },
+  { name: 'job_count', table: 'jobCount', pk: ['id'] },
   { name: 'job_event', table: 'jobEvent', pk: ['id'] },
   { name: 'job_model', table: 'jobModel', pk: ['jobId', 'modelId'] },
   { name: 'job_slot', table: 'jobSlot', pk: ['jobId', 'slot'] },

@@ -12,6 +12,7 @@ export type Schema = typeof ponderSchema;
 export type Tables = Pick<
   Schema,
   | 'job'
+  | 'jobCount'
   | 'jobSlot'
   | 'bid'
   | 'worker'

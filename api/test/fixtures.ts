@@ -7,6 +7,7 @@
 import { stringToHex, type Hex } from 'viem';
 import { eventId, type LoggedEvent } from '../../indexer/src/fold/event';
 import { foldJob } from '../../indexer/src/fold/job';
+import { emptyJobCount, jobCountColumn } from '../../indexer/src/fold/jobCount';
 import { emptyWorker } from '../../indexer/src/fold/worker';
 import type { BidRow, JobEventRow, JobRow, SlotRow, WorkerRow } from '../data/tables';
 import type { TestDatabase } from './testDatabase';
@@ -284,6 +285,10 @@ export async function loadFixture(t: TestDatabase, fixture: Fixture = buildFixtu
   const { writer, tables } = t;
   await writer.insert(tables.jobEvent).values(fixture.events);
   await writer.insert(tables.job).values(fixture.jobs);
+  // The per-status totals the indexer keeps as it goes (indexer/src/fold/jobCount.ts).
+  const counts = emptyJobCount();
+  for (const j of fixture.jobs) counts[jobCountColumn[j.status]]++;
+  await writer.insert(tables.jobCount).values(counts);
   if (fixture.bids.length) await writer.insert(tables.bid).values(fixture.bids);
   if (fixture.slots.length) await writer.insert(tables.jobSlot).values(fixture.slots);
   await writer.insert(tables.worker).values(fixture.workers);

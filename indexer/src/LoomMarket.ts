@@ -15,6 +15,7 @@ import {
   countDaily,
   credit,
   earn,
+  insertJob,
   poolFeeNow,
   record,
   recordPoolFee,
@@ -81,10 +82,7 @@ async function onJobEvent(db: Db, name: string, event: PonderEvent): Promise<voi
   const args = argsOf(logged);
   if (name === 'JobPosted') {
     const posted = applyJobEvent(undefined, logged);
-    // The parsed spec as JSON text, so that Ponder keeps a flat row (indexer/jsonText.ts): it would
-    // otherwise clone it on insert and stringify and parse it again on every later update of the job.
-    // A plain insert: a job id is posted once (the contract refuses it again).
-    await db.insert(job).values({ ...posted, specJson: posted.specJson === null ? null : JSON.stringify(posted.specJson) });
+    await insertJob(db, posted);
     await countDaily(db, logged, posted);
     return;
   }

@@ -13,8 +13,10 @@ import { applySlotEvent, closeSlots, slotKeyOf, type Slot } from './fold/slot';
 import {
   allowToken,
   countDaily,
+  countStatus,
   credit,
   earn,
+  insertJob,
   record,
   recordPoolFee,
   setMarket,
@@ -31,8 +33,7 @@ import {
 async function onPosted(db: Db, event: PonderEvent): Promise<void> {
   const logged = await record(db, 'LoomReplicatedMarket', 'ReplicatedJobPosted', event);
   const posted = applyJobEvent(undefined, logged);
-  // The parsed spec as JSON text: a flat row for Ponder (see LoomMarket.ts).
-  await db.insert(job).values({ ...posted, specJson: posted.specJson === null ? null : JSON.stringify(posted.specJson) });
+  await insertJob(db, posted);
   await countDaily(db, logged, posted);
 }
 
@@ -89,6 +90,7 @@ async function onClosed(db: Db, event: PonderEvent): Promise<void> {
 
   await countDaily(db, logged, before);
   await db.update(job, { id }).set(patch);
+  if (patch.status) await countStatus(db, before.status, patch.status);
 }
 
 // ---- configuration (the constructor emits the initial values) ----

@@ -12,6 +12,7 @@ import {
   dailyStat,
   dailyTokenStat,
   job,
+  jobCount,
   jobEvent,
   jobModel,
   market,
@@ -26,6 +27,7 @@ import { loomMarketAbi, loomModelsAbi, loomRegistryAbi, loomReplicatedMarketAbi 
 import type { Credit } from './fold/credits';
 import { argsOf, argsToJson, big, eventId, hex, utcDay, ZERO_ADDRESS, type Args, type Hex, type LoggedEvent } from './fold/event';
 import type { Job } from './fold/job';
+import { emptyJobCount, jobCountColumn } from './fold/jobCount';
 import { dailyCountersOf, dailyVolumeOf, emptyDailyStat } from './fold/stats';
 import { applyWorkerEvent, workerPatchOf, workersOf, type WorkerEventContext } from './fold/worker';
 import { applyOutcome, outcomeOf, type WorkerClient } from './fold/workerClient';
@@ -124,7 +126,28 @@ export async function updateWorkers(db: Db, logged: LoggedEvent, context: Omit<W
 
 /** What the handlers read of a job besides its patch (its terms, and its state before the event). */
 export type JobFacts = Pick<Job, 'id' | 'client' | 'token' | 'budget' | 'collateral' | 'mode' | 'pool' | 'price' | 'poolFeePaid' | 'modelIds'> &
-  Pick<Job, 'kind' | 'filled' | 'revealed'>;
+  Pick<Job, 'kind' | 'filled' | 'revealed' | 'status'>;
+
+/** Moves a job from status `from` (null: just posted) to `to` in `job_count`, in one store call. */
+export async function countStatus(db: Db, from: Job['status'] | null, to: Job['status']): Promise<void> {
+  if (from === to) return;
+  const add = jobCountColumn[to];
+  const take = from && jobCountColumn[from];
+  await db
+    .insert(jobCount)
+    .values({ ...emptyJobCount(), [add]: 1 })
+    .onConflictDoUpdate((row) => ({ [add]: row[add] + 1, ...(take && { [take]: row[take] - 1 }) }));
+}
+
+/**
+ * A posted job, inserted whole (a job id is posted once: the contract refuses it again), and counted.
+ * The parsed spec goes in as JSON text, so that Ponder keeps a flat row (indexer/jsonText.ts): it
+ * would otherwise clone it on insert and stringify and parse it again on every later update.
+ */
+export async function insertJob(db: Db, posted: Job): Promise<void> {
+  await db.insert(job).values({ ...posted, specJson: posted.specJson === null ? null : JSON.stringify(posted.specJson) });
+  await countStatus(db, null, posted.status);
+}
 
 /**
  * Patches the job `id` in one store call (no find before the update) and returns its facts as they
@@ -138,6 +161,7 @@ export type JobFacts = Pick<Job, 'id' | 'client' | 'token' | 'budget' | 'collate
  */
 export async function updateJob(db: Db, id: Hex, patchOf: (before: Job) => Partial<Job>): Promise<JobFacts | undefined> {
   let facts: JobFacts | undefined;
+  let after: Job['status'] | undefined;
   try {
     await db.update(job, { id }).set((row) => {
       facts = {
@@ -153,14 +177,18 @@ export async function updateJob(db: Db, id: Hex, patchOf: (before: Job) => Parti
         poolFeePaid: row.poolFeePaid,
         filled: row.filled,
         revealed: row.revealed,
+        status: row.status,
         modelIds: [...(Object.getOwnPropertyDescriptor(row, 'modelIds')?.value as number[])],
       };
-      return patchOf(row);
+      const patch = patchOf(row);
+      after = patch.status;
+      return patch;
     });
   } catch (error) {
     if ((error as Error).name === 'RecordNotFoundError') return undefined;
     throw error;
   }
+  if (facts && after) await countStatus(db, facts.status, after);
   return facts;
 }
 

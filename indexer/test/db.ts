@@ -59,6 +59,7 @@ function camel(row: Row): Row {
 /** Every indexed table, with the columns that order its rows. */
 export const TABLES: Record<string, string> = {
   job: 'id',
+  job_count: 'id',
   job_slot: 'job_id, slot',
   bid: 'job_id, worker',
   worker: 'address',

@@ -336,6 +336,16 @@ describe.each([LIVE, BACKFILL])('%s', (label) => {
     expect([perToken(usdc, 'volumePosted'), perToken(usdc, 'volumeSettled'), perToken(usdc, 'fees')]).toEqual(['150000000', '70000000', '700000']);
   });
 
+  test('behavior: job_count holds the jobs in each status, as the job table has them', () => {
+    const byStatus = (status: string) => t().job.filter((j) => j.status === status).length;
+    expect(t().job_count).toEqual([
+      { id: 0, open: byStatus('OPEN'), assigned: byStatus('ASSIGNED'), submitted: byStatus('SUBMITTED'), disputed: byStatus('DISPUTED'), closed: byStatus('CLOSED') },
+    ]);
+    // Jobs both open and closed at the end: each close moved a job out of the column it was in.
+    expect(byStatus('OPEN')).toBeGreaterThan(0);
+    expect(byStatus('CLOSED')).toBeGreaterThan(byStatus('OPEN'));
+  });
+
   test("behavior: each market's owner settings and allow-lists", () => {
     const { treasury, treasury2, arbiter, stranger } = scenario.actors;
     expect(t().market).toHaveLength(2);
@@ -395,7 +405,7 @@ test('behavior: live indexing and indexing the history give identical tables', (
 test('behavior: the replay from genesis publishes the live state digest, replicated jobs and per-client records included', () => {
   const live = runs.get(LIVE)!.digest;
   expect(runs.get(BACKFILL)!.digest).toEqual(live);
-  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 6 });
+  expect(live).toMatchObject({ atBlock: scenario.head.toString(), version: 7 });
   const rows = Object.fromEntries(live.tables.map((t) => [t.name, t.rows]));
   expect(rows).toMatchObject({ job: 23, job_slot: 11, worker_client: 6, market: 2, model: 4, job_model: 5, pool: 2, pool_member: 3, pool_fee: 4, job_event: runs.get(LIVE)!.tables.job_event!.length });
 });

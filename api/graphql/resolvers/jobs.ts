@@ -3,10 +3,11 @@
  * travel, and nested bids, slots and events through per-request loaders.
  */
 import { and, count, eq, lte, sql } from 'ponder';
+import { countOf } from '../../../indexer/src/fold/jobCount';
 import type { Context } from '../../context';
 import type { BidRow, JobModelRow, JobNode, JobRow, SlotRow, Tables } from '../../data/tables';
 import { eventCursor, eventIdOfCursor } from '../../data/eventCursors';
-import { type JobFilter, jobFilterCondition, paidPrice, paidPriceOf } from '../../data/filters';
+import { type JobFilter, jobFilterCondition, paidPrice, paidPriceOf, statusesOnly } from '../../data/filters';
 import { readHeadBlock } from '../../data/indexingStatus';
 import { type JobColumnName, jobColumnsFor, jobSelection } from '../../data/jobColumns';
 import { afterCondition, type KeysetOrder, orderByOf, type SQL } from '../../data/keyset';
@@ -131,6 +132,18 @@ async function prefetchBids(ctx: Context, info: SelectionInfo, nodeFields: Retur
   await Promise.all(loads).catch(() => {});
 }
 
+/**
+ * How many jobs match: a filter on status alone (the marketplace's tabs, the dashboard) sums the
+ * indexer's per-status totals (`job_count`), one row whatever the history's length; any other
+ * filter counts its rows.
+ */
+async function countJobs(ctx: Context, filter: JobFilter | null | undefined, where: SQL | undefined): Promise<number> {
+  const statuses = statusesOnly(filter);
+  const { job, jobCount } = ctx.tables;
+  if (statuses) return countOf((await ctx.db.select().from(jobCount).where(eq(jobCount.id, 0)))[0], statuses);
+  return (await ctx.db.select({ n: count() }).from(job).where(where))[0]?.n ?? 0;
+}
+
 export type JobsArgs = PageArgs & { filter?: JobFilter | null; orderBy?: JobOrderBy | null };
 
 /**
@@ -171,7 +184,7 @@ export async function jobsConnection(ctx: Context, args: JobsArgs, info?: Select
     first,
     args.after,
     (r) => encodeCursor(`job:${orderBy}`, order.keyOf(r)),
-    async () => (await ctx.db.select({ n: count() }).from(job).where(where))[0]?.n ?? 0,
+    () => countJobs(ctx, args.filter, where),
   );
 }
 
