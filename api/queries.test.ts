@@ -12,7 +12,7 @@ import { createApi } from './createApi';
 import { type JobFilter, jobMatcher } from './data/filters';
 import type { JobRow } from './data/tables';
 import { accounts, DIRECT_OFFERS, ETH, H100, jobIdOf, loadFixture, MARKET, POST_BLOCK, REPLICATED_MARKET, USDC, type Fixture } from './test/fixtures';
-import { gql } from './test/gql';
+import { codes, gql } from './test/gql';
 import { createTestDatabase, type TestDatabase } from './test/testDatabase';
 
 let t: TestDatabase;
@@ -109,10 +109,24 @@ describe('jobs', () => {
     ];
     for (const [filter, keep] of cases) {
       const expected = fixture.jobs.filter(keep).sort((a, b) => cmp(b.postedBlock, a.postedBlock));
-      const d = await data(`{ jobs(filter: { ${filter} }, first: 100) { totalCount edges { node { id } } } }`);
+      const d = await data(`{ jobs(filter: { ${filter} }, first: 100) { totalCount capped: totalCount(upTo: 3) edges { node { id } } } }`);
       expect(d.jobs.edges.map((e: { node: { id: string } }) => e.node.id), filter).toEqual(idsOf(expected));
       expect(d.jobs.totalCount, filter).toBe(expected.length);
+      expect(d.jobs.capped, filter).toBe(Math.min(expected.length, 3));
     }
+  });
+
+  test('behavior: status-only counts (the per-status totals) equal the rows; upTo caps them; upTo below 1 is refused', async () => {
+    for (const status of ['OPEN', 'ASSIGNED', 'SUBMITTED', 'DISPUTED', 'CLOSED'] as const) {
+      const d = await data(`{ jobs(filter: { status: [${status}] }, first: 0) { totalCount capped: totalCount(upTo: 1) } }`);
+      const n = fixture.jobs.filter((j) => j.status === status).length;
+      expect(d.jobs, status).toEqual({ totalCount: n, capped: Math.min(n, 1) });
+    }
+    const both = await data('{ jobs(filter: { status: [OPEN, CLOSED, OPEN] }, first: 0) { totalCount } }');
+    expect(both.jobs.totalCount).toBe(fixture.jobs.filter((j) => j.status === 'OPEN' || j.status === 'CLOSED').length);
+    expect(fixture.jobs.filter((j) => j.status === 'CLOSED').length).toBeGreaterThan(1);
+    const res = await gql(app, '{ jobs(filter: { status: [OPEN] }) { totalCount(upTo: 0) } }');
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
   });
 
   test('behavior: the in-memory filter of jobUpdated keeps exactly the jobs the SQL filter returns', async () => {

@@ -16,6 +16,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { print } from 'graphql';
 import postgres from 'postgres';
 import { encodeFunctionData, zeroAddress, type Hex } from 'viem';
+import { JOB_COUNT_UP_TO } from '../sdk/format/counts.ts';
 import { JobCardsQuery, JobEventsQuery, JobPageQuery, MatchWorkersQuery, StatsQuery, WorkerPageQuery, WorkersQuery } from '../sdk/documents.ts';
 import { countLogs, startDriverChain, type DriverChain } from './lib/history.ts';
 import { percentile } from './lib/percentile.ts';
@@ -56,7 +57,8 @@ type Read = { name: string; query: string; variables: (ids: Ids, i: number) => R
 /** `fromDay`..`toDay`: the 30 days ending on the head's day (the dashboard's window, on chain time). */
 type Ids = { jobs: string[]; openJobs: string[]; workers: string[]; fromDay: string; toDay: string };
 
-const page = (filter: Record<string, unknown>, orderBy = 'POSTED_AT_DESC') => ({ filter, orderBy, first: 20, after: null, withCount: true });
+// As the web UI asks (ui/src/routes/jobsPage.ts): with the count, capped where the UI caps it.
+const page = (filter: Record<string, unknown>, orderBy = 'POSTED_AT_DESC') => ({ filter, orderBy, first: 20, after: null, withCount: true, countUpTo: JOB_COUNT_UP_TO });
 const OPEN = { status: ['OPEN'] };
 
 /** The marketplace page under each filter (with the UI's default order) and each order (with its default filter). */

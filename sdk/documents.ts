@@ -816,12 +816,12 @@ export const JobCardFields = graphql(
   [TermsFields],
 );
 
-/** The web UI's marketplace: a page of job cards. */
+/** The web UI's marketplace: a page of job cards (the count capped at `$countUpTo`: JOB_COUNT_UP_TO). */
 export const JobCardsQuery = graphql(
   `
-  query JobCards($filter: JobFilter, $orderBy: JobOrderBy, $first: Int, $after: String, $withCount: Boolean!) {
+  query JobCards($filter: JobFilter, $orderBy: JobOrderBy, $first: Int, $after: String, $withCount: Boolean!, $countUpTo: Int) {
     jobs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
-      totalCount @include(if: $withCount)
+      totalCount(upTo: $countUpTo) @include(if: $withCount)
       edges {
         cursor
         node {

@@ -52,6 +52,7 @@ export * from './contracts';
 export * from './replication';
 export * from './marketRules';
 export * from './format/amounts';
+export * from './format/counts';
 export * from './format/durations';
 export * from './format/images';
 export * from './format/requirements';

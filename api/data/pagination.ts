@@ -63,8 +63,8 @@ export const keyPattern = {
 export type Connection<T> = {
   edges: { node: T; cursor: string }[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  /** Resolved lazily by the connection's totalCount field. */
-  totalCount: () => Promise<number>;
+  /** Resolved lazily by the connection's totalCount field (`upTo`: where a capped count stops). */
+  totalCount: (upTo?: number) => Promise<number>;
 };
 
 /** An edge whose cursor is encoded only when a client asks for it. */
@@ -105,7 +105,7 @@ export function toConnection<T>(
   first: number,
   after: string | null | undefined,
   cursorOf: (row: T) => string,
-  totalCount: () => Promise<number>,
+  totalCount: (upTo?: number) => Promise<number>,
 ): Connection<T> {
   const page = rows.length > first ? rows.slice(0, first) : rows;
   const edges = page.map((node) => new Edge(node, cursorOf));

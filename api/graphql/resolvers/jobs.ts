@@ -137,11 +137,14 @@ async function prefetchBids(ctx: Context, info: SelectionInfo, nodeFields: Retur
  * indexer's per-status totals (`job_count`), one row whatever the history's length; any other
  * filter counts its rows.
  */
-async function countJobs(ctx: Context, filter: JobFilter | null | undefined, where: SQL | undefined): Promise<number> {
+async function countJobs(ctx: Context, filter: JobFilter | null | undefined, where: SQL | undefined, upTo: number | undefined): Promise<number> {
   const statuses = statusesOnly(filter);
   const { job, jobCount } = ctx.tables;
-  if (statuses) return countOf((await ctx.db.select().from(jobCount).where(eq(jobCount.id, 0)))[0], statuses);
-  return (await ctx.db.select({ n: count() }).from(job).where(where))[0]?.n ?? 0;
+  if (statuses) return Math.min(countOf((await ctx.db.select().from(jobCount).where(eq(jobCount.id, 0)))[0], statuses), upTo ?? Infinity);
+  if (upTo === undefined) return (await ctx.db.select({ n: count() }).from(job).where(where))[0]?.n ?? 0;
+  // The first `upTo` matches, counted: the scan stops there however many jobs match.
+  const matches = ctx.db.select({ one: sql`1` }).from(job).where(where).limit(upTo).as('matches');
+  return (await ctx.db.select({ n: count() }).from(matches))[0]?.n ?? 0;
 }
 
 export type JobsArgs = PageArgs & { filter?: JobFilter | null; orderBy?: JobOrderBy | null };
@@ -184,7 +187,7 @@ export async function jobsConnection(ctx: Context, args: JobsArgs, info?: Select
     first,
     args.after,
     (r) => encodeCursor(`job:${orderBy}`, order.keyOf(r)),
-    () => countJobs(ctx, args.filter, where),
+    (upTo) => countJobs(ctx, args.filter, where, upTo),
   );
 }
 
@@ -281,5 +284,11 @@ export const jobResolvers = {
     holder: (slot: SlotRow, _: unknown, ctx: Context) => ctx.loaders.workerByAddress.load(slot.worker).then((w) => w ?? null),
   },
 
-  JobConnection: { totalCount: (c: { totalCount: () => Promise<number> }) => c.totalCount() },
+  JobConnection: {
+    totalCount: (c: { totalCount: (upTo?: number) => Promise<number> }, args: { upTo?: number | null }) => {
+      if (args.upTo == null) return c.totalCount();
+      if (args.upTo < 1) throw new ApiError('BAD_USER_INPUT', 'upTo must be an integer of at least 1');
+      return c.totalCount(args.upTo);
+    },
+  },
 };
