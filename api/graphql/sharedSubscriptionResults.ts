@@ -19,8 +19,19 @@
  * beyond that (every subscriber with its own variables) items are executed per subscriber, as
  * graphql-js does.
  */
-import { createSourceEventStream, type DocumentNode, type ExecutionArgs, type ExecutionResult, execute, isSchema } from 'graphql';
+import * as graphqlModule from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
+import * as graphqlCommonJs from './graphqlJs';
+
+/**
+ * The graphql-js copy `schema` was built with, to execute it: yoga's, which is graphql's ESM build
+ * under Ponder's loader and its CommonJS build under vitest (api/graphql/graphqlJs.ts says why).
+ * `instanceof`, not graphql's `isSchema`, which throws on a schema of the other copy.
+ */
+function graphqlOf(schema: unknown): typeof graphqlModule | undefined {
+  return [graphqlModule, graphqlCommonJs].find((copy) => schema instanceof copy.GraphQLSchema);
+}
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -31,7 +42,7 @@ export type SharedResultOptions = {
   ttlMs?: number;
   maxKeysPerItem?: number;
   now?: () => number;
-  /** Told once if the schema is not of this module's graphql-js (then nothing is shared). */
+  /** Told once if the schema is of neither graphql-js build (then nothing is shared). */
   onUnshareable?: () => void;
 };
 
@@ -98,13 +109,13 @@ export function useSharedSubscriptionResults(results: SharedResults, options: Pi
   let warned = false;
   return {
     onSubscribe({ args, setSubscribeFn }) {
-      // graphql-js checks the schema's class: a schema of another copy of graphql-js (another
-      // loader) cannot be executed here, so such a server keeps graphql-js's own subscribe.
-      if (!isSchema(args.schema)) {
+      const graphql = graphqlOf(args.schema);
+      if (!graphql) {
         if (!warned) options.onUnshareable?.();
         warned = true;
         return;
       }
+      const { createSourceEventStream, execute } = graphql;
       setSubscribeFn(async (subscribeArgs: ExecutionArgs) => {
         const source = await createSourceEventStream(subscribeArgs);
         if (!isAsyncIterable(source)) return source;
