@@ -21,7 +21,7 @@ type Result = { errors?: readonly unknown[]; extensions?: Record<string, unknown
 const encoded = new WeakMap<object, Uint8Array>();
 
 /** The `next` message of a result without errors, encoded once per result object. */
-export function nextMessage(result: Result): Uint8Array {
+function nextMessage(result: Result): Uint8Array {
   let bytes = encoded.get(result);
   if (!bytes) encoded.set(result, (bytes = encoder.encode(`event: next\ndata: ${JSON.stringify(result)}\n\n`)));
   return bytes;
@@ -80,7 +80,7 @@ function errorMessage(result: Result): Uint8Array {
     return { ...json, extensions: Object.keys(extensions).length ? extensions : undefined };
   });
   const { http: _http, ...extensions } = result.extensions ?? {};
-  const json = JSON.stringify({ ...result, ...(errors && { errors }), extensions: result.extensions && Object.keys(extensions).length ? extensions : undefined });
+  const json = JSON.stringify({ ...result, errors, extensions: Object.keys(extensions).length ? extensions : undefined });
   return encoder.encode(`event: next\ndata: ${json}\n\n`);
 }
 
