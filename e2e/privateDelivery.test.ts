@@ -153,7 +153,7 @@ describe.skipIf(skipSandboxTests)('private jobs: bundles by URI, and replicated'
     const posted = JSON.parse(post.stdout);
     const id = posted.jobId as Hex;
     // One bundle per slot holder, each sealed to that worker.
-    expect(posted.sealed).toHaveLength(3);
+    expect(posted.sealed, post.stderr).toHaveLength(3);
     expect(new Set(posted.sealed.map((s: { worker: string }) => s.worker.toLowerCase()))).toEqual(new Set(workers.map((w) => w.address)));
 
     const closed = await waitFor(

@@ -247,6 +247,7 @@ export const JobSealingQuery = graphql(`
       market
       status
       terms { client openUntil }
+      replicatedTerms { replicas }
       worker
       specJson
       resultHash

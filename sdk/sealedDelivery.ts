@@ -19,6 +19,16 @@ export function sealTargets(job: Pick<JobSealing, 'kind' | 'worker' | 'assignee'
   return job.worker ? [{ worker: job.worker as Address, encryptionKey: (job.assignee?.encryptionKey as Hex | null | undefined) ?? null }] : [];
 }
 
+/**
+ * Whether every worker the job will have is known: a single job assigned, or every slot of a
+ * replicated job taken. A replicated job is judged by its slots themselves, not by its status:
+ * the sealing is done only once there is a slot holder for each replica to seal to.
+ */
+export function allWorkersKnown(job: Pick<JobSealing, 'kind' | 'status' | 'worker' | 'slots' | 'replicatedTerms'>): boolean {
+  if (job.kind === 'REPLICATED') return job.slots.length >= (job.replicatedTerms?.replicas ?? Infinity);
+  return job.status !== 'OPEN' && job.worker != null;
+}
+
 /** sha256 of bytes as bytes32 hex: the hash a sealed bundle is sent and checked by. */
 export function bundleHashOf(bytes: Uint8Array): Hex {
   return bytesToHex(sha256(bytes));

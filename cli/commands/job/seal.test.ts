@@ -52,7 +52,7 @@ test('behavior: each slot holder of a replicated job is sealed to as soon as it 
     }),
   );
   // The API's view as slots are taken one by one: OPEN with one, then two, then every slot (ASSIGNED).
-  const view = (n: number, status = n < 3 ? 'OPEN' : 'ASSIGNED') => ({ id: JOB, kind: 'REPLICATED', status, terms: { client: client.address, openUntil: '1000' }, slots: holders.slice(0, n), worker: null, assignee: null, sealedBundles: [] });
+  const view = (n: number, status = n < 3 ? 'OPEN' : 'ASSIGNED') => ({ id: JOB, kind: 'REPLICATED', status, terms: { client: client.address, openUntil: '1000' }, replicatedTerms: { replicas: 3 }, slots: holders.slice(0, n), worker: null, assignee: null, sealedBundles: [] });
   const run = async (views: ReturnType<typeof view>[], chainTimes: bigint[]) => {
     let reads = 0;
     const sends: { worker: string; afterRead: number; inline: string; uri: string }[] = [];
@@ -79,6 +79,10 @@ test('behavior: each slot holder of a replicated job is sealed to as soon as it 
   // The first holder got its bundle on the first read, before the other slots were taken; small bundles travel inline.
   expect(sends.map((s) => s.afterRead)).toEqual([1, 2, 3]);
   expect(sends.every((s) => s.inline !== '0x' && s.uri === '')).toBe(true);
+
+  // A status ahead of the slots read (ASSIGNED with two): the sealing goes on until the third holder has its bundle.
+  const ahead = await run([view(2, 'ASSIGNED'), view(3)], [900n]);
+  expect(ahead.sent.map((s) => s.worker)).toEqual(holders.map((h) => h.worker));
 
   // Two of three slots taken, then openUntil long passed (30 s for the API to catch up): nobody else
   // can take one, so it ends with those two.

@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import type { Address, Hex } from 'viem';
 import { JobSealingQuery, type JobSealing } from '../../../sdk/documents';
 import { ArtifactUploadError } from '../../../sdk/artifactUpload';
-import { deliverSealed, sealTargets } from '../../../sdk/sealedDelivery';
+import { allWorkersKnown, deliverSealed, sealTargets } from '../../../sdk/sealedDelivery';
 import { MAX_INLINE_SEALED_BYTES, type PrivateInput, type RegistryCredential, SEALING_KEY_MESSAGE, SealError, type SecretsBundle, sealSecrets, sealingKeyFromSignature } from '../../../sdk/sealing';
 import { canonicalRegistry } from '../../../sdk/spec/imageRef';
 import { type OptionTable, optionsHelp, parseCommandLine, showHelp } from '../../../sdk/node/options';
@@ -151,11 +151,11 @@ export async function clientSealingKey(account: WriterSession['account']) {
 /**
  * Seals the bundle to each of the job's workers as soon as it is known with a published key (the
  * assigned worker; each slot holder of a replicated job as it takes its slot, so the first ones do
- * not wait for the last) and sends it, until every worker of a job no longer open has one (for a
- * replicated job whose slots did not all fill, until its openUntil has passed). A bundle
- * over the registry's inline cap is stored in the artifact store first (signed with the client key,
- * purpose `input`) and sent by its `artifact://<sha256>` URI with its hash; the worker fetches it and
- * checks both. Returns one line per worker.
+ * not wait for the last) and sends it, until every worker the job will have has one: the assigned
+ * worker, or the holder of each slot (for a replicated job whose slots did not all fill, until its
+ * openUntil has passed). A bundle over the registry's inline cap is stored in the artifact store
+ * first (signed with the client key, purpose `input`) and sent by its `artifact://<sha256>` URI with
+ * its hash; the worker fetches it and checks both. Returns one line per worker.
  */
 export async function sealAndSend(o: {
   reader: LoomReader;
@@ -182,10 +182,10 @@ export async function sealAndSend(o: {
       const targets = sealTargets(job);
       for (const t of targets) if (t.encryptionKey && !isSent(t.worker)) sent.push(await sendTo(o, secrets, t.worker, t.encryptionKey));
       const allSent = targets.length > 0 && targets.every((t) => isSent(t.worker));
-      if (job.status !== 'OPEN' && allSent) return sent;
+      if (allSent && allWorkersKnown(job)) return sent;
       // A replicated job whose slots did not all fill: once its openUntil passes no one else can take
       // one; a grace lets the API index a slot taken in the last blocks before it.
-      if (job.kind === 'REPLICATED' && job.status === 'OPEN' && (allSent || targets.length === 0) && (await chainNow(o.session)) > BigInt(job.terms.openUntil) + SLOTS_INDEXED_GRACE_SECONDS) {
+      if (job.kind === 'REPLICATED' && (allSent || targets.length === 0) && (await chainNow(o.session)) > BigInt(job.terms.openUntil) + SLOTS_INDEXED_GRACE_SECONDS) {
         if (allSent) return sent;
         throw new CliError('BAD_INPUT', `job ${o.jobId}: no slot was taken before its openUntil: nothing to seal`);
       }
