@@ -6,13 +6,14 @@
  * nothing here keeps a database at module level, so a hot reload simply builds a new app.
  */
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { createYoga } from 'graphql-yoga';
 import { Hono, type Context as HonoContext } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import pino, { type Logger } from 'pino';
 import { ApiMetrics, metricFamily } from './apiMetrics';
-import { ClientAdmission, type NodeResponse, StreamTicket } from './clients/clientAdmission';
+import { ClientAdmission, StreamTicket } from './clients/clientAdmission';
 import { clientIp } from './clients/clientIp';
 import { type ClientLimits, clientLimitsFromEnv } from './clients/clientLimits';
 import { useStreamAdmission } from './clients/streamAdmission';
@@ -36,7 +37,7 @@ import { ponderRuntime } from './feed/ponderSignal';
 import { type JobLogLimits, JobLogs, jobLogLimitsFromEnv } from './logs/jobLogs';
 import { logRoutes } from './logs/logRoutes';
 import { jobExistsCheck, logWriterCheck } from './logs/logWriters';
-import { useEventStream } from './graphql/eventStream';
+import { sendEventStream, useEventStream } from './graphql/eventStream';
 import { SharedResults, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults';
 import { useSubscriptionTransport } from './graphql/subscriptionTransport';
 import type { PresenceDomain } from './presence/heartbeatVerifier';
@@ -190,7 +191,7 @@ export function createApi(options: ApiOptions): Hono {
 
   // Subscribers of the same subscription share each item's result and its bytes.
   const sharedResults = new SharedResults();
-  const yoga = createYoga<ServerContext & { streamTicket?: StreamTicket }, Context>({
+  const yoga = createYoga<ServerContext & { streamTicket?: StreamTicket; outgoing?: ServerResponse }, Context>({
     schema: createApiSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -337,9 +338,11 @@ export function createApi(options: ApiOptions): Hono {
     const started = performance.now();
     metrics.requestStarted();
     const streamTicket = new StreamTicket(admission, clientOf(c));
+    // On Node, a subscription's events are written straight to this response (graphql/eventStream.ts).
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
     let response: Response;
     try {
-      response = await yoga.fetch(c.req.raw, { trace, streamTicket });
+      response = await yoga.fetch(c.req.raw, { trace, streamTicket, ...(outgoing ? { outgoing } : {}) });
     } finally {
       metrics.requestEnded();
     }
@@ -354,7 +357,7 @@ export function createApi(options: ApiOptions): Hono {
     } else if (streamTicket.release) {
       // A subscription holds its slot as long as its response is open.
       if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
-        response = admission.watch(streamTicket, response, (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing);
+        response = admission.watch(streamTicket, response, outgoing);
       } else {
         streamTicket.release();
       }
@@ -391,6 +394,13 @@ export function createApi(options: ApiOptions): Hono {
     // response already, Hono copies that one's headers onto a new response made from this one.
     response.headers.set('x-request-id', requestId);
     c.header('x-request-id', requestId);
+    if (outgoing) {
+      // The head goes out now: the HTTP layer's headers so far (CORS) with the response's own.
+      const headers = new Headers(c.res.headers);
+      response.headers.forEach((value, key) => headers.set(key, value));
+      const sent = sendEventStream(response, outgoing, headers);
+      if (sent) return sent;
+    }
     return response;
   });
 
