@@ -154,7 +154,10 @@ const rateLimited = (message: string, retryAfter: number, requestId: string) =>
  * export default createApi({ db, tables: schema, foldJob: applyJobEvent });
  */
 export function createApi(options: ApiOptions): Hono {
-  const { db, tables, foldJob } = options;
+  const { db, foldJob } = options;
+  // A plain object: Ponder hands in its module namespace (vite-node), whose every property is a
+  // getter behind a getter; resolvers read a table on every field that queries one.
+  const tables = { ...options.tables };
   const logger = options.logger ?? pino({ name: 'loom-api', level: process.env.LOG_LEVEL ?? 'info' });
   const limits = { ...defaultLimits, ...options.limits };
   const metrics = new ApiMetrics();

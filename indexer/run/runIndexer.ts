@@ -48,6 +48,10 @@ export const PONDER_BIN = join(root, 'node_modules', '.bin', 'ponder');
 export async function runIndexer(opts: IndexerOptions = {}): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { PONDER_TELEMETRY_DISABLED: '1', ...(opts.env ?? process.env) };
   const mode = opts.mode ?? 'start';
+  // graphql-js checks every type test for a second copy of itself unless NODE_ENV is production:
+  // about 15% of the API's CPU per request (bench/README.md, "api"). `start` and `serve` are
+  // Ponder's production modes.
+  env.NODE_ENV ??= 'production';
   const schema = opts.schema ?? env.DATABASE_SCHEMA ?? 'loom';
   if (mode === 'start' && opts.guard !== false) {
     await guardGenesis({
