@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eventId } from '../../indexer/src/fold/event';
 import { waitFor } from '../../testkit/waitFor';
 import { createApi } from '../createApi';
+import { apiCounters, jobPostedRow } from '../test/liveEvents';
 import { subscribe, type TestSubscription } from '../test/sse';
 import { createTestDatabase, type TestDatabase } from '../test/testDatabase';
 
@@ -57,10 +58,7 @@ afterAll(async () => {
 });
 
 /** The server's metrics, by name (unlabelled ones). */
-async function metrics(): Promise<Record<string, number>> {
-  const text = await (await fetch(`${url}/api/metrics`)).text();
-  return Object.fromEntries([...text.matchAll(/^(loom_api_[a-z_]+) (\d+(?:\.\d+)?)$/gm)].map((m) => [m[1]!, Number(m[2])]));
-}
+const metrics = () => apiCounters(url);
 
 /** A raw HTTP/1.1 subscription request; the socket is never read (no 'data' listener, never resumed). */
 function openStalled(): net.Socket {
@@ -77,19 +75,7 @@ let block = 0;
 /** One block of PER_BLOCK large events, written as the indexer writes them, and the head moved there. */
 async function mine(): Promise<void> {
   block++;
-  const rows = Array.from({ length: PER_BLOCK }, (_, i) => ({
-    id: eventId(BigInt(block), i),
-    blockNumber: BigInt(block),
-    blockHash: `0x${block.toString(16).padStart(64, '0')}` as `0x${string}`,
-    txHash: `0x${(block * 1000 + i).toString(16).padStart(64, '0')}` as `0x${string}`,
-    logIndex: i,
-    timestamp: 1_700_000_000n + BigInt(block),
-    contract: `0x${'3a'.repeat(20)}` as `0x${string}`,
-    name: 'JobPosted',
-    jobId: null,
-    account: null,
-    args: { block, i, pad: 'x'.repeat(EVENT_BYTES) },
-  }));
+  const rows = Array.from({ length: PER_BLOCK }, (_, i) => jobPostedRow(block, i, { block, i, pad: 'x'.repeat(EVENT_BYTES) }));
   await t.writer.insert(t.tables.jobEvent).values(rows);
   await t.setStatus({ ready: true, block: BigInt(block) });
 }

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { eventId } from '../../indexer/src/fold/event';
 import { waitFor } from '../../testkit/waitFor';
 import { createApi } from '../createApi';
+import { apiCounters, jobPostedRow } from '../test/liveEvents';
 import { createTestDatabase, type TestDatabase } from '../test/testDatabase';
 
 const QUERY = 'subscription { jobEvents { cursor event { id name } } }';
@@ -47,28 +47,13 @@ let block = 0;
 /** One block with one JobPosted, written as the indexer writes it, and the head moved there. */
 async function mine(): Promise<string> {
   block++;
-  const id = eventId(BigInt(block), 0);
-  await t.writer.insert(t.tables.jobEvent).values({
-    id,
-    blockNumber: BigInt(block),
-    blockHash: `0x${block.toString(16).padStart(64, '0')}`,
-    txHash: `0x${(block * 1000).toString(16).padStart(64, '0')}`,
-    logIndex: 0,
-    timestamp: 1_700_000_000n + BigInt(block),
-    contract: `0x${'3a'.repeat(20)}`,
-    name: 'JobPosted',
-    jobId: null,
-    account: null,
-    args: { block },
-  });
+  const row = jobPostedRow(block, 0, { block });
+  await t.writer.insert(t.tables.jobEvent).values(row);
   await t.setStatus({ ready: true, block: BigInt(block) });
-  return id;
+  return row.id;
 }
 
-async function metrics(): Promise<Record<string, number>> {
-  const text = await (await fetch(`${url}/api/metrics`)).text();
-  return Object.fromEntries([...text.matchAll(/^(loom_api_[a-z_]+) (\d+(?:\.\d+)?)$/gm)].map((m) => [m[1]!, Number(m[2])]));
-}
+const metrics = () => apiCounters(url);
 
 const subscription = (signal: AbortSignal): RequestInit => ({
   method: 'POST',
