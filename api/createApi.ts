@@ -6,10 +6,9 @@
  * nothing here keeps a database at module level, so a hot reload simply builds a new app.
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createYoga } from 'graphql-yoga';
 import { Hono, type Context as HonoContext } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import pino, { type Logger } from 'pino';
 import { ApiMetrics, metricFamily } from './apiMetrics';
@@ -38,6 +37,7 @@ import { type JobLogLimits, JobLogs, jobLogLimitsFromEnv } from './logs/jobLogs'
 import { logRoutes } from './logs/logRoutes';
 import { jobExistsCheck, logWriterCheck } from './logs/logWriters';
 import { sendEventStream, useEventStream } from './graphql/eventStream';
+import { graphqlBodyLimit, useNodeRequestBody } from './graphql/nodeRequestBody';
 import { SharedResults, useSharedSubscriptionResults } from './graphql/sharedSubscriptionResults';
 import { useSubscriptionTransport } from './graphql/subscriptionTransport';
 import type { PresenceDomain } from './presence/heartbeatVerifier';
@@ -194,7 +194,7 @@ export function createApi(options: ApiOptions): Hono {
 
   // Subscribers of the same subscription share each item's result and its bytes.
   const sharedResults = new SharedResults();
-  const yoga = createYoga<ServerContext & { streamTicket?: StreamTicket; outgoing?: ServerResponse }, Context>({
+  const yoga = createYoga<ServerContext & { streamTicket?: StreamTicket; incoming?: IncomingMessage; outgoing?: ServerResponse }, Context>({
     schema: createApiSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -229,6 +229,7 @@ export function createApi(options: ApiOptions): Hono {
       onSlowClient: streamTicket && (() => streamTicket.tooSlow()),
     }),
     plugins: [
+      useNodeRequestBody(),
       useOperationLimits(limits),
       useSubscriptionTransport(),
       useStreamAdmission(),
@@ -241,6 +242,7 @@ export function createApi(options: ApiOptions): Hono {
   });
 
   const app = new Hono();
+  const handleInParts = yoga.handleRequest as (request: Request, ...serverContext: object[]) => Promise<Response>;
 
   if (options.artifacts !== false) {
     const store = options.artifacts ?? artifactStoreFromEnv();
@@ -322,10 +324,7 @@ export function createApi(options: ApiOptions): Hono {
   });
   app.use(
     '/graphql',
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 64 * 1024,
-      onError: (c) => c.json(errorBody('BAD_REQUEST', 'The request body is too large'), 413),
-    }),
+    graphqlBodyLimit(options.maxBodyBytes ?? 64 * 1024, (c) => c.json(errorBody('BAD_REQUEST', 'The request body is too large'), 413)),
   );
 
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', async (c) => {
@@ -342,10 +341,15 @@ export function createApi(options: ApiOptions): Hono {
     metrics.requestStarted();
     const streamTicket = new StreamTicket(admission, clientOf(c));
     // On Node, a subscription's events are written straight to this response (graphql/eventStream.ts).
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    const { incoming, outgoing } = (c.env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
     let response: Response;
     try {
-      response = await yoga.fetch(c.req.raw, { trace, streamTicket, ...(outgoing ? { outgoing } : {}) });
+      // On Node, handleRequest, not fetch: fetch reads the request's abort signal, which makes
+      // @hono/node-server build the whole undici Request behind its lazy one (nodeRequestBody.ts);
+      // a client that leaves is seen on `outgoing` instead.
+      response = outgoing
+        ? await handleInParts(c.req.raw, { trace, streamTicket }, { incoming, outgoing })
+        : await yoga.fetch(c.req.raw, { trace, streamTicket });
     } finally {
       metrics.requestEnded();
     }

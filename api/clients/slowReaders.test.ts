@@ -8,16 +8,14 @@
  * that, its connection is closed. A client that reads gets every event, in order, meanwhile.
  */
 import { once } from 'node:events';
-import net, { type AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import pino from 'pino';
+import net from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eventId } from '../../indexer/src/fold/event';
 import { waitFor } from '../../testkit/waitFor';
-import { createApi } from '../createApi';
 import { apiCounters, jobPostedRow } from '../test/liveEvents';
 import { subscribe, type TestSubscription } from '../test/sse';
-import { createTestDatabase, type TestDatabase } from '../test/testDatabase';
+import { servedApi, type ServedApi } from '../test/servedApi';
+import type { TestDatabase } from '../test/testDatabase';
 
 const STALLED = 20;
 /** Above one block's events, so a reader that keeps up never overflows on one batch. */
@@ -28,33 +26,23 @@ const PER_BLOCK = 100;
 const BYTES_PER_STALLED_STREAM = 64 * 1024;
 
 let t: TestDatabase;
-let server: ServerType;
+let served: ServedApi;
 let url: string;
 const sockets: net.Socket[] = [];
 let reader: TestSubscription<{ jobEvents: { cursor: string; event: { id: string } } }> | undefined;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await t.setStatus({ ready: true, block: 0n });
-  const api = createApi({
-    db: t.db,
-    tables: t.tables,
-    logger: pino({ level: 'silent' }),
-    artifacts: false,
+  served = await servedApi({
     subscriptions: { signal: null, pollMs: 25, reorgDepth: 2 },
     clients: { maxQueued: MAX_QUEUED, slowClientGraceMs: 200, streamsPerClient: STALLED + 5, requests: false },
   });
-  server = serve({ fetch: api.fetch, hostname: '127.0.0.1', port: 0 });
-  if (!server.listening) await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ t, url } = served);
 });
 
 afterAll(async () => {
   reader?.dispose();
   for (const s of sockets) s.destroy();
-  (server as import("node:http").Server | undefined)?.closeAllConnections();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
-  await t?.drop();
+  await served?.close();
 });
 
 /** The server's metrics, by name (unlabelled ones). */
@@ -63,7 +51,7 @@ const metrics = () => apiCounters(url);
 /** A raw HTTP/1.1 subscription request; the socket is never read (no 'data' listener, never resumed). */
 function openStalled(): net.Socket {
   const body = JSON.stringify({ query: 'subscription { jobEvents { cursor event { id args } } }' });
-  const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+  const socket = net.connect(served.port, '127.0.0.1');
   socket.write(
     `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );

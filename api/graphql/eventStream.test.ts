@@ -4,43 +4,27 @@
  * (no Node response) they travel in a ReadableStream body. Both carry the same head (event stream,
  * CORS, request id) and the same bytes; a client that goes away ends its subscription on the server.
  */
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { waitFor } from '../../testkit/waitFor';
-import { createApi } from '../createApi';
+import type { createApi } from '../createApi';
 import { apiCounters, jobPostedRow } from '../test/liveEvents';
-import { createTestDatabase, type TestDatabase } from '../test/testDatabase';
+import { servedApi, type ServedApi } from '../test/servedApi';
+import type { TestDatabase } from '../test/testDatabase';
 
 const QUERY = 'subscription { jobEvents { cursor event { id name } } }';
 
 let t: TestDatabase;
 let api: ReturnType<typeof createApi>;
-let server: ServerType;
+let served: ServedApi;
 let url: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await t.setStatus({ ready: true, block: 0n });
-  api = createApi({
-    db: t.db,
-    tables: t.tables,
-    logger: pino({ level: 'silent' }),
-    artifacts: false,
-    subscriptions: { signal: null, pollMs: 25, reorgDepth: 2 },
-    clients: { requests: false },
-  });
-  server = serve({ fetch: api.fetch, hostname: '127.0.0.1', port: 0 });
-  if (!server.listening) await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await servedApi({ subscriptions: { signal: null, pollMs: 25, reorgDepth: 2 }, clients: { requests: false } });
+  ({ t, api, url } = served);
 });
 
 afterAll(async () => {
-  (server as import('node:http').Server | undefined)?.closeAllConnections();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
-  await t?.drop();
+  await served?.close();
 });
 
 let block = 0;

@@ -100,6 +100,11 @@ export function sendEventStream(response: Response, outgoing: ServerResponse, he
   if (!results) return undefined;
   direct.delete(response);
   const iterator = results[Symbol.asyncIterator]();
+  if (outgoing.destroyed) {
+    // The client left while the subscription was being set up: there is no one to write to.
+    void iterator.return?.()?.catch(() => {});
+    return alreadySent();
+  }
   const head: Record<string, string> = {};
   headers.forEach((value, key) => (head[key] = value));
   outgoing.writeHead(200, head);
@@ -132,8 +137,11 @@ export function sendEventStream(response: Response, outgoing: ServerResponse, he
       outgoing.destroy(error as Error);
     }
   })();
-  return new Response(null, { headers: { [ALREADY_SENT]: 'true' } });
+  return alreadySent();
 }
+
+/** What @hono/node-server is handed for a response written here. */
+const alreadySent = () => new Response(null, { headers: { [ALREADY_SENT]: 'true' } });
 
 /** Resolves once `outgoing` has drained, or closed. */
 function drained(outgoing: ServerResponse): Promise<void> {

@@ -3,9 +3,10 @@
  * code from the closed set, a message that reveals nothing internal, no stack trace, and only the
  * extensions the code documents. Unexpected errors are logged with the request id and masked.
  */
-import { createGraphQLError, isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { getOperationAST, type GraphQLError } from './graphqlJs';
 import { type ErrorCode, findApiError, isErrorCode } from './errors';
+import { MappedResults } from './mapResults';
 
 /** What the HTTP layer hands yoga for one request, and reads back once yoga is done. */
 export type RequestTrace = {
@@ -129,7 +130,7 @@ export function useNormalizedErrors(): Plugin<Record<string, unknown>, ServerCon
       const trace = serverContext.trace;
       if (!trace) return;
       if (isAsyncIterable(result)) {
-        setResult(mapAsyncIterator(result, (r) => normalizeResult(r as Result, trace)) as typeof result);
+        setResult(new MappedResults(result, (r) => normalizeResult(r as Result, trace)) as typeof result);
       } else if (Array.isArray(result)) {
         setResult(result.map((r) => normalizeResult(r as Result, trace)) as typeof result);
       } else {

@@ -21,8 +21,9 @@
  */
 import * as graphqlModule from 'graphql';
 import type { DocumentNode, ExecutionArgs, ExecutionResult } from 'graphql';
-import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import * as graphqlCommonJs from './graphqlJs';
+import { MappedResults } from './mapResults';
 
 /**
  * The graphql-js copy `schema` was built with, to execute it: yoga's, which is graphql's ESM build
@@ -120,7 +121,7 @@ export function useSharedSubscriptionResults(results: SharedResults, options: Pi
         const source = await createSourceEventStream(subscribeArgs);
         if (!isAsyncIterable(source)) return source;
         const key = subscriptionKey(subscribeArgs);
-        return mapAsyncIterator(source, (item: unknown) => {
+        return new MappedResults(source, (item: unknown) => {
           const run = () => execute({ ...subscribeArgs, rootValue: item });
           return item !== null && typeof item === 'object' ? results.resultOf(item, key, run) : run();
         });
