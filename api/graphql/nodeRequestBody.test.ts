@@ -78,6 +78,14 @@ describe('POST bodies read from Node', () => {
     }
   });
 
+  test('behavior: a GET query (no body) answers as in process', async () => {
+    const path = `/graphql?query=${encodeURIComponent('{ __typename }')}`;
+    const expected = await api.request(path, { headers: { accept: ACCEPT } });
+    const overTcp = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { accept: ACCEPT } });
+    expect(overTcp.status).toBe(200);
+    expect(await overTcp.text()).toBe(await expected.text());
+  });
+
   test('behavior: a GraphQL string body (application/graphql) is read too', async () => {
     const expected = await inProcess('{ __typename }', 'application/graphql');
     expect(await post(['{ __typename }'], { contentType: 'application/graphql' })).toEqual(expected);

@@ -37,7 +37,9 @@ export function graphqlBodyLimit(maxSize: number, onError: Parameters<typeof bod
   const fallback = bodyLimit({ maxSize, onError });
   return async (c, next) => {
     const incoming = incomingOf(c.env);
-    if (!incoming || c.req.method !== 'POST' || incoming.readableEnded) return fallback(c, next);
+    if (!incoming || incoming.readableEnded) return fallback(c, next);
+    // /graphql reads no other method's body (GET, OPTIONS); asking for it would build the request.
+    if (c.req.method !== 'POST') return next();
     const declared = incoming.headers['transfer-encoding'] ? undefined : incoming.headers['content-length'];
     const body = declared !== undefined && Number(declared) > maxSize ? undefined : await readUpTo(incoming, maxSize);
     if (body === undefined) {
