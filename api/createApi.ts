@@ -242,6 +242,9 @@ export function createApi(options: ApiOptions): Hono {
   });
 
   const app = new Hono();
+  // The server context in two parts: @whatwg-node/server copies several parts onto a plain object,
+  // but makes a single one the prototype of the context, which then gets hidden classes of its own
+  // (about 20 per request, kept as long as a subscription: bench/README.md, "Many subscribers").
   const handleInParts = yoga.handleRequest as (request: Request, ...serverContext: object[]) => Promise<Response>;
 
   if (options.artifacts !== false) {
@@ -402,10 +405,8 @@ export function createApi(options: ApiOptions): Hono {
     response.headers.set('x-request-id', requestId);
     c.header('x-request-id', requestId);
     if (outgoing) {
-      // The head goes out now: the HTTP layer's headers so far (CORS) with the response's own.
-      const headers = new Headers(c.res.headers);
-      response.headers.forEach((value, key) => headers.set(key, value));
-      const sent = sendEventStream(response, outgoing, headers);
+      // A subscription's head goes out now, with the HTTP layer's headers so far (CORS).
+      const sent = sendEventStream(response, outgoing, () => c.res.headers);
       if (sent) return sent;
     }
     return response;

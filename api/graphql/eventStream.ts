@@ -89,13 +89,14 @@ function directResponse(results: AsyncIterable<Result>, fetchAPI: FetchAPI): Res
 
 /**
  * Writes the event stream of a subscription response made for a Node response (see useEventStream)
- * to `outgoing`: the head (`headers`: the response's own and the HTTP layer's, e.g. CORS), a ping,
+ * to `outgoing`: the head (the HTTP layer's headers, e.g. CORS, read from `httpHeaders` only for
+ * such a response, then the response's own), a ping,
  * then a message per result, waiting for the socket to drain when the client reads slower than the
  * results come (the subscription's own queue then bounds what it holds: api/feed/pushQueue.ts).
  * Ends with `complete` when the results end; a closed connection ends the results. Returns the
  * response to hand @hono/node-server (marked as already sent), or undefined for any other response.
  */
-export function sendEventStream(response: Response, outgoing: ServerResponse, headers: Headers): Response | undefined {
+export function sendEventStream(response: Response, outgoing: ServerResponse, httpHeaders: () => Headers): Response | undefined {
   const results = direct.get(response);
   if (!results) return undefined;
   direct.delete(response);
@@ -106,7 +107,8 @@ export function sendEventStream(response: Response, outgoing: ServerResponse, he
     return alreadySent();
   }
   const head: Record<string, string> = {};
-  headers.forEach((value, key) => (head[key] = value));
+  httpHeaders().forEach((value, key) => (head[key] = value));
+  response.headers.forEach((value, key) => (head[key] = value));
   outgoing.writeHead(200, head);
   outgoing.write(PING);
   const ping = setInterval(() => {

@@ -7,8 +7,8 @@
  * request for as long as the subscription lives: about 5 KB per open subscription (two Requests,
  * four web streams with their controllers and readers, an AbortController) of the 28 KB it held.
  * Here the body limit reads the bytes from Node's IncomingMessage itself, and yoga's own parser is
- * handed a view of the request whose `json()`, `text()` (and the rest) answer from those bytes: yoga's rules and
- * errors for the body stay its own, and the lazy request stays lazy.
+ * handed a view of the request whose `json()`, `text()` (and the rest) answer from those bytes:
+ * yoga's rules and errors for the body stay its own, and the lazy request stays lazy.
  *
  * Elsewhere (`app.request` in tests, other runtimes) there is no IncomingMessage: Hono's body limit
  * and the request's own body are used, as before.
@@ -33,7 +33,7 @@ const incomingOf = (env: unknown) => {
  * The body limit for /graphql: over `maxSize` bytes (declared or read), `onError` answers. On Node,
  * a POST's body is read here, from Node's request, and kept for `useNodeRequestBody`.
  */
-export function graphqlBodyLimit(maxSize: number, onError: Parameters<typeof bodyLimit>[0]['onError']): MiddlewareHandler {
+export function graphqlBodyLimit(maxSize: number, onError: NonNullable<Parameters<typeof bodyLimit>[0]['onError']>): MiddlewareHandler {
   const fallback = bodyLimit({ maxSize, onError });
   return async (c, next) => {
     const incoming = incomingOf(c.env);
@@ -44,7 +44,7 @@ export function graphqlBodyLimit(maxSize: number, onError: Parameters<typeof bod
     const body = declared !== undefined && Number(declared) > maxSize ? undefined : await readUpTo(incoming, maxSize);
     if (body === undefined) {
       discardRest(incoming);
-      return onError!(c);
+      return onError(c);
     }
     pending.set(incoming, body);
     return next();
