@@ -34,16 +34,30 @@ function rowsOf(result: unknown): Record<string, unknown>[] {
   return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
 }
 
-/** The latest indexed block (null before the first checkpoint). Throws when the tables are missing. */
-export async function readHeadBlock(db: Db): Promise<{ number: bigint; timestamp: bigint } | null> {
-  const result = await db.execute(sql`select latest_checkpoint from _ponder_checkpoint`);
-  let head: { number: bigint; timestamp: bigint } | null = null;
+type Block = { number: bigint; timestamp: bigint };
+
+/**
+ * The latest indexed block and the latest final one (null before the first checkpoint). Throws when
+ * the tables are missing. Ponder never rolls back at or below its finalized checkpoint; while it
+ * backfills history, that checkpoint moves with the latest one (everything backfilled is final).
+ */
+export async function readCheckpoints(db: Db): Promise<{ head: Block; finalized: Block } | null> {
+  const result = await db.execute(sql`select latest_checkpoint, finalized_checkpoint from _ponder_checkpoint`);
+  let found: { head: Block; finalized: Block } | null = null;
   for (const row of rowsOf(result)) {
-    const block = decodeCheckpointBlock(String(row.latest_checkpoint));
+    const head = decodeCheckpointBlock(String(row.latest_checkpoint));
+    const finalized = decodeCheckpointBlock(String(row.finalized_checkpoint));
     // One chain today; with several, the least advanced one bounds what is consistently indexed.
-    if (!head || block.number < head.number) head = block;
+    if (!found) found = { head, finalized };
+    if (head.number < found.head.number) found.head = head;
+    if (finalized.number < found.finalized.number) found.finalized = finalized;
   }
-  return head;
+  return found;
+}
+
+/** The latest indexed block (null before the first checkpoint). Throws when the tables are missing. */
+export async function readHeadBlock(db: Db): Promise<Block | null> {
+  return (await readCheckpoints(db))?.head ?? null;
 }
 
 /** Ponder's readiness and the latest indexed block. Throws when the database cannot be read. */

@@ -9,14 +9,14 @@
  * notifies nothing while it backfills history, nor when it rolls a reorg back: it only notifies
  * the next canonical block). Without a signal, the ticker alone drives it, faster.
  *
- * What it keeps: the unfinalized window of `job_event` (the newest `reorgDepth` blocks) as it last
- * delivered it, the position of the newest event (`lastId`), and a log of recent reorgs. While no
+ * What it keeps: the unfinalized window of `job_event` (the blocks above Ponder's finalized
+ * checkpoint, at most the newest `reorgDepth`) as it last delivered it, the position of the newest event (`lastId`), and a log of recent reorgs. While no
  * subscription listens it only follows the ticker and reads only the window (nobody needs the rest:
  * a subscriber reads final history from the database), so an idle API costs the indexer nothing per
  * block.
  *
  * One tick:
- *   1. the latest indexed block (Ponder's checkpoint) -> the window's first event id;
+ *   1. the latest indexed and finalized blocks (Ponder's checkpoints) -> the window's first event id;
  *   2. the window's keys (id, block hash) as the database has them now, compared with what the feed
  *      delivered: the first block whose events differ is the fork; every delivered event from that
  *      block on was removed by a reorg (Ponder rolled it back) and is RETRACTED, newest first;
@@ -33,7 +33,7 @@ import type { Logger } from 'pino';
 import { and, asc, gt, gte, inArray, lte } from 'ponder';
 import { eventId } from '../../indexer/src/fold/event';
 import type { Db, JobEventRow, JobFold, JobRow, Tables } from '../data/tables';
-import { readHeadBlock } from '../data/indexingStatus';
+import { readCheckpoints } from '../data/indexingStatus';
 
 /** Something that says "the indexer may have written": Ponder's live-query notifications. */
 export type ChangeSignal = {
@@ -271,9 +271,15 @@ export class ChangeFeed {
   private async tick(): Promise<boolean> {
     const { db } = this.options;
     const { jobEvent } = this.options.tables;
-    const head = await readHeadBlock(db);
+    const checkpoints = await readCheckpoints(db);
+    const head = checkpoints?.head ?? null;
     const headNumber = head?.number ?? 0n;
-    const computedStart = firstIdOfBlock(headNumber > this.reorgDepth ? headNumber - this.reorgDepth : 0n);
+    // The window is what Ponder may still roll back: above its finalized block, and never deeper
+    // than reorgDepth. (While Ponder backfills, nothing it indexed is unfinalized, so the window is
+    // empty: its events can be many, and reading them every tick would compete with the indexing.)
+    const deepest = headNumber > this.reorgDepth ? headNumber - this.reorgDepth : 0n;
+    const aboveFinal = checkpoints ? checkpoints.finalized.number + 1n : 0n;
+    const computedStart = firstIdOfBlock(aboveFinal > deepest ? aboveFinal : deepest);
 
     if (!this.initialized) {
       // The current window, as of now; nothing is published.

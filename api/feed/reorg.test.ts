@@ -312,4 +312,36 @@ describe('the change feed on a plain database', () => {
     expect(items.at(-1)).toMatchObject({ kind: 'error', error: { code: 'UNAVAILABLE' } });
     expect(feed.listenerCount).toBe(0);
   });
+
+  test('behavior: the window holds only what Ponder may still roll back; a reorg above its finalized block is still retracted', async () => {
+    for (let b = 11; b <= 14; b++) await mine(b, 0, 2);
+    // As while Ponder backfills history: its finalized block moves with its head, nothing is held.
+    await t.setStatus({ ready: false, block: 14n, finalized: 14n });
+    await feed.sync();
+    expect(feed.windowStartId).toBe(eventId(15n, 0));
+    expect(feed.known).toEqual([]);
+    t.queries.reset();
+    await feed.sync();
+    const keyReads = () => t.queries.texts.filter((q) => /^select "id", "block_hash" from/.test(q)).length;
+    expect(keyReads(), 'no window keys read').toBe(0);
+
+    // Live, finalized two blocks back: only the blocks above it are the window (reorgDepth allows 3).
+    const sub = await open();
+    await mine(15, 0, 2);
+    await mine(16, 0, 0);
+    await t.setStatus({ ready: true, block: 16n, finalized: 14n });
+    await feed.sync();
+    t.queries.reset();
+    await feed.sync();
+    expect(keyReads(), 'the window keys read').toBe(1);
+    expect(feed.windowStartId).toBe(eventId(15n, 0));
+    expect(feed.known.map((r) => r.id)).toEqual([eventId(15n, 0), eventId(15n, 1)]);
+    await rollBack(15, 14);
+    await mine(15, 1, 1);
+    await mine(16, 1, 0);
+    await feed.sync();
+    await sub.settle();
+    expect(ids(sub.got)).toEqual(['+000000000015-000000@0', '+000000000015-000001@0', '-000000000015-000001@0', '-000000000015-000000@0', '+000000000015-000000@1']);
+    await sub.stream.return?.();
+  });
 });

@@ -28,8 +28,11 @@ export type TestDatabase = {
   writer: ReturnType<typeof drizzle<Schema>>;
   /** SQL statements the API's database ran since the last reset. */
   queries: { count: number; texts: string[]; reset: () => void };
-  /** Sets what Ponder's status tables say: backfill done, and the latest indexed block. */
-  setStatus: (status: { ready: boolean; block: bigint; timestamp?: bigint }) => Promise<void>;
+  /**
+   * Sets what Ponder's status tables say: backfill done, and the latest indexed block; with
+   * `finalized`, Ponder's finalized block too (else it stays where the first call put it).
+   */
+  setStatus: (status: { ready: boolean; block: bigint; timestamp?: bigint; finalized?: bigint }) => Promise<void>;
   drop: () => Promise<void>;
 };
 
@@ -104,7 +107,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const writerPool = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path="${schema}"` });
   const writer = drizzle(writerPool, { casing: 'snake_case', schema: tables });
 
-  const setStatus: TestDatabase['setStatus'] = async ({ ready, block, timestamp }) => {
+  const setStatus: TestDatabase['setStatus'] = async ({ ready, block, timestamp, finalized }) => {
     const value = { version: '6', is_ready: ready ? 1 : 0, is_locked: 1, is_dev: 0, build_id: 'test', table_names: [], view_names: [], heartbeat_at: Date.now() };
     await writerPool.query(
       `INSERT INTO _ponder_meta (key, value) VALUES ('app', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
@@ -116,6 +119,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
        ON CONFLICT (chain_name) DO UPDATE SET latest_checkpoint = excluded.latest_checkpoint`,
       [checkpoint],
     );
+    if (finalized !== undefined) {
+      await writerPool.query(`UPDATE _ponder_checkpoint SET finalized_checkpoint = $1`, [checkpointOf(finalized, BigInt(Math.floor(Date.now() / 1000)))]);
+    }
   };
 
   const drop = register({
