@@ -6,9 +6,9 @@
  * are timed. Each read's p99 at the large size over its p99 at the small size is its ratio.
  *
  * The history comes from LoomBenchDriver.mix (bench/contracts): rounds of 12 jobs in every state
- * the UI filters on, 60 LoomMarket events a round, `ROUNDS_PER_TX` rounds per transaction, one
- * transaction per block. anvil keeps no historical states (--prune-history): Ponder reads only
- * logs, blocks and the latest state.
+ * the UI filters on, 60 LoomMarket events a round, `ROUNDS_PER_TX` rounds per transaction,
+ * `TXS_PER_BLOCK` transactions per block. anvil keeps no historical states (--prune-history): Ponder
+ * reads only logs, blocks and the latest state.
  *
  * Each database is dropped, and anvil and Ponder are stopped, when the run ends (or fails).
  */
@@ -20,6 +20,7 @@ import { JOB_COUNT_UP_TO } from '../sdk/format/counts.ts';
 import { JobCardsQuery, JobEventsQuery, JobPageQuery, MatchWorkersQuery, StatsQuery, WorkerPageQuery, WorkersQuery } from '../sdk/documents.ts';
 import { countLogs, startDriverChain, type DriverChain } from './lib/history.ts';
 import { percentile } from './lib/percentile.ts';
+import { rssOf } from './lib/processStats.ts';
 import { replay, type Replay } from './lib/replay.ts';
 import { rpc } from '../scripts/lib/rpc.ts';
 import { startPonder } from '../indexer/run/ponderProcess.ts';
@@ -32,6 +33,12 @@ const JOBS_PER_ROUND = 12;
 const EVENTS_PER_ROUND = 60;
 /** Rounds per transaction: 96 jobs, ~480 events, ~30 M gas. */
 const ROUNDS_PER_TX = Number(process.env.LOOM_SCALE_ROUNDS_PER_TX) || 8;
+/**
+ * Transactions per block: 3,840 jobs. Why many: anvil's work per block grows with its whole state
+ * (an empty block took 34 ms at 10,000 jobs and 250 ms at 80,000), so one transaction a block fell
+ * from ~2,900 to under 200 jobs/s as the history grew; per block of 40 the cost is shared.
+ */
+const TXS_PER_BLOCK = Number(process.env.LOOM_SCALE_TXS_PER_BLOCK) || 40;
 const LARGE_JOBS = Number(process.env.LOOM_SCALE_JOBS) || 1_000_000;
 const SMALL_JOBS = Number(process.env.LOOM_SCALE_SMALL_JOBS) || 10_000;
 const WORKERS = 200;
@@ -41,7 +48,8 @@ const WORKERS = 200;
  * last 30 by default) sees the same volume at any size once the history is longer than the window.
  */
 const JOBS_PER_DAY = Number(process.env.LOOM_SCALE_JOBS_PER_DAY) || 300;
-const SECONDS_PER_TX = Math.round((86_400 * ROUNDS_PER_TX * JOBS_PER_ROUND) / JOBS_PER_DAY);
+const JOBS_PER_TX = ROUNDS_PER_TX * JOBS_PER_ROUND;
+const SECONDS_PER_TX = (86_400 * JOBS_PER_TX) / JOBS_PER_DAY;
 /** Timed requests per read (after WARMUP untimed ones); the p99 of 300 is its 3rd slowest. */
 const SAMPLES = Number(process.env.LOOM_SCALE_SAMPLES) || 300;
 const WARMUP = 30;
@@ -193,36 +201,43 @@ async function explainReads(run: Replay, ids: Ids, rpcUrl: string, deploymentFil
   return plans;
 }
 
-/** Grows the chain to `jobs` jobs (whole rounds, whole transactions). */
+/** Grows the chain to `jobs` jobs (whole rounds, whole transactions; `TXS_PER_BLOCK` to a block). */
 async function grow(chain: DriverChain, state: { jobs: number; txs: number; time: number }, jobs: number) {
   const started = performance.now();
   const from = state.jobs;
   const data = encodeFunctionData({ abi: chain.abi, functionName: 'mix', args: [BigInt(ROUNDS_PER_TX), BUDGET] });
-  const value = BUDGET * BigInt(ROUNDS_PER_TX * JOBS_PER_ROUND);
+  const value = BUDGET * BigInt(JOBS_PER_TX);
   let last: Hex | undefined;
+  let nextReport = from + 50_000;
   while (state.jobs < jobs) {
-    await rpc(chain.anvil.rpcUrl, 'evm_setNextBlockTimestamp', [state.time += SECONDS_PER_TX]);
-    last = await chain.send(data, value, ROUNDS_PER_TX * 6_000_000);
-    if (state.txs++ === 0) await chain.mustSucceed(last, 'mix');
-    state.jobs += ROUNDS_PER_TX * JOBS_PER_ROUND;
-    if (state.txs % 500 === 0) {
+    const txs = Math.min(TXS_PER_BLOCK, Math.ceil((jobs - state.jobs) / JOBS_PER_TX));
+    for (let i = 0; i < txs; i++) last = await chain.submit(data, value, ROUNDS_PER_TX * 6_000_000);
+    // The block's time stands for its transactions' at the market's pace.
+    state.time += txs * SECONDS_PER_TX;
+    await rpc(chain.anvil.rpcUrl, 'evm_mine', [Math.round(state.time)]);
+    if (state.txs === 0) await chain.mustSucceed(last!, 'mix');
+    state.txs += txs;
+    state.jobs += txs * JOBS_PER_TX;
+    if (state.jobs >= nextReport) {
+      nextReport += 50_000;
       const s = (performance.now() - started) / 1000;
-      log(`generated ${state.jobs} jobs (${Math.round((state.jobs - from) / s)} jobs/s, load ${loadAverage()})`);
+      const rss = chain.anvil.process.pid ? `, anvil ${Math.round(rssOf(chain.anvil.process.pid) / 2 ** 20)} MB` : '';
+      log(`generated ${state.jobs} jobs (${Math.round((state.jobs - from) / s)} jobs/s${rss}, load ${loadAverage()})`);
     }
   }
   if (last) await chain.mustSucceed(last, 'the last mix');
   // Past Ponder's unfinalized window, so that the whole history goes through its backfill.
-  for (let i = 0; i < 40; i++) await rpc(chain.anvil.rpcUrl, 'evm_mine', [(state.time += 12)]);
+  for (let i = 0; i < 40; i++) await rpc(chain.anvil.rpcUrl, 'evm_mine', [Math.round((state.time += 12))]);
   return (performance.now() - started) / 1000;
 }
 
 export async function scaleBench(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   // The chain starts as far in the past as the large history lasts, so that its head is about now.
-  const genesis = Math.floor(Date.now() / 1000) - Math.ceil(LARGE_JOBS / (ROUNDS_PER_TX * JOBS_PER_ROUND)) * SECONDS_PER_TX - 86_400;
+  const genesis = Math.floor(Date.now() / 1000) - Math.ceil(Math.ceil(LARGE_JOBS / JOBS_PER_TX) * SECONDS_PER_TX) - 86_400;
   const chain = await startDriverChain({
     // No historical states kept; blocks as large as the driver's transactions.
-    anvilArgs: ['--prune-history', '--gas-limit', String(ROUNDS_PER_TX * 6_000_000 + 1_000_000), '--timestamp', String(genesis)],
+    anvilArgs: ['--prune-history', '--gas-limit', String(TXS_PER_BLOCK * ROUNDS_PER_TX * 6_000_000 + 1_000_000), '--timestamp', String(genesis)],
     deploymentFile: '.cache/bench/deploy-scale.json',
     workers: WORKERS,
   });
@@ -238,6 +253,10 @@ export async function scaleBench(): Promise<Record<string, number>> {
       generateSeconds += await grow(chain, state, size === 'small' ? SMALL_JOBS : LARGE_JOBS);
       const head = Number(await rpc<string>(chain.anvil.rpcUrl, 'eth_blockNumber'));
       log(`${size}: ${state.jobs} jobs in ${state.txs} transactions (head ${head}), ${round(generateSeconds)} s generating so far`);
+      // Counted before Ponder and PostgreSQL take their share of the memory, and one block a
+      // request (~19,000 logs, ~20 MB of JSON): anvil builds each response whole, and a range of
+      // the whole history (5 GB of logs at a million jobs) had it killed for memory.
+      const events = size === 'large' ? (await countLogs(chain.anvil.rpcUrl, chain.market, startBlock, head, 1)).events : 0;
       let nextReport = 60;
       const progress = (block: number, seconds: number) => {
         if (seconds < nextReport) return;
@@ -251,7 +270,6 @@ export async function scaleBench(): Promise<Record<string, number>> {
         const ids = await sampleIds(run);
         results[size] = await measure(`${run.ponder!.url}/graphql`, ids, size);
         if (size === 'large') {
-          const { events } = await countLogs(chain.anvil.rpcUrl, chain.market, startBlock, head);
           figures['scale.jobs'] = state.jobs;
           figures['scale.events'] = events;
           figures['scale.blocks'] = head - startBlock;

@@ -129,11 +129,17 @@ export function compileDriver(): Artifact {
 }
 
 /** Counts LoomMarket's logs (and the blocks holding them) over a range, in batches. */
-export async function countLogs(rpcUrl: string, market: Address, from: number, to: number): Promise<{ events: number; blocks: number }> {
+export async function countLogs(
+  rpcUrl: string,
+  market: Address,
+  from: number,
+  to: number,
+  blocksPerRequest = 500,
+): Promise<{ events: number; blocks: number }> {
   let events = 0;
   const blocks = new Set<string>();
-  for (let start = from; start <= to; start += 500) {
-    const end = Math.min(to, start + 499);
+  for (let start = from; start <= to; start += blocksPerRequest) {
+    const end = Math.min(to, start + blocksPerRequest - 1);
     const logs = await rpc<{ blockNumber: string }[]>(rpcUrl, 'eth_getLogs', [
       { address: market, fromBlock: `0x${start.toString(16)}`, toBlock: `0x${end.toString(16)}` },
     ]);
@@ -163,6 +169,8 @@ export type DriverChain = {
   abi: Abi;
   /** Sends a transaction from the owner to the driver and mines it alone in a block. */
   send: (data: Hex, value: bigint, gas: number) => Promise<Hex>;
+  /** Sends one to the pool without mining: the next `evm_mine` takes every transaction sent. */
+  submit: (data: Hex, value: bigint, gas: number) => Promise<Hex>;
   /** Throws (with the revert reason, replayed) unless the transaction succeeded. */
   mustSucceed: (hash: Hex, what: string) => Promise<void>;
 };
@@ -189,10 +197,12 @@ export async function startDriverChain(opts: { anvilArgs: string[]; deploymentFi
     // Automine would return before mining and, when transactions arrive faster than it mines, leave
     // a backlog in the pool: mine explicitly instead, one transaction per block.
     await rpc(anvil.rpcUrl, 'evm_setAutomine', [false]);
-    const send = async (data: Hex, value: bigint, gas: number) => {
-      const hash = await rpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
+    const submit = (data: Hex, value: bigint, gas: number) =>
+      rpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
         { from: owner, to: driver, data, value: `0x${value.toString(16)}`, gas: `0x${gas.toString(16)}` },
       ]);
+    const send = async (data: Hex, value: bigint, gas: number) => {
+      const hash = await submit(data, value, gas);
       await rpc(anvil.rpcUrl, 'evm_mine');
       return hash;
     };
@@ -212,7 +222,7 @@ export async function startDriverChain(opts: { anvilArgs: string[]; deploymentFi
       const data = encodeFunctionData({ abi, functionName: 'addWorkers', args: [n, WORKER_STAKE] });
       await mustSucceed(await send(data, WORKER_STAKE * n, 25_000_000), 'addWorkers');
     }
-    return { anvil, deployment, market, driver, owner, abi, send, mustSucceed };
+    return { anvil, deployment, market, driver, owner, abi, send, submit, mustSucceed };
   } catch (err) {
     await anvil.stop();
     throw err;
