@@ -7,11 +7,13 @@
 import { sql } from 'ponder';
 import type { Db } from './tables';
 
+type Block = { number: bigint; timestamp: bigint };
+
 export type IndexingStatus = {
   /** Ponder finished the historical backfill and indexes new blocks as they come. */
   ready: boolean;
   /** The latest indexed block, or null before the first checkpoint. */
-  block: { number: bigint; timestamp: bigint } | null;
+  block: Block | null;
 };
 
 // Checkpoint layout: timestamp (10 digits), chain id (16), block number (16), then tx index, event type, event index.
@@ -20,7 +22,7 @@ const CHAIN_ID_DIGITS = 16;
 const BLOCK_NUMBER_DIGITS = 16;
 
 /** The block number and timestamp of a Ponder checkpoint string. */
-export function decodeCheckpointBlock(checkpoint: string): { number: bigint; timestamp: bigint } {
+export function decodeCheckpointBlock(checkpoint: string): Block {
   const start = TIMESTAMP_DIGITS + CHAIN_ID_DIGITS;
   return {
     timestamp: BigInt(checkpoint.slice(0, TIMESTAMP_DIGITS)),
@@ -33,8 +35,6 @@ function rowsOf(result: unknown): Record<string, unknown>[] {
   const rows = (result as { rows?: unknown }).rows ?? result;
   return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
 }
-
-type Block = { number: bigint; timestamp: bigint };
 
 /**
  * The latest indexed block and the latest final one (null before the first checkpoint). Throws when

@@ -195,7 +195,8 @@ export async function startDriverChain(opts: { anvilArgs: string[]; deploymentFi
     if (receipt?.status !== '0x1') throw new Error(`driver deployment ${receipt ? 'reverted' : 'was never mined'}`);
     const driver = receipt.contractAddress;
     // Automine would return before mining and, when transactions arrive faster than it mines, leave
-    // a backlog in the pool: mine explicitly instead, one transaction per block.
+    // a backlog in the pool: mine explicitly instead (`send`: one transaction a block; `submit`
+    // then `evm_mine`: as many as were submitted).
     await rpc(anvil.rpcUrl, 'evm_setAutomine', [false]);
     const submit = (data: Hex, value: bigint, gas: number) =>
       rpc<Hex>(anvil.rpcUrl, 'eth_sendTransaction', [
