@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { type Ponder, startPonder } from '../indexer/run/ponderProcess';
 import { createDatabase } from './database';
+import { newPgliteDir } from './pgliteTemplate';
 import { register, starting } from './reaper';
 import { tempDir } from './tempDir';
 
@@ -45,7 +46,7 @@ export function startIndexer(chain: { rpcUrl: string; deploymentFile: string }, 
     if (opts.postgres) {
       databaseUrl = (await createDatabase(opts.postgres)).url;
     }
-    const pgliteDir = databaseUrl ? undefined : (opts.pgliteDir ?? join(tempDir(`ponder-${opts.schema}`), 'pglite'));
+    const pgliteDir = databaseUrl ? undefined : (opts.pgliteDir ?? (await newPgliteDir(join(tempDir(`ponder-${opts.schema}`), 'pglite'), chain.rpcUrl)));
     const artifactDir = opts.artifactDir === true ? tempDir(`artifacts-${opts.schema}`) : opts.artifactDir;
     const ponder = await startPonder({
       rpcUrl: chain.rpcUrl,
