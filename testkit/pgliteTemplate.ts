@@ -5,9 +5,8 @@
  * dozens of times in `npm test`. Copying an initialized, never used cluster (27 MB) takes ~0.2 s
  * and gives Ponder the same empty database, as PostgreSQL's own `CREATE DATABASE` copies
  * `template1`: a test indexer was ready in 11.1 s instead of 13.0 (three starts each, alternating,
- * on a quiet 2-core machine). The template is made by the same PGlite
- * package Ponder loads (resolved from Ponder), so its on-disk version always matches; a new version
- * gets its own template.
+ * on a quiet 2-core machine). The template is made by the PGlite package Ponder loads, so its
+ * on-disk version always matches; a new version gets its own template.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +26,7 @@ function packageDir(name: string, dir: string): string {
 }
 
 /** The PGlite package Ponder loads. */
-const pgliteDir = packageDir('@electric-sql/pglite', packageDir('ponder', root));
+const pglitePackage = packageDir('@electric-sql/pglite', packageDir('ponder', root));
 
 /** The template, once this process has found or made it (indexers may start side by side). */
 let ready: Promise<string> | undefined;
@@ -36,7 +35,7 @@ let ready: Promise<string> | undefined;
 const template = () => (ready ??= findOrMake());
 
 async function findOrMake(): Promise<string> {
-  const pkg = JSON.parse(readFileSync(join(pgliteDir, 'package.json'), 'utf8')) as { version: string; exports: { '.': { import: string } } };
+  const pkg = JSON.parse(readFileSync(join(pglitePackage, 'package.json'), 'utf8')) as { version: string; exports: { '.': { import: string } } };
   const { version } = pkg;
   const dir = join(root, '.cache', 'pglite-template', version);
   if (existsSync(join(dir, 'PG_VERSION'))) return dir;
@@ -44,7 +43,7 @@ async function findOrMake(): Promise<string> {
   const making = `${dir}.making-${process.pid}`;
   rmSync(making, { recursive: true, force: true });
   mkdirSync(dirname(dir), { recursive: true });
-  const { PGlite } = (await import(pathToFileURL(join(pgliteDir, pkg.exports['.'].import)).href)) as typeof import('@electric-sql/pglite');
+  const { PGlite } = (await import(pathToFileURL(join(pglitePackage, pkg.exports['.'].import)).href)) as typeof import('@electric-sql/pglite');
   const db = new PGlite(making);
   await db.query('select 1');
   await db.close();
