@@ -11,9 +11,9 @@
  *
  * What it keeps: the unfinalized window of `job_event` (the blocks above Ponder's finalized
  * checkpoint, at most the newest `reorgDepth`) as it last delivered it, the position of the newest
- * event (`lastId`), and a log of recent reorgs. While no subscription listens it only follows the ticker and reads only the window (nobody needs the rest:
- * a subscriber reads final history from the database), so an idle API costs the indexer nothing per
- * block.
+ * event (`lastId`), and a log of recent reorgs. While no subscription listens it only follows the
+ * ticker and reads only the window (nobody needs the rest: a subscriber reads final history from
+ * the database), so an idle API costs the indexer nothing per block.
  *
  * One tick:
  *   1. the latest indexed and finalized blocks (Ponder's checkpoints) -> the window's first event id;
